@@ -1,0 +1,39 @@
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint install migrate console bench clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/python -m bot migrate
+	$(BIN)/python -m bot run
+
+console: $(STAMP)
+	$(BIN)/python -m bot console
+
+migrate: $(STAMP)
+	$(BIN)/python -m bot migrate
+
+lint: $(STAMP)
+	$(BIN)/ruff check bot handlers domain storage tests bench
+	$(BIN)/mypy domain
+	$(BIN)/mypy bot handlers storage
+
+test: $(STAMP) lint
+	bash scripts/ensure-services.sh
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python bench/outbox.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Wiring: configuration, Dispatcher and middlewares, rendering, i18n, scheduler, CLI."""

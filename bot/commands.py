@@ -1,0 +1,73 @@
+"""The command menu per role and language (setMyCommands). Features add their commands here."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramAPIError
+from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
+
+from bot.i18n import Catalogue
+from domain.model import Language, Role, User
+
+log = logging.getLogger(__name__)
+
+EVERYONE = frozenset(Role)
+LEADS = frozenset({Role.ADMIN, Role.MANAGER})
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    roles: frozenset[Role]
+
+    @property
+    def description_key(self) -> str:
+        return f"cmd-{self.name}"
+
+
+COMMANDS: list[Command] = [
+    Command("help", EVERYONE),
+    Command("me", EVERYONE),
+    Command("lang", EVERYONE),
+    Command("invite", LEADS),
+    Command("team", LEADS),
+    Command("bindgroup", LEADS),
+    Command("cancel", EVERYONE),
+]
+
+PUBLIC = ("start", "help", "lang")
+
+
+def commands_for(role: Role | None) -> list[Command]:
+    if role is None:
+        return [Command(name, EVERYONE) for name in PUBLIC]
+    return [c for c in COMMANDS if role in c.roles]
+
+
+def bot_commands(catalogue: Catalogue, lang: Language, role: Role | None) -> list[BotCommand]:
+    return [
+        BotCommand(command=c.name, description=catalogue.get(lang, c.description_key))
+        for c in commands_for(role)
+    ]
+
+
+async def set_default_commands(bot: Bot, catalogue: Catalogue, default: Language) -> None:
+    """The menu strangers see, in each language Telegram may ask for."""
+    for lang in Language:
+        await bot.set_my_commands(
+            bot_commands(catalogue, lang, None), scope=BotCommandScopeDefault(), language_code=lang.value
+        )
+    await bot.set_my_commands(bot_commands(catalogue, default, None), scope=BotCommandScopeDefault())
+
+
+async def set_user_commands(bot: Bot, catalogue: Catalogue, user: User, lang: Language) -> None:
+    """A member's own menu: their role's commands, in their language."""
+    try:
+        await bot.set_my_commands(
+            bot_commands(catalogue, lang, user.role), scope=BotCommandScopeChat(chat_id=user.telegram_id)
+        )
+    except TelegramAPIError as exc:  # a menu is a nicety; never fail the conversation for it
+        log.warning("could not set the command menu for user %s: %s", user.id, exc)

@@ -1,0 +1,102 @@
+"""Settings, read once at the wiring point (bot.factory) from the environment and `.env`."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from domain.model import Language
+
+
+class SettingsError(Exception):
+    """One line naming the variable that is wrong; the CLI prints it and exits with code 2."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    bot_token: SecretStr | None = None
+    database_url: str = "sqlite:///data/loopbot.db"
+    redis_url: str | None = None
+    telegram_api_base: str | None = None
+    timezone: str = "Asia/Shanghai"
+    default_language: Language = Language.ZH
+    bot_username: str | None = None
+    log_level: str = "INFO"
+    throttle_per_second: float = Field(default=3.0, gt=0)
+    outbox_interval_seconds: float = Field(default=3.0, gt=0)
+    sweep_interval_seconds: float = Field(default=30.0, gt=0)
+    rate_global_per_second: float = Field(default=30.0, gt=0)
+    rate_private_per_second: float = Field(default=1.0, gt=0)
+    rate_group_per_minute: float = Field(default=20.0, gt=0)
+
+    @field_validator("default_language", mode="before")
+    @classmethod
+    def _language(cls, value: object) -> object:
+        if isinstance(value, str):
+            low = value.strip().lower().replace("_", "-")
+            if low in ("zh", "zh-cn", "zh-hans", "cn"):
+                return Language.ZH
+            if low in ("en", "en-us", "en-gb"):
+                return Language.EN
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r} (example: Asia/Shanghai)") from exc
+        return value
+
+    @field_validator("bot_token", mode="before")
+    @classmethod
+    def _token(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.strip()
+            if not value:
+                return None
+            head, sep, tail = value.partition(":")
+            if not (sep and head.isdigit() and len(tail) >= 20):
+                # Deliberately no echo of the value: a token must never reach a log.
+                raise ValueError("does not look like a bot token (digits:secret, from @BotFather)")
+        return value
+
+    @field_validator("telegram_api_base")
+    @classmethod
+    def _api_base(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip().rstrip("/")
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https:// (example: http://127.0.0.1:8081)")
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must start with redis:// (example: redis://127.0.0.1:6379/0)")
+        return value.strip()
+
+    @field_validator("database_url")
+    @classmethod
+    def _database(cls, value: str) -> str:
+        if not value.startswith(("sqlite", "postgres")):
+            raise ValueError("must be a sqlite:/// or postgresql:// URL")
+        return value
+
+
+def load_settings(**overrides: object) -> Settings:
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        variable = str(first["loc"][0]).upper() if first["loc"] else "settings"
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise SettingsError(f"Configuration error: {variable}: {message}") from None

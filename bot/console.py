@@ -1,0 +1,153 @@
+"""The console sandbox: chat with the real Dispatcher from a terminal, as several people, offline.
+
+    text        a message from the current person
+    #N          press button N of the latest message with buttons
+    @name       become `name` (created on first use)
+    !group TEXT send TEXT in the simulated team group chat
+    !invite ROLE TEAM   create an invite as the server operator would (CLI `invite`)
+    !tick       run the scheduler's periodic jobs once
+    !help, !quit
+    $code       in any line: the code of the latest invite link shown
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import shlex
+import sys
+from typing import TextIO
+
+from aiogram.methods import AnswerCallbackQuery
+
+from bot.config import Settings
+from bot.factory import App, build_app
+from bot.runner import prepare
+from bot.sandbox import Call, Person, RecordingSession, Sandbox, Sent
+from domain.clock import SystemClock
+from domain.errors import DomainError
+from domain.model import Role
+from domain.services import onboarding
+
+GROUP_CHAT_ID = -100_424_242
+CODE = re.compile(r"\?start=([A-Za-z0-9_-]{8,64})")
+HELP = __doc__ or ""
+
+
+class Console:
+    def __init__(self, app: App, session: RecordingSession, out: TextIO, echo: bool = True) -> None:
+        self.app = app
+        self.echo = echo
+        self.sandbox = Sandbox(dp=app.dp, bot=app.bot, session=session)
+        self.out = out
+        self.current: Person = self.sandbox.person("admin")
+        self.last_code: str | None = None
+        session.listeners.append(self.on_call)
+
+    def names(self) -> dict[int, str]:
+        names = {p.telegram_id: name for name, p in self.sandbox.people.items()}
+        names[GROUP_CHAT_ID] = "team group"
+        return names
+
+    def on_call(self, call: Call, shown: Sent | None) -> None:
+        if isinstance(call.method, AnswerCallbackQuery):
+            if call.method.text:
+                self.print(f"  bot (popup) › {call.method.text}")
+            return
+        if shown is None:
+            return
+        for code in CODE.findall(shown.text):
+            self.last_code = code
+        who = ""
+        if shown.chat_id != self.current.telegram_id:
+            who = f" → {self.names().get(shown.chat_id, shown.chat_id)}"
+        label = "bot (edited)" if shown.edited else "bot"
+        self.print(f"  {label}{who} › " + strip_html(shown.text).replace("\n", "\n    "))
+        buttons = [b for b in shown.buttons]
+        if buttons:
+            self.print("    " + "  ".join(f"[{i}] {text}" for i, (text, _) in enumerate(buttons, 1)))
+
+    def print(self, text: str) -> None:
+        print(text, file=self.out, flush=True)
+
+    async def handle(self, line: str) -> bool:
+        line = line.strip()
+        if not line or line.startswith("//"):
+            return True
+        if self.last_code:
+            line = line.replace("$code", self.last_code)
+        if self.echo:
+            self.print(f"{self.current.first_name}: {line}")
+        if line in ("!quit", "!exit"):
+            return False
+        if line == "!help":
+            self.print(HELP)
+        elif line.startswith("@"):
+            name = line[1:].strip() or "admin"
+            self.current = self.sandbox.person(name)
+            self.print(f"  (you are now {name}, Telegram id {self.current.telegram_id})")
+        elif line.startswith("#"):
+            try:
+                await self.current.press(int(line[1:]))
+            except (ValueError, LookupError) as exc:
+                self.print(f"  (cannot press {line}: {exc})")
+        elif line.startswith("!group "):
+            await self.current.send(line[len("!group ") :], chat_id=GROUP_CHAT_ID, chat_type="supergroup")
+        elif line.startswith("!invite"):
+            await self.bootstrap_invite(line)
+        elif line == "!tick":
+            for tick in self.app.ticks:
+                await tick()
+        else:
+            await self.current.send(line)
+        return True
+
+    async def bootstrap_invite(self, line: str) -> None:
+        parts = shlex.split(line)[1:]
+        if len(parts) < 2 or parts[0] not in {r.value for r in Role}:
+            self.print("  usage: !invite admin|manager|rep|finance TEAM NAME")
+            return
+        clock = SystemClock()
+        async with self.app.uow() as uow:
+            try:
+                team = await onboarding.ensure_team(
+                    uow, name=" ".join(parts[1:]), timezone=self.app.settings.timezone, now=clock.now()
+                )
+                assert team.id is not None
+                code, _ = await onboarding.create_invite(uow, actor=None, role=Role(parts[0]), team_id=team.id, now=clock.now())
+            except DomainError as error:
+                self.print(f"  (cannot: {error.code})")
+                return
+            await uow.commit()
+        self.last_code = code
+        self.print(f"  (invite for a {parts[0]} of {team.name}: /start {code}  — or type /start $code)")
+
+
+def strip_html(text: str) -> str:
+    text = re.sub(r"</?(b|i|u|s|code|pre|a)( [^>]*)?>", "", text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+async def run_console(settings: Settings, stdin: TextIO | None = None, out: TextIO | None = None) -> int:
+    session = RecordingSession()
+    # A piped demo types faster than any thumb: no throttling in the sandbox.
+    app = build_app(settings.model_copy(update={"throttle_per_second": 1000.0}), session=session)
+    await prepare(app)
+    stdin = stdin or sys.stdin
+    interactive = stdin.isatty()
+    console = Console(app, session, out or sys.stdout, echo=not interactive)
+    if interactive:
+        console.print("Console sandbox. Type !help for commands, !quit to leave. You are 'admin'.")
+    loop = asyncio.get_running_loop()
+    try:
+        while True:
+            if interactive:
+                print(f"{console.current.first_name}> ", end="", flush=True, file=console.out)
+            line = await loop.run_in_executor(None, stdin.readline)
+            if not line:
+                break
+            if not await console.handle(line):
+                break
+    finally:
+        await app.close()
+    return 0

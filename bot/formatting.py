@@ -1,0 +1,41 @@
+"""Numbers, money and dates the way the reader expects them, in the team's timezone."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from html import escape
+from zoneinfo import ZoneInfo
+
+from domain.model import Language
+
+ZH_WEEKDAYS = "一二三四五六日"
+EN_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def when(at: datetime, tz: str, lang: Language, *, year: bool = False) -> str:
+    here = at.astimezone(ZoneInfo(tz))
+    if lang is Language.ZH:
+        prefix = f"{here.year}年" if year else ""
+        return f"{prefix}{here.month}月{here.day}日 周{ZH_WEEKDAYS[here.weekday()]} {here:%H:%M}"
+    suffix = f" {here.year}" if year else ""
+    return f"{EN_WEEKDAYS[here.weekday()]} {here.day} {EN_MONTHS[here.month - 1]}{suffix} {here:%H:%M}"
+
+
+def date_only(at: datetime, tz: str, lang: Language) -> str:
+    here = at.astimezone(ZoneInfo(tz))
+    if lang is Language.ZH:
+        return f"{here.year}年{here.month}月{here.day}日"
+    return f"{here.day} {EN_MONTHS[here.month - 1]} {here.year}"
+
+
+def money(minor: int, currency: str = "CNY") -> str:
+    sign = "-" if minor < 0 else ""
+    units, cents = divmod(abs(minor), 100)
+    symbol = {"CNY": "¥", "USD": "$", "EUR": "€"}.get(currency, currency + " ")
+    return f"{sign}{symbol}{units:,}.{cents:02d}"
+
+
+def h(text: object) -> str:
+    """HTML-escape anything a person typed before it goes into a message."""
+    return escape(str(text), quote=False)

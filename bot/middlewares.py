@@ -1,0 +1,151 @@
+"""Middlewares: one unit of work per update (and once per update_id), the current user, i18n,
+throttling and access control."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware, Bot
+from aiogram.dispatcher.flags import get_flag
+from aiogram.types import CallbackQuery, Message, TelegramObject, Update
+from aiogram.types import User as TgUser
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
+
+from bot.fsm_storage import current_session
+from bot.i18n import Catalogue
+from domain.clock import Clock
+from domain.model import Language, User
+from storage.tables import processed_updates
+from storage.uow import SqlUnitOfWork
+
+log = logging.getLogger(__name__)
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+class UnitOfWorkMiddleware(BaseMiddleware):
+    """Opens the update's transaction; an update_id seen before has no effect (Telegram delivers
+    at least once). The update is recorded in the same transaction as its effects, so a failed
+    update can be delivered again and a succeeded one never acts twice."""
+
+    def __init__(self, make_uow: Callable[[], SqlUnitOfWork], clock: Clock) -> None:
+        self.make_uow = make_uow
+        self.clock = clock
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        assert isinstance(event, Update)
+        bot: Bot = data["bot"]
+        async with self.make_uow() as uow:
+            assert uow.session is not None
+            seen = await uow.session.execute(
+                select(processed_updates.c.update_id).where(
+                    processed_updates.c.bot_id == bot.id, processed_updates.c.update_id == event.update_id
+                )
+            )
+            if seen.first() is not None:
+                log.info("update %s already processed; skipped", event.update_id)
+                return None
+            data["uow"] = uow
+            token = current_session.set(uow.session)
+            try:
+                result = await handler(event, data)
+            finally:
+                current_session.reset(token)
+            try:
+                await uow.session.execute(
+                    insert(processed_updates).values(bot_id=bot.id, update_id=event.update_id, at=self.clock.now())
+                )
+                await uow.commit()
+            except IntegrityError:
+                await uow.rollback()
+                log.warning("update %s was processed concurrently elsewhere; this run rolled back", event.update_id)
+            return result
+
+
+class CurrentUserMiddleware(BaseMiddleware):
+    """Loads the registered User behind the event (None for strangers) and their translator."""
+
+    def __init__(self, catalogue: Catalogue, default_language: Language) -> None:
+        self.catalogue = catalogue
+        self.default_language = default_language
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        tg_user: TgUser | None = data.get("event_from_user")
+        uow: SqlUnitOfWork | None = data.get("uow")
+        user: User | None = None
+        if tg_user is not None and uow is not None:
+            user = await uow.users.by_telegram_id(tg_user.id)
+        data["user"] = user
+        lang = Language.pick(
+            user.language.value if user and user.language else None,
+            tg_user.language_code if tg_user else None,
+            default=self.default_language,
+        )
+        data["lang"] = lang
+        data["t"] = self.catalogue.translator(lang)
+        return await handler(event, data)
+
+
+class ThrottlingMiddleware(BaseMiddleware):
+    """A token bucket per person: bursts of a few taps are fine, a flood is dropped with one notice."""
+
+    def __init__(self, rate_per_second: float, burst: int = 6) -> None:
+        self.rate = rate_per_second
+        self.burst = burst
+        self.buckets: dict[int, tuple[float, float, float]] = {}  # id -> (tokens, updated, warned_at)
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        tg_user: TgUser | None = data.get("event_from_user")
+        if tg_user is None:
+            return await handler(event, data)
+        now = time.monotonic()
+        tokens, updated, warned = self.buckets.get(tg_user.id, (float(self.burst), now, 0.0))
+        tokens = min(float(self.burst), tokens + (now - updated) * self.rate)
+        if tokens < 1.0:
+            self.buckets[tg_user.id] = (tokens, now, warned)
+            if now - warned > 10:
+                self.buckets[tg_user.id] = (tokens, now, now)
+                t = data["t"]
+                if isinstance(event, CallbackQuery):
+                    await event.answer(t("throttled"))
+                elif isinstance(event, Message):
+                    await event.answer(t("throttled"))
+            return None
+        self.buckets[tg_user.id] = (tokens - 1.0, now, warned)
+        if len(self.buckets) > 10_000:
+            self.buckets = {k: v for k, v in self.buckets.items() if now - v[1] < 60}
+        return await handler(event, data)
+
+
+class AccessMiddleware(BaseMiddleware):
+    """Only registered, active people reach handlers, except those flagged `public`."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        if get_flag(data, "public"):
+            return await handler(event, data)
+        user: User | None = data.get("user")
+        t = data["t"]
+        if user is not None and user.active:
+            return await handler(event, data)
+        key = "refuse-unknown" if user is None else "refuse-inactive"
+        if isinstance(event, CallbackQuery):
+            await event.answer(t(key), show_alert=True)
+        elif isinstance(event, Message):
+            if event.chat.type == "private":
+                await event.answer(t(key))
+        return None
+
+
+class CommandsLeaveFlowsMiddleware(BaseMiddleware):
+    """A command always works and leaves whatever flow was open (except /cancel, which says so)."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        commands = get_flag(data, "commands") or []
+        state = data.get("state")
+        if commands and state is not None and not any("cancel" in c.commands for c in commands):
+            if await state.get_state() is not None:
+                await state.clear()
+        return await handler(event, data)

@@ -1,0 +1,18 @@
+"""APScheduler as a clock only: every job is a thin call into a service; state lives in the database."""
+
+from __future__ import annotations
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.factory import App
+
+
+def start_scheduler(app: App) -> AsyncIOScheduler:
+    scheduler = AsyncIOScheduler(timezone="UTC")
+    for index, tick in enumerate(app.ticks):
+        scheduler.add_job(
+            tick, "interval", seconds=app.settings.sweep_interval_seconds, id=f"tick-{index}",
+            max_instances=1, coalesce=True,
+        )
+    scheduler.start()
+    return scheduler

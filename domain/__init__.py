@@ -1,0 +1,1 @@
+"""The business: entities, rules and use cases. Plain Python only (no aiogram, no SQLAlchemy)."""

@@ -1,0 +1,38 @@
+"""Reminders: a person, a moment, a thing to do. Follow-up next steps become reminders too."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+
+
+class ReminderState(enum.StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    DONE = "done"
+    SNOOZED = "snoozed"
+    CANCELLED = "cancelled"
+
+
+@dataclass(eq=False)
+class Reminder:
+    user_id: int
+    team_id: int
+    text: str
+    due_at: datetime
+    created_at: datetime
+    note: str | None = None
+    state: ReminderState = ReminderState.PENDING
+    # True when a person chose the exact time: it fires then, even outside working hours.
+    explicit: bool = True
+    subject_kind: str | None = None  # e.g. "opportunity" once deals exist
+    subject_id: int | None = None
+    sent_at: datetime | None = None
+    done_at: datetime | None = None
+    snoozes: int = 0
+    id: int | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in (ReminderState.PENDING, ReminderState.SNOOZED, ReminderState.SENT)

@@ -1,0 +1,26 @@
+"""Telegram conversation flows, one Router per feature; the catch-all comes last."""
+
+from __future__ import annotations
+
+from aiogram import Router
+
+from handlers import fallback, group, invite, profile, start, team
+
+
+def routers() -> list[Router]:
+    """The feature routers, detached from any Dispatcher built earlier in this process (tests and
+    benchmarks build several apps; aiogram lets a router have one parent at a time)."""
+    ordered = [
+        start.router,
+        profile.router,
+        invite.router,
+        team.router,
+        group.router,
+        fallback.router,  # always last
+    ]
+    for router in ordered:
+        parent = router.parent_router
+        if parent is not None:
+            parent.sub_routers.remove(router)
+            router._parent_router = None
+    return ordered

@@ -1,0 +1,36 @@
+"""/bindgroup: sent in a group chat, makes that group the team's announcement group."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.types import Message
+
+from bot.formatting import h
+from bot.i18n import Translate
+from domain.clock import Clock
+from domain.errors import DomainError
+from domain.model import User
+from domain.services import onboarding
+from handlers.common import refuse
+from storage.uow import SqlUnitOfWork
+
+router = Router(name=__name__)
+
+
+@router.message(Command("bindgroup"), F.chat.type == "private")
+async def cmd_bindgroup_private(message: Message, t: Translate) -> None:
+    await message.answer(t("bindgroup-in-private"))
+
+
+@router.message(Command("bindgroup"), F.chat.type.in_({"group", "supergroup"}), flags={"public": True})
+async def cmd_bindgroup(message: Message, user: User | None, uow: SqlUnitOfWork, t: Translate, clock: Clock) -> None:
+    if user is None or not user.active:
+        await message.reply(t("bindgroup-stranger"))
+        return
+    try:
+        team = await onboarding.bind_group(uow, actor=user, chat_id=message.chat.id, now=clock.now())
+    except DomainError as error:
+        await refuse(message, t, error)
+        return
+    await message.answer(t("bindgroup-done", team=h(team.name), name=h(user.name)))

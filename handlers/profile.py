@@ -1,0 +1,101 @@
+"""/help, /me, /lang and the global /cancel."""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+
+from bot.commands import commands_for, set_user_commands
+from bot.formatting import date_only, h
+from bot.i18n import Catalogue, Translate
+from bot.keyboards import Nav, button, grid
+from domain.clock import Clock
+from domain.model import Language, User
+from domain.services import onboarding
+from handlers.common import role_name, show
+from storage.uow import SqlUnitOfWork
+
+router = Router(name=__name__)
+
+LANGUAGE_LABELS = {Language.ZH: "中文", Language.EN: "English"}
+
+
+class LangCb(CallbackData, prefix="lang"):
+    code: str
+
+
+@router.message(Command("help"), flags={"public": True})
+async def cmd_help(message: Message, user: User | None, t: Translate) -> None:
+    if user is None or not user.active:
+        lines = [t("help-stranger")]
+        lines.extend(f"/{c.name} — {t(c.description_key)}" for c in commands_for(None))
+        await message.answer("\n".join(lines))
+        return
+    lines = [t("help-title", role=role_name(t, user.role)), ""]
+    lines.extend(f"/{c.name} — {t(c.description_key)}" for c in commands_for(user.role))
+    lines.extend(["", t("help-footer")])
+    await message.answer("\n".join(lines))
+
+
+@router.message(Command("me"))
+async def cmd_me(message: Message, user: User, uow: SqlUnitOfWork, t: Translate, lang: Language) -> None:
+    team = await uow.teams.get(user.team_id)
+    assert team is not None
+    await message.answer(
+        t(
+            "me-card", name=h(user.name), role=role_name(t, user.role), team=h(team.name),
+            language=LANGUAGE_LABELS[lang], timezone=team.timezone,
+            joined=date_only(user.created_at, team.timezone, lang) if user.created_at else "-",
+            group=t("me-group-bound") if team.group_chat_id else t("me-group-none"),
+        )
+    )
+
+
+@router.message(Command("lang"), flags={"public": True})
+async def cmd_lang(message: Message, t: Translate) -> None:
+    buttons = [button(label, LangCb(code=code.value)) for code, label in LANGUAGE_LABELS.items()]
+    await message.answer(t("lang-choose"), reply_markup=grid(buttons, t))
+
+
+@router.callback_query(LangCb.filter(), flags={"public": True})
+async def on_lang_chosen(
+    query: CallbackQuery, callback_data: LangCb, user: User | None, uow: SqlUnitOfWork, clock: Clock,
+    catalogue: Catalogue, bot: Bot, t: Translate,
+) -> None:
+    try:
+        lang = Language(callback_data.code)
+    except ValueError:
+        await query.answer(t("stale-button"), show_alert=True)
+        return
+    new_t = catalogue.translator(lang)
+    if user is None:
+        # Strangers have no profile to keep it in; answer in the language they picked.
+        await show(query, new_t("lang-set-stranger"))
+        return
+    if user.language is lang:
+        await show(query, new_t("lang-set", language=LANGUAGE_LABELS[lang]))
+        return
+    await onboarding.set_language(uow, user=user, language=lang, now=clock.now())
+    await show(query, new_t("lang-set", language=LANGUAGE_LABELS[lang]))
+    await set_user_commands(bot, catalogue, user, lang)
+
+
+@router.message(Command("cancel"), flags={"public": True})
+async def cmd_cancel(message: Message, state: FSMContext, t: Translate) -> None:
+    had_flow = await state.get_state() is not None
+    await state.clear()
+    await message.answer(t("cancelled") if had_flow else t("nothing-to-cancel"))
+
+
+@router.callback_query(Nav.filter(F.action == "cancel"), flags={"public": True})
+async def on_cancel_pressed(query: CallbackQuery, state: FSMContext, t: Translate) -> None:
+    await state.clear()
+    await show(query, t("cancelled"))
+
+
+@router.callback_query(StateFilter(None), Nav.filter(F.action == "noop"), flags={"public": True})
+async def on_noop(query: CallbackQuery) -> None:
+    await query.answer()
