@@ -153,10 +153,12 @@ class SqlUnitOfWork:
     ) -> None:
         assert self.session is not None
         try:
-            await self.session.rollback()
-        finally:
+            # close() rolls back whatever was not committed and detaches the objects with their
+            # loaded state intact (a rollback() first would expire them).
             await self.session.close()
+        finally:
             self.session = None
+            self.after_commit = []
 
     async def commit(self) -> None:
         assert self.session is not None

@@ -1,0 +1,148 @@
+"""In-memory fakes of the domain's ports, and a clock the tests move by hand."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from types import TracebackType
+from typing import Any
+
+from domain.model import AuditEvent, Invite, Role, Team, User
+from domain.notifications import Notification, OutboxMessage
+
+START = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)  # Thursday 10:00 in Shanghai
+
+
+class FakeClock:
+    def __init__(self, start: datetime = START) -> None:
+        self.current = start
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, **delta: float) -> datetime:
+        self.current += timedelta(**delta)
+        return self.current
+
+    def set(self, at: datetime) -> None:
+        self.current = at
+
+
+class _Repo:
+    def __init__(self) -> None:
+        self.rows: dict[int, Any] = {}
+        self._next = 1
+
+    def _add(self, obj: Any) -> Any:
+        if obj.id is None:
+            obj.id = self._next
+            self._next += 1
+        self.rows[obj.id] = obj
+        return obj
+
+
+class FakeTeams(_Repo):
+    async def add(self, team: Team) -> Team:
+        return self._add(team)  # type: ignore[no-any-return]
+
+    async def get(self, team_id: int) -> Team | None:
+        return self.rows.get(team_id)
+
+    async def by_name(self, name: str) -> Team | None:
+        return next((t for t in self.rows.values() if t.name == name), None)
+
+    async def by_group_chat(self, chat_id: int) -> Team | None:
+        return next((t for t in self.rows.values() if t.group_chat_id == chat_id), None)
+
+    async def list(self) -> Sequence[Team]:
+        return list(self.rows.values())
+
+
+class FakeUsers(_Repo):
+    async def add(self, user: User) -> User:
+        if any(u.telegram_id == user.telegram_id for u in self.rows.values()):
+            raise ValueError("duplicate telegram id")
+        return self._add(user)  # type: ignore[no-any-return]
+
+    async def get(self, user_id: int) -> User | None:
+        return self.rows.get(user_id)
+
+    async def by_telegram_id(self, telegram_id: int) -> User | None:
+        return next((u for u in self.rows.values() if u.telegram_id == telegram_id), None)
+
+    async def in_team(self, team_id: int) -> Sequence[User]:
+        return [u for u in self.rows.values() if u.team_id == team_id]
+
+    async def with_role(self, team_id: int, *roles: str) -> Sequence[User]:
+        return [u for u in self.rows.values() if u.team_id == team_id and u.role in roles and u.active]
+
+    async def admins(self) -> Sequence[User]:
+        return [u for u in self.rows.values() if u.role is Role.ADMIN and u.active]
+
+
+class FakeInvites(_Repo):
+    async def add(self, invite: Invite) -> Invite:
+        return self._add(invite)  # type: ignore[no-any-return]
+
+    async def by_hash(self, code_hash: str) -> Invite | None:
+        return next((i for i in self.rows.values() if i.code_hash == code_hash), None)
+
+    async def claim(self, invite_id: int, user_id: int, now: object) -> bool:
+        invite = self.rows[invite_id]
+        if invite.used_at is not None:
+            return False
+        invite.used_at, invite.used_by = now, user_id
+        return True
+
+
+class FakeAudit:
+    def __init__(self) -> None:
+        self.events: list[AuditEvent] = []
+
+    async def add(self, event: AuditEvent) -> None:
+        self.events.append(event)
+
+    async def for_entity(self, entity: str, entity_id: int) -> Sequence[AuditEvent]:
+        return [e for e in self.events if e.entity == entity and e.entity_id == entity_id]
+
+
+@dataclass
+class FakeOutbox:
+    messages: list[OutboxMessage] = field(default_factory=list)
+
+    async def put(self, message: OutboxMessage) -> Notification | None:
+        if any(m.dedupe_key == message.dedupe_key for m in self.messages):
+            return None
+        self.messages.append(message)
+        return Notification(
+            chat_id=message.chat_id or 0, text=message.key, dedupe_key=message.dedupe_key,
+            created_at=START, not_before=message.not_before or START,
+        )
+
+
+class FakeUnitOfWork:
+    def __init__(self) -> None:
+        self.teams = FakeTeams()
+        self.users = FakeUsers()
+        self.invites = FakeInvites()
+        self.audit = FakeAudit()
+        self.outbox = FakeOutbox()
+        self.committed = 0
+
+    async def __aenter__(self) -> FakeUnitOfWork:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        return None
+
+    async def commit(self) -> None:
+        self.committed += 1
+
+    async def rollback(self) -> None:
+        return None
+
+    async def flush(self) -> None:
+        return None
