@@ -96,11 +96,16 @@ class Console:
         elif line.startswith("!invite"):
             await self.bootstrap_invite(line)
         elif line == "!tick":
-            for tick in self.app.ticks:
-                await tick()
+            await self.run_periodic(everything=True)
         else:
             await self.current.send(line)
+        await self.run_periodic()
         return True
+
+    async def run_periodic(self, everything: bool = False) -> None:
+        for job in self.app.periodic:
+            if everything or job.in_console:
+                await job.run()
 
     async def bootstrap_invite(self, line: str) -> None:
         parts = shlex.split(line)[1:]

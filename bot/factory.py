@@ -36,6 +36,17 @@ from storage.uow import SqlUnitOfWork
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class Periodic:
+    """A job the scheduler runs every `seconds` (a thin call into a service)."""
+
+    name: str
+    seconds: float
+    run: Callable[[], Awaitable[Any]]
+    # The console sandbox runs it after every line, so its effects show at once.
+    in_console: bool = True
+
+
 @dataclass
 class App:
     settings: Settings
@@ -48,8 +59,8 @@ class App:
     dp: Dispatcher
     # Called after a commit that queued notifications (the outbox dispatcher hooks in here).
     outbox_listeners: list[Callable[[], Any]] = field(default_factory=list)
-    # Periodic work the scheduler runs; the console runs them on demand (`!tick`).
-    ticks: list[Callable[[], Awaitable[Any]]] = field(default_factory=list)
+    # Periodic work the scheduler runs (bot/scheduler.py); the console runs it after each line.
+    periodic: list[Periodic] = field(default_factory=list)
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.sessions, self.renderer, self.clock, outbox_hook=self._outbox_committed)

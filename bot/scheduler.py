@@ -9,10 +9,7 @@ from bot.factory import App
 
 def start_scheduler(app: App) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone="UTC")
-    for index, tick in enumerate(app.ticks):
-        scheduler.add_job(
-            tick, "interval", seconds=app.settings.sweep_interval_seconds, id=f"tick-{index}",
-            max_instances=1, coalesce=True,
-        )
+    for job in app.periodic:
+        scheduler.add_job(job.run, "interval", seconds=job.seconds, id=job.name, max_instances=1, coalesce=True)
     scheduler.start()
     return scheduler
