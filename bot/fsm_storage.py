@@ -16,7 +16,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from storage.tables import fsm_states
 
-
 # The update's own transaction, when there is one: FSM changes then commit or roll back together
 # with the update's effects (and on SQLite a second writer would wait on the first's lock).
 current_session: ContextVar[AsyncSession | None] = ContextVar("current_session", default=None)

@@ -129,17 +129,17 @@ class RecordingSession(BaseSession):
                 text=method.text, reply_markup=markup,
             ), sent
         if isinstance(method, EditMessageText | EditMessageReplyMarkup) and chat_id is not None:
-            for sent in self.messages(chat_id):
-                if sent.message_id == method.message_id:
+            for shown in self.messages(chat_id):
+                if shown.message_id == method.message_id:
                     if isinstance(method, EditMessageText):
-                        sent.text = method.text
+                        shown.text = method.text
                     markup = method.reply_markup if isinstance(method.reply_markup, InlineKeyboardMarkup) else None
-                    sent.markup = markup
-                    sent.edited = True
+                    shown.markup = markup
+                    shown.edited = True
                     return Message(
-                        message_id=sent.message_id, date=now, chat=Chat(id=chat_id, type="private"),
-                        text=sent.text, reply_markup=markup,
-                    ), sent
+                        message_id=shown.message_id, date=now, chat=Chat(id=chat_id, type="private"),
+                        text=shown.text, reply_markup=markup,
+                    ), shown
             return True, None
         if isinstance(method, AnswerCallbackQuery):
             return True, None

@@ -49,11 +49,17 @@ class Outbox(Protocol):
 
 
 class UnitOfWork(Protocol):
-    teams: TeamRepo
-    users: UserRepo
-    invites: InviteRepo
-    audit: AuditLog
-    outbox: Outbox
+    # Read-only members, so that an implementation may expose its own concrete repositories.
+    @property
+    def teams(self) -> TeamRepo: ...
+    @property
+    def users(self) -> UserRepo: ...
+    @property
+    def invites(self) -> InviteRepo: ...
+    @property
+    def audit(self) -> AuditLog: ...
+    @property
+    def outbox(self) -> Outbox: ...
 
     async def __aenter__(self) -> UnitOfWork: ...
     async def __aexit__(

@@ -16,6 +16,7 @@ from domain.notifications import Notification, OutboxMessage
 from domain.reminders import Reminder
 from storage.outbox_repo import SqlOutbox
 from storage.reminder_repo import SqlReminders
+from storage.tables import audit_events, invites, teams, users
 
 # Turns an OutboxMessage into a Notification (text in the recipient's language, buttons as JSON).
 Renderer = Callable[[OutboxMessage, "SqlUnitOfWork"], Any]
@@ -34,14 +35,14 @@ class SqlTeams:
         return await self.session.get(Team, team_id)
 
     async def by_name(self, name: str) -> Team | None:
-        return (await self.session.execute(select(Team).filter_by(name=name))).scalar_one_or_none()
+        return (await self.session.execute(select(Team).where(teams.c.name == name))).scalar_one_or_none()
 
     async def by_group_chat(self, chat_id: int) -> Team | None:
-        result = await self.session.execute(select(Team).filter_by(group_chat_id=chat_id))
+        result = await self.session.execute(select(Team).where(teams.c.group_chat_id == chat_id))
         return result.scalar_one_or_none()
 
     async def list(self) -> Sequence[Team]:
-        return (await self.session.execute(select(Team).order_by(Team.id))).scalars().all()  # type: ignore[arg-type]
+        return (await self.session.execute(select(Team).order_by(teams.c.id))).scalars().all()
 
 
 class SqlUsers:
@@ -57,24 +58,23 @@ class SqlUsers:
         return await self.session.get(User, user_id)
 
     async def by_telegram_id(self, telegram_id: int) -> User | None:
-        result = await self.session.execute(select(User).filter_by(telegram_id=telegram_id))
+        result = await self.session.execute(select(User).where(users.c.telegram_id == telegram_id))
         return result.scalar_one_or_none()
 
     async def in_team(self, team_id: int) -> Sequence[User]:
-        stmt = select(User).filter_by(team_id=team_id).order_by(User.id)  # type: ignore[arg-type]
+        stmt = select(User).where(users.c.team_id == team_id).order_by(users.c.id)
         return (await self.session.execute(stmt)).scalars().all()
 
     async def with_role(self, team_id: int, *roles: str) -> Sequence[User]:
         stmt = (
             select(User)
-            .filter_by(team_id=team_id, active=True)
-            .where(User.role.in_([Role(r) for r in roles]))  # type: ignore[attr-defined]
-            .order_by(User.id)  # type: ignore[arg-type]
+            .where(users.c.team_id == team_id, users.c.active.is_(True), users.c.role.in_([Role(r) for r in roles]))
+            .order_by(users.c.id)
         )
         return (await self.session.execute(stmt)).scalars().all()
 
     async def admins(self) -> Sequence[User]:
-        stmt = select(User).filter_by(role=Role.ADMIN, active=True).order_by(User.id)  # type: ignore[arg-type]
+        stmt = select(User).where(users.c.role == Role.ADMIN, users.c.active.is_(True)).order_by(users.c.id)
         return (await self.session.execute(stmt)).scalars().all()
 
 
@@ -88,14 +88,14 @@ class SqlInvites:
         return invite
 
     async def by_hash(self, code_hash: str) -> Invite | None:
-        result = await self.session.execute(select(Invite).filter_by(code_hash=code_hash))
+        result = await self.session.execute(select(Invite).where(invites.c.code_hash == code_hash))
         return result.scalar_one_or_none()
 
     async def claim(self, invite_id: int, user_id: int, now: object) -> bool:
         # A conditional UPDATE: of two redemptions racing, exactly one changes the row.
         stmt = (
             update(Invite)
-            .where(Invite.id == invite_id, Invite.used_at.is_(None))  # type: ignore[arg-type,attr-defined]
+            .where(invites.c.id == invite_id, invites.c.used_at.is_(None))
             .values(used_at=now, used_by=user_id)
             .execution_options(synchronize_session="fetch")
         )
@@ -112,8 +112,9 @@ class SqlAudit:
 
     async def for_entity(self, entity: str, entity_id: int) -> Sequence[AuditEvent]:
         stmt = (
-            select(AuditEvent).filter_by(entity=entity, entity_id=entity_id)
-            .order_by(AuditEvent.at, AuditEvent.id)  # type: ignore[arg-type]
+            select(AuditEvent)
+            .where(audit_events.c.entity == entity, audit_events.c.entity_id == entity_id)
+            .order_by(audit_events.c.at, audit_events.c.id)
         )
         return (await self.session.execute(stmt)).scalars().all()
 
