@@ -132,7 +132,7 @@ class RecordingSession(BaseSession):
             for shown in self.messages(chat_id):
                 if shown.message_id == method.message_id:
                     if isinstance(method, EditMessageText):
-                        shown.text = method.text
+                        shown.text = method.text or ""
                     markup = method.reply_markup if isinstance(method.reply_markup, InlineKeyboardMarkup) else None
                     shown.markup = markup
                     shown.edited = True
