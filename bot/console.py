@@ -63,9 +63,14 @@ class Console:
             who = f" → {self.names().get(shown.chat_id, shown.chat_id)}"
         label = "bot (edited)" if shown.edited else "bot"
         self.print(f"  {label}{who} › " + strip_html(shown.text).replace("\n", "\n    "))
-        buttons = [b for b in shown.buttons]
-        if buttons:
-            self.print("    " + "  ".join(f"[{i}] {text}" for i, (text, _) in enumerate(buttons, 1)))
+        if shown.markup is not None:
+            number = 0
+            for row in shown.markup.inline_keyboard:
+                labels = []
+                for key in row:
+                    number += 1
+                    labels.append(f"[{number}] {key.text}")
+                self.print("    " + "  ".join(labels))
 
     def print(self, text: str) -> None:
         print(text, file=self.out, flush=True)
