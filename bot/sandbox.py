@@ -140,7 +140,15 @@ class RecordingSession(BaseSession):
                         message_id=shown.message_id, date=now, chat=Chat(id=chat_id, type="private"),
                         text=shown.text, reply_markup=markup,
                     ), shown
-            return True, None
+            # A message from before a restart: the phone still shows it, so the edit lands there.
+            markup = method.reply_markup if isinstance(method.reply_markup, InlineKeyboardMarkup) else None
+            text = method.text if isinstance(method, EditMessageText) else ""
+            shown = Sent(chat_id=chat_id, message_id=method.message_id or 0, text=text or "", markup=markup, edited=True)
+            self.messages(chat_id).append(shown)
+            return Message(
+                message_id=shown.message_id, date=now, chat=Chat(id=chat_id, type="private"), text=shown.text,
+                reply_markup=markup,
+            ), shown
         if isinstance(method, AnswerCallbackQuery):
             return True, None
         return True, None
