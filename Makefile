@@ -24,7 +24,7 @@ migrate: $(STAMP)
 	$(BIN)/python -m bot migrate
 
 lint: $(STAMP)
-	$(BIN)/ruff check bot handlers domain storage tests bench
+	$(BIN)/ruff check $(wildcard bot handlers domain storage tests bench)
 	$(BIN)/mypy domain
 	$(BIN)/mypy bot handlers storage
 
