@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -127,7 +128,7 @@ POLICIES = st.builds(
 )
 
 # Each answer's values from worst to best.
-LADDERS: dict[str, list[object]] = {
+LADDERS: dict[str, list[Any]] = {
     "authority": [Authority.NONE, Authority.INFLUENCER, Authority.DECISION_MAKER],
     "budget": [Budget.UNKNOWN, Budget.ROUGH, Budget.KNOWN],
     "timeline": [Timeline.UNKNOWN, Timeline.THIS_QUARTER, Timeline.THIS_MONTH],
