@@ -35,6 +35,8 @@ COMMANDS: list[Command] = [
     Command("invite", LEADS),
     Command("team", LEADS),
     Command("bindgroup", LEADS),
+    Command("remind", EVERYONE),
+    Command("reminders", EVERYONE),
     Command("cancel", EVERYONE),
 ]
 

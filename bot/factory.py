@@ -127,4 +127,7 @@ def build_app(settings: Settings, *, session: BaseSession | None = None, clock: 
     from handlers import routers
 
     dp.include_routers(*routers())
+    from bot.sweeps import install_sweeps
+
+    install_sweeps(app)
     return app

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from datetime import date, datetime
 from types import TracebackType
 from typing import Protocol
 
 from domain.model import AuditEvent, Invite, Team, User
 from domain.notifications import Notification, OutboxMessage
+from domain.reminders import Reminder, ReminderState
 
 
 class TeamRepo(Protocol):
@@ -48,6 +50,33 @@ class Outbox(Protocol):
         ...
 
 
+class ReminderRepo(Protocol):
+    async def add(self, reminder: Reminder) -> Reminder: ...
+    async def get(self, reminder_id: int) -> Reminder | None: ...
+    async def open_for_user(self, user_id: int) -> Sequence[Reminder]:
+        """Pending and snoozed reminders of one person, soonest first."""
+        ...
+    async def due(self, now: datetime, limit: int, skip: Collection[int] = ()) -> Sequence[Reminder]:
+        """The sweep's query: pending or snoozed reminders due at `now`, oldest first (locked on PostgreSQL)."""
+        ...
+    async def due_between(self, team_id: int, start: datetime, end: datetime) -> Sequence[Reminder]:
+        """Pending and snoozed reminders of a team due in [start, end), by owner and time."""
+        ...
+    async def transition(
+        self, reminder: Reminder, *, expect: Collection[ReminderState], round: int | None = None,
+        **changes: object,
+    ) -> bool:
+        """Applies `changes` only if the row is still in one of the `expect` states (and, when given,
+        still at snooze round `round`); False when another action won the race."""
+        ...
+
+
+class DigestRuns(Protocol):
+    async def claim(self, team_id: int, kind: str, day: date, now: datetime) -> bool:
+        """Marks the team's `kind` digest for local `day` as done; False if it already was."""
+        ...
+
+
 class UnitOfWork(Protocol):
     # Read-only members, so that an implementation may expose its own concrete repositories.
     @property
@@ -60,6 +89,10 @@ class UnitOfWork(Protocol):
     def audit(self) -> AuditLog: ...
     @property
     def outbox(self) -> Outbox: ...
+    @property
+    def reminders(self) -> ReminderRepo: ...
+    @property
+    def digests(self) -> DigestRuns: ...
 
     async def __aenter__(self) -> UnitOfWork: ...
     async def __aexit__(

@@ -36,3 +36,29 @@ class Reminder:
     @property
     def is_open(self) -> bool:
         return self.state in (ReminderState.PENDING, ReminderState.SNOOZED, ReminderState.SENT)
+
+
+OPEN_STATES = (ReminderState.PENDING, ReminderState.SNOOZED)  # waiting for their time
+MAX_TEXT = 200
+
+
+class QuickTime(enum.StrEnum):
+    """The one-tap answers to "when?" in /remind."""
+
+    IN_1H = "1h"
+    TOMORROW = "tomorrow"  # tomorrow at the start of working hours
+    IN_3D = "3d"
+    NEXT_MONDAY = "monday"  # next Monday at the start of working hours
+
+
+class Snooze(enum.StrEnum):
+    """The snooze buttons under a nudge."""
+
+    HOUR = "1h"
+    TOMORROW = "tomorrow"
+    THREE_DAYS = "3d"
+
+
+# Button kinds of a nudge; the bot layer registers how each becomes a button (handlers/reminders.py).
+ACTION_DONE = "reminder.done"
+ACTION_SNOOZE = {snooze: f"reminder.snooze.{snooze.value}" for snooze in Snooze}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import fallback, group, invite, profile, start, team
+from handlers import fallback, group, invite, profile, reminders, start, team
 
 
 def routers() -> list[Router]:
@@ -16,6 +16,7 @@ def routers() -> list[Router]:
         invite.router,
         team.router,
         group.router,
+        reminders.router,
         fallback.router,  # always last
     ]
     for router in ordered:

@@ -1,11 +1,20 @@
+"""Reminders in storage: the person's list, the sweep's due query and race-safe state changes."""
+
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.reminders import Reminder, ReminderState
+from storage.tables import reminders
+
+OPEN = (ReminderState.PENDING, ReminderState.SNOOZED)
+# Spelled exactly like the predicate of the partial index ix_reminders_due, so that both SQLite and
+# PostgreSQL use the index (a bound-parameter IN list does not prove the index predicate).
+DUE_STATES = text("reminders.state IN ('pending', 'snoozed')")
 
 
 class SqlReminders:
@@ -23,8 +32,46 @@ class SqlReminders:
     async def open_for_user(self, user_id: int) -> Sequence[Reminder]:
         stmt = (
             select(Reminder)
-            .filter_by(user_id=user_id)
-            .where(Reminder.state.in_([ReminderState.PENDING, ReminderState.SNOOZED]))  # type: ignore[attr-defined]
-            .order_by(Reminder.due_at, Reminder.id)  # type: ignore[arg-type]
+            .where(reminders.c.user_id == user_id, reminders.c.state.in_(OPEN))
+            .order_by(reminders.c.due_at, reminders.c.id)
         )
         return (await self.session.execute(stmt)).scalars().all()
+
+    async def due(self, now: datetime, limit: int, skip: Collection[int] = ()) -> Sequence[Reminder]:
+        stmt = (
+            select(Reminder)
+            .where(DUE_STATES, reminders.c.due_at <= now)
+            .order_by(reminders.c.due_at, reminders.c.id)
+            .limit(limit)
+            # PostgreSQL: rows another sweeper holds are skipped, not waited for (SQLite ignores this;
+            # it has one writer at a time anyway, and the claim in transition() still decides).
+            .with_for_update(skip_locked=True)
+        )
+        if skip:
+            stmt = stmt.where(reminders.c.id.not_in(list(skip)))
+        return (await self.session.execute(stmt)).scalars().all()
+
+    async def due_between(self, team_id: int, start: datetime, end: datetime) -> Sequence[Reminder]:
+        stmt = (
+            select(Reminder)
+            .where(DUE_STATES, reminders.c.team_id == team_id, reminders.c.due_at >= start, reminders.c.due_at < end)
+            .order_by(reminders.c.user_id, reminders.c.due_at, reminders.c.id)
+        )
+        return (await self.session.execute(stmt)).scalars().all()
+
+    async def transition(
+        self, reminder: Reminder, *, expect: Collection[ReminderState], round: int | None = None,
+        **changes: object,
+    ) -> bool:
+        # A conditional UPDATE: of two actions racing on one reminder, exactly one changes the row.
+        conditions = [reminders.c.id == reminder.id, reminders.c.state.in_(list(expect))]
+        if round is not None:
+            conditions.append(reminders.c.snoozes == round)
+        stmt = (
+            update(Reminder)
+            .where(*conditions)
+            .values(**changes)
+            .execution_options(synchronize_session="fetch")
+        )
+        result = await self.session.execute(stmt)
+        return bool(result.rowcount)  # type: ignore[attr-defined]

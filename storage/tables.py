@@ -11,6 +11,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Date,
     Enum,
     ForeignKey,
     Index,
@@ -151,6 +152,16 @@ reminders = Table(
         postgresql_where=text("state IN ('pending', 'snoozed')"), sqlite_where=text("state IN ('pending', 'snoozed')"),
     ),
     Index("ix_reminders_user_state", "user_id", "state"),
+)
+
+# One row per team, digest kind and team-local day once that digest was composed: the claim that
+# makes the every-minute digest job act once a day, also with several instances.
+digest_runs = Table(
+    "digest_runs", metadata,
+    Column("team_id", Integer, ForeignKey("teams.id"), primary_key=True),
+    Column("kind", String(32), primary_key=True),
+    Column("local_date", Date, primary_key=True),
+    Column("at", UTCDateTime, nullable=False),
 )
 
 # Infrastructure tables: no domain entity behind them.

@@ -14,6 +14,7 @@ from domain.clock import Clock
 from domain.model import AuditEvent, Invite, Role, Team, User
 from domain.notifications import Notification, OutboxMessage
 from domain.reminders import Reminder
+from storage.digest_repo import SqlDigestRuns
 from storage.outbox_repo import SqlOutbox
 from storage.reminder_repo import SqlReminders
 from storage.tables import audit_events, invites, teams, users
@@ -147,6 +148,7 @@ class SqlUnitOfWork:
         self.audit = SqlAudit(self.session)
         self.outbox = SqlOutbox(self.session, self._renderer, self)
         self.reminders = SqlReminders(self.session)
+        self.digests = SqlDigestRuns(self.session)
         return self
 
     async def __aexit__(

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from types import TracebackType
 from typing import Any
 
 from domain.model import AuditEvent, Invite, Role, Team, User
 from domain.notifications import Notification, OutboxMessage
+from domain.reminders import OPEN_STATES, Reminder, ReminderState
 
 START = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)  # Thursday 10:00 in Shanghai
 
@@ -121,6 +122,51 @@ class FakeOutbox:
         )
 
 
+class FakeReminders(_Repo):
+    async def add(self, reminder: Reminder) -> Reminder:
+        return self._add(reminder)  # type: ignore[no-any-return]
+
+    async def get(self, reminder_id: int) -> Reminder | None:
+        return self.rows.get(reminder_id)
+
+    async def open_for_user(self, user_id: int) -> Sequence[Reminder]:
+        mine = [r for r in self.rows.values() if r.user_id == user_id and r.state in OPEN_STATES]
+        return sorted(mine, key=lambda r: (r.due_at, r.id))
+
+    async def due(self, now: datetime, limit: int, skip: Collection[int] = ()) -> Sequence[Reminder]:
+        due = [r for r in self.rows.values() if r.state in OPEN_STATES and r.due_at <= now and r.id not in skip]
+        return sorted(due, key=lambda r: (r.due_at, r.id))[:limit]
+
+    async def due_between(self, team_id: int, start: datetime, end: datetime) -> Sequence[Reminder]:
+        found = [
+            r for r in self.rows.values()
+            if r.team_id == team_id and r.state in OPEN_STATES and start <= r.due_at < end
+        ]
+        return sorted(found, key=lambda r: (r.user_id, r.due_at, r.id))
+
+    async def transition(
+        self, reminder: Reminder, *, expect: Collection[ReminderState], round: int | None = None,
+        **changes: object,
+    ) -> bool:
+        row = self.rows[reminder.id]
+        if row.state not in expect or (round is not None and row.snoozes != round):
+            return False
+        for name, value in changes.items():
+            setattr(row, name, value)
+        return True
+
+
+class FakeDigestRuns:
+    def __init__(self) -> None:
+        self.claimed: dict[tuple[int, str, date], datetime] = {}
+
+    async def claim(self, team_id: int, kind: str, day: date, now: datetime) -> bool:
+        if (team_id, kind, day) in self.claimed:
+            return False
+        self.claimed[(team_id, kind, day)] = now
+        return True
+
+
 class FakeUnitOfWork:
     def __init__(self) -> None:
         self.teams = FakeTeams()
@@ -128,6 +174,8 @@ class FakeUnitOfWork:
         self.invites = FakeInvites()
         self.audit = FakeAudit()
         self.outbox = FakeOutbox()
+        self.reminders = FakeReminders()
+        self.digests = FakeDigestRuns()
         self.committed = 0
 
     async def __aenter__(self) -> FakeUnitOfWork:
