@@ -6,6 +6,8 @@
     !group TEXT send TEXT in the simulated team group chat
     !invite ROLE TEAM   create an invite as the server operator would (CLI `invite`)
     !tick       run the scheduler's periodic jobs once
+    !wait 2h    let time pass (30m, 2h, 1d, 1d2h): the sandbox clock moves forward and the
+                scheduler's jobs run along the way, so reminders fire and digests go out
     !help, !quit
     $code       in any line: the code of the latest invite link shown
 """
@@ -16,22 +18,29 @@ import asyncio
 import re
 import shlex
 import sys
+from datetime import timedelta
 from typing import TextIO
 
 from aiogram.methods import AnswerCallbackQuery
 
 from bot.config import Settings
 from bot.factory import App, build_app
+from bot.formatting import when
 from bot.runner import prepare
 from bot.sandbox import Call, Person, RecordingSession, Sandbox, Sent
-from domain.clock import SystemClock
+from domain.clock import OffsetClock
 from domain.errors import DomainError
 from domain.model import Role
 from domain.services import onboarding
+from domain.timeparse import parse_duration
 
 GROUP_CHAT_ID = -100_424_242
 CODE = re.compile(r"\?start=([A-Za-z0-9_-]{8,64})")
 HELP = __doc__ or ""
+# `!wait` moves the clock in steps no longer than this, running the jobs after each step, so what
+# falls due on the way happens close to its time and in order.
+WAIT_STEP = timedelta(minutes=15)
+MAX_WAIT = timedelta(days=60)
 
 
 class Console:
@@ -102,6 +111,8 @@ class Console:
             await self.bootstrap_invite(line)
         elif line == "!tick":
             await self.run_periodic(everything=True)
+        elif line.startswith("!wait"):
+            await self.wait(line[len("!wait") :].strip())
         else:
             await self.current.send(line)
         await self.run_periodic()
@@ -112,12 +123,30 @@ class Console:
             if everything or job.in_console:
                 await job.run()
 
+    async def wait(self, text: str) -> None:
+        span = parse_duration(text) if text else None
+        clock = self.app.clock
+        if span is None or not timedelta(0) < span <= MAX_WAIT:
+            self.print("  usage: !wait 30m | 2h | 1d | 1d2h  (up to 60 days)")
+            return
+        if not isinstance(clock, OffsetClock):
+            self.print("  (this sandbox's clock cannot be moved)")
+            return
+        left = span
+        while left > timedelta(0):
+            step = min(left, WAIT_STEP)
+            clock.advance(step)
+            left -= step
+            await self.run_periodic(everything=True)
+        tz = self.app.settings.timezone
+        self.print(f"  (time is now {when(clock.now(), tz, self.app.settings.default_language)}, {tz})")
+
     async def bootstrap_invite(self, line: str) -> None:
         parts = shlex.split(line)[1:]
         if len(parts) < 2 or parts[0] not in {r.value for r in Role}:
             self.print("  usage: !invite admin|manager|rep|finance TEAM NAME")
             return
-        clock = SystemClock()
+        clock = self.app.clock
         async with self.app.uow() as uow:
             try:
                 team = await onboarding.ensure_team(
@@ -138,10 +167,15 @@ def strip_html(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
-async def run_console(settings: Settings, stdin: TextIO | None = None, out: TextIO | None = None) -> int:
+async def run_console(
+    settings: Settings, stdin: TextIO | None = None, out: TextIO | None = None, clock: OffsetClock | None = None
+) -> int:
     session = RecordingSession()
-    # A piped demo types faster than any thumb: no throttling in the sandbox.
-    app = build_app(settings.model_copy(update={"throttle_per_second": 1000.0}), session=session)
+    # A piped demo types faster than any thumb: no throttling in the sandbox. The clock is the
+    # system's plus whatever `!wait` added.
+    app = build_app(
+        settings.model_copy(update={"throttle_per_second": 1000.0}), session=session, clock=clock or OffsetClock()
+    )
     await prepare(app)
     stdin = stdin or sys.stdin
     interactive = stdin.isatty()
