@@ -15,9 +15,10 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot.factory import App
 
 
-def start_scheduler(app: App) -> AsyncIOScheduler:
+def start_scheduler(app: App, *, first_run_in: float = 1.0) -> AsyncIOScheduler:
+    """Starts every periodic job `first_run_in` seconds from now (the bot is up by then), then at its interval."""
     scheduler = AsyncIOScheduler(timezone=UTC)
-    first = datetime.now(UTC) + timedelta(seconds=1)
+    first = datetime.now(UTC) + timedelta(seconds=first_run_in)
     for job in app.periodic:
         scheduler.add_job(
             job.run, IntervalTrigger(seconds=job.seconds, timezone=UTC), id=job.name, name=job.name,
