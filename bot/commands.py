@@ -37,6 +37,7 @@ COMMANDS: list[Command] = [
     Command("bindgroup", LEADS),
     Command("remind", EVERYONE),
     Command("reminders", EVERYONE),
+    Command("hours", EVERYONE),
     Command("cancel", EVERYONE),
 ]
 

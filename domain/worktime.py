@@ -6,11 +6,13 @@ A team works `work_start`..`work_end` (wall-clock time in the team's timezone) o
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from domain.errors import InvalidInput
 from domain.model import Team
+from domain.timeparse import normalise
 
 DEFAULT_START = time(9, 0)
 DEFAULT_END = time(21, 0)
@@ -73,3 +75,48 @@ def validate_working_hours(start: time, end: time, days: str) -> tuple[time, tim
     if start >= end:
         raise InvalidInput("error-working-hours")
     return start, end, cleaned
+
+
+_RANGE_SEP = r"\s*(?:-|–|—|~|到|至|to)\s*"
+_HOURS = re.compile(rf"(\d{{1,2}})(?:\s*[:点]\s*(\d{{2}}))?\s*点?{_RANGE_SEP}(\d{{1,2}})(?:\s*[:点]\s*(\d{{2}}))?\s*点?")
+_CN_DAYS = re.compile(rf"(?:周|星期|礼拜)([1-7]){_RANGE_SEP}(?:周|星期|礼拜)?([1-7])")
+_EN_DAY = r"(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?"
+_EN_DAYS = re.compile(rf"\b{_EN_DAY}{_RANGE_SEP}{_EN_DAY}")
+_EN_INDEX = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+_ALL_DAYS = re.compile(r"每天|天天|daily|every ?day|7 ?days")
+_WEEKDAYS = re.compile(r"工作日|weekdays")
+
+
+def _day_span(first: int, last: int) -> str:
+    if first <= last:
+        return "".join(str(d) for d in range(first, last + 1))
+    return "".join(str(d) for d in [*range(first, 7), *range(0, last + 1)])  # Sat-Mon wraps the week
+
+
+def parse_working_hours(text: str, days: str = DEFAULT_DAYS) -> tuple[time, time, str] | None:
+    """`09:00-18:00 周一至周五`, `9点到18点 周一到周六`, `8:30-17:30 mon-fri`, `9-21 每天`: (start, end,
+    days) validated, or None. Without days the given `days` stay."""
+    try:
+        cleaned = normalise(text)
+        match = _HOURS.search(cleaned)
+        if match is None:
+            return None
+        start = time(int(match.group(1)), int(match.group(2) or 0))
+        end_hour, end_minute = int(match.group(3)), int(match.group(4) or 0)
+        end = time.max.replace(second=0, microsecond=0) if (end_hour, end_minute) == (24, 0) else time(end_hour, end_minute)
+        rest = cleaned[: match.start()] + " " + cleaned[match.end():]
+        if found := _ALL_DAYS.search(rest):
+            days = "0123456"
+        elif found := _WEEKDAYS.search(rest):
+            days = "01234"
+        elif found := _CN_DAYS.search(rest):
+            days = _day_span(int(found.group(1)) - 1, int(found.group(2)) - 1)
+        elif found := _EN_DAYS.search(rest):
+            days = _day_span(_EN_INDEX[found.group(1)], _EN_INDEX[found.group(2)])
+        if found is not None:
+            rest = rest[: found.start()] + rest[found.end():]
+        if rest.strip(" ,"):
+            return None  # something we did not understand: ask rather than guess
+        return validate_working_hours(start, end, days)
+    except (ValueError, InvalidInput):
+        return None

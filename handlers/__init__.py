@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import fallback, group, invite, profile, reminders, start, team
+from handlers import fallback, group, hours, invite, profile, reminders, start, team
 
 
 def routers() -> list[Router]:
@@ -17,6 +17,7 @@ def routers() -> list[Router]:
         team.router,
         group.router,
         reminders.router,
+        hours.router,
         fallback.router,  # always last
     ]
     for router in ordered:
