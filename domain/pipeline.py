@@ -140,6 +140,7 @@ class Lead:
     timeline: Timeline = Timeline.UNKNOWN
     industry: str | None = None
     region: str | None = None
+    product: str | None = None
     score: int | None = None
     score_reasons: dict[str, int] = field(default_factory=dict)
     status: LeadStatus = LeadStatus.NEW
@@ -165,12 +166,20 @@ class Opportunity:
     owner_since: datetime | None = None
     recycled_from_id: int | None = None  # who lost it to the pool last
     recycled_at: datetime | None = None
+    # Set while it waits in the public pool (no owner and nobody asked to accept it).
+    pooled_at: datetime | None = None
+    # The owner took it from the pool with one tap: it counts against their pool-claim limit.
+    claimed_from_pool: bool = False
     updated_at: datetime | None = None
     id: int | None = None
 
     @property
     def is_open(self) -> bool:
         return self.stage not in CLOSED
+
+    @property
+    def in_pool(self) -> bool:
+        return self.owner_id is None and self.pooled_at is not None
 
 
 @dataclass(eq=False)
@@ -219,6 +228,7 @@ class DuplicateHit:
     stage: Stage | None = None
     last_activity_at: datetime | None = None
     owned_by_viewer: bool = False
+    lead_id: int | None = None  # the lead behind the hit (its own id for kind "lead"); None for another team
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -239,6 +249,7 @@ class LeadDraft:
     timeline: Timeline = Timeline.UNKNOWN
     industry: str | None = None
     region: str | None = None
+    product: str | None = None
     keep_myself: bool = False  # the capturing rep asks to own it (if the team allows self-assignment)
 
 
@@ -255,3 +266,111 @@ class CaptureResult:
     outcome: CaptureOutcome
     opportunity: Opportunity | None = None
     handoff: Handoff | None = None
+
+
+class ActivityKind(enum.StrEnum):
+    NOTE = "note"  # calls, visits and messages come with the follow-up issue
+
+
+@dataclass(eq=False)
+class Activity:
+    """Something that happened with a lead or an opportunity, logged by a person."""
+
+    team_id: int
+    actor_id: int
+    kind: ActivityKind
+    at: datetime
+    note: str | None = None
+    opportunity_id: int | None = None
+    lead_id: int | None = None
+    id: int | None = None
+
+
+class SkillKind(enum.StrEnum):
+    """What the RULES assignment policy matches a rep on."""
+
+    REGION = "region"
+    INDUSTRY = "industry"
+    PRODUCT = "product"
+
+
+# Reasons a rep can give with one tap when declining a hand-off (anything else is typed as text).
+DECLINE_REASONS: tuple[str, ...] = ("busy", "territory", "conflict", "unfamiliar")
+
+
+# --- Read models for the chat flows ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DealSummary:
+    """One line of /deals or /pool."""
+
+    id: int
+    title: str
+    company: str
+    stage: Stage
+    owner_name: str | None
+    amount_minor: int | None
+    last_activity_at: datetime | None
+    waiting_handoff: bool = False
+    score: int | None = None
+    pooled_at: datetime | None = None
+    recycled: bool = False  # in the pool because its owner let it go idle
+
+
+@dataclass(frozen=True)
+class DealPage:
+    items: list[DealSummary]
+    total: int
+
+
+PoolPage = DealPage
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One stage change as a deal card shows it."""
+
+    from_stage: Stage | None
+    to_stage: Stage
+    at: datetime
+    actor_id: int | None
+    actor_name: str | None
+    override: bool = False
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class DealCard:
+    opportunity: Opportunity
+    lead: Lead
+    owner_name: str | None
+    history: list[HistoryEntry]  # newest first
+    pending_handoff: Handoff | None
+    can_advance: bool
+    can_lose: bool
+    can_reassign: bool
+    next_stage: Stage | None
+    assignee_name: str | None = None  # who the pending hand-off waits for
+    can_accept: bool = False  # the viewer is the one the pending hand-off waits for
+    can_claim: bool = False  # in the pool and the viewer is a rep of the team
+
+
+@dataclass(frozen=True)
+class DealQuery:
+    """What /deals or /pool asks storage for; services fill it in from who is asking."""
+
+    team_id: int | None = None  # None: every team (an admin)
+    mine: int | None = None  # a user id: deals they own or that wait for their acceptance
+    stage: Stage | None = None  # None: every open stage
+    waiting: bool = False  # only deals with a pending hand-off
+    # Only deals idle since before their team's cutoff (team id -> moment); `stale_default` for teams
+    # without a policy row.
+    stale_cutoffs: dict[int, datetime] | None = None
+    stale_default: datetime | None = None
+    pool: bool = False  # only deals waiting in the public pool
+
+
+# Button kinds of a hand-off card; handlers/handoff.py registers how each becomes a button.
+ACTION_ACCEPT = "handoff.accept"
+ACTION_DECLINE = "handoff.decline"

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
 from types import TracebackType
 from typing import Protocol
 
 from domain.model import AuditEvent, Invite, Team, User
 from domain.notifications import Notification, OutboxMessage
+from domain.pipeline import (
+    Activity,
+    DealPage,
+    DealQuery,
+    Handoff,
+    HandoffState,
+    HistoryEntry,
+    Lead,
+    Opportunity,
+    StageChange,
+    TeamPolicy,
+)
 from domain.reminders import Reminder, ReminderState
 
 
@@ -77,6 +89,84 @@ class DigestRuns(Protocol):
         ...
 
 
+# --- The pipeline: leads, opportunities, hand-offs, the pool (domain/services/leads.py, deals.py) ---
+
+
+class LeadRepo(Protocol):
+    async def add(self, lead: Lead) -> Lead: ...
+    async def get(self, lead_id: int) -> Lead | None: ...
+    async def matching(
+        self, *, phone: str | None, email: str | None, company_key: str | None, limit: int
+    ) -> Sequence[Lead]:
+        """Leads of every team with the same phone, e-mail or company key (empty values match nothing)."""
+        ...
+
+
+class OpportunityRepo(Protocol):
+    async def add(self, opportunity: Opportunity) -> Opportunity: ...
+    async def get(self, opportunity_id: int) -> Opportunity | None: ...
+    async def for_leads(self, lead_ids: Collection[int]) -> Sequence[Opportunity]: ...
+    async def page(self, query: DealQuery, offset: int, limit: int) -> DealPage: ...
+    async def load(self, team_id: int) -> Mapping[int, int]:
+        """Per user: open opportunities owned plus hand-offs waiting for them (least-loaded policy)."""
+        ...
+    async def pool_claims(self, user_id: int) -> int:
+        """Open opportunities the user owns because they claimed them from the pool."""
+        ...
+    async def claim(self, opportunity_id: int, user_id: int, now: datetime) -> bool:
+        """Take a pool opportunity if it is still ownerless and in the pool; False if someone won."""
+        ...
+    async def idle(
+        self, cutoffs: Mapping[int, datetime], default_cutoff: datetime, limit: int, skip: Collection[int] = ()
+    ) -> Sequence[Opportunity]:
+        """Open, owned opportunities with no pending hand-off whose owner has had them and logged nothing
+        since before their team's cutoff, oldest first (locked on PostgreSQL)."""
+        ...
+    async def release(self, opportunity: Opportunity, *, owner_id: int, cutoff: datetime, now: datetime) -> bool:
+        """Owner -> pool if the owner is still `owner_id` and still idle since `cutoff`; False otherwise."""
+        ...
+
+
+class HandoffRepo(Protocol):
+    async def add(self, handoff: Handoff) -> Handoff: ...
+    async def get(self, handoff_id: int) -> Handoff | None: ...
+    async def pending_for(self, opportunity_id: int) -> Handoff | None: ...
+    async def for_opportunity(self, opportunity_id: int) -> Sequence[Handoff]: ...
+    async def due(self, now: datetime, limit: int, skip: Collection[int] = ()) -> Sequence[Handoff]:
+        """Pending hand-offs past their deadline, oldest deadline first (locked on PostgreSQL)."""
+        ...
+    async def transition(self, handoff: Handoff, *, expect: Collection[HandoffState], **changes: object) -> bool:
+        """Applies `changes` only if the row is still in one of the `expect` states; False if it is not."""
+        ...
+
+
+class PolicyRepo(Protocol):
+    async def ensure(self, team_id: int) -> TeamPolicy:
+        """The team's policy, created with the defaults on first use (safe against a concurrent first use)."""
+        ...
+    async def all(self) -> Sequence[TeamPolicy]: ...
+
+
+class ActivityRepo(Protocol):
+    async def add(self, activity: Activity) -> Activity: ...
+    async def for_opportunity(self, opportunity_id: int, limit: int) -> Sequence[Activity]: ...
+
+
+class StageChangeRepo(Protocol):
+    async def add(self, change: StageChange) -> StageChange: ...
+    async def history(self, opportunity_id: int) -> Sequence[HistoryEntry]:
+        """Newest first, with the actors' names."""
+        ...
+
+
+class RepSkillRepo(Protocol):
+    async def of_team(self, team_id: int) -> Mapping[int, Mapping[str, frozenset[str]]]:
+        """user id -> skill kind -> values."""
+        ...
+    async def of_user(self, user_id: int) -> Mapping[str, frozenset[str]]: ...
+    async def replace(self, user_id: int, kind: str, values: Collection[str]) -> None: ...
+
+
 class UnitOfWork(Protocol):
     # Read-only members, so that an implementation may expose its own concrete repositories.
     @property
@@ -93,6 +183,21 @@ class UnitOfWork(Protocol):
     def reminders(self) -> ReminderRepo: ...
     @property
     def digests(self) -> DigestRuns: ...
+    @property
+    def leads(self) -> LeadRepo: ...
+    @property
+    def opportunities(self) -> OpportunityRepo: ...
+    @property
+    def handoffs(self) -> HandoffRepo: ...
+    @property
+    def policies(self) -> PolicyRepo: ...
+    @property
+    def activities(self) -> ActivityRepo: ...
+    @property
+    def stage_changes(self) -> StageChangeRepo: ...
+    @property
+    def rep_skills(self) -> RepSkillRepo: ...
+
 
     async def __aenter__(self) -> UnitOfWork: ...
     async def __aexit__(

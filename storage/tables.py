@@ -27,6 +27,23 @@ from sqlalchemy.orm import registry
 
 from domain.model import AuditEvent, Invite, Language, Role, Team, User
 from domain.notifications import Notification, NotificationState
+from domain.pipeline import (
+    Activity,
+    ActivityKind,
+    AssignmentPolicy,
+    Authority,
+    Budget,
+    Handoff,
+    HandoffState,
+    Lead,
+    LeadSource,
+    LeadStatus,
+    Opportunity,
+    Stage,
+    StageChange,
+    TeamPolicy,
+    Timeline,
+)
 from domain.reminders import Reminder, ReminderState
 from storage.types import UTCDateTime
 
@@ -164,6 +181,160 @@ digest_runs = Table(
     Column("at", UTCDateTime, nullable=False),
 )
 
+# --- The pipeline: leads, opportunities, hand-offs, the pool (issue 4) -----------------------------
+
+# Spelled like the predicates of the partial indexes below, so both databases use them.
+OPEN_OWNED_SQL = "stage NOT IN ('won', 'lost') AND owner_id IS NOT NULL"
+IN_POOL_SQL = "owner_id IS NULL AND pooled_at IS NOT NULL"
+PENDING_SQL = "state = 'pending'"
+
+team_policies = Table(
+    "team_policies", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("team_id", Integer, ForeignKey("teams.id"), nullable=False, unique=True),
+    Column("assignment", _enum(AssignmentPolicy, "assignment_policy"), nullable=False),
+    Column("allow_self_assign", Boolean, nullable=False),
+    Column("threshold", Integer, nullable=False),
+    Column("weights", JSON, nullable=False),
+    Column("handoff_minutes", Integer, nullable=False),
+    Column("recycle_days", Integer, nullable=False),
+    Column("pool_claim_limit", Integer, nullable=False),
+    Column("cooloff_days", Integer, nullable=False),
+    Column("industries", JSON, nullable=False),
+    Column("lost_reasons", JSON, nullable=False),
+    Column("rr_cursor", Integer, nullable=False),
+)
+
+leads = Table(
+    "leads", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("team_id", Integer, ForeignKey("teams.id"), nullable=False),
+    Column("created_by", Integer, ForeignKey("users.id"), nullable=False),
+    Column("company", String(128), nullable=False),
+    Column("company_key", String(128), nullable=False),
+    Column("contact_name", String(64), nullable=True),
+    Column("phone", String(20), nullable=True),
+    Column("email", String(254), nullable=True),
+    Column("source", _enum(LeadSource, "lead_source"), nullable=False),
+    Column("need", Text, nullable=True),
+    Column("need_voice_file_id", String(255), nullable=True),
+    Column("budget", _enum(Budget, "budget"), nullable=False),
+    Column("budget_note", String(64), nullable=True),
+    Column("authority", _enum(Authority, "authority"), nullable=False),
+    Column("timeline", _enum(Timeline, "timeline"), nullable=False),
+    Column("industry", String(64), nullable=True),
+    Column("region", String(64), nullable=True),
+    Column("product", String(64), nullable=True),
+    Column("score", Integer, nullable=True),
+    Column("score_reasons", JSON, nullable=False),
+    Column("status", _enum(LeadStatus, "lead_status"), nullable=False),
+    Column("related_lead_id", Integer, ForeignKey("leads.id"), nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=True),
+    # Dedupe looks a new lead up by each of these, across all teams.
+    Index("ix_leads_phone", "phone"),
+    Index("ix_leads_email", "email"),
+    Index("ix_leads_company_key", "company_key"),
+    Index("ix_leads_team_status", "team_id", "status"),
+)
+
+opportunities = Table(
+    "opportunities", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("team_id", Integer, ForeignKey("teams.id"), nullable=False),
+    Column("lead_id", Integer, ForeignKey("leads.id"), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("owner_id", Integer, ForeignKey("users.id"), nullable=True),
+    Column("stage", _enum(Stage, "stage"), nullable=False),
+    Column("amount_minor", BigInteger, nullable=True),
+    Column("currency", String(3), nullable=False),
+    Column("expected_close", Date, nullable=True),
+    Column("lost_reason", String(64), nullable=True),
+    Column("lost_note", Text, nullable=True),
+    Column("last_activity_at", UTCDateTime, nullable=True),
+    Column("owner_since", UTCDateTime, nullable=True),
+    Column("recycled_from_id", Integer, ForeignKey("users.id"), nullable=True),
+    Column("recycled_at", UTCDateTime, nullable=True),
+    Column("pooled_at", UTCDateTime, nullable=True),
+    Column("claimed_from_pool", Boolean, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=True),
+    Index("ix_opportunities_lead_id", "lead_id"),
+    Index("ix_opportunities_owner_stage", "owner_id", "stage"),
+    Index("ix_opportunities_team_stage", "team_id", "stage"),
+    # The recycle sweep: open, owned deals by last activity.
+    Index(
+        "ix_opportunities_idle", "last_activity_at",
+        postgresql_where=text(OPEN_OWNED_SQL), sqlite_where=text(OPEN_OWNED_SQL),
+    ),
+    # /pool: a team's ownerless deals, oldest first.
+    Index(
+        "ix_opportunities_pool", "team_id", "pooled_at",
+        postgresql_where=text(IN_POOL_SQL), sqlite_where=text(IN_POOL_SQL),
+    ),
+)
+
+stage_changes = Table(
+    "stage_changes", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("opportunity_id", Integer, ForeignKey("opportunities.id"), nullable=False),
+    Column("from_stage", _enum(Stage, "stage"), nullable=True),
+    Column("to_stage", _enum(Stage, "stage"), nullable=False),
+    Column("actor_id", Integer, ForeignKey("users.id"), nullable=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("override", Boolean, nullable=False),
+    Column("note", Text, nullable=True),
+    Index("ix_stage_changes_opportunity", "opportunity_id", "at"),
+)
+
+handoffs = Table(
+    "handoffs", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("team_id", Integer, ForeignKey("teams.id"), nullable=False),
+    Column("opportunity_id", Integer, ForeignKey("opportunities.id"), nullable=False),
+    Column("to_user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("from_user_id", Integer, ForeignKey("users.id"), nullable=True),
+    Column("requested_by", Integer, ForeignKey("users.id"), nullable=True),
+    Column("requested_at", UTCDateTime, nullable=False),
+    Column("deadline_at", UTCDateTime, nullable=False),
+    Column("reason", Text, nullable=True),
+    Column("state", _enum(HandoffState, "handoff_state"), nullable=False),
+    Column("decided_at", UTCDateTime, nullable=True),
+    Column("decline_reason", Text, nullable=True),
+    Column("attempt", Integer, nullable=False),
+    Index("ix_handoffs_opportunity", "opportunity_id"),
+    Index("ix_handoffs_to_user_state", "to_user_id", "state"),
+    # The deadline sweep: pending hand-offs by deadline.
+    Index("ix_handoffs_due", "deadline_at", postgresql_where=text(PENDING_SQL), sqlite_where=text(PENDING_SQL)),
+    # At most one hand-off waits for acceptance per opportunity, also against racing writers.
+    Index(
+        "uq_handoffs_pending_opportunity", "opportunity_id", unique=True,
+        postgresql_where=text(PENDING_SQL), sqlite_where=text(PENDING_SQL),
+    ),
+)
+
+activities = Table(
+    "activities", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("team_id", Integer, ForeignKey("teams.id"), nullable=False),
+    Column("opportunity_id", Integer, ForeignKey("opportunities.id"), nullable=True),
+    Column("lead_id", Integer, ForeignKey("leads.id"), nullable=True),
+    Column("actor_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("kind", _enum(ActivityKind, "activity_kind"), nullable=False),
+    Column("note", Text, nullable=True),
+    Column("at", UTCDateTime, nullable=False),
+    Index("ix_activities_opportunity", "opportunity_id", "at"),
+    Index("ix_activities_lead", "lead_id", "at"),
+)
+
+# A rep's skills for the RULES assignment policy: (user, kind, value), kind region|industry|product.
+rep_skills = Table(
+    "rep_skills", metadata,
+    Column("user_id", Integer, ForeignKey("users.id"), primary_key=True),
+    Column("kind", String(16), primary_key=True),
+    Column("value", String(64), primary_key=True),
+)
+
 # Infrastructure tables: no domain entity behind them.
 processed_updates = Table(
     "processed_updates", metadata,
@@ -194,4 +365,10 @@ def map_domain() -> None:
     mapper_registry.map_imperatively(AuditEvent, audit_events)
     mapper_registry.map_imperatively(Notification, notifications)
     mapper_registry.map_imperatively(Reminder, reminders)
+    mapper_registry.map_imperatively(TeamPolicy, team_policies)
+    mapper_registry.map_imperatively(Lead, leads)
+    mapper_registry.map_imperatively(Opportunity, opportunities)
+    mapper_registry.map_imperatively(StageChange, stage_changes)
+    mapper_registry.map_imperatively(Handoff, handoffs)
+    mapper_registry.map_imperatively(Activity, activities)
     _mapped = True

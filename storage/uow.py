@@ -16,6 +16,15 @@ from domain.notifications import Notification, OutboxMessage
 from domain.reminders import Reminder
 from storage.digest_repo import SqlDigestRuns
 from storage.outbox_repo import SqlOutbox
+from storage.pipeline_repo import (
+    SqlActivities,
+    SqlHandoffs,
+    SqlLeads,
+    SqlOpportunities,
+    SqlPolicies,
+    SqlRepSkills,
+    SqlStageChanges,
+)
 from storage.reminder_repo import SqlReminders
 from storage.tables import audit_events, invites, teams, users
 
@@ -148,6 +157,13 @@ class SqlUnitOfWork:
         self.audit = SqlAudit(self.session)
         self.outbox = SqlOutbox(self.session, self._renderer, self)
         self.reminders = SqlReminders(self.session)
+        self.leads = SqlLeads(self.session)
+        self.opportunities = SqlOpportunities(self.session)
+        self.handoffs = SqlHandoffs(self.session)
+        self.policies = SqlPolicies(self.session)
+        self.activities = SqlActivities(self.session)
+        self.stage_changes = SqlStageChanges(self.session)
+        self.rep_skills = SqlRepSkills(self.session)
         self.digests = SqlDigestRuns(self.session)
         return self
 

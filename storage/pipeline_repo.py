@@ -1,0 +1,432 @@
+"""The pipeline in storage: leads, opportunities, hand-offs, policies, activities, stage history, skills."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    TextClause,
+    and_,
+    delete,
+    exists,
+    false,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.pipeline import (
+    CLOSED,
+    Activity,
+    DealPage,
+    DealQuery,
+    DealSummary,
+    Handoff,
+    HandoffState,
+    HistoryEntry,
+    Lead,
+    Opportunity,
+    StageChange,
+    TeamPolicy,
+)
+from storage.tables import (
+    IN_POOL_SQL,
+    OPEN_OWNED_SQL,
+    PENDING_SQL,
+    activities,
+    handoffs,
+    leads,
+    opportunities,
+    rep_skills,
+    stage_changes,
+    team_policies,
+    users,
+)
+
+CLOSED_STAGES = [stage.value for stage in CLOSED]
+
+
+def _rowcount(result: Any) -> int:
+    return int(result.rowcount or 0)
+
+
+def _pending_handoff_exists() -> ColumnElement[bool]:
+    return exists().where(handoffs.c.opportunity_id == opportunities.c.id, text("handoffs." + PENDING_SQL))
+
+
+def _idle_since(cutoffs: Mapping[int, datetime], default_cutoff: datetime) -> ColumnElement[bool]:
+    """Owned by the same person and without activity since before their team's cutoff."""
+
+    def before(cutoff: datetime) -> ColumnElement[bool]:
+        return and_(
+            or_(opportunities.c.last_activity_at.is_(None), opportunities.c.last_activity_at < cutoff),
+            or_(opportunities.c.owner_since.is_(None), opportunities.c.owner_since < cutoff),
+        )
+
+    per_team = [and_(opportunities.c.team_id == team_id, before(cutoff)) for team_id, cutoff in cutoffs.items()]
+    others = before(default_cutoff)
+    if cutoffs:
+        others = and_(opportunities.c.team_id.not_in(list(cutoffs)), others)
+    return or_(*per_team, others)
+
+
+class SqlLeads:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, lead: Lead) -> Lead:
+        self.session.add(lead)
+        await self.session.flush()
+        return lead
+
+    async def get(self, lead_id: int) -> Lead | None:
+        return await self.session.get(Lead, lead_id)
+
+    async def matching(
+        self, *, phone: str | None, email: str | None, company_key: str | None, limit: int
+    ) -> Sequence[Lead]:
+        conditions = []
+        if phone:
+            conditions.append(leads.c.phone == phone)
+        if email:
+            conditions.append(leads.c.email == email)
+        if company_key:
+            conditions.append(leads.c.company_key == company_key)
+        if not conditions:
+            return []
+        stmt = select(Lead).where(or_(*conditions)).order_by(leads.c.id.desc()).limit(limit)
+        return (await self.session.execute(stmt)).scalars().all()
+
+
+class SqlOpportunities:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, opportunity: Opportunity) -> Opportunity:
+        self.session.add(opportunity)
+        await self.session.flush()
+        return opportunity
+
+    async def get(self, opportunity_id: int) -> Opportunity | None:
+        return await self.session.get(Opportunity, opportunity_id)
+
+    async def for_leads(self, lead_ids: Collection[int]) -> Sequence[Opportunity]:
+        if not lead_ids:
+            return []
+        stmt = select(Opportunity).where(opportunities.c.lead_id.in_(list(lead_ids))).order_by(opportunities.c.id)
+        return (await self.session.execute(stmt)).scalars().all()
+
+    async def page(self, query: DealQuery, offset: int, limit: int) -> DealPage:
+        owner = users.alias("owner")
+        conditions: list[ColumnElement[bool] | TextClause] = []
+        if query.team_id is not None:
+            conditions.append(opportunities.c.team_id == query.team_id)
+        if query.mine is not None:
+            offered = exists().where(
+                handoffs.c.opportunity_id == opportunities.c.id, text("handoffs." + PENDING_SQL),
+                handoffs.c.to_user_id == query.mine,
+            )
+            conditions.append(or_(opportunities.c.owner_id == query.mine, offered))
+        if query.stage is not None:
+            conditions.append(opportunities.c.stage == query.stage)
+        else:
+            conditions.append(opportunities.c.stage.not_in(CLOSED_STAGES))
+        if query.waiting:
+            conditions.append(_pending_handoff_exists())
+        if query.pool:
+            conditions.append(text("opportunities." + IN_POOL_SQL.replace(" AND ", " AND opportunities.")))
+        stale = query.stale_cutoffs is not None or query.stale_default is not None
+        if stale:
+            cutoffs = query.stale_cutoffs or {}
+            default = query.stale_default
+            per_team = [
+                and_(opportunities.c.team_id == team_id, opportunities.c.last_activity_at < cutoff)
+                for team_id, cutoff in cutoffs.items()
+            ]
+            if default is not None:
+                rest = opportunities.c.last_activity_at < default
+                per_team.append(and_(opportunities.c.team_id.not_in(list(cutoffs)), rest) if cutoffs else rest)
+            conditions.append(or_(*per_team) if per_team else false())
+        total = (
+            await self.session.execute(select(func.count()).select_from(opportunities).where(*conditions))
+        ).scalar_one()
+        activity = func.coalesce(opportunities.c.last_activity_at, opportunities.c.created_at)
+        order: list[Any]
+        if query.pool:
+            order = [opportunities.c.pooled_at, opportunities.c.id]
+        elif stale:
+            order = [activity, opportunities.c.id]
+        else:
+            order = [activity.desc(), opportunities.c.id.desc()]
+        stmt = (
+            select(
+                opportunities.c.id, opportunities.c.title, leads.c.company, opportunities.c.stage, owner.c.name,
+                opportunities.c.amount_minor, opportunities.c.last_activity_at,
+                _pending_handoff_exists().label("waiting"), leads.c.score, opportunities.c.pooled_at,
+                opportunities.c.recycled_at,
+            )
+            .select_from(
+                opportunities.join(leads, leads.c.id == opportunities.c.lead_id).outerjoin(
+                    owner, owner.c.id == opportunities.c.owner_id
+                )
+            )
+            .where(*conditions)
+            .order_by(*order)
+            .offset(offset)
+            .limit(limit)
+        )
+        rows = (await self.session.execute(stmt)).all()
+        items = [
+            DealSummary(
+                id=row[0], title=row[1], company=row[2], stage=row[3], owner_name=row[4], amount_minor=row[5],
+                last_activity_at=row[6], waiting_handoff=bool(row[7]), score=row[8], pooled_at=row[9],
+                recycled=row[10] is not None and row[9] is not None,
+            )
+            for row in rows
+        ]
+        return DealPage(items=items, total=int(total))
+
+    async def load(self, team_id: int) -> Mapping[int, int]:
+        counts: dict[int, int] = defaultdict(int)
+        owned = (
+            select(opportunities.c.owner_id, func.count())
+            .where(
+                opportunities.c.team_id == team_id, opportunities.c.owner_id.is_not(None),
+                opportunities.c.stage.not_in(CLOSED_STAGES),
+            )
+            .group_by(opportunities.c.owner_id)
+        )
+        for row in (await self.session.execute(owned)).all():
+            counts[row[0]] += row[1]
+        waiting = (
+            select(handoffs.c.to_user_id, func.count())
+            .where(handoffs.c.team_id == team_id, handoffs.c.state == HandoffState.PENDING)
+            .group_by(handoffs.c.to_user_id)
+        )
+        for row in (await self.session.execute(waiting)).all():
+            counts[row[0]] += row[1]
+        return dict(counts)
+
+    async def pool_claims(self, user_id: int) -> int:
+        stmt = select(func.count()).select_from(opportunities).where(
+            opportunities.c.owner_id == user_id, opportunities.c.claimed_from_pool.is_(True),
+            opportunities.c.stage.not_in(CLOSED_STAGES),
+        )
+        return int((await self.session.execute(stmt)).scalar_one())
+
+    async def claim(self, opportunity_id: int, user_id: int, now: datetime) -> bool:
+        # A conditional UPDATE: of several reps tapping at once, exactly one changes the row.
+        stmt = (
+            update(Opportunity)
+            .where(
+                opportunities.c.id == opportunity_id, opportunities.c.owner_id.is_(None),
+                opportunities.c.pooled_at.is_not(None), opportunities.c.stage.not_in(CLOSED_STAGES),
+            )
+            .values(owner_id=user_id, owner_since=now, pooled_at=None, claimed_from_pool=True, updated_at=now)
+            .execution_options(synchronize_session="fetch")
+        )
+        return _rowcount(await self.session.execute(stmt)) == 1
+
+    async def idle(
+        self, cutoffs: Mapping[int, datetime], default_cutoff: datetime, limit: int, skip: Collection[int] = ()
+    ) -> Sequence[Opportunity]:
+        stmt = (
+            select(Opportunity)
+            .where(
+                text("opportunities." + OPEN_OWNED_SQL.replace(" AND ", " AND opportunities.")),
+                _idle_since(cutoffs, default_cutoff),
+                ~_pending_handoff_exists(),
+            )
+            .order_by(opportunities.c.last_activity_at, opportunities.c.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True, of=opportunities)
+        )
+        if skip:
+            stmt = stmt.where(opportunities.c.id.not_in(list(skip)))
+        return (await self.session.execute(stmt)).scalars().all()
+
+    async def release(self, opportunity: Opportunity, *, owner_id: int, cutoff: datetime, now: datetime) -> bool:
+        stmt = (
+            update(Opportunity)
+            .where(
+                opportunities.c.id == opportunity.id, opportunities.c.owner_id == owner_id,
+                opportunities.c.stage.not_in(CLOSED_STAGES), _idle_since({}, cutoff),
+            )
+            .values(
+                owner_id=None, owner_since=None, pooled_at=now, recycled_from_id=owner_id, recycled_at=now,
+                claimed_from_pool=False, updated_at=now,
+            )
+            .execution_options(synchronize_session="fetch")
+        )
+        return _rowcount(await self.session.execute(stmt)) == 1
+
+
+class SqlHandoffs:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, handoff: Handoff) -> Handoff:
+        self.session.add(handoff)
+        await self.session.flush()
+        return handoff
+
+    async def get(self, handoff_id: int) -> Handoff | None:
+        return await self.session.get(Handoff, handoff_id)
+
+    async def pending_for(self, opportunity_id: int) -> Handoff | None:
+        stmt = select(Handoff).where(handoffs.c.opportunity_id == opportunity_id, text("handoffs." + PENDING_SQL))
+        return (await self.session.execute(stmt)).scalars().first()
+
+    async def for_opportunity(self, opportunity_id: int) -> Sequence[Handoff]:
+        stmt = select(Handoff).where(handoffs.c.opportunity_id == opportunity_id).order_by(handoffs.c.id)
+        return (await self.session.execute(stmt)).scalars().all()
+
+    async def due(self, now: datetime, limit: int, skip: Collection[int] = ()) -> Sequence[Handoff]:
+        stmt = (
+            select(Handoff)
+            .where(text("handoffs." + PENDING_SQL), handoffs.c.deadline_at <= now)
+            .order_by(handoffs.c.deadline_at, handoffs.c.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        if skip:
+            stmt = stmt.where(handoffs.c.id.not_in(list(skip)))
+        return (await self.session.execute(stmt)).scalars().all()
+
+    async def transition(self, handoff: Handoff, *, expect: Collection[HandoffState], **changes: object) -> bool:
+        stmt = (
+            update(Handoff)
+            .where(handoffs.c.id == handoff.id, handoffs.c.state.in_(list(expect)))
+            .values(**changes)
+            .execution_options(synchronize_session="fetch")
+        )
+        return _rowcount(await self.session.execute(stmt)) == 1
+
+
+class SqlPolicies:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def ensure(self, team_id: int) -> TeamPolicy:
+        found = await self._get(team_id)
+        if found is not None:
+            return found
+        defaults = TeamPolicy(team_id=team_id)
+        values = {c.name: getattr(defaults, c.name) for c in team_policies.columns if c.name != "id"}
+        dialect = self.session.bind.dialect.name if self.session.bind else "sqlite"
+        stmt: Any
+        if dialect == "postgresql":
+            stmt = pg_insert(team_policies).values(**values).on_conflict_do_nothing(index_elements=["team_id"])
+        elif dialect == "sqlite":
+            stmt = sqlite_insert(team_policies).values(**values).on_conflict_do_nothing(index_elements=["team_id"])
+        else:  # pragma: no cover - other back ends are not supported
+            stmt = insert(team_policies).values(**values)
+        await self.session.execute(stmt)
+        created = await self._get(team_id)
+        assert created is not None
+        return created
+
+    async def _get(self, team_id: int) -> TeamPolicy | None:
+        stmt = select(TeamPolicy).where(team_policies.c.team_id == team_id)
+        return (await self.session.execute(stmt)).scalars().first()
+
+    async def all(self) -> Sequence[TeamPolicy]:
+        return (await self.session.execute(select(TeamPolicy).order_by(team_policies.c.team_id))).scalars().all()
+
+
+class SqlActivities:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, activity: Activity) -> Activity:
+        self.session.add(activity)
+        await self.session.flush()
+        return activity
+
+    async def for_opportunity(self, opportunity_id: int, limit: int) -> Sequence[Activity]:
+        stmt = (
+            select(Activity)
+            .where(activities.c.opportunity_id == opportunity_id)
+            .order_by(activities.c.at.desc(), activities.c.id.desc())
+            .limit(limit)
+        )
+        return (await self.session.execute(stmt)).scalars().all()
+
+
+class SqlStageChanges:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, change: StageChange) -> StageChange:
+        self.session.add(change)
+        await self.session.flush()
+        return change
+
+    async def history(self, opportunity_id: int) -> Sequence[HistoryEntry]:
+        stmt = (
+            select(
+                stage_changes.c.from_stage, stage_changes.c.to_stage, stage_changes.c.at, stage_changes.c.actor_id,
+                users.c.name, stage_changes.c.override, stage_changes.c.note,
+            )
+            .select_from(stage_changes.outerjoin(users, users.c.id == stage_changes.c.actor_id))
+            .where(stage_changes.c.opportunity_id == opportunity_id)
+            .order_by(stage_changes.c.at.desc(), stage_changes.c.id.desc())
+        )
+        return [
+            HistoryEntry(
+                from_stage=row[0], to_stage=row[1], at=row[2], actor_id=row[3], actor_name=row[4],
+                override=bool(row[5]), note=row[6],
+            )
+            for row in (await self.session.execute(stmt)).all()
+        ]
+
+
+class SqlRepSkills:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def of_team(self, team_id: int) -> Mapping[int, Mapping[str, frozenset[str]]]:
+        stmt = (
+            select(rep_skills.c.user_id, rep_skills.c.kind, rep_skills.c.value)
+            .select_from(rep_skills.join(users, users.c.id == rep_skills.c.user_id))
+            .where(users.c.team_id == team_id)
+        )
+        found: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        for row in (await self.session.execute(stmt)).all():
+            found[row[0]][row[1]].add(row[2])
+        return {uid: {k: frozenset(v) for k, v in kinds.items()} for uid, kinds in found.items()}
+
+    async def of_user(self, user_id: int) -> Mapping[str, frozenset[str]]:
+        stmt = select(rep_skills.c.kind, rep_skills.c.value).where(rep_skills.c.user_id == user_id)
+        found: dict[str, set[str]] = defaultdict(set)
+        for kind, value in (await self.session.execute(stmt)).all():
+            found[str(kind)].add(str(value))
+        return {k: frozenset(v) for k, v in found.items()}
+
+    async def replace(self, user_id: int, kind: str, values: Collection[str]) -> None:
+        await self.session.execute(delete(rep_skills).where(rep_skills.c.user_id == user_id, rep_skills.c.kind == kind))
+        if values:
+            await self.session.execute(
+                insert(rep_skills), [{"user_id": user_id, "kind": kind, "value": value} for value in values]
+            )
+
+
+__all__ = [
+    "SqlActivities",
+    "SqlHandoffs",
+    "SqlLeads",
+    "SqlOpportunities",
+    "SqlPolicies",
+    "SqlRepSkills",
+    "SqlStageChanges",
+]
