@@ -77,7 +77,7 @@ async def apply_hours(
     await show(event, t("hours-set", team=h(team.name), hours=hours_label(t, lang, start, end, days)))
 
 
-@router.message(Command("hours"))
+@router.message(Command("hours"), F.chat.type == "private")
 async def cmd_hours(
     message: Message, command: CommandObject, user: User, uow: SqlUnitOfWork, t: Translate, lang: Language,
     clock: Clock,

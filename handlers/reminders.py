@@ -125,7 +125,7 @@ def what_keyboard(t: Translate) -> InlineKeyboardMarkup:
     return grid([], t, back=RemindFlowCb(step="back"))
 
 
-@router.message(Command("remind"))
+@router.message(Command("remind"), F.chat.type == "private")
 async def cmd_remind(message: Message, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate) -> None:
     team = await own_team(uow, user)
     await state.set_state(RemindFlow.choosing_time)
@@ -292,7 +292,7 @@ def list_screen(
     return "\n".join(lines), grid(buttons, cancel=False, extra_rows=[paging] if paging else ())
 
 
-@router.message(Command("reminders"))
+@router.message(Command("reminders"), F.chat.type == "private")
 async def cmd_reminders(message: Message, user: User, uow: SqlUnitOfWork, t: Translate, lang: Language) -> None:
     team = await own_team(uow, user)
     text, markup = list_screen(t, lang, team, await service.list_reminders(uow, owner=user), 0)

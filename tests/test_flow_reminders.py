@@ -125,6 +125,9 @@ async def test_back_goes_to_when_and_cancel_leaves_nothing_behind(app: App, sand
     await rep.send("/cancel")
     assert "已取消" in rep.last.text
     assert await all_reminders(app) == []
+    group = -100777
+    await rep.send("/remind", chat_id=group, chat_type="supergroup")
+    assert sandbox.session.messages(group) == []  # flows live in the private chat
 
 
 async def test_nudge_done_twice_answers_politely_and_changes_nothing(app: App, sandbox: Sandbox, clock: FakeClock) -> None:
