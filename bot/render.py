@@ -15,7 +15,7 @@ from bot.formatting import h, when
 from bot.i18n import Catalogue
 from domain.clock import Clock
 from domain.model import Language, Team
-from domain.notifications import Action, Notification, OutboxMessage
+from domain.notifications import Action, Notification, OutboxMessage, Phrase
 from domain.worktime import next_working_moment
 from storage.uow import SqlUnitOfWork
 
@@ -34,7 +34,9 @@ def register_action(kind: str, label_key: str, to_callback: Callable[[Action], C
     ACTION_BUTTONS[kind] = ActionButton(label_key, to_callback)
 
 
-def format_params(params: dict[str, Any], team: Team | None, lang: Language, fallback_tz: str) -> dict[str, Any]:
+def format_params(
+    params: dict[str, Any], team: Team | None, lang: Language, fallback_tz: str, catalogue: Catalogue | None = None,
+) -> dict[str, Any]:
     tz = team.timezone if team else fallback_tz
     out: dict[str, Any] = {}
     for key, value in params.items():
@@ -42,9 +44,18 @@ def format_params(params: dict[str, Any], team: Team | None, lang: Language, fal
             out[key] = when(value, tz, lang)
         elif isinstance(value, str):
             out[key] = h(value)
+        elif catalogue is not None and isinstance(value, Phrase):
+            out[key] = phrase(catalogue, value, team, lang, fallback_tz)
+        elif catalogue is not None and isinstance(value, list | tuple) and all(isinstance(v, Phrase) for v in value):
+            parts = [phrase(catalogue, v, team, lang, fallback_tz) for v in value]
+            out[key] = catalogue.get(lang, "list-separator").join(parts) if parts else catalogue.get(lang, "list-empty")
         else:
             out[key] = value
     return out
+
+
+def phrase(catalogue: Catalogue, value: Phrase, team: Team | None, lang: Language, fallback_tz: str) -> str:
+    return catalogue.get(lang, value.key, **format_params(value.params, team, lang, fallback_tz, catalogue))
 
 
 def markup_json(catalogue: Catalogue, lang: Language, actions: tuple[tuple[Action, ...], ...]) -> str | None:
@@ -84,7 +95,8 @@ class Renderer:
             lang = self.default_language
         else:
             raise ValueError("an outbox message needs a recipient or a chat")
-        text = self.catalogue.get(lang, message.key, **format_params(message.params, team, lang, self.default_timezone))
+        params = format_params(message.params, team, lang, self.default_timezone, self.catalogue)
+        text = self.catalogue.get(lang, message.key, **params)
         not_before = message.not_before or now
         if not message.urgent and not message.explicit_time and team is not None:
             not_before = next_working_moment(not_before, team)

@@ -69,3 +69,12 @@ class Notification:
     lease_owner: str | None = None
     lease_until: datetime | None = None
     id: int | None = None
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A message parameter that is itself a catalogue message ("stage-proposal", "source-website"),
+    rendered in the recipient's language. A list or tuple of phrases is rendered as one joined list."""
+
+    key: str
+    params: dict[str, Any] = field(default_factory=dict)

@@ -198,7 +198,6 @@ class UnitOfWork(Protocol):
     @property
     def rep_skills(self) -> RepSkillRepo: ...
 
-
     async def __aenter__(self) -> UnitOfWork: ...
     async def __aexit__(
         self,
