@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import fallback, group, hours, invite, profile, reminders, start, team
+from handlers import fallback, group, handoff, hours, invite, profile, reminders, start, team
 
 
 def routers() -> list[Router]:
@@ -18,6 +18,7 @@ def routers() -> list[Router]:
         group.router,
         reminders.router,
         hours.router,
+        handoff.router,
         fallback.router,  # always last
     ]
     for router in ordered:

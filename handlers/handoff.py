@@ -1,0 +1,171 @@
+"""The hand-off card's buttons: Accept, and Decline with a reason (one tap, or typed), or Cancel.
+
+The card itself is queued by the pipeline services through the outbox; this module registers how its
+actions become buttons. Every press re-checks on the server that the hand-off is the presser's and
+still pending: a stale or repeated press is answered politely and changes nothing."""
+
+from __future__ import annotations
+
+import contextlib
+
+from aiogram import F, Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import StateFilter
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+
+from bot.formatting import h
+from bot.i18n import Translate
+from bot.keyboards import button, grid
+from bot.render import register_action
+from domain.clock import Clock
+from domain.errors import DomainError
+from domain.model import User
+from domain.pipeline import ACTION_ACCEPT, ACTION_DECLINE, DECLINE_REASONS
+from domain.services import deals as service
+from handlers.common import refuse, show
+from storage.uow import SqlUnitOfWork
+
+router = Router(name=__name__)
+
+
+class HandoffCb(CallbackData, prefix="ho"):
+    act: str  # accept | decline | reason | other | cancel
+    id: int
+    reason: str = ""  # one of DECLINE_REASONS
+
+
+class DeclineHandoff(StatesGroup):
+    typing_reason = State()
+
+
+register_action(ACTION_ACCEPT, "handoff-btn-accept", lambda a: HandoffCb(act="accept", id=a.id))
+register_action(ACTION_DECLINE, "handoff-btn-decline", lambda a: HandoffCb(act="decline", id=a.id))
+
+
+async def _drop_buttons(query: CallbackQuery) -> None:
+    if isinstance(query.message, Message):
+        with contextlib.suppress(TelegramBadRequest):
+            await query.message.edit_reply_markup(reply_markup=None)
+
+
+async def _refused(query: CallbackQuery | Message, uow: SqlUnitOfWork, t: Translate, error: DomainError) -> None:
+    await uow.rollback()  # nothing of a refused action stays
+    await refuse(query, t, error)
+
+
+@router.callback_query(HandoffCb.filter(F.act == "accept"))
+async def on_accept(
+    query: CallbackQuery, callback_data: HandoffCb, user: User, uow: SqlUnitOfWork, t: Translate, clock: Clock,
+    state: FSMContext,
+) -> None:
+    try:
+        handoff = await service.accept_handoff(uow, actor=user, handoff_id=callback_data.id, now=clock.now())
+    except DomainError as error:
+        await _refused(query, uow, t, error)
+        return
+    await state.clear()
+    await query.answer()
+    await _drop_buttons(query)
+    if isinstance(query.message, Message):
+        company = await _company_of(uow, handoff.opportunity_id)
+        await query.message.answer(t("handoff-accepted-done", company=h(company)))
+
+
+async def _company_of(uow: SqlUnitOfWork, opportunity_id: int) -> str:
+    opportunity = await uow.opportunities.get(opportunity_id)
+    lead = await uow.leads.get(opportunity.lead_id) if opportunity else None
+    return lead.company if lead else ""
+
+
+def _reasons_screen(t: Translate, handoff_id: int, company: str) -> tuple[str, InlineKeyboardMarkup]:
+    buttons = [
+        button(t(f"decline-reason-{code}"), HandoffCb(act="reason", id=handoff_id, reason=code))
+        for code in DECLINE_REASONS
+    ]
+    buttons.append(button(t("handoff-btn-other-reason"), HandoffCb(act="other", id=handoff_id)))
+    cancel = button(t("btn-cancel"), HandoffCb(act="cancel", id=handoff_id))
+    return t("handoff-decline-ask", company=h(company)), grid(buttons, per_row=1, cancel=False, extra_rows=[[cancel]])
+
+
+@router.callback_query(HandoffCb.filter(F.act == "decline"))
+async def on_decline(
+    query: CallbackQuery, callback_data: HandoffCb, user: User, uow: SqlUnitOfWork, t: Translate
+) -> None:
+    try:
+        _, _, lead = await service.handoff_for(uow, actor=user, handoff_id=callback_data.id)
+    except DomainError as error:
+        await _refused(query, uow, t, error)
+        return
+    text, markup = _reasons_screen(t, callback_data.id, lead.company)
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.answer(text, reply_markup=markup)
+
+
+async def _decline(
+    event: CallbackQuery | Message, handoff_id: int, reason: str, user: User, uow: SqlUnitOfWork, t: Translate,
+    clock: Clock, state: FSMContext,
+) -> None:
+    try:
+        _, _, lead = await service.handoff_for(uow, actor=user, handoff_id=handoff_id)
+        await service.decline_handoff(uow, actor=user, handoff_id=handoff_id, reason=reason, now=clock.now())
+    except DomainError as error:
+        if error.code != "error-decline-reason":
+            await state.clear()
+        await _refused(event, uow, t, error)
+        return
+    await state.clear()
+    await show(event, t("handoff-declined-done", company=h(lead.company)))
+
+
+@router.callback_query(HandoffCb.filter(F.act == "reason"))
+async def on_reason_chosen(
+    query: CallbackQuery, callback_data: HandoffCb, user: User, uow: SqlUnitOfWork, t: Translate, clock: Clock,
+    state: FSMContext,
+) -> None:
+    if callback_data.reason not in DECLINE_REASONS:
+        await query.answer(t("stale-button"), show_alert=True)
+        return
+    await _decline(query, callback_data.id, callback_data.reason, user, uow, t, clock, state)
+
+
+@router.callback_query(HandoffCb.filter(F.act == "other"))
+async def on_other_reason(
+    query: CallbackQuery, callback_data: HandoffCb, user: User, uow: SqlUnitOfWork, t: Translate, state: FSMContext
+) -> None:
+    try:
+        _, _, lead = await service.handoff_for(uow, actor=user, handoff_id=callback_data.id)
+    except DomainError as error:
+        await _refused(query, uow, t, error)
+        return
+    await state.set_state(DeclineHandoff.typing_reason)
+    await state.update_data(handoff_id=callback_data.id)
+    cancel = button(t("btn-cancel"), HandoffCb(act="cancel", id=callback_data.id))
+    await show(query, t("handoff-decline-type", company=h(lead.company)), grid([cancel], cancel=False))
+
+
+@router.callback_query(HandoffCb.filter(F.act == "cancel"))
+async def on_cancel(query: CallbackQuery, t: Translate, state: FSMContext) -> None:
+    await state.clear()
+    await show(query, t("handoff-decline-cancelled"))
+
+
+@router.message(StateFilter(DeclineHandoff.typing_reason), F.text)
+async def on_reason_typed(
+    message: Message, user: User, uow: SqlUnitOfWork, t: Translate, clock: Clock, state: FSMContext
+) -> None:
+    data = await state.get_data()
+    handoff_id = data.get("handoff_id")
+    if not isinstance(handoff_id, int):
+        await state.clear()
+        await message.answer(t("stale-flow"))
+        return
+    await _decline(message, handoff_id, message.text or "", user, uow, t, clock, state)
+
+
+@router.message(StateFilter(DeclineHandoff.typing_reason))
+async def on_reason_not_text(message: Message, t: Translate) -> None:
+    await message.answer(t("handoff-decline-expect-text"))
