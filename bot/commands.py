@@ -16,6 +16,7 @@ log = logging.getLogger(__name__)
 
 EVERYONE = frozenset(Role)
 LEADS = frozenset({Role.ADMIN, Role.MANAGER})
+SELLERS = frozenset({Role.ADMIN, Role.MANAGER, Role.REP})
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ COMMANDS: list[Command] = [
     Command("remind", EVERYONE),
     Command("reminders", EVERYONE),
     Command("hours", EVERYONE),
+    Command("lead", SELLERS),
     Command("cancel", EVERYONE),
 ]
 
