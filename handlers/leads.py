@@ -219,6 +219,12 @@ async def render(
         await state.update_data(flow_msg=sent.message_id)
 
 
+async def finish(message: Message, state: FSMContext, bot: Bot, text: str) -> None:
+    """The flow's last word to a typed answer: the old message loses its buttons, then the flow ends."""
+    await render(message, state, bot, text, None)
+    await state.clear()
+
+
 def cb(data: dict[str, Any], action: str, step: str = "", value: str = "") -> LeadCb:
     return LeadCb(action=action, step=step, value=value, flow=str(data.get("flow", "")))
 
@@ -888,11 +894,9 @@ async def on_note_entered(
     try:
         await lead_service.add_note(uow, actor=user, kind=hit["kind"], record_id=hit["id"], note=note, now=clock.now())
     except DomainError as error:
-        await state.clear()
-        await render(message, state, bot, t(error.code, **{k: str(v) for k, v in error.params.items()}), None)
+        await finish(message, state, bot, t(error.code, **{k: str(v) for k, v in error.params.items()}))
         return
-    await state.clear()
-    await render(message, state, bot, t("lead-note-saved", company=h(hit["company"] or "")), None)
+    await finish(message, state, bot, t("lead-note-saved", company=h(hit["company"] or "")))
 
 
 # --- saving and the lead's card -------------------------------------------------------------------------

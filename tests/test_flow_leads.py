@@ -327,6 +327,7 @@ async def test_a_duplicate_in_my_team_is_shown_and_i_add_a_note_to_it(app: App, 
     assert "请直接发要补充的内容" in rep.last.text
     await rep.send("客户又打来了，想下周演示")
     assert "已补充到「华东科技」的记录里" in rep.last.text
+    assert not labels(rep)  # no button of the finished flow is left to press
     assert len(await saved_leads(app)) == 1
     assert [n.note for n in await notes(app)] == ["客户又打来了，想下周演示"]
 
