@@ -40,6 +40,8 @@ COMMANDS: list[Command] = [
     Command("reminders", EVERYONE),
     Command("hours", EVERYONE),
     Command("lead", SELLERS),
+    Command("deals", SELLERS),
+    Command("assign", LEADS),
     Command("cancel", EVERYONE),
 ]
 

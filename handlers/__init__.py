@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import fallback, group, handoff, hours, invite, leads, profile, reminders, start, team
+from handlers import deals, fallback, group, handoff, hours, invite, leads, profile, reminders, start, team
 
 
 def routers() -> list[Router]:
@@ -19,6 +19,7 @@ def routers() -> list[Router]:
         reminders.router,
         hours.router,
         handoff.router,
+        deals.router,
         leads.router,
         fallback.router,  # always last
     ]

@@ -1,0 +1,751 @@
+"""/deals and /assign: the opportunity list (filters, paging), the deal card, and its actions —
+advance a stage, skip stages (manager override), mark lost, reassign. Every press asks the service
+again, which refuses what this person may not do; a press on an old screen is answered politely."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from aiogram import F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+
+from bot.formatting import date_only, h, when
+from bot.i18n import Translate
+from bot.keyboards import button, grid, keyboard
+from bot.render import register_action
+from domain.clock import Clock
+from domain.errors import DomainError
+from domain.model import Language, Team, User
+from domain.pipeline import PIPELINE, DealCard, DealPage, HistoryEntry, Stage
+from domain.services import deals as service
+from handlers.common import refuse, show
+from handlers.handoff import HandoffCb
+from handlers.pipeline_ui import (
+    STAGES,
+    DealCb,
+    PoolCb,
+    amount_text,
+    day_text,
+    refused,
+    stage_at,
+    stage_name,
+    team_of,
+)
+from storage.uow import SqlUnitOfWork
+
+router = Router(name=__name__)
+PER_PAGE = 8
+HISTORY_SHOWN = 8
+REASON_MAX = 300  # as the service allows
+NOTE_MAX = 500
+# Reassignment reasons offered as buttons (the manager may also type one).
+REASSIGN_REASONS = ("workload", "skills", "leave", "customer")
+FROM_ASSIGN = "a"  # the reassign steps were reached from /assign: Back returns to its list
+
+
+class LoseDeal(StatesGroup):
+    choosing_reason = State()
+    entering_note = State()
+    confirming = State()
+
+
+class ReassignDeal(StatesGroup):
+    entering_reason = State()
+
+
+register_action("deal.open", "btn-open-deal", lambda action: DealCb(act="open", id=action.id))
+
+
+def lost_reason_name(t: Translate, reason: str) -> str:
+    """The team's lost reasons are codes from the defaults (translated) or words a manager typed."""
+    key = f"deal-lost-{reason}"
+    text = t(key)
+    return h(reason) if text == key else text
+
+
+def score_text(t: Translate, score: int | None, reasons: dict[str, int]) -> str:
+    if score is None:
+        return t("deal-score-none")
+    parts = []
+    for factor, points in sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0])):
+        if points:
+            key = f"score-reason-{factor}"
+            text = t(key, points=points)
+            parts.append(f"{h(factor)} +{points}" if text == key else text)
+    return t("deal-score", score=score, reasons=t("list-separator").join(parts) or t("list-empty"))
+
+
+# --- the list -----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class View:
+    """Where in the list a person is: kept in every button so Back returns to the same page."""
+
+    team: bool = False
+    stage: int = -1
+    wait: bool = False
+    stale: bool = False
+    page: int = 0
+
+    @classmethod
+    def of(cls, data: DealCb) -> View:
+        return cls(team=data.team, stage=data.stage, wait=data.wait, stale=data.stale, page=max(data.page, 0))
+
+    def cb(self, act: str, **more: Any) -> DealCb:
+        return DealCb(
+            act=act, team=self.team, stage=self.stage, wait=self.wait, stale=self.stale, page=self.page, **more
+        )
+
+    @property
+    def filtered(self) -> bool:
+        return self.stage >= 0 or self.wait or self.stale
+
+    def to_data(self) -> dict[str, Any]:
+        """For FSM data (primitives only), when a typed answer has no button to carry the view."""
+        return {"team": self.team, "stage": self.stage, "wait": self.wait, "stale": self.stale, "page": self.page}
+
+    @classmethod
+    def from_data(cls, data: Any) -> View:
+        if not isinstance(data, dict):
+            return cls()
+        return cls(
+            team=bool(data.get("team")), stage=int(data.get("stage", -1)), wait=bool(data.get("wait")),
+            stale=bool(data.get("stale")), page=int(data.get("page", 0)),
+        )
+
+
+def mark(on: bool, label: str) -> str:
+    return f"✅ {label}" if on else label
+
+
+def pages_of(total: int) -> int:
+    return max(1, (total + PER_PAGE - 1) // PER_PAGE)
+
+
+def list_screen(
+    t: Translate, lang: Language, user: User, team: Team, view: View, page: DealPage
+) -> tuple[str, InlineKeyboardMarkup]:
+    pages = pages_of(page.total)
+    lines = [t("deals-title-team" if view.team else "deals-title-mine", total=page.total)]
+    filters = []
+    stage = stage_at(view.stage)
+    if stage is not None:
+        filters.append(stage_name(t, stage))
+    if view.wait:
+        filters.append(t("deals-filter-waiting"))
+    if view.stale:
+        filters.append(t("deals-filter-stale"))
+    if filters:
+        lines.append(t("deals-filtered-by", filters=t("list-separator").join(filters)))
+    if pages > 1:
+        lines.append(t("deals-page", page=view.page + 1, pages=pages))
+    lines.append("")
+    if not page.items:
+        lines.append(t("deals-empty-filtered") if view.filtered else t("deals-empty"))
+    buttons = []
+    for number, item in enumerate(page.items, start=view.page * PER_PAGE + 1):
+        line = t(
+            "deals-line", n=number, company=h(item.company), title=h(item.title), stage=stage_name(t, item.stage),
+            amount=amount_text(t, item.amount_minor),
+        )
+        if view.team:
+            line += t("deals-line-owner", owner=h(item.owner_name) if item.owner_name else t("deal-owner-pool"))
+        if item.last_activity_at is not None:
+            line += t("deals-line-touched", at=date_only(item.last_activity_at, team.timezone, lang))
+        if item.waiting_handoff:
+            line += t("deals-line-waiting")
+        lines.append(line)
+        label = f"{number}. {item.company} · {stage_name(t, item.stage)}"
+        buttons.append(button(label, view.cb("open", id=item.id)))
+    rows: list[list[InlineKeyboardButton]] = [[
+        button(mark(stage is not None, t("deals-btn-stage")), view.cb("stages")),
+        button(mark(view.wait, t("deals-btn-waiting")), replace(view, wait=not view.wait, page=0).cb("list")),
+        button(mark(view.stale, t("deals-btn-stale")), replace(view, stale=not view.stale, page=0).cb("list")),
+    ]]
+    if user.is_manager_or_admin:
+        rows.append([
+            button(mark(not view.team, t("deals-btn-mine")), replace(view, team=False, page=0).cb("list")),
+            button(mark(view.team, t("deals-btn-team")), replace(view, team=True, page=0).cb("list")),
+        ])
+    paging = []
+    if view.page > 0:
+        paging.append(button(t("btn-prev"), replace(view, page=view.page - 1).cb("list")))
+    if view.page < pages - 1:
+        paging.append(button(t("btn-next"), replace(view, page=view.page + 1).cb("list")))
+    if paging:
+        rows.append(paging)
+    if view.filtered:
+        rows.append([button(t("deals-btn-clear"), View(team=view.team).cb("list"))])
+    return "\n".join(lines), grid(buttons, per_row=1, extra_rows=rows)
+
+
+async def fetch_page(uow: SqlUnitOfWork, user: User, view: View, clock: Clock) -> tuple[View, DealPage]:
+    async def load(v: View) -> DealPage:
+        return await service.list_deals(
+            uow, viewer=user, scope="team" if v.team else "mine", stage=stage_at(v.stage), waiting=v.wait,
+            stale=v.stale, page=v.page, per_page=PER_PAGE, now=clock.now(),
+        )
+
+    page = await load(view)
+    last = pages_of(page.total) - 1
+    if view.page > last:  # the list shrank since the button was drawn
+        view = replace(view, page=last)
+        page = await load(view)
+    return view, page
+
+
+async def show_list(
+    event: Message | CallbackQuery, user: User, uow: SqlUnitOfWork, t: Translate, lang: Language, clock: Clock,
+    view: View,
+) -> None:
+    try:
+        view, page = await fetch_page(uow, user, view, clock)
+    except DomainError as error:
+        await refuse(event, t, error)
+        return
+    text, markup = list_screen(t, lang, user, await team_of(uow, user.team_id), view, page)
+    await show(event, text, markup)
+
+
+@router.message(Command("deals"))
+async def cmd_deals(
+    message: Message, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate, lang: Language, clock: Clock
+) -> None:
+    await state.clear()
+    await show_list(message, user, uow, t, lang, clock, View(team=user.is_manager_or_admin))
+
+
+@router.callback_query(DealCb.filter(F.act == "list"))
+async def on_list(
+    query: CallbackQuery, callback_data: DealCb, user: User, uow: SqlUnitOfWork, t: Translate, lang: Language,
+    clock: Clock,
+) -> None:
+    await show_list(query, user, uow, t, lang, clock, View.of(callback_data))
+
+
+@router.callback_query(DealCb.filter(F.act == "stages"))
+async def on_stage_filter(query: CallbackQuery, callback_data: DealCb, t: Translate) -> None:
+    view = View.of(callback_data)
+    buttons = [
+        button(mark(view.stage == index, stage_name(t, s)), replace(view, stage=index, page=0).cb("list"))
+        for s in (*PIPELINE, Stage.WON, Stage.LOST)
+        for index in (STAGES.index(s),)
+    ]
+    everything = replace(view, stage=-1, page=0).cb("list")
+    buttons.append(button(mark(view.stage < 0, t("deals-stage-all")), everything))
+    await show(query, t("deals-choose-stage"), grid(buttons, t, back=view.cb("list"), cancel=False, per_row=3))
+
+
+# --- the card -----------------------------------------------------------------------------------------
+
+def history_lines(t: Translate, lang: Language, tz: str, history: list[HistoryEntry]) -> list[str]:
+    lines = []
+    for entry in history[:HISTORY_SHOWN]:
+        start = stage_name(t, entry.from_stage) if entry.from_stage is not None else t("deal-history-created")
+        line = t(
+            "deal-history-line", at=when(entry.at, tz, lang),
+            actor=h(entry.actor_name) if entry.actor_name else t("deal-history-system"),
+            start=start, end=stage_name(t, entry.to_stage),
+        )
+        if entry.override:
+            line += t("deal-history-override")
+        lines.append(line)
+    return lines
+
+
+def card_text(t: Translate, lang: Language, team: Team, card: DealCard) -> str:
+    deal, lead = card.opportunity, card.lead
+    contact = " · ".join(h(x) for x in (lead.contact_name, lead.phone, lead.email) if x) or t("list-empty")
+    lines = [t(
+        "deal-card", title=h(deal.title), company=h(lead.company), contact=contact,
+        amount=amount_text(t, deal.amount_minor, deal.currency),
+        close=day_text(deal.expected_close, lang) if deal.expected_close else t("deal-close-none"),
+        owner=h(card.owner_name) if card.owner_name else t("deal-owner-pool"), stage=stage_name(t, deal.stage),
+        score=score_text(t, lead.score, lead.score_reasons or {}),
+    )]
+    if deal.stage is Stage.LOST and deal.lost_reason:
+        lines.append(t("deal-lost-line", reason=lost_reason_name(t, deal.lost_reason)))
+        if deal.lost_note:
+            lines.append(t("deal-lost-note", note=h(deal.lost_note)))
+    if card.pending_handoff is not None:
+        lines.append(t(
+            "deal-waiting-line", name=h(card.assignee_name) if card.assignee_name else t("deal-waiting-someone"),
+            deadline=when(card.pending_handoff.deadline_at, team.timezone, lang),
+        ))
+    history = history_lines(t, lang, team.timezone, card.history)
+    if history:
+        lines.extend(["", t("deal-history-title"), *history])
+    return "\n".join(lines)
+
+
+def card_markup(t: Translate, user: User, card: DealCard, view: View) -> InlineKeyboardMarkup:
+    deal = card.opportunity
+    assert deal.id is not None
+    here = STAGES.index(deal.stage)
+    actions = []
+    if card.can_accept and card.pending_handoff is not None and card.pending_handoff.id is not None:
+        actions.append(button(t("handoff-btn-accept"), HandoffCb(act="accept", id=card.pending_handoff.id)))
+        actions.append(button(t("handoff-btn-decline"), HandoffCb(act="decline", id=card.pending_handoff.id)))
+    if card.can_claim:
+        actions.append(button(t("btn-claim"), PoolCb(act="claim", id=deal.id)))
+    if card.can_advance and card.next_stage is not None:
+        actions.append(button(
+            t("deal-btn-advance", stage=stage_name(t, card.next_stage)),
+            view.cb("adv", id=deal.id, frm=here, to=STAGES.index(card.next_stage)),
+        ))
+    if user.is_manager_or_admin and deal.is_open:
+        actions.append(button(t("deal-btn-skip"), view.cb("skip", id=deal.id, frm=here)))
+    if card.can_lose:
+        actions.append(button(t("deal-btn-lose"), view.cb("lose", id=deal.id, frm=here)))
+    if card.can_reassign:
+        actions.append(button(t("deal-btn-reassign"), view.cb("re", id=deal.id)))
+    return grid(actions, per_row=2, extra_rows=[[button(t("deal-btn-back-list"), view.cb("list"))]])
+
+
+async def load_card(
+    event: Message | CallbackQuery, user: User, uow: SqlUnitOfWork, t: Translate, deal_id: int
+) -> DealCard | None:
+    try:
+        return await service.deal_card(uow, viewer=user, opportunity_id=deal_id)
+    except DomainError as error:
+        await refuse(event, t, error)
+        return None
+
+
+async def show_card(
+    event: Message | CallbackQuery, user: User, uow: SqlUnitOfWork, t: Translate, lang: Language, deal_id: int,
+    view: View, done: str = "",
+) -> None:
+    card = await load_card(event, user, uow, t, deal_id)
+    if card is None:
+        return
+    text = card_text(t, lang, await team_of(uow, card.opportunity.team_id), card)
+    await show(event, f"{done}\n\n{text}" if done else text, card_markup(t, user, card, view))
+
+
+@router.callback_query(DealCb.filter(F.act == "open"))
+async def on_open(
+    query: CallbackQuery, callback_data: DealCb, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate,
+    lang: Language,
+) -> None:
+    if await state.get_state() is not None:  # Back from a step of a flow on this deal ends that flow
+        await state.clear()
+    await show_card(query, user, uow, t, lang, callback_data.id, View.of(callback_data))
+
+
+def moved_on(card: DealCard, data: DealCb) -> bool:
+    """The button was drawn when the deal was in another stage: it no longer means what it says."""
+    return STAGES.index(card.opportunity.stage) != data.frm
+
+
+async def refuse_moved(query: CallbackQuery, t: Translate, card: DealCard) -> None:
+    await query.answer(t("deal-error-moved", stage=stage_name(t, card.opportunity.stage)), show_alert=True)
+
+
+# --- advance, and a manager's skip --------------------------------------------------------------------
+
+@router.callback_query(DealCb.filter(F.act.in_({"adv", "skip_to"})))
+async def on_move_asked(
+    query: CallbackQuery, callback_data: DealCb, user: User, uow: SqlUnitOfWork, t: Translate
+) -> None:
+    card = await load_card(query, user, uow, t, callback_data.id)
+    if card is None:
+        return
+    target = stage_at(callback_data.to)
+    if target is None or moved_on(card, callback_data):
+        await refuse_moved(query, t, card)
+        return
+    view, deal = View.of(callback_data), card.opportunity
+    skipping = callback_data.act == "skip_to"
+    deal_id, frm = callback_data.id, callback_data.frm
+    confirm = view.cb("skip_ok" if skipping else "adv_ok", id=deal_id, frm=frm, to=callback_data.to)
+    back = view.cb("skip", id=deal_id, frm=frm) if skipping else view.cb("open", id=deal_id)
+    text = t(
+        "deal-confirm-skip" if skipping else "deal-confirm-advance", title=h(deal.title),
+        start=stage_name(t, deal.stage), end=stage_name(t, target),
+    )
+    label = t("deal-btn-confirm-skip" if skipping else "deal-btn-confirm-advance")
+    await show(query, text, keyboard([button(label, confirm)], [button(t("btn-back"), back)]))
+
+
+@router.callback_query(DealCb.filter(F.act.in_({"adv_ok", "skip_ok"})))
+async def on_move_confirmed(
+    query: CallbackQuery, callback_data: DealCb, user: User, uow: SqlUnitOfWork, t: Translate, lang: Language,
+    clock: Clock,
+) -> None:
+    card = await load_card(query, user, uow, t, callback_data.id)
+    if card is None:
+        return
+    target = stage_at(callback_data.to)
+    if target is None or moved_on(card, callback_data):  # a second tap on the same confirmation lands here
+        await refuse_moved(query, t, card)
+        return
+    try:
+        await service.change_stage(
+            uow, actor=user, opportunity_id=callback_data.id, to=target, override=callback_data.act == "skip_ok",
+            now=clock.now(),
+        )
+    except DomainError as error:
+        await refused(query, uow, t, error)
+        return
+    done = t("deal-done-moved", stage=stage_name(t, target))
+    await show_card(query, user, uow, t, lang, callback_data.id, View.of(callback_data), done)
+
+
+@router.callback_query(DealCb.filter(F.act == "skip"))
+async def on_skip(query: CallbackQuery, callback_data: DealCb, user: User, uow: SqlUnitOfWork, t: Translate) -> None:
+    card = await load_card(query, user, uow, t, callback_data.id)
+    if card is None:
+        return
+    if not user.is_manager_or_admin:
+        await query.answer(t("error-stage-skip"), show_alert=True)
+        return
+    if moved_on(card, callback_data) or not card.opportunity.is_open:
+        await refuse_moved(query, t, card)
+        return
+    deal, view = card.opportunity, View.of(callback_data)
+    later = PIPELINE[PIPELINE.index(deal.stage) + 1 :]
+    targets = [s for s in (*later, Stage.WON) if s is not card.next_stage]
+    buttons = [
+        button(stage_name(t, s), view.cb("skip_to", id=callback_data.id, frm=callback_data.frm, to=STAGES.index(s)))
+        for s in targets
+    ]
+    text = t("deal-skip-choose", title=h(deal.title), stage=stage_name(t, deal.stage))
+    await show(query, text, grid(buttons, t, back=view.cb("open", id=callback_data.id), cancel=False, per_row=2))
+
+
+# --- mark lost: a reason (buttons), an optional note, then confirm -------------------------------------
+
+async def lose_reason_screen(
+    event: Message | CallbackQuery, uow: SqlUnitOfWork, state: FSMContext, t: Translate, card: DealCard, view: View
+) -> None:
+    deal = card.opportunity
+    policy = await service.get_policy(uow, team_id=deal.team_id)
+    buttons = [
+        button(lost_reason_name(t, reason), view.cb("lose_r", id=deal.id or 0, arg=str(index)))
+        for index, reason in enumerate(policy.lost_reasons)
+    ]
+    await state.set_state(LoseDeal.choosing_reason)
+    await state.set_data({"deal": deal.id, "reasons": list(policy.lost_reasons), "view": view.to_data()})
+    await show(
+        event, t("deal-lose-choose-reason", title=h(deal.title)),
+        grid(buttons, t, back=view.cb("open", id=deal.id or 0), per_row=2),
+    )
+
+
+@router.callback_query(DealCb.filter(F.act == "lose"))
+async def on_lose(
+    query: CallbackQuery, callback_data: DealCb, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate
+) -> None:
+    card = await load_card(query, user, uow, t, callback_data.id)
+    if card is None:
+        return
+    if moved_on(card, callback_data):
+        await refuse_moved(query, t, card)
+        return
+    if not card.can_lose:
+        await query.answer(t("error-stage-not-owner"), show_alert=True)
+        return
+    await lose_reason_screen(query, uow, state, t, card, View.of(callback_data))
+
+
+async def lose_data(query: CallbackQuery, state: FSMContext, t: Translate, deal_id: int) -> dict[str, Any] | None:
+    data = await state.get_data()
+    if data.get("deal") != deal_id:
+        await query.answer(t("stale-button"), show_alert=True)
+        return None
+    return data
+
+
+@router.callback_query(LoseDeal.choosing_reason, DealCb.filter(F.act == "lose_r"))
+async def on_lose_reason(query: CallbackQuery, callback_data: DealCb, state: FSMContext, t: Translate) -> None:
+    data = await lose_data(query, state, t, callback_data.id)
+    if data is None:
+        return
+    reasons = data.get("reasons") or []
+    if not callback_data.arg.isdigit() or int(callback_data.arg) >= len(reasons):
+        await query.answer(t("stale-button"), show_alert=True)
+        return
+    reason = reasons[int(callback_data.arg)]
+    await state.update_data(reason=reason, note=None)
+    await state.set_state(LoseDeal.entering_note)
+    view = View.of(callback_data)
+    await show(
+        query, t("deal-lose-enter-note", reason=lost_reason_name(t, reason)),
+        grid([button(t("deal-btn-skip-note"), view.cb("lose_skip", id=callback_data.id))], t,
+             back=view.cb("lose_back", id=callback_data.id)),
+    )
+
+
+@router.message(LoseDeal.choosing_reason, ~F.text.startswith("/"))
+async def on_lose_reason_typed(message: Message, t: Translate) -> None:
+    await message.answer(t("deal-lose-expect-reason"))
+
+
+async def lose_confirm_screen(
+    event: Message | CallbackQuery, state: FSMContext, t: Translate, note: str | None
+) -> None:
+    data = await state.update_data(note=note)
+    await state.set_state(LoseDeal.confirming)
+    deal_id, view = int(data["deal"]), View.from_data(data.get("view"))
+    text = t(
+        "deal-confirm-lose", reason=lost_reason_name(t, str(data["reason"])),
+        note=h(note) if note else t("list-empty"),
+    )
+    await show(
+        event, text,
+        grid([button(t("deal-btn-confirm-lose"), view.cb("lose_ok", id=deal_id))], t,
+             back=view.cb("lose_back", id=deal_id)),
+    )
+
+
+@router.message(LoseDeal.entering_note, F.text, ~F.text.startswith("/"))
+async def on_lose_note(message: Message, state: FSMContext, t: Translate) -> None:
+    note = " ".join((message.text or "").split())
+    if not note or len(note) > NOTE_MAX:
+        await message.answer(t("error-lost-note", max=NOTE_MAX))
+        return
+    await lose_confirm_screen(message, state, t, note)
+
+
+@router.message(LoseDeal.entering_note, ~F.text.startswith("/"))
+async def on_lose_note_unexpected(message: Message, t: Translate) -> None:
+    await message.answer(t("deal-lose-expect-note"))
+
+
+@router.callback_query(LoseDeal.entering_note, DealCb.filter(F.act == "lose_skip"))
+async def on_lose_note_skipped(
+    query: CallbackQuery, callback_data: DealCb, state: FSMContext, t: Translate
+) -> None:
+    if await lose_data(query, state, t, callback_data.id) is None:
+        return
+    await lose_confirm_screen(query, state, t, None)
+
+
+@router.callback_query(StateFilter(LoseDeal.entering_note, LoseDeal.confirming), DealCb.filter(F.act == "lose_back"))
+async def on_lose_back(
+    query: CallbackQuery, callback_data: DealCb, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate
+) -> None:
+    if await lose_data(query, state, t, callback_data.id) is None:
+        return
+    card = await load_card(query, user, uow, t, callback_data.id)
+    if card is None:
+        await state.clear()
+        return
+    await lose_reason_screen(query, uow, state, t, card, View.of(callback_data))
+
+
+@router.message(LoseDeal.confirming, ~F.text.startswith("/"))
+async def on_lose_confirm_typed(message: Message, t: Translate) -> None:
+    await message.answer(t("expect-button"))
+
+
+@router.callback_query(LoseDeal.confirming, DealCb.filter(F.act == "lose_ok"))
+async def on_lose_confirmed(
+    query: CallbackQuery, callback_data: DealCb, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate,
+    lang: Language, clock: Clock,
+) -> None:
+    data = await lose_data(query, state, t, callback_data.id)
+    if data is None:
+        return
+    try:
+        await service.change_stage(
+            uow, actor=user, opportunity_id=callback_data.id, to=Stage.LOST, lost_reason=str(data.get("reason") or ""),
+            lost_note=data.get("note"), now=clock.now(),
+        )
+    except DomainError as error:
+        await refused(query, uow, t, error)
+        await state.clear()
+        return
+    await state.clear()
+    await show_card(query, user, uow, t, lang, callback_data.id, View.of(callback_data), t("deal-done-lost"))
+
+
+# --- reassign (a manager, from the card or /assign): a rep, then a reason -----------------------------
+
+async def reps_screen(
+    query: CallbackQuery, user: User, uow: SqlUnitOfWork, t: Translate, card: DealCard, view: View, src: str
+) -> None:
+    deal = card.opportunity
+    assert deal.id is not None
+    try:
+        reps = await service.team_reps(uow, viewer=user, team_id=deal.team_id)
+    except DomainError as error:
+        await refuse(query, t, error)
+        return
+    buttons = [
+        button(
+            ("👤 " if rep.id == deal.owner_id else "") + rep.name,
+            view.cb("re_to", id=deal.id, rep=rep.id or 0, arg=src),
+        )
+        for rep in reps
+    ]
+    owner = h(card.owner_name) if card.owner_name else t("deal-owner-pool")
+    text = t("deal-reassign-choose-rep", title=h(deal.title), owner=owner) if buttons else t("deal-reassign-no-reps")
+    back = view.cb("a_list") if src == FROM_ASSIGN else view.cb("open", id=deal.id)
+    await show(query, text, grid(buttons, t, back=back, per_row=2))
+
+
+async def reassignable(
+    query: CallbackQuery, user: User, uow: SqlUnitOfWork, t: Translate, deal_id: int
+) -> DealCard | None:
+    card = await load_card(query, user, uow, t, deal_id)
+    if card is not None and not card.can_reassign:
+        key = "error-reassign-role" if not user.is_manager_or_admin else "error-stage-closed"
+        await query.answer(t(key), show_alert=True)
+        return None
+    return card
+
+
+@router.callback_query(DealCb.filter(F.act == "re"))
+async def on_reassign(
+    query: CallbackQuery, callback_data: DealCb, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate
+) -> None:
+    card = await reassignable(query, user, uow, t, callback_data.id)
+    if card is None:
+        return
+    await state.clear()
+    await reps_screen(query, user, uow, t, card, View.of(callback_data), callback_data.arg)
+
+
+@router.callback_query(DealCb.filter(F.act == "re_to"))
+async def on_reassign_rep(
+    query: CallbackQuery, callback_data: DealCb, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate
+) -> None:
+    card = await reassignable(query, user, uow, t, callback_data.id)
+    if card is None:
+        return
+    await state.clear()
+    reps = {rep.id: rep for rep in await service.team_reps(uow, viewer=user, team_id=card.opportunity.team_id)}
+    rep = reps.get(callback_data.rep)
+    if rep is None:
+        await query.answer(t("error-reassign-target"), show_alert=True)
+        return
+    view, src = View.of(callback_data), callback_data.arg
+    deal_id, rep_id = callback_data.id, callback_data.rep
+    buttons = [
+        button(t(f"deal-reassign-reason-{code}"), view.cb("re_ok", id=deal_id, rep=rep_id, arg=code))
+        for code in REASSIGN_REASONS
+    ]
+    buttons.append(button(t("deal-reassign-reason-own"), view.cb("re_own", id=deal_id, rep=rep_id, arg=src)))
+    text = t("deal-reassign-choose-reason", title=h(card.opportunity.title), name=h(rep.name))
+    await show(query, text, grid(buttons, t, back=view.cb("re", id=callback_data.id, arg=src), per_row=2))
+
+
+@router.callback_query(DealCb.filter(F.act == "re_own"))
+async def on_reassign_own_reason(
+    query: CallbackQuery, callback_data: DealCb, state: FSMContext, t: Translate
+) -> None:
+    view = View.of(callback_data)
+    await state.set_state(ReassignDeal.entering_reason)
+    await state.set_data({"deal": callback_data.id, "rep": callback_data.rep, "view": view.to_data()})
+    back = view.cb("re_to", id=callback_data.id, rep=callback_data.rep, arg=callback_data.arg)
+    await show(query, t("deal-reassign-enter-reason"), grid([], t, back=back))
+
+
+async def do_reassign(
+    event: Message | CallbackQuery, user: User, uow: SqlUnitOfWork, t: Translate, lang: Language, clock: Clock,
+    deal_id: int, rep_id: int, reason: str, view: View,
+) -> None:
+    try:
+        handoff = await service.reassign(
+            uow, actor=user, opportunity_id=deal_id, to_user_id=rep_id, reason=reason, now=clock.now()
+        )
+    except DomainError as error:
+        await refused(event, uow, t, error)
+        return
+    rep = await uow.users.get(handoff.to_user_id)
+    done = t("deal-done-reassigned", name=h(rep.name if rep else ""))
+    await show_card(event, user, uow, t, lang, deal_id, view, done)
+
+
+@router.callback_query(DealCb.filter(F.act == "re_ok"))
+async def on_reassign_reason(
+    query: CallbackQuery, callback_data: DealCb, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate,
+    lang: Language, clock: Clock,
+) -> None:
+    if callback_data.arg not in REASSIGN_REASONS:
+        await query.answer(t("stale-button"), show_alert=True)
+        return
+    await state.clear()
+    reason = t(f"deal-reassign-reason-{callback_data.arg}")
+    await do_reassign(
+        query, user, uow, t, lang, clock, callback_data.id, callback_data.rep, reason, View.of(callback_data)
+    )
+
+
+@router.message(ReassignDeal.entering_reason, F.text, ~F.text.startswith("/"))
+async def on_reassign_reason_typed(
+    message: Message, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate, lang: Language, clock: Clock
+) -> None:
+    reason = " ".join((message.text or "").split())
+    if not reason or len(reason) > REASON_MAX:
+        problem = t("error-decline-reason-long", max=REASON_MAX) if reason else t("error-reassign-reason")
+        await message.answer(problem)
+        return
+    data = await state.get_data()
+    if not isinstance(data.get("deal"), int) or not isinstance(data.get("rep"), int):
+        await state.clear()
+        await message.answer(t("stale-flow"))
+        return
+    await state.clear()
+    await do_reassign(
+        message, user, uow, t, lang, clock, data["deal"], data["rep"], reason, View.from_data(data.get("view"))
+    )
+
+
+@router.message(ReassignDeal.entering_reason, ~F.text.startswith("/"))
+async def on_reassign_reason_unexpected(message: Message, t: Translate) -> None:
+    await message.answer(t("deal-reassign-expect-reason"))
+
+
+# --- /assign: a manager picks a deal from the team's list, then a rep, then a reason --------------------
+
+async def assign_list(
+    event: Message | CallbackQuery, user: User, uow: SqlUnitOfWork, t: Translate, clock: Clock, view: View
+) -> None:
+    try:
+        view, page = await fetch_page(uow, user, view, clock)
+    except DomainError as error:
+        await refuse(event, t, error)
+        return
+    pages = pages_of(page.total)
+    lines = [t("assign-choose-deal", total=page.total)]
+    if pages > 1:
+        lines.append(t("deals-page", page=view.page + 1, pages=pages))
+    if not page.items:
+        lines.append(t("assign-empty"))
+    buttons = []
+    for number, item in enumerate(page.items, start=view.page * PER_PAGE + 1):
+        owner = item.owner_name or t("deal-owner-pool")
+        buttons.append(button(f"{number}. {item.company} · {owner}", view.cb("re", id=item.id, arg=FROM_ASSIGN)))
+    paging = []
+    if view.page > 0:
+        paging.append(button(t("btn-prev"), replace(view, page=view.page - 1).cb("a_list")))
+    if view.page < pages - 1:
+        paging.append(button(t("btn-next"), replace(view, page=view.page + 1).cb("a_list")))
+    await show(event, "\n".join(lines), grid(buttons, t, per_row=1, extra_rows=[paging] if paging else ()))
+
+
+@router.message(Command("assign"))
+async def cmd_assign(
+    message: Message, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate, clock: Clock
+) -> None:
+    await state.clear()
+    if not user.is_manager_or_admin:
+        await message.answer(t("error-reassign-role"))
+        return
+    await assign_list(message, user, uow, t, clock, View(team=True))
+
+
+@router.callback_query(DealCb.filter(F.act == "a_list"))
+async def on_assign_list(
+    query: CallbackQuery, callback_data: DealCb, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate,
+    clock: Clock,
+) -> None:
+    await state.clear()
+    await assign_list(query, user, uow, t, clock, replace(View.of(callback_data), team=True))
