@@ -42,6 +42,7 @@ COMMANDS: list[Command] = [
     Command("lead", SELLERS),
     Command("deals", SELLERS),
     Command("assign", LEADS),
+    Command("pool", SELLERS),
     Command("cancel", EVERYONE),
 ]
 

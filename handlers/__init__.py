@@ -4,7 +4,20 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import deals, fallback, group, handoff, hours, invite, leads, profile, reminders, start, team
+from handlers import (
+    deals,
+    fallback,
+    group,
+    handoff,
+    hours,
+    invite,
+    leads,
+    pool,
+    profile,
+    reminders,
+    start,
+    team,
+)
 
 
 def routers() -> list[Router]:
@@ -20,6 +33,7 @@ def routers() -> list[Router]:
         hours.router,
         handoff.router,
         deals.router,
+        pool.router,
         leads.router,
         fallback.router,  # always last
     ]

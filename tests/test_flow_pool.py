@@ -1,0 +1,120 @@
+"""/pool in chat: the team's public pool (公海) paged, one-tap claims, the per-rep limit, the cool-off
+after recycling, a double tap and a race lost politely. On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from bot.factory import App
+from bot.render import markup_json
+from bot.sandbox import Sandbox
+from bot.sweeps import run_sweeps
+from domain.model import Language, Role
+from domain.notifications import Action
+from domain.pipeline import Stage
+from handlers.pipeline_ui import DealCb, PoolCb
+from tests.conftest import join
+from tests.deal_support import alert, deal_row, has_button, member, seed_deal, set_policy
+from tests.fakes import FakeClock
+
+COMPANIES = ("华东科技", "西湖软件", "钱塘物流", "江南制造", "苏州电子", "宁波港务", "杭州医药", "无锡纺织", "常州机械")
+
+
+async def test_a_rep_pages_the_pool_and_claims_with_one_tap(app: App, sandbox: Sandbox) -> None:
+    manager_p = await join(app, sandbox, "李经理", Role.MANAGER)
+    wang_p = await join(app, sandbox, "小王", Role.REP)
+    manager, wang = await member(app, manager_p), await member(app, wang_p)
+    await set_policy(app, manager, assignment="manual")  # new leads wait in the pool for a manager or a claim
+    ids = [await seed_deal(app, manager, name, keep=False, amount_minor=12_345_600) for name in COMPANIES]
+
+    await wang_p.send("/pool")
+    text = wang_p.last.text
+    assert "公海</b>：9 个商机待认领" in text and "第 1/2 页" in text
+    assert "1. <b>华东科技</b>" in text and "¥123,456.00" in text and "10/10 分" in text and "11月26日 进入公海" in text
+    assert has_button(wang_p, "认领 8. 无锡纺织") and not has_button(wang_p, "常州机械")
+    await wang_p.press("下一页")
+    assert "第 2/2 页" in wang_p.last.text and "9. <b>常州机械</b>" in wang_p.last.text
+    await wang_p.press("上一页")
+
+    await wang_p.press("认领 2. 西湖软件")
+    text = wang_p.last.text
+    assert "✅ 认领成功！「西湖软件」的「西湖软件」现在归你跟进了。" in text
+    assert "8 个商机待认领" in text and "西湖软件</b>" not in text
+    assert has_button(wang_p, "查看商机")
+    deal = await deal_row(app, ids[1])
+    assert deal.owner_id == wang.id and not deal.in_pool
+
+    await wang_p.press("查看商机")
+    assert "负责人：小王" in wang_p.last.text and has_button(wang_p, "推进到「深度跟进」")
+    await wang_p.send("/deals")
+    assert "我的商机</b>（共 1 个）" in wang_p.last.text and "西湖软件" in wang_p.last.text
+
+
+async def test_the_claim_limit_and_a_double_tap_and_a_lost_race_are_answered_politely(app: App, sandbox: Sandbox) -> None:
+    manager_p = await join(app, sandbox, "李经理", Role.MANAGER)
+    wang_p = await join(app, sandbox, "小王", Role.REP)
+    li_p = await join(app, sandbox, "小李", Role.REP)
+    manager, wang = await member(app, manager_p), await member(app, wang_p)
+    await set_policy(app, manager, assignment="manual", pool_claim_limit=2)
+    ids = [await seed_deal(app, manager, name, keep=False) for name in COMPANIES[:4]]
+
+    await wang_p.send("/pool")
+    claim_message, first_claim = wang_p.find_button("认领 1. 华东科技")
+    await wang_p.press("认领 1. 华东科技")
+    assert "认领成功" in wang_p.last.text
+
+    calls = await wang_p.press_data(first_claim, message_id=claim_message.message_id)  # a double tap
+    assert "已经被领走了" in alert(calls)
+    assert (await deal_row(app, ids[0])).owner_id == wang.id
+
+    await li_p.send("/pool")
+    old_pool, li_claim = li_p.find_button("认领 1. 西湖软件")
+    await wang_p.press("认领 1. 西湖软件")  # 小王 is quicker
+    calls = await li_p.press_data(li_claim, message_id=old_pool.message_id)
+    assert "手慢了一步" in alert(calls)
+
+    calls = await wang_p.press("认领 1. 钱塘物流")
+    assert "已经有 2 个了" in alert(calls)
+    assert (await deal_row(app, ids[2])).in_pool
+
+    calls = await manager_p.press_data(PoolCb(act="claim", id=ids[2]).pack())
+    assert "只有销售可以从公海领取" in alert(calls)
+
+
+async def test_a_recycled_deal_cools_off_for_its_last_owner(app: App, sandbox: Sandbox, clock: FakeClock) -> None:
+    manager_p = await join(app, sandbox, "李经理", Role.MANAGER)
+    wang_p = await join(app, sandbox, "小王", Role.REP)
+    li_p = await join(app, sandbox, "小李", Role.REP)
+    await set_policy(app, await member(app, manager_p), recycle_days=5, cooloff_days=2)
+    deal_id = await seed_deal(app, await member(app, wang_p), "华东科技")
+
+    clock.advance(days=5, minutes=1)
+    await run_sweeps(app)
+    assert (await deal_row(app, deal_id)).in_pool
+
+    await wang_p.send("/pool")
+    assert "华东科技" in wang_p.last.text and "♻️ 回收" in wang_p.last.text
+    calls = await wang_p.press("认领 1. 华东科技")
+    assert "2 天内你不能再领取它" in alert(calls)
+    clock.advance(days=2)
+    await wang_p.send("/pool")
+    await wang_p.press("认领 1. 华东科技")
+    assert "认领成功" in wang_p.last.text
+
+    await li_p.send("/pool")
+    assert "公海里现在没有待认领的商机" in li_p.last.text
+
+
+async def test_a_pool_deal_opened_from_a_pushed_message_can_be_claimed_there(app: App, sandbox: Sandbox) -> None:
+    manager_p = await join(app, sandbox, "李经理", Role.MANAGER)
+    wang_p = await join(app, sandbox, "小王", Role.REP)
+    manager = await member(app, manager_p)
+    await set_policy(app, manager, assignment="manual")
+    deal_id = await seed_deal(app, manager, "华东科技", keep=False)
+
+    markup = markup_json(app.catalogue, Language.ZH, ((Action("pool.claim", deal_id), Action("deal.open", deal_id)),))
+    assert markup is not None and "🙋 认领" in markup and "📂 查看商机" in markup
+    await wang_p.press_data(DealCb(act="open", id=deal_id).pack())
+    assert "负责人：暂无（在公海）" in wang_p.last.text
+    await wang_p.press("认领")
+    assert "认领成功" in wang_p.last.text
+    deal = await deal_row(app, deal_id)
+    assert deal.owner_id == (await member(app, wang_p)).id and deal.stage is Stage.QUALIFIED
