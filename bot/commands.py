@@ -43,6 +43,7 @@ COMMANDS: list[Command] = [
     Command("deals", SELLERS),
     Command("assign", LEADS),
     Command("pool", SELLERS),
+    Command("policy", LEADS),
     Command("cancel", EVERYONE),
 ]
 

@@ -12,6 +12,7 @@ from handlers import (
     hours,
     invite,
     leads,
+    policy,
     pool,
     profile,
     reminders,
@@ -34,6 +35,7 @@ def routers() -> list[Router]:
         handoff.router,
         deals.router,
         pool.router,
+        policy.router,
         leads.router,
         fallback.router,  # always last
     ]

@@ -1,0 +1,108 @@
+"""/policy in chat: a manager reads the team's pipeline rules and changes them by buttons or a typed
+number (a wrong one explained), and sets reps' skills by typing a list. On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from bot.factory import App
+from bot.sandbox import Sandbox
+from domain.model import Role
+from domain.pipeline import AssignmentPolicy
+from domain.services import deals
+from tests.conftest import join
+from tests.deal_support import alert, labels, member, screen
+
+
+async def policy_of(app: App, team_id: int):  # type: ignore[no-untyped-def]
+    async with app.uow() as uow:
+        return await deals.get_policy(uow, team_id=team_id)
+
+
+async def test_a_manager_changes_the_rules_by_buttons(app: App, sandbox: Sandbox) -> None:
+    manager_p = await join(app, sandbox, "李经理", Role.MANAGER)
+    manager = await member(app, manager_p)
+    await manager_p.send("/policy")
+    card = manager_p.last.text
+    assert "华东销售部</b> 的销售规则" in card and "分配方式：轮流分配" in card
+    assert "商机门槛：6 分" in card and "接手时限：30 个工作分钟" in card and "回收公海：7 天不跟进就收回" in card
+    assert "公海认领上限：每人 5 个" in card and "冷却期：被收回后 3 天内不能再认领" in card
+
+    await manager_p.press("分配方式")
+    assert "新线索怎么分配给销售？" in manager_p.last.text and "✅ 轮流分配" in labels(manager_p)
+    await manager_p.press("按区域/行业/产品匹配")
+    assert "✅ 已保存。" in manager_p.last.text and "分配方式：按区域/行业/产品匹配" in manager_p.last.text
+
+    old_card, allow_off = manager_p.find_button("自己跟进：允许")
+    await manager_p.press("自己跟进：允许")
+    assert "允许销售自己跟进自己录的线索：不允许" in manager_p.last.text
+    calls = await manager_p.press_data(allow_off, message_id=old_card.message_id)  # a stale second tap
+    assert "本来就是这样" in alert(calls)
+
+    await manager_p.press("接手时限")
+    assert "接手时限：现在是 30 个工作分钟" in manager_p.last.text
+    assert labels(manager_p)[:4] == ["−15", "−5", "+5", "+15"]
+    plus_message, plus = manager_p.find_button("+15")
+    await manager_p.press("+15")
+    assert "现在是 45 个工作分钟" in manager_p.last.text
+    calls = await manager_p.press_data(plus, message_id=plus_message.message_id)  # the same tap again: still 45
+    assert "本来就是这样" in alert(calls)
+    await manager_p.press("返回")
+
+    policy = await policy_of(app, manager.team_id)
+    assert policy.assignment is AssignmentPolicy.RULES and not policy.allow_self_assign
+    assert policy.handoff_minutes == 45
+
+
+async def test_a_typed_number_is_checked_with_a_clear_message(app: App, sandbox: Sandbox) -> None:
+    manager_p = await join(app, sandbox, "李经理", Role.MANAGER)
+    manager = await member(app, manager_p)
+    await manager_p.send("/policy")
+    await manager_p.press("回收天数")
+    assert "回收天数：现在是 7 天" in manager_p.last.text and "直接发一个数字" in manager_p.last.text
+    await manager_p.send("十天")
+    assert "回收天数要发一个整数，比如 30" in manager_p.last.text
+    await manager_p.send("365")
+    assert "「回收天数」要在 1 到 90 之间" in manager_p.last.text
+    await manager_p.send("10")
+    assert "✅ 已保存。" in manager_p.last.text and "回收公海：10 天不跟进就收回" in manager_p.last.text
+    assert (await policy_of(app, manager.team_id)).recycle_days == 10
+    await manager_p.send("20")  # the flow ended with the saved value
+    assert "没太明白" in manager_p.last.text
+
+
+async def test_reps_skills_are_typed_as_a_list(app: App, sandbox: Sandbox) -> None:
+    manager_p = await join(app, sandbox, "李经理", Role.MANAGER)
+    wang_p = await join(app, sandbox, "小王", Role.REP)
+    wang = await member(app, wang_p)
+    await manager_p.send("/policy")
+    await manager_p.press("销售技能")
+    assert "• 小王：区域：无 · 行业：无 · 产品：无" in manager_p.last.text
+    await manager_p.press("小王")
+    await manager_p.press("区域")
+    assert "请发 小王 负责的区域，多个用逗号隔开" in manager_p.last.text
+    await manager_p.send("华东, 华南、上海，华东")
+    assert "✅ 已保存。" in manager_p.last.text and "区域：上海，华东，华南" in manager_p.last.text
+    await manager_p.press("产品")
+    await manager_p.send("x" * 65)
+    assert "每项专长最多 64 个字" in manager_p.last.text
+    await manager_p.send("CRM")
+    assert "产品：CRM" in screen(manager_p)
+    await manager_p.press("区域")
+    await manager_p.send("无")
+    assert "区域：无" in manager_p.last.text
+
+    async with app.uow() as uow:
+        skills = await deals.rep_skills(uow, viewer=await member(app, manager_p), user_id=wang.id or 0)
+    assert skills == {"region": [], "industry": [], "product": ["CRM"]}
+
+
+async def test_a_rep_cannot_read_or_change_the_rules(app: App, sandbox: Sandbox) -> None:
+    await join(app, sandbox, "李经理", Role.MANAGER)
+    wang_p = await join(app, sandbox, "小王", Role.REP)
+    await wang_p.send("/policy")
+    assert "只有本团队的销售经理或管理员" in wang_p.last.text
+    from handlers.policy import PolicyCb
+
+    calls = await wang_p.press_data(PolicyCb(act="set", field="pool_claim_limit", value="50").pack())
+    assert "只有本团队的销售经理或管理员" in alert(calls)
+    calls = await wang_p.press_data(PolicyCb(act="toggle", field="allow_self_assign", value="0").pack())
+    assert "只有本团队的销售经理或管理员" in alert(calls)
