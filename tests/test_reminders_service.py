@@ -12,6 +12,7 @@ from sqlalchemy import select, text, update
 
 from bot.factory import App
 from bot.sweeps import run_digests, run_sweeps
+from domain.digests import send_due_digests
 from domain.model import Language, Role, Team, User
 from domain.reminders import QuickTime, Reminder, ReminderState, Snooze
 from domain.services import onboarding
@@ -301,3 +302,22 @@ async def test_team_and_reminder_times_survive_the_database_as_utc(app: App) -> 
     loaded = await reminder_state(app, reminder.id or 0)
     assert loaded.due_at == due and loaded.due_at.tzinfo is UTC
     assert isinstance(loaded, Reminder) and not isinstance(loaded, Team)
+
+
+async def test_two_instances_checking_digests_at_once_send_one_agenda(app: App, db_url: str, clock: FakeClock) -> None:
+    rep = await member(app, "小王", telegram_id=7001)
+    await remind(app, rep, utc(2026, 11, 27, 6, 0), "下午拜访客户")
+    clock.set(utc(2026, 11, 27, 1, 0))  # Friday 09:00 Shanghai
+    other_engine = create_engine(db_url)
+    try:
+        def other_uow() -> SqlUnitOfWork:
+            return SqlUnitOfWork(session_factory(other_engine), app.renderer, clock)
+
+        reports = await asyncio.gather(
+            *(send_due_digests(uow, [service.DAILY_AGENDA], clock.now()) for uow in (app.uow, other_uow) * 3)
+        )
+    finally:
+        await other_engine.dispose()
+    assert sum(r.teams for r in reports) == 1 and sum(r.messages for r in reports) == 1
+    [row] = await outbox(app)
+    assert row["text"] == "☀️ 早上好！今天还有 1 条提醒：\n• 14:00 下午拜访客户"
