@@ -30,6 +30,7 @@ from handlers.pipeline_ui import (
     PoolCb,
     amount_text,
     day_text,
+    deal_name,
     refused,
     stage_at,
     stage_name,
@@ -149,7 +150,7 @@ def list_screen(
     buttons = []
     for number, item in enumerate(page.items, start=view.page * PER_PAGE + 1):
         line = t(
-            "deals-line", n=number, company=h(item.company), title=h(item.title), stage=stage_name(t, item.stage),
+            "deals-line", n=number, name=deal_name(item.company, item.title), stage=stage_name(t, item.stage),
             amount=amount_text(t, item.amount_minor),
         )
         if view.team:
@@ -211,7 +212,7 @@ async def show_list(
     await show(event, text, markup)
 
 
-@router.message(Command("deals"))
+@router.message(Command("deals"), F.chat.type == "private")
 async def cmd_deals(
     message: Message, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate, lang: Language, clock: Clock
 ) -> None:
@@ -731,7 +732,7 @@ async def assign_list(
     await show(event, "\n".join(lines), grid(buttons, t, per_row=1, extra_rows=[paging] if paging else ()))
 
 
-@router.message(Command("assign"))
+@router.message(Command("assign"), F.chat.type == "private")
 async def cmd_assign(
     message: Message, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate, clock: Clock
 ) -> None:

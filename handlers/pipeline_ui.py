@@ -8,7 +8,7 @@ from datetime import date
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, Message
 
-from bot.formatting import EN_MONTHS, money
+from bot.formatting import EN_MONTHS, h, money
 from bot.i18n import Translate
 from domain.errors import DomainError
 from domain.model import Language, Team
@@ -47,6 +47,12 @@ def stage_name(t: Translate, stage: Stage) -> str:
 
 def stage_at(index: int) -> Stage | None:
     return STAGES[index] if 0 <= index < len(STAGES) else None
+
+
+def deal_name(company: str, title: str) -> str:
+    """The company in bold, and the deal's own title when it says more than the company's name."""
+    name = f"<b>{h(company)}</b>"
+    return f"{name} · {h(title)}" if title and title != company else name
 
 
 def amount_text(t: Translate, amount_minor: int | None, currency: str = "CNY") -> str:

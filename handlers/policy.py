@@ -77,7 +77,7 @@ def overview(t: Translate, team_name: str, policy: TeamPolicy, done: str = "") -
         *(button(t(f"policy-btn-{name}"), PolicyCb(act="num", field=name)) for name in NUMBERS),
         button(t("policy-btn-skills"), PolicyCb(act="skills")),
     ]
-    return (f"{done}\n\n{text}" if done else text), grid(buttons, t, per_row=2)
+    return (f"{done}\n\n{text}" if done else text), grid(buttons, per_row=2)
 
 
 async def load_policy(
@@ -116,7 +116,7 @@ async def change(
         return None
 
 
-@router.message(Command("policy"))
+@router.message(Command("policy"), F.chat.type == "private")
 async def cmd_policy(message: Message, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate) -> None:
     await state.clear()
     await show_overview(message, user, uow, t)

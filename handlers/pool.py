@@ -7,7 +7,7 @@ from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
-from bot.formatting import date_only, h
+from bot.formatting import date_only
 from bot.i18n import Translate
 from bot.keyboards import button, grid
 from bot.render import register_action
@@ -17,7 +17,7 @@ from domain.model import Language, User
 from domain.pipeline import DealPage
 from domain.services import deals as service
 from handlers.common import refuse, show
-from handlers.pipeline_ui import DealCb, PoolCb, amount_text, refused, stage_name, team_of
+from handlers.pipeline_ui import DealCb, PoolCb, amount_text, deal_name, refused, stage_name, team_of
 from storage.uow import SqlUnitOfWork
 
 router = Router(name=__name__)
@@ -39,7 +39,7 @@ def pool_screen(
     buttons = []
     for number, item in enumerate(page.items, start=page_no * PER_PAGE + 1):
         line = t(
-            "pool-line", n=number, company=h(item.company), title=h(item.title), stage=stage_name(t, item.stage),
+            "pool-line", n=number, name=deal_name(item.company, item.title), stage=stage_name(t, item.stage),
             amount=amount_text(t, item.amount_minor),
         )
         if item.score is not None:
@@ -80,7 +80,7 @@ async def show_pool(
     await show(event, text, markup)
 
 
-@router.message(Command("pool"))
+@router.message(Command("pool"), F.chat.type == "private")
 async def cmd_pool(
     message: Message, user: User, uow: SqlUnitOfWork, t: Translate, lang: Language, clock: Clock
 ) -> None:
@@ -106,5 +106,5 @@ async def on_claim(
     except DomainError as error:
         await refused(query, uow, t, error)
         return
-    done = t("pool-done-claimed", title=h(card.opportunity.title), company=h(card.lead.company))
+    done = t("pool-done-claimed", name=deal_name(card.lead.company, card.opportunity.title))
     await show_pool(query, user, uow, t, lang, clock, callback_data.page, done, claimed=callback_data.id)

@@ -323,3 +323,13 @@ async def test_an_english_speaking_rep_gets_the_list_and_card_in_english(app: Ap
     assert "Amount: ¥50,000.00" in card and "Expected close: 15 Jan 2027" in card and "Owner: Jane" in card
     assert "Thu 26 Nov 10:00 Jane: new →" in card
     assert not any("\u4e00" <= ch <= "\u9fff" for ch in card.replace("张总", ""))
+
+
+async def test_deal_commands_in_the_team_group_show_nothing_there(app: App, sandbox: Sandbox) -> None:
+    manager_p = await join(app, sandbox, "李经理", Role.MANAGER)
+    wang_p = await join(app, sandbox, "小王", Role.REP)
+    await seed_deal(app, await member(app, wang_p), "华东科技")
+    group = -100_555
+    for person, command in ((wang_p, "/deals"), (wang_p, "/pool"), (manager_p, "/assign"), (manager_p, "/policy")):
+        await person.send(command, chat_id=group, chat_type="supergroup")
+    assert sandbox.session.messages(group) == []  # customers and amounts stay in private chats

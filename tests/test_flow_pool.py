@@ -36,8 +36,8 @@ async def test_a_rep_pages_the_pool_and_claims_with_one_tap(app: App, sandbox: S
 
     await wang_p.press("认领 2. 西湖软件")
     text = wang_p.last.text
-    assert "✅ 认领成功！「西湖软件」的「西湖软件」现在归你跟进了。" in text
-    assert "8 个商机待认领" in text and "西湖软件</b>" not in text
+    assert "✅ 认领成功！<b>西湖软件</b> 现在归你跟进了。" in text
+    assert "8 个商机待认领" in text and "2. <b>西湖软件" not in text and "2. <b>钱塘物流" in text
     assert has_button(wang_p, "查看商机")
     deal = await deal_row(app, ids[1])
     assert deal.owner_id == wang.id and not deal.in_pool

@@ -25,7 +25,7 @@ deals-title-mine = 📋 <b>My deals</b> ({ $total } in all)
 deals-title-team = 📋 <b>Team deals</b> ({ $total } in all)
 deals-filtered-by = Filter: { $filters }
 deals-page = Page { $page }/{ $pages }
-deals-line = { $n }. <b>{ $company }</b> · { $title } — { $stage } · { $amount }
+deals-line = { $n }. { $name } — { $stage } · { $amount }
 deals-line-owner = {" · "}{ $owner }
 deals-line-touched = {" · "}last touched { $at }
 deals-line-waiting = {" · "}⏳ waiting for acceptance
@@ -121,10 +121,10 @@ pool-title = 🌊 <b>Public pool</b>: { $total } deals to claim
 pool-page = Page { $page }/{ $pages }
 pool-hint = Tap a button below to claim a deal; it becomes yours to follow up.
 pool-empty = The pool is empty right now 👍
-pool-line = { $n }. <b>{ $company }</b> · { $title } — { $stage } · { $amount }
+pool-line = { $n }. { $name } — { $stage } · { $amount }
 pool-line-since = {" · "}in the pool since { $at }
 pool-btn-claim = 🙋 Claim { $n }. { $company }
-pool-done-claimed = ✅ Claimed! "{ $title }" at { $company } is yours to follow up now.
+pool-done-claimed = ✅ Claimed! { $name } is yours to follow up now.
 
 ## /policy
 

@@ -25,7 +25,7 @@ deals-title-mine = 📋 <b>我的商机</b>（共 { $total } 个）
 deals-title-team = 📋 <b>团队商机</b>（共 { $total } 个）
 deals-filtered-by = 筛选：{ $filters }
 deals-page = 第 { $page }/{ $pages } 页
-deals-line = { $n }. <b>{ $company }</b> · { $title } — { $stage } · { $amount }
+deals-line = { $n }. { $name } — { $stage } · { $amount }
 deals-line-owner = {" · "}{ $owner }
 deals-line-touched = {" · "}最近跟进 { $at }
 deals-line-waiting = {" · "}⏳ 待接手
@@ -121,10 +121,10 @@ pool-title = 🌊 <b>公海</b>：{ $total } 个商机待认领
 pool-page = 第 { $page }/{ $pages } 页
 pool-hint = 点下面的按钮就能认领，认领后归你跟进。
 pool-empty = 公海里现在没有待认领的商机 👍
-pool-line = { $n }. <b>{ $company }</b> · { $title } — { $stage } · { $amount }
+pool-line = { $n }. { $name } — { $stage } · { $amount }
 pool-line-since = {" · "}{ $at } 进入公海
 pool-btn-claim = 🙋 认领 { $n }. { $company }
-pool-done-claimed = ✅ 认领成功！「{ $company }」的「{ $title }」现在归你跟进了。
+pool-done-claimed = ✅ 认领成功！{ $name } 现在归你跟进了。
 
 ## /policy
 
