@@ -22,6 +22,7 @@ from domain.errors import DomainError
 from domain.model import Language, Team, User
 from domain.pipeline import PIPELINE, DealCard, DealPage, HistoryEntry, Stage
 from domain.services import deals as service
+from domain.stages import moves_for
 from handlers.common import refuse, show
 from handlers.handoff import HandoffCb
 from handlers.pipeline_ui import (
@@ -283,7 +284,7 @@ def card_text(t: Translate, lang: Language, team: Team, card: DealCard) -> str:
     return "\n".join(lines)
 
 
-def card_markup(t: Translate, user: User, card: DealCard, view: View) -> InlineKeyboardMarkup:
+def card_markup(t: Translate, user: User, card: DealCard, view: View, can_win: bool) -> InlineKeyboardMarkup:
     deal = card.opportunity
     assert deal.id is not None
     here = STAGES.index(deal.stage)
@@ -298,6 +299,8 @@ def card_markup(t: Translate, user: User, card: DealCard, view: View) -> InlineK
             t("deal-btn-advance", stage=stage_name(t, card.next_stage)),
             view.cb("adv", id=deal.id, frm=here, to=STAGES.index(card.next_stage)),
         ))
+    if can_win:
+        actions.append(button(t("deal-btn-win"), view.cb("adv", id=deal.id, frm=here, to=STAGES.index(Stage.WON))))
     if user.is_manager_or_admin and deal.is_open:
         actions.append(button(t("deal-btn-skip"), view.cb("skip", id=deal.id, frm=here)))
     if card.can_lose:
@@ -325,7 +328,18 @@ async def show_card(
     if card is None:
         return
     text = card_text(t, lang, await team_of(uow, card.opportunity.team_id), card)
-    await show(event, f"{done}\n\n{text}" if done else text, card_markup(t, user, card, view))
+    markup = card_markup(t, user, card, view, await winnable(uow, user, card))
+    await show(event, f"{done}\n\n{text}" if done else text, markup)
+
+
+async def winnable(uow: SqlUnitOfWork, user: User, card: DealCard) -> bool:
+    """Closing as won is not among the card's flags: ask the stage rules whether this person may do it
+    now without an override (the owner or a manager, from the contract stage on)."""
+    deal = card.opportunity
+    if not deal.is_open:
+        return False
+    policy = await service.get_policy(uow, team_id=deal.team_id)
+    return Stage.WON in moves_for(deal, actor=user, owner_id=deal.owner_id, policy=policy)
 
 
 @router.callback_query(DealCb.filter(F.act == "open"))
@@ -393,7 +407,7 @@ async def on_move_confirmed(
     except DomainError as error:
         await refused(query, uow, t, error)
         return
-    done = t("deal-done-moved", stage=stage_name(t, target))
+    done = t("deal-done-won") if target is Stage.WON else t("deal-done-moved", stage=stage_name(t, target))
     await show_card(query, user, uow, t, lang, callback_data.id, View.of(callback_data), done)
 
 

@@ -333,3 +333,24 @@ async def test_deal_commands_in_the_team_group_show_nothing_there(app: App, sand
     for person, command in ((wang_p, "/deals"), (wang_p, "/pool"), (manager_p, "/assign"), (manager_p, "/policy")):
         await person.send(command, chat_id=group, chat_type="supergroup")
     assert sandbox.session.messages(group) == []  # customers and amounts stay in private chats
+
+
+async def test_from_the_contract_on_the_owner_closes_the_deal_as_won(app: App, sandbox: Sandbox) -> None:
+    manager_p = await join(app, sandbox, "李经理", Role.MANAGER)
+    wang_p = await join(app, sandbox, "小王", Role.REP)
+    wang = await member(app, wang_p)
+    deal_id = await seed_deal(app, wang, "华东科技")
+    await wang_p.send("/deals")
+    await wang_p.press("1. 华东科技")
+    assert not has_button(wang_p, "赢单")
+    for stage in (Stage.FOLLOWING_UP, Stage.PROPOSAL, Stage.CONTRACT):
+        await move(app, wang, deal_id, stage)
+    await wang_p.press_data(DealCb(act="open", id=deal_id).pack())
+    await wang_p.press("赢单")
+    assert "从「合同签署」推进到「赢单」吗？" in wang_p.last.text
+    await wang_p.press("确认推进")
+    assert "🎉 恭喜赢单！" in wang_p.last.text and "阶段：赢单" in wang_p.last.text
+    assert labels(wang_p) == ["⬅️ 返回列表"]
+    assert (await deal_row(app, deal_id)).stage is Stage.WON
+    await manager_p.send("/deals")
+    assert "团队商机</b>（共 0 个）" in manager_p.last.text  # the list shows open deals unless a stage is picked

@@ -67,6 +67,7 @@ deal-history-override = {" "}(manager skipped stages)
 
 deal-btn-advance = ➡️ Move to "{ $stage }"
 deal-btn-skip = ⏭ Skip stages
+deal-btn-win = 🎉 Won
 deal-btn-lose = ❌ Mark lost
 deal-btn-reassign = 🔁 Reassign
 deal-btn-back-list = ⬅️ Back to list
@@ -81,6 +82,7 @@ deal-skip-choose =
 deal-confirm-skip = Move "{ $title }" from "{ $start }" straight to "{ $end }"? The stages between are skipped and this is recorded as a manager's override.
 deal-btn-confirm-skip = ✅ Yes, skip
 deal-done-moved = ✅ Now in "{ $stage }".
+deal-done-won = 🎉 Congratulations on the win! The team group will hear about it.
 deal-error-moved = This deal is already in "{ $stage }", so that button is out of date. Please open the deal again.
 
 ## Mark lost

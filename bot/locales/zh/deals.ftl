@@ -67,6 +67,7 @@ deal-history-override = （经理跳过阶段）
 
 deal-btn-advance = ➡️ 推进到「{ $stage }」
 deal-btn-skip = ⏭ 跳过阶段
+deal-btn-win = 🎉 赢单
 deal-btn-lose = ❌ 标记丢单
 deal-btn-reassign = 🔁 转给别人
 deal-btn-back-list = ⬅️ 返回列表
@@ -81,6 +82,7 @@ deal-skip-choose =
 deal-confirm-skip = 确定把「{ $title }」从「{ $start }」直接移到「{ $end }」吗？中间的阶段会被跳过，并记为经理操作。
 deal-btn-confirm-skip = ✅ 确认跳过
 deal-done-moved = ✅ 已进入「{ $stage }」阶段。
+deal-done-won = 🎉 恭喜赢单！团队群里会发喜报。
 deal-error-moved = 这个商机已经在「{ $stage }」阶段了，这个按钮过期了。请重新打开商机。
 
 ## Mark lost
