@@ -39,6 +39,7 @@ from domain.pipeline import (
 )
 from domain.services import leads as lead_service
 from handlers.common import show
+from handlers.pipeline_ui import DealCb
 from storage.uow import SqlUnitOfWork
 
 router = Router(name=__name__)
@@ -773,7 +774,10 @@ async def show_duplicates(
     for n, hit in enumerate(hits, start=1):
         if hit["detailed"]:
             buttons.append(button(t("lead-dup-btn-note", n=n), cb(data, "dup_note", value=str(n))))
-        if hit["mine"]:
+        if hit["mine"] and hit["kind"] == "opportunity":
+            # Straight to the deal card: /deals opens it, checks access again and ends this capture.
+            buttons.append(button(t("lead-dup-btn-continue", n=n), DealCb(act="open", id=hit["id"])))
+        elif hit["mine"]:
             buttons.append(button(t("lead-dup-btn-continue", n=n), cb(data, "dup_open", value=str(n))))
     markup = grid(
         buttons, t, back=cb(data, "dup_back"), per_row=2,

@@ -381,16 +381,34 @@ async def test_a_duplicate_in_another_team_shows_only_the_team_name(app: App, sa
     assert mine.team_id != theirs.team_id and mine.related_lead_id is None
 
 
-async def test_my_own_record_offers_to_continue_there(app: App, sandbox: Sandbox) -> None:
+async def test_my_own_deal_offers_to_continue_there(app: App, sandbox: Sandbox) -> None:
     rep = await rep_in(app, sandbox)
     await walk_to_summary(rep)
     await rep.press("我自己跟进")
     await rep.press("确认保存")
+    assert "归你跟进" in rep.last.text
     await walk_to_summary(rep)
     await rep.press("确认保存")
-    assert "去跟进 1" in " ".join(labels(rep))
+    assert "负责人：小王" in rep.last.text and "➡️ 去跟进 1" in labels(rep)
+    dup_screen = rep.last
     await rep.press("去跟进 1")
-    assert "是你自己在跟的" in rep.last.text and "没有保存" in rep.last.text
+    assert rep.last is dup_screen  # the deal card opens in place of the duplicate screen
+    assert "💼 <b>华东科技</b>" in rep.last.text and "负责人：小王" in rep.last.text
+    await rep.send("张总")  # the capture is over: this is just chat now
+    assert "没太明白" in rep.last.text
+    assert len(await saved_leads(app)) == 1
+
+
+async def test_my_own_nurture_lead_is_named_and_nothing_is_saved_twice(app: App, sandbox: Sandbox) -> None:
+    rep = await rep_in(app, sandbox)
+    await rep.send("/lead 李四 13700137000 华北贸易 展会")
+    await rep.press("确认保存")
+    assert "培育池" in rep.last.text
+    await rep.send("/lead 李四 13700137000 华北贸易 展会")
+    await rep.press("确认保存")
+    assert "录入人：小王" in rep.last.text and "状态：培育中" in rep.last.text
+    await rep.press("去跟进 1")
+    assert "是你自己录入的线索" in rep.last.text and "没有保存" in rep.last.text
     assert len(await saved_leads(app)) == 1
 
 
