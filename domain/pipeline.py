@@ -101,6 +101,17 @@ DEFAULT_WEIGHTS: dict[str, int] = {
 DEFAULT_INDUSTRIES: tuple[str, ...] = ("制造", "零售", "金融", "教育", "医疗", "互联网", "政府", "其他")
 DEFAULT_LOST_REASONS: tuple[str, ...] = ("price", "competitor", "no_budget", "no_decision", "timing", "other")
 
+# How long an open deal may go without activity in each stage before it counts as stale (沉默).
+DEFAULT_IDLE_DAYS: dict[str, int] = {
+    "qualified": 2,
+    "following_up": 7,
+    "proposal": 5,
+    "contract": 7,
+    "payment": 7,
+    "delivery": 14,
+    "after_sales": 30,
+}
+
 
 @dataclass(eq=False)
 class TeamPolicy:
@@ -118,6 +129,8 @@ class TeamPolicy:
     industries: list[str] = field(default_factory=lambda: list(DEFAULT_INDUSTRIES))
     lost_reasons: list[str] = field(default_factory=lambda: list(DEFAULT_LOST_REASONS))
     rr_cursor: int = 0  # the last user id that got a round-robin assignment
+    # Maximum idle days per open stage (stage value -> days); stages not named use DEFAULT_IDLE_DAYS.
+    idle_days: dict[str, int] = field(default_factory=dict)
     id: int | None = None
 
 
@@ -171,7 +184,17 @@ class Opportunity:
     # The owner took it from the pool with one tap: it counts against their pool-claim limit.
     claimed_from_pool: bool = False
     updated_at: datetime | None = None
+    # The silence watch (domain/followup.py): alerts sent in the current silence period (0 none, 1 the
+    # owner was nudged, 2 the manager was alerted too) and when the silence sweep should look next.
+    silence_level: int = 0
+    silence_check_at: datetime | None = None
     id: int | None = None
+
+    @property
+    def idle_since(self) -> datetime:
+        """Since when nothing happened that the owner did: the last activity, or when they got the deal."""
+        moments = [m for m in (self.last_activity_at, self.owner_since) if m is not None]
+        return max([*moments, self.created_at])
 
     @property
     def is_open(self) -> bool:
@@ -269,7 +292,23 @@ class CaptureResult:
 
 
 class ActivityKind(enum.StrEnum):
-    NOTE = "note"  # calls, visits and messages come with the follow-up issue
+    CALL = "call"
+    VISIT = "visit"
+    MESSAGE = "message"  # WeChat or another messenger
+    EMAIL = "email"
+    MEETING = "meeting"
+    NOTE = "note"  # a note with no contact behind it
+
+
+class ActivityOutcome(enum.StrEnum):
+    """How a contact with the customer went (a note has none)."""
+
+    REACHED = "reached"
+    NO_ANSWER = "no_answer"
+    INTERESTED = "interested"
+    NEEDS_PROPOSAL = "needs_proposal"
+    NOT_INTERESTED = "not_interested"
+    CALL_BACK = "call_back"  # asked to be called back
 
 
 @dataclass(eq=False)
@@ -283,6 +322,11 @@ class Activity:
     note: str | None = None
     opportunity_id: int | None = None
     lead_id: int | None = None
+    outcome: ActivityOutcome | None = None
+    voice_file_id: str | None = None  # a voice note, kept by its Telegram file id
+    needs: str | None = None  # needs or pain points the customer told us about
+    next_step: str | None = None  # what the rep plans to do next ...
+    next_due: datetime | None = None  # ... and when (it became a reminder)
     id: int | None = None
 
 

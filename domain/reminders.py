@@ -26,11 +26,15 @@ class Reminder:
     state: ReminderState = ReminderState.PENDING
     # True when a person chose the exact time: it fires then, even outside working hours.
     explicit: bool = True
-    subject_kind: str | None = None  # e.g. "opportunity" once deals exist
+    subject_kind: str | None = None  # "opportunity" for a follow-up's next step
     subject_id: int | None = None
     sent_at: datetime | None = None
     done_at: datetime | None = None
     snoozes: int = 0
+    # A follow-up nudge not acted on by this moment goes to the manager (domain/followup.py), once:
+    # escalated_at records that it did.
+    escalate_at: datetime | None = None
+    escalated_at: datetime | None = None
     id: int | None = None
 
     @property

@@ -232,7 +232,11 @@ class SqlOpportunities:
                 opportunities.c.id == opportunity_id, opportunities.c.owner_id.is_(None),
                 opportunities.c.pooled_at.is_not(None), opportunities.c.stage.not_in(CLOSED_STAGES),
             )
-            .values(owner_id=user_id, owner_since=now, pooled_at=None, claimed_from_pool=True, updated_at=now)
+            .values(
+                owner_id=user_id, owner_since=now, pooled_at=None, claimed_from_pool=True, updated_at=now,
+                # A new owner: the silence watch starts over (storage/followup_repo.py).
+                silence_level=0, silence_check_at=now,
+            )
             .execution_options(synchronize_session="fetch")
         )
         return _rowcount(await self.session.execute(stmt)) == 1

@@ -30,6 +30,7 @@ from domain.notifications import Notification, NotificationState
 from domain.pipeline import (
     Activity,
     ActivityKind,
+    ActivityOutcome,
     AssignmentPolicy,
     Authority,
     Budget,
@@ -148,6 +149,10 @@ notifications = Table(
     ),
 )
 
+# Spelled like the predicate of the partial index, so both databases use it.
+ESCALATE_SQL = "state = 'sent' AND escalate_at IS NOT NULL"
+SILENCE_SQL = "silence_check_at IS NOT NULL"
+
 reminders = Table(
     "reminders", metadata,
     Column("id", Integer, primary_key=True),
@@ -164,11 +169,20 @@ reminders = Table(
     Column("sent_at", UTCDateTime, nullable=True),
     Column("done_at", UTCDateTime, nullable=True),
     Column("snoozes", Integer, nullable=False),
+    Column("escalate_at", UTCDateTime, nullable=True),
+    Column("escalated_at", UTCDateTime, nullable=True),
     Index(
         "ix_reminders_due", "due_at",
         postgresql_where=text("state IN ('pending', 'snoozed')"), sqlite_where=text("state IN ('pending', 'snoozed')"),
     ),
     Index("ix_reminders_user_state", "user_id", "state"),
+    # Follow-ups (issue 5): a deal's next steps; the escalation sweep; the morning agenda's overdue list.
+    Index("ix_reminders_subject", "subject_kind", "subject_id"),
+    Index(
+        "ix_reminders_escalate", "escalate_at",
+        postgresql_where=text(ESCALATE_SQL), sqlite_where=text(ESCALATE_SQL),
+    ),
+    Index("ix_reminders_team_state", "team_id", "state", "due_at"),
 )
 
 # One row per team, digest kind and team-local day once that digest was composed: the claim that
@@ -203,6 +217,7 @@ team_policies = Table(
     Column("industries", JSON, nullable=False),
     Column("lost_reasons", JSON, nullable=False),
     Column("rr_cursor", Integer, nullable=False),
+    Column("idle_days", JSON, nullable=False, server_default=text("'{}'")),
 )
 
 leads = Table(
@@ -259,6 +274,8 @@ opportunities = Table(
     Column("claimed_from_pool", Boolean, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=True),
+    Column("silence_level", Integer, nullable=False, server_default=text("0")),
+    Column("silence_check_at", UTCDateTime, nullable=True),
     Index("ix_opportunities_lead_id", "lead_id"),
     Index("ix_opportunities_owner_stage", "owner_id", "stage"),
     Index("ix_opportunities_team_stage", "team_id", "stage"),
@@ -271,6 +288,11 @@ opportunities = Table(
     Index(
         "ix_opportunities_pool", "team_id", "pooled_at",
         postgresql_where=text(IN_POOL_SQL), sqlite_where=text(IN_POOL_SQL),
+    ),
+    # The silence sweep (issue 5): only deals with a check to come are in it.
+    Index(
+        "ix_opportunities_silence", "silence_check_at",
+        postgresql_where=text(SILENCE_SQL), sqlite_where=text(SILENCE_SQL),
     ),
 )
 
@@ -323,6 +345,11 @@ activities = Table(
     Column("kind", _enum(ActivityKind, "activity_kind"), nullable=False),
     Column("note", Text, nullable=True),
     Column("at", UTCDateTime, nullable=False),
+    Column("outcome", _enum(ActivityOutcome, "activity_outcome"), nullable=True),
+    Column("voice_file_id", String(255), nullable=True),
+    Column("needs", Text, nullable=True),
+    Column("next_step", String(200), nullable=True),
+    Column("next_due", UTCDateTime, nullable=True),
     Index("ix_activities_opportunity", "opportunity_id", "at"),
     Index("ix_activities_lead", "lead_id", "at"),
 )
@@ -371,4 +398,7 @@ def map_domain() -> None:
     mapper_registry.map_imperatively(StageChange, stage_changes)
     mapper_registry.map_imperatively(Handoff, handoffs)
     mapper_registry.map_imperatively(Activity, activities)
+    from storage.followup_repo import watch_silence
+
+    watch_silence()
     _mapped = True

@@ -15,6 +15,7 @@ from domain.model import AuditEvent, Invite, Role, Team, User
 from domain.notifications import Notification, OutboxMessage
 from domain.reminders import Reminder
 from storage.digest_repo import SqlDigestRuns
+from storage.followup_repo import SqlFollowups
 from storage.outbox_repo import SqlOutbox
 from storage.pipeline_repo import (
     SqlActivities,
@@ -165,6 +166,7 @@ class SqlUnitOfWork:
         self.stage_changes = SqlStageChanges(self.session)
         self.rep_skills = SqlRepSkills(self.session)
         self.digests = SqlDigestRuns(self.session)
+        self.followups = SqlFollowups(self.session)
         return self
 
     async def __aexit__(
