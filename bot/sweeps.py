@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from domain.digests import DigestReport, DigestSchedule, send_due_digests
 from domain.services.deals import HANDOFF_SWEEP, RECYCLE_SWEEP
+from domain.services.followup import ESCALATION_SWEEP, SILENCE_SWEEP
 from domain.services.reminders import DAILY_AGENDA, REMINDER_SWEEP
 from domain.sweeps import Sweep, SweepReport, sweep
 
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SWEEPS: list[Sweep[Any]] = [REMINDER_SWEEP, HANDOFF_SWEEP, RECYCLE_SWEEP]
+SWEEPS: list[Sweep[Any]] = [REMINDER_SWEEP, HANDOFF_SWEEP, RECYCLE_SWEEP, ESCALATION_SWEEP, SILENCE_SWEEP]
 DIGESTS: list[DigestSchedule] = [DAILY_AGENDA]
 # Digests are checked every minute: each team's own local time decides who is due.
 DIGEST_CHECK_SECONDS = 60.0

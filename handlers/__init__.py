@@ -7,6 +7,7 @@ from aiogram import Router
 from handlers import (
     deals,
     fallback,
+    followup,
     group,
     handoff,
     hours,
@@ -37,6 +38,7 @@ def routers() -> list[Router]:
         pool.router,
         policy.router,
         leads.router,
+        followup.router,
         fallback.router,  # always last
     ]
     for router in ordered:

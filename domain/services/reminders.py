@@ -3,14 +3,16 @@ done and snooze from the nudge; and the morning agenda of the day's reminders.""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from itertools import groupby
 
 from domain.digests import DigestSchedule
 from domain.errors import AlreadyDone, Forbidden, InvalidInput, NotFound
+from domain.followup import SUBJECT_OPPORTUNITY, AgendaLine
 from domain.model import Team, User
-from domain.notifications import Action, OutboxMessage
+from domain.notifications import Action, OutboxMessage, Phrase
 from domain.ports import UnitOfWork
 from domain.reminders import (
     ACTION_DONE,
@@ -111,7 +113,15 @@ async def cancel_reminder(uow: UnitOfWork, *, actor: User, reminder_id: int, now
         uow, now=now, action="reminder.cancelled", entity="reminder", entity_id=reminder.id, actor_id=actor.id,
         team_id=reminder.team_id,
     )
+    await _step_gone(uow, reminder, now)
     return reminder
+
+
+async def _step_gone(uow: UnitOfWork, reminder: Reminder, now: datetime) -> None:
+    """A follow-up's next step was cancelled or done without an activity: the deal may have no next
+    step left, so the silence watch looks at it again now."""
+    if reminder.subject_kind == SUBJECT_OPPORTUNITY and reminder.subject_id is not None:
+        await uow.followups.recheck_deal(reminder.subject_id, now)
 
 
 async def complete_reminder(
@@ -127,6 +137,7 @@ async def complete_reminder(
         uow, now=now, action="reminder.done", entity="reminder", entity_id=reminder.id, actor_id=actor.id,
         team_id=reminder.team_id,
     )
+    await _step_gone(uow, reminder, now)
     return reminder
 
 
@@ -157,6 +168,12 @@ def nudge_key(reminder: Reminder) -> str:
     return f"reminder:{reminder.id}:{reminder.due_at.isoformat()}"
 
 
+def snooze_actions(reminder: Reminder) -> tuple[Action, ...]:
+    """The snooze buttons of a nudge, for this snooze round (a press on an older nudge is stale)."""
+    assert reminder.id is not None
+    return tuple(Action(ACTION_SNOOZE[s], reminder.id, str(reminder.snoozes)) for s in Snooze)
+
+
 def nudge(reminder: Reminder) -> OutboxMessage:
     """The message at the reminder's time, with Done and the snooze choices for this round."""
     assert reminder.id is not None
@@ -169,7 +186,7 @@ def nudge(reminder: Reminder) -> OutboxMessage:
         params={"text": reminder.text},
         actions=(
             (Action(ACTION_DONE, reminder.id, round_),),
-            tuple(Action(ACTION_SNOOZE[s], reminder.id, round_) for s in Snooze),
+            snooze_actions(reminder),
         ),
         explicit_time=reminder.explicit,
         not_before=reminder.due_at,
@@ -177,36 +194,96 @@ def nudge(reminder: Reminder) -> OutboxMessage:
     )
 
 
+@dataclass(frozen=True)
+class SubjectNudge:
+    """The nudge of a reminder about something (a follow-up's deal), composed by that feature."""
+
+    message: OutboxMessage
+    escalate_at: datetime | None = None  # not acted on by then: the feature's escalation sweep acts
+
+
+# A reminder about a subject gets that subject's nudge: subject kind -> composer. The composer returns
+# None when the reminder no longer makes sense (the deal was closed, say): it is cancelled, unsent.
+SubjectComposer = Callable[[UnitOfWork, Reminder, datetime], Awaitable[SubjectNudge | None]]
+SUBJECT_NUDGES: dict[str, SubjectComposer] = {}
+
+
+def register_subject(kind: str, composer: SubjectComposer) -> None:
+    SUBJECT_NUDGES[kind] = composer
+
+
 async def fire_reminder(uow: UnitOfWork, reminder: Reminder, now: datetime) -> bool:
     """The sweep's act: claim the due reminder and queue its nudge; False if it was handled already."""
-    if not await uow.reminders.transition(
-        reminder, expect=OPEN_STATES, round=reminder.snoozes, state=ReminderState.SENT, sent_at=now
-    ):
+    composer = SUBJECT_NUDGES.get(reminder.subject_kind or "")
+    custom = await composer(uow, reminder, now) if composer is not None else None
+    if composer is not None and custom is None:
+        await uow.reminders.transition(
+            reminder, expect=OPEN_STATES, round=reminder.snoozes, state=ReminderState.CANCELLED
+        )
         return False
-    await uow.outbox.put(nudge(reminder))
+    changes: dict[str, object] = {"state": ReminderState.SENT, "sent_at": now}
+    if custom is not None and custom.escalate_at is not None and reminder.escalated_at is None:
+        changes["escalate_at"] = custom.escalate_at
+    if not await uow.reminders.transition(reminder, expect=OPEN_STATES, round=reminder.snoozes, **changes):
+        return False
+    await uow.outbox.put(custom.message if custom is not None else nudge(reminder))
     return True
 
 
 REMINDER_SWEEP: Sweep[Reminder] = Sweep(name="reminders", source=lambda uow: uow.reminders, act=fire_reminder)
 
 
+AGENDA_SHOWN = 15  # lines per section; the count says how many there are in all
+
+
+def _agenda_line(line: AgendaLine, tz: str, with_date: bool) -> str:
+    # Times in the team's timezone, in a form both languages read; the renderer escapes the texts.
+    at = local(line.at, tz)
+    stamp = f"{at:%m-%d %H:%M}" if with_date else f"{at:%H:%M}"
+    if line.section == "handoff":
+        return f"• {line.text} ⏳ {stamp}"
+    if line.company is None:
+        return f"• {stamp} {line.text}"
+    return f"• {stamp} {line.company}" + (f" — {line.step}" if line.step else "")
+
+
+def _agenda_items(lines: Sequence[AgendaLine], tz: str, with_date: bool) -> str:
+    shown = "\n".join(_agenda_line(line, tz, with_date) for line in lines[:AGENDA_SHOWN])
+    return shown + ("\n…" if len(lines) > AGENDA_SHOWN else "")
+
+
 async def compose_agenda(uow: UnitOfWork, team: Team, day: date, now: datetime) -> int:
-    """The morning agenda: each person with reminders still ahead today gets one list of them.
-    Nobody with nothing to do today hears anything."""
+    """The morning agenda: each person gets one message with what is ahead today (their reminders and
+    follow-ups), follow-ups nudged on earlier days and not acted on, and hand-offs waiting for them to
+    accept. Nobody with nothing to do hears anything."""
     assert team.id is not None
     start, end = day_bounds(day, team.timezone)
-    ahead = await uow.reminders.due_between(team.id, max(start, now), end)
+    lines = await uow.followups.agenda(team.id, start, end, now)
     queued = 0
-    for user_id, items in groupby(ahead, key=lambda r: r.user_id):
+    for user_id, items in groupby(lines, key=lambda line: line.user_id):
         mine = list(items)
-        # Times of day in the team's timezone; the renderer escapes the person's own texts.
-        lines = "\n".join(f"• {local(r.due_at, team.timezone):%H:%M} {r.text}" for r in mine)
+        today = [line for line in mine if line.section == "today"]
+        overdue = [line for line in mine if line.section == "overdue"]
+        handoffs = [line for line in mine if line.section == "handoff"]
+        followups = overdue or handoffs or any(line.company is not None for line in today)
+        params: dict[str, object] = {
+            "head": Phrase("digest-agenda", {"count": len(today), "items": _agenda_items(today, team.timezone, False)})
+            if today else Phrase("followup-agenda-head"),
+            "overdue": Phrase(
+                "followup-agenda-overdue", {"count": len(overdue), "items": _agenda_items(overdue, team.timezone, True)}
+            ) if overdue else "",
+            "handoffs": Phrase(
+                "followup-agenda-handoffs", {"count": len(handoffs), "items": _agenda_items(handoffs, team.timezone, True)}
+            ) if handoffs else "",
+            # Only personal reminders: the reminder says what to do; follow-ups get the how.
+            "next": Phrase("followup-agenda-next") if followups else "",
+        }
         message = OutboxMessage(
-            key="digest-agenda",
+            key="followup-agenda",
             dedupe_key=f"digest:agenda:{team.id}:{day.isoformat()}:{user_id}",
             recipient_id=user_id,
             team_id=team.id,
-            params={"count": len(mine), "items": lines},
+            params=params,
             kind="digest.agenda",
         )
         if await uow.outbox.put(message) is not None:
@@ -219,12 +296,16 @@ DAILY_AGENDA = DigestSchedule(kind="agenda", compose=compose_agenda)
 __all__ = [
     "DAILY_AGENDA",
     "REMINDER_SWEEP",
+    "SUBJECT_NUDGES",
+    "SubjectNudge",
     "cancel_reminder",
     "complete_reminder",
     "fire_reminder",
     "list_reminders",
     "quick_time",
+    "register_subject",
     "set_reminder",
+    "snooze_actions",
     "snooze_reminder",
     "snooze_until",
 ]

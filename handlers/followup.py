@@ -1,0 +1,36 @@
+"""Follow-up: the buttons of pushed follow-up messages (nudges, silence alerts, escalations).
+
+The /log, /stale and /find conversations and the "Log now" handler come in this module; for now it
+registers how the follow-up actions become buttons, so the sweeps can render them.
+"""
+
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.filters.callback_data import CallbackData
+
+from bot.render import register_action
+from domain.followup import ACTION_LOG, ACTION_LOSE
+from domain.notifications import Action
+from domain.pipeline import Stage
+from handlers.pipeline_ui import STAGES, DealCb
+
+router = Router(name=__name__)
+
+
+class FollowupCb(CallbackData, prefix="fu"):
+    act: str  # log: open /log on the deal
+    id: int = 0  # the opportunity
+
+
+def lose_callback(action: Action) -> DealCb:
+    """The deal card's "mark lost" steps; the stage the nudge was drawn in makes a late press stale."""
+    try:
+        frm = STAGES.index(Stage(action.arg))
+    except ValueError:
+        frm = -1
+    return DealCb(act="lose", id=action.id, frm=frm)
+
+
+register_action(ACTION_LOG, "followup-btn-log", lambda action: FollowupCb(act="log", id=action.id))
+register_action(ACTION_LOSE, "followup-btn-lose", lose_callback)
