@@ -1,0 +1,198 @@
+"""The silence watch (沉默客户 / 跟进断档) on real SQLite and PostgreSQL with a fake clock: each stage's
+idle limit, the owner nudged once, the manager alerted once at twice the limit, the clock restarted by
+an activity, deals with no next step, limits a manager changes, and the manager's /stale report."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from bot.factory import App
+from bot.sweeps import run_sweeps
+from domain.errors import AlreadyDone, Forbidden, InvalidInput
+from domain.followup import Flag
+from domain.pipeline import Stage
+from domain.services import deals, followup
+from tests.fakes import START, FakeClock
+from tests.followup_support import call, crew, deal, deal_row, inbox, labels, log
+
+LATER = START + timedelta(days=40)  # a next step far enough away not to matter
+OPEN = "📂 查看商机"
+
+
+async def at(app: App, clock: FakeClock, moment: datetime) -> None:
+    clock.set(moment)
+    await run_sweeps(app)
+
+
+async def stale_texts(app: App, user: object) -> list[str]:
+    return [row["text"] for row in await inbox(app, user, "followup.stale")]  # type: ignore[arg-type]
+
+
+async def test_each_stage_has_its_limit_the_owner_hears_once_and_the_manager_at_twice_the_limit(
+    app: App, clock: FakeClock
+) -> None:
+    c = await crew(app)
+    wang = c.reps[0]
+    fresh = await deal(app, wang, "华东科技有限公司")  # qualified: two days
+    quoted = await deal(app, wang, "江南贸易")
+    for stage in (Stage.FOLLOWING_UP, Stage.PROPOSAL):  # proposal: five days
+        await call(app, deals.change_stage, actor=wang, opportunity_id=quoted, to=stage, now=clock.now())
+    for deal_id in (fresh, quoted):
+        await log(app, wang, deal_id, next_step="回访", next_due=LATER)
+
+    await at(app, clock, START + timedelta(days=2) - timedelta(minutes=1))
+    assert await stale_texts(app, wang) == []
+    await at(app, clock, START + timedelta(days=2))
+    [nudge] = await inbox(app, wang, "followup.stale")
+    assert "「华东科技有限公司」已经 2 天没有跟进了" in nudge["text"]
+    assert "商机认定阶段团队要求最多 2 天跟进一次" in nudge["text"]
+    assert "可以试试：" in nudge["text"] and "记录跟进" in nudge["text"]
+    assert labels(nudge) == [["📝 记录跟进", OPEN]]
+    await run_sweeps(app)
+    await at(app, clock, START + timedelta(days=3))
+    assert len(await stale_texts(app, wang)) == 1  # once
+    assert await inbox(app, c.manager, "followup.stale") == []
+
+    await at(app, clock, START + timedelta(days=4))
+    [alert] = await inbox(app, c.manager, "followup.stale")
+    assert "小王 的商机「华东科技有限公司」已经 4 天没有跟进" in alert["text"]
+    assert "商机认定阶段团队要求最多 2 天" in alert["text"] and "/stale" in alert["text"]
+    await at(app, clock, START + timedelta(days=5))
+    texts = await stale_texts(app, wang)
+    assert len(texts) == 2 and "「江南贸易」已经 5 天没有跟进了" in texts[1] and "方案报价阶段" in texts[1]
+
+    for day in (6, 9, 10, 11, 30):
+        await at(app, clock, START + timedelta(days=day))
+    alerts = [row["text"] for row in await inbox(app, c.manager, "followup.stale")]
+    assert len(alerts) == 2 and "「华东科技有限公司」" in alerts[0] and "「江南贸易」已经 10 天" in alerts[1]
+    assert len(await stale_texts(app, wang)) == 2
+    assert (await deal_row(app, fresh)).silence_check_at is None  # nothing more to say until something happens
+
+
+async def test_an_activity_restarts_the_clock_and_a_new_silence_alerts_again(app: App, clock: FakeClock) -> None:
+    c = await crew(app)
+    wang = c.reps[0]
+    deal_id = await deal(app, wang, "华东科技有限公司")
+    await log(app, wang, deal_id, next_step="回访", next_due=LATER)
+    await at(app, clock, START + timedelta(days=2))
+    assert len(await stale_texts(app, wang)) == 1
+    assert (await deal_row(app, deal_id)).silence_level == 1
+
+    await at(app, clock, START + timedelta(days=3))
+    await log(app, wang, deal_id, outcome="interested", next_step="发方案", next_due=LATER)
+    row = await deal_row(app, deal_id)
+    assert (row.silence_level, row.silence_check_at) == (0, START + timedelta(days=5))
+
+    await at(app, clock, START + timedelta(days=4))  # would have been the manager's alert
+    assert await inbox(app, c.manager) == []
+    await at(app, clock, START + timedelta(days=5) - timedelta(minutes=1))
+    assert len(await stale_texts(app, wang)) == 1
+    await at(app, clock, START + timedelta(days=5))
+    assert len(await stale_texts(app, wang)) == 2  # a new silence: told again
+
+    # A stage change moves the clock too (the deal card's button, not /log).
+    await at(app, clock, START + timedelta(days=6))
+    await call(app, deals.change_stage, actor=wang, opportunity_id=deal_id, to=Stage.FOLLOWING_UP, now=clock.now())
+    await at(app, clock, START + timedelta(days=7))
+    assert (await deal_row(app, deal_id)).silence_check_at == START + timedelta(days=13)  # following up: 7 days
+    assert await inbox(app, c.manager) == []
+
+
+async def test_a_deal_with_no_next_step_is_flagged_after_a_day_and_its_manager_told_at_twice_the_limit(
+    app: App, clock: FakeClock
+) -> None:
+    c = await crew(app)
+    wang = c.reps[0]
+    deal_id = await deal(app, wang, "华东科技有限公司")
+    await call(app, deals.change_stage, actor=wang, opportunity_id=deal_id, to=Stage.FOLLOWING_UP, now=clock.now())
+
+    await at(app, clock, START + timedelta(hours=23, minutes=59))
+    assert await stale_texts(app, wang) == []
+    await at(app, clock, START + timedelta(days=1))
+    [flag] = await stale_texts(app, wang)
+    assert "「华东科技有限公司」还没有定下一步" in flag and "深度跟进阶段最多 7 天不跟进" in flag
+    assert "选个下次跟进的时间" in flag
+
+    await at(app, clock, START + timedelta(days=7))  # silent as well now: the owner was told already
+    assert len(await stale_texts(app, wang)) == 1
+    await at(app, clock, START + timedelta(days=14) - timedelta(minutes=1))
+    assert await inbox(app, c.manager) == []
+    await at(app, clock, START + timedelta(days=14))
+    [alert] = await inbox(app, c.manager, "followup.stale")
+    assert "小王 的商机「华东科技有限公司」已经 14 天没有跟进" in alert["text"]
+
+
+async def test_a_closed_or_pooled_deal_is_not_watched(app: App, clock: FakeClock) -> None:
+    c = await crew(app)
+    wang = c.reps[0]
+    lost = await deal(app, wang, "华东科技有限公司")
+    await call(app, deals.change_stage, actor=wang, opportunity_id=lost, to=Stage.LOST, lost_reason="price", now=clock.now())
+    assert (await deal_row(app, lost)).silence_check_at is None
+    for day in (1, 2, 5, 10):
+        await at(app, clock, START + timedelta(days=day))
+    assert await stale_texts(app, wang) == [] and await inbox(app, c.manager) == []
+
+
+async def test_a_manager_changes_the_limits_and_the_watch_follows_at_once(app: App, clock: FakeClock) -> None:
+    c = await crew(app)
+    wang = c.reps[0]
+    deal_id = await deal(app, wang, "华东科技有限公司")
+    await call(app, deals.change_stage, actor=wang, opportunity_id=deal_id, to=Stage.FOLLOWING_UP, now=clock.now())
+    await log(app, wang, deal_id, next_step="回访", next_due=LATER)
+    assert (await deal_row(app, deal_id)).silence_check_at == START + timedelta(days=7)
+
+    with pytest.raises(Forbidden) as rep:
+        await call(app, followup.set_idle_limits, actor=wang, team_id=c.team.id, limits={"following_up": 3}, now=clock.now())
+    assert rep.value.code == "error-policy-role"
+    for limits, code in (({"won": 3}, "error-idle-stage"), ({"following_up": 0}, "error-idle-days"), ({}, "error-idle-stage")):
+        with pytest.raises(InvalidInput) as wrong:
+            await call(app, followup.set_idle_limits, actor=c.manager, team_id=c.team.id, limits=limits, now=clock.now())
+        assert wrong.value.code == code
+    with pytest.raises(AlreadyDone):
+        await call(app, followup.set_idle_limits, actor=c.manager, team_id=c.team.id, limits={"following_up": 7}, now=clock.now())
+
+    clock.advance(hours=1)
+    limits = await call(
+        app, followup.set_idle_limits, actor=c.manager, team_id=c.team.id,
+        limits={Stage.FOLLOWING_UP: 3, "delivery": 10}, now=clock.now(),
+    )
+    assert limits[Stage.FOLLOWING_UP] == 3 and limits[Stage.DELIVERY] == 10 and limits[Stage.QUALIFIED] == 2
+    assert await call(app, followup.get_idle_limits, viewer=wang) == limits
+    assert (await deal_row(app, deal_id)).silence_check_at == clock.now()  # looked at again by the next sweep
+    await run_sweeps(app)
+    assert (await deal_row(app, deal_id)).silence_check_at == START + timedelta(days=3)
+    await at(app, clock, START + timedelta(days=3))
+    assert "「华东科技有限公司」已经 3 天没有跟进了" in (await stale_texts(app, wang))[0]
+
+
+async def test_the_stale_report_groups_flagged_and_overdue_deals_by_rep_oldest_first(app: App, clock: FakeClock) -> None:
+    c = await crew(app)
+    wang, li = c.reps
+    berlin = await crew(app, team="Berlin Sales", timezone="Europe/Berlin", reps=("Anna",), manager="Max")
+    li_old = await deal(app, li, "东方电子")
+    await log(app, li, li_old, next_step="回访", next_due=LATER)
+    await at(app, clock, START + timedelta(hours=6))
+    wang_quiet = await deal(app, wang, "华东科技有限公司")
+    await log(app, wang, wang_quiet, next_step="回访", next_due=LATER)
+    wang_overdue = await deal(app, wang, "江南贸易")
+    await log(app, wang, wang_overdue, next_step="发报价", next_due=START + timedelta(hours=8))
+    fine = await deal(app, wang, "西湖软件")
+    await log(app, wang, fine, next_step="回访", next_due=LATER)
+    await deal(app, berlin.reps[0], "Müller GmbH")
+    await at(app, clock, START + timedelta(hours=8))  # the overdue one is nudged
+    await at(app, clock, START + timedelta(days=2, hours=7))  # both quiet ones are past two days
+    await log(app, wang, fine, outcome="reached", next_step="回访", next_due=LATER)
+
+    groups = await call(app, followup.stale_report, viewer=c.manager, now=clock.now())
+    assert [(g.rep_name, [i.company for i in g.items]) for g in groups] == [
+        ("小李", ["东方电子"]), ("小王", ["华东科技有限公司", "江南贸易"]),
+    ]
+    quiet, overdue = groups[1].items
+    assert (quiet.flags, quiet.idle_days, quiet.limit_days, quiet.stage) == ((Flag.SILENT,), 2, 2, Stage.QUALIFIED)
+    assert overdue.overdue_since == START + timedelta(hours=8) and Flag.SILENT in overdue.flags
+    assert {g.rep_name for g in await call(app, followup.stale_report, viewer=berlin.manager, now=clock.now())} == {"Anna"}
+    with pytest.raises(Forbidden) as rep:
+        await call(app, followup.stale_report, viewer=wang, now=clock.now())
+    assert rep.value.code == "error-stale-role"
