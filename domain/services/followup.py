@@ -2,10 +2,11 @@
 the follow-up nudge and its escalation, the silence watch (stale deals), idle limits, search and the
 manager's stale report. The rules are in domain/followup.py.
 
-Next-step times: a time picked by a preset button (tomorrow, in 3 days, next week: the start of that
-working day) or a typed date without a time of day is not exact, so the nudge keeps to the team's
-working hours; a time of day the rep typed (`明天 10点`) is exact and the nudge goes then, even after
-hours, like a reminder the person set themselves. The /log flow says which with `exact_time`.
+Next-step times: a preset button (tomorrow, in 3 days, next week: domain.followup.next_step_time, the
+start of that working day) is not exact (`exact_time=False`), so the nudge keeps to the team's working
+hours; a time the rep typed (`明天 10点`, read with domain.timeparse.parse_when and
+`default_time=team.work_start`, so a bare date means the start of that day) is exact
+(`exact_time=True`): the nudge goes then, even after hours, like a reminder people set in /remind.
 """
 
 from __future__ import annotations
