@@ -41,6 +41,7 @@ COMMANDS: list[Command] = [
     Command("hours", EVERYONE),
     Command("lead", SELLERS),
     Command("deals", SELLERS),
+    Command("log", SELLERS),
     Command("assign", LEADS),
     Command("pool", SELLERS),
     Command("policy", LEADS),

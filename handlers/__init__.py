@@ -8,6 +8,7 @@ from handlers import (
     deals,
     fallback,
     followup,
+    followup_log,
     group,
     handoff,
     hours,
@@ -39,6 +40,7 @@ def routers() -> list[Router]:
         policy.router,
         leads.router,
         followup.router,
+        followup_log.router,
         fallback.router,  # always last
     ]
     for router in ordered:

@@ -307,7 +307,12 @@ def card_markup(t: Translate, user: User, card: DealCard, view: View, can_win: b
         actions.append(button(t("deal-btn-lose"), view.cb("lose", id=deal.id, frm=here)))
     if card.can_reassign:
         actions.append(button(t("deal-btn-reassign"), view.cb("re", id=deal.id)))
-    return grid(actions, per_row=2, extra_rows=[[button(t("deal-btn-back-list"), view.cb("list"))]])
+    # Follow-up (handlers/followup_log.py): the owner or a manager logs; whoever sees the card sees the timeline.
+    followup = [button(t("log-btn-card"), view.cb("log", id=deal.id))] if deal.is_open and (
+        deal.owner_id == user.id or card.can_reassign
+    ) else []
+    followup.append(button(t("timeline-btn"), view.cb("tl", id=deal.id)))
+    return grid(actions, per_row=2, extra_rows=[followup, [button(t("deal-btn-back-list"), view.cb("list"))]])
 
 
 async def load_card(
