@@ -42,6 +42,7 @@ COMMANDS: list[Command] = [
     Command("lead", SELLERS),
     Command("deals", SELLERS),
     Command("log", SELLERS),
+    Command("find", EVERYONE),
     Command("assign", LEADS),
     Command("pool", SELLERS),
     Command("policy", LEADS),

@@ -8,6 +8,7 @@ from handlers import (
     deals,
     fallback,
     followup,
+    followup_find,
     followup_log,
     group,
     handoff,
@@ -41,6 +42,7 @@ def routers() -> list[Router]:
         leads.router,
         followup.router,
         followup_log.router,
+        followup_find.router,
         fallback.router,  # always last
     ]
     for router in ordered:

@@ -425,6 +425,52 @@ async def test_a_manager_logs_on_a_reps_deal_and_others_are_refused(app: App, sa
     assert "李经理 在你的商机「华东科技」上记录了一条跟进" in (await inbox(app, wang))[-1]
 
 
+async def test_find_by_chinese_english_and_phone_fragments_shows_only_what_the_person_may_see(
+    app: App, sandbox: Sandbox
+) -> None:
+    from handlers.pipeline_ui import DealCb
+
+    manager_p = await join(app, sandbox, "李经理", Role.MANAGER)
+    wang_p = await join(app, sandbox, "小王", Role.REP)
+    li_p = await join(app, sandbox, "小李", Role.REP)
+    wang, li = await member(app, wang_p), await member(app, li_p)
+    east = await seed_deal(app, wang, "华东科技有限公司", phone="13800138000", contact_name="张伟")
+    acme = await seed_deal(app, wang, "ACME Trading Ltd", phone="+44 20 7946 0958", contact_name="John Smith")
+    await seed_deal(app, li, "华南物流")
+    await log_directly(app, wang, acme, kind="email", outcome="interested", note="想集成金蝶财务系统")
+
+    await wang_p.send("/find 华东")
+    text = wang_p.last.text
+    assert "🔎 「华东」找到 1 个商机" in text and "1. <b>华东科技有限公司</b> · 商机认定" in text
+    assert "公司：华东科技有限公司" in text and labels(wang_p) == ["1. 华东科技有限公司 · 商机认定"]
+    await wang_p.press("1. 华东科技有限公司")
+    assert "💼 <b>华东科技有限公司</b>" in wang_p.last.text
+
+    await wang_p.send("/find acme")
+    assert "ACME Trading Ltd" in wang_p.last.text
+    await wang_p.send("/find 8001")
+    assert "华东科技有限公司" in wang_p.last.text and "联系人：张伟 · +8613800138000" in wang_p.last.text
+    await wang_p.send("/find 金蝶")
+    assert "跟进记录：想集成金蝶财务系统" in wang_p.last.text and "ACME" in wang_p.last.text
+
+    await wang_p.send("/find 华南")  # 小李's deal
+    assert "没找到和「华南」相关的商机" in wang_p.last.text and "比如 8001" in wang_p.last.text
+    assert wang_p.last.markup is None
+    await li_p.send("/find 华东")
+    assert "没找到" in li_p.last.text
+    assert "不是你负责的" in alert(await li_p.press_data(DealCb(act="open", id=east).pack()))
+
+    await manager_p.send("/find 华")
+    assert "找到 2 个商机" in manager_p.last.text and "华南物流" in manager_p.last.text
+
+    await wang_p.send("/find")
+    assert "要找什么" in wang_p.last.text
+    await send_other(wang_p, voice=voice())
+    assert "请打字告诉我要找什么" in wang_p.last.text
+    await wang_p.send("smith")
+    assert "ACME Trading Ltd" in wang_p.last.text and "联系人：John Smith" in wang_p.last.text
+
+
 async def test_log_lists_my_open_deals_paged_and_finds_one_by_typing(app: App, sandbox: Sandbox) -> None:
     wang_p = await join(app, sandbox, "小王", Role.REP)
     wang = await member(app, wang_p)

@@ -1,6 +1,7 @@
 ## Follow-up in chat: /log, the deal timeline, /find, /stale (handlers/followup_*.py)
 
 cmd-log = Log a call or visit
+cmd-find = Search customers and deals
 
 ## /log
 
@@ -84,3 +85,19 @@ timeline-note = {"   "}Note: { $note }
 timeline-voice = {"   "}🎤 Voice note
 timeline-needs = {"   "}Needs: { $needs }
 timeline-next = {"   "}Next step: { $step } ({ $when })
+
+## /find
+
+find-ask = What are you looking for? Send part of a company name, a contact or a phone number, e.g. acme, Smith, 8001.
+find-expect-words = Please type what to look for, e.g. acme or 8001.
+find-found = 🔎 "{ $query }": { $count } deals found:
+find-line = { $n }. { $deal } · { $stage }
+find-matched = {"   "}{ $where }: { $text }
+find-kind-customer = Company
+find-kind-contact = Contact
+find-kind-opportunity = Deal
+find-kind-note = Follow-up note
+find-more = Only the { $count } most recently active are shown; a more specific word narrows it down.
+find-none =
+    No deal matches "{ $query }".
+    Try part of a company name (华东 finds 华东科技), a contact's name, or a few digits in a row from a phone number (e.g. 8001).

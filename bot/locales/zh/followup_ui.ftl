@@ -1,6 +1,7 @@
 ## Follow-up in chat: /log, the deal timeline, /find, /stale (handlers/followup_*.py)
 
 cmd-log = 记录跟进
+cmd-find = 搜索客户和商机
 
 ## /log
 
@@ -84,3 +85,19 @@ timeline-note = {"   "}备注：{ $note }
 timeline-voice = {"   "}🎤 语音备注
 timeline-needs = {"   "}客户需求：{ $needs }
 timeline-next = {"   "}下一步：{ $step }（{ $when }）
+
+## /find
+
+find-ask = 要找什么？发公司名、联系人或手机号的一部分，比如：华东、张总、8001。
+find-expect-words = 请打字告诉我要找什么，比如：华东 或 8001。
+find-found = 🔎 「{ $query }」找到 { $count } 个商机：
+find-line = { $n }. { $deal } · { $stage }
+find-matched = {"   "}{ $where }：{ $text }
+find-kind-customer = 公司
+find-kind-contact = 联系人
+find-kind-opportunity = 商机
+find-kind-note = 跟进记录
+find-more = 只显示最近有动静的 { $count } 个，词再具体一点会更准。
+find-none =
+    没找到和「{ $query }」相关的商机。
+    可以试试：公司名的一部分（比如「华东」能找到华东科技）、联系人名字，或者手机号里连续的几位数字（比如 8001）。
