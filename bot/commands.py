@@ -44,6 +44,7 @@ COMMANDS: list[Command] = [
     Command("log", SELLERS),
     Command("find", EVERYONE),
     Command("assign", LEADS),
+    Command("stale", LEADS),
     Command("pool", SELLERS),
     Command("policy", LEADS),
     Command("cancel", EVERYONE),

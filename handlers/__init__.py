@@ -10,6 +10,7 @@ from handlers import (
     followup,
     followup_find,
     followup_log,
+    followup_stale,
     group,
     handoff,
     hours,
@@ -42,6 +43,7 @@ def routers() -> list[Router]:
         leads.router,
         followup.router,
         followup_log.router,
+        followup_stale.router,
         followup_find.router,
         fallback.router,  # always last
     ]

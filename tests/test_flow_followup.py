@@ -425,6 +425,52 @@ async def test_a_manager_logs_on_a_reps_deal_and_others_are_refused(app: App, sa
     assert "李经理 在你的商机「华东科技」上记录了一条跟进" in (await inbox(app, wang))[-1]
 
 
+async def test_stale_lists_the_teams_silent_and_overdue_deals_by_rep_oldest_first_with_reassign(
+    app: App, sandbox: Sandbox, clock: FakeClock
+) -> None:
+    manager_p = await join(app, sandbox, "李经理", Role.MANAGER)
+    wang_p = await join(app, sandbox, "小王", Role.REP)
+    li_p = await join(app, sandbox, "小李", Role.REP)
+    wang, li = await member(app, wang_p), await member(app, li_p)
+    east = await seed_deal(app, wang, "华东科技")
+    clock.advance(hours=1)
+    await seed_deal(app, li, "西湖软件")
+    clock.advance(hours=1)
+    river = await seed_deal(app, wang, "钱塘物流")
+    await log_directly(app, wang, river, kind="call", outcome="interested", next_due=utc(2026, 11, 27, 1, 0))
+
+    await manager_p.send("/stale")
+    assert "全队没有沉默或逾期的商机" in manager_p.last.text
+    await wang_p.send("/stale")
+    assert "只有销售经理或管理员可以查看全队的沉默商机" in wang_p.last.text
+
+    clock.set(utc(2026, 11, 27, 1, 0))
+    await nudge_for(app, wang_p)  # 钱塘物流's next step is nudged, and nobody acts on it
+    clock.set(utc(2026, 11, 30, 2, 0))  # Monday 10:00: four days on
+    await nudge_for(app, wang_p)
+
+    await manager_p.send("/stale")
+    text = manager_p.last.text
+    assert "🔕 <b>沉默和逾期的商机</b>（共 3 个，涉及 2 位销售）" in text
+    assert text.index("👤 <b>小王</b>（2 个）") < text.index("👤 <b>小李</b>（1 个）")
+    assert "1. <b>华东科技</b> · 商机认定 — 已经 4 天没跟进（要求 2 天内）\n   🗓 没定下一步" in text
+    assert "2. <b>钱塘物流</b> · 商机认定 — 已经 3 天没跟进（要求 2 天内）\n   ⏰ 11月27日 周五 09:00 的跟进提醒还没处理" in text
+    assert "3. <b>西湖软件</b>" in text
+    assert labels(manager_p) == [
+        "1. 华东科技 · 小王", "🔁 转给别人", "2. 钱塘物流 · 小王", "🔁 转给别人", "3. 西湖软件 · 小李", "🔁 转给别人",
+    ]
+
+    await manager_p.press(2)  # the first deal's "reassign": /assign's steps
+    assert "把「华东科技」转给谁？现在的负责人：小王" in manager_p.last.text
+    await manager_p.press("小李")
+    await manager_p.press("平衡工作量")
+    assert "🔁 已转给 小李" in manager_p.last.text
+    await manager_p.send("/stale")
+    await manager_p.press("1. 华东科技")
+    assert "💼 <b>华东科技</b>" in manager_p.last.text and "等待 小李 确认接手" in manager_p.last.text
+    assert east and li
+
+
 async def test_find_by_chinese_english_and_phone_fragments_shows_only_what_the_person_may_see(
     app: App, sandbox: Sandbox
 ) -> None:

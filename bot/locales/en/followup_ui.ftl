@@ -1,6 +1,7 @@
 ## Follow-up in chat: /log, the deal timeline, /find, /stale (handlers/followup_*.py)
 
 cmd-log = Log a call or visit
+cmd-stale = Silent and overdue deals (managers)
 cmd-find = Search customers and deals
 
 ## /log
@@ -101,3 +102,15 @@ find-more = Only the { $count } most recently active are shown; a more specific 
 find-none =
     No deal matches "{ $query }".
     Try part of a company name (华东 finds 华东科技), a contact's name, or a few digits in a row from a phone number (e.g. 8001).
+
+## /stale
+
+stale-report-title = 🔕 <b>Silent and overdue deals</b> ({ $total } in all, { $reps } reps)
+stale-report-rep = 👤 <b>{ $rep }</b> ({ $count })
+stale-report-line = { $n }. { $deal } · { $stage } — { $silence }
+stale-report-silent = no follow-up for { $days } days (limit { $limit })
+stale-report-quiet = no follow-up for { $days } days
+stale-report-overdue = ⏰ follow-up due { $since } not acted on
+stale-report-no-step = 🗓 no next step
+stale-report-hint = Tap a deal to open it, or "Reassign" to hand it to someone else.
+stale-report-empty = 👍 No silent or overdue deals in the team. Nicely done!

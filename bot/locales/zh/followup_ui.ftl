@@ -1,6 +1,7 @@
 ## Follow-up in chat: /log, the deal timeline, /find, /stale (handlers/followup_*.py)
 
 cmd-log = 记录跟进
+cmd-stale = 沉默/逾期商机（经理）
 cmd-find = 搜索客户和商机
 
 ## /log
@@ -101,3 +102,15 @@ find-more = 只显示最近有动静的 { $count } 个，词再具体一点会�
 find-none =
     没找到和「{ $query }」相关的商机。
     可以试试：公司名的一部分（比如「华东」能找到华东科技）、联系人名字，或者手机号里连续的几位数字（比如 8001）。
+
+## /stale
+
+stale-report-title = 🔕 <b>沉默和逾期的商机</b>（共 { $total } 个，涉及 { $reps } 位销售）
+stale-report-rep = 👤 <b>{ $rep }</b>（{ $count } 个）
+stale-report-line = { $n }. { $deal } · { $stage } — { $silence }
+stale-report-silent = 已经 { $days } 天没跟进（要求 { $limit } 天内）
+stale-report-quiet = { $days } 天没跟进
+stale-report-overdue = ⏰ { $since } 的跟进提醒还没处理
+stale-report-no-step = 🗓 没定下一步
+stale-report-hint = 点商机打开详情，或者点「转给别人」改派。
+stale-report-empty = 👍 全队没有沉默或逾期的商机，大家跟得很紧！

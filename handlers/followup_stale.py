@@ -1,0 +1,107 @@
+"""/stale: a manager's list of the team's silent deals and follow-ups nudged and not acted on, by rep,
+the longest silence first, paged. Each line opens the deal card or starts the reassign steps of /assign
+(handlers/deals.py), which re-check everything on every press."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+
+from bot.formatting import h, when
+from bot.i18n import Translate
+from bot.keyboards import button, keyboard
+from domain.clock import Clock
+from domain.errors import DomainError
+from domain.followup import Flag, StaleGroup, StaleItem
+from domain.model import Language, Team, User
+from domain.services import followup as service
+from handlers.common import refuse, show
+from handlers.pipeline_ui import DealCb, deal_name, stage_name, team_of
+from storage.uow import SqlUnitOfWork
+
+router = Router(name=__name__)
+PER_PAGE = 8
+
+
+class StaleCb(CallbackData, prefix="stl"):
+    act: str  # page
+    p: int = 0
+
+
+def item_lines(t: Translate, lang: Language, team: Team, number: int, item: StaleItem) -> list[str]:
+    silence = "stale-report-silent" if Flag.SILENT in item.flags else "stale-report-quiet"
+    lines = [t(
+        "stale-report-line", n=number, deal=deal_name(item.company, item.title), stage=stage_name(t, item.stage),
+        silence=t(silence, days=item.idle_days, limit=item.limit_days),
+    )]
+    notes = []
+    if item.overdue_since is not None:
+        notes.append(t("stale-report-overdue", since=when(item.overdue_since, team.timezone, lang)))
+    if Flag.NO_STEP in item.flags:
+        notes.append(t("stale-report-no-step"))
+    if notes:
+        lines.append("   " + t("list-separator").join(notes))
+    return lines
+
+
+def report_screen(
+    t: Translate, lang: Language, team: Team, groups: list[StaleGroup], page: int
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    flat = [(group, item) for group in groups for item in group.items]
+    if not flat:
+        return t("stale-report-empty"), None
+    pages = max(1, -(-len(flat) // PER_PAGE))
+    page = min(max(page, 0), pages - 1)
+    lines = [t("stale-report-title", total=len(flat), reps=len(groups))]
+    if pages > 1:
+        lines.append(t("deals-page", page=page + 1, pages=pages))
+    rows: list[list[InlineKeyboardButton]] = []
+    shown_rep: int | None = None
+    for number, (group, item) in enumerate(flat[page * PER_PAGE : (page + 1) * PER_PAGE], start=page * PER_PAGE + 1):
+        if group.rep_id != shown_rep:
+            shown_rep = group.rep_id
+            lines.extend(["", t("stale-report-rep", rep=h(group.rep_name), count=len(group.items))])
+        lines.extend(item_lines(t, lang, team, number, item))
+        rows.append([
+            button(f"{number}. {item.company} · {group.rep_name}", DealCb(act="open", id=item.opportunity_id)),
+            button(t("deal-btn-reassign"), DealCb(act="re", id=item.opportunity_id)),
+        ])
+    lines.extend(["", t("stale-report-hint")])
+    paging = []
+    if page > 0:
+        paging.append(button(t("btn-prev"), StaleCb(act="page", p=page - 1)))
+    if page < pages - 1:
+        paging.append(button(t("btn-next"), StaleCb(act="page", p=page + 1)))
+    return "\n".join(lines), keyboard(*rows, paging)
+
+
+async def show_report(
+    event: Message | CallbackQuery, user: User, uow: SqlUnitOfWork, t: Translate, lang: Language, clock: Clock,
+    page: int,
+) -> None:
+    try:
+        groups = await service.stale_report(uow, viewer=user, now=clock.now())
+    except DomainError as error:
+        await refuse(event, t, error)
+        return
+    text, markup = report_screen(t, lang, await team_of(uow, user.team_id), groups, page)
+    await show(event, text, markup)
+
+
+@router.message(Command("stale"), F.chat.type == "private")
+async def cmd_stale(
+    message: Message, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate, lang: Language, clock: Clock
+) -> None:
+    await state.clear()
+    await show_report(message, user, uow, t, lang, clock, 0)
+
+
+@router.callback_query(StaleCb.filter(F.act == "page"))
+async def on_page(
+    query: CallbackQuery, callback_data: StaleCb, user: User, uow: SqlUnitOfWork, t: Translate, lang: Language,
+    clock: Clock,
+) -> None:
+    await show_report(query, user, uow, t, lang, clock, callback_data.p)
