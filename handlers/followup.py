@@ -1,7 +1,8 @@
 """Follow-up: the buttons of pushed follow-up messages (nudges, silence alerts, escalations).
 
-The /log, /stale and /find conversations and the "Log now" handler come in this module; for now it
-registers how the follow-up actions become buttons, so the sweeps can render them.
+This module registers how the follow-up actions become buttons, so the sweeps can render them. The
+conversations are beside it: /log, the timeline and "Log now" in handlers/followup_log.py, /stale in
+handlers/followup_stale.py, /find in handlers/followup_find.py.
 """
 
 from __future__ import annotations
