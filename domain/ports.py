@@ -9,7 +9,7 @@ from typing import Protocol
 
 from domain.followup import AgendaLine, SearchQuery, SearchRow, StaleRow, TimelineEntry, Visibility
 from domain.model import AuditEvent, Invite, Team, User
-from domain.notifications import Notification, OutboxMessage
+from domain.notifications import DeadLetter, Notification, OutboxMessage
 from domain.pipeline import (
     Activity,
     DealPage,
@@ -88,6 +88,28 @@ class DigestRuns(Protocol):
     async def claim(self, team_id: int, kind: str, day: date, now: datetime) -> bool:
         """Marks the team's `kind` digest for local `day` as done; False if it already was."""
         ...
+
+
+class DeadLetterRepo(Protocol):
+    """Notifications the dispatcher gave up on (state dead), for admins to inspect and retry."""
+
+    async def count(self) -> int: ...
+    async def page(self, offset: int, limit: int) -> Sequence[DeadLetter]:
+        """Newest first (by when they were given up), with the recipient's name or the group's team."""
+        ...
+    async def revive(self, notification_id: int, now: datetime) -> bool:
+        """Dead -> pending with a fresh set of attempts, due now; False if the row is not dead (any more)."""
+        ...
+    async def revive_all(self, now: datetime) -> int: ...
+
+
+class DeadLetterWork(Protocol):
+    """The narrow unit of work of the dead-letter services."""
+
+    @property
+    def dead_letters(self) -> DeadLetterRepo: ...
+    @property
+    def audit(self) -> AuditLog: ...
 
 
 # --- The pipeline: leads, opportunities, hand-offs, the pool (domain/services/leads.py, deals.py) ---
