@@ -130,4 +130,7 @@ def build_app(settings: Settings, *, session: BaseSession | None = None, clock: 
     from bot.sweeps import install_sweeps
 
     install_sweeps(app)
+    from bot.outbox import install_outbox
+
+    install_outbox(app)  # last: the console then delivers at once what the sweeps queued
     return app

@@ -19,6 +19,7 @@ from bot.fsm_storage import current_session
 from bot.i18n import Catalogue
 from domain.clock import Clock
 from domain.model import Language, User
+from domain.services import delivery
 from storage.tables import processed_updates
 from storage.uow import SqlUnitOfWork
 
@@ -78,6 +79,9 @@ class CurrentUserMiddleware(BaseMiddleware):
         user: User | None = None
         if tg_user is not None and uow is not None:
             user = await uow.users.by_telegram_id(tg_user.id)
+            chat = data.get("event_chat")
+            if user is not None and chat is not None and chat.type == "private":
+                delivery.heard_from(user)
         data["user"] = user
         lang = Language.pick(
             user.language.value if user and user.language else None,

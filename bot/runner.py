@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import sys
 
@@ -9,6 +11,7 @@ from aiogram.exceptions import TelegramAPIError
 
 from bot.config import Settings
 from bot.factory import App, build_app
+from bot.outbox import outbox_of
 from bot.sandbox import SANDBOX_BOT_USERNAME
 from domain.clock import SystemClock
 from domain.errors import DomainError
@@ -91,6 +94,9 @@ async def run(settings: Settings) -> int:
     app = build_app(settings)
     await prepare(app)
     scheduler = start_scheduler(app)
+    # Delivers the outbox right after every commit that queued notifications (the scheduler's
+    # periodic "outbox" job is the safety net).
+    delivery = asyncio.create_task(outbox_of(app).serve(), name="outbox")
     try:
         me = await app.bot.me()
         log.info("running as @%s (id %s)", me.username, me.id)
@@ -98,6 +104,9 @@ async def run(settings: Settings) -> int:
         await app.dp.start_polling(app.bot, allowed_updates=app.dp.resolve_used_update_types())
     finally:
         scheduler.shutdown(wait=False)
+        delivery.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await delivery
         await app.close()
     return 0
 

@@ -14,6 +14,7 @@ from domain.clock import Clock
 from domain.model import AuditEvent, Invite, Role, Team, User
 from domain.notifications import Notification, OutboxMessage
 from domain.reminders import Reminder
+from storage.delivery_repo import SqlDeadLetters
 from storage.digest_repo import SqlDigestRuns
 from storage.followup_repo import SqlFollowups
 from storage.outbox_repo import SqlOutbox
@@ -157,6 +158,7 @@ class SqlUnitOfWork:
         self.invites = SqlInvites(self.session)
         self.audit = SqlAudit(self.session)
         self.outbox = SqlOutbox(self.session, self._renderer, self)
+        self.dead_letters = SqlDeadLetters(self.session, self)
         self.reminders = SqlReminders(self.session)
         self.leads = SqlLeads(self.session)
         self.opportunities = SqlOpportunities(self.session)

@@ -1,0 +1,46 @@
+## Outbox: people and groups the bot can no longer reach (bot/outbox.py, domain/services/delivery.py)
+
+outbox-user-unreachable =
+    ⚠️ Messages can't reach { $name } ({ $role ->
+        [admin] Admin
+        [manager] Sales manager
+        [finance] Finance
+       *[rep] Sales rep
+    }) any more: they may have blocked the bot or never opened it.
+    Until this is fixed they won't get hand-offs, approvals or follow-up reminders.
+    Please get in touch with them and ask them to open the bot and tap Start (or send /start); new messages will reach them again after that.
+outbox-group-unreachable =
+    ⚠️ The bot can no longer post in the team group of { $team } (it may have been removed, or the group was deleted), so the group has been unbound.
+    Until it is bound again, hand-offs and win announcements won't be posted there.
+    To fix it: add the bot to the group again, then send /bindgroup in the group.
+
+## Dead letters: /deadletters (handlers/deadletters.py)
+
+cmd-deadletters = Undelivered messages
+deadletters-title = 📮 <b>Undelivered messages</b>: { $total } (newest first)
+deadletters-page = Page { $page } of { $pages }
+deadletters-empty = ✅ No undelivered messages. Every notification was delivered or is waiting its turn.
+deadletters-line =
+    <b>#{ $id }</b> → { $recipient } · { $when }
+    Reason: { $reason } ({ $attempts ->
+        [one] 1 attempt
+       *[other] { $attempts } attempts
+    })
+    "{ $preview }"
+deadletters-to-group = team group of { $team }
+deadletters-to-chat = chat { $chat }
+deadletters-hint = Tap "🔁 #number" to send that one again, or "Retry all".
+deadletters-btn-retry = 🔁 #{ $id }
+deadletters-btn-retry-all = 🔁 Retry all
+deadletters-confirm-all = Send all { $total } undelivered messages again?
+deadletters-btn-confirm-all = Yes, retry all
+deadletters-retried = ✅ #{ $id } is queued again and goes out right away.
+deadletters-retried-all = ✅ { $count } messages are queued again and go out right away.
+deadletters-already-retried = That message is already queued again (or was dealt with), no need to tap again.
+deadletters-none-left = There's nothing left to retry.
+error-deadletters-admin = Only admins can see and retry undelivered messages.
+deadletters-reason-server = Telegram server error
+deadletters-reason-network = couldn't connect to Telegram
+deadletters-reason-timeout = request timed out
+deadletters-reason-rejected = Telegram refused this message
+deadletters-reason-unexpected = unexpected error

@@ -1,0 +1,690 @@
+"""The outbox dispatcher: delivers pending `notifications` rows through the Bot API, within Telegram's
+limits, without losing any.
+
+How a row goes out
+  1. Claim. A short transaction leases due rows (state pending, next_attempt_at <= now): lease_owner
+     is this process, lease_until now + `lease_seconds`. Only the oldest due row of a chat can be
+     claimed, and only while no other row of that chat is leased, so a chat's messages go out one at a
+     time and in order, on any number of instances (storage/delivery_repo.py; PostgreSQL locks the
+     candidates FOR UPDATE SKIP LOCKED, SQLite runs one process and the conditional UPDATE suffices).
+  2. Pace. Claimed rows wait in memory for their turn: one global pace (RATE_GLOBAL_PER_SECOND, evenly
+     spaced and never more than the cap in any sliding second) and one per chat
+     (RATE_PRIVATE_PER_SECOND for a person, RATE_GROUP_PER_MINUTE for a group, chat_id < 0). The next
+     message is always the one whose chat is free soonest, so a chat at its own limit never holds up
+     the others, and a backlog drains at the global cap (less a 3% safety margin for network jitter).
+  3. Send: bot.send_message in HTML (the renderer escaped everything a person typed), buttons from
+     the row's reply_markup JSON. A text over 4096 characters goes out as several messages, split on
+     line boundaries and never inside a tag or entity (bot/longtext.py); the buttons ride on the last
+     one. After each part the row keeps only the text still to send.
+  4. Record: each outcome is committed right after Telegram answers (outcomes that arrive together
+     share one commit): sent (sent_at, message_id), or one of the failures below.
+
+Failures
+  429 Too Many Requests: the whole bot pauses for `retry_after`, the row goes back in the queue and
+      the wait does not count as an attempt.
+  5xx, network errors, timeouts: attempts + 1 and a retry after an exponential backoff with jitter
+      (domain.notifications.retry_delay); after MAX_ATTEMPTS the row is dead with its last_error, for
+      an admin to see and retry with /deadletters.
+  403 (blocked, never started, kicked) and "chat not found": the row is unreachable. A person is
+      flagged reachable=False and their managers are told once; a group is unbound from its team and
+      the team's managers are told once (domain/services/delivery.py). Writing to the bot again makes
+      a person reachable again.
+  Any other 400: Telegram refuses this very message; retrying cannot help, so it is dead at once.
+  A group that became a supergroup: the row and the team's binding follow the new chat id.
+
+Crashes, and the one duplicate
+  A row stays pending until its "sent" mark is committed, so a crash at any point loses nothing:
+  rows leased by a process that died are claimed again once their lease runs out (60 s by default);
+  a graceful stop hands unsent rows back at once. The duplicate that can happen: Telegram accepted a
+  message and the process died before the sent mark was committed (the few milliseconds between the
+  answer and the commit); that message is sent again after the lease runs out. For a long text sent
+  in parts, it is the part in that window. A request that timed out on our side after Telegram had
+  in fact delivered it is the same case seen from the network, and is retried the same way.
+
+Several instances
+  Leases never overlap, so no row is sent by two instances. The rate limits are counted per process:
+  with N instances on one bot, set RATE_GLOBAL_PER_SECOND to the bot's cap divided by N. Per chat, only
+  one message is ever in flight across all instances (the claim rule above), but two back-to-back
+  messages to one chat from two instances may come closer than the per-chat pace; Telegram then
+  answers 429 and the row is simply retried.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import heapq
+import itertools
+import logging
+import math
+import os
+import random
+import socket
+import time
+import uuid
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from aiogram.exceptions import (
+    ClientDecodeError,
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramEntityTooLarge,
+    TelegramForbiddenError,
+    TelegramMigrateToChat,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+)
+from aiogram.types import InlineKeyboardMarkup
+from pydantic import ValidationError
+
+from bot.longtext import split_html
+from domain.notifications import MAX_ATTEMPTS, Failure, NotificationState, after_failure
+from domain.services import delivery
+from storage.delivery_repo import ClaimedRow, DeliveryStore, FailureMark, ProgressMark, SentMark
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.factory import App
+
+log = logging.getLogger(__name__)
+
+CHAT_GONE = ("chat not found", "user not found", "peer_id_invalid", "bot was kicked", "user is deactivated")
+
+
+# --- Limits and pacing -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Window:
+    """At most `limit` messages in any `seconds` (a sliding window)."""
+
+    limit: int
+    seconds: float
+
+
+def window(rate: float, per_seconds: float) -> Window:
+    """`rate` messages per `per_seconds` as a window: 30/s -> 30 in 1 s; 0.5/s -> 1 in 2 s."""
+    limit = max(1, math.floor(rate))
+    return Window(limit, per_seconds * limit / rate)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The caps the dispatcher keeps to: the whole bot, each private chat, each group."""
+
+    overall: Window = Window(30, 1.0)
+    private: Window = Window(1, 1.0)
+    group: Window = Window(20, 60.0)
+    # Stay this fraction under each cap: the server counts arrivals, we count departures.
+    safety: float = 0.03
+    enabled: bool = True
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Limits:
+        return cls(
+            overall=window(settings.rate_global_per_second, 1.0),
+            private=window(settings.rate_private_per_second, 1.0),
+            group=window(settings.rate_group_per_minute, 60.0),
+        )
+
+    @classmethod
+    def unlimited(cls) -> Limits:
+        """The console sandbox and flow tests: no Telegram behind the bot, nothing to pace."""
+        return cls(enabled=False)
+
+    @property
+    def per_second(self) -> float:
+        return self.overall.limit / self.overall.seconds
+
+    def chat_window(self, chat_id: int) -> Window:
+        return self.group if chat_id < 0 else self.private
+
+
+class Pacer:
+    """When the next message may leave, globally and per chat, in monotonic seconds.
+
+    Globally: evenly spaced (a GCRA; time lost to a late wake-up is made up at twice the pace)
+    and, as a hard bound, never more than the cap within any window stretched by the safety margin.
+    Per chat: the sliding window alone (a group may post a burst of 20, then waits).
+
+    `record` returns the departure's slot; `depart` moves it to when the request really leaves, so
+    a request held up by a busy event loop is not counted as earlier than the server will see it.
+    """
+
+    # After a 429 the margin widens by this much (up to MAX_EXTRA), and narrows back by half of it
+    # for every CALM seconds without one: Telegram's real limits are not exact.
+    STEP_EXTRA = 0.02
+    MAX_EXTRA = 0.10
+    CALM = 30.0
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        g = limits.overall
+        self.global_window = g
+        self.sent: deque[list[float]] = deque(maxlen=g.limit)
+        self.extra = 0.0
+        self.calm_since = -math.inf
+        self._stretch(0.0)
+        # Time lost to late wake-ups (a busy event loop) beyond the tolerance is made up at twice the
+        # pace, never in a burst: a burst arrives bunched up and would break the cap at the server.
+        self.debt = 0.0
+        self.tat = -math.inf
+        self.chats: dict[int, deque[list[float]]] = {}
+        self.paused_until = -math.inf
+
+    def _stretch(self, extra: float) -> None:
+        self.extra = extra
+        self.stretch = 1.0 + self.limits.safety + extra
+        self.gap = self.global_window.seconds / self.global_window.limit * self.stretch
+        self.tolerance = 2 * self.gap
+        self.max_debt = 20 * self.gap
+
+    def chat_ready(self, chat_id: int) -> float:
+        if not self.limits.enabled:
+            return -math.inf
+        times = self.chats.get(chat_id)
+        w = self.limits.chat_window(chat_id)
+        if times is None or len(times) < w.limit:
+            return -math.inf
+        return times[0][0] + w.seconds * self.stretch
+
+    def global_ready(self) -> float:
+        if not self.limits.enabled:
+            return self.paused_until
+        ready = max(self.paused_until, self.tat - self.tolerance)
+        if len(self.sent) == self.global_window.limit:
+            ready = max(ready, self.sent[0][0] + self.global_window.seconds * self.stretch)
+        return ready
+
+    def record(self, chat_id: int, at: float) -> list[float]:
+        slot = [at]
+        if not self.limits.enabled:
+            return slot
+        if self.extra and at - self.calm_since > self.CALM:
+            self._stretch(max(0.0, self.extra - self.STEP_EXTRA / 2))
+            self.calm_since = at
+        self.sent.append(slot)
+        if at > self.tat:
+            late = at - self.tat
+            # Late by a little: a busy loop, made up. By a lot: the bot was idle, nothing owed.
+            self.debt = min(self.debt + late, self.max_debt) if late < self.max_debt else 0.0
+            self.tat = at
+        repay = min(self.debt, self.gap / 2)
+        self.debt -= repay
+        self.tat += self.gap - repay
+        times = self.chats.get(chat_id)
+        if times is None:
+            if len(self.chats) > 20_000:
+                self._forget(at)
+            times = self.chats[chat_id] = deque(maxlen=self.limits.chat_window(chat_id).limit)
+        times.append(slot)
+        return slot
+
+    @staticmethod
+    def depart(slot: list[float], at: float) -> None:
+        slot[0] = max(slot[0], at)
+
+    def pause(self, now: float, seconds: float) -> None:
+        """Telegram answered 429: nothing leaves before `now + seconds`, and the margin widens."""
+        self.paused_until = max(self.paused_until, now + seconds)
+        if now - self.calm_since > 1.0:  # one widening per burst of 429s
+            self._stretch(min(self.extra + self.STEP_EXTRA, self.MAX_EXTRA))
+        self.calm_since = now
+
+    def _forget(self, now: float) -> None:
+        """Drop chats whose window has passed: they are free anyway."""
+        for chat_id in [c for c in self.chats if self.chat_ready(c) <= now]:
+            del self.chats[chat_id]
+
+
+# --- Outcomes ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class DrainReport:
+    sent: int = 0  # rows delivered completely
+    messages: int = 0  # sendMessage calls that succeeded (a split text counts each part)
+    retried: int = 0
+    dead: int = 0
+    unreachable: int = 0
+    rate_limited: int = 0  # 429 answers received
+
+    def __iadd__(self, other: DrainReport) -> DrainReport:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        return self
+
+
+@dataclass(frozen=True)
+class _Unreachable:
+    mark: FailureMark
+    row: ClaimedRow
+
+
+@dataclass(frozen=True)
+class _Moved:
+    row: ClaimedRow
+    new_chat_id: int
+
+
+_Outcome = SentMark | ProgressMark | FailureMark | _Unreachable | _Moved
+_STOP = object()
+
+
+def _describe(error: BaseException, token: str) -> str:
+    if isinstance(error, TelegramAPIError):
+        text = error.message
+    else:
+        text = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+    return text.replace(token, "***") if token else text
+
+
+def classify(error: BaseException) -> tuple[Failure, str]:
+    """What a failed sendMessage means, and a short category for last_error ("network: ...")."""
+    if isinstance(error, TelegramRetryAfter):
+        return Failure.RATE_LIMITED, "rate_limited"
+    if isinstance(error, TelegramForbiddenError):
+        return Failure.UNREACHABLE, "forbidden"
+    if isinstance(error, TelegramBadRequest):
+        if any(marker in error.message.lower() for marker in CHAT_GONE):
+            return Failure.UNREACHABLE, "chat_not_found"
+        return Failure.PERMANENT, "rejected"
+    if isinstance(error, TelegramEntityTooLarge):
+        return Failure.PERMANENT, "rejected"
+    if isinstance(error, TimeoutError):
+        return Failure.TRANSIENT, "timeout"
+    if isinstance(error, TelegramNetworkError):
+        return Failure.TRANSIENT, "timeout" if "timeout" in error.message.lower() else "network"
+    if isinstance(error, TelegramAPIError | ClientDecodeError):
+        return Failure.TRANSIENT, "server"
+    return Failure.TRANSIENT, "unexpected"
+
+
+# --- The dispatcher ----------------------------------------------------------------------------------
+
+
+class OutboxDispatcher:
+    """Delivers the outbox for one App. `run_once()` drains what is due; `serve()` runs it promptly
+    after every commit that queued rows; the scheduler calls `tick()` every few seconds as a safety net."""
+
+    def __init__(
+        self,
+        app: App,
+        *,
+        limits: Limits | None = None,
+        owner: str | None = None,
+        lease_seconds: float = 60.0,
+        send_timeout: float = 20.0,
+        max_attempts: int = MAX_ATTEMPTS,
+        max_in_flight: int | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.app = app
+        self.limits = limits or (
+            Limits.from_settings(app.settings) if app.settings.bot_token is not None else Limits.unlimited()
+        )
+        self.owner = owner or f"{socket.gethostname()[:36]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.lease = timedelta(seconds=lease_seconds)
+        self.send_timeout = send_timeout
+        self.max_attempts = max_attempts
+        rate = self.limits.per_second if self.limits.enabled else 100.0
+        self.max_in_flight = max_in_flight or max(16, math.ceil(rate / 4))
+        # Rows held in memory: about three seconds of sending at the global cap.
+        self.capacity = max(60, math.ceil(rate * 3))
+        self.rng = rng or random.Random()
+        self.store = DeliveryStore(app.engine)
+        self.pacer = Pacer(self.limits)
+        self._wakeup = asyncio.Event()
+        self._wakeup.set()  # serve() delivers whatever is due at start-up
+        self._running = False
+        self._again = False
+        self._drain: _Drain | None = None
+
+    def wake(self) -> None:
+        """A commit queued rows (App.outbox_listeners): deliver now, not at the next tick."""
+        self._wakeup.set()
+        if self._drain is not None:
+            self._again = True
+            self._drain.poke()
+
+    async def run_once(self) -> DrainReport:
+        """Deliver every row due now; returns when none is left (rows backing off wait for later).
+
+        Called while a drain is running (a tick during a wake-up), it asks that drain to look
+        again and returns at once.
+        """
+        total = DrainReport()
+        if self._running:
+            self._again = True
+            if self._drain is not None:
+                self._drain.poke()
+            return total
+        self._running = True
+        try:
+            while True:
+                self._again = False
+                self._drain = _Drain(self)
+                try:
+                    total += await self._drain.run()
+                finally:
+                    self._drain = None
+                if not self._again:
+                    return total
+        finally:
+            self._running = False
+
+    async def tick(self) -> None:
+        """The scheduler's job: a failure is logged, and the next tick tries again."""
+        try:
+            await self.run_once()
+        except Exception:
+            log.exception("outbox delivery failed; the next tick retries")
+
+    async def serve(self) -> None:
+        """Run forever: deliver right after every wake-up."""
+        while True:
+            await self._wakeup.wait()
+            self._wakeup.clear()
+            await self.tick()
+
+    # Used by _Drain
+    def wall(self, monotonic_at: float) -> datetime:
+        return self.app.clock.now() + timedelta(seconds=max(0.0, monotonic_at - time.monotonic()))
+
+
+@dataclass(order=True)
+class _Held:
+    ready: float
+    seq: int
+    row: ClaimedRow = field(compare=False)
+
+
+class _Drain:
+    """One pass over the backlog: a feeder claims, the pacer sends, a writer records."""
+
+    CLAIM_INTERVAL = 0.05
+    CLAIM_BATCH = 250  # rows per claim: a bigger result would hold up the event loop
+    SHARE_INTERVAL = 0.1
+    LEASE_MARGIN = timedelta(seconds=5)
+
+    def __init__(self, dispatcher: OutboxDispatcher) -> None:
+        self.d = dispatcher
+        self.report = DrainReport()
+        self.held: list[_Held] = []
+        self.seq = itertools.count()
+        self.in_flight: set[asyncio.Task[None]] = set()
+        self.outcomes: asyncio.Queue[Any] = asyncio.Queue()
+        self.writing = False
+        self.finished = False
+        self.changed = asyncio.Event()  # wakes the pacer
+        self.progress = asyncio.Event()  # wakes the feeder
+        self.poked = False
+
+    def poke(self) -> None:
+        self.poked = True
+        self.progress.set()
+
+    # -- the three parts
+
+    async def run(self) -> DrainReport:
+        writer = asyncio.create_task(self._write(), name="outbox-writer")
+        feeder = asyncio.create_task(self._feed(), name="outbox-feeder")
+        try:
+            await self._pace(feeder, writer)
+        finally:
+            feeder.cancel()
+            for task in list(self.in_flight):
+                task.cancel()
+            with contextlib.suppress(BaseException):
+                await asyncio.gather(feeder, *self.in_flight, return_exceptions=True)
+            self.outcomes.put_nowait(_STOP)
+            with contextlib.suppress(BaseException):
+                await asyncio.wait_for(asyncio.shield(writer), 10)
+            if self.held:  # stopped early: hand the unsent rows back at once
+                with contextlib.suppress(BaseException):
+                    await asyncio.wait_for(self.d.store.release(self.d.owner, [h.row.id for h in self.held]), 5)
+        return self.report
+
+    def _idle(self) -> bool:
+        return not self.held and not self.in_flight and self.outcomes.empty() and not self.writing
+
+    async def _feed(self) -> None:
+        last_claim = -math.inf
+        while True:
+            self.progress.clear()
+            room = self.d.capacity - len(self.held) - len(self.in_flight)
+            starving = not self.held and not self.in_flight
+            since = time.monotonic() - last_claim
+            if room >= self.d.capacity // 4 or starving:
+                if since < self.CLAIM_INTERVAL and not starving:
+                    await asyncio.sleep(self.CLAIM_INTERVAL - since)
+                    continue
+                idle_before, self.poked = self._idle(), False
+                rows = await self._claim(room)
+                last_claim = time.monotonic()
+                if rows:
+                    continue
+                if idle_before and self._idle() and not self.poked:
+                    if not await self.d.store.held_elsewhere(self.d.owner, self.d.app.clock.now()):
+                        self.finished = True
+                        self.changed.set()
+                        return
+                    # Another instance is draining a backlog: take its chats' next rows as they free up.
+                    await asyncio.sleep(self.SHARE_INTERVAL)
+                    continue
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.progress.wait(), 0.5)
+
+    async def _claim(self, room: int) -> list[ClaimedRow]:
+        d = self.d
+        now = d.app.clock.now()
+        rows = await d.store.claim(d.owner, now, now + d.lease, min(room, self.CLAIM_BATCH))
+        if not rows:
+            return rows
+        mono = time.monotonic()
+        # A row whose chat is busy beyond the lease keeps its claim longer instead of losing it.
+        horizon = mono + (d.lease - self.LEASE_MARGIN).total_seconds() - d.send_timeout
+        late = {r.id: d.pacer.chat_ready(r.chat_id) for r in rows if d.pacer.chat_ready(r.chat_id) > horizon}
+        if late:
+            until = d.wall(max(late.values())) + timedelta(seconds=d.send_timeout) + self.LEASE_MARGIN * 2
+            kept = await d.store.extend(d.owner, late, until)
+            for row in rows:
+                if row.id in kept:
+                    row.lease_until = until
+            rows = [r for r in rows if r.id not in late or r.id in kept]
+        for row in rows:
+            heapq.heappush(self.held, _Held(d.pacer.chat_ready(row.chat_id), next(self.seq), row))
+        self.changed.set()
+        return rows
+
+    async def _pace(self, feeder: asyncio.Task[None], writer: asyncio.Task[None]) -> None:
+        d = self.d
+        while True:
+            self.changed.clear()
+            if feeder.done() and not self.finished:
+                feeder.result()  # the feeder failed: raise its error
+            if writer.done():
+                writer.result()  # cannot record outcomes: stop sending rather than send unrecorded
+            if not self.held:
+                if self.finished and not self.in_flight:
+                    return
+                await self.changed.wait()
+                continue
+            now = time.monotonic()
+            at = max(self.held[0].ready, d.pacer.global_ready())
+            if at > now:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.changed.wait(), at - now)
+                continue
+            if len(self.in_flight) >= d.max_in_flight:
+                await self.changed.wait()
+                continue
+            row = heapq.heappop(self.held).row
+            if not await self._lease_holds(row):
+                continue
+            slot = d.pacer.record(row.chat_id, time.monotonic())
+            task = asyncio.create_task(self._send(row, slot))
+            self.in_flight.add(task)
+            task.add_done_callback(self._sent)
+
+    def _sent(self, task: asyncio.Task[None]) -> None:
+        self.in_flight.discard(task)
+        self.changed.set()
+        self.progress.set()
+
+    async def _lease_holds(self, row: ClaimedRow) -> bool:
+        """Never send on a lease that could run out mid-request (after a long 429 pause, say)."""
+        d = self.d
+        needed = d.app.clock.now() + timedelta(seconds=d.send_timeout) + self.LEASE_MARGIN
+        if row.lease_until >= needed:
+            return True
+        until = needed + d.lease
+        if row.id in await d.store.extend(d.owner, [row.id], until):
+            row.lease_until = until
+            return True
+        log.warning("lost the lease on notification %s; another instance has it", row.id)
+        return False
+
+    def _requeue(self, row: ClaimedRow) -> None:
+        heapq.heappush(self.held, _Held(self.d.pacer.chat_ready(row.chat_id), next(self.seq), row))
+        self.changed.set()
+
+    async def _send(self, row: ClaimedRow, slot: list[float]) -> None:
+        d = self.d
+        d.pacer.depart(slot, time.monotonic())
+        parts = split_html(row.text)
+        try:
+            markup = (
+                InlineKeyboardMarkup.model_validate_json(row.reply_markup)
+                if row.reply_markup and len(parts) == 1
+                else None
+            )
+        except ValidationError as error:
+            self._fail(row, Failure.PERMANENT, f"rejected: reply_markup: {error.error_count()} errors")
+            return
+        try:
+            async with asyncio.timeout(d.send_timeout):
+                message = await d.app.bot.send_message(chat_id=row.chat_id, text=parts[0], reply_markup=markup)
+        except TelegramRetryAfter as error:
+            self.report.rate_limited += 1
+            d.pacer.pause(time.monotonic(), error.retry_after)
+            log.warning("Telegram asks to wait %s s (429); the whole bot pauses", error.retry_after)
+            self._requeue(row)
+            return
+        except TelegramMigrateToChat as error:
+            self.outcomes.put_nowait(_Moved(row, error.migrate_to_chat_id))
+            return
+        except Exception as error:  # every failure is classified; none may lose the row
+            failure, category = classify(error)
+            if category == "unexpected":
+                log.exception("unexpected error sending notification %s", row.id)
+            self._fail(row, failure, f"{category}: {_describe(error, d.app.bot.token)}")
+            return
+        at = d.app.clock.now()
+        self.report.messages += 1
+        if len(parts) > 1:
+            row.text = "\n".join(parts[1:])
+            self.outcomes.put_nowait(ProgressMark(row.id, row.text, message.message_id))
+            self._requeue(row)
+            return
+        self.report.sent += 1
+        self.outcomes.put_nowait(SentMark(row.id, at, message.message_id))
+
+    def _fail(self, row: ClaimedRow, failure: Failure, error: str) -> None:
+        step = after_failure(row.attempts, failure, self.d.app.clock.now(), self.d.rng, max_attempts=self.d.max_attempts)
+        mark = FailureMark(row.id, step.state, step.attempts, step.next_attempt_at, error)
+        if step.state is NotificationState.UNREACHABLE:
+            self.report.unreachable += 1
+            self.outcomes.put_nowait(_Unreachable(mark, row))
+            return
+        if step.state is NotificationState.DEAD:
+            self.report.dead += 1
+            log.warning("notification %s is dead after %s attempts: %s", row.id, step.attempts, error)
+        else:
+            self.report.retried += 1
+        self.outcomes.put_nowait(mark)
+
+    async def _write(self) -> None:
+        while True:
+            batch = [await self.outcomes.get()]
+            while not self.outcomes.empty() and len(batch) < 250:
+                batch.append(self.outcomes.get_nowait())
+            self.writing = True
+            try:
+                await self._record([o for o in batch if o is not _STOP])
+            finally:
+                self.writing = False
+            self.progress.set()
+            if any(o is _STOP for o in batch):
+                return
+
+    async def _record(self, outcomes: list[_Outcome]) -> None:
+        d = self.d
+        sent = [o for o in outcomes if isinstance(o, SentMark)]
+        progress = [o for o in outcomes if isinstance(o, ProgressMark)]
+        failed = [o for o in outcomes if isinstance(o, FailureMark)]
+        for delay in (0.2, 0.5, 1.0, 2.0, 5.0, 10.0, None):
+            try:
+                await d.store.record(d.owner, sent, progress, failed)
+                break
+            except Exception:
+                if delay is None:
+                    raise
+                log.exception("could not record delivery outcomes; retrying in %s s", delay)
+                await asyncio.sleep(delay)
+        for outcome in outcomes:
+            if isinstance(outcome, _Unreachable):
+                await self._unreachable(outcome)
+            elif isinstance(outcome, _Moved):
+                log.info("chat %s moved to %s", outcome.row.chat_id, outcome.new_chat_id)
+                await d.store.move_chat(d.owner, outcome.row.id, outcome.row.chat_id, outcome.new_chat_id)
+
+    async def _unreachable(self, outcome: _Unreachable) -> None:
+        """The row, the person's or group's flag and the managers' notice, in one transaction."""
+        d, row, mark = self.d, outcome.row, outcome.mark
+        async with d.app.uow() as uow:
+            assert uow.session is not None
+            if not await d.store.record_in(uow.session, d.owner, mark):
+                return  # no longer ours: whoever holds the row now decides
+            now = d.app.clock.now()
+            if row.recipient_id is not None:
+                await delivery.report_unreachable_user(uow, user_id=row.recipient_id, source_id=row.id, now=now)
+            elif row.chat_id < 0:
+                await delivery.report_unreachable_group(
+                    uow, chat_id=row.chat_id, team_id=row.team_id, source_id=row.id, now=now
+                )
+            await uow.commit()
+        log.warning("notification %s: chat %s is unreachable (%s)", row.id, row.chat_id, mark.last_error)
+
+
+def install_outbox(app: App) -> OutboxDispatcher:
+    """Wire delivery into an App: the scheduler's periodic job, and a wake-up after every commit that
+    queued rows (bot/runner.py runs `serve()` so the wake-up is acted on at once)."""
+    from bot.factory import Periodic
+
+    dispatcher = OutboxDispatcher(app)
+    app.outbox_listeners.append(dispatcher.wake)
+    app.periodic.append(Periodic(name="outbox", seconds=app.settings.outbox_interval_seconds, run=dispatcher.tick))
+    app.dp["outbox"] = dispatcher
+    return dispatcher
+
+
+def outbox_of(app: App) -> OutboxDispatcher:
+    dispatcher: OutboxDispatcher = app.dp["outbox"]
+    return dispatcher
+
+
+__all__ = [
+    "DrainReport",
+    "Limits",
+    "OutboxDispatcher",
+    "Pacer",
+    "Window",
+    "classify",
+    "install_outbox",
+    "outbox_of",
+    "window",
+]

@@ -1,0 +1,303 @@
+"""The outbox dispatcher's queries (claim with a lease, record outcomes) and the dead-letter repository.
+
+Claiming takes, per chat, only the chat's oldest due row (its "head"), and only while no other row
+of that chat is leased: a chat's messages go out one at a time and in order, across instances too.
+On PostgreSQL the candidate rows are locked `FOR UPDATE SKIP LOCKED`, so two instances claiming at
+the same moment take different rows without waiting for each other; on SQLite (one process) the
+conditional UPDATE alone is the lease.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Select, and_, bindparam, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from domain.notifications import DeadLetter, NotificationState
+from storage.tables import notifications, teams, users
+
+if TYPE_CHECKING:
+    from storage.uow import SqlUnitOfWork
+
+n = notifications
+PENDING = NotificationState.PENDING.value
+
+
+@dataclass
+class ClaimedRow:
+    """A notification this process holds the lease on, with what it takes to send it."""
+
+    id: int
+    chat_id: int
+    text: str
+    reply_markup: str | None
+    attempts: int
+    recipient_id: int | None
+    team_id: int | None
+    lease_until: datetime
+    next_attempt_at: datetime
+
+
+@dataclass(frozen=True)
+class SentMark:
+    id: int
+    at: datetime
+    message_id: int | None
+
+
+@dataclass(frozen=True)
+class ProgressMark:
+    """Part of a long text went out: `rest` is what is still to be sent."""
+
+    id: int
+    rest: str
+    message_id: int | None
+
+
+@dataclass(frozen=True)
+class FailureMark:
+    id: int
+    state: NotificationState
+    attempts: int
+    next_attempt_at: datetime
+    last_error: str
+
+
+def _lease_free(now: datetime) -> Any:
+    return or_(n.c.lease_until.is_(None), n.c.lease_until < now)
+
+
+def _heads(now: datetime) -> Select[Any]:
+    """Ids of the due rows that are the oldest due row of their chat and not leased by anyone."""
+    ranked = (
+        select(
+            n.c.id, n.c.lease_until,
+            func.row_number().over(partition_by=n.c.chat_id, order_by=(n.c.next_attempt_at, n.c.id)).label("rn"),
+        )
+        .where(n.c.state == PENDING, n.c.next_attempt_at <= now)
+        .subquery("ranked")
+    )
+    return select(ranked.c.id).where(
+        ranked.c.rn == 1, or_(ranked.c.lease_until.is_(None), ranked.c.lease_until < now)
+    )
+
+
+class DeliveryStore:
+    """The dispatcher's side of the notifications table. Short transactions, Core statements."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self.postgres = engine.dialect.name == "postgresql"
+
+    async def claim(self, owner: str, now: datetime, until: datetime, limit: int) -> list[ClaimedRow]:
+        if limit <= 0:
+            return []
+        pick = (
+            select(n.c.id)
+            .where(n.c.id.in_(_heads(now)), n.c.state == PENDING, _lease_free(now))
+            .order_by(n.c.urgent.desc(), n.c.next_attempt_at, n.c.id)
+            .limit(limit)
+        )
+        if self.postgres:
+            pick = pick.with_for_update(skip_locked=True)
+        stmt = (
+            update(n)
+            .where(n.c.id.in_(pick.scalar_subquery()), n.c.state == PENDING, _lease_free(now))
+            .values(lease_owner=owner, lease_until=until)
+            .returning(
+                n.c.id, n.c.chat_id, n.c.text, n.c.reply_markup, n.c.attempts, n.c.recipient_id, n.c.team_id,
+                n.c.lease_until, n.c.next_attempt_at, n.c.urgent,
+            )
+        )
+        async with self.engine.begin() as conn:
+            rows = list((await conn.execute(stmt)).all())
+        rows.sort(key=lambda r: (not r.urgent, r.next_attempt_at, r.id))
+        return [
+            ClaimedRow(
+                id=r.id, chat_id=r.chat_id, text=r.text, reply_markup=r.reply_markup, attempts=r.attempts,
+                recipient_id=r.recipient_id, team_id=r.team_id, lease_until=r.lease_until,
+                next_attempt_at=r.next_attempt_at,
+            )
+            for r in rows
+        ]
+
+    async def held_elsewhere(self, owner: str, now: datetime) -> bool:
+        """Whether another live instance holds due rows (so their chats' next rows will come free)."""
+        stmt = (
+            select(n.c.id)
+            .where(
+                n.c.state == PENDING, n.c.next_attempt_at <= now, n.c.lease_until >= now, n.c.lease_owner != owner
+            )
+            .limit(1)
+        )
+        async with self.engine.connect() as conn:
+            return (await conn.execute(stmt)).first() is not None
+
+    async def extend(self, owner: str, ids: Iterable[int], until: datetime) -> set[int]:
+        """Push the lease of rows this owner still holds to `until`; the ids it still holds."""
+        wanted = list(ids)
+        if not wanted:
+            return set()
+        stmt = (
+            update(n)
+            .where(n.c.id.in_(wanted), n.c.lease_owner == owner, n.c.state == PENDING)
+            .values(lease_until=until)
+            .returning(n.c.id)
+        )
+        async with self.engine.begin() as conn:
+            return set((await conn.execute(stmt)).scalars().all())
+
+    async def release(self, owner: str, ids: Iterable[int]) -> None:
+        """Give claimed rows back untouched (a graceful stop), so any instance may take them at once."""
+        wanted = list(ids)
+        if not wanted:
+            return
+        stmt = (
+            update(n)
+            .where(n.c.id.in_(wanted), n.c.lease_owner == owner, n.c.state == PENDING)
+            .values(lease_owner=None, lease_until=None)
+        )
+        async with self.engine.begin() as conn:
+            await conn.execute(stmt)
+
+    async def record(
+        self, owner: str, sent: Sequence[SentMark], progress: Sequence[ProgressMark], failed: Sequence[FailureMark]
+    ) -> None:
+        """Outcomes of several attempts in one transaction (a group commit).
+
+        A sent row is marked sent whoever holds its lease now: it did go out. Progress and failures
+        apply only while this owner still holds the lease.
+        """
+        async with self.engine.begin() as conn:
+            if sent:
+                await conn.execute(
+                    update(n)
+                    .where(n.c.id == bindparam("b_id"), n.c.state == PENDING)
+                    .values(
+                        state=NotificationState.SENT.value, sent_at=bindparam("b_at"),
+                        message_id=bindparam("b_message_id"), lease_owner=None, lease_until=None,
+                    ),
+                    [{"b_id": m.id, "b_at": m.at, "b_message_id": m.message_id} for m in sent],
+                )
+            if progress:
+                await conn.execute(
+                    update(n)
+                    .where(n.c.id == bindparam("b_id"), n.c.state == PENDING, n.c.lease_owner == owner)
+                    .values(text=bindparam("b_rest"), message_id=bindparam("b_message_id")),
+                    [{"b_id": m.id, "b_rest": m.rest, "b_message_id": m.message_id} for m in progress],
+                )
+            if failed:
+                await conn.execute(
+                    update(n)
+                    .where(n.c.id == bindparam("b_id"), n.c.state == PENDING, n.c.lease_owner == owner)
+                    .values(
+                        state=bindparam("b_state"), attempts=bindparam("b_attempts"),
+                        next_attempt_at=bindparam("b_next"), last_error=bindparam("b_error"),
+                        lease_owner=None, lease_until=None,
+                    ),
+                    [
+                        {
+                            "b_id": m.id, "b_state": m.state.value, "b_attempts": m.attempts,
+                            "b_next": m.next_attempt_at, "b_error": m.last_error[:2000],
+                        }
+                        for m in failed
+                    ],
+                )
+
+    @staticmethod
+    async def record_in(session: AsyncSession, owner: str, mark: FailureMark) -> bool:
+        """One failure outcome inside the caller's transaction; False if this owner lost the row."""
+        result = await session.execute(
+            update(n)
+            .where(n.c.id == mark.id, n.c.state == PENDING, n.c.lease_owner == owner)
+            .values(
+                state=mark.state.value, attempts=mark.attempts, next_attempt_at=mark.next_attempt_at,
+                last_error=mark.last_error[:2000], lease_owner=None, lease_until=None,
+            )
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def move_chat(self, owner: str, row_id: int, old_chat_id: int, new_chat_id: int) -> None:
+        """A group became a supergroup under a new id: the row and the team binding follow it."""
+        async with self.engine.begin() as conn:
+            await conn.execute(
+                update(n)
+                .where(n.c.id == row_id, n.c.lease_owner == owner, n.c.state == PENDING)
+                .values(chat_id=new_chat_id, lease_owner=None, lease_until=None)
+            )
+            await conn.execute(
+                update(n)
+                .where(n.c.chat_id == old_chat_id, n.c.state == PENDING, n.c.lease_owner.is_(None))
+                .values(chat_id=new_chat_id)
+            )
+            await conn.execute(
+                update(teams).where(teams.c.group_chat_id == old_chat_id).values(group_chat_id=new_chat_id)
+            )
+
+
+class SqlDeadLetters:
+    """The dead-letter repository inside a unit of work (the admin's /deadletters)."""
+
+    def __init__(self, session: AsyncSession, uow: SqlUnitOfWork) -> None:
+        self.session = session
+        self.uow = uow
+
+    async def count(self) -> int:
+        stmt = select(func.count()).select_from(n).where(n.c.state == NotificationState.DEAD.value)
+        return int((await self.session.execute(stmt)).scalar_one())
+
+    async def page(self, offset: int, limit: int) -> Sequence[DeadLetter]:
+        stmt = (
+            select(
+                n.c.id, n.c.chat_id, n.c.kind, n.c.attempts, n.c.next_attempt_at, n.c.last_error, n.c.text,
+                n.c.recipient_id, users.c.name.label("recipient_name"), teams.c.name.label("team_name"),
+            )
+            .select_from(
+                n.outerjoin(users, users.c.id == n.c.recipient_id).outerjoin(
+                    teams, teams.c.id == func.coalesce(n.c.team_id, users.c.team_id)
+                )
+            )
+            .where(n.c.state == NotificationState.DEAD.value)
+            .order_by(n.c.next_attempt_at.desc(), n.c.id.desc())
+            .offset(offset)
+            .limit(limit)
+        )
+        return [
+            DeadLetter(
+                id=r.id, chat_id=r.chat_id, kind=r.kind, attempts=r.attempts, failed_at=r.next_attempt_at,
+                last_error=r.last_error, text=r.text, recipient_id=r.recipient_id,
+                recipient_name=r.recipient_name, team_name=r.team_name,
+            )
+            for r in (await self.session.execute(stmt)).all()
+        ]
+
+    def _wake_after_commit(self) -> None:
+        hook = self.uow.outbox_hook
+        if hook is not None and hook not in self.uow.after_commit:
+            self.uow.after_commit.append(hook)
+
+    async def revive(self, notification_id: int, now: datetime) -> bool:
+        stmt = (
+            update(n)
+            .where(and_(n.c.id == notification_id, n.c.state == NotificationState.DEAD.value))
+            .values(state=PENDING, attempts=0, next_attempt_at=now, lease_owner=None, lease_until=None)
+        )
+        changed = bool((await self.session.execute(stmt)).rowcount)  # type: ignore[attr-defined]
+        if changed:
+            self._wake_after_commit()
+        return changed
+
+    async def revive_all(self, now: datetime) -> int:
+        stmt = (
+            update(n)
+            .where(n.c.state == NotificationState.DEAD.value)
+            .values(state=PENDING, attempts=0, next_attempt_at=now, lease_owner=None, lease_until=None)
+        )
+        count = int((await self.session.execute(stmt)).rowcount)  # type: ignore[attr-defined]
+        if count:
+            self._wake_after_commit()
+        return count
