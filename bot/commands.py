@@ -40,6 +40,7 @@ COMMANDS: list[Command] = [
     Command("reminders", EVERYONE),
     Command("hours", EVERYONE),
     Command("lead", SELLERS),
+    Command("deadletters", frozenset({Role.ADMIN})),
     Command("deals", SELLERS),
     Command("log", SELLERS),
     Command("find", EVERYONE),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiogram import Router
 
 from handlers import (
+    deadletters,
     deals,
     fallback,
     followup,
@@ -36,6 +37,7 @@ def routers() -> list[Router]:
         group.router,
         reminders.router,
         hours.router,
+        deadletters.router,
         handoff.router,
         deals.router,
         pool.router,
