@@ -27,8 +27,9 @@ PER_PAGE = 8
 
 
 class StaleCb(CallbackData, prefix="stl"):
-    act: str  # page
+    act: str  # page | ping
     p: int = 0
+    id: int = 0
 
 
 def item_lines(t: Translate, lang: Language, team: Team, number: int, item: StaleItem) -> list[str]:
@@ -67,6 +68,7 @@ def report_screen(
         lines.extend(item_lines(t, lang, team, number, item))
         rows.append([
             button(f"{number}. {item.company} · {group.rep_name}", DealCb(act="open", id=item.opportunity_id)),
+            button(t("stale-btn-ping"), StaleCb(act="ping", p=page, id=item.opportunity_id)),
             button(t("deal-btn-reassign"), DealCb(act="re", id=item.opportunity_id)),
         ])
     lines.extend(["", t("stale-report-hint")])
@@ -105,3 +107,26 @@ async def on_page(
     clock: Clock,
 ) -> None:
     await show_report(query, user, uow, t, lang, clock, callback_data.p)
+
+
+@router.callback_query(StaleCb.filter(F.act == "ping"))
+async def on_ping(
+    query: CallbackQuery, callback_data: StaleCb, user: User, uow: SqlUnitOfWork, t: Translate, lang: Language,
+    clock: Clock,
+) -> None:
+    now = clock.now()
+    try:
+        queued = await service.ping_owner(uow, actor=user, opportunity_id=callback_data.id, now=now)
+    except DomainError as error:
+        await refuse(query, t, error)
+        return
+    owner = await uow.users.get(queued.recipient_id or 0)
+    deal = await uow.opportunities.get(callback_data.id)
+    lead = await uow.leads.get(deal.lead_id) if deal else None
+    names = {"owner": h(owner.name if owner else "?"), "company": h(lead.company if lead else "?")}
+    if queued.not_before > now:
+        team = await team_of(uow, user.team_id)
+        text = t("stale-pinged-later", at=when(queued.not_before, team.timezone, lang), **names)
+    else:
+        text = t("stale-pinged", **names)
+    await query.answer(text, show_alert=True)

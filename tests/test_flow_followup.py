@@ -457,10 +457,11 @@ async def test_stale_lists_the_teams_silent_and_overdue_deals_by_rep_oldest_firs
     assert "2. <b>钱塘物流</b> · 商机认定 — 已经 3 天没跟进（要求 2 天内）\n   ⏰ 11月27日 周五 09:00 的跟进提醒还没处理" in text
     assert "3. <b>西湖软件</b>" in text
     assert labels(manager_p) == [
-        "1. 华东科技 · 小王", "🔁 转给别人", "2. 钱塘物流 · 小王", "🔁 转给别人", "3. 西湖软件 · 小李", "🔁 转给别人",
+        "1. 华东科技 · 小王", "👋 提醒", "🔁 转给别人", "2. 钱塘物流 · 小王", "👋 提醒", "🔁 转给别人",
+        "3. 西湖软件 · 小李", "👋 提醒", "🔁 转给别人",
     ]
 
-    await manager_p.press(2)  # the first deal's "reassign": /assign's steps
+    await manager_p.press(3)  # the first deal's "reassign": /assign's steps
     assert "把「华东科技」转给谁？现在的负责人：小王" in manager_p.last.text
     await manager_p.press("小李")
     await manager_p.press("平衡工作量")
@@ -469,6 +470,42 @@ async def test_stale_lists_the_teams_silent_and_overdue_deals_by_rep_oldest_firs
     await manager_p.press("1. 华东科技")
     assert "💼 <b>华东科技</b>" in manager_p.last.text and "等待 小李 确认接手" in manager_p.last.text
     assert east and li
+
+
+async def test_stale_remind_nudges_the_owner_once_a_day_and_waits_for_working_hours(
+    app: App, sandbox: Sandbox, clock: FakeClock
+) -> None:
+    from domain.notifications import Notification
+
+    manager_p = await join(app, sandbox, "李经理", Role.MANAGER)
+    wang_p = await join(app, sandbox, "小王", Role.REP)
+    wang = await member(app, wang_p)
+    await seed_deal(app, wang, "华东科技")
+    clock.set(utc(2026, 11, 30, 2, 0))  # Monday 10:00 in Shanghai, four days of silence
+    from bot.sweeps import run_sweeps
+
+    await run_sweeps(app)
+
+    await manager_p.send("/stale")
+    calls = await manager_p.press("👋 提醒")
+    assert "已提醒 小王，TA 会收到跟进「华东科技」的消息" in alert(calls)
+    calls = await manager_p.press("👋 提醒")  # pressed again the same day
+    assert "今天已经提醒过 TA 了" in alert(calls)
+
+    async with app.uow() as uow:
+        assert uow.session is not None
+        pings = (await uow.session.execute(select(Notification).where(Notification.kind == "followup.ping"))).scalars().all()
+    assert len(pings) == 1
+    assert pings[0].chat_id == wang_p.telegram_id
+    assert "李经理 提醒你跟进「华东科技」" in pings[0].text and "记录跟进" in (pings[0].reply_markup or "")
+
+    clock.set(utc(2026, 12, 1, 14, 0))  # Tuesday 22:00: after hours, a new day
+    await manager_p.send("/stale")
+    calls = await manager_p.press("👋 提醒")
+    assert "现在是非工作时间，12月2日 周三 09:00 会提醒 小王" in alert(calls)
+
+    await wang_p.send("/stale")
+    assert "只有销售经理或管理员" in wang_p.last.text
 
 
 async def test_find_by_chinese_english_and_phone_fragments_shows_only_what_the_person_may_see(

@@ -48,7 +48,7 @@ from domain.followup import (
     toward_proposal,
 )
 from domain.model import Role, User
-from domain.notifications import Action, OutboxMessage, Phrase
+from domain.notifications import Action, Notification, OutboxMessage, Phrase
 from domain.pipeline import (
     PIPELINE,
     Activity,
@@ -66,6 +66,7 @@ from domain.services.audit import record
 from domain.services.reminders import SubjectNudge, nudge_key, register_subject, snooze_actions
 from domain.stages import moves_for
 from domain.sweeps import Sweep
+from domain.worktime import local
 
 MAX_PER_PAGE = 20
 
@@ -473,6 +474,43 @@ async def check_silence(uow: UnitOfWork, opportunity: Opportunity, now: datetime
 
 
 SILENCE_SWEEP: Sweep[Opportunity] = Sweep(name="silence", source=SilentDeals, act=check_silence)
+
+
+# --- a manager's nudge ----------------------------------------------------------------------------
+
+
+async def ping_owner(uow: UnitOfWork, *, actor: User, opportunity_id: int, now: datetime) -> Notification:
+    """A manager asks the owner of a quiet deal to follow up (from /stale). Once per manager, deal and
+    day: a second press the same day changes nothing. The nudge keeps to working hours like any nudge
+    the rep did not ask for; the returned row says when it goes."""
+    opportunity = await _deal(uow, actor, opportunity_id)
+    if not _manages(actor, opportunity.team_id):
+        raise Forbidden("error-stale-role")
+    if opportunity.owner_id is None or not opportunity.is_open:
+        raise InvalidInput("error-ping-no-owner")
+    assert opportunity.id is not None and actor.id is not None
+    lead = await _lead(uow, opportunity)
+    team = await uow.teams.get(opportunity.team_id)
+    day = local(now, team.timezone if team else "UTC").date().isoformat()
+    queued = await uow.outbox.put(
+        OutboxMessage(
+            key="followup-ping-owner", dedupe_key=f"ping:{opportunity.id}:{actor.id}:{day}",
+            recipient_id=opportunity.owner_id, team_id=opportunity.team_id,
+            params={
+                "manager": actor.name, "company": lead.company, "stage": Phrase(f"stage-{opportunity.stage.value}"),
+                "days": max(0, (now - opportunity.idle_since).days),
+            },
+            actions=((Action(ACTION_LOG, opportunity.id), Action(ACTION_OPEN, opportunity.id)),),
+            kind="followup.ping",
+        )
+    )
+    if queued is None:
+        raise AlreadyDone("error-ping-already")
+    await record(
+        uow, now=now, action="opportunity.pinged", entity="opportunity", entity_id=opportunity.id,
+        actor_id=actor.id, team_id=opportunity.team_id, after={"owner_id": opportunity.owner_id},
+    )
+    return queued
 
 
 # --- idle limits ----------------------------------------------------------------------------------

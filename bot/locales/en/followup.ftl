@@ -112,3 +112,12 @@ error-idle-stage = Idle limits can only be set for open stages (qualified to aft
 error-idle-days = An idle limit must be between { $min } and { $max } days.
 error-stale-role = Only a manager or an admin can see the team's silent deals.
 error-search-query = Tell me what to look for, e.g. /find Acme or /find 8001
+
+## A manager's nudge from /stale
+
+followup-ping-owner =
+    👋 <b>{ $manager } asks you to follow up on { $company }</b>
+    The deal is in { $stage } and has had no follow-up logged for { $days } days.
+    Get in touch with the customer, then tap "Log now" with the outcome and the next step.
+error-ping-no-owner = This deal has no owner right now (or it's closed), so there's nobody to remind.
+error-ping-already = You've already reminded them today; check back tomorrow.

@@ -112,3 +112,12 @@ error-idle-stage = 只能给进行中的阶段设置最长跟进间隔（商机�
 error-idle-days = 最长跟进间隔要在 { $min } 到 { $max } 天之间。
 error-stale-role = 只有销售经理或管理员可以查看全队的沉默商机。
 error-search-query = 请告诉我要找什么，比如：/find 华东 或 /find 8001
+
+## A manager's nudge from /stale
+
+followup-ping-owner =
+    👋 <b>{ $manager } 提醒你跟进「{ $company }」</b>
+    这个商机在{ $stage }阶段，已经 { $days } 天没有跟进记录了。
+    联系一下客户，然后点「记录跟进」记下结果和下一步。
+error-ping-no-owner = 这个商机现在没有负责人（或已经关闭），没法提醒。
+error-ping-already = 今天已经提醒过 TA 了，明天再看看进展。
