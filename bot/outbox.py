@@ -9,9 +9,11 @@ How a row goes out
      candidates FOR UPDATE SKIP LOCKED, SQLite runs one process and the conditional UPDATE suffices).
   2. Pace. Claimed rows wait in memory for their turn: one global pace (RATE_GLOBAL_PER_SECOND, evenly
      spaced and never more than the cap in any sliding second) and one per chat
-     (RATE_PRIVATE_PER_SECOND for a person, RATE_GROUP_PER_MINUTE for a group, chat_id < 0). The next
-     message is always the one whose chat is free soonest, so a chat at its own limit never holds up
-     the others, and a backlog drains at the global cap (less a 3% safety margin for network jitter).
+     (RATE_PRIVATE_PER_SECOND for a person, RATE_GROUP_PER_MINUTE for a group, chat_id < 0). Claims
+     pass over chats still inside their own window, and among the chats free to take a message the
+     one with the longest queue goes first. So a chat at its own limit never holds up the others, a
+     backlog ends with all chats done together instead of a few long queues trickling out, and it
+     drains at the global cap less a 3% safety margin (for network jitter; a 429 widens it a while).
   3. Send: bot.send_message in HTML (the renderer escaped everything a person typed), buttons from
      the row's reply_markup JSON. A text over 4096 characters goes out as several messages, split on
      line boundaries and never inside a tag or entity (bot/longtext.py); the buttons ride on the last
@@ -223,6 +225,13 @@ class Pacer:
         times.append(slot)
         return slot
 
+    def busy_chats(self, until: float, most: int = 2000) -> list[int]:
+        """Chats that cannot take a message before `until` (at most `most` of them)."""
+        if not self.limits.enabled:
+            return []
+        busy = [c for c in self.chats if self.chat_ready(c) > until]
+        return busy[:most]
+
     @staticmethod
     def depart(slot: list[float], at: float) -> None:
         slot[0] = max(slot[0], at)
@@ -332,8 +341,9 @@ class OutboxDispatcher:
         self.max_attempts = max_attempts
         rate = self.limits.per_second if self.limits.enabled else 100.0
         self.max_in_flight = max_in_flight or max(16, math.ceil(rate / 4))
-        # Rows held in memory: about three seconds of sending at the global cap.
-        self.capacity = max(60, math.ceil(rate * 3))
+        # Rows held in memory: about a second and a half of sending at the global cap (more would
+        # only queue rows here that could have been claimed later, fresher and better ordered).
+        self.capacity = max(30, math.ceil(rate * 1.5))
         self.rng = rng or random.Random()
         self.store = DeliveryStore(app.engine)
         self.pacer = Pacer(self.limits)
@@ -396,10 +406,51 @@ class OutboxDispatcher:
 
 
 @dataclass(order=True)
-class _Held:
-    ready: float
+class _Waiting:
+    ready: float  # when the row's chat can take it
     seq: int
     row: ClaimedRow = field(compare=False)
+
+
+@dataclass(order=True)
+class _Ready:
+    deeper: int  # minus the chat's queue length: the longest queue goes first
+    seq: int
+    row: ClaimedRow = field(compare=False)
+
+
+class _Held:
+    """Claimed rows not yet sent: those whose chat is free now, longest queue first, and those
+    waiting for their chat's window, soonest first."""
+
+    def __init__(self) -> None:
+        self.ready: list[_Ready] = []
+        self.waiting: list[_Waiting] = []
+        self.seq = itertools.count()
+
+    def __len__(self) -> int:
+        return len(self.ready) + len(self.waiting)
+
+    def rows(self) -> list[ClaimedRow]:
+        return [h.row for h in self.ready] + [h.row for h in self.waiting]
+
+    def push(self, row: ClaimedRow, ready_at: float, now: float) -> None:
+        if ready_at <= now:
+            heapq.heappush(self.ready, _Ready(-row.depth, next(self.seq), row))
+        else:
+            heapq.heappush(self.waiting, _Waiting(ready_at, next(self.seq), row))
+
+    def next_at(self, now: float) -> float:
+        """When the first row can go as far as its chat is concerned (moving the now-ready over)."""
+        while self.waiting and self.waiting[0].ready <= now:
+            row = heapq.heappop(self.waiting).row
+            heapq.heappush(self.ready, _Ready(-row.depth, next(self.seq), row))
+        if self.ready:
+            return now
+        return self.waiting[0].ready if self.waiting else math.inf
+
+    def pop(self) -> ClaimedRow:
+        return heapq.heappop(self.ready).row
 
 
 class _Drain:
@@ -413,8 +464,7 @@ class _Drain:
     def __init__(self, dispatcher: OutboxDispatcher) -> None:
         self.d = dispatcher
         self.report = DrainReport()
-        self.held: list[_Held] = []
-        self.seq = itertools.count()
+        self.held = _Held()
         self.in_flight: set[asyncio.Task[None]] = set()
         self.outcomes: asyncio.Queue[Any] = asyncio.Queue()
         self.writing = False
@@ -445,7 +495,7 @@ class _Drain:
                 await asyncio.wait_for(asyncio.shield(writer), 10)
             if self.held:  # stopped early: hand the unsent rows back at once
                 with contextlib.suppress(BaseException):
-                    await asyncio.wait_for(self.d.store.release(self.d.owner, [h.row.id for h in self.held]), 5)
+                    await asyncio.wait_for(self.d.store.release(self.d.owner, [r.id for r in self.held.rows()]), 5)
         return self.report
 
     def _idle(self) -> bool:
@@ -481,7 +531,12 @@ class _Drain:
     async def _claim(self, room: int) -> list[ClaimedRow]:
         d = self.d
         now = d.app.clock.now()
-        rows = await d.store.claim(d.owner, now, now + d.lease, min(room, self.CLAIM_BATCH))
+        # Rows for chats that can take a message now first; only when there are none, the heads of
+        # busy chats (they wait here for their turn).
+        busy = d.pacer.busy_chats(time.monotonic() + self.CLAIM_INTERVAL)
+        rows = await d.store.claim(d.owner, now, now + d.lease, min(room, self.CLAIM_BATCH), busy)
+        if not rows and busy:
+            rows = await d.store.claim(d.owner, now, now + d.lease, min(room, self.CLAIM_BATCH))
         if not rows:
             return rows
         mono = time.monotonic()
@@ -496,7 +551,7 @@ class _Drain:
                     row.lease_until = until
             rows = [r for r in rows if r.id not in late or r.id in kept]
         for row in rows:
-            heapq.heappush(self.held, _Held(d.pacer.chat_ready(row.chat_id), next(self.seq), row))
+            self.held.push(row, d.pacer.chat_ready(row.chat_id), mono)
         self.changed.set()
         return rows
 
@@ -514,7 +569,7 @@ class _Drain:
                 await self.changed.wait()
                 continue
             now = time.monotonic()
-            at = max(self.held[0].ready, d.pacer.global_ready())
+            at = max(self.held.next_at(now), d.pacer.global_ready())
             if at > now:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self.changed.wait(), at - now)
@@ -522,7 +577,7 @@ class _Drain:
             if len(self.in_flight) >= d.max_in_flight:
                 await self.changed.wait()
                 continue
-            row = heapq.heappop(self.held).row
+            row = self.held.pop()
             if not await self._lease_holds(row):
                 continue
             slot = d.pacer.record(row.chat_id, time.monotonic())
@@ -549,7 +604,7 @@ class _Drain:
         return False
 
     def _requeue(self, row: ClaimedRow) -> None:
-        heapq.heappush(self.held, _Held(self.d.pacer.chat_ready(row.chat_id), next(self.seq), row))
+        self.held.push(row, self.d.pacer.chat_ready(row.chat_id), time.monotonic())
         self.changed.set()
 
     async def _send(self, row: ClaimedRow, slot: list[float]) -> None:

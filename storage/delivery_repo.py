@@ -2,6 +2,7 @@
 
 Claiming takes, per chat, only the chat's oldest due row (its "head"), and only while no other row
 of that chat is leased: a chat's messages go out one at a time and in order, across instances too.
+Heads of the longest queues come first.
 On PostgreSQL the candidate rows are locked `FOR UPDATE SKIP LOCKED`, so two instances claiming at
 the same moment take different rows without waiting for each other; on SQLite (one process) the
 conditional UPDATE alone is the lease.
@@ -9,7 +10,7 @@ conditional UPDATE alone is the lease.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -40,6 +41,7 @@ class ClaimedRow:
     team_id: int | None
     lease_until: datetime
     next_attempt_at: datetime
+    depth: int = 1  # rows due for this chat when it was claimed, this one included
 
 
 @dataclass(frozen=True)
@@ -71,18 +73,16 @@ def _lease_free(now: datetime) -> Any:
     return or_(n.c.lease_until.is_(None), n.c.lease_until < now)
 
 
-def _heads(now: datetime) -> Select[Any]:
-    """Ids of the due rows that are the oldest due row of their chat and not leased by anyone."""
-    ranked = (
+def _ranked(now: datetime) -> Any:
+    """Due rows with their place in their chat's queue (1 = the head) and the queue's length."""
+    return (
         select(
             n.c.id, n.c.lease_until,
             func.row_number().over(partition_by=n.c.chat_id, order_by=(n.c.next_attempt_at, n.c.id)).label("rn"),
+            func.count().over(partition_by=n.c.chat_id).label("depth"),
         )
         .where(n.c.state == PENDING, n.c.next_attempt_at <= now)
         .subquery("ranked")
-    )
-    return select(ranked.c.id).where(
-        ranked.c.rn == 1, or_(ranked.c.lease_until.is_(None), ranked.c.lease_until < now)
     )
 
 
@@ -93,34 +93,53 @@ class DeliveryStore:
         self.engine = engine
         self.postgres = engine.dialect.name == "postgresql"
 
-    async def claim(self, owner: str, now: datetime, until: datetime, limit: int) -> list[ClaimedRow]:
+    async def claim(
+        self, owner: str, now: datetime, until: datetime, limit: int, busy_chats: Collection[int] = ()
+    ) -> list[ClaimedRow]:
+        """Lease up to `limit` chat heads, urgent first. `busy_chats` (those this process may not send
+        to for a while) are passed over, so the claim takes rows that can go now."""
         if limit <= 0:
             return []
+        ranked = _ranked(now)
+        # Chat heads not leased by anyone. The longest queues go first (then the oldest rows): a
+        # backlog then ends with every chat done at about the same time, not with a few long
+        # queues trickling out at their per-chat pace while the rest of the bot's capacity idles.
         pick = (
-            select(n.c.id)
-            .where(n.c.id.in_(_heads(now)), n.c.state == PENDING, _lease_free(now))
-            .order_by(n.c.urgent.desc(), n.c.next_attempt_at, n.c.id)
+            select(n.c.id, ranked.c.depth)
+            .join(ranked, ranked.c.id == n.c.id)
+            .where(
+                ranked.c.rn == 1, or_(ranked.c.lease_until.is_(None), ranked.c.lease_until < now),
+                n.c.state == PENDING, _lease_free(now),
+            )
+            .order_by(n.c.urgent.desc(), ranked.c.depth.desc(), n.c.next_attempt_at, n.c.id)
             .limit(limit)
         )
+        if busy_chats:
+            pick = pick.where(n.c.chat_id.not_in(list(busy_chats)))
         if self.postgres:
-            pick = pick.with_for_update(skip_locked=True)
-        stmt = (
-            update(n)
-            .where(n.c.id.in_(pick.scalar_subquery()), n.c.state == PENDING, _lease_free(now))
-            .values(lease_owner=owner, lease_until=until)
-            .returning(
-                n.c.id, n.c.chat_id, n.c.text, n.c.reply_markup, n.c.attempts, n.c.recipient_id, n.c.team_id,
-                n.c.lease_until, n.c.next_attempt_at, n.c.urgent,
-            )
-        )
+            pick = pick.with_for_update(skip_locked=True, of=n)
         async with self.engine.begin() as conn:
+            # Pick (locking the rows on PostgreSQL), then lease what is still free in the same
+            # transaction; the UPDATE re-checks, so a row taken meanwhile is simply left out.
+            depth = {r.id: r.depth for r in (await conn.execute(pick)).all()}
+            if not depth:
+                return []
+            stmt = (
+                update(n)
+                .where(n.c.id.in_(list(depth)), n.c.state == PENDING, _lease_free(now))
+                .values(lease_owner=owner, lease_until=until)
+                .returning(
+                    n.c.id, n.c.chat_id, n.c.text, n.c.reply_markup, n.c.attempts, n.c.recipient_id,
+                    n.c.team_id, n.c.lease_until, n.c.next_attempt_at, n.c.urgent,
+                )
+            )
             rows = list((await conn.execute(stmt)).all())
-        rows.sort(key=lambda r: (not r.urgent, r.next_attempt_at, r.id))
+        rows.sort(key=lambda r: (not r.urgent, -depth[r.id], r.next_attempt_at, r.id))
         return [
             ClaimedRow(
                 id=r.id, chat_id=r.chat_id, text=r.text, reply_markup=r.reply_markup, attempts=r.attempts,
                 recipient_id=r.recipient_id, team_id=r.team_id, lease_until=r.lease_until,
-                next_attempt_at=r.next_attempt_at,
+                next_attempt_at=r.next_attempt_at, depth=depth[r.id],
             )
             for r in rows
         ]

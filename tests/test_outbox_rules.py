@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.longtext import plain, preview, split_html, utf16_len
-from bot.outbox import Limits, Pacer, Window, window
+from bot.outbox import Limits, Pacer, Window, _Held, window
 from domain.notifications import (
     BACKOFF_CAP,
     MAX_ATTEMPTS,
@@ -18,6 +18,7 @@ from domain.notifications import (
     after_failure,
     retry_delay,
 )
+from storage.delivery_repo import ClaimedRow
 from tests.fakeapi import parse_html
 from tests.fakes import START
 
@@ -85,6 +86,20 @@ def test_safety_margin_stretches_the_windows_and_widens_after_a_429() -> None:
     assert abs(pacer.chat_ready(7) - 11.05) < 1e-9
     pacer.record(8, 50.0)  # calm for half a minute: half of it given back
     assert abs(pacer.chat_ready(8) - 51.04) < 1e-9
+
+
+def test_held_rows_go_longest_queue_first_once_their_chat_is_free() -> None:
+    def row(chat_id: int, depth: int) -> ClaimedRow:
+        return ClaimedRow(chat_id, chat_id, "", None, 0, None, None, START, START, depth=depth)
+
+    held = _Held()
+    held.push(row(1, 2), float("-inf"), 10.0)
+    held.push(row(2, 9), 10.5, 10.0)  # the deepest queue, but its chat is busy for half a second
+    held.push(row(3, 5), float("-inf"), 10.0)
+    assert held.next_at(10.0) == 10.0 and held.pop().chat_id == 3
+    assert held.pop().chat_id == 1
+    assert held.next_at(10.2) == 10.5
+    assert held.next_at(10.5) == 10.5 and held.pop().chat_id == 2 and len(held) == 0
 
 
 def test_short_text_is_left_alone() -> None:
