@@ -114,4 +114,9 @@ async def run(settings: Settings) -> int:
 async def console(settings: Settings) -> int:
     from bot.console import run_console
 
+    # The terminal is the chat here: keep routine log lines out of it (LOG_LEVEL=DEBUG still shows all).
+    root = logging.getLogger()
+    if root.level > logging.DEBUG:
+        root.setLevel(logging.WARNING)
+
     return await run_console(settings)
