@@ -40,7 +40,6 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -54,6 +53,7 @@ from aiogram.methods import SendMessage  # noqa: E402
 from aiogram.types import CallbackQuery, Message  # noqa: E402
 from sqlalchemy import event, func, select  # noqa: E402
 
+from bench.pg import create_database, drop_database  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.factory import App, build_app  # noqa: E402
 from bot.outbox import outbox_of  # noqa: E402
@@ -64,7 +64,6 @@ from storage import migrate  # noqa: E402
 from storage.tables import handoffs, notifications  # noqa: E402
 from tests.conftest import join  # noqa: E402
 
-PG_URL = os.environ.get("BENCH_POSTGRES_URL", os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"))
 CONFIRM = "确认保存"
 HANDED_OFF = "已分配给"
 CARD = re.compile(r"新商机请你接手</b>\n客户：(.+?)（")
@@ -359,26 +358,6 @@ async def bench_bare(args: argparse.Namespace, rounds: int = 5) -> Figures:
 # --- databases -----------------------------------------------------------------------------------------
 
 
-async def create_pg() -> tuple[str, str]:
-    import asyncpg
-
-    name = f"loopbot_bench_{uuid.uuid4().hex[:8]}"
-    conn = await asyncpg.connect(PG_URL)
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-    return f"{PG_URL.rpartition('/')[0]}/{name}", name
-
-
-async def drop_pg(name: str) -> None:
-    import asyncpg
-
-    conn = await asyncpg.connect(PG_URL)
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
 
 
 # --- main ----------------------------------------------------------------------------------------------
@@ -396,14 +375,14 @@ async def bench(args: argparse.Namespace) -> int:
     backend = "PostgreSQL" if args.postgres else "SQLite"
     pg_name = None
     if args.postgres:
-        url, pg_name = await create_pg()
+        url, pg_name = await create_database()
     else:
         url = f"sqlite:///{tempfile.mkdtemp(prefix='leads-bench-')}/bench.db"
     try:
         app, problems = await bench_app(url, args)
     finally:
         if pg_name:
-            await drop_pg(pg_name)
+            await drop_database(pg_name)
     bare = await bench_bare(args)
 
     print(f"lead bench: {args.leads} quick captures by {args.reps} reps at once, {backend}, "

@@ -24,7 +24,6 @@ import sys
 import tempfile
 import time
 import urllib.request
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -35,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 from pydantic import SecretStr  # noqa: E402
 from sqlalchemy import insert, select  # noqa: E402
 
+from bench.pg import create_database, drop_database  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.factory import build_app  # noqa: E402
 from bot.outbox import Limits, OutboxDispatcher, window  # noqa: E402
@@ -43,7 +43,6 @@ from storage.tables import notifications  # noqa: E402
 from tests.fakeapi import Cap, _over  # noqa: E402
 
 TOKEN = "123456:AAHbenchSecretNotReal0123456789abcd"
-PG_URL = os.environ.get("BENCH_POSTGRES_URL", os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"))
 
 
 def parse_args() -> argparse.Namespace:
@@ -80,25 +79,7 @@ async def start_server(limits: Limits) -> tuple[asyncio.subprocess.Process, str]
 async def database(postgres: bool) -> tuple[str, str | None]:
     if not postgres:
         return f"sqlite:///{tempfile.mkdtemp(prefix='outbox-bench-')}/bench.db", None
-    import asyncpg
-
-    name = f"loopbot_bench_{uuid.uuid4().hex[:8]}"
-    conn = await asyncpg.connect(PG_URL)
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-    return f"{PG_URL.rpartition('/')[0]}/{name}", name
-
-
-async def drop(name: str) -> None:
-    import asyncpg
-
-    conn = await asyncpg.connect(PG_URL)
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
+    return await create_database()
 
 
 def fetch(base: str, path: str) -> list[dict[str, Any]]:
@@ -162,7 +143,7 @@ async def run(args: argparse.Namespace, limits: Limits, base: str) -> int:
     finally:
         await app.close()
         if pg_name:
-            await drop(pg_name)
+            await drop_database(pg_name)
 
     records = fetch(base, "/_fake/records")
     ok = [r for r in records if r["outcome"] == "ok"]

@@ -25,13 +25,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import re
 import sqlite3
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -44,6 +42,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import event  # noqa: E402
 
+from bench.pg import create_database, drop_database  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.factory import App, build_app  # noqa: E402
 from domain.pipeline import PIPELINE  # noqa: E402
@@ -53,7 +52,6 @@ from domain.sweeps import Sweep, sweep  # noqa: E402
 from storage import migrate  # noqa: E402
 from storage.db import create_engine  # noqa: E402
 
-PG_URL = os.environ.get("BENCH_POSTGRES_URL", os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"))
 NOW = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)  # Thursday 10:00 in Shanghai: working hours
 TEAMS = 50
 REPS = 20
@@ -354,25 +352,7 @@ async def measure(app: App, backend: str, size: int, kind: Sweep[Any], counter: 
 async def database(backend: str) -> tuple[str, str | None]:
     if backend == "sqlite":
         return f"sqlite:///{tempfile.mkdtemp(prefix='sweeps-bench-')}/bench.db", None
-    import asyncpg
-
-    name = f"loopbot_bench_{uuid.uuid4().hex[:8]}"
-    conn = await asyncpg.connect(PG_URL)
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-    return f"{PG_URL.rpartition('/')[0]}/{name}", name
-
-
-async def drop(name: str) -> None:
-    import asyncpg
-
-    conn = await asyncpg.connect(PG_URL)
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
+    return await create_database()
 
 
 async def run_one(backend: str, size: int, due: int) -> list[Measure]:
@@ -401,7 +381,7 @@ async def run_one(backend: str, size: int, due: int) -> list[Measure]:
             await app.close()
     finally:
         if pg_name:
-            await drop(pg_name)
+            await drop_database(pg_name)
 
 
 def report(results: Sequence[Measure], due: int) -> None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 
+from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.i18n import Translate
@@ -42,3 +44,23 @@ async def refuse(event: Message | CallbackQuery, t: Translate, error: DomainErro
         await event.answer(text, show_alert=True)
     else:
         await event.answer(text)
+
+
+async def render_flow(
+    event: Message | CallbackQuery, state: FSMContext, bot: Bot, text: str, markup: InlineKeyboardMarkup | None
+) -> None:
+    """A flow that also takes typed answers: a button press edits the flow's message in place; a typed
+    answer gets a new message below it (that is where the rep is looking), and the old message loses
+    its buttons so that only one set stays live."""
+    if isinstance(event, CallbackQuery):
+        await show(event, text, markup)
+        if isinstance(event.message, Message) and await state.get_state() is not None:
+            await state.update_data(flow_msg=event.message.message_id)
+        return
+    old = (await state.get_data()).get("flow_msg")
+    if isinstance(old, int):
+        with contextlib.suppress(TelegramBadRequest):
+            await bot.edit_message_reply_markup(chat_id=event.chat.id, message_id=old, reply_markup=None)
+    sent = await event.answer(text, reply_markup=markup)
+    if await state.get_state() is not None:
+        await state.update_data(flow_msg=sent.message_id)

@@ -10,13 +10,11 @@ everything; the flow only collects answers and shows what it said.
 
 from __future__ import annotations
 
-import contextlib
 import secrets
 from datetime import datetime, time
 from typing import Any
 
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
@@ -42,7 +40,7 @@ from domain.model import Language, Team, User
 from domain.pipeline import ActivityKind, ActivityOutcome
 from domain.services import followup as service
 from domain.timeparse import Problem, parse_when
-from handlers.common import refuse, show
+from handlers.common import refuse, render_flow, show
 from handlers.deals import PER_PAGE, View, fetch_page, load_card, pages_of
 from handlers.followup import FollowupCb
 from handlers.pipeline_ui import STAGES, DealCb, deal_name, stage_name, team_of
@@ -100,25 +98,6 @@ class VoiceCb(CallbackData, prefix="lgv"):
 
 
 # --- the flow's one message ---------------------------------------------------------------------------
-
-async def render(
-    event: Message | CallbackQuery, state: FSMContext, bot: Bot, text: str, markup: InlineKeyboardMarkup | None
-) -> None:
-    """A press edits the flow's message in place. A typed answer gets a new message below it (where the
-    rep is looking), and the old one loses its buttons so that one set stays live."""
-    if isinstance(event, CallbackQuery):
-        await show(event, text, markup)
-        if isinstance(event.message, Message) and await state.get_state() is not None:
-            await state.update_data(flow_msg=event.message.message_id)
-        return
-    old = (await state.get_data()).get("flow_msg")
-    if isinstance(old, int):
-        with contextlib.suppress(TelegramBadRequest):
-            await bot.edit_message_reply_markup(chat_id=event.chat.id, message_id=old, reply_markup=None)
-    sent = await event.answer(text, reply_markup=markup)
-    if await state.get_state() is not None:
-        await state.update_data(flow_msg=sent.message_id)
-
 
 def cb(data: dict[str, Any], act: str, v: str = "") -> LogCb:
     return LogCb(act=act, id=int(data.get("deal") or 0), v=v, f=str(data.get("flow") or ""))
@@ -228,7 +207,7 @@ async def open_step(
         text, markup = text_step_screen(t, data, STEP_OF_STATE[target.state])
     else:
         text, markup = SCREENS[target.state](t, data)
-    await render(event, state, bot, f"{problem}\n\n{text}" if problem else text, markup)
+    await render_flow(event, state, bot, f"{problem}\n\n{text}" if problem else text, markup)
 
 
 async def current(query: CallbackQuery, callback_data: LogCb, state: FSMContext, t: Translate) -> dict[str, Any] | None:
@@ -326,7 +305,7 @@ async def show_deal_list(
         paging.append(button(t("btn-prev"), LogCb(act="list", p=view.page - 1)))
     if view.page < pages - 1:
         paging.append(button(t("btn-next"), LogCb(act="list", p=view.page + 1)))
-    await render(event, state, bot, "\n".join(lines), grid(buttons, t, per_row=1, extra_rows=[paging] if paging else ()))
+    await render_flow(event, state, bot, "\n".join(lines), grid(buttons, t, per_row=1, extra_rows=[paging] if paging else ()))
 
 
 async def show_search(
@@ -349,7 +328,7 @@ async def show_search(
         buttons.append(button(label, LogCb(act="deal", id=hit.opportunity_id)))
     text = t("log-search-found", query=h(words), count=len(seen)) if seen else t("log-search-none", query=h(words))
     everything = [[button(t("log-btn-all-deals"), LogCb(act="list", p=0))]]
-    await render(message, state, bot, text, grid(buttons, t, per_row=1, extra_rows=everything))
+    await render_flow(message, state, bot, text, grid(buttons, t, per_row=1, extra_rows=everything))
 
 
 @router.message(Command("log"), F.chat.type == "private")
@@ -599,7 +578,7 @@ async def save(
         return
     team = await team_of(uow, result.opportunity.team_id)
     text, markup = result_screen(t, lang, team, data, result, due)
-    await render(event, state, bot, text, markup)  # while the flow is open: a typed date's old screen goes
+    await render_flow(event, state, bot, text, markup)  # while the flow is open: a typed date's old screen goes
     await state.clear()
 
 

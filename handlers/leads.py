@@ -12,7 +12,6 @@ from datetime import datetime
 from typing import Any
 
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
@@ -38,7 +37,7 @@ from domain.pipeline import (
     Timeline,
 )
 from domain.services import leads as lead_service
-from handlers.common import show
+from handlers.common import render_flow
 from handlers.pipeline_ui import DealCb
 from storage.uow import SqlUnitOfWork
 
@@ -201,28 +200,9 @@ def _clip(text: str, limit: int) -> str:
 
 # --- the flow's one message -------------------------------------------------------------------------
 
-async def render(
-    event: Message | CallbackQuery, state: FSMContext, bot: Bot, text: str, markup: InlineKeyboardMarkup | None
-) -> None:
-    """A button press edits the flow's message in place. A typed answer gets a new message below it
-    (that is where the rep is looking); the old message loses its buttons so one set stays live."""
-    if isinstance(event, CallbackQuery):
-        await show(event, text, markup)
-        if isinstance(event.message, Message) and await state.get_state() is not None:
-            await state.update_data(flow_msg=event.message.message_id)
-        return
-    old = (await state.get_data()).get("flow_msg")
-    if isinstance(old, int):
-        with contextlib.suppress(TelegramBadRequest):
-            await bot.edit_message_reply_markup(chat_id=event.chat.id, message_id=old, reply_markup=None)
-    sent = await event.answer(text, reply_markup=markup)
-    if await state.get_state() is not None:
-        await state.update_data(flow_msg=sent.message_id)
-
-
 async def finish(message: Message, state: FSMContext, bot: Bot, text: str) -> None:
     """The flow's last word to a typed answer: the old message loses its buttons, then the flow ends."""
-    await render(message, state, bot, text, None)
+    await render_flow(message, state, bot, text, None)
     await state.clear()
 
 
@@ -286,7 +266,7 @@ async def ask(
     text, markup = step_screen(t, step, data, industries, intro)
     if problem:
         text = f"{problem}\n\n{text}"
-    await render(event, state, bot, text, markup)
+    await render_flow(event, state, bot, text, markup)
 
 
 async def advance(
@@ -657,7 +637,7 @@ async def show_summary(
     edits = [button(t("lead-btn-edit", field=t(f"lead-field-{step}")), cb(data, "edit", value=step)) for step in STEPS]
     rows += rows_of(edits)
     rows.append([cancel_button(t)])
-    await render(event, state, bot, "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows))
+    await render_flow(event, state, bot, "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows))
 
 
 @router.callback_query(CaptureLead.reviewing, LeadCb.filter(F.action == "edit"))
@@ -783,7 +763,7 @@ async def show_duplicates(
         buttons, t, back=cb(data, "dup_back"), per_row=2,
         extra_rows=[[button(t("lead-dup-btn-new"), cb(data, "dup_new"))]],
     )
-    await render(event, state, bot, text, markup)
+    await render_flow(event, state, bot, text, markup)
 
 
 async def chosen_hit(
@@ -822,7 +802,7 @@ async def ask_note(
 ) -> None:
     data = await state.get_data()
     text = t("lead-note-ask", company=h(hit["company"] or ""))
-    await render(event, state, bot, f"{problem}\n\n{text}" if problem else text, grid([], t, back=cb(data, "note_back")))
+    await render_flow(event, state, bot, f"{problem}\n\n{text}" if problem else text, grid([], t, back=cb(data, "note_back")))
 
 
 def noted_hit(data: dict[str, Any]) -> dict[str, Any] | None:
@@ -844,7 +824,7 @@ async def on_continue_there(
     await state.clear()
     key = "lead-dup-yours-deal" if hit["kind"] == "opportunity" else "lead-dup-yours-lead"
     text = t(key, company=h(hit["company"] or ""), id=hit["id"])
-    await render(query, state, bot, text, None)
+    await render_flow(query, state, bot, text, None)
 
 
 @router.callback_query(CaptureLead.resolving_duplicate, LeadCb.filter(F.action == "dup_new"))
@@ -914,9 +894,9 @@ async def save(
             uow, actor=user, draft=draft, now=clock.now(), related_lead_id=related_lead_id
         )
     except DomainError as error:
-        await render(query, state, bot, t(error.code, **{k: str(v) for k, v in error.params.items()}), None)
+        await render_flow(query, state, bot, t(error.code, **{k: str(v) for k, v in error.params.items()}), None)
         return
-    await render(query, state, bot, await result_card(t, uow, result), None)
+    await render_flow(query, state, bot, await result_card(t, uow, result), None)
 
 
 def score_line(t: Translate, score: int | None, reasons: dict[str, int]) -> str:
