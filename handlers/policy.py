@@ -1,7 +1,8 @@
 """/policy (managers, admins): the team's pipeline rules — assignment policy, self-assignment, the
 qualification threshold, hand-off minutes, recycle days, the pool limit and cool-off — each changed
-by buttons or a typed number, and the reps' skills (regions, industries, products) as a typed list.
-The service validates every value; this translates taps and text into its calls."""
+by buttons or a typed number; each open stage's idle limit (沉默时限) by buttons or a typed number;
+the score weights by -/+ buttons; and the reps' skills (regions, industries, products) as a typed
+list. The services validate every value; this translates taps and text into their calls."""
 
 from __future__ import annotations
 
@@ -21,8 +22,10 @@ from bot.keyboards import button, grid, rows_of
 from domain.clock import Clock
 from domain.errors import DomainError, Forbidden
 from domain.model import User
-from domain.pipeline import AssignmentPolicy, SkillKind, TeamPolicy
+from domain.pipeline import DEFAULT_WEIGHTS, PIPELINE, AssignmentPolicy, SkillKind, Stage, TeamPolicy
+from domain.scoring import FACTORS
 from domain.services import deals as service
+from domain.services import followup
 from handlers.common import refuse, show
 from handlers.pipeline_ui import refused
 from storage.uow import SqlUnitOfWork
@@ -37,12 +40,14 @@ NUMBERS: dict[str, tuple[int, ...]] = {
     "pool_claim_limit": (1,),
     "cooloff_days": (1,),
 }
+IDLE_STEPS: tuple[int, ...] = (1, 7)  # the -/+ steps of a stage's idle limit, in days
+WEIGHT_STEP = 1
 SKILL_SPLIT = re.compile(r"[,，、;；\n]+")
 CLEAR_WORDS = {"无", "没有", "清空", "-", "none", "clear"}
 
 
 class PolicyCb(CallbackData, prefix="pol"):
-    act: str  # show | assign | set | toggle | num | skills | rep | kind
+    act: str  # show | assign | set | toggle | num | skills | rep | kind | idle | istage | iset | wts | wfac | wset
     field: str = ""
     value: str = ""
     user: int = 0
@@ -51,6 +56,7 @@ class PolicyCb(CallbackData, prefix="pol"):
 class PolicyFlow(StatesGroup):
     entering_number = State()
     entering_skills = State()
+    entering_idle_days = State()
 
 
 def policy_label(t: Translate, policy: AssignmentPolicy) -> str:
@@ -76,6 +82,8 @@ def overview(t: Translate, team_name: str, policy: TeamPolicy, done: str = "") -
         ),
         *(button(t(f"policy-btn-{name}"), PolicyCb(act="num", field=name)) for name in NUMBERS),
         button(t("policy-btn-skills"), PolicyCb(act="skills")),
+        button(t("policy-btn-idle"), PolicyCb(act="idle")),
+        button(t("policy-btn-weights"), PolicyCb(act="wts")),
     ]
     return (f"{done}\n\n{text}" if done else text), grid(buttons, per_row=2)
 
@@ -355,3 +363,200 @@ async def on_skills_typed(
 @router.message(PolicyFlow.entering_skills, ~F.text.startswith("/"))
 async def on_skills_unexpected(message: Message, t: Translate) -> None:
     await message.answer(t("policy-expect-skills"))
+
+
+# --- idle limits (沉默时限): one open stage at a time, -/+ buttons or a typed number ---------------------
+
+def stage_label(t: Translate, stage: Stage) -> str:
+    return t(f"stage-{stage.value}")
+
+
+async def load_idle_limits(
+    event: Message | CallbackQuery, user: User, uow: SqlUnitOfWork, t: Translate
+) -> dict[Stage, int] | None:
+    """The manager's own team's idle limits; anyone else is refused, as on the policy screen."""
+    if not user.is_manager_or_admin:
+        await refuse(event, t, Forbidden("error-policy-role"))
+        return None
+    try:
+        return await followup.get_idle_limits(uow, viewer=user)
+    except DomainError as error:
+        await refuse(event, t, error)
+        return None
+
+
+async def idle_overview(
+    event: Message | CallbackQuery, user: User, uow: SqlUnitOfWork, t: Translate, done: str = ""
+) -> None:
+    limits = await load_idle_limits(event, user, uow, t)
+    if limits is None:
+        return
+    lines = [done, ""] if done else []
+    lines.append(t("policy-idle-title"))
+    lines.extend(
+        t("policy-idle-line", stage=stage_label(t, stage), days=limits[stage]) for stage in PIPELINE if stage in limits
+    )
+    buttons = [button(stage_label(t, stage), PolicyCb(act="istage", field=stage.value)) for stage in PIPELINE]
+    await show(event, "\n".join(lines), grid(buttons, t, back=PolicyCb(act="show"), cancel=False, per_row=3))
+
+
+async def idle_stage_screen(
+    event: Message | CallbackQuery, state: FSMContext, t: Translate, limits: dict[Stage, int], stage: Stage
+) -> None:
+    current = limits[stage]
+    minus = [button(f"−{s}", PolicyCb(act="iset", field=stage.value, value=str(current - s))) for s in reversed(IDLE_STEPS)]
+    plus = [button(f"+{s}", PolicyCb(act="iset", field=stage.value, value=str(current + s))) for s in IDLE_STEPS]
+    rows = rows_of([*minus, *plus], per_row=2)
+    await state.set_state(PolicyFlow.entering_idle_days)
+    await state.set_data({"stage": stage.value})
+    text = t("policy-idle-stage", stage=stage_label(t, stage), days=current)
+    await show(event, text, grid([], t, back=PolicyCb(act="idle"), cancel=False, extra_rows=rows))
+
+
+def open_stage(value: str) -> Stage | None:
+    """The stage a button or the flow names, if it still is one (a stale button may name anything)."""
+    try:
+        return Stage(value)
+    except ValueError:
+        return None
+
+
+async def save_idle_days(
+    event: Message | CallbackQuery, user: User, uow: SqlUnitOfWork, t: Translate, clock: Clock, stage: Stage,
+    days: int,
+) -> dict[Stage, int] | None:
+    try:
+        return await followup.set_idle_limits(
+            uow, actor=user, team_id=user.team_id, limits={stage: days}, now=clock.now()
+        )
+    except DomainError as error:
+        await refused(event, uow, t, error)
+        return None
+
+
+@router.callback_query(PolicyCb.filter(F.act == "idle"))
+async def on_idle(query: CallbackQuery, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate) -> None:
+    await state.clear()
+    await idle_overview(query, user, uow, t)
+
+
+@router.callback_query(PolicyCb.filter(F.act == "istage"))
+async def on_idle_stage(
+    query: CallbackQuery, callback_data: PolicyCb, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate
+) -> None:
+    stage = open_stage(callback_data.field)
+    limits = await load_idle_limits(query, user, uow, t)
+    if limits is None:
+        return
+    if stage is None or stage not in limits:
+        await query.answer(t("stale-button"), show_alert=True)
+        return
+    await idle_stage_screen(query, state, t, limits, stage)
+
+
+@router.callback_query(PolicyCb.filter(F.act == "iset"))
+async def on_idle_set(
+    query: CallbackQuery, callback_data: PolicyCb, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate,
+    clock: Clock,
+) -> None:
+    # The button carries the days it sets: a repeated tap sets the same value again and changes nothing.
+    stage = open_stage(callback_data.field)
+    if stage is None or not re.fullmatch(r"-?\d{1,6}", callback_data.value):
+        await query.answer(t("stale-button"), show_alert=True)
+        return
+    limits = await save_idle_days(query, user, uow, t, clock, stage, int(callback_data.value))
+    if limits is None:
+        return
+    await idle_stage_screen(query, state, t, limits, stage)  # stay: the next tap is likely another step
+
+
+@router.message(PolicyFlow.entering_idle_days, F.text, ~F.text.startswith("/"))
+async def on_idle_typed(
+    message: Message, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate, clock: Clock
+) -> None:
+    stage = open_stage(str((await state.get_data()).get("stage", "")))
+    if stage is None:
+        await state.clear()
+        await message.answer(t("stale-flow"))
+        return
+    typed = (message.text or "").strip()
+    if not re.fullmatch(r"-?\d{1,6}", typed):
+        await message.answer(t("policy-idle-not-a-number", stage=stage_label(t, stage)))
+        return
+    if await save_idle_days(message, user, uow, t, clock, stage, int(typed)) is None:
+        return
+    await state.clear()
+    await idle_overview(message, user, uow, t, t("policy-done"))
+
+
+@router.message(PolicyFlow.entering_idle_days, ~F.text.startswith("/"))
+async def on_idle_unexpected(message: Message, t: Translate) -> None:
+    await message.answer(t("policy-expect-number"))
+
+
+# --- score weights (评分权重): one factor at a time, -/+ buttons ----------------------------------------
+
+def factor_label(t: Translate, factor: str) -> str:
+    return t(f"policy-weight-{factor}")
+
+
+def weight_of(policy: TeamPolicy, factor: str) -> int:
+    """The weight scoring uses: the team's, or the default for a factor the team never set."""
+    return int(policy.weights.get(factor, DEFAULT_WEIGHTS[factor]))
+
+
+async def weights_overview(
+    event: Message | CallbackQuery, user: User, uow: SqlUnitOfWork, t: Translate, done: str = ""
+) -> None:
+    policy = await load_policy(event, user, uow, t)
+    if policy is None:
+        return
+    lines = [done, ""] if done else []
+    lines.append(t("policy-weights-title"))
+    lines.extend(t("policy-weight-line", factor=factor_label(t, f), weight=weight_of(policy, f)) for f in FACTORS)
+    buttons = [button(factor_label(t, f), PolicyCb(act="wfac", field=f)) for f in FACTORS]
+    await show(event, "\n".join(lines), grid(buttons, t, back=PolicyCb(act="show"), cancel=False, per_row=3))
+
+
+async def weight_screen(event: Message | CallbackQuery, t: Translate, policy: TeamPolicy, factor: str) -> None:
+    current = weight_of(policy, factor)
+    rows = [[
+        button(f"−{WEIGHT_STEP}", PolicyCb(act="wset", field=factor, value=str(current - WEIGHT_STEP))),
+        button(f"+{WEIGHT_STEP}", PolicyCb(act="wset", field=factor, value=str(current + WEIGHT_STEP))),
+    ]]
+    text = t("policy-weight", factor=factor_label(t, factor), weight=current)
+    await show(event, text, grid([], t, back=PolicyCb(act="wts"), cancel=False, extra_rows=rows))
+
+
+@router.callback_query(PolicyCb.filter(F.act == "wts"))
+async def on_weights(query: CallbackQuery, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate) -> None:
+    await state.clear()
+    await weights_overview(query, user, uow, t)
+
+
+@router.callback_query(PolicyCb.filter(F.act == "wfac"))
+async def on_weight_factor(
+    query: CallbackQuery, callback_data: PolicyCb, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate
+) -> None:
+    await state.clear()
+    if callback_data.field not in FACTORS:
+        await query.answer(t("stale-button"), show_alert=True)
+        return
+    policy = await load_policy(query, user, uow, t)
+    if policy is None:
+        return
+    await weight_screen(query, t, policy, callback_data.field)
+
+
+@router.callback_query(PolicyCb.filter(F.act == "wset"))
+async def on_weight_set(
+    query: CallbackQuery, callback_data: PolicyCb, user: User, uow: SqlUnitOfWork, t: Translate, clock: Clock
+) -> None:
+    # The button carries the weight it sets: a repeated tap sets the same value again and changes nothing.
+    if callback_data.field not in FACTORS or not re.fullmatch(r"-?\d{1,3}", callback_data.value):
+        await query.answer(t("stale-button"), show_alert=True)
+        return
+    policy = await change(query, user, uow, t, clock, {"weights": {callback_data.field: int(callback_data.value)}})
+    if policy is None:
+        return
+    await weight_screen(query, t, policy, callback_data.field)

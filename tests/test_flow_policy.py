@@ -6,10 +6,10 @@ from __future__ import annotations
 from bot.factory import App
 from bot.sandbox import Sandbox
 from domain.model import Role
-from domain.pipeline import AssignmentPolicy
-from domain.services import deals
+from domain.pipeline import AssignmentPolicy, Authority, Budget, LeadSource, Stage, Timeline
+from domain.services import deals, followup, leads
 from tests.conftest import join
-from tests.deal_support import alert, labels, member, screen
+from tests.deal_support import alert, hot_lead, labels, member, screen
 
 
 async def policy_of(app: App, team_id: int):  # type: ignore[no-untyped-def]
@@ -106,3 +106,81 @@ async def test_a_rep_cannot_read_or_change_the_rules(app: App, sandbox: Sandbox)
     assert "只有本团队的销售经理或管理员" in alert(calls)
     calls = await wang_p.press_data(PolicyCb(act="toggle", field="allow_self_assign", value="0").pack())
     assert "只有本团队的销售经理或管理员" in alert(calls)
+    for data in (
+        PolicyCb(act="idle"), PolicyCb(act="istage", field="proposal"),
+        PolicyCb(act="iset", field="proposal", value="9"), PolicyCb(act="wts"),
+        PolicyCb(act="wfac", field="budget"), PolicyCb(act="wset", field="budget", value="4"),
+    ):
+        calls = await wang_p.press_data(data.pack())
+        assert "只有本团队的销售经理或管理员" in alert(calls), data
+
+
+async def test_a_manager_changes_a_stages_idle_limit(app: App, sandbox: Sandbox) -> None:
+    manager_p = await join(app, sandbox, "李经理", Role.MANAGER)
+    manager = await member(app, manager_p)
+    await manager_p.send("/policy")
+    await manager_p.press("沉默时限")
+    assert "• 商机认定：2 天" in manager_p.last.text and "• 深度跟进：7 天" in manager_p.last.text
+    assert "• 售后：30 天" in manager_p.last.text and "赢单" not in manager_p.last.text
+
+    await manager_p.press("深度跟进")
+    assert "「深度跟进」阶段的沉默时限：现在是 7 天" in manager_p.last.text
+    assert labels(manager_p)[:4] == ["−7", "−1", "+1", "+7"]
+    plus_message, plus = manager_p.find_button("+1")
+    await manager_p.press("+1")
+    assert "现在是 8 天" in manager_p.last.text and manager_p.last.edited  # edited in place
+    calls = await manager_p.press_data(plus, message_id=plus_message.message_id)  # the same tap again: still 8
+    assert "本来就是这样" in alert(calls)
+
+    await manager_p.send("八天")
+    assert "「深度跟进」的沉默时限要发一个整数天数" in manager_p.last.text
+    await manager_p.send("400")
+    assert "要在 1 到 365 天之间" in manager_p.last.text
+    await manager_p.send("10")
+    assert "✅ 已保存。" in manager_p.last.text and "• 深度跟进：10 天" in manager_p.last.text
+    await manager_p.send("12")  # the flow ended with the saved value
+    assert "没太明白" in manager_p.last.text
+
+    await manager_p.press("返回")
+    assert "华东销售部</b> 的销售规则" in screen(manager_p)
+    async with app.uow() as uow:
+        limits = await followup.get_idle_limits(uow, viewer=manager)
+    assert limits[Stage.FOLLOWING_UP] == 10 and limits[Stage.QUALIFIED] == 2
+
+
+async def test_a_manager_changes_a_score_weight(app: App, sandbox: Sandbox) -> None:
+    manager_p = await join(app, sandbox, "李经理", Role.MANAGER)
+    wang_p = await join(app, sandbox, "小王", Role.REP)
+    wang = await member(app, wang_p)
+    await manager_p.send("/policy")
+    await manager_p.press("评分权重")
+    assert "• 需求明确：1 分" in manager_p.last.text and "• 决策人：2 分" in manager_p.last.text
+    assert "• 主动来询：1 分" in manager_p.last.text
+
+    await manager_p.press("决策人")
+    assert "「决策人」的权重：现在是 2 分" in manager_p.last.text
+    assert labels(manager_p)[:2] == ["−1", "+1"]
+    plus_message, plus = manager_p.find_button("+1")
+    await manager_p.press("+1")
+    assert "现在是 3 分" in manager_p.last.text
+    calls = await manager_p.press_data(plus, message_id=plus_message.message_id)  # the same tap again: still 3
+    assert "本来就是这样" in alert(calls)
+
+    await manager_p.press("返回")
+    await manager_p.press("需求明确")
+    await manager_p.press("−1")
+    assert "「需求明确」的权重：现在是 0 分" in manager_p.last.text
+    calls = await manager_p.press("−1")
+    assert "要在 0 到 10 之间" in alert(calls)
+    await manager_p.press("返回")
+    assert "• 需求明确：0 分" in manager_p.last.text and "• 决策人：3 分" in manager_p.last.text
+
+    # A lead captured now is scored with the new weights: the decision maker is worth 3, not 2.
+    draft = hot_lead(
+        "新视界科技", source=LeadSource.OTHER, budget=Budget.UNKNOWN, timeline=Timeline.UNKNOWN, industry=None,
+        authority=Authority.DECISION_MAKER,
+    )
+    async with app.uow() as uow:
+        result = await leads.capture_lead(uow, actor=wang, draft=draft, now=app.clock.now())
+        await uow.commit()
+    assert result.lead.score == 3 and result.lead.score_reasons == {"authority": 3}

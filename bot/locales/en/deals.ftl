@@ -187,5 +187,24 @@ policy-example-region = East China, South China
 policy-example-industry = Manufacturing, Retail
 policy-example-product = CRM, Data platform
 policy-expect-skills = Please type them as text, separated by commas, or tap Back.
+policy-btn-idle = ⏳ Idle limits
+policy-btn-weights = ⚖️ Score weights
+policy-idle-title = ⏳ <b>Idle limits</b>: how many days a deal may go without a logged follow-up in each stage before it counts as idle and you and the rep are told
+policy-idle-line = • { $stage }: { $days } days
+policy-idle-stage =
+    Idle limit of { $stage }: now { $days } days
+    Use the buttons, or just send a number of days (1–365).
+policy-idle-not-a-number = The idle limit of { $stage } needs a whole number of days, like 7. Please send it again:
+policy-weights-title = ⚖️ <b>Score weights</b>: points a lead earns for each factor (the total is capped at 10; at the threshold it becomes a deal)
+policy-weight-line = • { $factor }: { $weight } points
+policy-weight =
+    Weight of { $factor }: now { $weight } points
+    Use −/+; the change applies to leads captured or re-scored from now on.
+policy-weight-need = Clear need
+policy-weight-authority = Decision maker
+policy-weight-budget = Budget
+policy-weight-timeline = Timeline
+policy-weight-industry = Industry fit
+policy-weight-engagement = Came in warm
 pool-line-score = {" · "}score { $score }/10
 pool-line-recycled = {" · "}♻️ recycled

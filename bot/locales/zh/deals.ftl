@@ -187,5 +187,24 @@ policy-example-region = 华东，华南
 policy-example-industry = 制造，零售
 policy-example-product = CRM，数据平台
 policy-expect-skills = 请直接发文字，多个用逗号隔开；或者点「返回」。
+policy-btn-idle = ⏳ 沉默时限
+policy-btn-weights = ⚖️ 评分权重
+policy-idle-title = ⏳ <b>沉默时限</b>：商机在各阶段最多几天没有跟进记录，超过就算沉默，提醒销售和你
+policy-idle-line = • { $stage }：{ $days } 天
+policy-idle-stage =
+    「{ $stage }」阶段的沉默时限：现在是 { $days } 天
+    点按钮加减，或者直接发一个天数（1–365）。
+policy-idle-not-a-number = 「{ $stage }」的沉默时限要发一个整数天数，比如 7。请重新发：
+policy-weights-title = ⚖️ <b>评分权重</b>：线索每满足一项加几分（总分封顶 10 分，达到商机门槛才算商机）
+policy-weight-line = • { $factor }：{ $weight } 分
+policy-weight =
+    「{ $factor }」的权重：现在是 { $weight } 分
+    点 −/+ 调整，改完只影响之后录入或重新评分的线索。
+policy-weight-need = 需求明确
+policy-weight-authority = 决策人
+policy-weight-budget = 预算
+policy-weight-timeline = 时间表
+policy-weight-industry = 行业匹配
+policy-weight-engagement = 主动来询
 pool-line-score = {" · "}{ $score }/10 分
 pool-line-recycled = {" · "}♻️ 回收
