@@ -33,6 +33,8 @@ class SqlStorage(BaseStorage):
         stmt = stmt.on_conflict_do_update(index_elements=["key"], set_=values)
         async with self._connection(write=True) as conn:
             await conn.execute(stmt)
+            if any(value is not None for value in values.values()):
+                return
             # A row with neither state nor data is noise: drop it.
             await conn.execute(
                 delete(fsm_states).where(

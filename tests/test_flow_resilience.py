@@ -90,3 +90,18 @@ async def test_a_bug_gets_an_apology_with_an_error_id_and_the_bot_goes_on(
     monkeypatch.undo()
     await manager.send("/me")
     assert "角色：销售经理" in manager.last.text
+
+
+async def test_a_finished_flow_leaves_no_state_row_behind(app, sandbox: Sandbox) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import func, select
+
+    from storage.tables import fsm_states
+
+    manager = await join(app, sandbox, "经理", Role.MANAGER)
+    await manager.send("/invite")
+    async with app.engine.connect() as conn:
+        assert (await conn.execute(select(func.count()).select_from(fsm_states))).scalar_one() == 1
+    await manager.press("销售")
+    assert "邀请链接已生成" in manager.last.text
+    async with app.engine.connect() as conn:
+        assert (await conn.execute(select(func.count()).select_from(fsm_states))).scalar_one() == 0
