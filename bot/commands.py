@@ -7,7 +7,13 @@ from dataclasses import dataclass
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
-from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
+from aiogram.types import (
+    BotCommand,
+    BotCommandScopeChat,
+    BotCommandScopeDefault,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+)
 
 from bot.i18n import Catalogue
 from domain.model import Language, Role, User
@@ -84,3 +90,40 @@ async def set_user_commands(bot: Bot, catalogue: Catalogue, user: User, lang: La
         )
     except TelegramAPIError as exc:  # a menu is a nicety; never fail the conversation for it
         log.warning("could not set the command menu for user %s: %s", user.id, exc)
+
+
+# The main menu: a persistent keyboard under the chat for one-thumb use. Each button is an alias of a
+# command (its label, in either language, is read as that command), so no flow needs a second entry.
+MAIN_MENU: list[list[str]] = [
+    ["lead", "deals", "log"],
+    ["remind", "pool", "find"],
+    ["stale", "team", "help"],
+]
+
+
+def menu_commands(role: Role) -> list[list[str]]:
+    allowed = {c.name for c in commands_for(role)}
+    rows = [[name for name in row if name in allowed] for row in MAIN_MENU]
+    return [row for row in rows if row]
+
+
+def main_menu(catalogue: Catalogue, lang: Language, role: Role) -> ReplyKeyboardMarkup:
+    return ReplyKeyboardMarkup(
+        keyboard=[
+            [KeyboardButton(text=catalogue.get(lang, f"menu-{name}")) for name in row]
+            for row in menu_commands(role)
+        ],
+        resize_keyboard=True,
+        is_persistent=True,
+        input_field_placeholder=catalogue.get(lang, "menu-placeholder"),
+    )
+
+
+def menu_aliases(catalogue: Catalogue) -> dict[str, str]:
+    """Every menu label in every language -> its command."""
+    return {
+        catalogue.get(lang, f"menu-{name}"): name
+        for lang in Language
+        for row in MAIN_MENU
+        for name in row
+    }

@@ -72,6 +72,8 @@ class Console:
             who = f" → {self.names().get(shown.chat_id, shown.chat_id)}"
         label = "bot (edited)" if shown.edited else "bot"
         self.print(f"  {label}{who} › " + strip_html(shown.text).replace("\n", "\n    "))
+        if shown.menu:
+            self.print("    menu: " + " / ".join(" | ".join(row) for row in shown.menu))
         if shown.markup is not None:
             number = 0
             for row in shown.markup.inline_keyboard:

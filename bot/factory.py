@@ -16,6 +16,7 @@ from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.commands import menu_aliases
 from bot.config import Settings
 from bot.errors import make_error_handler
 from bot.fsm_storage import SqlStorage
@@ -24,6 +25,7 @@ from bot.middlewares import (
     AccessMiddleware,
     CommandsLeaveFlowsMiddleware,
     CurrentUserMiddleware,
+    MenuMiddleware,
     ThrottlingMiddleware,
     UnitOfWorkMiddleware,
 )
@@ -117,6 +119,7 @@ def build_app(settings: Settings, *, session: BaseSession | None = None, clock: 
     dp.update.outer_middleware(CurrentUserMiddleware(cat, settings.default_language))
     throttle = ThrottlingMiddleware(settings.throttle_per_second)
     dp.message.outer_middleware(throttle)
+    dp.message.outer_middleware(MenuMiddleware(menu_aliases(cat)))
     dp.callback_query.outer_middleware(throttle)
     access = AccessMiddleware()
     dp.message.middleware(access)

@@ -153,3 +153,17 @@ class CommandsLeaveFlowsMiddleware(BaseMiddleware):
             if await state.get_state() is not None:
                 await state.clear()
         return await handler(event, data)
+
+
+class MenuMiddleware(BaseMiddleware):
+    """A main-menu button press arrives as its label; it is handled as the command it stands for."""
+
+    def __init__(self, aliases: dict[str, str]) -> None:
+        self.aliases = aliases
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        if isinstance(event, Message) and event.text and event.chat.type == "private":
+            command = self.aliases.get(event.text.strip())
+            if command is not None:
+                event = event.model_copy(update={"text": f"/{command}", "entities": None})
+        return await handler(event, data)

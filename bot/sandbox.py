@@ -27,6 +27,7 @@ from aiogram.types import (
     Contact,
     InlineKeyboardMarkup,
     Message,
+    ReplyKeyboardMarkup,
     Update,
 )
 from aiogram.types import User as TgUser
@@ -45,6 +46,7 @@ class Sent:
     text: str
     markup: InlineKeyboardMarkup | None = None
     edited: bool = False
+    menu: list[list[str]] | None = None  # a reply keyboard (the main menu) sent with the message
 
     @property
     def buttons(self) -> list[tuple[str, str]]:
@@ -121,7 +123,11 @@ class RecordingSession(BaseSession):
             ), None
         if isinstance(method, SendMessage) and chat_id is not None:
             markup = method.reply_markup if isinstance(method.reply_markup, InlineKeyboardMarkup) else None
-            sent = Sent(chat_id=chat_id, message_id=next(self._ids), text=method.text, markup=markup)
+            menu = (
+                [[key.text for key in row] for row in method.reply_markup.keyboard]
+                if isinstance(method.reply_markup, ReplyKeyboardMarkup) else None
+            )
+            sent = Sent(chat_id=chat_id, message_id=next(self._ids), text=method.text, markup=markup, menu=menu)
             self.messages(chat_id).append(sent)
             chat_type = "private" if chat_id > 0 else "supergroup"
             return Message(
@@ -187,6 +193,14 @@ class Person:
     @property
     def last(self) -> Sent:
         return self.chat()[-1]
+
+    @property
+    def menu(self) -> list[str]:
+        """The labels of the main menu under this chat (the latest reply keyboard the bot sent)."""
+        for sent in reversed(self.chat()):
+            if sent.menu is not None:
+                return [label for row in sent.menu for label in row]
+        return []
 
     async def send(self, text: str, *, chat_id: int | None = None, chat_type: str = "private") -> list[Call]:
         chat = Chat(id=chat_id or self.telegram_id, type=chat_type, title="Team" if chat_id else None)

@@ -8,7 +8,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
-from bot.commands import commands_for, set_user_commands
+from bot.commands import commands_for, main_menu, set_user_commands
 from bot.formatting import date_only, h
 from bot.i18n import Catalogue, Translate
 from bot.keyboards import Nav, button, grid
@@ -28,7 +28,7 @@ class LangCb(CallbackData, prefix="lang"):
 
 
 @router.message(Command("help"), flags={"public": True})
-async def cmd_help(message: Message, user: User | None, t: Translate) -> None:
+async def cmd_help(message: Message, user: User | None, t: Translate, catalogue: Catalogue, lang: Language) -> None:
     if user is None or not user.active:
         lines = [t("help-stranger")]
         lines.extend(f"/{c.name} — {t(c.description_key)}" for c in commands_for(None))
@@ -37,7 +37,8 @@ async def cmd_help(message: Message, user: User | None, t: Translate) -> None:
     lines = [t("help-title", role=role_name(t, user.role)), ""]
     lines.extend(f"/{c.name} — {t(c.description_key)}" for c in commands_for(user.role))
     lines.extend(["", t("help-footer")])
-    await message.answer("\n".join(lines))
+    menu = main_menu(catalogue, lang, user.role) if message.chat.type == "private" else None
+    await message.answer("\n".join(lines), reply_markup=menu)
 
 
 @router.message(Command("me"))

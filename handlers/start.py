@@ -6,7 +6,7 @@ from aiogram import Bot, F, Router
 from aiogram.filters import CommandObject, CommandStart
 from aiogram.types import Message
 
-from bot.commands import commands_for, set_user_commands
+from bot.commands import commands_for, main_menu, set_user_commands
 from bot.formatting import h
 from bot.i18n import Catalogue, Translate
 from domain.clock import Clock
@@ -32,7 +32,7 @@ async def cmd_start_with_code(
     lang: Language, clock: Clock, catalogue: Catalogue, bot: Bot,
 ) -> None:
     if user is not None:
-        await cmd_start_known(message, uow, user, t)
+        await cmd_start_known(message, uow, user, t, catalogue, lang)
         return
     assert message.from_user is not None
     tg = message.from_user
@@ -47,22 +47,26 @@ async def cmd_start_with_code(
     except DomainError as error:
         await message.answer(t(error.code) + "\n\n" + t("refuse-how-to-join"))
         return
-    await message.answer(greeting(t, member, team))
+    await message.answer(greeting(t, member, team), reply_markup=main_menu(catalogue, lang, member.role))
     await set_user_commands(bot, catalogue, member, lang)
 
 
 @router.message(CommandStart(), F.chat.type == "private", flags={"public": True})
-async def cmd_start(message: Message, uow: SqlUnitOfWork, user: User | None, t: Translate) -> None:
+async def cmd_start(
+    message: Message, uow: SqlUnitOfWork, user: User | None, t: Translate, catalogue: Catalogue, lang: Language
+) -> None:
     if user is None:
         await message.answer(t("refuse-unknown"))
         return
-    await cmd_start_known(message, uow, user, t)
+    await cmd_start_known(message, uow, user, t, catalogue, lang)
 
 
-async def cmd_start_known(message: Message, uow: SqlUnitOfWork, user: User, t: Translate) -> None:
+async def cmd_start_known(
+    message: Message, uow: SqlUnitOfWork, user: User, t: Translate, catalogue: Catalogue, lang: Language
+) -> None:
     if not user.active:
         await message.answer(t("refuse-inactive"))
         return
     team = await uow.teams.get(user.team_id)
     assert team is not None
-    await message.answer(greeting(t, user, team))
+    await message.answer(greeting(t, user, team), reply_markup=main_menu(catalogue, lang, user.role))

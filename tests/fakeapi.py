@@ -279,7 +279,9 @@ class FakeBotApi:
             "text": parse_html(text)[1],
         }
         if markup:
-            message["reply_markup"] = json.loads(markup)
+            keyboard = json.loads(markup)
+            if "inline_keyboard" in keyboard:  # as Telegram does: only an inline keyboard is echoed back
+                message["reply_markup"] = keyboard
         return _ok(message)
 
     def _invalid(self, text: str, markup: Any) -> str | None:
@@ -292,11 +294,15 @@ class FakeBotApi:
             return "message is too long"
         if markup:
             try:
-                keyboard = json.loads(markup)["inline_keyboard"]
+                parsed = json.loads(markup)
+                if "keyboard" in parsed:  # a reply keyboard (the main menu): rows of labelled buttons
+                    assert all(isinstance(row, list) and row and all(b.get("text") for b in row) for row in parsed["keyboard"])
+                    return None
+                keyboard = parsed["inline_keyboard"]
                 assert all(isinstance(row, list) and row for row in keyboard)
                 assert all(b.get("text") and len(b.get("callback_data", "").encode()) <= 64 for row in keyboard for b in row)
             except (ValueError, KeyError, TypeError, AssertionError):
-                return "can't parse inline keyboard button"
+                return "can't parse keyboard button"
         return None
 
     def _over_cap(self, now: float, chat_id: int) -> float | None:

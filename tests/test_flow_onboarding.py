@@ -242,3 +242,28 @@ def test_invite_ttl_is_seven_days() -> None:
     from domain.services.onboarding import INVITE_TTL
 
     assert timedelta(days=7) == INVITE_TTL
+
+
+async def test_the_main_menu_under_the_chat_fits_the_role_and_its_buttons_are_commands(
+    app: App, sandbox: Sandbox
+) -> None:
+    rep = await join(app, sandbox, "小王", Role.REP)
+    assert rep.menu == ["➕ 录线索", "💼 我的商机", "📞 记跟进", "⏰ 设提醒", "🌊 公海", "🔎 搜索", "❓ 帮助"]
+    await rep.send("➕ 录线索")
+    assert "公司" in rep.last.text  # the /lead flow asks for the company
+    await rep.send("💼 我的商机")  # a menu button leaves the open flow like any command
+    assert "商机" in rep.last.text and "公司叫什么" not in rep.last.text
+    await rep.send("❓ Help")  # the English label works too
+    assert "可用命令" in rep.last.text
+
+    manager = await join(app, sandbox, "李经理", Role.MANAGER)
+    assert {"🔕 沉默商机", "👥 团队"} <= set(manager.menu)
+    await manager.send("👥 团队")
+    assert "人在岗" in manager.last.text
+
+    finance = await join(app, sandbox, "财务", Role.FINANCE)
+    assert "➕ 录线索" not in finance.menu and "❓ 帮助" in finance.menu
+
+    stranger = sandbox.person("路人")
+    await stranger.send("➕ 录线索")
+    assert "需要邀请" in stranger.last.text

@@ -64,7 +64,7 @@ start-welcome = Welcome to { $team }, { $name }! Your role: { $role }.
 start-you-can = Here's what you can do:
 help-stranger = This is a private sales assistant; you need an invite link to join. Commands:
 help-title = You're a { $role }. Your commands:
-help-footer = Send /cancel at any time to leave what you're doing.
+help-footer = Send /cancel at any time to leave what you're doing. The everyday actions are also on the menu buttons under the chat.
 me-card =
     👤 <b>{ $name }</b>
     Role: { $role }
@@ -124,3 +124,16 @@ team-done-reactivated = { $name } is active again.
 bindgroup-in-private = Add me to your team group, then send /bindgroup there.
 bindgroup-stranger = Only this team's sales manager or an admin can bind the team group.
 bindgroup-done = 📣 This group is now the announcement group of { $team } (bound by { $name }). Lead hand-offs and wins will be posted here.
+
+## Main menu (the keyboard under the chat; each button stands for a command)
+
+menu-placeholder = Type a message, or tap a button below
+menu-lead = ➕ New lead
+menu-deals = 💼 My deals
+menu-log = 📞 Log follow-up
+menu-remind = ⏰ Reminder
+menu-pool = 🌊 Pool
+menu-find = 🔎 Search
+menu-stale = 🔕 Quiet deals
+menu-team = 👥 Team
+menu-help = ❓ Help

@@ -64,7 +64,7 @@ start-welcome = 欢迎加入「{ $team }」，{ $name }！你的角色是：{ $r
 start-you-can = 你可以这样用我：
 help-stranger = 这是团队内部的销售助手，需要邀请链接才能加入。可用命令：
 help-title = 你的角色是「{ $role }」，可用命令：
-help-footer = 随时发 /cancel 可以退出当前操作。
+help-footer = 随时发 /cancel 可以退出当前操作。常用功能也可以直接点聊天框下面的菜单按钮。
 me-card =
     👤 <b>{ $name }</b>
     角色：{ $role }
@@ -124,3 +124,16 @@ team-done-reactivated = 已重新启用 { $name }。
 bindgroup-in-private = 请把我拉进团队群，然后在群里发 /bindgroup。
 bindgroup-stranger = 只有本团队的销售经理或管理员才能绑定团队群。
 bindgroup-done = 📣 本群已绑定为「{ $team }」团队的通知群（由 { $name } 绑定）。线索交接、成交喜报等消息会发到这里。
+
+## Main menu (the keyboard under the chat; each button stands for a command)
+
+menu-placeholder = 发消息，或者点下面的按钮
+menu-lead = ➕ 录线索
+menu-deals = 💼 我的商机
+menu-log = 📞 记跟进
+menu-remind = ⏰ 设提醒
+menu-pool = 🌊 公海
+menu-find = 🔎 搜索
+menu-stale = 🔕 沉默商机
+menu-team = 👥 团队
+menu-help = ❓ 帮助
