@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from domain.assignment import Candidate, pick_assignee
+from domain.errors import Forbidden, NotFound
 from domain.handoff_rules import add_working_minutes
 from domain.model import Role, Team, User
 from domain.notifications import Action, OutboxMessage, Phrase
@@ -28,6 +29,16 @@ from domain.pipeline import (
 )
 from domain.ports import UnitOfWork
 from domain.services.audit import record
+
+
+async def check_policy_editor(uow: UnitOfWork, *, actor: User, team_id: int) -> None:
+    """Only an active manager of the team, or an admin, changes a team's pipeline policy."""
+    if not actor.active or actor.role not in (Role.MANAGER, Role.ADMIN):
+        raise Forbidden("error-policy-role")
+    if actor.role is not Role.ADMIN and actor.team_id != team_id:
+        raise Forbidden("error-other-team")
+    if await uow.teams.get(team_id) is None:
+        raise NotFound()
 
 
 async def get_policy(uow: UnitOfWork, *, team_id: int) -> TeamPolicy:

@@ -61,7 +61,7 @@ from domain.pipeline import (
 )
 from domain.ports import UnitOfWork
 from domain.reminders import Reminder, ReminderState
-from domain.services.assigning import get_policy, managers_of, name_of
+from domain.services.assigning import check_policy_editor, get_policy, managers_of, name_of
 from domain.services.audit import record
 from domain.services.reminders import SubjectNudge, nudge_key, register_subject, snooze_actions
 from domain.stages import moves_for
@@ -546,12 +546,7 @@ async def set_idle_limits(
 ) -> dict[Stage, int]:
     """A manager of the team (or an admin) sets the maximum idle days of some stages (1–365 each); a
     bad value changes nothing. Every open deal of the team is looked at again under the new limits."""
-    if not actor.active or actor.role not in (Role.MANAGER, Role.ADMIN):
-        raise Forbidden("error-policy-role")
-    if actor.role is not Role.ADMIN and actor.team_id != team_id:
-        raise Forbidden("error-other-team")
-    if await uow.teams.get(team_id) is None:
-        raise NotFound()
+    await check_policy_editor(uow, actor=actor, team_id=team_id)
     cleaned = _idle_changes(limits)
     policy = await get_policy(uow, team_id=team_id)
     current = idle_limits(policy)

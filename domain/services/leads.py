@@ -34,7 +34,7 @@ from domain.pipeline import (
 )
 from domain.ports import UnitOfWork
 from domain.scoring import FACTORS, MAX_SCORE, score_lead
-from domain.services.assigning import get_policy, offer, to_pool
+from domain.services.assigning import check_policy_editor, get_policy, offer, to_pool
 from domain.services.audit import record, snapshot
 
 MAX_COMPANY = 128
@@ -508,12 +508,7 @@ async def update_policy(
 ) -> TeamPolicy:
     """A manager of the team (or an admin) changes the pipeline policy; every value is checked first, so
     a bad one changes nothing. Weights given are merged into the current ones."""
-    if not actor.active or actor.role not in (Role.MANAGER, Role.ADMIN):
-        raise Forbidden("error-policy-role")
-    if actor.role is not Role.ADMIN and actor.team_id != team_id:
-        raise Forbidden("error-other-team")
-    if await uow.teams.get(team_id) is None:
-        raise NotFound()
+    await check_policy_editor(uow, actor=actor, team_id=team_id)
     cleaned = {field: _policy_value(field, value) for field, value in changes.items()}
     policy = await get_policy(uow, team_id=team_id)
     if "weights" in cleaned:
