@@ -59,7 +59,7 @@ from bot.factory import App, build_app  # noqa: E402
 from bot.outbox import outbox_of  # noqa: E402
 from bot.sandbox import SANDBOX_TOKEN, Call, Person, RecordingSession, Sandbox, Sent  # noqa: E402
 from bot.scheduler import start_scheduler  # noqa: E402
-from domain.model import Role  # noqa: E402
+from domain.team.model import Role  # noqa: E402
 from storage import migrate  # noqa: E402
 from storage.tables import handoffs, notifications  # noqa: E402
 from tests.conftest import join  # noqa: E402

@@ -45,9 +45,10 @@ from sqlalchemy import event  # noqa: E402
 from bench.pg import create_database, drop_database  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.factory import App, build_app  # noqa: E402
-from domain.pipeline import PIPELINE  # noqa: E402
-from domain.services.followup import ESCALATION_SWEEP, SILENCE_SWEEP  # noqa: E402
-from domain.services.reminders import REMINDER_SWEEP  # noqa: E402
+from domain.deals.model import PIPELINE  # noqa: E402
+from domain.followup.nudges import ESCALATION_SWEEP  # noqa: E402
+from domain.followup.silence import SILENCE_SWEEP  # noqa: E402
+from domain.reminders.services import REMINDER_SWEEP  # noqa: E402
 from domain.sweeps import Sweep, sweep  # noqa: E402
 from storage import migrate  # noqa: E402
 from storage.db import create_engine  # noqa: E402

@@ -7,7 +7,7 @@ import asyncio
 import sys
 
 from bot.config import Settings, SettingsError, load_settings
-from domain.model import Role
+from domain.team.model import Role
 
 NO_TOKEN = (
     "BOT_TOKEN is not set: talk to @BotFather in Telegram (/newbot), put the token in .env as "

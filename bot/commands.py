@@ -16,7 +16,7 @@ from aiogram.types import (
 )
 
 from bot.i18n import Catalogue
-from domain.model import Language, Role, User
+from domain.team.model import Language, Role, User
 
 log = logging.getLogger(__name__)
 

@@ -30,8 +30,8 @@ from bot.runner import prepare
 from bot.sandbox import Call, Person, RecordingSession, Sandbox, Sent
 from domain.clock import OffsetClock
 from domain.errors import DomainError
-from domain.model import Role
-from domain.services import onboarding
+from domain.team import onboarding
+from domain.team.model import Role
 from domain.timeparse import parse_duration
 
 GROUP_CHAT_ID = -100_424_242

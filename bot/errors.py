@@ -9,7 +9,7 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.types import ErrorEvent
 
 from bot.i18n import Catalogue
-from domain.model import Language
+from domain.team.model import Language
 
 log = logging.getLogger("bot.errors")
 

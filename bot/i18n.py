@@ -10,7 +10,7 @@ from typing import Any
 
 from fluent.runtime import FluentBundle, FluentResource
 
-from domain.model import Language
+from domain.team.model import Language
 
 LOCALES = Path(__file__).parent / "locales"
 BCP47 = {Language.ZH: "zh-CN", Language.EN: "en-US"}

@@ -18,8 +18,8 @@ from sqlalchemy.exc import IntegrityError
 from bot.fsm_storage import current_session
 from bot.i18n import Catalogue
 from domain.clock import Clock
-from domain.model import Language, User
-from domain.services import delivery
+from domain.outbox import services as delivery
+from domain.team.model import Language, User
 from storage.tables import processed_updates
 from storage.uow import SqlUnitOfWork
 

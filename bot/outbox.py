@@ -29,7 +29,7 @@ Failures
       an admin to see and retry with /deadletters.
   403 (blocked, never started, kicked) and "chat not found": the row is unreachable. A person is
       flagged reachable=False and their managers are told once; a group is unbound from its team and
-      the team's managers are told once (domain/services/delivery.py). Writing to the bot again makes
+      the team's managers are told once (domain/outbox/services.py). Writing to the bot again makes
       a person reachable again.
   Any other 400: Telegram refuses this very message; retrying cannot help, so it is dead at once.
   A group that became a supergroup: the row and the team's binding follow the new chat id.
@@ -83,8 +83,9 @@ from aiogram.types import InlineKeyboardMarkup
 from pydantic import ValidationError
 
 from bot.longtext import split_html
-from domain.notifications import MAX_ATTEMPTS, Failure, NotificationState, after_failure
-from domain.services import delivery
+from domain.outbox import services as delivery
+from domain.outbox.model import NotificationState
+from domain.outbox.retry import MAX_ATTEMPTS, Failure, after_failure
 from storage.delivery_repo import ClaimedRow, DeliveryStore, FailureMark, ProgressMark, SentMark
 
 if TYPE_CHECKING:

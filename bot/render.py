@@ -14,8 +14,8 @@ from aiogram.filters.callback_data import CallbackData
 from bot.formatting import h, when
 from bot.i18n import Catalogue
 from domain.clock import Clock
-from domain.model import Language, Team
-from domain.notifications import Action, Notification, OutboxMessage, Phrase
+from domain.outbox.model import Action, Notification, OutboxMessage, Phrase
+from domain.team.model import Language, Team
 from domain.worktime import next_working_moment
 from storage.uow import SqlUnitOfWork
 

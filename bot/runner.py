@@ -15,8 +15,8 @@ from bot.outbox import outbox_of
 from bot.sandbox import SANDBOX_BOT_USERNAME
 from domain.clock import SystemClock
 from domain.errors import DomainError
-from domain.model import Role
-from domain.services import onboarding
+from domain.team import onboarding
+from domain.team.model import Role
 from storage import migrate as migrations
 from storage.db import create_engine, session_factory
 from storage.uow import SqlUnitOfWork

@@ -12,9 +12,12 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from domain.digests import DigestReport, DigestSchedule, send_due_digests
-from domain.services.deals import HANDOFF_SWEEP, RECYCLE_SWEEP
-from domain.services.followup import ESCALATION_SWEEP, SILENCE_SWEEP
-from domain.services.reminders import DAILY_AGENDA, REMINDER_SWEEP
+from domain.followup.nudges import ESCALATION_SWEEP
+from domain.followup.silence import SILENCE_SWEEP
+from domain.handoffs.services import HANDOFF_SWEEP
+from domain.pool.services import RECYCLE_SWEEP
+from domain.reminders.agenda import DAILY_AGENDA
+from domain.reminders.services import REMINDER_SWEEP
 from domain.sweeps import Sweep, SweepReport, sweep
 
 if TYPE_CHECKING:

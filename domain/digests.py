@@ -13,8 +13,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from domain.model import Team
 from domain.ports import UnitOfWork
+from domain.team.model import Team
 from domain.worktime import is_working_day, local
 
 log = logging.getLogger(__name__)

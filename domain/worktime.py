@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from domain.errors import InvalidInput
-from domain.model import Team
+from domain.team.model import Team
 from domain.timeparse import normalise
 
 DEFAULT_START = time(9, 0)
@@ -120,3 +120,36 @@ def parse_working_hours(text: str, days: str = DEFAULT_DAYS) -> tuple[time, time
         return validate_working_hours(start, end, days)
     except (ValueError, InvalidInput):
         return None
+
+# A generous bound on the windows walked through (a year of one-day weeks would be 52).
+_MAX_WINDOWS = 400
+
+
+def _window_end(at: datetime, team: Team) -> datetime:
+    """The end (UTC) of the working window that `at` (a working moment) falls in."""
+    day = local(at, team.timezone).date()
+    return datetime.combine(day, team.work_end, tzinfo=ZoneInfo(team.timezone)).astimezone(UTC)
+
+
+def add_working_minutes(start: datetime, minutes: int, team: Team) -> datetime:
+    """The moment `minutes` of the team's working time after `start`.
+
+    Time outside working hours does not count. A team without usable working hours (no working day,
+    or a start not before the end) counts plain minutes, so a deadline is never pushed out forever.
+    """
+    if minutes <= 0:
+        return start
+    if not team.weekdays or team.work_start >= team.work_end:
+        return start + timedelta(minutes=minutes)
+    remaining = timedelta(minutes=minutes)
+    at = next_working_moment(start, team)
+    for _ in range(_MAX_WINDOWS):
+        if not is_working_time(at, team):  # pragma: no cover - next_working_moment gave a working moment
+            break
+        end = _window_end(at, team)
+        available = end - at
+        if remaining <= available:
+            return at + remaining
+        remaining -= available
+        at = next_working_moment(end, team)
+    return start + timedelta(minutes=minutes)  # pragma: no cover - unreachable with a working window

@@ -11,7 +11,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.i18n import Translate
 from domain.errors import DomainError
-from domain.model import Role
+from domain.team.model import Role
 
 ROLE_KEYS = {Role.ADMIN: "role-admin", Role.MANAGER: "role-manager", Role.REP: "role-rep", Role.FINANCE: "role-finance"}
 

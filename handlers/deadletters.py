@@ -13,9 +13,9 @@ from bot.keyboards import button, grid, keyboard
 from bot.longtext import preview
 from domain.clock import Clock
 from domain.errors import DomainError
-from domain.model import Language, User
-from domain.notifications import DeadLetter
-from domain.services import delivery
+from domain.outbox import services as delivery
+from domain.outbox.model import DeadLetter
+from domain.team.model import Language, User
 from handlers.common import refuse, show
 from storage.uow import SqlUnitOfWork
 

@@ -18,11 +18,15 @@ from bot.i18n import Translate
 from bot.keyboards import button, grid, keyboard
 from bot.render import register_action
 from domain.clock import Clock
+from domain.deals import queries as deal_queries
+from domain.deals import services as deal_service
+from domain.deals.card import DealCard
+from domain.deals.model import PIPELINE, DealPage, HistoryEntry, Stage
+from domain.deals.stages import moves_for
 from domain.errors import DomainError
-from domain.model import Language, Team, User
-from domain.pipeline import PIPELINE, DealCard, DealPage, HistoryEntry, Stage
-from domain.services import deals as service
-from domain.stages import moves_for
+from domain.handoffs import services as handoff_service
+from domain.policy import services as policy_service
+from domain.team.model import Language, Team, User
 from handlers.common import refuse, show
 from handlers.handoff import HandoffCb
 from handlers.pipeline_ui import (
@@ -187,7 +191,7 @@ def list_screen(
 
 async def fetch_page(uow: SqlUnitOfWork, user: User, view: View, clock: Clock) -> tuple[View, DealPage]:
     async def load(v: View) -> DealPage:
-        return await service.list_deals(
+        return await deal_queries.list_deals(
             uow, viewer=user, scope="team" if v.team else "mine", stage=stage_at(v.stage), waiting=v.wait,
             stale=v.stale, page=v.page, per_page=PER_PAGE, now=clock.now(),
         )
@@ -319,7 +323,7 @@ async def load_card(
     event: Message | CallbackQuery, user: User, uow: SqlUnitOfWork, t: Translate, deal_id: int
 ) -> DealCard | None:
     try:
-        return await service.deal_card(uow, viewer=user, opportunity_id=deal_id)
+        return await deal_queries.deal_card(uow, viewer=user, opportunity_id=deal_id)
     except DomainError as error:
         await refuse(event, t, error)
         return None
@@ -343,7 +347,7 @@ async def winnable(uow: SqlUnitOfWork, user: User, card: DealCard) -> bool:
     deal = card.opportunity
     if not deal.is_open:
         return False
-    policy = await service.get_policy(uow, team_id=deal.team_id)
+    policy = await policy_service.get_policy(uow, team_id=deal.team_id)
     return Stage.WON in moves_for(deal, actor=user, owner_id=deal.owner_id, policy=policy)
 
 
@@ -405,7 +409,7 @@ async def on_move_confirmed(
         await refuse_moved(query, t, card)
         return
     try:
-        await service.change_stage(
+        await deal_service.change_stage(
             uow, actor=user, opportunity_id=callback_data.id, to=target, override=callback_data.act == "skip_ok",
             now=clock.now(),
         )
@@ -444,7 +448,7 @@ async def lose_reason_screen(
     event: Message | CallbackQuery, uow: SqlUnitOfWork, state: FSMContext, t: Translate, card: DealCard, view: View
 ) -> None:
     deal = card.opportunity
-    policy = await service.get_policy(uow, team_id=deal.team_id)
+    policy = await policy_service.get_policy(uow, team_id=deal.team_id)
     buttons = [
         button(lost_reason_name(t, reason), view.cb("lose_r", id=deal.id or 0, arg=str(index)))
         for index, reason in enumerate(policy.lost_reasons)
@@ -573,7 +577,7 @@ async def on_lose_confirmed(
     if data is None:
         return
     try:
-        await service.change_stage(
+        await deal_service.change_stage(
             uow, actor=user, opportunity_id=callback_data.id, to=Stage.LOST, lost_reason=str(data.get("reason") or ""),
             lost_note=data.get("note"), now=clock.now(),
         )
@@ -593,7 +597,7 @@ async def reps_screen(
     deal = card.opportunity
     assert deal.id is not None
     try:
-        reps = await service.team_reps(uow, viewer=user, team_id=deal.team_id)
+        reps = await deal_queries.team_reps(uow, viewer=user, team_id=deal.team_id)
     except DomainError as error:
         await refuse(query, t, error)
         return
@@ -640,7 +644,7 @@ async def on_reassign_rep(
     if card is None:
         return
     await state.clear()
-    reps = {rep.id: rep for rep in await service.team_reps(uow, viewer=user, team_id=card.opportunity.team_id)}
+    reps = {rep.id: rep for rep in await deal_queries.team_reps(uow, viewer=user, team_id=card.opportunity.team_id)}
     rep = reps.get(callback_data.rep)
     if rep is None:
         await query.answer(t("error-reassign-target"), show_alert=True)
@@ -672,7 +676,7 @@ async def do_reassign(
     deal_id: int, rep_id: int, reason: str, view: View,
 ) -> None:
     try:
-        handoff = await service.reassign(
+        handoff = await handoff_service.reassign(
             uow, actor=user, opportunity_id=deal_id, to_user_id=rep_id, reason=reason, now=clock.now()
         )
     except DomainError as error:

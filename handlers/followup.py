@@ -11,9 +11,9 @@ from aiogram import Router
 from aiogram.filters.callback_data import CallbackData
 
 from bot.render import register_action
-from domain.followup import ACTION_LOG, ACTION_LOSE
-from domain.notifications import Action
-from domain.pipeline import Stage
+from domain.deals.model import Stage
+from domain.followup.rules import ACTION_LOG, ACTION_LOSE
+from domain.outbox.model import Action
 from handlers.pipeline_ui import STAGES, DealCb
 
 router = Router(name=__name__)

@@ -14,9 +14,9 @@ from bot.formatting import h
 from bot.i18n import Translate
 from bot.keyboards import button, grid
 from domain.errors import DomainError
-from domain.followup import SearchHit
-from domain.model import User
-from domain.services import followup as service
+from domain.followup import search as service
+from domain.followup.rules import SearchHit
+from domain.team.model import User
 from handlers.common import refuse
 from handlers.pipeline_ui import DealCb, deal_name, stage_name
 from storage.uow import SqlUnitOfWork

@@ -26,7 +26,10 @@ from bot.i18n import Translate
 from bot.keyboards import button, grid
 from domain.clock import Clock
 from domain.errors import DomainError
-from domain.followup import (
+from domain.followup import activities
+from domain.followup import search as search_service
+from domain.followup.model import ActivityKind, ActivityOutcome
+from domain.followup.rules import (
     MAX_NEEDS,
     MAX_NOTE,
     MAX_STEP,
@@ -36,9 +39,7 @@ from domain.followup import (
     TimelinePage,
     next_step_time,
 )
-from domain.model import Language, Team, User
-from domain.pipeline import ActivityKind, ActivityOutcome
-from domain.services import followup as service
+from domain.team.model import Language, Team, User
 from domain.timeparse import Problem, parse_when
 from handlers.common import refuse, render_flow, show
 from handlers.deals import PER_PAGE, View, fetch_page, load_card, pages_of
@@ -312,7 +313,7 @@ async def show_search(
     message: Message, user: User, uow: SqlUnitOfWork, state: FSMContext, bot: Bot, t: Translate, words: str
 ) -> None:
     try:
-        hits = await service.search(uow, viewer=user, query=words, limit=SEARCH_LIMIT)
+        hits = await search_service.search(uow, viewer=user, query=words, limit=SEARCH_LIMIT)
     except DomainError as error:
         await refuse(message, t, error)
         return
@@ -562,7 +563,7 @@ async def save(
         await refuse_text(event, t, "stale-flow")
         return
     try:
-        result = await service.log_activity(
+        result = await activities.log_activity(
             uow, actor=user, opportunity_id=deal_id, kind=str(data["kind"]), outcome=str(data["outcome"]),
             note=data.get("note"), voice_file_id=data.get("voice"), needs=data.get("needs"),
             next_step=data.get("step"), next_due=due, exact_time=exact, now=clock.now(),
@@ -681,9 +682,9 @@ async def on_timeline(
 ) -> None:
     wanted = int(callback_data.arg) if callback_data.arg.isdigit() else 0
     try:
-        page = await service.timeline(uow, viewer=user, opportunity_id=callback_data.id, page=wanted)
+        page = await activities.timeline(uow, viewer=user, opportunity_id=callback_data.id, page=wanted)
         if page.page >= page.pages and page.total:  # a page past the end (a forged button): the last one
-            page = await service.timeline(uow, viewer=user, opportunity_id=callback_data.id, page=page.pages - 1)
+            page = await activities.timeline(uow, viewer=user, opportunity_id=callback_data.id, page=page.pages - 1)
     except DomainError as error:
         await refuse(query, t, error)
         return
@@ -703,7 +704,7 @@ async def on_voice_replay(
 ) -> None:
     """Sends the voice note again; the timeline service checks that this person may see the deal."""
     try:
-        page = await service.timeline(uow, viewer=user, opportunity_id=callback_data.id, page=callback_data.p)
+        page = await activities.timeline(uow, viewer=user, opportunity_id=callback_data.id, page=callback_data.p)
     except DomainError as error:
         await refuse(query, t, error)
         return

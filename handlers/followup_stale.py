@@ -15,9 +15,10 @@ from bot.i18n import Translate
 from bot.keyboards import button, keyboard
 from domain.clock import Clock
 from domain.errors import DomainError
-from domain.followup import Flag, StaleGroup, StaleItem
-from domain.model import Language, Team, User
-from domain.services import followup as service
+from domain.followup import silence
+from domain.followup import stale as stale_service
+from domain.followup.rules import Flag, StaleGroup, StaleItem
+from domain.team.model import Language, Team, User
 from handlers.common import refuse, show
 from handlers.pipeline_ui import DealCb, deal_name, stage_name, team_of
 from storage.uow import SqlUnitOfWork
@@ -85,7 +86,7 @@ async def show_report(
     page: int,
 ) -> None:
     try:
-        groups = await service.stale_report(uow, viewer=user, now=clock.now())
+        groups = await stale_service.stale_report(uow, viewer=user, now=clock.now())
     except DomainError as error:
         await refuse(event, t, error)
         return
@@ -116,7 +117,7 @@ async def on_ping(
 ) -> None:
     now = clock.now()
     try:
-        queued = await service.ping_owner(uow, actor=user, opportunity_id=callback_data.id, now=now)
+        queued = await silence.ping_owner(uow, actor=user, opportunity_id=callback_data.id, now=now)
     except DomainError as error:
         await refuse(query, t, error)
         return

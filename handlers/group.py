@@ -10,8 +10,8 @@ from bot.formatting import h
 from bot.i18n import Translate
 from domain.clock import Clock
 from domain.errors import DomainError
-from domain.model import User
-from domain.services import onboarding
+from domain.team import onboarding
+from domain.team.model import User
 from handlers.common import refuse
 from storage.uow import SqlUnitOfWork
 

@@ -22,9 +22,9 @@ from bot.keyboards import button, grid
 from bot.render import register_action
 from domain.clock import Clock
 from domain.errors import DomainError
-from domain.model import User
-from domain.pipeline import ACTION_ACCEPT, ACTION_DECLINE, DECLINE_REASONS
-from domain.services import deals as service
+from domain.handoffs import services as service
+from domain.handoffs.model import ACTION_ACCEPT, ACTION_DECLINE, DECLINE_REASONS
+from domain.team.model import User
 from handlers.common import refuse, show
 from storage.uow import SqlUnitOfWork
 

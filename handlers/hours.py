@@ -15,8 +15,8 @@ from bot.i18n import Translate
 from bot.keyboards import button, grid
 from domain.clock import Clock
 from domain.errors import DomainError
-from domain.model import Language, Team, User
-from domain.services.working_hours import set_working_hours
+from domain.team.model import Language, Team, User
+from domain.team.working_hours import set_working_hours
 from domain.worktime import parse_working_hours
 from handlers.common import refuse, show
 from storage.uow import SqlUnitOfWork

@@ -22,10 +22,16 @@ from bot.formatting import h, when
 from bot.i18n import Translate
 from bot.keyboards import Nav, button, grid, rows_of
 from domain.clock import Clock
-from domain.contact import QuickCapture, company_key, normalise_email, normalise_phone, parse_quick_capture
 from domain.errors import DomainError, InvalidInput
-from domain.model import Language, Role, User
-from domain.pipeline import (
+from domain.leads import services as lead_service
+from domain.leads.contact import (
+    QuickCapture,
+    company_key,
+    normalise_email,
+    normalise_phone,
+    parse_quick_capture,
+)
+from domain.leads.model import (
     Authority,
     Budget,
     CaptureOutcome,
@@ -36,7 +42,8 @@ from domain.pipeline import (
     LeadStatus,
     Timeline,
 )
-from domain.services import leads as lead_service
+from domain.policy import services as policy_service
+from domain.team.model import Language, Role, User
 from handlers.common import render_flow
 from handlers.pipeline_ui import DealCb
 from storage.uow import SqlUnitOfWork
@@ -215,7 +222,7 @@ def cancel_button(t: Translate) -> InlineKeyboardButton:
 
 
 async def industries_of(uow: SqlUnitOfWork, user: User) -> list[str]:
-    policy = await lead_service.get_policy(uow, team_id=user.team_id)
+    policy = await policy_service.get_policy(uow, team_id=user.team_id)
     return list(policy.industries)
 
 
@@ -619,7 +626,7 @@ async def show_summary(
     await state.update_data(summary_seen=True)
     data = await state.get_data()
     raw: dict[str, Any] = data["draft"]
-    policy = await lead_service.get_policy(uow, team_id=user.team_id)
+    policy = await policy_service.get_policy(uow, team_id=user.team_id)
     missing = missing_required(raw)
     lines = [problem, ""] if problem else []
     lines += [intro or t("lead-summary-title"), *field_lines(t, data), ""]

@@ -10,9 +10,9 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.formatting import EN_MONTHS, h, money
 from bot.i18n import Translate
+from domain.deals.model import Stage
 from domain.errors import DomainError
-from domain.model import Language, Team
-from domain.pipeline import Stage
+from domain.team.model import Language, Team
 from handlers.common import refuse
 from storage.uow import SqlUnitOfWork
 

@@ -20,12 +20,14 @@ from bot.formatting import h
 from bot.i18n import Translate
 from bot.keyboards import button, grid, rows_of
 from domain.clock import Clock
+from domain.deals import queries as deal_queries
+from domain.deals.model import PIPELINE, Stage
 from domain.errors import DomainError, Forbidden
-from domain.model import User
-from domain.pipeline import DEFAULT_WEIGHTS, PIPELINE, AssignmentPolicy, SkillKind, Stage, TeamPolicy
-from domain.scoring import FACTORS
-from domain.services import deals as service
-from domain.services import followup
+from domain.leads.scoring import FACTORS
+from domain.policy import idle_limits as followup
+from domain.policy import services as policy_service
+from domain.policy.model import DEFAULT_WEIGHTS, AssignmentPolicy, SkillKind, TeamPolicy
+from domain.team.model import User
 from handlers.common import refuse, show
 from handlers.pipeline_ui import refused
 from storage.uow import SqlUnitOfWork
@@ -96,7 +98,7 @@ async def load_policy(
         await refuse(event, t, Forbidden("error-policy-role"))
         return None
     try:
-        return await service.get_policy(uow, team_id=user.team_id)
+        return await policy_service.get_policy(uow, team_id=user.team_id)
     except DomainError as error:
         await refuse(event, t, error)
         return None
@@ -118,7 +120,7 @@ async def change(
     changes: dict[str, Any],
 ) -> TeamPolicy | None:
     try:
-        return await service.update_policy(uow, actor=user, team_id=user.team_id, changes=changes, now=clock.now())
+        return await policy_service.update_policy(uow, actor=user, team_id=user.team_id, changes=changes, now=clock.now())
     except DomainError as error:
         await refused(event, uow, t, error)
         return None
@@ -262,10 +264,10 @@ def values_text(t: Translate, values: list[str]) -> str:
 async def on_skills(query: CallbackQuery, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate) -> None:
     await state.clear()
     try:
-        reps = await service.team_reps(uow, viewer=user)
+        reps = await deal_queries.team_reps(uow, viewer=user)
         lines = [t("policy-skills-title"), ""]
         for rep in reps:
-            skills = await service.rep_skills(uow, viewer=user, user_id=rep.id or 0)
+            skills = await policy_service.rep_skills(uow, viewer=user, user_id=rep.id or 0)
             lines.append(t("policy-skills-line", name=h(rep.name), skills=skills_line(t, skills)))
     except DomainError as error:
         await refuse(query, t, error)
@@ -280,8 +282,8 @@ async def rep_screen(
     event: Message | CallbackQuery, user: User, uow: SqlUnitOfWork, t: Translate, rep_id: int, done: str = ""
 ) -> None:
     try:
-        reps = {rep.id: rep for rep in await service.team_reps(uow, viewer=user)}
-        skills = await service.rep_skills(uow, viewer=user, user_id=rep_id)
+        reps = {rep.id: rep for rep in await deal_queries.team_reps(uow, viewer=user)}
+        skills = await policy_service.rep_skills(uow, viewer=user, user_id=rep_id)
     except DomainError as error:
         await refuse(event, t, error)
         return
@@ -318,7 +320,7 @@ async def on_skill_kind(
 ) -> None:
     try:
         kind = SkillKind(callback_data.value)
-        reps = {rep.id: rep for rep in await service.team_reps(uow, viewer=user)}
+        reps = {rep.id: rep for rep in await deal_queries.team_reps(uow, viewer=user)}
     except ValueError:
         await query.answer(t("stale-button"), show_alert=True)
         return
@@ -350,7 +352,7 @@ async def on_skills_typed(
     typed = (message.text or "").strip()
     values = [] if typed.lower() in CLEAR_WORDS else [v.strip() for v in SKILL_SPLIT.split(typed) if v.strip()]
     try:
-        await service.set_rep_skills(
+        await policy_service.set_rep_skills(
             uow, actor=user, user_id=data["user"], kind=data["kind"], values=values, now=clock.now()
         )
     except DomainError as error:

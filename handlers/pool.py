@@ -12,10 +12,11 @@ from bot.i18n import Translate
 from bot.keyboards import button, grid
 from bot.render import register_action
 from domain.clock import Clock
+from domain.deals import queries as deal_queries
+from domain.deals.model import DealPage
 from domain.errors import DomainError
-from domain.model import Language, User
-from domain.pipeline import DealPage
-from domain.services import deals as service
+from domain.pool import services as pool_service
+from domain.team.model import Language, User
 from handlers.common import refuse, show
 from handlers.pipeline_ui import DealCb, PoolCb, amount_text, deal_name, refused, stage_name, team_of
 from storage.uow import SqlUnitOfWork
@@ -65,11 +66,11 @@ async def show_pool(
 ) -> None:
     page_no = max(page_no, 0)
     try:
-        page = await service.list_pool(uow, viewer=user, page=page_no, per_page=PER_PAGE, now=clock.now())
+        page = await pool_service.list_pool(uow, viewer=user, page=page_no, per_page=PER_PAGE, now=clock.now())
         last = max(0, (page.total - 1) // PER_PAGE)
         if page_no > last:  # the pool shrank since the button was drawn
             page_no = last
-            page = await service.list_pool(uow, viewer=user, page=page_no, per_page=PER_PAGE, now=clock.now())
+            page = await pool_service.list_pool(uow, viewer=user, page=page_no, per_page=PER_PAGE, now=clock.now())
     except DomainError as error:
         await refuse(event, t, error)
         return
@@ -101,8 +102,8 @@ async def on_claim(
     clock: Clock,
 ) -> None:
     try:
-        await service.claim_from_pool(uow, actor=user, opportunity_id=callback_data.id, now=clock.now())
-        card = await service.deal_card(uow, viewer=user, opportunity_id=callback_data.id)
+        await pool_service.claim_from_pool(uow, actor=user, opportunity_id=callback_data.id, now=clock.now())
+        card = await deal_queries.deal_card(uow, viewer=user, opportunity_id=callback_data.id)
     except DomainError as error:
         await refused(query, uow, t, error)
         return

@@ -13,8 +13,8 @@ from bot.formatting import date_only, h
 from bot.i18n import Catalogue, Translate
 from bot.keyboards import Nav, button, grid
 from domain.clock import Clock
-from domain.model import Language, User
-from domain.services import onboarding
+from domain.team import onboarding
+from domain.team.model import Language, User
 from handlers.common import role_name, show
 from storage.uow import SqlUnitOfWork
 

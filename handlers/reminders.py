@@ -20,10 +20,10 @@ from bot.keyboards import button, grid
 from bot.render import register_action
 from domain.clock import Clock
 from domain.errors import DomainError
-from domain.model import Language, Team, User
-from domain.notifications import Action
-from domain.reminders import ACTION_DONE, ACTION_SNOOZE, QuickTime, Reminder, Snooze
-from domain.services import reminders as service
+from domain.outbox.model import Action
+from domain.reminders import services as service
+from domain.reminders.model import ACTION_DONE, ACTION_SNOOZE, QuickTime, Reminder, Snooze
+from domain.team.model import Language, Team, User
 from domain.timeparse import Problem, parse_when
 from handlers.common import refuse, show
 from storage.uow import SqlUnitOfWork

@@ -11,8 +11,8 @@ from bot.formatting import h
 from bot.i18n import Catalogue, Translate
 from domain.clock import Clock
 from domain.errors import AlreadyDone, DomainError
-from domain.model import Language, Team, User
-from domain.services import onboarding
+from domain.team import onboarding
+from domain.team.model import Language, Team, User
 from handlers.common import role_name
 from storage.uow import SqlUnitOfWork
 

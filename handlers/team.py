@@ -14,8 +14,8 @@ from bot.i18n import Translate
 from bot.keyboards import button, grid, keyboard
 from domain.clock import Clock
 from domain.errors import DomainError
-from domain.model import Language, Role, Team, User
-from domain.services import onboarding
+from domain.team import onboarding
+from domain.team.model import Language, Role, Team, User
 from handlers.common import refuse, role_name, show
 from storage.uow import SqlUnitOfWork
 

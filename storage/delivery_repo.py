@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from domain.notifications import DeadLetter, NotificationState
+from domain.outbox.model import DeadLetter, NotificationState
 from storage.tables import notifications, teams, users
 
 if TYPE_CHECKING:

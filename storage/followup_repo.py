@@ -1,5 +1,5 @@
 """Follow-up in storage: the silence watch's schedule, follow-up reminders and their escalation, the
-timeline, the morning agenda, search and the stale report (domain/services/followup.py).
+timeline, the morning agenda, search and the stale report (domain/followup/).
 
 The silence schedule (`opportunities.silence_check_at`) is derived data, like an index: whenever a
 deal's clock, stage or owner changes, however a service changed it, the silence sweep must look at it
@@ -29,7 +29,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.followup import (
+from domain.deals.model import CLOSED, Opportunity
+from domain.followup.model import Activity
+from domain.followup.rules import (
     SUBJECT_OPPORTUNITY,
     AgendaLine,
     SearchQuery,
@@ -39,8 +41,7 @@ from domain.followup import (
     Visibility,
     restarted,
 )
-from domain.pipeline import CLOSED, Activity, Opportunity
-from domain.reminders import Reminder, ReminderState
+from domain.reminders.model import Reminder, ReminderState
 from storage.tables import (
     ESCALATE_SQL,
     PENDING_SQL,

@@ -9,7 +9,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.notifications import Notification, OutboxMessage
+from domain.outbox.model import Notification, OutboxMessage
 from storage.tables import notifications
 
 if TYPE_CHECKING:

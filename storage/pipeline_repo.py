@@ -25,20 +25,19 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.pipeline import (
+from domain.deals.model import (
     CLOSED,
-    Activity,
     DealPage,
     DealQuery,
     DealSummary,
-    Handoff,
-    HandoffState,
     HistoryEntry,
-    Lead,
     Opportunity,
     StageChange,
-    TeamPolicy,
 )
+from domain.followup.model import Activity
+from domain.handoffs.model import Handoff, HandoffState
+from domain.leads.model import Lead
+from domain.policy.model import TeamPolicy
 from storage.tables import (
     IN_POOL_SQL,
     OPEN_OWNED_SQL,

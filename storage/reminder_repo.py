@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.reminders import Reminder, ReminderState
+from domain.reminders.model import Reminder, ReminderState
 from storage.tables import reminders
 
 OPEN = (ReminderState.PENDING, ReminderState.SNOOZED)

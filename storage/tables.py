@@ -25,27 +25,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import registry
 
-from domain.model import AuditEvent, Invite, Language, Role, Team, User
-from domain.notifications import Notification, NotificationState
-from domain.pipeline import (
-    Activity,
-    ActivityKind,
-    ActivityOutcome,
-    AssignmentPolicy,
-    Authority,
-    Budget,
-    Handoff,
-    HandoffState,
-    Lead,
-    LeadSource,
-    LeadStatus,
-    Opportunity,
-    Stage,
-    StageChange,
-    TeamPolicy,
-    Timeline,
-)
-from domain.reminders import Reminder, ReminderState
+from domain.deals.model import Opportunity, Stage, StageChange
+from domain.followup.model import Activity, ActivityKind, ActivityOutcome
+from domain.handoffs.model import Handoff, HandoffState
+from domain.leads.model import Authority, Budget, Lead, LeadSource, LeadStatus, Timeline
+from domain.outbox.model import Notification, NotificationState
+from domain.policy.model import AssignmentPolicy, TeamPolicy
+from domain.reminders.model import Reminder, ReminderState
+from domain.team.model import AuditEvent, Invite, Language, Role, Team, User
 from storage.types import UTCDateTime
 
 metadata = MetaData(

@@ -11,9 +11,9 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.clock import Clock
-from domain.model import AuditEvent, Invite, Role, Team, User
-from domain.notifications import Notification, OutboxMessage
-from domain.reminders import Reminder
+from domain.outbox.model import Notification, OutboxMessage
+from domain.reminders.model import Reminder
+from domain.team.model import AuditEvent, Invite, Role, Team, User
 from storage.delivery_repo import SqlDeadLetters
 from storage.digest_repo import SqlDigestRuns
 from storage.followup_repo import SqlFollowups

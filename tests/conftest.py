@@ -21,8 +21,8 @@ import pytest
 from bot.config import Settings
 from bot.factory import App, build_app
 from bot.sandbox import Person, RecordingSession, Sandbox
-from domain.model import Role
-from domain.services import onboarding
+from domain.team import onboarding
+from domain.team.model import Role
 from storage import migrate
 from storage.db import create_engine
 from tests.fakes import FakeClock

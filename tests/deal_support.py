@@ -12,9 +12,12 @@ from sqlalchemy import select
 
 from bot.factory import App
 from bot.sandbox import Call, Person
-from domain.model import User
-from domain.pipeline import Authority, Budget, LeadDraft, LeadSource, Stage, Timeline
-from domain.services import deals, leads
+from domain.deals import services as deals
+from domain.deals.model import Stage
+from domain.leads import services as lead_service
+from domain.leads.model import Authority, Budget, LeadDraft, LeadSource, Timeline
+from domain.policy import services as policy_service
+from domain.team.model import User
 from storage.tables import notifications
 
 _phones = itertools.count(1)
@@ -45,7 +48,7 @@ async def seed_deal(
     """A deal as a captured hot lead becomes one: kept by the capturing rep (self-assignment), or routed
     by the team's policy. Amount and expected close are set as the quote flow will set them."""
     async with app.uow() as uow:
-        result = await leads.capture_lead(
+        result = await lead_service.capture_lead(
             uow, actor=actor, draft=hot_lead(company, keep_myself=keep, **changes), now=app.clock.now()
         )
         assert result.opportunity is not None and result.opportunity.id is not None, result.outcome
@@ -63,7 +66,7 @@ async def move(app: App, actor: User, deal_id: int, to: Stage, **kwargs: Any) ->
 
 async def set_policy(app: App, manager: User, **changes: Any) -> None:
     async with app.uow() as uow:
-        await leads.update_policy(uow, actor=manager, team_id=manager.team_id, changes=changes, now=app.clock.now())
+        await policy_service.update_policy(uow, actor=manager, team_id=manager.team_id, changes=changes, now=app.clock.now())
         await uow.commit()
 
 

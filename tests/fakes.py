@@ -8,9 +8,9 @@ from datetime import UTC, date, datetime, timedelta
 from types import TracebackType
 from typing import Any
 
-from domain.model import AuditEvent, Invite, Role, Team, User
-from domain.notifications import Notification, OutboxMessage
-from domain.reminders import OPEN_STATES, Reminder, ReminderState
+from domain.outbox.model import Notification, OutboxMessage
+from domain.reminders.model import OPEN_STATES, Reminder, ReminderState
+from domain.team.model import AuditEvent, Invite, Role, Team, User
 
 START = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)  # Thursday 10:00 in Shanghai
 

@@ -12,10 +12,14 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.factory import App
-from domain.model import Language, Role, Team, User
-from domain.pipeline import Authority, Budget, LeadDraft, LeadSource, Opportunity, Timeline
-from domain.reminders import Reminder
-from domain.services import followup, leads, onboarding
+from domain.deals.model import Opportunity
+from domain.followup import activities as followup
+from domain.leads import services as lead_service
+from domain.leads.model import Authority, Budget, LeadDraft, LeadSource, Timeline
+from domain.policy import services as policy_service
+from domain.reminders.model import Reminder
+from domain.team import onboarding
+from domain.team.model import Language, Role, Team, User
 from storage.tables import notifications
 
 _ids = itertools.count(91_000)
@@ -52,7 +56,7 @@ async def crew(
             )
             for name in reps
         ]
-        await leads.update_policy(uow, actor=boss, team_id=row.id, changes={"recycle_days": recycle_days}, now=now)
+        await policy_service.update_policy(uow, actor=boss, team_id=row.id, changes={"recycle_days": recycle_days}, now=now)
         await uow.commit()
     return Crew(row, boss, people)
 
@@ -80,7 +84,7 @@ def lead(company: str, **changes: Any) -> LeadDraft:
 
 async def deal(app: App, rep: User, company: str, **changes: Any) -> int:
     async with app.uow() as uow:
-        result = await leads.capture_lead(uow, actor=rep, draft=lead(company, **changes), now=app.clock.now())
+        result = await lead_service.capture_lead(uow, actor=rep, draft=lead(company, **changes), now=app.clock.now())
         await uow.commit()
     assert result.opportunity is not None and result.opportunity.id is not None, result.outcome
     assert result.opportunity.owner_id == rep.id

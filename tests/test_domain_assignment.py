@@ -7,8 +7,8 @@ from collections import Counter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.assignment import Candidate, next_after_decline, pick_assignee
-from domain.pipeline import AssignmentPolicy, TeamPolicy
+from domain.handoffs.assignment import Candidate, next_after_decline, pick_assignee
+from domain.policy.model import AssignmentPolicy, TeamPolicy
 
 
 def policy(kind: AssignmentPolicy, cursor: int = 0) -> TeamPolicy:

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.contact import (
+from domain.errors import InvalidInput
+from domain.leads.contact import (
     REQUIRED_FIELDS,
     QuickCapture,
     company_key,
@@ -18,8 +19,7 @@ from domain.contact import (
     normalise_phone,
     parse_quick_capture,
 )
-from domain.errors import InvalidInput
-from domain.pipeline import Authority, Budget, LeadSource, Timeline
+from domain.leads.model import Authority, Budget, LeadSource, Timeline
 
 # --- phone -----------------------------------------------------------------------------------
 

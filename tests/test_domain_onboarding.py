@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 
 from domain.errors import AlreadyDone, Forbidden, InvalidInput
-from domain.model import Language, Role, User
-from domain.services import onboarding
+from domain.team import onboarding
+from domain.team.model import Language, Role, User
 from tests.fakes import START, FakeUnitOfWork
 
 

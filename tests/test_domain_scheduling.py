@@ -11,11 +11,11 @@ import pytest
 
 from domain.digests import DigestSchedule, due_day, send_due_digests
 from domain.errors import AlreadyDone, Forbidden, InvalidInput
-from domain.model import Role, Team, User
 from domain.ports import UnitOfWork
-from domain.reminders import QuickTime, ReminderState, Snooze
-from domain.services import reminders as service
+from domain.reminders import services as service
+from domain.reminders.model import QuickTime, ReminderState, Snooze
 from domain.sweeps import Sweep, sweep
+from domain.team.model import Role, Team, User
 from domain.worktime import (
     day_bounds,
     is_working_time,

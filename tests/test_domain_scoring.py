@@ -9,8 +9,9 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.pipeline import Authority, Budget, Lead, LeadDraft, LeadSource, TeamPolicy, Timeline
-from domain.scoring import FACTORS, Score, need_is_clear, score_lead
+from domain.leads.model import Authority, Budget, Lead, LeadDraft, LeadSource, Timeline
+from domain.leads.scoring import FACTORS, Score, need_is_clear, score_lead
+from domain.policy.model import TeamPolicy
 
 POLICY = TeamPolicy(team_id=1)
 

@@ -9,10 +9,11 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
+from domain.deals.model import CLOSED, PIPELINE, Opportunity, Stage
+from domain.deals.stages import Transition, check_transition, moves_for, next_stage, responsible_role
 from domain.errors import AlreadyDone, DomainError, Forbidden, InvalidInput
-from domain.model import Role, User
-from domain.pipeline import CLOSED, PIPELINE, Opportunity, Stage, TeamPolicy
-from domain.stages import Transition, check_transition, moves_for, next_stage, responsible_role
+from domain.policy.model import TeamPolicy
+from domain.team.model import Role, User
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 POLICY = TeamPolicy(team_id=1)

@@ -9,9 +9,9 @@ from datetime import date
 from bot.factory import App
 from bot.render import markup_json
 from bot.sandbox import Sandbox
-from domain.model import Language, Role
-from domain.notifications import Action
-from domain.pipeline import Stage
+from domain.deals.model import Stage
+from domain.outbox.model import Action
+from domain.team.model import Language, Role
 from handlers.pipeline_ui import STAGES, DealCb
 from tests.conftest import join
 from tests.deal_support import (
@@ -67,10 +67,11 @@ async def test_a_rep_pages_and_filters_their_deals(app: App, sandbox: Sandbox, c
     assert "（共 10 个）" in wang_p.last.text
 
     async with app.uow() as uow:
-        from domain.services import deals
+        from domain.deals import queries as deal_queries
+        from domain.handoffs import services as handoff_service
 
-        li = next(u for u in await deals.team_reps(uow, viewer=manager) if u.name == "小李")
-        await deals.reassign(uow, actor=manager, opportunity_id=ids[3], to_user_id=li.id or 0, reason="平衡工作量", now=clock.now())
+        li = next(u for u in await deal_queries.team_reps(uow, viewer=manager) if u.name == "小李")
+        await handoff_service.reassign(uow, actor=manager, opportunity_id=ids[3], to_user_id=li.id or 0, reason="平衡工作量", now=clock.now())
         await uow.commit()
     await wang_p.press("待接手")
     assert "（共 1 个）" in wang_p.last.text and "江南制造" in wang_p.last.text and "⏳ 待接手" in wang_p.last.text

@@ -13,9 +13,10 @@ from sqlalchemy import select
 
 from bot.factory import App
 from bot.sandbox import Call, Person, Sandbox
-from domain.model import Role
-from domain.pipeline import Activity, ActivityKind, ActivityOutcome, Stage
-from domain.reminders import Reminder, ReminderState
+from domain.deals.model import Stage
+from domain.followup.model import Activity, ActivityKind, ActivityOutcome
+from domain.reminders.model import Reminder, ReminderState
+from domain.team.model import Role
 from tests.conftest import join
 from tests.deal_support import alert, deal_row, has_button, labels, member, move, screen, seed_deal
 from tests.fakes import FakeClock
@@ -267,7 +268,7 @@ async def test_back_and_cancel_at_every_step_and_a_fallback_per_step(app: App, s
 
 async def log_directly(app: App, actor: object, deal_id: int, **kwargs: object) -> None:
     """An activity logged earlier (through the service, as the flow does)."""
-    from domain.services import followup
+    from domain.followup import activities as followup
 
     async with app.uow() as uow:
         await followup.log_activity(uow, actor=actor, opportunity_id=deal_id, now=app.clock.now(), **kwargs)  # type: ignore[arg-type]
@@ -475,7 +476,7 @@ async def test_stale_lists_the_teams_silent_and_overdue_deals_by_rep_oldest_firs
 async def test_stale_remind_nudges_the_owner_once_a_day_and_waits_for_working_hours(
     app: App, sandbox: Sandbox, clock: FakeClock
 ) -> None:
-    from domain.notifications import Notification
+    from domain.outbox.model import Notification
 
     manager_p = await join(app, sandbox, "李经理", Role.MANAGER)
     wang_p = await join(app, sandbox, "小王", Role.REP)

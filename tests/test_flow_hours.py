@@ -9,7 +9,7 @@ from aiogram.methods import AnswerCallbackQuery
 
 from bot.factory import App
 from bot.sandbox import Sandbox
-from domain.model import Role
+from domain.team.model import Role
 from domain.worktime import parse_working_hours
 from handlers.hours import HoursCb
 from tests.conftest import join

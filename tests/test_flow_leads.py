@@ -12,8 +12,9 @@ from sqlalchemy import select
 
 from bot.factory import App
 from bot.sandbox import Call, Person, Sandbox
-from domain.model import Role
-from domain.pipeline import Activity, Lead
+from domain.followup.model import Activity
+from domain.leads.model import Lead
+from domain.team.model import Role
 from storage.tables import activities, leads
 from tests.conftest import join
 

@@ -8,7 +8,7 @@ from aiogram.methods import AnswerCallbackQuery, SetMyCommands
 
 from bot.factory import App
 from bot.sandbox import RecordingSession, Sandbox
-from domain.model import Role
+from domain.team.model import Role
 from tests.conftest import TEAM, invite_code, join
 
 
@@ -239,7 +239,7 @@ async def test_audit_records_who_joined_and_who_was_deactivated(app: App, sandbo
 
 
 def test_invite_ttl_is_seven_days() -> None:
-    from domain.services.onboarding import INVITE_TTL
+    from domain.team.onboarding import INVITE_TTL
 
     assert timedelta(days=7) == INVITE_TTL
 

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from bot.factory import App
 from bot.sandbox import Sandbox
-from domain.model import Role
-from domain.pipeline import AssignmentPolicy, Authority, Budget, LeadSource, Stage, Timeline
-from domain.services import deals, followup, leads
+from domain.deals.model import Stage
+from domain.leads import services as leads
+from domain.leads.model import Authority, Budget, LeadSource, Timeline
+from domain.policy import idle_limits as followup
+from domain.policy import services as deals
+from domain.policy.model import AssignmentPolicy
+from domain.team.model import Role
 from tests.conftest import join
 from tests.deal_support import alert, hot_lead, labels, member, screen
 

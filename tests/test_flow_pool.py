@@ -7,9 +7,9 @@ from bot.factory import App
 from bot.render import markup_json
 from bot.sandbox import Sandbox
 from bot.sweeps import run_sweeps
-from domain.model import Language, Role
-from domain.notifications import Action
-from domain.pipeline import Stage
+from domain.deals.model import Stage
+from domain.outbox.model import Action
+from domain.team.model import Language, Role
 from handlers.pipeline_ui import DealCb, PoolCb
 from tests.conftest import join
 from tests.deal_support import alert, deal_row, has_button, member, seed_deal, set_policy

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from bot.factory import App
 from bot.sandbox import Call, Person, Sandbox
 from bot.sweeps import run_sweeps
-from domain.model import Role
-from domain.reminders import Reminder, ReminderState
+from domain.reminders.model import Reminder, ReminderState
+from domain.team.model import Role
 from handlers.reminders import ReminderCb
 from storage.tables import notifications
 from tests.conftest import join
@@ -227,7 +227,7 @@ async def test_reminders_lists_pending_ones_and_cancels_by_button(app: App, sand
 async def test_a_long_list_pages(app: App, sandbox: Sandbox) -> None:
     rep = await join(app, sandbox, "小王", Role.REP)
     async with app.uow() as uow:
-        from domain.services import reminders as service
+        from domain.reminders import services as service
 
         user = await uow.users.by_telegram_id(rep.telegram_id)
         assert user is not None

@@ -10,7 +10,7 @@ from bot.config import Settings
 from bot.factory import build_app
 from bot.fsm_storage import SqlStorage
 from bot.sandbox import RecordingSession, Sandbox
-from domain.model import Role
+from domain.team.model import Role
 from tests.conftest import join
 from tests.fakes import FakeClock
 
@@ -80,7 +80,7 @@ async def test_a_bug_gets_an_apology_with_an_error_id_and_the_bot_goes_on(
     async def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("database on fire")
 
-    monkeypatch.setattr("domain.services.onboarding.team_members", broken)
+    monkeypatch.setattr("domain.team.onboarding.team_members", broken)
     await manager.send("/team")
     apology = manager.last.text
     assert "出了点问题" in apology and "错误编号" in apology

@@ -8,10 +8,11 @@ from datetime import timedelta
 
 from bot.factory import App
 from bot.sweeps import run_digests, run_sweeps
-from domain.model import Language
-from domain.pipeline import Stage
-from domain.services import deals, leads
-from domain.services import reminders as reminder_service
+from domain.deals import services as deals
+from domain.deals.model import Stage
+from domain.leads import services as leads
+from domain.reminders import services as reminder_service
+from domain.team.model import Language
 from tests.fakes import FakeClock
 from tests.followup_support import call, crew, deal, inbox, lead, log, utc
 

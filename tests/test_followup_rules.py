@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
-from domain.followup import (
+from domain.deals.model import PIPELINE, Opportunity, Stage
+from domain.followup.rules import (
     NO_STEP_GRACE,
     SUGGESTIONS,
     Flag,
@@ -23,8 +24,8 @@ from domain.followup import (
     suggestion,
     toward_proposal,
 )
-from domain.model import Team
-from domain.pipeline import PIPELINE, Opportunity, Stage, TeamPolicy
+from domain.policy.model import TeamPolicy
+from domain.team.model import Team
 
 T0 = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)  # Thursday 10:00 in Shanghai
 SHANGHAI = Team(name="华东", timezone="Asia/Shanghai", id=1)

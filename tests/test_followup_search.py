@@ -7,9 +7,9 @@ import pytest
 
 from bot.factory import App
 from domain.errors import InvalidInput
-from domain.followup import SearchHit
-from domain.model import User
-from domain.services import followup
+from domain.followup import search as followup
+from domain.followup.rules import SearchHit
+from domain.team.model import User
 from tests.fakes import FakeClock
 from tests.followup_support import admin, call, crew, deal, log
 

@@ -10,12 +10,15 @@ import pytest
 
 from bot.factory import App
 from bot.sweeps import run_sweeps
+from domain.deals import services as deals
+from domain.deals.model import Stage
 from domain.errors import Forbidden, InvalidInput
-from domain.followup import Hint, NextStepPreset, next_step_time
-from domain.pipeline import ActivityKind, ActivityOutcome, Stage
-from domain.reminders import ReminderState, Snooze
-from domain.services import deals, followup, leads
-from domain.services import reminders as reminder_service
+from domain.followup import activities as followup
+from domain.followup.model import ActivityKind, ActivityOutcome
+from domain.followup.rules import Hint, NextStepPreset, next_step_time
+from domain.leads import services as leads
+from domain.reminders import services as reminder_service
+from domain.reminders.model import ReminderState, Snooze
 from tests.fakes import START, FakeClock
 from tests.followup_support import (
     call,

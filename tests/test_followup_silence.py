@@ -11,11 +11,13 @@ import pytest
 
 from bot.factory import App
 from bot.sweeps import run_sweeps
+from domain.deals import services as deals
+from domain.deals.model import Stage
 from domain.errors import AlreadyDone, Forbidden, InvalidInput
-from domain.followup import Flag
-from domain.pipeline import Stage
-from domain.services import deals, followup
-from domain.services.followup import SILENCE_SWEEP
+from domain.followup import stale as stale_service
+from domain.followup.rules import Flag
+from domain.followup.silence import SILENCE_SWEEP
+from domain.policy import idle_limits
 from domain.sweeps import Sweep, sweep
 from storage.db import create_engine, session_factory
 from storage.uow import SqlUnitOfWork
@@ -149,22 +151,22 @@ async def test_a_manager_changes_the_limits_and_the_watch_follows_at_once(app: A
     assert (await deal_row(app, deal_id)).silence_check_at == START + timedelta(days=7)
 
     with pytest.raises(Forbidden) as rep:
-        await call(app, followup.set_idle_limits, actor=wang, team_id=c.team.id, limits={"following_up": 3}, now=clock.now())
+        await call(app, idle_limits.set_idle_limits, actor=wang, team_id=c.team.id, limits={"following_up": 3}, now=clock.now())
     assert rep.value.code == "error-policy-role"
     for limits, code in (({"won": 3}, "error-idle-stage"), ({"following_up": 0}, "error-idle-days"), ({}, "error-idle-stage")):
         with pytest.raises(InvalidInput) as wrong:
-            await call(app, followup.set_idle_limits, actor=c.manager, team_id=c.team.id, limits=limits, now=clock.now())
+            await call(app, idle_limits.set_idle_limits, actor=c.manager, team_id=c.team.id, limits=limits, now=clock.now())
         assert wrong.value.code == code
     with pytest.raises(AlreadyDone):
-        await call(app, followup.set_idle_limits, actor=c.manager, team_id=c.team.id, limits={"following_up": 7}, now=clock.now())
+        await call(app, idle_limits.set_idle_limits, actor=c.manager, team_id=c.team.id, limits={"following_up": 7}, now=clock.now())
 
     clock.advance(hours=1)
     limits = await call(
-        app, followup.set_idle_limits, actor=c.manager, team_id=c.team.id,
+        app, idle_limits.set_idle_limits, actor=c.manager, team_id=c.team.id,
         limits={Stage.FOLLOWING_UP: 3, "delivery": 10}, now=clock.now(),
     )
     assert limits[Stage.FOLLOWING_UP] == 3 and limits[Stage.DELIVERY] == 10 and limits[Stage.QUALIFIED] == 2
-    assert await call(app, followup.get_idle_limits, viewer=wang) == limits
+    assert await call(app, idle_limits.get_idle_limits, viewer=wang) == limits
     assert (await deal_row(app, deal_id)).silence_check_at == clock.now()  # looked at again by the next sweep
     await run_sweeps(app)
     assert (await deal_row(app, deal_id)).silence_check_at == START + timedelta(days=3)
@@ -190,16 +192,16 @@ async def test_the_stale_report_groups_flagged_and_overdue_deals_by_rep_oldest_f
     await at(app, clock, START + timedelta(days=2, hours=7))  # both quiet ones are past two days
     await log(app, wang, fine, outcome="reached", next_step="回访", next_due=LATER)
 
-    groups = await call(app, followup.stale_report, viewer=c.manager, now=clock.now())
+    groups = await call(app, stale_service.stale_report, viewer=c.manager, now=clock.now())
     assert [(g.rep_name, [i.company for i in g.items]) for g in groups] == [
         ("小李", ["东方电子"]), ("小王", ["华东科技有限公司", "江南贸易"]),
     ]
     quiet, overdue = groups[1].items
     assert (quiet.flags, quiet.idle_days, quiet.limit_days, quiet.stage) == ((Flag.SILENT,), 2, 2, Stage.QUALIFIED)
     assert overdue.overdue_since == START + timedelta(hours=8) and Flag.SILENT in overdue.flags
-    assert {g.rep_name for g in await call(app, followup.stale_report, viewer=berlin.manager, now=clock.now())} == {"Anna"}
+    assert {g.rep_name for g in await call(app, stale_service.stale_report, viewer=berlin.manager, now=clock.now())} == {"Anna"}
     with pytest.raises(Forbidden) as rep:
-        await call(app, followup.stale_report, viewer=wang, now=clock.now())
+        await call(app, stale_service.stale_report, viewer=wang, now=clock.now())
     assert rep.value.code == "error-stale-role"
 
 

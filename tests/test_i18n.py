@@ -8,7 +8,7 @@ from pathlib import Path
 from fluent.syntax import FluentParser, ast, visitor
 
 from bot.i18n import LOCALES, catalogue
-from domain.model import Language
+from domain.team.model import Language
 
 ROOT = Path(__file__).resolve().parent.parent
 KEY_CALL = re.compile(r"""\bt\(\s*["']([a-z0-9][a-z0-9-]*)["']""")

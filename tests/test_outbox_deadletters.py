@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from bot.factory import App
 from bot.outbox import outbox_of
 from bot.sandbox import Call, RecordingSession, Sandbox
-from domain.model import Role
+from domain.team.model import Role
 from storage.tables import audit_events
 from tests.conftest import TEAM, join
 from tests.fakes import FakeClock

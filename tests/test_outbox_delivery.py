@@ -12,9 +12,10 @@ from sqlalchemy import select
 
 from bot.factory import App
 from bot.outbox import Limits, Window, outbox_of
-from domain.model import Role, Team, User
-from domain.notifications import MAX_ATTEMPTS, OutboxMessage
-from domain.services import onboarding
+from domain.outbox.model import OutboxMessage
+from domain.outbox.retry import MAX_ATTEMPTS
+from domain.team import onboarding
+from domain.team.model import Role, Team, User
 from storage.tables import audit_events, notifications
 from tests.fakeapi import FakeBotApi
 from tests.fakes import FakeClock

@@ -10,14 +10,8 @@ from hypothesis import strategies as st
 
 from bot.longtext import plain, preview, split_html, utf16_len
 from bot.outbox import Limits, Pacer, Window, _Held, window
-from domain.notifications import (
-    BACKOFF_CAP,
-    MAX_ATTEMPTS,
-    Failure,
-    NotificationState,
-    after_failure,
-    retry_delay,
-)
+from domain.outbox.model import NotificationState
+from domain.outbox.retry import BACKOFF_CAP, MAX_ATTEMPTS, Failure, after_failure, retry_delay
 from storage.delivery_repo import ClaimedRow
 from tests.fakeapi import parse_html
 from tests.fakes import START

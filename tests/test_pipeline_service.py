@@ -17,21 +17,27 @@ from sqlalchemy import select
 from bot.factory import App
 from bot.sandbox import Sandbox
 from bot.sweeps import run_sweeps
+from domain.deals import queries as deal_queries
+from domain.deals import services as deal_service
+from domain.deals.model import Stage
 from domain.errors import AlreadyDone, DomainError, Forbidden, InvalidInput
-from domain.model import Role, Team, User
-from domain.pipeline import (
+from domain.handoffs import services as handoff_service
+from domain.handoffs.model import HandoffState
+from domain.leads import services as lead_service
+from domain.leads.model import (
     Authority,
     Budget,
     CaptureOutcome,
     CaptureResult,
-    HandoffState,
     LeadDraft,
     LeadSource,
     LeadStatus,
-    Stage,
     Timeline,
 )
-from domain.services import deals, leads, onboarding
+from domain.policy import services as policy_service
+from domain.pool import services as pool_service
+from domain.team import onboarding
+from domain.team.model import Role, Team, User
 from storage.tables import audit_events, notifications
 from tests.fakes import START, FakeClock
 
@@ -97,7 +103,7 @@ def cold(company: str = "江南贸易", phone: str | None = "13912345678") -> Le
 
 async def capture(app: App, actor: User, draft: LeadDraft, **kwargs: Any) -> CaptureResult:
     async with app.uow() as uow:
-        result = await leads.capture_lead(uow, actor=actor, draft=draft, now=app.clock.now(), **kwargs)
+        result = await lead_service.capture_lead(uow, actor=actor, draft=draft, now=app.clock.now(), **kwargs)
         await uow.commit()
     return result
 
@@ -196,9 +202,9 @@ async def test_missed_deadline_escalates_and_the_next_rep_accepts(app: App, cloc
     assert len(await sent(app)) == before
 
     with pytest.raises(AlreadyDone) as late:
-        await call(app, deals.accept_handoff, actor=wang, handoff_id=first.id, now=clock.now())
+        await call(app, handoff_service.accept_handoff, actor=wang, handoff_id=first.id, now=clock.now())
     assert late.value.code == "error-handoff-done"
-    await call(app, deals.accept_handoff, actor=li, handoff_id=second.id, now=clock.now())
+    await call(app, handoff_service.accept_handoff, actor=li, handoff_id=second.id, now=clock.now())
 
     async with app.uow() as uow:
         opportunity = await uow.opportunities.get(result.opportunity.id or 0)
@@ -234,11 +240,11 @@ async def test_a_decline_needs_a_reason_and_moves_on_at_once_then_to_the_pool(ap
 
     for reason in ("", "   "):
         with pytest.raises(InvalidInput) as missing:
-            await call(app, deals.decline_handoff, actor=wang, handoff_id=result.handoff.id, reason=reason, now=clock.now())
+            await call(app, handoff_service.decline_handoff, actor=wang, handoff_id=result.handoff.id, reason=reason, now=clock.now())
         assert missing.value.code == "error-decline-reason"
 
     clock.advance(minutes=5)
-    await call(app, deals.decline_handoff, actor=wang, handoff_id=result.handoff.id, reason="busy", now=clock.now())
+    await call(app, handoff_service.decline_handoff, actor=wang, handoff_id=result.handoff.id, reason="busy", now=clock.now())
     alert = (await inbox(app, c.manager))[-1]
     assert "小王 婉拒了「华东科技有限公司」" in alert and "原因：手上客户太多，忙不过来" in alert
     assert "已自动转给 小李" in alert
@@ -250,14 +256,14 @@ async def test_a_decline_needs_a_reason_and_moves_on_at_once_then_to_the_pool(ap
     assert pending is not None and pending.to_user_id == li.id and pending.attempt == 2
     assert pending.deadline_at == clock.now() + timedelta(minutes=30)
 
-    await call(app, deals.decline_handoff, actor=li, handoff_id=pending.id, reason="客户是我前同事的，回避一下", now=clock.now())
+    await call(app, handoff_service.decline_handoff, actor=li, handoff_id=pending.id, reason="客户是我前同事的，回避一下", now=clock.now())
     alert = (await inbox(app, c.manager))[-1]
     assert "原因：客户是我前同事的，回避一下" in alert and "商机已进入公海" in alert
     async with app.uow() as uow:
         opportunity = await uow.opportunities.get(result.opportunity.id or 0)
         assert opportunity is not None and opportunity.in_pool
         assert await uow.handoffs.pending_for(result.opportunity.id or 0) is None
-    page = await call(app, deals.list_pool, viewer=wang, now=clock.now())
+    page = await call(app, pool_service.list_pool, viewer=wang, now=clock.now())
     assert [item.company for item in page.items] == ["华东科技有限公司"] and page.total == 1
 
 
@@ -271,13 +277,13 @@ async def test_nobody_answers_someone_elses_hand_off(app: App, clock: FakeClock)
     assert result.handoff is not None and result.handoff.to_user_id == wang.id
     for actor in (li, c.manager):
         with pytest.raises(Forbidden) as refused:
-            await call(app, deals.accept_handoff, actor=actor, handoff_id=result.handoff.id, now=clock.now())
+            await call(app, handoff_service.accept_handoff, actor=actor, handoff_id=result.handoff.id, now=clock.now())
         assert refused.value.code == "error-handoff-not-yours"
         with pytest.raises(Forbidden):
-            await call(app, deals.decline_handoff, actor=actor, handoff_id=result.handoff.id, reason="busy", now=clock.now())
-    await call(app, deals.accept_handoff, actor=wang, handoff_id=result.handoff.id, now=clock.now())
+            await call(app, handoff_service.decline_handoff, actor=actor, handoff_id=result.handoff.id, reason="busy", now=clock.now())
+    await call(app, handoff_service.accept_handoff, actor=wang, handoff_id=result.handoff.id, now=clock.now())
     with pytest.raises(AlreadyDone):
-        await call(app, deals.accept_handoff, actor=wang, handoff_id=result.handoff.id, now=clock.now())
+        await call(app, handoff_service.accept_handoff, actor=wang, handoff_id=result.handoff.id, now=clock.now())
 
 
 async def test_deal_cards_and_lists_follow_roles_and_teams(app: App, clock: FakeClock) -> None:
@@ -288,36 +294,36 @@ async def test_deal_cards_and_lists_follow_roles_and_teams(app: App, clock: Fake
     assert result.handoff is not None and result.opportunity is not None
     deal_id = result.opportunity.id or 0
 
-    card = await call(app, deals.deal_card, viewer=wang, opportunity_id=deal_id)
+    card = await call(app, deal_queries.deal_card, viewer=wang, opportunity_id=deal_id)
     assert card.can_accept and card.pending_handoff is not None and card.assignee_name == "小王"
     with pytest.raises(Forbidden) as not_yours:
-        await call(app, deals.deal_card, viewer=li, opportunity_id=deal_id)
+        await call(app, deal_queries.deal_card, viewer=li, opportunity_id=deal_id)
     assert not_yours.value.code == "error-deal-not-yours"
     for outsider in (other.manager, other.reps[0]):
         with pytest.raises(Forbidden) as elsewhere:
-            await call(app, deals.deal_card, viewer=outsider, opportunity_id=deal_id)
+            await call(app, deal_queries.deal_card, viewer=outsider, opportunity_id=deal_id)
         assert elsewhere.value.code == "error-other-team"
-    boss_view = await call(app, deals.deal_card, viewer=c.manager, opportunity_id=deal_id)
+    boss_view = await call(app, deal_queries.deal_card, viewer=c.manager, opportunity_id=deal_id)
     assert boss_view.can_reassign and not boss_view.can_accept and boss_view.lead.phone == "+8613800138000"
 
-    mine = await call(app, deals.list_deals, viewer=wang, scope="mine", now=clock.now())
+    mine = await call(app, deal_queries.list_deals, viewer=wang, scope="mine", now=clock.now())
     assert [(d.id, d.waiting_handoff) for d in mine.items] == [(deal_id, True)]
-    assert (await call(app, deals.list_deals, viewer=li, scope="mine", now=clock.now())).total == 0
+    assert (await call(app, deal_queries.list_deals, viewer=li, scope="mine", now=clock.now())).total == 0
     with pytest.raises(Forbidden) as scope:
-        await call(app, deals.list_deals, viewer=wang, scope="team", now=clock.now())
+        await call(app, deal_queries.list_deals, viewer=wang, scope="team", now=clock.now())
     assert scope.value.code == "error-deals-scope"
-    team = await call(app, deals.list_deals, viewer=c.manager, scope="team", waiting=True, now=clock.now())
+    team = await call(app, deal_queries.list_deals, viewer=c.manager, scope="team", waiting=True, now=clock.now())
     assert team.total == 1 and team.items[0].company == "华东科技有限公司" and team.items[0].owner_name is None
-    assert (await call(app, deals.list_deals, viewer=other.manager, scope="team", now=clock.now())).total == 0
+    assert (await call(app, deal_queries.list_deals, viewer=other.manager, scope="team", now=clock.now())).total == 0
     boss = await admin(app, other.team)
-    assert (await call(app, deals.list_deals, viewer=boss, scope="team", now=clock.now())).total == 1
+    assert (await call(app, deal_queries.list_deals, viewer=boss, scope="team", now=clock.now())).total == 1
 
-    await call(app, deals.accept_handoff, actor=wang, handoff_id=result.handoff.id, now=clock.now())
-    assert (await call(app, deals.list_deals, viewer=c.manager, scope="team", waiting=True, now=clock.now())).total == 0
+    await call(app, handoff_service.accept_handoff, actor=wang, handoff_id=result.handoff.id, now=clock.now())
+    assert (await call(app, deal_queries.list_deals, viewer=c.manager, scope="team", waiting=True, now=clock.now())).total == 0
     clock.advance(days=8)
-    stale = await call(app, deals.list_deals, viewer=wang, scope="mine", stale=True, now=clock.now())
+    stale = await call(app, deal_queries.list_deals, viewer=wang, scope="mine", stale=True, now=clock.now())
     assert [d.id for d in stale.items] == [deal_id]
-    assert (await call(app, deals.list_deals, viewer=wang, scope="mine", stage=Stage.WON, now=clock.now())).total == 0
+    assert (await call(app, deal_queries.list_deals, viewer=wang, scope="mine", stage=Stage.WON, now=clock.now())).total == 0
 
 
 # --- stages -------------------------------------------------------------------------------------------
@@ -332,24 +338,24 @@ async def test_stages_move_by_the_rules_with_history_and_a_win_announced(app: Ap
     assert await group_chat(app) == []  # kept by its capturer: no hand-off to announce
 
     clock.advance(hours=1)
-    await call(app, deals.change_stage, actor=wang, opportunity_id=deal_id, to=Stage.FOLLOWING_UP, now=clock.now())
+    await call(app, deal_service.change_stage, actor=wang, opportunity_id=deal_id, to=Stage.FOLLOWING_UP, now=clock.now())
     with pytest.raises(Forbidden) as skip:
-        await call(app, deals.change_stage, actor=wang, opportunity_id=deal_id, to=Stage.CONTRACT, now=clock.now())
+        await call(app, deal_service.change_stage, actor=wang, opportunity_id=deal_id, to=Stage.CONTRACT, now=clock.now())
     assert skip.value.code == "error-stage-skip"
     with pytest.raises(Forbidden):
-        await call(app, deals.change_stage, actor=li, opportunity_id=deal_id, to=Stage.PROPOSAL, now=clock.now())
+        await call(app, deal_service.change_stage, actor=li, opportunity_id=deal_id, to=Stage.PROPOSAL, now=clock.now())
     clock.advance(hours=1)
     await call(
-        app, deals.change_stage, actor=c.manager, opportunity_id=deal_id, to=Stage.CONTRACT, override=True,
+        app, deal_service.change_stage, actor=c.manager, opportunity_id=deal_id, to=Stage.CONTRACT, override=True,
         now=clock.now(),
     )
     assert "李经理 把「华东科技有限公司」从「深度跟进」改到了「合同签署」" in (await inbox(app, wang))[-1]
     clock.advance(hours=1)
-    won = await call(app, deals.change_stage, actor=wang, opportunity_id=deal_id, to=Stage.WON, now=clock.now())
+    won = await call(app, deal_service.change_stage, actor=wang, opportunity_id=deal_id, to=Stage.WON, now=clock.now())
     assert won.stage is Stage.WON and not won.is_open
     assert (await group_chat(app))[-1] == "🎉 恭喜 小王 赢单「华东科技有限公司」！大家一起点个赞 👍"
 
-    card = await call(app, deals.deal_card, viewer=wang, opportunity_id=deal_id)
+    card = await call(app, deal_queries.deal_card, viewer=wang, opportunity_id=deal_id)
     assert [(h.to_stage, h.actor_name, h.override) for h in card.history] == [
         (Stage.WON, "小王", False), (Stage.CONTRACT, "李经理", True), (Stage.FOLLOWING_UP, "小王", False),
         (Stage.QUALIFIED, "小王", False),
@@ -362,10 +368,10 @@ async def test_lost_needs_a_reason_from_the_team_list(app: App, clock: FakeClock
     result = await capture(app, c.reps[0], hot(keep_myself=True))
     deal_id = result.opportunity.id if result.opportunity else 0
     with pytest.raises(InvalidInput) as no_reason:
-        await call(app, deals.change_stage, actor=c.reps[0], opportunity_id=deal_id, to=Stage.LOST, now=clock.now())
+        await call(app, deal_service.change_stage, actor=c.reps[0], opportunity_id=deal_id, to=Stage.LOST, now=clock.now())
     assert no_reason.value.code == "error-lost-reason"
     lost = await call(
-        app, deals.change_stage, actor=c.reps[0], opportunity_id=deal_id, to=Stage.LOST, lost_reason="competitor",
+        app, deal_service.change_stage, actor=c.reps[0], opportunity_id=deal_id, to=Stage.LOST, lost_reason="competitor",
         lost_note="对手便宜 20%", now=clock.now(),
     )
     assert (lost.stage, lost.lost_reason, lost.lost_note) == (Stage.LOST, "competitor", "对手便宜 20%")
@@ -383,17 +389,17 @@ async def test_a_cold_lead_is_nurtured_and_proceeds_once_rescored(app: App, cloc
     assert await sent(app) == []
 
     with pytest.raises(Forbidden):
-        await call(app, leads.rescore_lead, actor=c.reps[1], lead_id=result.lead.id, changes={"budget": "known"}, now=clock.now())
+        await call(app, lead_service.rescore_lead, actor=c.reps[1], lead_id=result.lead.id, changes={"budget": "known"}, now=clock.now())
     with pytest.raises(InvalidInput) as bad:
-        await call(app, leads.rescore_lead, actor=wang, lead_id=result.lead.id, changes={"timeline": "soon"}, now=clock.now())
+        await call(app, lead_service.rescore_lead, actor=wang, lead_id=result.lead.id, changes={"timeline": "soon"}, now=clock.now())
     assert bad.value.code == "error-lead-field"
 
-    small = await call(app, leads.rescore_lead, actor=wang, lead_id=result.lead.id, changes={"budget": "known"}, now=clock.now())
+    small = await call(app, lead_service.rescore_lead, actor=wang, lead_id=result.lead.id, changes={"budget": "known"}, now=clock.now())
     assert small.outcome is CaptureOutcome.NURTURE and small.lead.score == 2 and small.lead.score_reasons == {"budget": 2}
 
     clock.advance(days=2)
     facts = {"authority": "yes", "timeline": "this_month", "industry": "制造", "need": "要做全国经销商管理系统"}
-    now_hot = await call(app, leads.rescore_lead, actor=wang, lead_id=result.lead.id, changes=facts, now=clock.now())
+    now_hot = await call(app, lead_service.rescore_lead, actor=wang, lead_id=result.lead.id, changes=facts, now=clock.now())
     assert now_hot.outcome is CaptureOutcome.HANDOFF and now_hot.lead.score == 9
     assert now_hot.lead.status is LeadStatus.CONVERTED and now_hot.opportunity is not None
     assert "新商机请你接手" in (await card_row(app, wang))["text"]
@@ -408,12 +414,12 @@ async def test_self_assignment_only_when_the_team_allows_it(app: App, clock: Fak
     assert kept.opportunity.owner_id == li.id and kept.handoff is None
 
     with pytest.raises(Forbidden):
-        await call(app, leads.update_policy, actor=wang, team_id=c.team.id, changes={"allow_self_assign": False}, now=clock.now())
+        await call(app, policy_service.update_policy, actor=wang, team_id=c.team.id, changes={"allow_self_assign": False}, now=clock.now())
     with pytest.raises(InvalidInput) as out_of_range:
-        await call(app, leads.update_policy, actor=c.manager, team_id=c.team.id, changes={"threshold": 11}, now=clock.now())
+        await call(app, policy_service.update_policy, actor=c.manager, team_id=c.team.id, changes={"threshold": 11}, now=clock.now())
     assert out_of_range.value.code == "error-policy-range"
     policy = await call(
-        app, leads.update_policy, actor=c.manager, team_id=c.team.id,
+        app, policy_service.update_policy, actor=c.manager, team_id=c.team.id,
         changes={"allow_self_assign": False, "assignment": "least_loaded"}, now=clock.now(),
     )
     assert policy.allow_self_assign is False
@@ -426,11 +432,11 @@ async def test_self_assignment_only_when_the_team_allows_it(app: App, clock: Fak
 
 async def test_rules_policy_matches_a_reps_skills(app: App, clock: FakeClock) -> None:
     c = await crew(app, reps=("小王", "小李", "小张"))
-    await call(app, leads.update_policy, actor=c.manager, team_id=c.team.id, changes={"assignment": "rules"}, now=clock.now())
+    await call(app, policy_service.update_policy, actor=c.manager, team_id=c.team.id, changes={"assignment": "rules"}, now=clock.now())
     with pytest.raises(Forbidden):
-        await call(app, leads.set_rep_skills, actor=c.reps[0], user_id=c.reps[2].id, kind="industry", values=["金融"], now=clock.now())
+        await call(app, policy_service.set_rep_skills, actor=c.reps[0], user_id=c.reps[2].id, kind="industry", values=["金融"], now=clock.now())
     skills = await call(
-        app, leads.set_rep_skills, actor=c.manager, user_id=c.reps[2].id, kind="industry", values=[" 金融 ", "零售", "金融"],
+        app, policy_service.set_rep_skills, actor=c.manager, user_id=c.reps[2].id, kind="industry", values=[" 金融 ", "零售", "金融"],
         now=clock.now(),
     )
     assert skills == ["金融", "零售"]
@@ -443,20 +449,20 @@ async def test_rules_policy_matches_a_reps_skills(app: App, clock: FakeClock) ->
 
 async def test_manual_policy_parks_leads_in_the_pool_and_tells_the_manager(app: App, clock: FakeClock) -> None:
     c = await crew(app)
-    await call(app, leads.update_policy, actor=c.manager, team_id=c.team.id, changes={"assignment": "manual"}, now=clock.now())
+    await call(app, policy_service.update_policy, actor=c.manager, team_id=c.team.id, changes={"assignment": "manual"}, now=clock.now())
     result = await capture(app, c.reps[0], hot())
     assert result.outcome is CaptureOutcome.POOL and result.opportunity is not None and result.opportunity.in_pool
     told = await inbox(app, c.manager)
     assert len(told) == 1 and "进入了公海" in told[0] and "经理手动分配" in told[0] and "/pool" in told[0]
 
     with pytest.raises(Forbidden) as managers_assign:
-        await call(app, deals.claim_from_pool, actor=c.manager, opportunity_id=result.opportunity.id, now=clock.now())
+        await call(app, pool_service.claim_from_pool, actor=c.manager, opportunity_id=result.opportunity.id, now=clock.now())
     assert managers_assign.value.code == "error-pool-reps-only"
-    claimed = await call(app, deals.claim_from_pool, actor=c.reps[1], opportunity_id=result.opportunity.id, now=clock.now())
+    claimed = await call(app, pool_service.claim_from_pool, actor=c.reps[1], opportunity_id=result.opportunity.id, now=clock.now())
     assert claimed.owner_id == c.reps[1].id and claimed.claimed_from_pool and not claimed.in_pool
     assert (await group_chat(app))[-1] == "🙋 小李 从公海领取了「华东科技有限公司」。"
     with pytest.raises(AlreadyDone) as gone:
-        await call(app, deals.claim_from_pool, actor=c.reps[0], opportunity_id=result.opportunity.id, now=clock.now())
+        await call(app, pool_service.claim_from_pool, actor=c.reps[0], opportunity_id=result.opportunity.id, now=clock.now())
     assert gone.value.code == "error-pool-taken"
 
 
@@ -464,7 +470,7 @@ async def test_idle_deals_are_recycled_with_claim_limit_and_cool_off(app: App, c
     c = await crew(app)
     wang, li = c.reps
     await call(
-        app, leads.update_policy, actor=c.manager, team_id=c.team.id,
+        app, policy_service.update_policy, actor=c.manager, team_id=c.team.id,
         changes={"recycle_days": 7, "pool_claim_limit": 1, "cooloff_days": 3}, now=clock.now(),
     )
     first = await capture(app, wang, hot(keep_myself=True))
@@ -472,7 +478,7 @@ async def test_idle_deals_are_recycled_with_claim_limit_and_cool_off(app: App, c
     assert first.opportunity is not None and noted.opportunity is not None
 
     clock.advance(days=6)
-    await call(app, leads.add_note, actor=wang, kind="opportunity", record_id=noted.opportunity.id, note="客户说下周约演示", now=clock.now())
+    await call(app, lead_service.add_note, actor=wang, kind="opportunity", record_id=noted.opportunity.id, note="客户说下周约演示", now=clock.now())
     clock.advance(days=1, minutes=1)
     reports = await run_sweeps(app)
     assert {r.name: r.acted for r in reports}["recycle"] == 1
@@ -488,29 +494,29 @@ async def test_idle_deals_are_recycled_with_claim_limit_and_cool_off(app: App, c
     assert len([t for t in await inbox(app, c.manager) if "没有跟进" in t]) == 1
 
     with pytest.raises(Forbidden) as cooloff:
-        await call(app, deals.claim_from_pool, actor=wang, opportunity_id=recycled.id, now=clock.now())
+        await call(app, pool_service.claim_from_pool, actor=wang, opportunity_id=recycled.id, now=clock.now())
     assert cooloff.value.code == "error-pool-cooloff"
-    await call(app, deals.claim_from_pool, actor=li, opportunity_id=recycled.id, now=clock.now())
+    await call(app, pool_service.claim_from_pool, actor=li, opportunity_id=recycled.id, now=clock.now())
 
-    await call(app, leads.update_policy, actor=c.manager, team_id=c.team.id, changes={"assignment": "manual"}, now=clock.now())
+    await call(app, policy_service.update_policy, actor=c.manager, team_id=c.team.id, changes={"assignment": "manual"}, now=clock.now())
     another = await capture(app, c.manager, hot(company="钱塘物流", phone="13600002222"))
     assert another.outcome is CaptureOutcome.POOL and another.opportunity is not None
     with pytest.raises(Forbidden) as limit:
-        await call(app, deals.claim_from_pool, actor=li, opportunity_id=another.opportunity.id, now=clock.now())
+        await call(app, pool_service.claim_from_pool, actor=li, opportunity_id=another.opportunity.id, now=clock.now())
     assert limit.value.code == "error-pool-limit" and limit.value.params == {"limit": 1}
     clock.advance(days=3)
-    await call(app, deals.claim_from_pool, actor=wang, opportunity_id=another.opportunity.id, now=clock.now())
+    await call(app, pool_service.claim_from_pool, actor=wang, opportunity_id=another.opportunity.id, now=clock.now())
 
 
 async def test_concurrent_claims_exactly_one_wins(app: App, clock: FakeClock, backend: str) -> None:
     c = await crew(app, reps=("甲", "乙", "丙", "丁", "戊"))
-    await call(app, leads.update_policy, actor=c.manager, team_id=c.team.id, changes={"assignment": "manual"}, now=clock.now())
+    await call(app, policy_service.update_policy, actor=c.manager, team_id=c.team.id, changes={"assignment": "manual"}, now=clock.now())
     result = await capture(app, c.manager, hot())
     deal_id = result.opportunity.id if result.opportunity else 0
 
     async def claim(rep: User) -> str:
         try:
-            await call(app, deals.claim_from_pool, actor=rep, opportunity_id=deal_id, now=clock.now())
+            await call(app, pool_service.claim_from_pool, actor=rep, opportunity_id=deal_id, now=clock.now())
             return "claimed"
         except DomainError as error:
             return error.code
@@ -536,27 +542,27 @@ async def test_a_manager_reassigns_and_both_reps_are_told(app: App, clock: FakeC
     deal_id = result.opportunity.id if result.opportunity else 0
 
     with pytest.raises(Forbidden):
-        await call(app, deals.reassign, actor=li, opportunity_id=deal_id, to_user_id=li.id, reason="我想要", now=clock.now())
+        await call(app, handoff_service.reassign, actor=li, opportunity_id=deal_id, to_user_id=li.id, reason="我想要", now=clock.now())
     with pytest.raises(InvalidInput) as no_reason:
-        await call(app, deals.reassign, actor=c.manager, opportunity_id=deal_id, to_user_id=li.id, reason=" ", now=clock.now())
+        await call(app, handoff_service.reassign, actor=c.manager, opportunity_id=deal_id, to_user_id=li.id, reason=" ", now=clock.now())
     assert no_reason.value.code == "error-reassign-reason"
-    reps = await call(app, deals.team_reps, viewer=c.manager)
+    reps = await call(app, deal_queries.team_reps, viewer=c.manager)
     assert [r.name for r in reps] == ["小王", "小李", "小张"]
 
-    first = await call(app, deals.reassign, actor=c.manager, opportunity_id=deal_id, to_user_id=li.id, reason="小王下周休假", now=clock.now())
+    first = await call(app, handoff_service.reassign, actor=c.manager, opportunity_id=deal_id, to_user_id=li.id, reason="小王下周休假", now=clock.now())
     assert first.requested_by == c.manager.id and first.from_user_id == wang.id
     card = await card_row(app, li)
     assert "李经理 把一个商机改派给你" in card["text"] and "原因：小王下周休假" in card["text"]
     assert "在 小李 确认接手之前，你仍然是负责人" in (await inbox(app, wang))[-1]
 
-    second = await call(app, deals.reassign, actor=c.manager, opportunity_id=deal_id, to_user_id=zhang.id, reason="小李手上太满", now=clock.now())
+    second = await call(app, handoff_service.reassign, actor=c.manager, opportunity_id=deal_id, to_user_id=zhang.id, reason="小李手上太满", now=clock.now())
     async with app.uow() as uow:
         assert (await uow.handoffs.get(first.id or 0)).state is HandoffState.CANCELLED  # type: ignore[union-attr]
     assert "接手请求已取消" in (await inbox(app, li))[-1]
     with pytest.raises(AlreadyDone):
-        await call(app, deals.accept_handoff, actor=li, handoff_id=first.id, now=clock.now())
+        await call(app, handoff_service.accept_handoff, actor=li, handoff_id=first.id, now=clock.now())
 
-    await call(app, deals.accept_handoff, actor=zhang, handoff_id=second.id, now=clock.now())
+    await call(app, handoff_service.accept_handoff, actor=zhang, handoff_id=second.id, now=clock.now())
     async with app.uow() as uow:
         deal = await uow.opportunities.get(deal_id)
     assert deal is not None and deal.owner_id == zhang.id
@@ -579,14 +585,14 @@ async def test_duplicates_show_details_only_within_the_team(app: App, clock: Fak
         app, east.reps[1], cold(company="华东科技（上海）有限公司", phone="13911112222"), related_lead_id=first.lead.id
     )
 
-    same = await call(app, leads.find_duplicates, viewer=wang, phone="138 0013 8000", email=None, company_key="华东科技")
+    same = await call(app, lead_service.find_duplicates, viewer=wang, phone="138 0013 8000", email=None, company_key="华东科技")
     assert [(h.kind, h.matched_on, h.company, h.owner_name, h.owned_by_viewer) for h in same] == [
         ("opportunity", "phone", "华东科技有限公司", "小王", True),
         ("lead", "company", "华东科技（上海）有限公司", None, False),
     ]
     assert same[0].stage is Stage.QUALIFIED and same[0].last_activity_at == START and same[0].lead_id is not None
 
-    outside = await call(app, leads.find_duplicates, viewer=south.reps[0], phone="+8613800138000", email=None, company_key="华东科技")
+    outside = await call(app, lead_service.find_duplicates, viewer=south.reps[0], phone="+8613800138000", email=None, company_key="华东科技")
     assert len(outside) == 1
     hit = outside[0]
     assert (hit.team_name, hit.same_team, hit.id, hit.company, hit.owner_name, hit.stage, hit.last_activity_at) == (
@@ -609,12 +615,12 @@ async def test_notes_stay_in_the_team_and_reach_the_owner(app: App, clock: FakeC
     result = await capture(app, c.reps[0], hot(keep_myself=True))
     deal_id = result.opportunity.id if result.opportunity else 0
     with pytest.raises(Forbidden) as elsewhere:
-        await call(app, leads.add_note, actor=south.reps[0], kind="opportunity", record_id=deal_id, note="x", now=clock.now())
+        await call(app, lead_service.add_note, actor=south.reps[0], kind="opportunity", record_id=deal_id, note="x", now=clock.now())
     assert elsewhere.value.code == "error-other-team"
     with pytest.raises(InvalidInput):
-        await call(app, leads.add_note, actor=c.reps[1], kind="opportunity", record_id=deal_id, note="  ", now=clock.now())
+        await call(app, lead_service.add_note, actor=c.reps[1], kind="opportunity", record_id=deal_id, note="  ", now=clock.now())
     clock.advance(hours=3)
-    await call(app, leads.add_note, actor=c.reps[1], kind="lead", record_id=result.lead.id, note="客户今天也打给我了", now=clock.now())
+    await call(app, lead_service.add_note, actor=c.reps[1], kind="lead", record_id=result.lead.id, note="客户今天也打给我了", now=clock.now())
     async with app.uow() as uow:
         deal = await uow.opportunities.get(deal_id)
         notes = await uow.activities.for_opportunity(deal_id, 10)

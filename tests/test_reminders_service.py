@@ -13,11 +13,12 @@ from sqlalchemy import select, text, update
 from bot.factory import App
 from bot.sweeps import run_digests, run_sweeps
 from domain.digests import send_due_digests
-from domain.model import Language, Role, Team, User
-from domain.reminders import QuickTime, Reminder, ReminderState, Snooze
-from domain.services import onboarding
-from domain.services import reminders as service
+from domain.reminders import agenda
+from domain.reminders import services as reminder_service
+from domain.reminders.model import QuickTime, Reminder, ReminderState, Snooze
 from domain.sweeps import sweep
+from domain.team import onboarding
+from domain.team.model import Language, Role, Team, User
 from storage.db import create_engine, session_factory
 from storage.tables import notifications, reminders
 from storage.uow import SqlUnitOfWork
@@ -46,7 +47,7 @@ async def member(
 
 async def remind(app: App, owner: User, due_at: datetime, what: str, *, explicit: bool = True) -> Reminder:
     async with app.uow() as uow:
-        reminder = await service.set_reminder(
+        reminder = await reminder_service.set_reminder(
             uow, owner=owner, due_at=due_at, text=what, now=app.clock.now(), explicit=explicit
         )
         await uow.commit()
@@ -120,7 +121,7 @@ async def test_snooze_moves_the_reminder_and_it_fires_again(app: App, clock: Fak
 
     clock.advance(minutes=2)
     async with app.uow() as uow:
-        snoozed = await service.snooze_reminder(uow, actor=rep, reminder_id=rid, round=0, choice=Snooze.TOMORROW, now=clock.now())
+        snoozed = await reminder_service.snooze_reminder(uow, actor=rep, reminder_id=rid, round=0, choice=Snooze.TOMORROW, now=clock.now())
         await uow.commit()
     assert snoozed.due_at == utc(2026, 11, 27, 1, 0)  # tomorrow 09:00 Shanghai
     again = await reminder_state(app, rid)
@@ -136,7 +137,7 @@ async def test_snooze_moves_the_reminder_and_it_fires_again(app: App, clock: Fak
     # The new nudge's buttons belong to round 1; the old nudge's to round 0.
     assert ":1:" in json.loads(second["reply_markup"])["inline_keyboard"][0][0]["callback_data"]
     async with app.uow() as uow:
-        await service.complete_reminder(uow, actor=rep, reminder_id=rid, round=1, now=clock.now())
+        await reminder_service.complete_reminder(uow, actor=rep, reminder_id=rid, round=1, now=clock.now())
         await uow.commit()
     assert (await reminder_state(app, rid)).state is ReminderState.DONE
 
@@ -177,9 +178,9 @@ async def test_two_teams_get_nudges_and_agendas_in_their_own_timezones(app: App,
     assert shanghai is not None and berlin is not None
     clock.set(utc(2026, 11, 26, 15, 0))  # Thursday: 23:00 in Shanghai, 16:00 in Berlin
     # Each sets "tomorrow 09:00" by the button, plus a call at 10:00 local tomorrow.
-    await remind(app, wang, service.quick_time(QuickTime.TOMORROW, clock.now(), shanghai), "看报价单")
+    await remind(app, wang, reminder_service.quick_time(QuickTime.TOMORROW, clock.now(), shanghai), "看报价单")
     await remind(app, wang, utc(2026, 11, 27, 2, 0), "给华东科技回电话")  # 10:00 Shanghai
-    await remind(app, anna, service.quick_time(QuickTime.TOMORROW, clock.now(), berlin), "Check the quote")
+    await remind(app, anna, reminder_service.quick_time(QuickTime.TOMORROW, clock.now(), berlin), "Check the quote")
     await remind(app, anna, utc(2026, 11, 27, 9, 0), "Call back Müller GmbH")  # 10:00 Berlin
 
     seen: dict[str, datetime] = {}
@@ -218,7 +219,7 @@ async def test_the_agenda_lists_only_what_is_ahead_today_and_skips_people_with_n
     await remind(app, busy, utc(2026, 11, 28, 2, 0), "周六的事")  # Saturday: not today's
     cancelled = await remind(app, busy, utc(2026, 11, 27, 3, 0), "取消了的事")
     async with app.uow() as uow:
-        await service.cancel_reminder(uow, actor=busy, reminder_id=cancelled.id or 0, now=clock.now())
+        await reminder_service.cancel_reminder(uow, actor=busy, reminder_id=cancelled.id or 0, now=clock.now())
         await uow.commit()
 
     clock.set(utc(2026, 11, 27, 0, 59))  # 08:59
@@ -249,7 +250,7 @@ async def test_concurrent_sweepers_on_two_instances_act_once(app: App, db_url: s
     owners = [await member(app, f"rep{i}", telegram_id=8000 + i) for i in range(4)]
     async with app.uow() as uow:
         for i in range(240):
-            await service.set_reminder(
+            await reminder_service.set_reminder(
                 uow, owner=owners[i % 4], due_at=START + timedelta(minutes=1 + i % 7), text=f"客户 {i}", now=START
             )
         await uow.commit()
@@ -261,7 +262,7 @@ async def test_concurrent_sweepers_on_two_instances_act_once(app: App, db_url: s
         def other_uow() -> SqlUnitOfWork:
             return SqlUnitOfWork(session_factory(other_engine), app.renderer, clock)
 
-        kind = service.REMINDER_SWEEP
+        kind = reminder_service.REMINDER_SWEEP
         small = type(kind)(name=kind.name, source=kind.source, act=kind.act, batch=25)
         reports = await asyncio.gather(
             sweep(app.uow, small, clock.now()), sweep(other_uow, small, clock.now()),
@@ -314,7 +315,7 @@ async def test_two_instances_checking_digests_at_once_send_one_agenda(app: App, 
             return SqlUnitOfWork(session_factory(other_engine), app.renderer, clock)
 
         reports = await asyncio.gather(
-            *(send_due_digests(uow, [service.DAILY_AGENDA], clock.now()) for uow in (app.uow, other_uow) * 3)
+            *(send_due_digests(uow, [agenda.DAILY_AGENDA], clock.now()) for uow in (app.uow, other_uow) * 3)
         )
     finally:
         await other_engine.dispose()

@@ -14,8 +14,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 from domain.errors import InvalidInput
-from domain.model import Role, Team
-from domain.services import onboarding
+from domain.team import onboarding
+from domain.team.model import Role, Team
 from storage import migrate
 from storage.db import create_engine, session_factory
 from storage.tables import metadata

@@ -1,0 +1,41 @@
+"""Ports of the deals feature."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from datetime import datetime
+from typing import Protocol
+
+from domain.deals.model import DealPage, DealQuery, HistoryEntry, Opportunity, StageChange
+
+
+class OpportunityRepo(Protocol):
+    async def add(self, opportunity: Opportunity) -> Opportunity: ...
+    async def get(self, opportunity_id: int) -> Opportunity | None: ...
+    async def for_leads(self, lead_ids: Collection[int]) -> Sequence[Opportunity]: ...
+    async def page(self, query: DealQuery, offset: int, limit: int) -> DealPage: ...
+    async def load(self, team_id: int) -> Mapping[int, int]:
+        """Per user: open opportunities owned plus hand-offs waiting for them (least-loaded policy)."""
+        ...
+    async def pool_claims(self, user_id: int) -> int:
+        """Open opportunities the user owns because they claimed them from the pool."""
+        ...
+    async def claim(self, opportunity_id: int, user_id: int, now: datetime) -> bool:
+        """Take a pool opportunity if it is still ownerless and in the pool; False if someone won."""
+        ...
+    async def idle(
+        self, cutoffs: Mapping[int, datetime], default_cutoff: datetime, limit: int, skip: Collection[int] = ()
+    ) -> Sequence[Opportunity]:
+        """Open, owned opportunities with no pending hand-off whose owner has had them and logged nothing
+        since before their team's cutoff, oldest first (locked on PostgreSQL)."""
+        ...
+    async def release(self, opportunity: Opportunity, *, owner_id: int, cutoff: datetime, now: datetime) -> bool:
+        """Owner -> pool if the owner is still `owner_id` and still idle since `cutoff`; False otherwise."""
+        ...
+
+
+class StageChangeRepo(Protocol):
+    async def add(self, change: StageChange) -> StageChange: ...
+    async def history(self, opportunity_id: int) -> Sequence[HistoryEntry]:
+        """Newest first, with the actors' names."""
+        ...

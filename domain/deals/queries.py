@@ -1,0 +1,100 @@
+"""Deal lists and the deal card."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from domain.deals.access import deal_context, is_manager_of, same_team, sees_whole_team, visible_opportunity
+from domain.deals.card import DealCard
+from domain.deals.model import DealPage, DealQuery, Stage
+from domain.deals.stages import moves_for, next_stage
+from domain.errors import Forbidden, InvalidInput
+from domain.policy.model import DEFAULT_RECYCLE_DAYS
+from domain.policy.services import get_policy
+from domain.ports import UnitOfWork
+from domain.team.model import Role, User
+from domain.team.people import name_of
+
+MAX_PER_PAGE = 50
+
+
+# --- lists and the card ---------------------------------------------------------------------------
+
+
+def paging(page: int, per_page: int) -> tuple[int, int]:
+    per_page = max(1, min(per_page, MAX_PER_PAGE))
+    return max(0, page) * per_page, per_page
+
+
+async def _stale_cutoffs(uow: UnitOfWork, team_id: int | None, now: datetime) -> tuple[dict[int, datetime], datetime]:
+    if team_id is not None:
+        policy = await get_policy(uow, team_id=team_id)
+        return {team_id: now - timedelta(days=policy.recycle_days)}, now - timedelta(days=policy.recycle_days)
+    cutoffs = {p.team_id: now - timedelta(days=p.recycle_days) for p in await uow.policies.all()}
+    return cutoffs, now - timedelta(days=DEFAULT_RECYCLE_DAYS)
+
+
+async def list_deals(
+    uow: UnitOfWork, *, viewer: User, scope: str, stage: Stage | None = None, waiting: bool = False,
+    stale: bool = False, page: int = 0, per_page: int = 8, now: datetime,
+) -> DealPage:
+    """/deals. "mine": deals the viewer owns or is asked to accept; "team": a manager's team (an admin:
+    every team; a rep may not). Open stages unless `stage` asks for one (won and lost included);
+    `waiting`: a hand-off is pending; `stale`: no activity for the team's recycle_days."""
+    if not viewer.active:
+        raise Forbidden()
+    if scope not in ("mine", "team"):
+        raise InvalidInput("error-deals-scope")
+    team_id: int | None = None if viewer.role is Role.ADMIN else viewer.team_id
+    if scope == "team" and not sees_whole_team(viewer):
+        raise Forbidden("error-deals-scope")
+    query = DealQuery(team_id=team_id, mine=viewer.id if scope == "mine" else None, stage=stage, waiting=waiting)
+    if stale:
+        cutoffs, default = await _stale_cutoffs(uow, team_id, now)
+        query = DealQuery(
+            team_id=team_id, mine=query.mine, stage=stage, waiting=waiting, stale_cutoffs=cutoffs,
+            stale_default=default if team_id is None else None,
+        )
+    offset, limit = paging(page, per_page)
+    return await uow.opportunities.page(query, offset, limit)
+
+
+async def deal_card(uow: UnitOfWork, *, viewer: User, opportunity_id: int) -> DealCard:
+    """One deal with its lead, owner, stage history and what the viewer may do with it.
+
+    Reps see their own deals, the ones waiting for their acceptance and their team's pool; managers and
+    finance their team's; admins all."""
+    opportunity = await visible_opportunity(uow, viewer, opportunity_id)
+    assert opportunity.id is not None
+    pending = await uow.handoffs.pending_for(opportunity.id)
+    if not sees_whole_team(viewer):
+        offered = pending is not None and pending.to_user_id == viewer.id
+        if opportunity.owner_id != viewer.id and not offered and not opportunity.in_pool:
+            raise Forbidden("error-deal-not-yours")
+    lead, _team, policy = await deal_context(uow, opportunity)
+    moves = moves_for(opportunity, actor=viewer, owner_id=opportunity.owner_id, policy=policy)
+    following = next_stage(opportunity.stage)
+    return DealCard(
+        opportunity=opportunity,
+        lead=lead,
+        owner_name=await name_of(uow, opportunity.owner_id) if opportunity.owner_id is not None else None,
+        history=list(await uow.stage_changes.history(opportunity.id)),
+        pending_handoff=pending,
+        can_advance=following is not None and following in moves,
+        can_lose=Stage.LOST in moves,
+        can_reassign=opportunity.is_open and is_manager_of(viewer, opportunity.team_id),
+        next_stage=following,
+        assignee_name=await name_of(uow, pending.to_user_id) if pending is not None else None,
+        can_accept=pending is not None and pending.to_user_id == viewer.id,
+        can_claim=opportunity.in_pool and opportunity.is_open and viewer.role is Role.REP,
+    )
+
+
+async def team_reps(uow: UnitOfWork, *, viewer: User, team_id: int | None = None) -> list[User]:
+    """The active reps of the viewer's team (an admin may name another team), for assign buttons."""
+    if not viewer.active or not viewer.is_manager_or_admin:
+        raise Forbidden()
+    team = team_id if team_id is not None else viewer.team_id
+    if not same_team(viewer, team):
+        raise Forbidden("error-other-team")
+    return list(await uow.users.with_role(team, Role.REP.value))

@@ -1,0 +1,142 @@
+"""The silence watch: deals nobody touched for their stage's idle limit."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import datetime
+
+from domain.audit import record
+from domain.deals.model import Opportunity
+from domain.errors import AlreadyDone, Forbidden, InvalidInput
+from domain.followup.access import lead_of, manages, visible_deal
+from domain.followup.rules import (
+    ACTION_LOG,
+    ACTION_OPEN,
+    Flag,
+    Level,
+    idle_limit,
+    period_key,
+    silence_verdict,
+    suggestion,
+)
+from domain.outbox.model import Action, Notification, OutboxMessage, Phrase
+from domain.policy.services import get_policy
+from domain.ports import UnitOfWork
+from domain.sweeps import Sweep
+from domain.team.model import User
+from domain.team.people import managers_of, name_of
+from domain.worktime import local
+
+# --- the silence watch ----------------------------------------------------------------------------
+
+
+class SilentDeals:
+    """The silence sweep's source: deals whose silence check has come (an index on the check time)."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self.uow = uow
+
+    async def due(self, now: datetime, limit: int, skip: Collection[int] = ()) -> Sequence[Opportunity]:
+        return await self.uow.followups.silent(now, limit, skip)
+
+
+async def check_silence(uow: UnitOfWork, opportunity: Opportunity, now: datetime) -> bool:
+    """The sweep's act for one deal whose check came: alert what its silence has earned (the owner at
+    the stage's limit, or sooner without a next step; the manager at twice the limit), once per silence
+    period, and schedule the next check. True when it alerted someone."""
+    assert opportunity.id is not None
+    level, check = opportunity.silence_level, opportunity.silence_check_at
+    owner_id = opportunity.owner_id
+    if owner_id is None or not opportunity.is_open:
+        await uow.followups.set_silence(opportunity, expect_level=level, expect_check=check, level=level, check_at=None)
+        return False
+    policy = await get_policy(uow, team_id=opportunity.team_id)
+    limit = idle_limit(policy, opportunity.stage)
+    verdict = silence_verdict(
+        opportunity, limit=limit, has_next_step=await uow.followups.has_next_step(opportunity.id, owner_id), now=now
+    )
+    alert = verdict.alert(level)
+    # Limits raised since an alert: the level comes down, and the same period may alert again later
+    # (its dedupe keys make sure nobody hears the same thing twice).
+    if not await uow.followups.set_silence(
+        opportunity, expect_level=level, expect_check=check, level=verdict.deserved, check_at=verdict.check_at
+    ):
+        return False
+    if alert is None:
+        return False
+    lead = await lead_of(uow, opportunity)
+    period = period_key(opportunity)
+    idle_days = (now - opportunity.idle_since).days
+    stage = Phrase(f"stage-{opportunity.stage.value}")
+    await record(
+        uow, now=now, action="opportunity.silence", entity="opportunity", entity_id=opportunity.id, actor_id=None,
+        team_id=opportunity.team_id,
+        after={"level": int(alert), "flag": verdict.flag.value if verdict.flag else None, "idle_days": idle_days},
+    )
+    if level < Level.OWNER:
+        key = "followup-stale-owner" if verdict.flag is Flag.SILENT else "followup-no-step-owner"
+        await uow.outbox.put(
+            OutboxMessage(
+                key=key, dedupe_key=f"silence:{opportunity.id}:{period}:owner", recipient_id=owner_id,
+                team_id=opportunity.team_id,
+                params={
+                    "company": lead.company, "days": idle_days, "limit": limit.days, "stage": stage,
+                    "try": Phrase(f"followup-try-{suggestion(opportunity.stage, opportunity.idle_since)}"),
+                },
+                actions=((Action(ACTION_LOG, opportunity.id), Action(ACTION_OPEN, opportunity.id)),),
+                kind="followup.stale",
+            )
+        )
+    if alert is Level.MANAGER:
+        owner = await name_of(uow, owner_id)
+        for manager in await managers_of(uow, opportunity.team_id, exclude=(owner_id,)):
+            await uow.outbox.put(
+                OutboxMessage(
+                    key="followup-stale-manager", dedupe_key=f"silence:{opportunity.id}:{period}:manager:{manager.id}",
+                    recipient_id=manager.id, team_id=opportunity.team_id,
+                    params={"rep": owner, "company": lead.company, "days": idle_days, "limit": limit.days, "stage": stage},
+                    actions=((Action(ACTION_OPEN, opportunity.id),),),
+                    kind="followup.stale",
+                )
+            )
+    return True
+
+
+SILENCE_SWEEP: Sweep[Opportunity] = Sweep(name="silence", source=SilentDeals, act=check_silence)
+
+
+# --- a manager's nudge ----------------------------------------------------------------------------
+
+
+async def ping_owner(uow: UnitOfWork, *, actor: User, opportunity_id: int, now: datetime) -> Notification:
+    """A manager asks the owner of a quiet deal to follow up (from /stale). Once per manager, deal and
+    day: a second press the same day changes nothing. The nudge keeps to working hours like any nudge
+    the rep did not ask for; the returned row says when it goes."""
+    opportunity = await visible_deal(uow, actor, opportunity_id)
+    if not manages(actor, opportunity.team_id):
+        raise Forbidden("error-stale-role")
+    if opportunity.owner_id is None or not opportunity.is_open:
+        raise InvalidInput("error-ping-no-owner")
+    assert opportunity.id is not None and actor.id is not None
+    lead = await lead_of(uow, opportunity)
+    team = await uow.teams.get(opportunity.team_id)
+    day = local(now, team.timezone if team else "UTC").date().isoformat()
+    queued = await uow.outbox.put(
+        OutboxMessage(
+            key="followup-ping-owner", dedupe_key=f"ping:{opportunity.id}:{actor.id}:{day}",
+            recipient_id=opportunity.owner_id, team_id=opportunity.team_id,
+            params={
+                "manager": actor.name, "company": lead.company, "stage": Phrase(f"stage-{opportunity.stage.value}"),
+                "days": max(0, (now - opportunity.idle_since).days),
+            },
+            actions=((Action(ACTION_LOG, opportunity.id), Action(ACTION_OPEN, opportunity.id)),),
+            kind="followup.ping",
+        )
+    )
+    if queued is None:
+        raise AlreadyDone("error-ping-already")
+    await record(
+        uow, now=now, action="opportunity.pinged", entity="opportunity", entity_id=opportunity.id,
+        actor_id=actor.id, team_id=opportunity.team_id, after={"owner_id": opportunity.owner_id},
+    )
+    return queued

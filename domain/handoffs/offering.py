@@ -1,0 +1,157 @@
+"""Offering a deal to a rep: the hand-off card, its deadline, the candidates."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime
+from typing import Any
+
+from domain.audit import record
+from domain.deals.model import Opportunity
+from domain.handoffs.assignment import Candidate, pick_assignee
+from domain.handoffs.model import ACTION_ACCEPT, ACTION_DECLINE, DECLINE_REASONS, Handoff, HandoffState
+from domain.leads.model import Lead
+from domain.outbox.model import Action, OutboxMessage, Phrase
+from domain.policy.model import AssignmentPolicy, SkillKind, TeamPolicy
+from domain.ports import UnitOfWork
+from domain.team.model import Role, Team
+from domain.team.people import name_of
+from domain.worktime import add_working_minutes
+
+
+async def team_candidates(uow: UnitOfWork, team_id: int) -> list[Candidate]:
+    """The team's active reps with their load and skills, as the assignment rule sees them."""
+    reps = await uow.users.with_role(team_id, Role.REP.value)
+    load = await uow.opportunities.load(team_id)
+    skills = await uow.rep_skills.of_team(team_id)
+    candidates = []
+    for rep in reps:
+        assert rep.id is not None
+        mine = skills.get(rep.id, {})
+        candidates.append(
+            Candidate(
+                user_id=rep.id,
+                open_count=load.get(rep.id, 0),
+                regions=mine.get(SkillKind.REGION.value, frozenset()),
+                industries=mine.get(SkillKind.INDUSTRY.value, frozenset()),
+                products=mine.get(SkillKind.PRODUCT.value, frozenset()),
+                reachable=rep.reachable,
+            )
+        )
+    return candidates
+
+
+def need_param(lead: Lead) -> str | Phrase:
+    if lead.need:
+        return lead.need
+    if lead.need_voice_file_id:
+        return Phrase("lead-need-voice")
+    return "—"
+
+
+def reasons_param(lead: Lead) -> list[Phrase]:
+    return [Phrase(f"score-reason-{factor}", {"points": points}) for factor, points in lead.score_reasons.items()]
+
+
+def lead_params(lead: Lead) -> dict[str, Any]:
+    """What a pushed message says about a lead: enough to decide, no phone or e-mail before acceptance."""
+    return {
+        "company": lead.company,
+        "contact": lead.contact_name or "—",
+        "source": Phrase(f"source-{lead.source.value}"),
+        "score": lead.score if lead.score is not None else 0,
+        "reasons": reasons_param(lead),
+        "need": need_param(lead),
+    }
+
+
+def decline_reason_param(reason: str | None) -> str | Phrase:
+    if reason in DECLINE_REASONS:
+        return Phrase(f"decline-reason-{reason}")
+    return reason or "—"
+
+
+async def offer(
+    uow: UnitOfWork,
+    *,
+    opportunity: Opportunity,
+    lead: Lead,
+    team: Team,
+    policy: TeamPolicy,
+    now: datetime,
+    requested_by: int | None = None,
+    exclude: Collection[int] = (),
+    attempt: int = 1,
+    from_user_id: int | None = None,
+    reason: str | None = None,
+    to_user_id: int | None = None,
+) -> Handoff | None:
+    """Offer the deal to `to_user_id`, or to the next rep by the team's policy: a pending hand-off with a
+    deadline in working minutes, the card with Accept/Decline, and the group's announcement.
+    None when the policy is manual or nobody is available."""
+    assert opportunity.id is not None and team.id is not None
+    if to_user_id is None:
+        to_user_id = pick_assignee(
+            policy, await team_candidates(uow, team.id), region=lead.region, industry=lead.industry,
+            product=lead.product, exclude=exclude,
+        )
+        if to_user_id is None:
+            return None
+        if policy.assignment is AssignmentPolicy.ROUND_ROBIN:
+            policy.rr_cursor = to_user_id
+    deadline = add_working_minutes(now, policy.handoff_minutes, team)
+    handoff = await uow.handoffs.add(
+        Handoff(
+            team_id=team.id, opportunity_id=opportunity.id, to_user_id=to_user_id, requested_at=now,
+            deadline_at=deadline, from_user_id=from_user_id, requested_by=requested_by, reason=reason,
+            attempt=attempt,
+        )
+    )
+    assert handoff.id is not None
+    opportunity.pooled_at = None
+    opportunity.updated_at = now
+    await record(
+        uow, now=now, action="handoff.requested", entity="handoff", entity_id=handoff.id, actor_id=requested_by,
+        team_id=team.id,
+        after={
+            "opportunity_id": opportunity.id, "to_user_id": to_user_id, "deadline_at": deadline.isoformat(),
+            "attempt": attempt, "policy": policy.assignment.value if requested_by is None else "manager",
+        },
+    )
+    params = {
+        **lead_params(lead),
+        "deadline": deadline,
+        "minutes": policy.handoff_minutes,
+        "by": await name_of(uow, requested_by) if requested_by is not None else "",
+        "reason": reason or "",
+    }
+    await uow.outbox.put(
+        OutboxMessage(
+            key="handoff-card-reassigned" if requested_by is not None else "handoff-card",
+            dedupe_key=f"handoff:{handoff.id}:card", recipient_id=to_user_id, team_id=team.id, params=params,
+            actions=((Action(ACTION_ACCEPT, handoff.id), Action(ACTION_DECLINE, handoff.id)),),
+            kind="handoff.card",
+        )
+    )
+    if team.group_chat_id is not None:
+        await uow.outbox.put(
+            OutboxMessage(
+                key="pipeline-group-assigned", dedupe_key=f"handoff:{handoff.id}:group", chat_id=team.group_chat_id,
+                team_id=team.id,
+                params={
+                    "company": lead.company, "score": params["score"], "assignee": await name_of(uow, to_user_id),
+                    "deadline": deadline,
+                },
+                kind="handoff.group",
+            )
+        )
+    return handoff
+
+
+async def earlier_assignees(uow: UnitOfWork, opportunity_id: int) -> set[int]:
+    """Who already declined this deal or let its deadline pass: the policy skips them."""
+    return {
+        h.to_user_id
+        for h in await uow.handoffs.for_opportunity(opportunity_id)
+        if h.state in (HandoffState.DECLINED, HandoffState.EXPIRED)
+    }

@@ -1,0 +1,308 @@
+"""The confirmed hand-off: accept, decline, missed deadline, reassignment."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from domain.audit import record
+from domain.deals.access import deal_context, is_manager_of, visible_opportunity
+from domain.deals.model import Opportunity
+from domain.errors import AlreadyDone, Forbidden, InvalidInput, NotFound
+from domain.handoffs.model import Handoff, HandoffState
+from domain.handoffs.offering import decline_reason_param, earlier_assignees, offer
+from domain.leads.model import Lead
+from domain.outbox.model import OutboxMessage, Phrase
+from domain.policy.model import TeamPolicy
+from domain.pool.services import to_pool
+from domain.ports import UnitOfWork
+from domain.sweeps import Sweep
+from domain.team.model import Role, Team, User
+from domain.team.people import managers_of, name_of
+
+MAX_REASON = 300
+
+
+# --- stages ---------------------------------------------------------------------------------------
+
+
+async def cancel_pending(uow: UnitOfWork, opportunity: Opportunity, *, actor: User, now: datetime) -> Handoff | None:
+    assert opportunity.id is not None
+    pending = await uow.handoffs.pending_for(opportunity.id)
+    if pending is None:
+        return None
+    if not await uow.handoffs.transition(
+        pending, expect=(HandoffState.PENDING,), state=HandoffState.CANCELLED, decided_at=now
+    ):
+        return None
+    await record(
+        uow, now=now, action="handoff.cancelled", entity="handoff", entity_id=pending.id, actor_id=actor.id,
+        team_id=pending.team_id, before={"state": HandoffState.PENDING.value},
+        after={"state": HandoffState.CANCELLED.value},
+    )
+    return pending
+
+
+# --- the confirmed hand-off -----------------------------------------------------------------------
+
+
+async def _own_pending(uow: UnitOfWork, actor: User, handoff_id: int) -> Handoff:
+    handoff = await uow.handoffs.get(handoff_id)
+    if handoff is None:
+        raise NotFound("error-handoff-not-found")
+    if handoff.to_user_id != actor.id:
+        raise Forbidden("error-handoff-not-yours")
+    if handoff.state is not HandoffState.PENDING:
+        raise AlreadyDone("error-handoff-done")
+    if not actor.active:
+        raise Forbidden()
+    return handoff
+
+
+async def handoff_for(uow: UnitOfWork, *, actor: User, handoff_id: int) -> tuple[Handoff, Opportunity, Lead]:
+    """A pending hand-off addressed to `actor` (for the decline screen), or the error a press would get."""
+    handoff = await _own_pending(uow, actor, handoff_id)
+    opportunity = await uow.opportunities.get(handoff.opportunity_id)
+    if opportunity is None:
+        raise NotFound("error-deal-not-found")
+    lead = await uow.leads.get(opportunity.lead_id)
+    if lead is None:
+        raise NotFound("error-deal-not-found")
+    return handoff, opportunity, lead
+
+
+async def accept_handoff(uow: UnitOfWork, *, actor: User, handoff_id: int, now: datetime) -> Handoff:
+    """The assignee accepts: they own the deal from now on. The group hears it, and so do whoever asked
+    (the manager who reassigned, or the managers when the team has no group), the capturing rep and
+    the previous owner."""
+    handoff = await _own_pending(uow, actor, handoff_id)
+    if not await uow.handoffs.transition(
+        handoff, expect=(HandoffState.PENDING,), state=HandoffState.ACCEPTED, decided_at=now
+    ):
+        raise AlreadyDone("error-handoff-done")
+    opportunity = await uow.opportunities.get(handoff.opportunity_id)
+    if opportunity is None:
+        raise NotFound("error-deal-not-found")
+    lead, team, _policy = await deal_context(uow, opportunity)
+    previous = opportunity.owner_id
+    opportunity.owner_id = actor.id
+    opportunity.owner_since = now
+    opportunity.pooled_at = None
+    opportunity.claimed_from_pool = False
+    opportunity.updated_at = now
+    await record(
+        uow, now=now, action="handoff.accepted", entity="handoff", entity_id=handoff.id, actor_id=actor.id,
+        team_id=handoff.team_id, before={"state": HandoffState.PENDING.value, "owner_id": previous},
+        after={"state": HandoffState.ACCEPTED.value, "owner_id": actor.id, "opportunity_id": opportunity.id},
+    )
+    if team.group_chat_id is not None:
+        await uow.outbox.put(
+            OutboxMessage(
+                key="pipeline-group-accepted", dedupe_key=f"handoff:{handoff.id}:accepted:group",
+                chat_id=team.group_chat_id, team_id=team.id,
+                params={"assignee": actor.name, "company": lead.company},
+                kind="handoff.group",
+            )
+        )
+    told: set[int | None] = {actor.id}
+    if previous is not None and previous != actor.id:
+        told.add(previous)
+        await uow.outbox.put(
+            OutboxMessage(
+                key="handoff-taken-over", dedupe_key=f"handoff:{handoff.id}:accepted:to:{previous}",
+                recipient_id=previous, team_id=team.id, params={"assignee": actor.name, "company": lead.company},
+                kind="handoff.accepted",
+            )
+        )
+    to_tell: list[int] = []
+    if handoff.requested_by is not None:
+        to_tell.append(handoff.requested_by)
+    elif team.group_chat_id is None:
+        to_tell.extend(m.id for m in await managers_of(uow, team.id or 0) if m.id is not None)
+    to_tell.append(lead.created_by)
+    for user_id in to_tell:
+        if user_id in told:
+            continue
+        told.add(user_id)
+        await uow.outbox.put(
+            OutboxMessage(
+                key="handoff-accepted-notice", dedupe_key=f"handoff:{handoff.id}:accepted:to:{user_id}",
+                recipient_id=user_id, team_id=team.id, params={"assignee": actor.name, "company": lead.company},
+                kind="handoff.accepted",
+            )
+        )
+    return handoff
+
+
+async def _move_on(
+    uow: UnitOfWork, *, handoff: Handoff, opportunity: Opportunity, lead: Lead, team: Team, policy: TeamPolicy,
+    now: datetime, why: str,
+) -> tuple[Handoff | None, Phrase]:
+    """After a decline or a missed deadline: the next rep by policy (earlier assignees skipped) gets a
+    new hand-off at once; with nobody left the deal stays with its owner (a reassignment) or goes to the
+    pool. Returns the new hand-off and what happened, for the managers' alert."""
+    assert opportunity.id is not None
+    skip = await earlier_assignees(uow, opportunity.id)
+    if opportunity.owner_id is not None:
+        skip.add(opportunity.owner_id)
+    following = await offer(
+        uow, opportunity=opportunity, lead=lead, team=team, policy=policy, now=now, exclude=skip,
+        attempt=handoff.attempt + 1, from_user_id=handoff.from_user_id,
+    )
+    if following is not None:
+        return following, Phrase("handoff-next-rep", {"name": await name_of(uow, following.to_user_id)})
+    if opportunity.owner_id is not None:
+        return None, Phrase("handoff-next-kept", {"name": await name_of(uow, opportunity.owner_id)})
+    await to_pool(uow, opportunity=opportunity, lead=lead, team=team, now=now, why=why, tell_managers=False)
+    return None, Phrase("handoff-next-pool")
+
+
+async def decline_handoff(uow: UnitOfWork, *, actor: User, handoff_id: int, reason: str, now: datetime) -> Handoff:
+    """The assignee declines, with a reason (one of DECLINE_REASONS or their own words). The managers are
+    alerted and the deal moves on at once. Returns the declined hand-off."""
+    text = " ".join((reason or "").split())
+    if not text:
+        raise InvalidInput("error-decline-reason")
+    if len(text) > MAX_REASON:
+        raise InvalidInput("error-decline-reason-long", max=MAX_REASON)
+    handoff = await _own_pending(uow, actor, handoff_id)
+    if not await uow.handoffs.transition(
+        handoff, expect=(HandoffState.PENDING,), state=HandoffState.DECLINED, decided_at=now, decline_reason=text
+    ):
+        raise AlreadyDone("error-handoff-done")
+    opportunity = await uow.opportunities.get(handoff.opportunity_id)
+    if opportunity is None:
+        raise NotFound("error-deal-not-found")
+    lead, team, policy = await deal_context(uow, opportunity)
+    await record(
+        uow, now=now, action="handoff.declined", entity="handoff", entity_id=handoff.id, actor_id=actor.id,
+        team_id=handoff.team_id, before={"state": HandoffState.PENDING.value},
+        after={"state": HandoffState.DECLINED.value, "reason": text},
+    )
+    _next, outcome = await _move_on(
+        uow, handoff=handoff, opportunity=opportunity, lead=lead, team=team, policy=policy, now=now, why="declined"
+    )
+    for manager in await managers_of(uow, team.id or 0, exclude=(actor.id,)):
+        await uow.outbox.put(
+            OutboxMessage(
+                key="handoff-declined-manager", dedupe_key=f"handoff:{handoff.id}:declined:to:{manager.id}",
+                recipient_id=manager.id, team_id=team.id,
+                params={
+                    "assignee": actor.name, "company": lead.company, "reason": decline_reason_param(text),
+                    "outcome": outcome,
+                },
+                kind="handoff.declined",
+            )
+        )
+    return handoff
+
+
+async def expire_handoff(uow: UnitOfWork, handoff: Handoff, now: datetime) -> bool:
+    """The sweep's act for one hand-off past its deadline: expired, the assignee and the managers told
+    once, the deal moves on. False when someone acted on it first."""
+    if handoff.state is not HandoffState.PENDING or handoff.deadline_at > now:
+        return False
+    if not await uow.handoffs.transition(
+        handoff, expect=(HandoffState.PENDING,), state=HandoffState.EXPIRED, decided_at=now
+    ):
+        return False
+    opportunity = await uow.opportunities.get(handoff.opportunity_id)
+    if opportunity is None:
+        return True
+    lead, team, policy = await deal_context(uow, opportunity)
+    await record(
+        uow, now=now, action="handoff.expired", entity="handoff", entity_id=handoff.id, actor_id=None,
+        team_id=handoff.team_id, before={"state": HandoffState.PENDING.value},
+        after={"state": HandoffState.EXPIRED.value, "deadline_at": handoff.deadline_at.isoformat()},
+    )
+    await uow.outbox.put(
+        OutboxMessage(
+            key="handoff-expired-assignee", dedupe_key=f"handoff:{handoff.id}:expired:to:{handoff.to_user_id}",
+            recipient_id=handoff.to_user_id, team_id=team.id,
+            params={"company": lead.company, "deadline": handoff.deadline_at},
+            kind="handoff.expired",
+        )
+    )
+    assignee = await name_of(uow, handoff.to_user_id)
+    _next, outcome = await _move_on(
+        uow, handoff=handoff, opportunity=opportunity, lead=lead, team=team, policy=policy, now=now, why="expired"
+    )
+    for manager in await managers_of(uow, team.id or 0, exclude=(handoff.to_user_id,)):
+        await uow.outbox.put(
+            OutboxMessage(
+                key="handoff-expired-manager", dedupe_key=f"handoff:{handoff.id}:expired:to:{manager.id}",
+                recipient_id=manager.id, team_id=team.id,
+                params={
+                    "assignee": assignee, "company": lead.company, "deadline": handoff.deadline_at,
+                    "outcome": outcome, "score": lead.score or 0,
+                },
+                kind="handoff.expired",
+            )
+        )
+    return True
+
+
+async def expire_handoffs(uow: UnitOfWork, *, now: datetime, limit: int = 100) -> int:
+    """Expire the hand-offs past their deadline (at most `limit`) in this unit of work."""
+    expired = 0
+    for handoff in await uow.handoffs.due(now, limit):
+        if await expire_handoff(uow, handoff, now):
+            expired += 1
+    return expired
+
+
+HANDOFF_SWEEP: Sweep[Handoff] = Sweep(name="handoffs", source=lambda uow: uow.handoffs, act=expire_handoff)
+
+
+async def reassign(
+    uow: UnitOfWork, *, actor: User, opportunity_id: int, to_user_id: int, reason: str, now: datetime
+) -> Handoff:
+    """A manager hands a deal to another rep, with a reason. A pending hand-off is cancelled; the new rep
+    gets a hand-off card (the current owner stays responsible until they accept); both reps are told."""
+    if not actor.active or not actor.is_manager_or_admin:
+        raise Forbidden("error-reassign-role")
+    opportunity = await visible_opportunity(uow, actor, opportunity_id)
+    assert opportunity.id is not None
+    if not is_manager_of(actor, opportunity.team_id):
+        raise Forbidden("error-other-team")
+    if not opportunity.is_open:
+        raise InvalidInput("error-stage-closed")
+    text = " ".join((reason or "").split())
+    if not text:
+        raise InvalidInput("error-reassign-reason")
+    if len(text) > MAX_REASON:
+        raise InvalidInput("error-decline-reason-long", max=MAX_REASON)
+    target = await uow.users.get(to_user_id)
+    if target is None or target.team_id != opportunity.team_id or not target.active or target.role is not Role.REP:
+        raise InvalidInput("error-reassign-target")
+    if target.id == opportunity.owner_id:
+        raise AlreadyDone("error-reassign-same")
+    pending = await uow.handoffs.pending_for(opportunity.id)
+    if pending is not None and pending.to_user_id == target.id:
+        raise AlreadyDone("error-reassign-same")
+    lead, team, policy = await deal_context(uow, opportunity)
+    cancelled = await cancel_pending(uow, opportunity, actor=actor, now=now)
+    handoff = await offer(
+        uow, opportunity=opportunity, lead=lead, team=team, policy=policy, now=now, requested_by=actor.id,
+        from_user_id=opportunity.owner_id, reason=text, to_user_id=target.id,
+    )
+    assert handoff is not None and handoff.id is not None
+    await record(
+        uow, now=now, action="opportunity.reassigned", entity="opportunity", entity_id=opportunity.id,
+        actor_id=actor.id, team_id=opportunity.team_id,
+        before={"owner_id": opportunity.owner_id, "pending_to": cancelled.to_user_id if cancelled else None},
+        after={"to_user_id": target.id, "handoff_id": handoff.id, "reason": text},
+    )
+    for user_id in {opportunity.owner_id, cancelled.to_user_id if cancelled else None} - {None, target.id}:
+        assert user_id is not None
+        await uow.outbox.put(
+            OutboxMessage(
+                key="handoff-reassigned-old", dedupe_key=f"handoff:{handoff.id}:reassigned:to:{user_id}",
+                recipient_id=user_id, team_id=team.id,
+                params={
+                    "company": lead.company, "manager": actor.name, "assignee": target.name, "reason": text,
+                    "owner": "yes" if user_id == opportunity.owner_id else "no",
+                },
+                kind="handoff.reassigned",
+            )
+        )
+    return handoff

@@ -1,0 +1,485 @@
+"""Contact details: phone and e-mail validation, company names for dedupe, and quick capture.
+
+Everything here is a pure function of its input. Errors carry a code (and an example) only; the bot
+layer words them in the user's language.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Final, TypeVar
+
+import phonenumbers
+
+from domain.errors import InvalidInput
+from domain.leads.model import Authority, Budget, LeadDraft, LeadSource, Timeline
+
+# ---------------------------------------------------------------------------------------------
+# Phone
+# ---------------------------------------------------------------------------------------------
+
+PHONE_EXAMPLE_CN: Final = "13800138000"
+_MAX_PHONE_INPUT = 64
+
+
+def _phone_example(region: str) -> str:
+    if region.upper() == "CN":
+        return PHONE_EXAMPLE_CN
+    example = phonenumbers.example_number_for_type(region.upper(), phonenumbers.PhoneNumberType.MOBILE)
+    if example is None:
+        return "+86 138 0013 8000"
+    return phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def normalise_phone(raw: str, default_region: str = "CN") -> str:
+    """A valid phone number in E.164 ("+8613800138000").
+
+    Accepts what people type: "13800138000", "138-0013-8000", "+86 138 0013 8000", "0086…",
+    full-width digits, "+44 20 7946 0958". A number without a country code is read in
+    `default_region`. Mobile and fixed-line numbers are both accepted when the numbering plan says
+    they are valid. Anything else raises InvalidInput("error-phone", example=...).
+    """
+    text = unicodedata.normalize("NFKC", raw or "").strip()
+    if text.lower().startswith("tel:"):
+        text = text[4:]
+    error = InvalidInput("error-phone", example=_phone_example(default_region))
+    if not text or len(text) > _MAX_PHONE_INPUT or not any(ch.isdigit() for ch in text):
+        raise error
+    try:
+        number = phonenumbers.parse(text, default_region.upper())
+    except phonenumbers.NumberParseException:
+        raise error from None
+    if not phonenumbers.is_valid_number(number):
+        raise error
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+# ---------------------------------------------------------------------------------------------
+# E-mail
+# ---------------------------------------------------------------------------------------------
+
+EMAIL_EXAMPLE: Final = "name@company.com"
+_EMAIL = re.compile(
+    r"(?P<local>[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*)"
+    r"@(?P<domain>(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63})"
+)
+
+
+def normalise_email(raw: str) -> str:
+    """A lower-cased, sanely formed address ("Li.Si@Acme.CN " -> "li.si@acme.cn").
+
+    A sanity check, not RFC 5322: one "@", a dotted domain with a letter TLD, no spaces, at most 254
+    characters. "mailto:" and surrounding <> are dropped. Anything else raises
+    InvalidInput("error-email", example="name@company.com").
+    """
+    text = unicodedata.normalize("NFKC", raw or "").strip().strip("<>").strip().lower()
+    if text.startswith("mailto:"):
+        text = text[len("mailto:") :]
+    if len(text) > 254 or not _EMAIL.fullmatch(text) or len(text.split("@", 1)[0]) > 64:
+        raise InvalidInput("error-email", example=EMAIL_EXAMPLE)
+    return text
+
+
+# ---------------------------------------------------------------------------------------------
+# Company key
+# ---------------------------------------------------------------------------------------------
+
+# Legal-form suffixes only: 科技, 网络, 贸易 … are part of the name and stay.
+_ZH_LEGAL_SUFFIXES: Final = ("股份有限公司", "有限责任公司", "有限公司", "集团公司", "集团", "公司")
+_EN_LEGAL_SUFFIXES: Final = frozenset(
+    {
+        "inc", "incorporated", "ltd", "limited", "llc", "llp", "co", "company", "corp",
+        "corporation", "gmbh", "plc", "group", "pte", "pty", "ag",
+    }
+)  # fmt: skip
+_BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】|〔[^〔〕]*〕")
+
+
+def company_key(name: str) -> str:
+    """The form of a company name used to spot duplicates.
+
+    Insensitive to case, full/half width (NFKC), punctuation and whitespace; drops bracketed parts
+    such as "(中国)" or "(UK)" and trailing legal forms (有限公司, 股份有限公司, 集团, Inc, Ltd, LLC,
+    Co., GmbH, Corp …), but keeps descriptive words (科技, Tech). "华东科技有限公司", "华东 科技" and
+    "华东科技（上海）有限公司" all give "华东科技"; "Acme Co., Ltd." and "ACME inc" give "acme".
+    An empty key means "nothing to compare"; callers must not match on it.
+    """
+    text = unicodedata.normalize("NFKC", name or "").casefold()
+    without_brackets = _BRACKETED.sub(" ", text)
+    if _alnum(without_brackets):
+        text = without_brackets
+    words = [w for w in re.split(r"[^\w]+|_", text) if w]
+    while len(words) > 1 and words[-1] in _EN_LEGAL_SUFFIXES:
+        words.pop()
+    key = "".join(words)
+    while True:
+        suffix = next((s for s in _ZH_LEGAL_SUFFIXES if key.endswith(s)), None)
+        # Keep a name that is nothing but a legal form, and a branch (分公司) apart from its head office.
+        if suffix is None or len(key) == len(suffix) or key.endswith("分" + suffix):
+            return key
+        key = key[: -len(suffix)]
+
+
+def _alnum(text: str) -> str:
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+# ---------------------------------------------------------------------------------------------
+# Quick capture
+# ---------------------------------------------------------------------------------------------
+
+# What quick capture must find; anything it could not is listed in QuickCapture.missing, in this
+# order, so the flow asks for it. "phone_or_email": at least one way to reach the contact.
+REQUIRED_FIELDS: Final = ("contact_name", "company", "phone_or_email", "source")
+
+_SOURCE_WORDS: Final[tuple[tuple[str, LeadSource], ...]] = (
+    ("官网", LeadSource.WEBSITE), ("网站", LeadSource.WEBSITE), ("website", LeadSource.WEBSITE),
+    ("web", LeadSource.WEBSITE),
+    ("展会", LeadSource.EVENT), ("活动", LeadSource.EVENT), ("event", LeadSource.EVENT),
+    ("转介绍", LeadSource.REFERRAL), ("推荐", LeadSource.REFERRAL), ("referral", LeadSource.REFERRAL),
+    ("referred", LeadSource.REFERRAL),
+    ("陌拜", LeadSource.COLD_CALL), ("电话", LeadSource.COLD_CALL), ("cold call", LeadSource.COLD_CALL),
+    ("cold", LeadSource.COLD_CALL),
+    ("广告", LeadSource.ADVERTISING), ("advertising", LeadSource.ADVERTISING), ("ads", LeadSource.ADVERTISING),
+    ("ad", LeadSource.ADVERTISING),
+    ("合作伙伴", LeadSource.PARTNER), ("渠道", LeadSource.PARTNER), ("partner", LeadSource.PARTNER),
+)  # fmt: skip
+
+_TIMELINE_WORDS: Final[tuple[tuple[str, Timeline], ...]] = (
+    # Within a word the first listed wins, so the more specific words come first: 下季度 is later
+    # than this quarter, 下月底 is next month, not this month's end.
+    ("下个季度", Timeline.LATER), ("下季度", Timeline.LATER), ("next quarter", Timeline.LATER),
+    ("明年", Timeline.LATER), ("next year", Timeline.LATER), ("以后", Timeline.LATER),
+    ("later", Timeline.LATER), ("不急", Timeline.LATER),
+    ("下个月底", Timeline.THIS_QUARTER), ("下月底", Timeline.THIS_QUARTER),
+    ("下个月", Timeline.THIS_QUARTER), ("下月", Timeline.THIS_QUARTER), ("本季度", Timeline.THIS_QUARTER),
+    ("这个季度", Timeline.THIS_QUARTER), ("季度内", Timeline.THIS_QUARTER),
+    ("this quarter", Timeline.THIS_QUARTER), ("next month", Timeline.THIS_QUARTER),
+    ("本月", Timeline.THIS_MONTH), ("这个月", Timeline.THIS_MONTH), ("月底", Timeline.THIS_MONTH),
+    ("本周", Timeline.THIS_MONTH), ("这周", Timeline.THIS_MONTH), ("下周", Timeline.THIS_MONTH),
+    ("尽快", Timeline.THIS_MONTH), ("马上", Timeline.THIS_MONTH), ("this month", Timeline.THIS_MONTH),
+    ("this week", Timeline.THIS_MONTH), ("next week", Timeline.THIS_MONTH), ("asap", Timeline.THIS_MONTH),
+)  # fmt: skip
+
+_AUTHORITY_WORDS: Final[tuple[tuple[str, Authority], ...]] = (
+    ("decision maker", Authority.DECISION_MAKER), ("decision-maker", Authority.DECISION_MAKER),
+    ("总经理", Authority.DECISION_MAKER), ("董事长", Authority.DECISION_MAKER), ("总裁", Authority.DECISION_MAKER),
+    ("老板", Authority.DECISION_MAKER), ("负责人", Authority.DECISION_MAKER), ("决策人", Authority.DECISION_MAKER),
+    ("拍板", Authority.DECISION_MAKER), ("ceo", Authority.DECISION_MAKER), ("owner", Authority.DECISION_MAKER),
+    ("founder", Authority.DECISION_MAKER), ("boss", Authority.DECISION_MAKER),
+    ("influencer", Authority.INFLUENCER), ("对接人", Authority.INFLUENCER), ("采购", Authority.INFLUENCER),
+    ("经办人", Authority.INFLUENCER),
+)  # fmt: skip
+
+_ROUGH = r"(?:约|大约|大概|差不多|估计|roughly|rough|about|around|approx\.?|approximately|~)"
+_AMOUNT = r"[$¥€£]?\s?\d+(?:[.,]\d+)*\s?(?:万元|万|千元|千|百万|亿|元|块|[kmw](?![a-z])|rmb|cny|usd)?"
+_BUDGET = re.compile(
+    rf"(?:{_ROUGH}\s?)?(?:预算|budget)\s?(?:[:是有为]|of|is)?\s?(?P<rough>{_ROUGH}\s?)?(?P<amount>{_AMOUNT})"
+    rf"(?P<rough_after>\s?(?:左右|上下|以内|approx\.?|or so))?",
+    re.IGNORECASE,
+)
+_BUDGET_ROUGH_ONLY = re.compile(
+    rf"(?:{_ROUGH}\s?(?:预算|budget))|(?:(?:预算|budget)\s?{_ROUGH})", re.IGNORECASE
+)
+_BUDGET_LEAD_ROUGH = re.compile(rf"^{_ROUGH}", re.IGNORECASE)
+_EMAIL_IN_TEXT = re.compile(r"[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63}){1,8}")
+
+_PHONE_LABEL = re.compile(
+    r"(?:电话|手机号?|联系电话|联系方式|tel|phone|mobile|mob)\s?[:：]?\s?$", re.IGNORECASE
+)
+_EMAIL_LABEL = re.compile(r"(?:邮箱|电邮|e-?mail|mail)\s?[:：]?\s?$", re.IGNORECASE)
+_COMPANY_HINTS_ZH: Final = (
+    "公司", "集团", "科技", "技术", "网络", "信息", "软件", "贸易", "实业", "电子", "银行", "医院",
+    "学校", "大学", "学院", "工厂", "制造", "中心", "研究院", "股份", "控股", "传媒", "文化", "物流",
+    "商贸", "咨询", "智能", "电器", "机械", "汽车", "医药", "生物", "能源", "建设", "地产", "餐饮",
+)  # fmt: skip
+_COMPANY_HINTS_EN: Final = _EN_LEGAL_SUFFIXES | {
+    "tech",
+    "technologies",
+    "technology",
+    "systems",
+    "bank",
+    "labs",
+}
+_HONORIFICS_ZH: Final = ("先生", "女士", "小姐", "老师", "经理", "总")
+_MAX_QUICK_CAPTURE = 2000
+E = TypeVar("E")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+@dataclass(frozen=True)
+class QuickCapture:
+    """What one free-text message told us, in LeadDraft terms, plus what it did not."""
+
+    contact_name: str | None = None
+    company: str | None = None
+    phone: str | None = None  # E.164; only ever a number that is in the message
+    email: str | None = None
+    source: LeadSource | None = None  # None: no source word found (LeadDraft's default is OTHER)
+    need: str | None = None  # the message's words that were not anything else
+    budget: Budget = Budget.UNKNOWN
+    budget_note: str | None = None  # the amount as written, e.g. "50万", "50k"
+    authority: Authority = Authority.NONE
+    timeline: Timeline = Timeline.UNKNOWN
+    missing: list[str] = field(default_factory=list)  # names from REQUIRED_FIELDS, in that order
+
+    def to_draft(self) -> LeadDraft:
+        return LeadDraft(
+            company=self.company or "",
+            contact_name=self.contact_name,
+            phone=self.phone,
+            email=self.email,
+            source=self.source or LeadSource.OTHER,
+            need=self.need,
+            budget=self.budget,
+            budget_note=self.budget_note,
+            authority=self.authority,
+            timeline=self.timeline,
+        )
+
+
+@dataclass
+class _Token:
+    text: str
+    start: int
+    end: int
+    consumed: bool = False  # the whole token was understood as something (phone, keyword, ...)
+
+
+def parse_quick_capture(text: str) -> QuickCapture:
+    """Best-effort reading of one message like "张三 13800138000 华东科技 官网 预算50万 下月上线".
+
+    Never raises and never invents a value: the phone and e-mail are only ever ones written in the
+    message (and valid). Order of reading: e-mail, budget ("预算50万", "budget ~50k"), phone, then
+    the words for source, timeline and authority; of what is left, a person-like word is the name
+    (2–4 Chinese characters, or 1–3 capitalised Latin words), a company-like word the company
+    (科技, 公司, Ltd …; otherwise the first other word after the name), and the rest is the need.
+    """
+    try:
+        return _parse(text)
+    except Exception:  # pragma: no cover - a safety net; the tests feed arbitrary text
+        return QuickCapture(missing=list(REQUIRED_FIELDS))
+
+
+def _parse(raw: str) -> QuickCapture:
+    text = unicodedata.normalize("NFKC", raw if isinstance(raw, str) else "")[:_MAX_QUICK_CAPTURE]
+    text = "".join(" " if unicodedata.category(ch)[0] in "CZ" else ch for ch in text)
+    blanks = [False] * len(text)  # characters already understood
+
+    def blank(start: int, end: int) -> None:
+        for i in range(start, end):
+            blanks[i] = True
+
+    email = None
+    for match in _EMAIL_IN_TEXT.finditer(text):
+        try:
+            candidate = normalise_email(match.group())
+        except InvalidInput:
+            continue
+        if email is None:
+            email = candidate
+        blank(_label_start(text, match.start(), _EMAIL_LABEL), match.end())
+
+    budget, budget_note = Budget.UNKNOWN, None
+    for match in _BUDGET.finditer(text):
+        if any(blanks[match.start() : match.end()]):
+            continue
+        rough = bool(
+            match.group("rough") or match.group("rough_after") or _BUDGET_LEAD_ROUGH.match(match.group())
+        )
+        budget = Budget.ROUGH if rough else Budget.KNOWN
+        budget_note = match.group("amount").strip()
+        blank(match.start(), match.end())
+        break
+    if budget is Budget.UNKNOWN:
+        rough_only = _BUDGET_ROUGH_ONLY.search(text)
+        if rough_only:
+            budget = Budget.ROUGH
+            blank(rough_only.start(), rough_only.end())
+
+    phone = None
+    masked = "".join(" " if b else ch for ch, b in zip(text, blanks, strict=True))
+    try:
+        for found in phonenumbers.PhoneNumberMatcher(masked, "CN", leniency=phonenumbers.Leniency.VALID):
+            if phone is None:
+                phone = phonenumbers.format_number(found.number, phonenumbers.PhoneNumberFormat.E164)
+            # "电话：138…" labels the number; it does not say the lead came from a cold call.
+            blank(_label_start(text, found.start, _PHONE_LABEL), found.end)
+    except Exception:  # the library is well kept, but a quick capture must never fail
+        phone = None
+
+    tokens = _tokens(text, blanks)
+    source = _keyword(tokens, _SOURCE_WORDS)
+    timeline = _keyword(tokens, _TIMELINE_WORDS)
+    authority = _keyword(tokens, _AUTHORITY_WORDS)
+
+    leftovers = [t for t in tokens if not t.consumed and _alnum(t.text)]
+    segments = _segments(leftovers)
+    company_seg = next((s for s in segments if _looks_like_company(s[0])), None)
+    name_seg = next((s for s in segments if s is not company_seg and _looks_like_name(s[0])), None)
+    if company_seg is None:
+        after_name = segments[segments.index(name_seg) + 1 :] if name_seg else segments
+        company_seg = next((s for s in after_name if len(_alnum(s[0])) >= 2), None)
+    rest = [s for s in segments if s is not name_seg and s is not company_seg]
+    need = " ".join(_original_words(text, blanks, rest)) or None
+
+    contact_name = name_seg[0] if name_seg else None
+    company = company_seg[0] if company_seg else None
+    missing = [
+        name
+        for name, found_value in (
+            ("contact_name", contact_name),
+            ("company", company),
+            ("phone_or_email", phone or email),
+            ("source", source),
+        )
+        if not found_value
+    ]
+    return QuickCapture(
+        contact_name=contact_name,
+        company=company,
+        phone=phone,
+        email=email,
+        source=source,
+        need=need,
+        budget=budget,
+        budget_note=budget_note,
+        authority=authority or Authority.NONE,
+        timeline=timeline or Timeline.UNKNOWN,
+        missing=missing,
+    )
+
+
+def _label_start(text: str, start: int, label: re.Pattern[str]) -> int:
+    found = label.search(text, max(0, start - 12), start)
+    return found.start() if found else start
+
+
+def _tokens(text: str, blanks: list[bool]) -> list[_Token]:
+    """Whitespace- and punctuation-separated words, skipping what is already understood."""
+    tokens: list[_Token] = []
+    for match in re.finditer(r"[^\s,;，；、。!！?？|/]+", text):
+        start, end = match.start(), match.end()
+        i = start
+        while i < end:
+            while i < end and blanks[i]:
+                i += 1
+            j = i
+            while j < end and not blanks[j]:
+                j += 1
+            if j > i:
+                piece = text[i:j].strip(":：-—·.()（）[]【】\"'“”‘’")
+                if piece:
+                    offset = text.index(piece, i, j)
+                    tokens.append(_Token(piece, offset, offset + len(piece)))
+            i = j
+    return tokens
+
+
+def _keyword(tokens: list[_Token], words: tuple[tuple[str, E], ...]) -> E | None:
+    """The value of the first keyword found (in the message's order), cutting it out of its word.
+
+    Latin keywords match whole words; Chinese ones match inside a word ("华东科技官网"), but are only
+    cut out when what remains still says something (so "王经理" stays a name).
+    """
+    best: tuple[int, int, E] | None = None  # position, token index, value
+    for index, token in enumerate(tokens):
+        if token.consumed:
+            continue
+        lowered = token.text.lower()
+        for word, value in words:
+            if _CJK.search(word):
+                pos = lowered.find(word)
+                if pos < 0:
+                    continue
+            else:
+                phrase = word.split()
+                if not _phrase_at(tokens, index, phrase):
+                    continue
+                pos = 0
+            where = token.start + pos
+            if best is None or where < best[0]:
+                best = (where, index, value)
+            _cut(tokens, index, word)
+            break
+    return best[2] if best else None
+
+
+def _phrase_at(tokens: list[_Token], index: int, phrase: list[str]) -> bool:
+    window = tokens[index : index + len(phrase)]
+    return len(window) == len(phrase) and all(
+        t.text.lower() == w for t, w in zip(window, phrase, strict=True)
+    )
+
+
+def _cut(tokens: list[_Token], index: int, word: str) -> None:
+    token = tokens[index]
+    phrase = word.split()
+    if not _CJK.search(word):
+        for t in tokens[index : index + len(phrase)]:
+            t.consumed = True
+        return
+    pos = token.text.lower().find(word)
+    remainder = (token.text[:pos] + " " + token.text[pos + len(word) :]).strip()
+    if not remainder:
+        token.consumed = True
+    elif len(_alnum(remainder)) >= 2 and " " not in remainder:
+        token.text = remainder
+
+
+def _segments(tokens: list[_Token]) -> list[tuple[str, list[_Token]]]:
+    """Adjacent Latin words join ("John Smith", "Acme Co"); Chinese words stand alone."""
+    segments: list[tuple[str, list[_Token]]] = []
+    for token in tokens:
+        latin = not _CJK.search(token.text)
+        if segments and latin:
+            prev_text, prev_tokens = segments[-1]
+            prev = prev_tokens[-1]
+            if not _CJK.search(prev_text) and _adjacent(prev, token):
+                segments[-1] = (f"{prev_text} {token.text}", [*prev_tokens, token])
+                continue
+        segments.append((token.text, [token]))
+    return segments
+
+
+def _adjacent(first: _Token, second: _Token) -> bool:
+    return 0 < second.start - first.end <= 2
+
+
+def _looks_like_company(text: str) -> bool:
+    if _CJK.search(text):
+        return len(_alnum(text)) >= 3 and any(hint in text for hint in _COMPANY_HINTS_ZH)
+    words = [w for w in re.split(r"[^\w]+", text.lower()) if w]
+    return len(words) >= 2 and words[-1] in _COMPANY_HINTS_EN
+
+
+def _looks_like_name(text: str) -> bool:
+    if _CJK.search(text):
+        core = text
+        for honorific in _HONORIFICS_ZH:
+            if core.endswith(honorific) and len(core) > len(honorific):
+                core = core[: -len(honorific)]
+                break
+        return bool(re.fullmatch(r"[\u3400-\u9fff·]{1,4}", core)) and len(text) >= 2
+    words = text.split()
+    return 1 <= len(words) <= 3 and all(re.fullmatch(r"[A-Z][a-zA-Z'\-.]*", w) for w in words)
+
+
+def _original_words(text: str, blanks: list[bool], segments: list[tuple[str, list[_Token]]]) -> list[str]:
+    """The whole words the leftover segments came from ("下月上线", not "上线"), unless such a word
+    also holds a phone, an e-mail or a budget: then only the leftover itself."""
+    spans = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+    words: list[str] = []
+    for _, seg_tokens in segments:
+        for token in seg_tokens:
+            word = token.text
+            for start, end in spans:
+                if start <= token.start < end:
+                    if not any(blanks[start:end]):
+                        word = text[start:end]
+                    break
+            if word not in words:
+                words.append(word)
+    return words

@@ -1,0 +1,20 @@
+"""Ports of the leads feature."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from domain.leads.model import Lead
+
+# --- Leads (domain/leads/services.py) ---
+
+
+class LeadRepo(Protocol):
+    async def add(self, lead: Lead) -> Lead: ...
+    async def get(self, lead_id: int) -> Lead | None: ...
+    async def matching(
+        self, *, phone: str | None, email: str | None, company_key: str | None, limit: int
+    ) -> Sequence[Lead]:
+        """Leads of every team with the same phone, e-mail or company key (empty values match nothing)."""
+        ...

@@ -1,0 +1,436 @@
+"""Leads (线索): dedupe, capture, score, route to an owner; notes on leads and deals."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from domain.audit import record, snapshot
+from domain.deals.model import Opportunity, Stage, StageChange
+from domain.errors import Forbidden, InvalidInput, NotFound
+from domain.followup.model import Activity, ActivityKind
+from domain.handoffs.offering import offer
+from domain.leads.contact import company_key as make_company_key
+from domain.leads.contact import normalise_email, normalise_phone
+from domain.leads.model import (
+    Authority,
+    Budget,
+    CaptureOutcome,
+    CaptureResult,
+    DuplicateHit,
+    Lead,
+    LeadDraft,
+    LeadSource,
+    LeadStatus,
+    Timeline,
+)
+from domain.leads.scoring import score_lead
+from domain.outbox.model import OutboxMessage
+from domain.policy.model import AssignmentPolicy, TeamPolicy
+from domain.policy.services import get_policy
+from domain.pool.services import to_pool
+from domain.ports import UnitOfWork
+from domain.team.model import Role, Team, User
+from domain.text import MAX_SHORT, one_line
+
+MAX_COMPANY = 128
+MAX_NAME = 64
+MAX_NEED = 2000
+MAX_NOTE = 2000
+DUPLICATE_LIMIT = 20
+CAPTURER_ROLES = (Role.REP, Role.MANAGER, Role.ADMIN)
+
+# Facts of a lead a person may change after capture (rescore_lead).
+EDITABLE = (
+    "company", "contact_name", "phone", "email", "source", "need", "need_voice_file_id", "budget", "budget_note",
+    "authority", "timeline", "industry", "region", "product",
+)
+
+
+# --- validation -----------------------------------------------------------------------------------
+
+
+def _short(value: str | None, field: str, limit: int = MAX_SHORT) -> str | None:
+    text = one_line(value)
+    if text is not None and len(text) > limit:
+        raise InvalidInput("error-lead-too-long", field=field, max=limit)
+    return text
+
+
+def clean_company(value: str | None) -> str:
+    text = one_line(value)
+    if not text or len(text) > MAX_COMPANY:
+        raise InvalidInput("error-lead-company", max=MAX_COMPANY)
+    return text
+
+
+def clean_need(value: str | None) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    if len(text) > MAX_NEED:
+        raise InvalidInput("error-lead-too-long", field="need", max=MAX_NEED)
+    return text or None
+
+
+def _enum_value(cls: Any, value: Any, field: str) -> Any:
+    try:
+        return cls(value)
+    except ValueError as exc:
+        raise InvalidInput("error-lead-field", field=field) from exc
+
+
+def _normalised(field: str, value: Any) -> Any:
+    """One lead fact, validated and in its stored form."""
+    if field == "company":
+        return clean_company(value)
+    if field == "contact_name":
+        return _short(value, field, MAX_NAME)
+    if field == "phone":
+        return normalise_phone(value) if one_line(value) else None
+    if field == "email":
+        return normalise_email(value) if one_line(value) else None
+    if field == "need":
+        return clean_need(value)
+    if field == "need_voice_file_id":
+        return _short(value, field, 255)
+    if field == "source":
+        return _enum_value(LeadSource, value, field)
+    if field == "budget":
+        return _enum_value(Budget, value, field)
+    if field == "authority":
+        return _enum_value(Authority, value, field)
+    if field == "timeline":
+        return _enum_value(Timeline, value, field)
+    if field in ("budget_note", "industry", "region", "product"):
+        return _short(value, field)
+    raise InvalidInput("error-lead-field", field=field)
+
+
+def _require_reach(phone: str | None, email: str | None) -> None:
+    if not phone and not email:
+        raise InvalidInput("error-lead-reach")
+
+
+# --- dedupe ---------------------------------------------------------------------------------------
+
+
+def _soft_phone(phone: str | None) -> str | None:
+    if not one_line(phone):
+        return None
+    try:
+        return normalise_phone(phone or "")
+    except InvalidInput:
+        return one_line(phone)
+
+
+def _soft_email(email: str | None) -> str | None:
+    text = one_line(email)
+    return text.lower() if text else None
+
+
+async def find_duplicates(
+    uow: UnitOfWork, *, viewer: User, phone: str | None, email: str | None, company_key: str | None,
+    limit: int = DUPLICATE_LIMIT,
+) -> list[DuplicateHit]:
+    """Existing records with the same phone, e-mail or normalised company, across all teams.
+
+    The viewer's own team (any team for an admin) shows company, owner, stage and last activity;
+    another team's record shows only that it exists and which team has it, once per team.
+    """
+    phone, email = _soft_phone(phone), _soft_email(email)
+    key = make_company_key(company_key) if company_key else None
+    found = await uow.leads.matching(phone=phone, email=email, company_key=key or None, limit=limit * 3)
+    opportunities = {o.lead_id: o for o in await uow.opportunities.for_leads([lead.id for lead in found if lead.id])}
+    teams: dict[int, Team | None] = {}
+    names: dict[int, str] = {}
+    hits: list[DuplicateHit] = []
+    other_teams: set[int] = set()
+    for lead in found:
+        assert lead.id is not None
+        if lead.team_id not in teams:
+            teams[lead.team_id] = await uow.teams.get(lead.team_id)
+        team = teams[lead.team_id]
+        team_name = team.name if team else "—"
+        matched_on = (
+            "phone" if phone and lead.phone == phone else "email" if email and lead.email == email else "company"
+        )
+        opp = opportunities.get(lead.id)
+        kind = "opportunity" if opp is not None else "lead"
+        same_team = lead.team_id == viewer.team_id
+        if not same_team and viewer.role is not Role.ADMIN:
+            if lead.team_id in other_teams:
+                continue
+            other_teams.add(lead.team_id)
+            hits.append(
+                DuplicateHit(
+                    kind=kind, id=0, team_id=lead.team_id, team_name=team_name, same_team=False, matched_on=matched_on
+                )
+            )
+            continue
+        owner_id = opp.owner_id if opp is not None else None
+        if owner_id is not None and owner_id not in names:
+            owner = await uow.users.get(owner_id)
+            names[owner_id] = owner.name if owner else "—"
+        if lead.created_by not in names:
+            creator = await uow.users.get(lead.created_by)
+            names[lead.created_by] = creator.name if creator else "—"
+        pending = await uow.handoffs.pending_for(opp.id) if opp is not None and opp.id is not None else None
+        hits.append(
+            DuplicateHit(
+                kind=kind, id=opp.id if opp is not None and opp.id is not None else lead.id, team_id=lead.team_id,
+                team_name=team_name, same_team=same_team, matched_on=matched_on, company=lead.company,
+                owner_name=names[owner_id] if owner_id is not None else None,
+                stage=opp.stage if opp is not None else None,
+                last_activity_at=(opp.last_activity_at if opp is not None else None) or lead.updated_at
+                or lead.created_at,
+                owned_by_viewer=(owner_id == viewer.id) if opp is not None else lead.created_by == viewer.id,
+                lead_id=lead.id,
+                extra={
+                    "status": lead.status.value, "score": lead.score, "contact_name": lead.contact_name,
+                    "created_by_name": names[lead.created_by], "in_pool": opp is not None and opp.in_pool,
+                    "waiting_handoff": pending is not None,
+                },
+            )
+        )
+    order = {"phone": 0, "email": 1, "company": 2}
+    hits.sort(key=lambda h: (not h.same_team, not h.owned_by_viewer, order[h.matched_on]))
+    return hits[:limit]
+
+
+# --- capture, score, route ------------------------------------------------------------------------
+
+
+def _require_capturer(actor: User) -> None:
+    if not actor.active or actor.role not in CAPTURER_ROLES:
+        raise Forbidden("error-lead-role")
+
+
+def _lead_from_draft(draft: LeadDraft, actor: User, now: datetime) -> Lead:
+    assert actor.id is not None
+    values = {name: _normalised(name, getattr(draft, name)) for name in EDITABLE}
+    _require_reach(values["phone"], values["email"])
+    return Lead(
+        team_id=actor.team_id, created_by=actor.id, created_at=now, updated_at=now,
+        company_key=make_company_key(values["company"]), **values,
+    )
+
+
+async def _check_related(uow: UnitOfWork, actor: User, lead: Lead, related_lead_id: int | None) -> None:
+    """A new lead at a known company is fine, linked to the record the rep was shown; never silently."""
+    if related_lead_id is not None:
+        related = await uow.leads.get(related_lead_id)
+        if related is None:
+            raise NotFound("error-lead-not-found")
+        if related.team_id != actor.team_id:
+            raise Forbidden("error-other-team")
+        return
+    matches = await uow.leads.matching(
+        phone=lead.phone, email=lead.email, company_key=lead.company_key or None, limit=DUPLICATE_LIMIT
+    )
+    if any(m.team_id == actor.team_id for m in matches):
+        raise InvalidInput("error-lead-duplicate")
+
+
+async def capture_lead(
+    uow: UnitOfWork, *, actor: User, draft: LeadDraft, now: datetime, related_lead_id: int | None = None
+) -> CaptureResult:
+    """Save a new lead, score it and send it on: nurture below the threshold; else an opportunity that the
+    capturing rep keeps (if asked and allowed), offered to a rep by policy, or parked in the pool.
+
+    A same-team duplicate (phone, e-mail or company) must be acknowledged by passing its lead id as
+    `related_lead_id` (InvalidInput "error-lead-duplicate" otherwise): nothing is duplicated silently.
+    """
+    _require_capturer(actor)
+    team = await uow.teams.get(actor.team_id)
+    if team is None:
+        raise NotFound()
+    lead = _lead_from_draft(draft, actor, now)
+    await _check_related(uow, actor, lead, related_lead_id)
+    lead.related_lead_id = related_lead_id
+    lead = await uow.leads.add(lead)
+    await record(
+        uow, now=now, action="lead.captured", entity="lead", entity_id=lead.id, actor_id=actor.id, team_id=team.id,
+        after=snapshot(lead, "company", "source", "phone", "email", "related_lead_id"),
+    )
+    policy = await get_policy(uow, team_id=actor.team_id)
+    return await _score_and_route(
+        uow, actor=actor, lead=lead, team=team, policy=policy, now=now, keep_myself=draft.keep_myself
+    )
+
+
+async def _score_and_route(
+    uow: UnitOfWork, *, actor: User, lead: Lead, team: Team, policy: TeamPolicy, now: datetime, keep_myself: bool
+) -> CaptureResult:
+    assert lead.id is not None and team.id is not None
+    score = score_lead(lead, policy)
+    before = snapshot(lead, "score", "status")
+    lead.score = score.total
+    lead.score_reasons = dict(score.reasons)
+    lead.updated_at = now
+    if not score.qualified:
+        lead.status = LeadStatus.NURTURE
+        await record(
+            uow, now=now, action="lead.scored", entity="lead", entity_id=lead.id, actor_id=actor.id,
+            team_id=team.id, before=before, after={**snapshot(lead, "score", "status"), "reasons": lead.score_reasons},
+        )
+        return CaptureResult(lead=lead, outcome=CaptureOutcome.NURTURE)
+    lead.status = LeadStatus.CONVERTED
+    await record(
+        uow, now=now, action="lead.scored", entity="lead", entity_id=lead.id, actor_id=actor.id,
+        team_id=team.id, before=before, after={**snapshot(lead, "score", "status"), "reasons": lead.score_reasons},
+    )
+    opportunity = await uow.opportunities.add(
+        Opportunity(
+            team_id=team.id, lead_id=lead.id, title=lead.company[:200], created_at=now, last_activity_at=now,
+            updated_at=now,
+        )
+    )
+    assert opportunity.id is not None
+    await uow.stage_changes.add(
+        StageChange(opportunity_id=opportunity.id, from_stage=None, to_stage=Stage.QUALIFIED, actor_id=actor.id, at=now)
+    )
+    await record(
+        uow, now=now, action="opportunity.created", entity="opportunity", entity_id=opportunity.id,
+        actor_id=actor.id, team_id=team.id, after={"lead_id": lead.id, "stage": Stage.QUALIFIED.value},
+    )
+    if keep_myself and policy.allow_self_assign and actor.role is Role.REP and actor.team_id == team.id:
+        opportunity.owner_id = actor.id
+        opportunity.owner_since = now
+        await record(
+            uow, now=now, action="opportunity.owned", entity="opportunity", entity_id=opportunity.id,
+            actor_id=actor.id, team_id=team.id, after={"owner_id": actor.id, "via": "self"},
+        )
+        return CaptureResult(lead=lead, outcome=CaptureOutcome.OWNED, opportunity=opportunity)
+    handoff = await offer(uow, opportunity=opportunity, lead=lead, team=team, policy=policy, now=now)
+    if handoff is not None:
+        return CaptureResult(lead=lead, outcome=CaptureOutcome.HANDOFF, opportunity=opportunity, handoff=handoff)
+    why = "manual" if policy.assignment is AssignmentPolicy.MANUAL else "nobody"
+    await to_pool(uow, opportunity=opportunity, lead=lead, team=team, now=now, why=why, actor_id=actor.id)
+    return CaptureResult(lead=lead, outcome=CaptureOutcome.POOL, opportunity=opportunity)
+
+
+def _may_edit_lead(actor: User, lead: Lead, opportunity: Opportunity | None) -> None:
+    if actor.role is Role.ADMIN:
+        return
+    if lead.team_id != actor.team_id:
+        raise Forbidden("error-other-team")
+    if actor.role is Role.MANAGER:
+        return
+    mine = lead.created_by == actor.id or (opportunity is not None and opportunity.owner_id == actor.id)
+    if not mine:
+        raise Forbidden("error-lead-not-yours")
+
+
+async def rescore_lead(
+    uow: UnitOfWork, *, actor: User, lead_id: int, changes: dict[str, Any], now: datetime, keep_myself: bool = False
+) -> CaptureResult:
+    """Facts of a lead changed: store them and score again. A nurture lead that now qualifies proceeds
+    like a new one (opportunity, owner by policy or pool); a converted lead only gets its new score."""
+    lead = await uow.leads.get(lead_id)
+    if lead is None:
+        raise NotFound("error-lead-not-found")
+    found = await uow.opportunities.for_leads([lead_id])
+    opportunity = found[0] if found else None
+    _may_edit_lead(actor, lead, opportunity)
+    unknown = sorted(set(changes) - set(EDITABLE))
+    if unknown:
+        raise InvalidInput("error-lead-field", field=unknown[0])
+    cleaned = {name: _normalised(name, value) for name, value in changes.items()}
+    phone = cleaned.get("phone", lead.phone)
+    email = cleaned.get("email", lead.email)
+    _require_reach(phone, email)
+    before = snapshot(lead, *cleaned)
+    for name, value in cleaned.items():
+        setattr(lead, name, value)
+    if "company" in cleaned:
+        lead.company_key = make_company_key(lead.company)
+    lead.updated_at = now
+    if cleaned:
+        await record(
+            uow, now=now, action="lead.updated", entity="lead", entity_id=lead.id, actor_id=actor.id,
+            team_id=lead.team_id, before=before, after=snapshot(lead, *cleaned),
+        )
+    team = await uow.teams.get(lead.team_id)
+    if team is None:
+        raise NotFound()
+    policy = await get_policy(uow, team_id=lead.team_id)
+    if opportunity is None:
+        return await _score_and_route(
+            uow, actor=actor, lead=lead, team=team, policy=policy, now=now, keep_myself=keep_myself
+        )
+    score = score_lead(lead, policy)
+    before = snapshot(lead, "score")
+    lead.score, lead.score_reasons = score.total, dict(score.reasons)
+    await record(
+        uow, now=now, action="lead.scored", entity="lead", entity_id=lead.id, actor_id=actor.id,
+        team_id=lead.team_id, before=before, after={"score": lead.score, "reasons": lead.score_reasons},
+    )
+    assert opportunity.id is not None
+    pending = await uow.handoffs.pending_for(opportunity.id)
+    if pending is not None:
+        outcome = CaptureOutcome.HANDOFF
+    elif opportunity.owner_id is not None:
+        outcome = CaptureOutcome.OWNED
+    else:
+        outcome = CaptureOutcome.POOL
+    return CaptureResult(lead=lead, outcome=outcome, opportunity=opportunity, handoff=pending)
+
+
+# --- notes ----------------------------------------------------------------------------------------
+
+
+async def add_note(
+    uow: UnitOfWork, *, actor: User, kind: str, record_id: int, note: str, now: datetime
+) -> Activity:
+    """A note on a lead or an opportunity of the actor's team (an admin: any team). It counts as activity
+    on the deal, and the person responsible for the record hears about a colleague's note."""
+    text = (note or "").strip()
+    if not text or len(text) > MAX_NOTE:
+        raise InvalidInput("error-note-text", max=MAX_NOTE)
+    opportunity: Opportunity | None
+    if kind == "lead":
+        lead = await uow.leads.get(record_id)
+        if lead is None:
+            raise NotFound("error-lead-not-found")
+        found = await uow.opportunities.for_leads([record_id])
+        opportunity = found[0] if found else None
+    elif kind == "opportunity":
+        opportunity = await uow.opportunities.get(record_id)
+        if opportunity is None:
+            raise NotFound("error-deal-not-found")
+        lead = await uow.leads.get(opportunity.lead_id)
+        if lead is None:
+            raise NotFound("error-lead-not-found")
+    else:
+        raise InvalidInput("error-note-kind")
+    if actor.role is not Role.ADMIN and lead.team_id != actor.team_id:
+        raise Forbidden("error-other-team")
+    if not actor.active:
+        raise Forbidden()
+    assert actor.id is not None
+    activity = await uow.activities.add(
+        Activity(
+            team_id=lead.team_id, actor_id=actor.id, kind=ActivityKind.NOTE, at=now, note=text,
+            opportunity_id=opportunity.id if opportunity is not None else None, lead_id=lead.id,
+        )
+    )
+    if opportunity is not None:
+        opportunity.last_activity_at = now
+        opportunity.updated_at = now
+    await record(
+        uow, now=now, action="activity.note", entity="opportunity" if opportunity is not None else "lead",
+        entity_id=opportunity.id if opportunity is not None else lead.id, actor_id=actor.id, team_id=lead.team_id,
+        after={"activity_id": activity.id},
+    )
+    responsible = opportunity.owner_id if opportunity is not None else lead.created_by
+    if responsible is not None and responsible != actor.id:
+        await uow.outbox.put(
+            OutboxMessage(
+                key="pipeline-note-added", dedupe_key=f"activity:{activity.id}:to:{responsible}",
+                recipient_id=responsible, team_id=lead.team_id,
+                params={"actor": actor.name, "company": lead.company, "note": text[:500]},
+                kind="pipeline.note",
+            )
+        )
+    return activity

@@ -1,0 +1,74 @@
+"""The morning agenda: each person's day, in the team's time zone."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from itertools import groupby
+
+from domain.digests import DigestSchedule
+from domain.followup.rules import AgendaLine
+from domain.outbox.model import OutboxMessage, Phrase
+from domain.ports import UnitOfWork
+from domain.team.model import Team
+from domain.worktime import day_bounds, local
+
+AGENDA_SHOWN = 15  # lines per section; the count says how many there are in all
+
+
+def _agenda_line(line: AgendaLine, tz: str, with_date: bool) -> str:
+    # Times in the team's timezone, in a form both languages read; the renderer escapes the texts.
+    at = local(line.at, tz)
+    stamp = f"{at:%m-%d %H:%M}" if with_date else f"{at:%H:%M}"
+    if line.section == "handoff":
+        return f"• {line.text} ⏳ {stamp}"
+    if line.company is None:
+        return f"• {stamp} {line.text}"
+    return f"• {stamp} {line.company}" + (f" — {line.step}" if line.step else "")
+
+
+def _agenda_items(lines: Sequence[AgendaLine], tz: str, with_date: bool) -> str:
+    shown = "\n".join(_agenda_line(line, tz, with_date) for line in lines[:AGENDA_SHOWN])
+    return shown + ("\n…" if len(lines) > AGENDA_SHOWN else "")
+
+
+async def compose_agenda(uow: UnitOfWork, team: Team, day: date, now: datetime) -> int:
+    """The morning agenda: each person gets one message with what is ahead today (their reminders and
+    follow-ups), follow-ups nudged on earlier days and not acted on, and hand-offs waiting for them to
+    accept. Nobody with nothing to do hears anything."""
+    assert team.id is not None
+    start, end = day_bounds(day, team.timezone)
+    lines = await uow.followups.agenda(team.id, start, end, now)
+    queued = 0
+    for user_id, items in groupby(lines, key=lambda line: line.user_id):
+        mine = list(items)
+        today = [line for line in mine if line.section == "today"]
+        overdue = [line for line in mine if line.section == "overdue"]
+        handoffs = [line for line in mine if line.section == "handoff"]
+        followups = overdue or handoffs or any(line.company is not None for line in today)
+        params: dict[str, object] = {
+            "head": Phrase("digest-agenda", {"count": len(today), "items": _agenda_items(today, team.timezone, False)})
+            if today else Phrase("followup-agenda-head"),
+            "overdue": Phrase(
+                "followup-agenda-overdue", {"count": len(overdue), "items": _agenda_items(overdue, team.timezone, True)}
+            ) if overdue else "",
+            "handoffs": Phrase(
+                "followup-agenda-handoffs", {"count": len(handoffs), "items": _agenda_items(handoffs, team.timezone, True)}
+            ) if handoffs else "",
+            # Only personal reminders: the reminder says what to do; follow-ups get the how.
+            "next": Phrase("followup-agenda-next") if followups else "",
+        }
+        message = OutboxMessage(
+            key="followup-agenda",
+            dedupe_key=f"digest:agenda:{team.id}:{day.isoformat()}:{user_id}",
+            recipient_id=user_id,
+            team_id=team.id,
+            params=params,
+            kind="digest.agenda",
+        )
+        if await uow.outbox.put(message) is not None:
+            queued += 1
+    return queued
+
+
+DAILY_AGENDA = DigestSchedule(kind="agenda", compose=compose_agenda)
