@@ -30,7 +30,7 @@ lint: $(STAMP)
 
 test: $(STAMP) lint
 	bash scripts/ensure-services.sh
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 bench: $(STAMP)
 	$(BIN)/python bench/outbox.py

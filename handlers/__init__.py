@@ -27,31 +27,25 @@ from handlers import (
 
 
 def routers() -> list[Router]:
-    """The feature routers, detached from any Dispatcher built earlier in this process (tests and
-    benchmarks build several apps; aiogram lets a router have one parent at a time)."""
+    """A fresh Router per feature, in order (the catch-all last), for one Dispatcher."""
     ordered = [
-        start.router,
-        profile.router,
-        invite.router,
-        team.router,
-        group.router,
-        reminders.router,
-        hours.router,
-        deadletters.router,
-        handoff.router,
-        deals.router,
-        pool.router,
-        policy.router,
-        leads.router,
-        followup.router,
-        followup_log.router,
-        followup_stale.router,
-        followup_find.router,
-        fallback.router,  # always last
+        start,
+        profile,
+        invite,
+        team,
+        group,
+        reminders,
+        hours,
+        deadletters,
+        handoff,
+        deals,
+        pool,
+        policy,
+        leads,
+        followup,
+        followup_log,
+        followup_stale,
+        followup_find,
+        fallback,  # always last
     ]
-    for router in ordered:
-        parent = router.parent_router
-        if parent is not None:
-            parent.sub_routers.remove(router)
-            router._parent_router = None
-    return ordered
+    return [module.routes.router() for module in ordered]

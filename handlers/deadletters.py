@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import F
 from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
@@ -11,6 +11,7 @@ from bot.formatting import h, when
 from bot.i18n import Translate
 from bot.keyboards import button, grid, keyboard
 from bot.longtext import preview
+from bot.routing import Routes
 from domain.clock import Clock
 from domain.errors import DomainError
 from domain.outbox import services as delivery
@@ -19,7 +20,7 @@ from domain.team.model import Language, User
 from handlers.common import refuse, show
 from storage.uow import SqlUnitOfWork
 
-router = Router(name=__name__)
+routes = Routes(__name__)
 
 REASONS = {
     "server": "deadletters-reason-server",
@@ -98,19 +99,19 @@ async def send_page(
     await show(event, text, markup)
 
 
-@router.message(Command("deadletters"))
+@routes.message(Command("deadletters"))
 async def cmd_deadletters(message: Message, user: User, uow: SqlUnitOfWork, t: Translate, lang: Language) -> None:
     await send_page(message, user, uow, t, lang, 0)
 
 
-@router.callback_query(DeadCb.filter(F.action == "list"))
+@routes.callback_query(DeadCb.filter(F.action == "list"))
 async def on_page(
     query: CallbackQuery, callback_data: DeadCb, user: User, uow: SqlUnitOfWork, t: Translate, lang: Language
 ) -> None:
     await send_page(query, user, uow, t, lang, callback_data.page)
 
 
-@router.callback_query(DeadCb.filter(F.action == "retry"))
+@routes.callback_query(DeadCb.filter(F.action == "retry"))
 async def on_retry(
     query: CallbackQuery, callback_data: DeadCb, user: User, uow: SqlUnitOfWork, t: Translate, lang: Language,
     clock: Clock,
@@ -123,7 +124,7 @@ async def on_retry(
     await send_page(query, user, uow, t, lang, callback_data.page, note=t("deadletters-retried", id=callback_data.id))
 
 
-@router.callback_query(DeadCb.filter(F.action == "ask_all"))
+@routes.callback_query(DeadCb.filter(F.action == "ask_all"))
 async def on_ask_retry_all(
     query: CallbackQuery, callback_data: DeadCb, user: User, uow: SqlUnitOfWork, t: Translate
 ) -> None:
@@ -144,7 +145,7 @@ async def on_ask_retry_all(
     )
 
 
-@router.callback_query(DeadCb.filter(F.action == "all"))
+@routes.callback_query(DeadCb.filter(F.action == "all"))
 async def on_retry_all(
     query: CallbackQuery, user: User, uow: SqlUnitOfWork, t: Translate, lang: Language, clock: Clock
 ) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from aiogram import F, Router
+from aiogram import F
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -17,6 +17,7 @@ from bot.formatting import date_only, h, when
 from bot.i18n import Translate
 from bot.keyboards import button, grid, keyboard
 from bot.render import register_action
+from bot.routing import Routes
 from domain.clock import Clock
 from domain.deals import queries as deal_queries
 from domain.deals import services as deal_service
@@ -43,7 +44,7 @@ from handlers.pipeline_ui import (
 )
 from storage.uow import SqlUnitOfWork
 
-router = Router(name=__name__)
+routes = Routes(__name__)
 PER_PAGE = 8
 HISTORY_SHOWN = 8
 REASON_MAX = 300  # as the service allows
@@ -217,7 +218,7 @@ async def show_list(
     await show(event, text, markup)
 
 
-@router.message(Command("deals"), F.chat.type == "private")
+@routes.message(Command("deals"), F.chat.type == "private")
 async def cmd_deals(
     message: Message, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate, lang: Language, clock: Clock
 ) -> None:
@@ -225,7 +226,7 @@ async def cmd_deals(
     await show_list(message, user, uow, t, lang, clock, View(team=user.is_manager_or_admin))
 
 
-@router.callback_query(DealCb.filter(F.act == "list"))
+@routes.callback_query(DealCb.filter(F.act == "list"))
 async def on_list(
     query: CallbackQuery, callback_data: DealCb, user: User, uow: SqlUnitOfWork, t: Translate, lang: Language,
     clock: Clock,
@@ -233,7 +234,7 @@ async def on_list(
     await show_list(query, user, uow, t, lang, clock, View.of(callback_data))
 
 
-@router.callback_query(DealCb.filter(F.act == "stages"))
+@routes.callback_query(DealCb.filter(F.act == "stages"))
 async def on_stage_filter(query: CallbackQuery, callback_data: DealCb, t: Translate) -> None:
     view = View.of(callback_data)
     buttons = [
@@ -351,7 +352,7 @@ async def winnable(uow: SqlUnitOfWork, user: User, card: DealCard) -> bool:
     return Stage.WON in moves_for(deal, actor=user, owner_id=deal.owner_id, policy=policy)
 
 
-@router.callback_query(DealCb.filter(F.act == "open"))
+@routes.callback_query(DealCb.filter(F.act == "open"))
 async def on_open(
     query: CallbackQuery, callback_data: DealCb, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate,
     lang: Language,
@@ -372,7 +373,7 @@ async def refuse_moved(query: CallbackQuery, t: Translate, card: DealCard) -> No
 
 # --- advance, and a manager's skip --------------------------------------------------------------------
 
-@router.callback_query(DealCb.filter(F.act.in_({"adv", "skip_to"})))
+@routes.callback_query(DealCb.filter(F.act.in_({"adv", "skip_to"})))
 async def on_move_asked(
     query: CallbackQuery, callback_data: DealCb, user: User, uow: SqlUnitOfWork, t: Translate
 ) -> None:
@@ -396,7 +397,7 @@ async def on_move_asked(
     await show(query, text, keyboard([button(label, confirm)], [button(t("btn-back"), back)]))
 
 
-@router.callback_query(DealCb.filter(F.act.in_({"adv_ok", "skip_ok"})))
+@routes.callback_query(DealCb.filter(F.act.in_({"adv_ok", "skip_ok"})))
 async def on_move_confirmed(
     query: CallbackQuery, callback_data: DealCb, user: User, uow: SqlUnitOfWork, t: Translate, lang: Language,
     clock: Clock,
@@ -420,7 +421,7 @@ async def on_move_confirmed(
     await show_card(query, user, uow, t, lang, callback_data.id, View.of(callback_data), done)
 
 
-@router.callback_query(DealCb.filter(F.act == "skip"))
+@routes.callback_query(DealCb.filter(F.act == "skip"))
 async def on_skip(query: CallbackQuery, callback_data: DealCb, user: User, uow: SqlUnitOfWork, t: Translate) -> None:
     card = await load_card(query, user, uow, t, callback_data.id)
     if card is None:
@@ -461,7 +462,7 @@ async def lose_reason_screen(
     )
 
 
-@router.callback_query(DealCb.filter(F.act == "lose"))
+@routes.callback_query(DealCb.filter(F.act == "lose"))
 async def on_lose(
     query: CallbackQuery, callback_data: DealCb, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate
 ) -> None:
@@ -485,7 +486,7 @@ async def lose_data(query: CallbackQuery, state: FSMContext, t: Translate, deal_
     return data
 
 
-@router.callback_query(LoseDeal.choosing_reason, DealCb.filter(F.act == "lose_r"))
+@routes.callback_query(LoseDeal.choosing_reason, DealCb.filter(F.act == "lose_r"))
 async def on_lose_reason(query: CallbackQuery, callback_data: DealCb, state: FSMContext, t: Translate) -> None:
     data = await lose_data(query, state, t, callback_data.id)
     if data is None:
@@ -505,7 +506,7 @@ async def on_lose_reason(query: CallbackQuery, callback_data: DealCb, state: FSM
     )
 
 
-@router.message(LoseDeal.choosing_reason, ~F.text.startswith("/"))
+@routes.message(LoseDeal.choosing_reason, ~F.text.startswith("/"))
 async def on_lose_reason_typed(message: Message, t: Translate) -> None:
     await message.answer(t("deal-lose-expect-reason"))
 
@@ -527,7 +528,7 @@ async def lose_confirm_screen(
     )
 
 
-@router.message(LoseDeal.entering_note, F.text, ~F.text.startswith("/"))
+@routes.message(LoseDeal.entering_note, F.text, ~F.text.startswith("/"))
 async def on_lose_note(message: Message, state: FSMContext, t: Translate) -> None:
     note = " ".join((message.text or "").split())
     if not note or len(note) > NOTE_MAX:
@@ -536,12 +537,12 @@ async def on_lose_note(message: Message, state: FSMContext, t: Translate) -> Non
     await lose_confirm_screen(message, state, t, note)
 
 
-@router.message(LoseDeal.entering_note, ~F.text.startswith("/"))
+@routes.message(LoseDeal.entering_note, ~F.text.startswith("/"))
 async def on_lose_note_unexpected(message: Message, t: Translate) -> None:
     await message.answer(t("deal-lose-expect-note"))
 
 
-@router.callback_query(LoseDeal.entering_note, DealCb.filter(F.act == "lose_skip"))
+@routes.callback_query(LoseDeal.entering_note, DealCb.filter(F.act == "lose_skip"))
 async def on_lose_note_skipped(
     query: CallbackQuery, callback_data: DealCb, state: FSMContext, t: Translate
 ) -> None:
@@ -550,7 +551,7 @@ async def on_lose_note_skipped(
     await lose_confirm_screen(query, state, t, None)
 
 
-@router.callback_query(StateFilter(LoseDeal.entering_note, LoseDeal.confirming), DealCb.filter(F.act == "lose_back"))
+@routes.callback_query(StateFilter(LoseDeal.entering_note, LoseDeal.confirming), DealCb.filter(F.act == "lose_back"))
 async def on_lose_back(
     query: CallbackQuery, callback_data: DealCb, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate
 ) -> None:
@@ -563,12 +564,12 @@ async def on_lose_back(
     await lose_reason_screen(query, uow, state, t, card, View.of(callback_data))
 
 
-@router.message(LoseDeal.confirming, ~F.text.startswith("/"))
+@routes.message(LoseDeal.confirming, ~F.text.startswith("/"))
 async def on_lose_confirm_typed(message: Message, t: Translate) -> None:
     await message.answer(t("expect-button"))
 
 
-@router.callback_query(LoseDeal.confirming, DealCb.filter(F.act == "lose_ok"))
+@routes.callback_query(LoseDeal.confirming, DealCb.filter(F.act == "lose_ok"))
 async def on_lose_confirmed(
     query: CallbackQuery, callback_data: DealCb, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate,
     lang: Language, clock: Clock,
@@ -625,7 +626,7 @@ async def reassignable(
     return card
 
 
-@router.callback_query(DealCb.filter(F.act == "re"))
+@routes.callback_query(DealCb.filter(F.act == "re"))
 async def on_reassign(
     query: CallbackQuery, callback_data: DealCb, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate
 ) -> None:
@@ -636,7 +637,7 @@ async def on_reassign(
     await reps_screen(query, user, uow, t, card, View.of(callback_data), callback_data.arg)
 
 
-@router.callback_query(DealCb.filter(F.act == "re_to"))
+@routes.callback_query(DealCb.filter(F.act == "re_to"))
 async def on_reassign_rep(
     query: CallbackQuery, callback_data: DealCb, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate
 ) -> None:
@@ -660,7 +661,7 @@ async def on_reassign_rep(
     await show(query, text, grid(buttons, t, back=view.cb("re", id=callback_data.id, arg=src), per_row=2))
 
 
-@router.callback_query(DealCb.filter(F.act == "re_own"))
+@routes.callback_query(DealCb.filter(F.act == "re_own"))
 async def on_reassign_own_reason(
     query: CallbackQuery, callback_data: DealCb, state: FSMContext, t: Translate
 ) -> None:
@@ -687,7 +688,7 @@ async def do_reassign(
     await show_card(event, user, uow, t, lang, deal_id, view, done)
 
 
-@router.callback_query(DealCb.filter(F.act == "re_ok"))
+@routes.callback_query(DealCb.filter(F.act == "re_ok"))
 async def on_reassign_reason(
     query: CallbackQuery, callback_data: DealCb, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate,
     lang: Language, clock: Clock,
@@ -702,7 +703,7 @@ async def on_reassign_reason(
     )
 
 
-@router.message(ReassignDeal.entering_reason, F.text, ~F.text.startswith("/"))
+@routes.message(ReassignDeal.entering_reason, F.text, ~F.text.startswith("/"))
 async def on_reassign_reason_typed(
     message: Message, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate, lang: Language, clock: Clock
 ) -> None:
@@ -722,7 +723,7 @@ async def on_reassign_reason_typed(
     )
 
 
-@router.message(ReassignDeal.entering_reason, ~F.text.startswith("/"))
+@routes.message(ReassignDeal.entering_reason, ~F.text.startswith("/"))
 async def on_reassign_reason_unexpected(message: Message, t: Translate) -> None:
     await message.answer(t("deal-reassign-expect-reason"))
 
@@ -755,7 +756,7 @@ async def assign_list(
     await show(event, "\n".join(lines), grid(buttons, t, per_row=1, extra_rows=[paging] if paging else ()))
 
 
-@router.message(Command("assign"), F.chat.type == "private")
+@routes.message(Command("assign"), F.chat.type == "private")
 async def cmd_assign(
     message: Message, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate, clock: Clock
 ) -> None:
@@ -766,7 +767,7 @@ async def cmd_assign(
     await assign_list(message, user, uow, t, clock, View(team=True))
 
 
-@router.callback_query(DealCb.filter(F.act == "a_list"))
+@routes.callback_query(DealCb.filter(F.act == "a_list"))
 async def on_assign_list(
     query: CallbackQuery, callback_data: DealCb, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate,
     clock: Clock,

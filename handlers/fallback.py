@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import F
 from aiogram.types import CallbackQuery, Message
 
 from bot.i18n import Translate
+from bot.routing import Routes
 
-router = Router(name=__name__)
+routes = Routes(__name__)
 
 
-@router.message(F.chat.type == "private")
+@routes.message(F.chat.type == "private")
 async def on_anything_else(message: Message, t: Translate) -> None:
     await message.answer(t("fallback-unknown"))
 
 
-@router.callback_query(flags={"public": True})
+@routes.callback_query(flags={"public": True})
 async def on_stale_button(query: CallbackQuery, t: Translate) -> None:
     await query.answer(t("stale-button"), show_alert=True)

@@ -7,16 +7,16 @@ handlers/followup_stale.py, /find in handlers/followup_find.py.
 
 from __future__ import annotations
 
-from aiogram import Router
 from aiogram.filters.callback_data import CallbackData
 
 from bot.render import register_action
+from bot.routing import Routes
 from domain.deals.model import Stage
 from domain.followup.rules import ACTION_LOG, ACTION_LOSE
 from domain.outbox.model import Action
 from handlers.pipeline_ui import STAGES, DealCb
 
-router = Router(name=__name__)
+routes = Routes(__name__)
 
 
 class FollowupCb(CallbackData, prefix="fu"):

@@ -4,7 +4,7 @@ access again on the press, so a forged button shows nothing."""
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import F
 from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -13,6 +13,7 @@ from aiogram.types import InlineKeyboardMarkup, Message
 from bot.formatting import h
 from bot.i18n import Translate
 from bot.keyboards import button, grid
+from bot.routing import Routes
 from domain.errors import DomainError
 from domain.followup import search as service
 from domain.followup.rules import SearchHit
@@ -21,7 +22,7 @@ from handlers.common import refuse
 from handlers.pipeline_ui import DealCb, deal_name, stage_name
 from storage.uow import SqlUnitOfWork
 
-router = Router(name=__name__)
+routes = Routes(__name__)
 LIMIT = 10
 
 
@@ -57,7 +58,7 @@ async def answer(message: Message, user: User, uow: SqlUnitOfWork, t: Translate,
     await message.answer(text, reply_markup=markup)
 
 
-@router.message(Command("find"), F.chat.type == "private")
+@routes.message(Command("find"), F.chat.type == "private")
 async def cmd_find(
     message: Message, command: CommandObject, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate
 ) -> None:
@@ -70,12 +71,12 @@ async def cmd_find(
     await answer(message, user, uow, t, query)
 
 
-@router.message(FindDeal.entering_query, F.text, ~F.text.startswith("/"))
+@routes.message(FindDeal.entering_query, F.text, ~F.text.startswith("/"))
 async def on_query_typed(message: Message, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate) -> None:
     await state.clear()
     await answer(message, user, uow, t, (message.text or "").strip())
 
 
-@router.message(FindDeal.entering_query, ~F.text.startswith("/"))
+@routes.message(FindDeal.entering_query, ~F.text.startswith("/"))
 async def on_query_unexpected(message: Message, t: Translate) -> None:
     await message.answer(t("find-expect-words"), reply_markup=grid([], t))

@@ -14,7 +14,7 @@ import secrets
 from datetime import datetime, time
 from typing import Any
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, F
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
@@ -24,6 +24,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from bot.formatting import h, when
 from bot.i18n import Translate
 from bot.keyboards import button, grid
+from bot.routing import Routes
 from domain.clock import Clock
 from domain.errors import DomainError
 from domain.followup import activities
@@ -47,7 +48,7 @@ from handlers.followup import FollowupCb
 from handlers.pipeline_ui import STAGES, DealCb, deal_name, stage_name, team_of
 from storage.uow import SqlUnitOfWork
 
-router = Router(name=__name__)
+routes = Routes(__name__)
 
 KINDS: tuple[ActivityKind, ...] = (
     ActivityKind.CALL, ActivityKind.VISIT, ActivityKind.MESSAGE, ActivityKind.EMAIL, ActivityKind.MEETING,
@@ -252,7 +253,7 @@ async def start_flow(
     await open_step(event, state, bot, t, LogActivity.choosing_kind)
 
 
-@router.callback_query(DealCb.filter(F.act == "log"))
+@routes.callback_query(DealCb.filter(F.act == "log"))
 async def on_log_from_card(
     query: CallbackQuery, callback_data: DealCb, user: User, uow: SqlUnitOfWork, state: FSMContext, bot: Bot,
     t: Translate,
@@ -260,7 +261,7 @@ async def on_log_from_card(
     await start_flow(query, user, uow, state, bot, t, callback_data.id, FROM_CARD, View.of(callback_data))
 
 
-@router.callback_query(FollowupCb.filter(F.act == "log"))
+@routes.callback_query(FollowupCb.filter(F.act == "log"))
 async def on_log_from_nudge(
     query: CallbackQuery, callback_data: FollowupCb, user: User, uow: SqlUnitOfWork, state: FSMContext, bot: Bot,
     t: Translate,
@@ -332,7 +333,7 @@ async def show_search(
     await render_flow(message, state, bot, text, grid(buttons, t, per_row=1, extra_rows=everything))
 
 
-@router.message(Command("log"), F.chat.type == "private")
+@routes.message(Command("log"), F.chat.type == "private")
 async def cmd_log(
     message: Message, command: CommandObject, user: User, uow: SqlUnitOfWork, state: FSMContext, bot: Bot,
     t: Translate, clock: Clock,
@@ -345,7 +346,7 @@ async def cmd_log(
     await show_deal_list(message, user, uow, state, bot, t, clock, 0)
 
 
-@router.callback_query(LogCb.filter(F.act == "list"))
+@routes.callback_query(LogCb.filter(F.act == "list"))
 async def on_list_page(
     query: CallbackQuery, callback_data: LogCb, user: User, uow: SqlUnitOfWork, state: FSMContext, bot: Bot,
     t: Translate, clock: Clock,
@@ -353,7 +354,7 @@ async def on_list_page(
     await show_deal_list(query, user, uow, state, bot, t, clock, callback_data.p)
 
 
-@router.callback_query(LogCb.filter(F.act == "deal"))
+@routes.callback_query(LogCb.filter(F.act == "deal"))
 async def on_deal_picked(
     query: CallbackQuery, callback_data: LogCb, user: User, uow: SqlUnitOfWork, state: FSMContext, bot: Bot,
     t: Translate,
@@ -361,21 +362,21 @@ async def on_deal_picked(
     await start_flow(query, user, uow, state, bot, t, callback_data.id, FROM_LIST, page=callback_data.p)
 
 
-@router.message(LogActivity.choosing_deal, F.text, ~F.text.startswith("/"))
+@routes.message(LogActivity.choosing_deal, F.text, ~F.text.startswith("/"))
 async def on_deal_searched(
     message: Message, user: User, uow: SqlUnitOfWork, state: FSMContext, bot: Bot, t: Translate
 ) -> None:
     await show_search(message, user, uow, state, bot, t, message.text or "")
 
 
-@router.message(LogActivity.choosing_deal, ~F.text.startswith("/"))
+@routes.message(LogActivity.choosing_deal, ~F.text.startswith("/"))
 async def on_deal_unexpected(message: Message, t: Translate) -> None:
     await message.answer(t("log-expect-deal"))
 
 
 # --- kind and outcome -----------------------------------------------------------------------------------
 
-@router.callback_query(LogActivity.choosing_kind, LogCb.filter(F.act == "kind"))
+@routes.callback_query(LogActivity.choosing_kind, LogCb.filter(F.act == "kind"))
 async def on_kind(query: CallbackQuery, callback_data: LogCb, state: FSMContext, bot: Bot, t: Translate) -> None:
     if await current(query, callback_data, state, t) is None:
         return
@@ -386,7 +387,7 @@ async def on_kind(query: CallbackQuery, callback_data: LogCb, state: FSMContext,
     await open_step(query, state, bot, t, LogActivity.choosing_outcome)
 
 
-@router.callback_query(LogActivity.choosing_outcome, LogCb.filter(F.act == "out"))
+@routes.callback_query(LogActivity.choosing_outcome, LogCb.filter(F.act == "out"))
 async def on_outcome(query: CallbackQuery, callback_data: LogCb, state: FSMContext, bot: Bot, t: Translate) -> None:
     if await current(query, callback_data, state, t) is None:
         return
@@ -397,7 +398,7 @@ async def on_outcome(query: CallbackQuery, callback_data: LogCb, state: FSMConte
     await open_step(query, state, bot, t, LogActivity.choosing_when)
 
 
-@router.message(StateFilter(LogActivity.choosing_kind, LogActivity.choosing_outcome), ~F.text.startswith("/"))
+@routes.message(StateFilter(LogActivity.choosing_kind, LogActivity.choosing_outcome), ~F.text.startswith("/"))
 async def on_choice_typed(message: Message, state: FSMContext, bot: Bot, t: Translate) -> None:
     here = await state.get_state()
     target = LogActivity.choosing_kind if here == LogActivity.choosing_kind.state else LogActivity.choosing_outcome
@@ -415,7 +416,7 @@ BACK_FROM: dict[str, set[str | None]] = {
 BACK_TO = {"kind": LogActivity.choosing_kind, "outcome": LogActivity.choosing_outcome, "when": LogActivity.choosing_when}
 
 
-@router.callback_query(StateFilter(LogActivity), LogCb.filter(F.act == "back"))
+@routes.callback_query(StateFilter(LogActivity), LogCb.filter(F.act == "back"))
 async def on_back(query: CallbackQuery, callback_data: LogCb, state: FSMContext, bot: Bot, t: Translate) -> None:
     if await current(query, callback_data, state, t) is None:
         return
@@ -425,14 +426,14 @@ async def on_back(query: CallbackQuery, callback_data: LogCb, state: FSMContext,
     await open_step(query, state, bot, t, BACK_TO[callback_data.v])
 
 
-@router.callback_query(LogActivity.choosing_when, LogCb.filter(F.act.in_(set(TEXT_STEPS))))
+@routes.callback_query(LogActivity.choosing_when, LogCb.filter(F.act.in_(set(TEXT_STEPS))))
 async def on_text_step(query: CallbackQuery, callback_data: LogCb, state: FSMContext, bot: Bot, t: Translate) -> None:
     if await current(query, callback_data, state, t) is None:
         return
     await open_step(query, state, bot, t, TEXT_STEPS[callback_data.act])
 
 
-@router.callback_query(StateFilter(*TEXT_STEPS.values()), LogCb.filter(F.act == "skip"))
+@routes.callback_query(StateFilter(*TEXT_STEPS.values()), LogCb.filter(F.act == "skip"))
 async def on_text_skipped(query: CallbackQuery, callback_data: LogCb, state: FSMContext, bot: Bot, t: Translate) -> None:
     """Skip on an empty step, or Clear on one already answered: either way the step has no answer."""
     if await current(query, callback_data, state, t) is None:
@@ -449,7 +450,7 @@ def cleaned(text: str | None) -> str:
     return (text or "").strip()
 
 
-@router.message(LogActivity.entering_note, F.text, ~F.text.startswith("/"))
+@routes.message(LogActivity.entering_note, F.text, ~F.text.startswith("/"))
 async def on_note_typed(message: Message, state: FSMContext, bot: Bot, t: Translate) -> None:
     note = cleaned(message.text)
     if len(note) > MAX_NOTE:
@@ -459,7 +460,7 @@ async def on_note_typed(message: Message, state: FSMContext, bot: Bot, t: Transl
     await open_step(message, state, bot, t, LogActivity.choosing_when)
 
 
-@router.message(StateFilter(LogActivity.entering_note, LogActivity.choosing_when, LogActivity.entering_date), F.voice)
+@routes.message(StateFilter(LogActivity.entering_note, LogActivity.choosing_when, LogActivity.entering_date), F.voice)
 async def on_voice_note(message: Message, state: FSMContext, bot: Bot, t: Translate) -> None:
     """A voice note is the note, whether the rep pressed Note first or just spoke on the date step."""
     assert message.voice is not None
@@ -467,7 +468,7 @@ async def on_voice_note(message: Message, state: FSMContext, bot: Bot, t: Transl
     await open_step(message, state, bot, t, LogActivity.choosing_when)
 
 
-@router.message(LogActivity.entering_needs, F.text, ~F.text.startswith("/"))
+@routes.message(LogActivity.entering_needs, F.text, ~F.text.startswith("/"))
 async def on_needs_typed(message: Message, state: FSMContext, bot: Bot, t: Translate) -> None:
     needs = cleaned(message.text)
     if len(needs) > MAX_NEEDS:
@@ -477,7 +478,7 @@ async def on_needs_typed(message: Message, state: FSMContext, bot: Bot, t: Trans
     await open_step(message, state, bot, t, LogActivity.choosing_when)
 
 
-@router.message(LogActivity.entering_step, F.text, ~F.text.startswith("/"))
+@routes.message(LogActivity.entering_step, F.text, ~F.text.startswith("/"))
 async def on_step_typed(message: Message, state: FSMContext, bot: Bot, t: Translate) -> None:
     step = " ".join((message.text or "").split())
     if len(step) > MAX_STEP:
@@ -487,7 +488,7 @@ async def on_step_typed(message: Message, state: FSMContext, bot: Bot, t: Transl
     await open_step(message, state, bot, t, LogActivity.choosing_when)
 
 
-@router.message(StateFilter(*TEXT_STEPS.values()), ~F.text.startswith("/"))
+@routes.message(StateFilter(*TEXT_STEPS.values()), ~F.text.startswith("/"))
 async def on_text_step_unexpected(message: Message, state: FSMContext, bot: Bot, t: Translate) -> None:
     here = await state.get_state()
     step = STEP_OF_STATE.get(here, "note")
@@ -496,14 +497,14 @@ async def on_text_step_unexpected(message: Message, state: FSMContext, bot: Bot,
 
 # --- the next step's date, and saving ------------------------------------------------------------------
 
-@router.callback_query(LogActivity.choosing_when, LogCb.filter(F.act == "date"))
+@routes.callback_query(LogActivity.choosing_when, LogCb.filter(F.act == "date"))
 async def on_pick_date(query: CallbackQuery, callback_data: LogCb, state: FSMContext, bot: Bot, t: Translate) -> None:
     if await current(query, callback_data, state, t) is None:
         return
     await open_step(query, state, bot, t, LogActivity.entering_date)
 
 
-@router.callback_query(LogActivity.choosing_when, LogCb.filter(F.act == "when"))
+@routes.callback_query(LogActivity.choosing_when, LogCb.filter(F.act == "when"))
 async def on_preset(
     query: CallbackQuery, callback_data: LogCb, user: User, uow: SqlUnitOfWork, state: FSMContext, bot: Bot,
     t: Translate, lang: Language, clock: Clock,
@@ -522,7 +523,7 @@ async def on_preset(
     await save(query, user, uow, state, bot, t, lang, clock, data, due, exact=False)
 
 
-@router.message(StateFilter(LogActivity.choosing_when, LogActivity.entering_date), F.text, ~F.text.startswith("/"))
+@routes.message(StateFilter(LogActivity.choosing_when, LogActivity.entering_date), F.text, ~F.text.startswith("/"))
 async def on_date_typed(
     message: Message, user: User, uow: SqlUnitOfWork, state: FSMContext, bot: Bot, t: Translate, lang: Language,
     clock: Clock,
@@ -546,7 +547,7 @@ async def on_date_typed(
     await save(message, user, uow, state, bot, t, lang, clock, await state.get_data(), parsed.at, exact=exact)
 
 
-@router.message(StateFilter(LogActivity.choosing_when, LogActivity.entering_date), ~F.text.startswith("/"))
+@routes.message(StateFilter(LogActivity.choosing_when, LogActivity.entering_date), ~F.text.startswith("/"))
 async def on_date_unexpected(message: Message, state: FSMContext, bot: Bot, t: Translate) -> None:
     here = await state.get_state()
     step = LogActivity.entering_date if here == LogActivity.entering_date.state else LogActivity.choosing_when
@@ -624,7 +625,7 @@ def result_screen(
     return "\n".join(lines), grid(actions, per_row=1, cancel=False, extra_rows=rows)
 
 
-@router.callback_query(LogCb.filter())
+@routes.callback_query(LogCb.filter())
 async def on_old_log_button(query: CallbackQuery, t: Translate) -> None:
     """A button of a /log that is over (saved, cancelled) or of another step: nothing happens twice."""
     await query.answer(t("log-stale"), show_alert=True)
@@ -676,7 +677,7 @@ def timeline_screen(
     return "\n".join(lines), grid(voices, cancel=False, extra_rows=rows)
 
 
-@router.callback_query(DealCb.filter(F.act == "tl"))
+@routes.callback_query(DealCb.filter(F.act == "tl"))
 async def on_timeline(
     query: CallbackQuery, callback_data: DealCb, user: User, uow: SqlUnitOfWork, t: Translate, lang: Language
 ) -> None:
@@ -698,7 +699,7 @@ async def on_timeline(
     await show(query, text, markup)
 
 
-@router.callback_query(VoiceCb.filter())
+@routes.callback_query(VoiceCb.filter())
 async def on_voice_replay(
     query: CallbackQuery, callback_data: VoiceCb, user: User, uow: SqlUnitOfWork, bot: Bot, t: Translate
 ) -> None:
@@ -717,4 +718,4 @@ async def on_voice_replay(
     await bot.send_voice(query.message.chat.id, entry.voice_file_id)
 
 
-__all__ = ["LogActivity", "LogCb", "VoiceCb", "router"]
+__all__ = ["LogActivity", "LogCb", "VoiceCb", "routes"]

@@ -4,7 +4,7 @@ the longest silence first, paged. Each line opens the deal card or starts the re
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import F
 from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
@@ -13,6 +13,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from bot.formatting import h, when
 from bot.i18n import Translate
 from bot.keyboards import button, keyboard
+from bot.routing import Routes
 from domain.clock import Clock
 from domain.errors import DomainError
 from domain.followup import silence
@@ -23,7 +24,7 @@ from handlers.common import refuse, show
 from handlers.pipeline_ui import DealCb, deal_name, stage_name, team_of
 from storage.uow import SqlUnitOfWork
 
-router = Router(name=__name__)
+routes = Routes(__name__)
 PER_PAGE = 8
 
 
@@ -94,7 +95,7 @@ async def show_report(
     await show(event, text, markup)
 
 
-@router.message(Command("stale"), F.chat.type == "private")
+@routes.message(Command("stale"), F.chat.type == "private")
 async def cmd_stale(
     message: Message, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate, lang: Language, clock: Clock
 ) -> None:
@@ -102,7 +103,7 @@ async def cmd_stale(
     await show_report(message, user, uow, t, lang, clock, 0)
 
 
-@router.callback_query(StaleCb.filter(F.act == "page"))
+@routes.callback_query(StaleCb.filter(F.act == "page"))
 async def on_page(
     query: CallbackQuery, callback_data: StaleCb, user: User, uow: SqlUnitOfWork, t: Translate, lang: Language,
     clock: Clock,
@@ -110,7 +111,7 @@ async def on_page(
     await show_report(query, user, uow, t, lang, clock, callback_data.p)
 
 
-@router.callback_query(StaleCb.filter(F.act == "ping"))
+@routes.callback_query(StaleCb.filter(F.act == "ping"))
 async def on_ping(
     query: CallbackQuery, callback_data: StaleCb, user: User, uow: SqlUnitOfWork, t: Translate, lang: Language,
     clock: Clock,

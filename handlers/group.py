@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import F
 from aiogram.filters import Command
 from aiogram.types import Message
 
 from bot.formatting import h
 from bot.i18n import Translate
+from bot.routing import Routes
 from domain.clock import Clock
 from domain.errors import DomainError
 from domain.team import onboarding
@@ -15,15 +16,15 @@ from domain.team.model import User
 from handlers.common import refuse
 from storage.uow import SqlUnitOfWork
 
-router = Router(name=__name__)
+routes = Routes(__name__)
 
 
-@router.message(Command("bindgroup"), F.chat.type == "private")
+@routes.message(Command("bindgroup"), F.chat.type == "private")
 async def cmd_bindgroup_private(message: Message, t: Translate) -> None:
     await message.answer(t("bindgroup-in-private"))
 
 
-@router.message(Command("bindgroup"), F.chat.type.in_({"group", "supergroup"}), flags={"public": True})
+@routes.message(Command("bindgroup"), F.chat.type.in_({"group", "supergroup"}), flags={"public": True})
 async def cmd_bindgroup(message: Message, user: User | None, uow: SqlUnitOfWork, t: Translate, clock: Clock) -> None:
     if user is None or not user.active:
         await message.reply(t("bindgroup-stranger"))

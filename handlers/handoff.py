@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 
-from aiogram import F, Router
+from aiogram import F
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import StateFilter
 from aiogram.filters.callback_data import CallbackData
@@ -20,6 +20,7 @@ from bot.formatting import h
 from bot.i18n import Translate
 from bot.keyboards import button, grid
 from bot.render import register_action
+from bot.routing import Routes
 from domain.clock import Clock
 from domain.errors import DomainError
 from domain.handoffs import services as service
@@ -28,7 +29,7 @@ from domain.team.model import User
 from handlers.common import refuse, show
 from storage.uow import SqlUnitOfWork
 
-router = Router(name=__name__)
+routes = Routes(__name__)
 
 
 class HandoffCb(CallbackData, prefix="ho"):
@@ -56,7 +57,7 @@ async def _refused(query: CallbackQuery | Message, uow: SqlUnitOfWork, t: Transl
     await refuse(query, t, error)
 
 
-@router.callback_query(HandoffCb.filter(F.act == "accept"))
+@routes.callback_query(HandoffCb.filter(F.act == "accept"))
 async def on_accept(
     query: CallbackQuery, callback_data: HandoffCb, user: User, uow: SqlUnitOfWork, t: Translate, clock: Clock,
     state: FSMContext,
@@ -90,7 +91,7 @@ def _reasons_screen(t: Translate, handoff_id: int, company: str) -> tuple[str, I
     return t("handoff-decline-ask", company=h(company)), grid(buttons, per_row=1, cancel=False, extra_rows=[[cancel]])
 
 
-@router.callback_query(HandoffCb.filter(F.act == "decline"))
+@routes.callback_query(HandoffCb.filter(F.act == "decline"))
 async def on_decline(
     query: CallbackQuery, callback_data: HandoffCb, user: User, uow: SqlUnitOfWork, t: Translate
 ) -> None:
@@ -121,7 +122,7 @@ async def _decline(
     await show(event, t("handoff-declined-done", company=h(lead.company)))
 
 
-@router.callback_query(HandoffCb.filter(F.act == "reason"))
+@routes.callback_query(HandoffCb.filter(F.act == "reason"))
 async def on_reason_chosen(
     query: CallbackQuery, callback_data: HandoffCb, user: User, uow: SqlUnitOfWork, t: Translate, clock: Clock,
     state: FSMContext,
@@ -132,7 +133,7 @@ async def on_reason_chosen(
     await _decline(query, callback_data.id, callback_data.reason, user, uow, t, clock, state)
 
 
-@router.callback_query(HandoffCb.filter(F.act == "other"))
+@routes.callback_query(HandoffCb.filter(F.act == "other"))
 async def on_other_reason(
     query: CallbackQuery, callback_data: HandoffCb, user: User, uow: SqlUnitOfWork, t: Translate, state: FSMContext
 ) -> None:
@@ -147,13 +148,13 @@ async def on_other_reason(
     await show(query, t("handoff-decline-type", company=h(lead.company)), grid([cancel], cancel=False))
 
 
-@router.callback_query(HandoffCb.filter(F.act == "cancel"))
+@routes.callback_query(HandoffCb.filter(F.act == "cancel"))
 async def on_cancel(query: CallbackQuery, t: Translate, state: FSMContext) -> None:
     await state.clear()
     await show(query, t("handoff-decline-cancelled"))
 
 
-@router.message(StateFilter(DeclineHandoff.typing_reason), F.text)
+@routes.message(StateFilter(DeclineHandoff.typing_reason), F.text)
 async def on_reason_typed(
     message: Message, user: User, uow: SqlUnitOfWork, t: Translate, clock: Clock, state: FSMContext
 ) -> None:
@@ -166,6 +167,6 @@ async def on_reason_typed(
     await _decline(message, handoff_id, message.text or "", user, uow, t, clock, state)
 
 
-@router.message(StateFilter(DeclineHandoff.typing_reason))
+@routes.message(StateFilter(DeclineHandoff.typing_reason))
 async def on_reason_not_text(message: Message, t: Translate) -> None:
     await message.answer(t("handoff-decline-expect-text"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import time
 
-from aiogram import F, Router
+from aiogram import F
 from aiogram.filters import Command, CommandObject
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
@@ -13,6 +13,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from bot.formatting import EN_WEEKDAYS, ZH_WEEKDAYS, h
 from bot.i18n import Translate
 from bot.keyboards import button, grid
+from bot.routing import Routes
 from domain.clock import Clock
 from domain.errors import DomainError
 from domain.team.model import Language, Team, User
@@ -21,7 +22,7 @@ from domain.worktime import parse_working_hours
 from handlers.common import refuse, show
 from storage.uow import SqlUnitOfWork
 
-router = Router(name=__name__)
+routes = Routes(__name__)
 
 PRESETS = (
     (time(9, 0), time(18, 0), "01234"),
@@ -77,7 +78,7 @@ async def apply_hours(
     await show(event, t("hours-set", team=h(team.name), hours=hours_label(t, lang, start, end, days)))
 
 
-@router.message(Command("hours"), F.chat.type == "private")
+@routes.message(Command("hours"), F.chat.type == "private")
 async def cmd_hours(
     message: Message, command: CommandObject, user: User, uow: SqlUnitOfWork, t: Translate, lang: Language,
     clock: Clock,
@@ -98,7 +99,7 @@ async def cmd_hours(
     await apply_hours(message, user, uow, t, lang, clock, *parsed)
 
 
-@router.callback_query(HoursCb.filter(F.start.regexp(r"^\d{4}$") & F.end.regexp(r"^\d{4}$")))
+@routes.callback_query(HoursCb.filter(F.start.regexp(r"^\d{4}$") & F.end.regexp(r"^\d{4}$")))
 async def on_preset(
     query: CallbackQuery, callback_data: HoursCb, user: User, uow: SqlUnitOfWork, t: Translate, lang: Language,
     clock: Clock,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, F
 from aiogram.filters import Command, StateFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
@@ -12,6 +12,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from bot.formatting import h, when
 from bot.i18n import Translate
 from bot.keyboards import button, grid
+from bot.routing import Routes
 from domain.clock import Clock
 from domain.errors import DomainError
 from domain.team import onboarding
@@ -19,7 +20,7 @@ from domain.team.model import Language, Role, User
 from handlers.common import refuse, role_name, show
 from storage.uow import SqlUnitOfWork
 
-router = Router(name=__name__)
+routes = Routes(__name__)
 
 
 class InviteFlow(StatesGroup):
@@ -43,7 +44,7 @@ def role_keyboard(t: Translate, user: User) -> InlineKeyboardMarkup:
     return grid([button(role_name(t, r), InviteCb(step="role", value=r.value)) for r in roles], t)
 
 
-@router.message(Command("invite"))
+@routes.message(Command("invite"))
 async def cmd_invite(message: Message, user: User, state: FSMContext, t: Translate) -> None:
     if not onboarding.roles_invitable_by(user):
         await message.answer(t("error-invite-not-allowed"))
@@ -52,7 +53,7 @@ async def cmd_invite(message: Message, user: User, state: FSMContext, t: Transla
     await message.answer(t("invite-choose-role"), reply_markup=role_keyboard(t, user))
 
 
-@router.callback_query(InviteFlow.choosing_role, InviteCb.filter(F.step == "role"))
+@routes.callback_query(InviteFlow.choosing_role, InviteCb.filter(F.step == "role"))
 async def on_role_chosen(
     query: CallbackQuery, callback_data: InviteCb, user: User, uow: SqlUnitOfWork, state: FSMContext,
     t: Translate, clock: Clock, bot: Bot, lang: Language,
@@ -85,7 +86,7 @@ async def show_team_step(
     )
 
 
-@router.callback_query(InviteFlow.choosing_team, InviteCb.filter(F.step == "team"))
+@routes.callback_query(InviteFlow.choosing_team, InviteCb.filter(F.step == "team"))
 async def on_team_chosen(
     query: CallbackQuery, callback_data: InviteCb, user: User, uow: SqlUnitOfWork, state: FSMContext,
     t: Translate, clock: Clock, bot: Bot, lang: Language,
@@ -97,13 +98,13 @@ async def on_team_chosen(
     await finish_invite(query, user, Role(data["role"]), int(callback_data.value), uow, state, t, clock, bot, lang)
 
 
-@router.callback_query(InviteFlow.choosing_team, InviteCb.filter(F.step == "newteam"))
+@routes.callback_query(InviteFlow.choosing_team, InviteCb.filter(F.step == "newteam"))
 async def on_new_team(query: CallbackQuery, state: FSMContext, t: Translate) -> None:
     await state.set_state(InviteFlow.entering_team_name)
     await show(query, t("invite-enter-team-name"), grid([], t, back=InviteCb(step="back")))
 
 
-@router.callback_query(
+@routes.callback_query(
     StateFilter(InviteFlow.choosing_team, InviteFlow.entering_team_name), InviteCb.filter(F.step == "back")
 )
 async def on_back(query: CallbackQuery, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate) -> None:
@@ -115,7 +116,7 @@ async def on_back(query: CallbackQuery, user: User, uow: SqlUnitOfWork, state: F
     await show(query, t("invite-choose-role"), role_keyboard(t, user))
 
 
-@router.message(InviteFlow.entering_team_name, F.text)
+@routes.message(InviteFlow.entering_team_name, F.text)
 async def on_team_name(
     message: Message, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate, clock: Clock,
     bot: Bot, lang: Language,
@@ -144,7 +145,7 @@ async def on_team_name(
     await finish_invite(message, user, Role(data["role"]), team.id, uow, state, t, clock, bot, lang)
 
 
-@router.message(StateFilter(InviteFlow), ~F.text.startswith("/"))
+@routes.message(StateFilter(InviteFlow), ~F.text.startswith("/"))
 async def on_invite_unexpected(message: Message, state: FSMContext, t: Translate) -> None:
     current = await state.get_state()
     key = "invite-expect-team-name" if current == InviteFlow.entering_team_name.state else "expect-button"

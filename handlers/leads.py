@@ -11,7 +11,7 @@ from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, F
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
@@ -21,6 +21,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from bot.formatting import h, when
 from bot.i18n import Translate
 from bot.keyboards import Nav, button, grid, rows_of
+from bot.routing import Routes
 from domain.clock import Clock
 from domain.errors import DomainError, InvalidInput
 from domain.leads import services as lead_service
@@ -48,7 +49,7 @@ from handlers.common import render_flow
 from handlers.pipeline_ui import DealCb
 from storage.uow import SqlUnitOfWork
 
-router = Router(name=__name__)
+routes = Routes(__name__)
 
 CAPTURING_ROLES = frozenset({Role.REP, Role.MANAGER, Role.ADMIN})
 MAX_COMPANY = 100
@@ -321,7 +322,7 @@ def may_capture(user: User) -> bool:
 
 # --- /lead ------------------------------------------------------------------------------------------
 
-@router.message(Command("lead"))
+@routes.message(Command("lead"))
 async def cmd_lead(
     message: Message, command: CommandObject, state: FSMContext, bot: Bot, t: Translate, uow: SqlUnitOfWork,
     user: User,
@@ -351,7 +352,7 @@ def phone_from_card(raw: str) -> str | None:
     return None
 
 
-@router.message(StateFilter(None), F.contact, F.chat.type == "private")
+@routes.message(StateFilter(None), F.contact, F.chat.type == "private")
 async def on_contact_shared(
     message: Message, state: FSMContext, bot: Bot, t: Translate, uow: SqlUnitOfWork, user: User
 ) -> None:
@@ -427,7 +428,7 @@ async def lead_like_message(message: Message, user: User | None = None) -> bool:
     )
 
 
-@router.message(StateFilter(None), F.chat.type == "private", F.text, lead_like_message)
+@routes.message(StateFilter(None), F.chat.type == "private", F.text, lead_like_message)
 async def on_lead_like_message(
     message: Message, state: FSMContext, bot: Bot, t: Translate, uow: SqlUnitOfWork, user: User
 ) -> None:
@@ -440,7 +441,7 @@ def typed(message: Message) -> str:
     return " ".join((message.text or "").split())
 
 
-@router.message(CaptureLead.entering_company, F.text, ~F.text.startswith("/"))
+@routes.message(CaptureLead.entering_company, F.text, ~F.text.startswith("/"))
 async def on_company_entered(
     message: Message, state: FSMContext, bot: Bot, t: Translate, uow: SqlUnitOfWork, user: User
 ) -> None:
@@ -452,7 +453,7 @@ async def on_company_entered(
     await advance(message, state, bot, t, uow, user, "company")
 
 
-@router.message(CaptureLead.entering_contact, F.text, ~F.text.startswith("/"))
+@routes.message(CaptureLead.entering_contact, F.text, ~F.text.startswith("/"))
 async def on_contact_name_entered(
     message: Message, state: FSMContext, bot: Bot, t: Translate, uow: SqlUnitOfWork, user: User
 ) -> None:
@@ -464,7 +465,7 @@ async def on_contact_name_entered(
     await advance(message, state, bot, t, uow, user, "contact")
 
 
-@router.message(CaptureLead.entering_phone, F.text, ~F.text.startswith("/"))
+@routes.message(CaptureLead.entering_phone, F.text, ~F.text.startswith("/"))
 async def on_phone_entered(
     message: Message, state: FSMContext, bot: Bot, t: Translate, uow: SqlUnitOfWork, user: User
 ) -> None:
@@ -486,7 +487,7 @@ async def on_phone_entered(
     await advance(message, state, bot, t, uow, user, "phone")
 
 
-@router.message(CaptureLead.entering_phone, F.contact)
+@routes.message(CaptureLead.entering_phone, F.contact)
 async def on_phone_card_shared(
     message: Message, state: FSMContext, bot: Bot, t: Translate, uow: SqlUnitOfWork, user: User
 ) -> None:
@@ -502,7 +503,7 @@ async def on_phone_card_shared(
     await advance(message, state, bot, t, uow, user, "phone")
 
 
-@router.message(CaptureLead.entering_email, F.text, ~F.text.startswith("/"))
+@routes.message(CaptureLead.entering_email, F.text, ~F.text.startswith("/"))
 async def on_email_entered(
     message: Message, state: FSMContext, bot: Bot, t: Translate, uow: SqlUnitOfWork, user: User
 ) -> None:
@@ -516,7 +517,7 @@ async def on_email_entered(
     await advance(message, state, bot, t, uow, user, "email")
 
 
-@router.message(CaptureLead.entering_need, F.text, ~F.text.startswith("/"))
+@routes.message(CaptureLead.entering_need, F.text, ~F.text.startswith("/"))
 async def on_need_typed(
     message: Message, state: FSMContext, bot: Bot, t: Translate, uow: SqlUnitOfWork, user: User
 ) -> None:
@@ -528,7 +529,7 @@ async def on_need_typed(
     await advance(message, state, bot, t, uow, user, "need")
 
 
-@router.message(CaptureLead.entering_need, F.voice)
+@routes.message(CaptureLead.entering_need, F.voice)
 async def on_need_spoken(
     message: Message, state: FSMContext, bot: Bot, t: Translate, uow: SqlUnitOfWork, user: User
 ) -> None:
@@ -549,7 +550,7 @@ async def is_current(query: CallbackQuery, callback_data: LeadCb, state: FSMCont
     return True
 
 
-@router.callback_query(StateFilter(*STEP_STATES), LeadCb.filter(F.action == "pick"))
+@routes.callback_query(StateFilter(*STEP_STATES), LeadCb.filter(F.action == "pick"))
 async def on_choice_picked(
     query: CallbackQuery, callback_data: LeadCb, state: FSMContext, bot: Bot, t: Translate,
     uow: SqlUnitOfWork, user: User,
@@ -571,7 +572,7 @@ async def on_choice_picked(
     await advance(query, state, bot, t, uow, user, step)
 
 
-@router.callback_query(StateFilter(*STEP_STATES), LeadCb.filter(F.action == "skip"))
+@routes.callback_query(StateFilter(*STEP_STATES), LeadCb.filter(F.action == "skip"))
 async def on_step_skipped(
     query: CallbackQuery, callback_data: LeadCb, state: FSMContext, bot: Bot, t: Translate,
     uow: SqlUnitOfWork, user: User,
@@ -587,7 +588,7 @@ async def on_step_skipped(
     await advance(query, state, bot, t, uow, user, step)
 
 
-@router.callback_query(StateFilter(*STEP_STATES), LeadCb.filter(F.action == "back"))
+@routes.callback_query(StateFilter(*STEP_STATES), LeadCb.filter(F.action == "back"))
 async def on_back(
     query: CallbackQuery, callback_data: LeadCb, state: FSMContext, bot: Bot, t: Translate,
     uow: SqlUnitOfWork, user: User,
@@ -647,7 +648,7 @@ async def show_summary(
     await render_flow(event, state, bot, "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows))
 
 
-@router.callback_query(CaptureLead.reviewing, LeadCb.filter(F.action == "edit"))
+@routes.callback_query(CaptureLead.reviewing, LeadCb.filter(F.action == "edit"))
 async def on_edit_pressed(
     query: CallbackQuery, callback_data: LeadCb, state: FSMContext, bot: Bot, t: Translate,
     uow: SqlUnitOfWork, user: User,
@@ -658,7 +659,7 @@ async def on_edit_pressed(
     await ask(query, state, bot, t, uow, user, callback_data.value)
 
 
-@router.callback_query(CaptureLead.reviewing, LeadCb.filter(F.action == "keep"))
+@routes.callback_query(CaptureLead.reviewing, LeadCb.filter(F.action == "keep"))
 async def on_keep_toggled(
     query: CallbackQuery, callback_data: LeadCb, state: FSMContext, bot: Bot, t: Translate,
     uow: SqlUnitOfWork, user: User,
@@ -670,7 +671,7 @@ async def on_keep_toggled(
     await show_summary(query, state, bot, t, uow, user)
 
 
-@router.callback_query(CaptureLead.reviewing, LeadCb.filter(F.action == "confirm"))
+@routes.callback_query(CaptureLead.reviewing, LeadCb.filter(F.action == "confirm"))
 async def on_confirm(
     query: CallbackQuery, callback_data: LeadCb, state: FSMContext, bot: Bot, t: Translate, lang: Language,
     uow: SqlUnitOfWork, user: User, clock: Clock,
@@ -791,7 +792,7 @@ async def chosen_hit(
     return hit
 
 
-@router.callback_query(CaptureLead.resolving_duplicate, LeadCb.filter(F.action == "dup_note"))
+@routes.callback_query(CaptureLead.resolving_duplicate, LeadCb.filter(F.action == "dup_note"))
 async def on_add_note_chosen(
     query: CallbackQuery, callback_data: LeadCb, state: FSMContext, bot: Bot, t: Translate
 ) -> None:
@@ -818,7 +819,7 @@ def noted_hit(data: dict[str, Any]) -> dict[str, Any] | None:
     return hits[n - 1] if isinstance(n, int) and 1 <= n <= len(hits) else None
 
 
-@router.callback_query(CaptureLead.resolving_duplicate, LeadCb.filter(F.action == "dup_open"))
+@routes.callback_query(CaptureLead.resolving_duplicate, LeadCb.filter(F.action == "dup_open"))
 async def on_continue_there(
     query: CallbackQuery, callback_data: LeadCb, state: FSMContext, bot: Bot, t: Translate
 ) -> None:
@@ -834,7 +835,7 @@ async def on_continue_there(
     await render_flow(query, state, bot, text, None)
 
 
-@router.callback_query(CaptureLead.resolving_duplicate, LeadCb.filter(F.action == "dup_new"))
+@routes.callback_query(CaptureLead.resolving_duplicate, LeadCb.filter(F.action == "dup_new"))
 async def on_still_new(
     query: CallbackQuery, callback_data: LeadCb, state: FSMContext, bot: Bot, t: Translate,
     uow: SqlUnitOfWork, user: User, clock: Clock,
@@ -848,7 +849,7 @@ async def on_still_new(
     await save(query, state, bot, t, uow, user, clock, to_draft(data["draft"]), related_lead_id=related)
 
 
-@router.callback_query(CaptureLead.resolving_duplicate, LeadCb.filter(F.action == "dup_back"))
+@routes.callback_query(CaptureLead.resolving_duplicate, LeadCb.filter(F.action == "dup_back"))
 async def on_back_to_summary(
     query: CallbackQuery, callback_data: LeadCb, state: FSMContext, bot: Bot, t: Translate,
     uow: SqlUnitOfWork, user: User,
@@ -858,7 +859,7 @@ async def on_back_to_summary(
     await show_summary(query, state, bot, t, uow, user)
 
 
-@router.callback_query(CaptureLead.entering_note, LeadCb.filter(F.action == "note_back"))
+@routes.callback_query(CaptureLead.entering_note, LeadCb.filter(F.action == "note_back"))
 async def on_back_to_duplicates(
     query: CallbackQuery, callback_data: LeadCb, state: FSMContext, bot: Bot, t: Translate, lang: Language,
     uow: SqlUnitOfWork, user: User,
@@ -869,7 +870,7 @@ async def on_back_to_duplicates(
     await show_duplicates(query, state, bot, t, lang, uow, user)
 
 
-@router.message(CaptureLead.entering_note, F.text, ~F.text.startswith("/"))
+@routes.message(CaptureLead.entering_note, F.text, ~F.text.startswith("/"))
 async def on_note_entered(
     message: Message, state: FSMContext, bot: Bot, t: Translate, uow: SqlUnitOfWork, user: User, clock: Clock
 ) -> None:
@@ -936,7 +937,7 @@ async def result_card(t: Translate, uow: SqlUnitOfWork, result: CaptureResult) -
 
 # --- anything else while capturing; stale presses -----------------------------------------------------
 
-@router.message(StateFilter(CaptureLead), ~F.text.startswith("/"))
+@routes.message(StateFilter(CaptureLead), ~F.text.startswith("/"))
 async def on_unexpected_in_capture(
     message: Message, state: FSMContext, bot: Bot, t: Translate, lang: Language, uow: SqlUnitOfWork, user: User
 ) -> None:
@@ -958,7 +959,7 @@ async def on_unexpected_in_capture(
         await message.answer(t("stale-flow"))
 
 
-@router.callback_query(LeadCb.filter(F.action.in_({"confirm", "dup_new"})))
+@routes.callback_query(LeadCb.filter(F.action.in_({"confirm", "dup_new"})))
 async def on_confirm_again(query: CallbackQuery, t: Translate) -> None:
     """A second tap on Confirm (or on "still new") after the lead was handled."""
     await query.answer(t("lead-already-handled"), show_alert=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from aiogram import F, Router
+from aiogram import F
 from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
@@ -19,6 +19,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from bot.formatting import h
 from bot.i18n import Translate
 from bot.keyboards import button, grid, rows_of
+from bot.routing import Routes
 from domain.clock import Clock
 from domain.deals import queries as deal_queries
 from domain.deals.model import PIPELINE, Stage
@@ -32,7 +33,7 @@ from handlers.common import refuse, show
 from handlers.pipeline_ui import refused
 from storage.uow import SqlUnitOfWork
 
-router = Router(name=__name__)
+routes = Routes(__name__)
 
 # The numbers a manager may tune, with the steps their -/+ buttons move by.
 NUMBERS: dict[str, tuple[int, ...]] = {
@@ -126,13 +127,13 @@ async def change(
         return None
 
 
-@router.message(Command("policy"), F.chat.type == "private")
+@routes.message(Command("policy"), F.chat.type == "private")
 async def cmd_policy(message: Message, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate) -> None:
     await state.clear()
     await show_overview(message, user, uow, t)
 
 
-@router.callback_query(PolicyCb.filter(F.act == "show"))
+@routes.callback_query(PolicyCb.filter(F.act == "show"))
 async def on_show(query: CallbackQuery, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate) -> None:
     await state.clear()
     await show_overview(query, user, uow, t)
@@ -140,7 +141,7 @@ async def on_show(query: CallbackQuery, user: User, uow: SqlUnitOfWork, state: F
 
 # --- assignment policy and self-assignment: buttons --------------------------------------------------
 
-@router.callback_query(PolicyCb.filter(F.act == "assign"))
+@routes.callback_query(PolicyCb.filter(F.act == "assign"))
 async def on_assignment(query: CallbackQuery, user: User, uow: SqlUnitOfWork, t: Translate) -> None:
     policy = await load_policy(query, user, uow, t)
     if policy is None:
@@ -154,7 +155,7 @@ async def on_assignment(query: CallbackQuery, user: User, uow: SqlUnitOfWork, t:
     await show(query, t("policy-choose-assignment"), markup)
 
 
-@router.callback_query(PolicyCb.filter(F.act == "set"))
+@routes.callback_query(PolicyCb.filter(F.act == "set"))
 async def on_set(
     query: CallbackQuery, callback_data: PolicyCb, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate,
     clock: Clock,
@@ -180,7 +181,7 @@ async def on_set(
     await show_overview(query, user, uow, t, t("policy-done"))
 
 
-@router.callback_query(PolicyCb.filter(F.act == "toggle"))
+@routes.callback_query(PolicyCb.filter(F.act == "toggle"))
 async def on_toggle(
     query: CallbackQuery, callback_data: PolicyCb, user: User, uow: SqlUnitOfWork, t: Translate, clock: Clock
 ) -> None:
@@ -209,7 +210,7 @@ async def number_screen(
     await show(event, text, grid([], t, back=PolicyCb(act="show"), cancel=False, extra_rows=rows))
 
 
-@router.callback_query(PolicyCb.filter(F.act == "num"))
+@routes.callback_query(PolicyCb.filter(F.act == "num"))
 async def on_number(
     query: CallbackQuery, callback_data: PolicyCb, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate
 ) -> None:
@@ -222,7 +223,7 @@ async def on_number(
     await number_screen(query, state, t, policy, callback_data.field)
 
 
-@router.message(PolicyFlow.entering_number, F.text, ~F.text.startswith("/"))
+@routes.message(PolicyFlow.entering_number, F.text, ~F.text.startswith("/"))
 async def on_number_typed(
     message: Message, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate, clock: Clock
 ) -> None:
@@ -242,7 +243,7 @@ async def on_number_typed(
     await show_overview(message, user, uow, t, t("policy-done"))
 
 
-@router.message(PolicyFlow.entering_number, ~F.text.startswith("/"))
+@routes.message(PolicyFlow.entering_number, ~F.text.startswith("/"))
 async def on_number_unexpected(message: Message, t: Translate) -> None:
     await message.answer(t("policy-expect-number"))
 
@@ -260,7 +261,7 @@ def values_text(t: Translate, values: list[str]) -> str:
     return t("list-separator").join(h(v) for v in values) or t("list-empty")
 
 
-@router.callback_query(PolicyCb.filter(F.act == "skills"))
+@routes.callback_query(PolicyCb.filter(F.act == "skills"))
 async def on_skills(query: CallbackQuery, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate) -> None:
     await state.clear()
     try:
@@ -306,7 +307,7 @@ async def rep_screen(
     await show(event, "\n".join(lines), grid(buttons, t, back=PolicyCb(act="skills"), cancel=False))
 
 
-@router.callback_query(PolicyCb.filter(F.act == "rep"))
+@routes.callback_query(PolicyCb.filter(F.act == "rep"))
 async def on_rep(
     query: CallbackQuery, callback_data: PolicyCb, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate
 ) -> None:
@@ -314,7 +315,7 @@ async def on_rep(
     await rep_screen(query, user, uow, t, callback_data.user)
 
 
-@router.callback_query(PolicyCb.filter(F.act == "kind"))
+@routes.callback_query(PolicyCb.filter(F.act == "kind"))
 async def on_skill_kind(
     query: CallbackQuery, callback_data: PolicyCb, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate
 ) -> None:
@@ -340,7 +341,7 @@ async def on_skill_kind(
     await show(query, text, grid([], t, back=PolicyCb(act="rep", user=callback_data.user), cancel=False))
 
 
-@router.message(PolicyFlow.entering_skills, F.text, ~F.text.startswith("/"))
+@routes.message(PolicyFlow.entering_skills, F.text, ~F.text.startswith("/"))
 async def on_skills_typed(
     message: Message, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate, clock: Clock
 ) -> None:
@@ -362,7 +363,7 @@ async def on_skills_typed(
     await rep_screen(message, user, uow, t, data["user"], t("policy-done"))
 
 
-@router.message(PolicyFlow.entering_skills, ~F.text.startswith("/"))
+@routes.message(PolicyFlow.entering_skills, ~F.text.startswith("/"))
 async def on_skills_unexpected(message: Message, t: Translate) -> None:
     await message.answer(t("policy-expect-skills"))
 
@@ -436,13 +437,13 @@ async def save_idle_days(
         return None
 
 
-@router.callback_query(PolicyCb.filter(F.act == "idle"))
+@routes.callback_query(PolicyCb.filter(F.act == "idle"))
 async def on_idle(query: CallbackQuery, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate) -> None:
     await state.clear()
     await idle_overview(query, user, uow, t)
 
 
-@router.callback_query(PolicyCb.filter(F.act == "istage"))
+@routes.callback_query(PolicyCb.filter(F.act == "istage"))
 async def on_idle_stage(
     query: CallbackQuery, callback_data: PolicyCb, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate
 ) -> None:
@@ -456,7 +457,7 @@ async def on_idle_stage(
     await idle_stage_screen(query, state, t, limits, stage)
 
 
-@router.callback_query(PolicyCb.filter(F.act == "iset"))
+@routes.callback_query(PolicyCb.filter(F.act == "iset"))
 async def on_idle_set(
     query: CallbackQuery, callback_data: PolicyCb, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate,
     clock: Clock,
@@ -472,7 +473,7 @@ async def on_idle_set(
     await idle_stage_screen(query, state, t, limits, stage)  # stay: the next tap is likely another step
 
 
-@router.message(PolicyFlow.entering_idle_days, F.text, ~F.text.startswith("/"))
+@routes.message(PolicyFlow.entering_idle_days, F.text, ~F.text.startswith("/"))
 async def on_idle_typed(
     message: Message, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate, clock: Clock
 ) -> None:
@@ -491,7 +492,7 @@ async def on_idle_typed(
     await idle_overview(message, user, uow, t, t("policy-done"))
 
 
-@router.message(PolicyFlow.entering_idle_days, ~F.text.startswith("/"))
+@routes.message(PolicyFlow.entering_idle_days, ~F.text.startswith("/"))
 async def on_idle_unexpected(message: Message, t: Translate) -> None:
     await message.answer(t("policy-expect-number"))
 
@@ -530,13 +531,13 @@ async def weight_screen(event: Message | CallbackQuery, t: Translate, policy: Te
     await show(event, text, grid([], t, back=PolicyCb(act="wts"), cancel=False, extra_rows=rows))
 
 
-@router.callback_query(PolicyCb.filter(F.act == "wts"))
+@routes.callback_query(PolicyCb.filter(F.act == "wts"))
 async def on_weights(query: CallbackQuery, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate) -> None:
     await state.clear()
     await weights_overview(query, user, uow, t)
 
 
-@router.callback_query(PolicyCb.filter(F.act == "wfac"))
+@routes.callback_query(PolicyCb.filter(F.act == "wfac"))
 async def on_weight_factor(
     query: CallbackQuery, callback_data: PolicyCb, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate
 ) -> None:
@@ -550,7 +551,7 @@ async def on_weight_factor(
     await weight_screen(query, t, policy, callback_data.field)
 
 
-@router.callback_query(PolicyCb.filter(F.act == "wset"))
+@routes.callback_query(PolicyCb.filter(F.act == "wset"))
 async def on_weight_set(
     query: CallbackQuery, callback_data: PolicyCb, user: User, uow: SqlUnitOfWork, t: Translate, clock: Clock
 ) -> None:

@@ -3,7 +3,7 @@ The service decides who may claim what (the limit, the cool-off, already taken);
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import F
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
@@ -11,6 +11,7 @@ from bot.formatting import date_only
 from bot.i18n import Translate
 from bot.keyboards import button, grid
 from bot.render import register_action
+from bot.routing import Routes
 from domain.clock import Clock
 from domain.deals import queries as deal_queries
 from domain.deals.model import DealPage
@@ -21,7 +22,7 @@ from handlers.common import refuse, show
 from handlers.pipeline_ui import DealCb, PoolCb, amount_text, deal_name, refused, stage_name, team_of
 from storage.uow import SqlUnitOfWork
 
-router = Router(name=__name__)
+routes = Routes(__name__)
 PER_PAGE = 8
 
 register_action("pool.claim", "btn-claim", lambda action: PoolCb(act="claim", id=action.id))
@@ -81,14 +82,14 @@ async def show_pool(
     await show(event, text, markup)
 
 
-@router.message(Command("pool"), F.chat.type == "private")
+@routes.message(Command("pool"), F.chat.type == "private")
 async def cmd_pool(
     message: Message, user: User, uow: SqlUnitOfWork, t: Translate, lang: Language, clock: Clock
 ) -> None:
     await show_pool(message, user, uow, t, lang, clock, 0)
 
 
-@router.callback_query(PoolCb.filter(F.act == "list"))
+@routes.callback_query(PoolCb.filter(F.act == "list"))
 async def on_pool_page(
     query: CallbackQuery, callback_data: PoolCb, user: User, uow: SqlUnitOfWork, t: Translate, lang: Language,
     clock: Clock,
@@ -96,7 +97,7 @@ async def on_pool_page(
     await show_pool(query, user, uow, t, lang, clock, callback_data.page)
 
 
-@router.callback_query(PoolCb.filter(F.act == "claim"))
+@routes.callback_query(PoolCb.filter(F.act == "claim"))
 async def on_claim(
     query: CallbackQuery, callback_data: PoolCb, user: User, uow: SqlUnitOfWork, t: Translate, lang: Language,
     clock: Clock,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, F
 from aiogram.filters import Command, StateFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
@@ -12,13 +12,14 @@ from bot.commands import commands_for, main_menu, set_user_commands
 from bot.formatting import date_only, h
 from bot.i18n import Catalogue, Translate
 from bot.keyboards import Nav, button, grid
+from bot.routing import Routes
 from domain.clock import Clock
 from domain.team import onboarding
 from domain.team.model import Language, User
 from handlers.common import role_name, show
 from storage.uow import SqlUnitOfWork
 
-router = Router(name=__name__)
+routes = Routes(__name__)
 
 LANGUAGE_LABELS = {Language.ZH: "中文", Language.EN: "English"}
 
@@ -27,7 +28,7 @@ class LangCb(CallbackData, prefix="lang"):
     code: str
 
 
-@router.message(Command("help"), flags={"public": True})
+@routes.message(Command("help"), flags={"public": True})
 async def cmd_help(message: Message, user: User | None, t: Translate, catalogue: Catalogue, lang: Language) -> None:
     if user is None or not user.active:
         lines = [t("help-stranger")]
@@ -41,7 +42,7 @@ async def cmd_help(message: Message, user: User | None, t: Translate, catalogue:
     await message.answer("\n".join(lines), reply_markup=menu)
 
 
-@router.message(Command("me"))
+@routes.message(Command("me"))
 async def cmd_me(message: Message, user: User, uow: SqlUnitOfWork, t: Translate, lang: Language) -> None:
     team = await uow.teams.get(user.team_id)
     assert team is not None
@@ -55,13 +56,13 @@ async def cmd_me(message: Message, user: User, uow: SqlUnitOfWork, t: Translate,
     )
 
 
-@router.message(Command("lang"), flags={"public": True})
+@routes.message(Command("lang"), flags={"public": True})
 async def cmd_lang(message: Message, t: Translate) -> None:
     buttons = [button(label, LangCb(code=code.value)) for code, label in LANGUAGE_LABELS.items()]
     await message.answer(t("lang-choose"), reply_markup=grid(buttons, t))
 
 
-@router.callback_query(LangCb.filter(), flags={"public": True})
+@routes.callback_query(LangCb.filter(), flags={"public": True})
 async def on_lang_chosen(
     query: CallbackQuery, callback_data: LangCb, user: User | None, uow: SqlUnitOfWork, clock: Clock,
     catalogue: Catalogue, bot: Bot, t: Translate,
@@ -84,19 +85,19 @@ async def on_lang_chosen(
     await set_user_commands(bot, catalogue, user, lang)
 
 
-@router.message(Command("cancel"), flags={"public": True})
+@routes.message(Command("cancel"), flags={"public": True})
 async def cmd_cancel(message: Message, state: FSMContext, t: Translate) -> None:
     had_flow = await state.get_state() is not None
     await state.clear()
     await message.answer(t("cancelled") if had_flow else t("nothing-to-cancel"))
 
 
-@router.callback_query(Nav.filter(F.action == "cancel"), flags={"public": True})
+@routes.callback_query(Nav.filter(F.action == "cancel"), flags={"public": True})
 async def on_cancel_pressed(query: CallbackQuery, state: FSMContext, t: Translate) -> None:
     await state.clear()
     await show(query, t("cancelled"))
 
 
-@router.callback_query(StateFilter(None), Nav.filter(F.action == "noop"), flags={"public": True})
+@routes.callback_query(StateFilter(None), Nav.filter(F.action == "noop"), flags={"public": True})
 async def on_noop(query: CallbackQuery) -> None:
     await query.answer()

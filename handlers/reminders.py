@@ -6,7 +6,7 @@ import contextlib
 from collections.abc import Sequence
 from datetime import datetime
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, F
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.filters.callback_data import CallbackData
@@ -18,6 +18,7 @@ from bot.formatting import h, when
 from bot.i18n import Translate
 from bot.keyboards import button, grid
 from bot.render import register_action
+from bot.routing import Routes
 from domain.clock import Clock
 from domain.errors import DomainError
 from domain.outbox.model import Action
@@ -28,7 +29,7 @@ from domain.timeparse import Problem, parse_when
 from handlers.common import refuse, show
 from storage.uow import SqlUnitOfWork
 
-router = Router(name=__name__)
+routes = Routes(__name__)
 PAGE = 9
 
 
@@ -125,7 +126,7 @@ def what_keyboard(t: Translate) -> InlineKeyboardMarkup:
     return grid([], t, back=RemindFlowCb(step="back"))
 
 
-@router.message(Command("remind"), F.chat.type == "private")
+@routes.message(Command("remind"), F.chat.type == "private")
 async def cmd_remind(message: Message, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate) -> None:
     team = await own_team(uow, user)
     await state.set_state(RemindFlow.choosing_time)
@@ -142,7 +143,7 @@ async def ask_what(
     await show_flow(event, state, bot, t("remind-ask-what", when=when(due, team.timezone, lang)), what_keyboard(t))
 
 
-@router.callback_query(RemindFlow.choosing_time, RemindFlowCb.filter(F.step == "when"))
+@routes.callback_query(RemindFlow.choosing_time, RemindFlowCb.filter(F.step == "when"))
 async def on_quick_time(
     query: CallbackQuery, callback_data: RemindFlowCb, user: User, uow: SqlUnitOfWork, state: FSMContext,
     t: Translate, lang: Language, clock: Clock, bot: Bot,
@@ -156,7 +157,7 @@ async def on_quick_time(
     await ask_what(query, state, bot, t, lang, team, service.quick_time(choice, clock.now(), team))
 
 
-@router.message(RemindFlow.choosing_time, F.text, ~F.text.startswith("/"))
+@routes.message(RemindFlow.choosing_time, F.text, ~F.text.startswith("/"))
 async def on_time_typed(
     message: Message, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate, lang: Language,
     clock: Clock, bot: Bot,
@@ -176,7 +177,7 @@ async def on_time_typed(
     await reply_in_flow(message, state, bot, text, when_keyboard(t, team))
 
 
-@router.callback_query(RemindFlow.entering_text, RemindFlowCb.filter(F.step == "back"))
+@routes.callback_query(RemindFlow.entering_text, RemindFlowCb.filter(F.step == "back"))
 async def on_back_to_when(
     query: CallbackQuery, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate, bot: Bot
 ) -> None:
@@ -187,7 +188,7 @@ async def on_back_to_when(
 
 # --- /remind: what ----------------------------------------------------------------------------------
 
-@router.message(RemindFlow.entering_text, F.text, ~F.text.startswith("/"))
+@routes.message(RemindFlow.entering_text, F.text, ~F.text.startswith("/"))
 async def on_text_typed(
     message: Message, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate, lang: Language,
     clock: Clock, bot: Bot,
@@ -217,7 +218,7 @@ async def on_text_typed(
     await state.clear()
 
 
-@router.message(StateFilter(RemindFlow), ~F.text.startswith("/"))
+@routes.message(StateFilter(RemindFlow), ~F.text.startswith("/"))
 async def on_remind_unexpected(message: Message, state: FSMContext, t: Translate) -> None:
     current = await state.get_state()
     await message.answer(t("remind-expect-text" if current == RemindFlow.entering_text.state else "remind-expect-time"))
@@ -229,7 +230,7 @@ def nudge_text(t: Translate, reminder: Reminder) -> str:
     return t("reminder-nudge", text=h(reminder.text))
 
 
-@router.callback_query(ReminderCb.filter(F.action == "done"))
+@routes.callback_query(ReminderCb.filter(F.action == "done"))
 async def on_done(
     query: CallbackQuery, callback_data: ReminderCb, user: User, uow: SqlUnitOfWork, t: Translate, clock: Clock
 ) -> None:
@@ -243,7 +244,7 @@ async def on_done(
     await show(query, nudge_text(t, reminder) + "\n\n" + t("reminder-done"))
 
 
-@router.callback_query(ReminderCb.filter(F.action == "snooze"))
+@routes.callback_query(ReminderCb.filter(F.action == "snooze"))
 async def on_snooze(
     query: CallbackQuery, callback_data: ReminderCb, user: User, uow: SqlUnitOfWork, t: Translate,
     lang: Language, clock: Clock,
@@ -292,14 +293,14 @@ def list_screen(
     return "\n".join(lines), grid(buttons, cancel=False, extra_rows=[paging] if paging else ())
 
 
-@router.message(Command("reminders"), F.chat.type == "private")
+@routes.message(Command("reminders"), F.chat.type == "private")
 async def cmd_reminders(message: Message, user: User, uow: SqlUnitOfWork, t: Translate, lang: Language) -> None:
     team = await own_team(uow, user)
     text, markup = list_screen(t, lang, team, await service.list_reminders(uow, owner=user), 0)
     await message.answer(text, reply_markup=markup)
 
 
-@router.callback_query(ReminderCb.filter(F.action == "page"))
+@routes.callback_query(ReminderCb.filter(F.action == "page"))
 async def on_list_page(
     query: CallbackQuery, callback_data: ReminderCb, user: User, uow: SqlUnitOfWork, t: Translate, lang: Language
 ) -> None:
@@ -308,7 +309,7 @@ async def on_list_page(
     await show(query, text, markup)
 
 
-@router.callback_query(ReminderCb.filter(F.action == "cancel"))
+@routes.callback_query(ReminderCb.filter(F.action == "cancel"))
 async def on_list_cancel(
     query: CallbackQuery, callback_data: ReminderCb, user: User, uow: SqlUnitOfWork, t: Translate,
     lang: Language, clock: Clock,

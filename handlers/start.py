@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, F
 from aiogram.filters import CommandObject, CommandStart
 from aiogram.types import Message
 
 from bot.commands import commands_for, main_menu, set_user_commands
 from bot.formatting import h
 from bot.i18n import Catalogue, Translate
+from bot.routing import Routes
 from domain.clock import Clock
 from domain.errors import AlreadyDone, DomainError
 from domain.team import onboarding
@@ -16,7 +17,7 @@ from domain.team.model import Language, Team, User
 from handlers.common import role_name
 from storage.uow import SqlUnitOfWork
 
-router = Router(name=__name__)
+routes = Routes(__name__)
 
 
 def greeting(t: Translate, user: User, team: Team) -> str:
@@ -26,7 +27,7 @@ def greeting(t: Translate, user: User, team: Team) -> str:
     return "\n".join(lines)
 
 
-@router.message(CommandStart(deep_link=True), F.chat.type == "private", flags={"public": True})
+@routes.message(CommandStart(deep_link=True), F.chat.type == "private", flags={"public": True})
 async def cmd_start_with_code(
     message: Message, command: CommandObject, uow: SqlUnitOfWork, user: User | None, t: Translate,
     lang: Language, clock: Clock, catalogue: Catalogue, bot: Bot,
@@ -51,7 +52,7 @@ async def cmd_start_with_code(
     await set_user_commands(bot, catalogue, member, lang)
 
 
-@router.message(CommandStart(), F.chat.type == "private", flags={"public": True})
+@routes.message(CommandStart(), F.chat.type == "private", flags={"public": True})
 async def cmd_start(
     message: Message, uow: SqlUnitOfWork, user: User | None, t: Translate, catalogue: Catalogue, lang: Language
 ) -> None:

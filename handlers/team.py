@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from aiogram import F, Router
+from aiogram import F
 from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
@@ -12,6 +12,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from bot.formatting import date_only, h
 from bot.i18n import Translate
 from bot.keyboards import button, grid, keyboard
+from bot.routing import Routes
 from domain.clock import Clock
 from domain.errors import DomainError
 from domain.team import onboarding
@@ -19,7 +20,7 @@ from domain.team.model import Language, Role, Team, User
 from handlers.common import refuse, role_name, show
 from storage.uow import SqlUnitOfWork
 
-router = Router(name=__name__)
+routes = Routes(__name__)
 PAGE = 8
 
 
@@ -69,7 +70,7 @@ async def teams_screen(uow: SqlUnitOfWork, t: Translate) -> tuple[str, InlineKey
     return t("team-choose"), grid(buttons, t, cancel=False, per_row=2)
 
 
-@router.message(Command("team"))
+@routes.message(Command("team"))
 async def cmd_team(message: Message, user: User, uow: SqlUnitOfWork, t: Translate) -> None:
     if not user.is_manager_or_admin:
         await message.answer(t("error-forbidden"))
@@ -95,7 +96,7 @@ async def send_members(
     await show(event, text, markup)
 
 
-@router.callback_query(TeamCb.filter(F.action == "teams"))
+@routes.callback_query(TeamCb.filter(F.action == "teams"))
 async def on_teams(query: CallbackQuery, user: User, uow: SqlUnitOfWork, t: Translate) -> None:
     if user.role is not Role.ADMIN:
         await query.answer(t("error-forbidden"), show_alert=True)
@@ -104,7 +105,7 @@ async def on_teams(query: CallbackQuery, user: User, uow: SqlUnitOfWork, t: Tran
     await show(query, text, markup)
 
 
-@router.callback_query(TeamCb.filter(F.action == "list"))
+@routes.callback_query(TeamCb.filter(F.action == "list"))
 async def on_list(query: CallbackQuery, callback_data: TeamCb, user: User, uow: SqlUnitOfWork, t: Translate) -> None:
     await send_members(query, user, uow, t, callback_data.team_id, callback_data.page)
 
@@ -129,7 +130,7 @@ def member_card(t: Translate, lang: Language, actor: User, member: User, team: T
     return text, keyboard(actions, [back])
 
 
-@router.callback_query(TeamCb.filter(F.action == "member"))
+@routes.callback_query(TeamCb.filter(F.action == "member"))
 async def on_member(
     query: CallbackQuery, callback_data: TeamCb, user: User, uow: SqlUnitOfWork, t: Translate, lang: Language
 ) -> None:
@@ -144,7 +145,7 @@ async def on_member(
     await show(query, text, markup)
 
 
-@router.callback_query(TeamCb.filter(F.action.in_({"ask_off", "ask_on"})))
+@routes.callback_query(TeamCb.filter(F.action.in_({"ask_off", "ask_on"})))
 async def on_ask_confirm(query: CallbackQuery, callback_data: TeamCb, user: User, uow: SqlUnitOfWork, t: Translate) -> None:
     try:
         member = await onboarding.get_member(uow, actor=user, user_id=callback_data.user_id)
@@ -168,7 +169,7 @@ async def on_ask_confirm(query: CallbackQuery, callback_data: TeamCb, user: User
     )
 
 
-@router.callback_query(TeamCb.filter(F.action.in_({"off", "on"})))
+@routes.callback_query(TeamCb.filter(F.action.in_({"off", "on"})))
 async def on_confirmed(
     query: CallbackQuery, callback_data: TeamCb, user: User, uow: SqlUnitOfWork, t: Translate, clock: Clock,
     lang: Language,

@@ -49,7 +49,8 @@ async def outbox_app(db_url: str, api: FakeBotApi, clock: Clock | None = None, *
 
 
 def dispatcher(app: App, limits: Limits, **kwargs: Any) -> OutboxDispatcher:
-    kwargs.setdefault("send_timeout", 0.5)
+    # Generous: a send that is merely slow on a busy machine must not look failed and be sent twice.
+    kwargs.setdefault("send_timeout", 10.0)
     return OutboxDispatcher(app, limits=limits, **kwargs)
 
 
