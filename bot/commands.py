@@ -16,19 +16,20 @@ from aiogram.types import (
 )
 
 from bot.i18n import Catalogue
+from domain.permissions import Ability, roles_with
 from domain.team.model import Language, Role, User
 
 log = logging.getLogger(__name__)
-
-EVERYONE = frozenset(Role)
-LEADS = frozenset({Role.ADMIN, Role.MANAGER})
-SELLERS = frozenset({Role.ADMIN, Role.MANAGER, Role.REP})
 
 
 @dataclass(frozen=True)
 class Command:
     name: str
-    roles: frozenset[Role]
+    ability: Ability  # who sees it in the menu: the roles domain/permissions.py gives this ability
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        return roles_with(self.ability)
 
     @property
     def description_key(self) -> str:
@@ -36,25 +37,25 @@ class Command:
 
 
 COMMANDS: list[Command] = [
-    Command("help", EVERYONE),
-    Command("me", EVERYONE),
-    Command("lang", EVERYONE),
-    Command("invite", LEADS),
-    Command("team", LEADS),
-    Command("bindgroup", LEADS),
-    Command("remind", EVERYONE),
-    Command("reminders", EVERYONE),
-    Command("hours", EVERYONE),
-    Command("lead", SELLERS),
-    Command("deadletters", frozenset({Role.ADMIN})),
-    Command("deals", SELLERS),
-    Command("log", SELLERS),
-    Command("find", EVERYONE),
-    Command("assign", LEADS),
-    Command("stale", LEADS),
-    Command("pool", SELLERS),
-    Command("policy", LEADS),
-    Command("cancel", EVERYONE),
+    Command("help", Ability.USE_BOT),
+    Command("me", Ability.USE_BOT),
+    Command("lang", Ability.USE_BOT),
+    Command("invite", Ability.MANAGE_TEAM),
+    Command("team", Ability.MANAGE_TEAM),
+    Command("bindgroup", Ability.MANAGE_TEAM),
+    Command("remind", Ability.USE_BOT),
+    Command("reminders", Ability.USE_BOT),
+    Command("hours", Ability.USE_BOT),
+    Command("lead", Ability.CAPTURE_LEADS),
+    Command("deadletters", Ability.RETRY_DEAD_LETTERS),
+    Command("deals", Ability.WORK_DEALS),
+    Command("log", Ability.WORK_DEALS),
+    Command("find", Ability.USE_BOT),
+    Command("assign", Ability.REASSIGN_DEALS),
+    Command("stale", Ability.SEE_STALE_REPORT),
+    Command("pool", Ability.SEE_POOL),
+    Command("policy", Ability.EDIT_POLICY),
+    Command("cancel", Ability.USE_BOT),
 ]
 
 PUBLIC = ("start", "help", "lang")
@@ -62,7 +63,7 @@ PUBLIC = ("start", "help", "lang")
 
 def commands_for(role: Role | None) -> list[Command]:
     if role is None:
-        return [Command(name, EVERYONE) for name in PUBLIC]
+        return [Command(name, Ability.USE_BOT) for name in PUBLIC]
     return [c for c in COMMANDS if role in c.roles]
 
 

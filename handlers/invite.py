@@ -15,6 +15,7 @@ from bot.keyboards import button, grid
 from bot.routing import Routes
 from domain.clock import Clock
 from domain.errors import DomainError
+from domain.permissions import invitable_roles
 from domain.team import onboarding
 from domain.team.model import Language, Role, User
 from handlers.common import refuse, role_name, show
@@ -40,13 +41,13 @@ async def invite_link(bot: Bot, code: str) -> str:
 
 
 def role_keyboard(t: Translate, user: User) -> InlineKeyboardMarkup:
-    roles = onboarding.roles_invitable_by(user)
+    roles = invitable_roles(user)
     return grid([button(role_name(t, r), InviteCb(step="role", value=r.value)) for r in roles], t)
 
 
 @routes.message(Command("invite"))
 async def cmd_invite(message: Message, user: User, state: FSMContext, t: Translate) -> None:
-    if not onboarding.roles_invitable_by(user):
+    if not invitable_roles(user):
         await message.answer(t("error-invite-not-allowed"))
         return
     await state.set_state(InviteFlow.choosing_role)
@@ -63,7 +64,7 @@ async def on_role_chosen(
     except ValueError:
         await query.answer(t("stale-button"), show_alert=True)
         return
-    if role not in onboarding.roles_invitable_by(user):
+    if role not in invitable_roles(user):
         await query.answer(t("error-invite-role", role=role_name(t, role)), show_alert=True)
         return
     await state.update_data(role=role.value)

@@ -15,6 +15,7 @@ from bot.keyboards import button, grid, keyboard
 from bot.routing import Routes
 from domain.clock import Clock
 from domain.errors import DomainError
+from domain.permissions import may_manage_member
 from domain.team import onboarding
 from domain.team.model import Language, Role, Team, User
 from handlers.common import refuse, role_name, show
@@ -121,7 +122,7 @@ def member_card(t: Translate, lang: Language, actor: User, member: User, team: T
         text += "\n" + t("team-member-unreachable")
     assert member.id is not None and team.id is not None
     actions = []
-    if onboarding.can_manage_member(actor, member):
+    if may_manage_member(actor, member):
         if member.active:
             actions.append(button(t("team-btn-deactivate"), TeamCb(action="ask_off", team_id=team.id, user_id=member.id, page=page)))
         else:
@@ -152,7 +153,7 @@ async def on_ask_confirm(query: CallbackQuery, callback_data: TeamCb, user: User
     except DomainError as error:
         await refuse(query, t, error)
         return
-    if not onboarding.can_manage_member(user, member):
+    if not may_manage_member(user, member):
         await query.answer(t("error-cannot-manage-member"), show_alert=True)
         return
     turning_off = callback_data.action == "ask_off"

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from domain.errors import AlreadyDone, Forbidden, InvalidInput
+from domain.permissions import may_manage_member
 from domain.team import onboarding
 from domain.team.model import Language, Role, User
 from tests.fakes import START, FakeUnitOfWork
@@ -86,11 +87,11 @@ async def test_who_may_deactivate_whom() -> None:
     rep = await member(uow, Role.REP, east, 4)
     outsider = await member(uow, Role.REP, south, 5)
 
-    assert onboarding.can_manage_member(manager, rep)
-    assert not onboarding.can_manage_member(manager, peer)
-    assert not onboarding.can_manage_member(manager, manager)
-    assert not onboarding.can_manage_member(manager, outsider)
-    assert onboarding.can_manage_member(admin, outsider)
+    assert may_manage_member(manager, rep)
+    assert not may_manage_member(manager, peer)
+    assert not may_manage_member(manager, manager)
+    assert not may_manage_member(manager, outsider)
+    assert may_manage_member(admin, outsider)
 
     await onboarding.set_member_active(uow, actor=manager, user_id=rep.id or 0, active=False, now=START)
     assert rep.active is False

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from domain.deals.access import deal_context, is_manager_of, same_team, sees_whole_team, visible_opportunity
+from domain.deals.access import deal_context, visible_opportunity
 from domain.deals.card import DealCard
 from domain.deals.model import DealPage, DealQuery, Stage
 from domain.deals.stages import moves_for, next_stage
 from domain.errors import Forbidden, InvalidInput
+from domain.permissions import in_team, manages_team, sees_whole_team
 from domain.policy.model import DEFAULT_RECYCLE_DAYS
 from domain.policy.services import get_policy
 from domain.ports import UnitOfWork
@@ -82,7 +83,7 @@ async def deal_card(uow: UnitOfWork, *, viewer: User, opportunity_id: int) -> De
         pending_handoff=pending,
         can_advance=following is not None and following in moves,
         can_lose=Stage.LOST in moves,
-        can_reassign=opportunity.is_open and is_manager_of(viewer, opportunity.team_id),
+        can_reassign=opportunity.is_open and manages_team(viewer, opportunity.team_id),
         next_stage=following,
         assignee_name=await name_of(uow, pending.to_user_id) if pending is not None else None,
         can_accept=pending is not None and pending.to_user_id == viewer.id,
@@ -95,6 +96,6 @@ async def team_reps(uow: UnitOfWork, *, viewer: User, team_id: int | None = None
     if not viewer.active or not viewer.is_manager_or_admin:
         raise Forbidden()
     team = team_id if team_id is not None else viewer.team_id
-    if not same_team(viewer, team):
+    if not in_team(viewer, team):
         raise Forbidden("error-other-team")
     return list(await uow.users.with_role(team, Role.REP.value))

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from domain.audit import record
+from domain.deals.access import lead_of, visible_opportunity
 from domain.deals.model import Opportunity, Stage
 from domain.deals.stages import moves_for
 from domain.errors import Forbidden, InvalidInput
-from domain.followup.access import lead_of, manages, visible_deal
 from domain.followup.model import Activity, ActivityKind, ActivityOutcome
 from domain.followup.rules import (
     ACTION_OPEN,
@@ -27,6 +27,7 @@ from domain.followup.rules import (
     toward_proposal,
 )
 from domain.outbox.model import Action, OutboxMessage, Phrase
+from domain.permissions import manages_team
 from domain.policy.model import TeamPolicy
 from domain.policy.services import get_policy
 from domain.ports import UnitOfWork
@@ -88,9 +89,9 @@ async def log_activity(
     are done; a `next_due` becomes the owner's follow-up reminder (its text the `next_step`, or the
     company when none is given). A contact needs an outcome; a bare note needs a text or a voice note.
     The hints say what the flow may offer next (mark lost, advance towards a proposal, plan a step)."""
-    opportunity = await visible_deal(uow, actor, opportunity_id)
+    opportunity = await visible_opportunity(uow, actor, opportunity_id)
     assert opportunity.id is not None and actor.id is not None
-    if opportunity.owner_id != actor.id and not manages(actor, opportunity.team_id):
+    if opportunity.owner_id != actor.id and not manages_team(actor, opportunity.team_id):
         raise Forbidden("error-followup-not-owner")
     if not opportunity.is_open:
         raise InvalidInput("error-followup-closed")
@@ -202,7 +203,7 @@ async def timeline(
     """The deal's activities, newest first, with who and when. Who may see the deal card may see this:
     its owner, the rep a hand-off waits for, reps of the team while it is in the pool; managers and
     finance their team's; admins all."""
-    opportunity = await visible_deal(uow, viewer, opportunity_id)
+    opportunity = await visible_opportunity(uow, viewer, opportunity_id)
     assert opportunity.id is not None
     if viewer.role not in (Role.ADMIN, Role.MANAGER, Role.FINANCE) and opportunity.owner_id != viewer.id:
         pending = await uow.handoffs.pending_for(opportunity.id)

@@ -6,7 +6,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from domain.audit import record
-from domain.followup.access import lead_of
+from domain.deals.access import lead_of
 from domain.followup.model import Activity
 from domain.followup.rules import (
     ACTION_LOG,

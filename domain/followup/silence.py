@@ -6,9 +6,9 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from domain.audit import record
+from domain.deals.access import lead_of, visible_opportunity
 from domain.deals.model import Opportunity
 from domain.errors import AlreadyDone, Forbidden, InvalidInput
-from domain.followup.access import lead_of, manages, visible_deal
 from domain.followup.rules import (
     ACTION_LOG,
     ACTION_OPEN,
@@ -20,6 +20,7 @@ from domain.followup.rules import (
     suggestion,
 )
 from domain.outbox.model import Action, Notification, OutboxMessage, Phrase
+from domain.permissions import manages_team
 from domain.policy.services import get_policy
 from domain.ports import UnitOfWork
 from domain.sweeps import Sweep
@@ -112,8 +113,8 @@ async def ping_owner(uow: UnitOfWork, *, actor: User, opportunity_id: int, now: 
     """A manager asks the owner of a quiet deal to follow up (from /stale). Once per manager, deal and
     day: a second press the same day changes nothing. The nudge keeps to working hours like any nudge
     the rep did not ask for; the returned row says when it goes."""
-    opportunity = await visible_deal(uow, actor, opportunity_id)
-    if not manages(actor, opportunity.team_id):
+    opportunity = await visible_opportunity(uow, actor, opportunity_id)
+    if not manages_team(actor, opportunity.team_id):
         raise Forbidden("error-stale-role")
     if opportunity.owner_id is None or not opportunity.is_open:
         raise InvalidInput("error-ping-no-owner")

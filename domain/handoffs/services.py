@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from domain.audit import record
-from domain.deals.access import deal_context, is_manager_of, visible_opportunity
+from domain.deals.access import deal_context, visible_opportunity
 from domain.deals.model import Opportunity
 from domain.errors import AlreadyDone, Forbidden, InvalidInput, NotFound
 from domain.handoffs.model import Handoff, HandoffState
 from domain.handoffs.offering import decline_reason_param, earlier_assignees, offer
 from domain.leads.model import Lead
 from domain.outbox.model import OutboxMessage, Phrase
+from domain.permissions import manages_team
 from domain.policy.model import TeamPolicy
 from domain.pool.services import to_pool
 from domain.ports import UnitOfWork
@@ -262,7 +263,7 @@ async def reassign(
         raise Forbidden("error-reassign-role")
     opportunity = await visible_opportunity(uow, actor, opportunity_id)
     assert opportunity.id is not None
-    if not is_manager_of(actor, opportunity.team_id):
+    if not manages_team(actor, opportunity.team_id):
         raise Forbidden("error-other-team")
     if not opportunity.is_open:
         raise InvalidInput("error-stage-closed")

@@ -26,6 +26,7 @@ from domain.leads.model import (
 )
 from domain.leads.scoring import score_lead
 from domain.outbox.model import OutboxMessage
+from domain.permissions import Ability, may_keep_own_lead, require
 from domain.policy.model import AssignmentPolicy, TeamPolicy
 from domain.policy.services import get_policy
 from domain.pool.services import to_pool
@@ -38,7 +39,6 @@ MAX_NAME = 64
 MAX_NEED = 2000
 MAX_NOTE = 2000
 DUPLICATE_LIMIT = 20
-CAPTURER_ROLES = (Role.REP, Role.MANAGER, Role.ADMIN)
 
 # Facts of a lead a person may change after capture (rescore_lead).
 EDITABLE = (
@@ -201,11 +201,6 @@ async def find_duplicates(
 # --- capture, score, route ------------------------------------------------------------------------
 
 
-def _require_capturer(actor: User) -> None:
-    if not actor.active or actor.role not in CAPTURER_ROLES:
-        raise Forbidden("error-lead-role")
-
-
 def _lead_from_draft(draft: LeadDraft, actor: User, now: datetime) -> Lead:
     assert actor.id is not None
     values = {name: _normalised(name, getattr(draft, name)) for name in EDITABLE}
@@ -241,7 +236,7 @@ async def capture_lead(
     A same-team duplicate (phone, e-mail or company) must be acknowledged by passing its lead id as
     `related_lead_id` (InvalidInput "error-lead-duplicate" otherwise): nothing is duplicated silently.
     """
-    _require_capturer(actor)
+    require(actor, Ability.CAPTURE_LEADS, "error-lead-role")
     team = await uow.teams.get(actor.team_id)
     if team is None:
         raise NotFound()
@@ -294,7 +289,7 @@ async def _score_and_route(
         uow, now=now, action="opportunity.created", entity="opportunity", entity_id=opportunity.id,
         actor_id=actor.id, team_id=team.id, after={"lead_id": lead.id, "stage": Stage.QUALIFIED.value},
     )
-    if keep_myself and policy.allow_self_assign and actor.role is Role.REP and actor.team_id == team.id:
+    if keep_myself and may_keep_own_lead(actor, policy) and actor.team_id == team.id:
         opportunity.owner_id = actor.id
         opportunity.owner_since = now
         await record(

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from domain.audit import record, snapshot
 from domain.errors import AlreadyDone, Forbidden, InvalidInput, NotFound
+from domain.permissions import invitable_roles, may_manage_member
 from domain.ports import UnitOfWork
 from domain.team.model import Invite, Language, Role, Team, User
 
@@ -24,14 +25,6 @@ def hash_code(code: str) -> str:
 
 def new_invite_code() -> str:
     return secrets.token_urlsafe(INVITE_CODE_LENGTH)[:INVITE_CODE_LENGTH]
-
-
-def roles_invitable_by(actor: User | None) -> tuple[Role, ...]:
-    if actor is None or actor.role is Role.ADMIN:
-        return (Role.ADMIN, Role.MANAGER, Role.REP, Role.FINANCE)
-    if actor.role is Role.MANAGER:
-        return (Role.REP, Role.FINANCE)
-    return ()
 
 
 def validate_timezone(name: str) -> str:
@@ -64,7 +57,7 @@ async def create_invite(
     """A single-use invite. `actor` None means the command line (an operator on the server)."""
     if actor is not None and not actor.active:
         raise Forbidden()
-    if role not in roles_invitable_by(actor):
+    if role not in invitable_roles(actor):
         raise Forbidden("error-invite-role", role=role.value)
     if actor is not None and actor.role is not Role.ADMIN and team_id != actor.team_id:
         raise Forbidden("error-other-team")
@@ -132,18 +125,6 @@ async def set_language(uow: UnitOfWork, *, user: User, language: Language, now: 
     return user
 
 
-def can_manage_member(actor: User, member: User) -> bool:
-    if actor.id == member.id or not actor.active:
-        return False
-    if actor.role is Role.ADMIN:
-        return True
-    return (
-        actor.role is Role.MANAGER
-        and member.team_id == actor.team_id
-        and member.role in (Role.REP, Role.FINANCE)
-    )
-
-
 def visible_team_ids(actor: User, all_team_ids: Sequence[int]) -> list[int]:
     if actor.role is Role.ADMIN:
         return list(all_team_ids)
@@ -178,7 +159,7 @@ async def set_member_active(
     uow: UnitOfWork, *, actor: User, user_id: int, active: bool, now: datetime
 ) -> User:
     member = await get_member(uow, actor=actor, user_id=user_id)
-    if not can_manage_member(actor, member):
+    if not may_manage_member(actor, member):
         raise Forbidden("error-cannot-manage-member")
     if member.active == active:
         raise AlreadyDone("error-member-already-active" if active else "error-member-already-inactive")
