@@ -368,11 +368,11 @@ async def test_a_duplicate_in_another_team_shows_only_the_team_name(app: App, sa
     assert not any("补充备注" in label or "去跟进" in label for label in labels(outsider))
 
     # A forged "add a note to #1" is refused: the record belongs to another team.
-    from handlers.leads import LeadCb
+    from handlers.flow import FlowCb
 
     shown, data = outsider.find_button("仍然新建")
-    flow = LeadCb.unpack(data).flow
-    calls = await outsider.press_data(LeadCb(action="dup_note", value="1", flow=flow).pack(), message_id=shown.message_id)
+    forged = FlowCb.unpack(data).model_copy(update={"value": "note-1"})
+    calls = await outsider.press_data(forged.pack(), message_id=shown.message_id)
     assert any("其他团队" in text for text in alerts(calls))
 
     await outsider.press("仍然新建")
