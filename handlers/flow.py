@@ -289,11 +289,9 @@ class Flow:
         intro: str = "",
     ) -> None:
         """A new instance of the flow: its buttons carry a fresh token, so any earlier one's are stale."""
-        shown = (await ctx.state.get_data()).get("flow_msg")
-        keep = {"flow_msg": shown} if isinstance(shown, int) else {}  # its buttons go when a typed answer comes
         await ctx.state.clear()
         plan = list(self.plan if plan is None else plan)
-        ctx.data = {**keep, **values, "flow_token": secrets.token_hex(3), "flow_plan": plan}
+        ctx.data = {**values, "flow_token": secrets.token_hex(3), "flow_plan": plan}
         ctx.intro = intro
         await self.open(ctx, first or (ctx.plan[0] if ctx.plan else self.review))
 
