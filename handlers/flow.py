@@ -142,9 +142,11 @@ class Done:
 
 @dataclass(frozen=True)
 class Alert:
-    """Nothing changes; the press is answered with this text."""
+    """The press (or message) is answered with this text; nothing else changes, unless `end`: then the
+    flow is over (a refusal no other answer can change)."""
 
     text: str
+    end: bool = False
 
 
 Transition: TypeAlias = Go | Next | Stay | Done | Alert
@@ -371,6 +373,8 @@ class Flow:
             await self._render(ctx, transition.text, transition.markup)
             await ctx.state.clear()
         else:
+            if transition.end:
+                await ctx.state.clear()
             await _tell(ctx.event, transition.text)
 
     def _next(self, ctx: Ctx) -> str:
