@@ -180,6 +180,7 @@ class Step:
     back: str | Callable[[Ctx], str | CallbackData | None] | None = PREVIOUS
     expect: str = ""  # what the fallback says this step wants
     problems: Mapping[str, str] = field(default_factory=dict)  # domain code -> this step's wording
+    problem_params: Callable[[Ctx], Mapping[str, str]] | None = None  # what that wording names
     required: str = ""  # the alert when Skip is pressed on a step that must be answered
     done: str = ""  # the alert for this step's buttons once the flow is over
     edits: tuple[str, ...] = ()  # on a review step: the steps its Edit buttons open
@@ -402,6 +403,8 @@ class Flow:
         params = {k: str(v) for k, v in error.params.items()}
         if isinstance(given, Typed):
             params.setdefault("input", h(given.text.strip()[:40]))
+        if ctx.step.problem_params is not None:
+            params = {**ctx.step.problem_params(ctx), **params}
         text = ctx.t(ctx.step.problems.get(error.code, error.code), **params)
         if isinstance(error, InvalidInput | AlreadyDone):
             if isinstance(ctx.event, CallbackQuery):
