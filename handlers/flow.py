@@ -190,8 +190,8 @@ class Step:
 
 async def _resolved(value: MaybeAwaitable[T]) -> T:
     if inspect.isawaitable(value):
-        return await value  # type: ignore[no-any-return]
-    return value  # type: ignore[return-value]
+        return await value
+    return value
 
 
 @dataclass

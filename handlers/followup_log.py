@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime, time
-from typing import Any
+from typing import Any, cast
 
 from aiogram import Bot, F
-from aiogram.filters import Command, CommandObject, StateFilter
+from aiogram.filters import Command, CommandObject
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -292,12 +292,9 @@ LOG.install(routes)
 # --- starting: from the card, a nudge, or /log's list ------------------------------------------------
 
 
-async def start_flow(
-    event: Message | CallbackQuery, deps: dict[str, Any], deal_id: int, src: str, view: View | None = None,
-    page: int = 0,
-) -> None:
-    user, uow, t = deps["user"], deps["uow"], deps["t"]
-    card = await load_card(event, user, uow, t, deal_id)  # refuses a deal this person may not see
+async def start_flow(ctx: Ctx, deal_id: int, src: str, view: View | None = None, page: int = 0) -> None:
+    user, t = ctx.user, ctx.t
+    card = await load_card(ctx.event, user, cast(Any, ctx.uow), t, deal_id)  # refuses a deal this person may not see
     if card is None:
         return
     deal = card.opportunity
@@ -308,7 +305,7 @@ async def start_flow(
     elif deal.owner_id != user.id and not card.can_reassign:
         problem = "error-followup-not-owner"
     if problem is not None:
-        await refuse(event, t, DomainError(problem))
+        await refuse(ctx.event, t, DomainError(problem))
         return
     values = {
         "deal": deal.id, "company": card.lead.company, "title": deal.title, "src": src,
@@ -316,25 +313,30 @@ async def start_flow(
         # The next step becomes the owner's reminder: the result names them when it is someone else.
         "owner": card.owner_name if deal.owner_id not in (None, user.id) else None,
     }
-    ctx = LOG.context(event, deps["state"], deps["bot"], t, deps["lang"], uow, user, deps["clock"])
     await LOG.start(ctx, values)
 
 
 @routes.callback_query(DealCb.filter(F.act == "log"))
-async def on_log_from_card(query: CallbackQuery, callback_data: DealCb, **deps: Any) -> None:
-    await start_flow(query, deps, callback_data.id, FROM_CARD, View.of(callback_data))
+async def on_log_from_card(
+    query: CallbackQuery, callback_data: DealCb, state: FSMContext, bot: Bot, t: Translate, lang: Language,
+    uow: UnitOfWork, user: User, clock: Clock,
+) -> None:
+    ctx = LOG.context(query, state, bot, t, lang, uow, user, clock)
+    await start_flow(ctx, callback_data.id, FROM_CARD, View.of(callback_data))
 
 
 @routes.callback_query(FollowupCb.filter(F.act == "log"))
-async def on_log_from_nudge(query: CallbackQuery, callback_data: FollowupCb, **deps: Any) -> None:
+async def on_log_from_nudge(
+    query: CallbackQuery, callback_data: FollowupCb, state: FSMContext, bot: Bot, t: Translate, lang: Language,
+    uow: UnitOfWork, user: User, clock: Clock,
+) -> None:
     """"Log now" on a nudge opens /log on that deal in the nudge's own message. A second press while the
     flow is open on the same deal changes nothing."""
-    state: FSMContext = deps["state"]
     data = await state.get_data()
     if LOG.step_at(await state.get_state()) and data.get("deal") == callback_data.id and data.get("src") == FROM_NUDGE:
-        await query.answer(deps["t"]("log-already-open"))
+        await query.answer(t("log-already-open"))
         return
-    await start_flow(query, deps, callback_data.id, FROM_NUDGE)
+    await start_flow(LOG.context(query, state, bot, t, lang, uow, user, clock), callback_data.id, FROM_NUDGE)
 
 
 def list_scope(user: User) -> bool:
@@ -347,7 +349,8 @@ async def show_deal_list(
     clock: Clock, page: int,
 ) -> None:
     try:
-        view, found = await fetch_page(uow, user, View(team=list_scope(user), page=max(page, 0)), clock)
+        # handlers.deals still types its unit of work as the SQL one; any UnitOfWork does.
+        view, found = await fetch_page(cast(Any, uow), user, View(team=list_scope(user), page=max(page, 0)), clock)
     except DomainError as error:
         await refuse(event, t, error)
         return
@@ -417,8 +420,12 @@ async def on_list_page(
 
 
 @routes.callback_query(LogListCb.filter(F.action == ListAction.DEAL))
-async def on_deal_picked(query: CallbackQuery, callback_data: LogListCb, **deps: Any) -> None:
-    await start_flow(query, deps, callback_data.deal, FROM_LIST, page=callback_data.page)
+async def on_deal_picked(
+    query: CallbackQuery, callback_data: LogListCb, state: FSMContext, bot: Bot, t: Translate, lang: Language,
+    uow: UnitOfWork, user: User, clock: Clock,
+) -> None:
+    ctx = LOG.context(query, state, bot, t, lang, uow, user, clock)
+    await start_flow(ctx, callback_data.deal, FROM_LIST, page=callback_data.page)
 
 
 @routes.message(PickDeal.choosing_deal, F.text, ~F.text.startswith("/"))
@@ -527,7 +534,7 @@ async def on_timeline(
     except DomainError as error:
         await refuse(query, t, error)
         return
-    card = await load_card(query, user, uow, t, callback_data.id)
+    card = await load_card(query, user, cast(Any, uow), t, callback_data.id)
     if card is None:
         return
     team = await team_of(uow, card.opportunity.team_id)

@@ -394,8 +394,8 @@ async def test_snooze_and_mark_lost_work_from_the_nudge_and_a_second_press_is_an
 
 
 async def test_a_manager_logs_on_a_reps_deal_and_others_are_refused(app: App, sandbox: Sandbox) -> None:
-    from handlers.followup import FollowupCb
     from handlers.flow import FlowAction, FlowCb
+    from handlers.followup import FollowupCb
     from handlers.followup_log import ListAction, LogListCb
     from handlers.pipeline_ui import DealCb
     from tests.deal_support import inbox
