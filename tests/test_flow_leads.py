@@ -460,3 +460,22 @@ async def notes(app: App) -> list[Activity]:
     async with app.uow() as uow:
         assert uow.session is not None
         return list((await uow.session.execute(select(Activity).order_by(activities.c.id))).scalars().all())
+
+
+async def test_the_chat_takes_the_services_limits(app: App, sandbox: Sandbox) -> None:
+    """The capture spec is the one rule: a company of 128 characters is fine in chat as in the service."""
+    rep = await rep_in(app, sandbox)
+    await rep.send("/lead")
+    await rep.send("华" * 129)
+    assert "公司名称要 1 到 128 个字" in rep.last.text and "客户公司叫什么" in rep.last.text
+    await rep.send("华" * 128)
+    assert "联系人怎么称呼" in rep.last.text
+    await rep.press("跳过")
+    await rep.send("13800138000")
+    await rep.press("跳过")
+    await rep.press("官网")
+    await rep.send("要" * 1500)  # over the old chat limit (1000), within the service's (2000)
+    assert "预算情况" in rep.last.text
+    await rep.press("返回")
+    await rep.send("要" * 2001)
+    assert "最多 2000 个字" in rep.last.text and "客户想要什么" in rep.last.text

@@ -16,7 +16,7 @@ from typing import Any, Final
 from domain.errors import InvalidInput
 from domain.leads.contact import QuickCapture, normalise_email, normalise_phone
 from domain.leads.model import Authority, Budget, LeadDraft, LeadSource, Timeline
-from domain.permissions import Ability, can, may_keep_own_lead
+from domain.permissions import may_keep_own_lead
 from domain.policy.model import TeamPolicy
 from domain.team.model import User
 from domain.text import MAX_SHORT, one_line
@@ -129,10 +129,6 @@ def missing(values: Mapping[str, Any]) -> list[str]:
     if not values.get("phone") and not values.get("email"):
         found.append(REACH)
     return found
-
-
-def may_capture(user: User | None) -> bool:
-    return can(user, Ability.CAPTURE_LEADS)
 
 
 def may_keep(user: User, policy: TeamPolicy) -> bool:

@@ -17,6 +17,7 @@ from bot.routing import Routes
 from domain.clock import Clock
 from domain.leads import capture
 from domain.leads.contact import QuickCapture, parse_quick_capture, phone_from_card, read_as_lead
+from domain.permissions import Ability, can
 from domain.ports import UnitOfWork
 from domain.team.model import Language, User
 from handlers.flow import Ctx, Flow
@@ -28,7 +29,7 @@ routes = Routes(__name__)
 CAPTURE = Flow(
     "lead", (*FACT_STEPS, *REVIEW_STEPS), screen=fact_screen, plan=STEPS, review="review",
     skip_label="lead-btn-skip", keep_label="lead-btn-next", mark_chosen="✓ ",
-    refusal=lambda user: None if capture.may_capture(user) else "lead-not-allowed",
+    refusal=lambda user: None if can(user, Ability.CAPTURE_LEADS) else "lead-not-allowed",
 )
 
 
@@ -44,7 +45,7 @@ async def cmd_lead(
     message: Message, command: CommandObject, state: FSMContext, bot: Bot, t: Translate, lang: Language,
     uow: UnitOfWork, user: User, clock: Clock,
 ) -> None:
-    if not capture.may_capture(user):
+    if not can(user, Ability.CAPTURE_LEADS):
         await message.answer(t("lead-not-allowed"))
         return
     ctx = context(message, state, bot, t, lang, uow, user, clock)
@@ -60,7 +61,7 @@ async def on_contact_shared(
     message: Message, state: FSMContext, bot: Bot, t: Translate, lang: Language, uow: UnitOfWork, user: User,
     clock: Clock,
 ) -> None:
-    if not capture.may_capture(user):
+    if not can(user, Ability.CAPTURE_LEADS):
         await message.answer(t("lead-not-allowed"))
         return
     assert message.contact is not None
@@ -96,7 +97,7 @@ async def start_quick_capture(ctx: Ctx, parsed: QuickCapture) -> None:
 
 async def lead_in_message(message: Message, user: User | None = None) -> dict[str, Any] | bool:
     """The filter for ordinary chat: a message that reads like a lead hands its reading to the handler."""
-    if user is None or not capture.may_capture(user) or message.text is None:
+    if user is None or not can(user, Ability.CAPTURE_LEADS) or message.text is None:
         return False
     parsed = read_as_lead(message.text)
     return {"quick": parsed} if parsed is not None else False
