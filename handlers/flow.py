@@ -17,6 +17,29 @@ where Back goes. The engine owns everything the steps have in common:
 
 Answers live in the FSM data as plain values; the engine's own keys start with "flow_". Each flow
 module calls `FLOW.install(routes)` to get the engine's handlers on its router.
+
+A new flow is a table and a start, for instance a quote's discount:
+
+    async def on_reason(ctx: Ctx, answers: Answers) -> Transition:  # a reason typed, or skipped ({})
+        quote = await quotes.set_discount(
+            ctx.uow, actor=ctx.user, quote_id=ctx.data["quote"], percent=ctx.data["percent"],
+            reason=answers.get("reason"), now=ctx.clock.now(),
+        )
+        return Done(ctx.t(DISCOUNT_SET, percent=quote.discount_percent))
+
+    DISCOUNT = Flow(
+        "disc",
+        (
+            Step("percent", "quote-ask-discount", ("percent",), parse=typed("percent", quotes.parse_percent),
+                 expect="quote-expect-percent"),
+            Step("reason", "quote-ask-reason", ("reason",), parse=typed("reason", quotes.parse_reason),
+                 optional=True, accept=on_reason),
+        ),
+        screen=lambda ctx: ctx.t(ctx.step.prompt), plan=("percent", "reason"), skip_label="btn-skip",
+    )
+    DISCOUNT.install(routes)
+    ...
+    await DISCOUNT.start(DISCOUNT.context(query, state, bot, t, lang, uow, user, clock), {"quote": quote_id})
 """
 
 from __future__ import annotations
@@ -464,14 +487,15 @@ class Flow:
             await self._refused(ctx, error)
 
     async def _skip(self, ctx: Ctx) -> None:
+        """Skip answers the step with nothing new: its accept (if any) runs as for any answer."""
         step = ctx.step
         if step.fields and ctx.answered(step):
             if step.clears:
                 ctx.data.update(dict.fromkeys(step.fields))
-            await self.go_on(ctx, NEXT)
+            await self._answer(ctx, {})
             return
         if self._skip_label(ctx):
-            await self.go_on(ctx, NEXT)
+            await self._answer(ctx, {})
             return
         await _tell(ctx.event, ctx.t(step.required or self.stale))
 
