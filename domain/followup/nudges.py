@@ -58,7 +58,7 @@ async def followup_nudge(uow: UnitOfWork, reminder: Reminder, now: datetime) -> 
         Kind.FOLLOWUP_NUDGE, about=reminder.id,
         params={
             "company": lead.company, "contact": lead.contact_name or "—", "stage": Phrase(f"stage-{opportunity.stage.value}"),
-            "step": reminder.note or Phrase("followup-step-unnamed"), "due": reminder.due_at,
+            "step": reminder.note or Phrase("followup-step-unnamed"),
             "last": _last_param(await uow.followups.last_activity(opportunity.id)),
         },
         actions=(

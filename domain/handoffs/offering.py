@@ -120,14 +120,11 @@ async def offer(
             "attempt": attempt, "policy": policy.assignment.value if requested_by is None else "manager",
         },
     )
-    params = {
-        **lead_params(lead),
-        "deadline": deadline,
-        "minutes": policy.handoff_minutes,
-        "by": await name_of(uow, requested_by) if requested_by is not None else "",
-        "reason": reason or "",
-    }
-    card = Kind.HANDOFF_CARD_REASSIGNED if requested_by is not None else Kind.HANDOFF_CARD
+    params = {**lead_params(lead), "deadline": deadline, "minutes": policy.handoff_minutes}
+    card = Kind.HANDOFF_CARD
+    if requested_by is not None:  # a manager's reassignment says who and why
+        card = Kind.HANDOFF_CARD_REASSIGNED
+        params |= {"by": await name_of(uow, requested_by), "reason": reason or ""}
     await tell_user(uow, to_user_id, Notice(
         card, about=handoff.id, params=params,
         actions=((Action(ACTION_ACCEPT, handoff.id), Action(ACTION_DECLINE, handoff.id)),),

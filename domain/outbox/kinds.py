@@ -82,7 +82,7 @@ class Spec:
 
 _P, _G = Audience.PERSON, Audience.GROUP
 _LEAD = ("company", "contact", "source", "score", "reasons", "need")
-_CARD = (*_LEAD, "deadline", "minutes", "by", "reason")
+_CARD = (*_LEAD, "deadline", "minutes")
 
 
 class Kind(enum.Enum):
@@ -104,7 +104,7 @@ class Kind(enum.Enum):
     # -- hand-offs
     HANDOFF_CARD = Spec("handoff-card", "handoff.card", Subject.HANDOFF, "handoff:{subject}:card", _CARD)
     HANDOFF_CARD_REASSIGNED = Spec(
-        "handoff-card-reassigned", "handoff.card", Subject.HANDOFF, "handoff:{subject}:card", _CARD
+        "handoff-card-reassigned", "handoff.card", Subject.HANDOFF, "handoff:{subject}:card", (*_CARD, "by", "reason")
     )
     ASSIGNED_GROUP = Spec(
         "pipeline-group-assigned", "handoff.group", Subject.HANDOFF, "handoff:{subject}:group",
@@ -160,7 +160,7 @@ class Kind(enum.Enum):
     # -- follow-up
     FOLLOWUP_NUDGE = Spec(
         "followup-nudge", "followup.nudge", Subject.REMINDER, "reminder:{subject}:{at}",
-        ("company", "contact", "stage", "step", "due", "last"), urgency=Urgency.SCHEDULED,
+        ("company", "contact", "stage", "step", "last"), urgency=Urgency.SCHEDULED,
     )
     FOLLOWUP_ESCALATED = Spec(
         "followup-escalated-manager", "followup.escalated", Subject.REMINDER, "followup:{subject}:escalated:to:{to}",
@@ -207,6 +207,9 @@ class Kind(enum.Enum):
         "outbox-group-unreachable", "outbox.unreachable", Subject.TEAM, "unreachable-group:{chat}:{source}:to:{to}",
         ("team",), refs=("chat", "source"),
     )
+
+    def __repr__(self) -> str:
+        return f"Kind.{self.name}"
 
     @property
     def spec(self) -> Spec:
