@@ -180,8 +180,6 @@ class Queued(Protocol):
     """A claimed row as far as pacing is concerned."""
 
     @property
-    def chat_id(self) -> int: ...
-    @property
     def depth(self) -> int: ...  # rows due for its chat when it was claimed, itself included
 
 
