@@ -103,7 +103,7 @@ def build_app(settings: Settings, *, session: BaseSession | None = None, clock: 
     engine = create_engine(settings.database_url)
     sessions = session_factory(engine)
     cat = catalogue()
-    renderer = Renderer(cat, clock, settings.default_language, settings.timezone)
+    renderer = Renderer(cat, settings.default_language, settings.timezone)
     storage, isolation = fsm_backend(settings, engine)
     dp = Dispatcher(storage=storage, events_isolation=isolation)
     app = App(

@@ -11,7 +11,8 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.clock import Clock
-from domain.outbox.model import Notification, OutboxMessage
+from domain.outbox.model import Notification
+from domain.outbox.ports import NoticeRenderer
 from domain.reminders.model import Reminder
 from domain.team.model import AuditEvent, Invite, Role, Team, User
 from storage.delivery_repo import SqlDeadLetters
@@ -29,9 +30,6 @@ from storage.pipeline_repo import (
 )
 from storage.reminder_repo import SqlReminders
 from storage.tables import audit_events, invites, teams, users
-
-# Turns an OutboxMessage into a Notification (text in the recipient's language, buttons as JSON).
-Renderer = Callable[[OutboxMessage, "SqlUnitOfWork"], Any]
 
 
 class SqlTeams:
@@ -137,7 +135,7 @@ class SqlUnitOfWork:
     def __init__(
         self,
         sessions: async_sessionmaker[AsyncSession],
-        renderer: Renderer | None = None,
+        renderer: NoticeRenderer | None = None,
         clock: Clock | None = None,
         outbox_hook: Callable[[], Any] | None = None,
     ) -> None:
@@ -157,8 +155,8 @@ class SqlUnitOfWork:
         self.users = SqlUsers(self.session)
         self.invites = SqlInvites(self.session)
         self.audit = SqlAudit(self.session)
-        self.outbox = SqlOutbox(self.session, self._renderer, self)
-        self.dead_letters = SqlDeadLetters(self.session, self)
+        self.outbox = SqlOutbox(self.session, self._wake_after_commit)
+        self.dead_letters = SqlDeadLetters(self.session, self._wake_after_commit)
         self.reminders = SqlReminders(self.session)
         self.leads = SqlLeads(self.session)
         self.opportunities = SqlOpportunities(self.session)
@@ -170,6 +168,17 @@ class SqlUnitOfWork:
         self.digests = SqlDigestRuns(self.session)
         self.followups = SqlFollowups(self.session)
         return self
+
+    @property
+    def renderer(self) -> NoticeRenderer:
+        """Renders notifications (the bot's, handed over at the wiring point); storage never calls it."""
+        if self._renderer is None:
+            raise RuntimeError("this unit of work has no renderer for notifications")
+        return self._renderer
+
+    def _wake_after_commit(self) -> None:
+        if self.outbox_hook is not None and self.outbox_hook not in self.after_commit:
+            self.after_commit.append(self.outbox_hook)
 
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None

@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from bot.factory import App
 from bot.outbox import Limits, Window, outbox_of
-from domain.outbox.model import OutboxMessage
+from domain.outbox.kinds import Kind
+from domain.outbox.notify import Notice, tell_user
 from domain.outbox.retry import MAX_ATTEMPTS
 from domain.team import onboarding
 from domain.team.model import Role, Team, User
@@ -253,10 +254,10 @@ async def test_a_commit_that_queues_a_notification_wakes_delivery(db_url: str, c
         try:
             await asyncio.sleep(0.2)  # the start-up drain finds nothing
             async with app.uow() as uow:
-                await uow.outbox.put(
-                    OutboxMessage(key="outbox-group-unreachable", dedupe_key="wake-test", recipient_id=manager.id,
-                                  params={"team": team.name}, urgent=True)
-                )
+                assert team.id is not None and manager.id is not None
+                notice = Notice(Kind.GROUP_UNREACHABLE, about=team.id, refs={"chat": -1, "source": 0},
+                                params={"team": team.name})
+                assert await tell_user(uow, manager.id, notice, team_id=team.id, now=clock.now()) is not None
                 await uow.commit()
             # No scheduler runs here: only the commit's wake-up can deliver it.
             await wait_for(lambda: len(api.delivered(manager.telegram_id)) == 1, timeout=60.0)

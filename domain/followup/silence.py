@@ -19,13 +19,15 @@ from domain.followup.rules import (
     silence_verdict,
     suggestion,
 )
-from domain.outbox.model import Action, Notification, OutboxMessage, Phrase
+from domain.outbox.kinds import Kind
+from domain.outbox.model import Action, Notification, Phrase
+from domain.outbox.notify import Notice, tell_managers, tell_owner
 from domain.permissions import manages_team
 from domain.policy.services import get_policy
 from domain.ports import UnitOfWork
 from domain.sweeps import Sweep
 from domain.team.model import User
-from domain.team.people import managers_of, name_of
+from domain.team.people import name_of
 from domain.worktime import local
 
 # --- the silence watch ----------------------------------------------------------------------------
@@ -75,31 +77,22 @@ async def check_silence(uow: UnitOfWork, opportunity: Opportunity, now: datetime
         after={"level": int(alert), "flag": verdict.flag.value if verdict.flag else None, "idle_days": idle_days},
     )
     if level < Level.OWNER:
-        key = "followup-stale-owner" if verdict.flag is Flag.SILENT else "followup-no-step-owner"
-        await uow.outbox.put(
-            OutboxMessage(
-                key=key, dedupe_key=f"silence:{opportunity.id}:{period}:owner", recipient_id=owner_id,
-                team_id=opportunity.team_id,
-                params={
-                    "company": lead.company, "days": idle_days, "limit": limit.days, "stage": stage,
-                    "try": Phrase(f"followup-try-{suggestion(opportunity.stage, opportunity.idle_since)}"),
-                },
-                actions=((Action(ACTION_LOG, opportunity.id), Action(ACTION_OPEN, opportunity.id)),),
-                kind="followup.stale",
-            )
-        )
+        await tell_owner(uow, opportunity, Notice(
+            Kind.SILENT_OWNER if verdict.flag is Flag.SILENT else Kind.NO_STEP_OWNER, about=opportunity.id,
+            refs={"period": period},
+            params={
+                "company": lead.company, "days": idle_days, "limit": limit.days, "stage": stage,
+                "try": Phrase(f"followup-try-{suggestion(opportunity.stage, opportunity.idle_since)}"),
+            },
+            actions=((Action(ACTION_LOG, opportunity.id), Action(ACTION_OPEN, opportunity.id)),),
+        ), now=now)
     if alert is Level.MANAGER:
         owner = await name_of(uow, owner_id)
-        for manager in await managers_of(uow, opportunity.team_id, exclude=(owner_id,)):
-            await uow.outbox.put(
-                OutboxMessage(
-                    key="followup-stale-manager", dedupe_key=f"silence:{opportunity.id}:{period}:manager:{manager.id}",
-                    recipient_id=manager.id, team_id=opportunity.team_id,
-                    params={"rep": owner, "company": lead.company, "days": idle_days, "limit": limit.days, "stage": stage},
-                    actions=((Action(ACTION_OPEN, opportunity.id),),),
-                    kind="followup.stale",
-                )
-            )
+        await tell_managers(uow, opportunity.team_id, Notice(
+            Kind.SILENT_MANAGER, about=opportunity.id, refs={"period": period},
+            params={"rep": owner, "company": lead.company, "days": idle_days, "limit": limit.days, "stage": stage},
+            actions=((Action(ACTION_OPEN, opportunity.id),),),
+        ), now=now, exclude=(owner_id,))
     return True
 
 
@@ -122,18 +115,14 @@ async def ping_owner(uow: UnitOfWork, *, actor: User, opportunity_id: int, now: 
     lead = await lead_of(uow, opportunity)
     team = await uow.teams.get(opportunity.team_id)
     day = local(now, team.timezone if team else "UTC").date().isoformat()
-    queued = await uow.outbox.put(
-        OutboxMessage(
-            key="followup-ping-owner", dedupe_key=f"ping:{opportunity.id}:{actor.id}:{day}",
-            recipient_id=opportunity.owner_id, team_id=opportunity.team_id,
-            params={
-                "manager": actor.name, "company": lead.company, "stage": Phrase(f"stage-{opportunity.stage.value}"),
-                "days": max(0, (now - opportunity.idle_since).days),
-            },
-            actions=((Action(ACTION_LOG, opportunity.id), Action(ACTION_OPEN, opportunity.id)),),
-            kind="followup.ping",
-        )
-    )
+    queued = await tell_owner(uow, opportunity, Notice(
+        Kind.PING_OWNER, about=opportunity.id, refs={"by": actor.id, "day": day},
+        params={
+            "manager": actor.name, "company": lead.company, "stage": Phrase(f"stage-{opportunity.stage.value}"),
+            "days": max(0, (now - opportunity.idle_since).days),
+        },
+        actions=((Action(ACTION_LOG, opportunity.id), Action(ACTION_OPEN, opportunity.id)),),
+    ), now=now)
     if queued is None:
         raise AlreadyDone("error-ping-already")
     await record(

@@ -25,7 +25,8 @@ from domain.leads.model import (
     Timeline,
 )
 from domain.leads.scoring import score_lead
-from domain.outbox.model import OutboxMessage
+from domain.outbox.kinds import Kind
+from domain.outbox.notify import Notice, tell_user
 from domain.permissions import Ability, may_keep_own_lead, require
 from domain.policy.model import AssignmentPolicy, TeamPolicy
 from domain.policy.services import get_policy
@@ -420,12 +421,8 @@ async def add_note(
     )
     responsible = opportunity.owner_id if opportunity is not None else lead.created_by
     if responsible is not None and responsible != actor.id:
-        await uow.outbox.put(
-            OutboxMessage(
-                key="pipeline-note-added", dedupe_key=f"activity:{activity.id}:to:{responsible}",
-                recipient_id=responsible, team_id=lead.team_id,
-                params={"actor": actor.name, "company": lead.company, "note": text[:500]},
-                kind="pipeline.note",
-            )
-        )
+        assert activity.id is not None
+        await tell_user(uow, responsible, Notice(
+            Kind.NOTE_ADDED, about=activity.id, params={"actor": actor.name, "company": lead.company, "note": text[:500]},
+        ), team_id=lead.team_id, now=now)
     return activity
