@@ -89,8 +89,8 @@ from domain.outbox.retry import MAX_ATTEMPTS, Failure, after_failure
 from storage.delivery_repo import ClaimedRow, DeliveryStore, FailureMark, ProgressMark, SentMark
 
 if TYPE_CHECKING:
+    from bot.app import App
     from bot.config import Settings
-    from bot.factory import App
 
 log = logging.getLogger(__name__)
 
@@ -719,7 +719,7 @@ class _Drain:
 def install_outbox(app: App) -> OutboxDispatcher:
     """Wire delivery into an App: the scheduler's periodic job, and a wake-up after every commit that
     queued rows (bot/runner.py runs `serve()` so the wake-up is acted on at once)."""
-    from bot.factory import Periodic
+    from bot.app import Periodic
 
     dispatcher = OutboxDispatcher(app)
     app.outbox_listeners.append(dispatcher.wake)

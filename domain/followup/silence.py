@@ -16,6 +16,7 @@ from domain.followup.rules import (
     Level,
     idle_limit,
     period_key,
+    restarted,
     silence_verdict,
     suggestion,
 )
@@ -29,6 +30,15 @@ from domain.team.people import managers_of, name_of
 from domain.worktime import local
 
 # --- the silence watch ----------------------------------------------------------------------------
+
+
+def restart_silence_watch(opportunity: Opportunity) -> None:
+    """A deal's clock, stage or owner just changed: its silence starts over (no alert earned yet) and
+    the sweep looks at it again when it could next be due (never for a closed or ownerless deal).
+    Every service that changes those facts calls this once it has changed them; log_activity schedules
+    the next look itself, knowing whether a next step was set."""
+    opportunity.silence_level = Level.NONE
+    opportunity.silence_check_at = restarted(opportunity)
 
 
 class SilentDeals:
