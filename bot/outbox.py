@@ -82,7 +82,7 @@ from domain.outbox.retry import MAX_ATTEMPTS, Failure, after_failure
 from storage.delivery_repo import ClaimedRow, DeliveryStore, FailureMark, ProgressMark, SentMark
 
 if TYPE_CHECKING:
-    from bot.factory import App
+    from bot.app import App
 
 log = logging.getLogger(__name__)
 
@@ -510,7 +510,7 @@ class _Drain:
 def install_outbox(app: App) -> OutboxDispatcher:
     """Wire delivery into an App: the scheduler's periodic job, and a wake-up after every commit that
     queued rows (bot/runner.py runs `serve()` so the wake-up is acted on at once)."""
-    from bot.factory import Periodic
+    from bot.app import Periodic
 
     dispatcher = OutboxDispatcher(app)
     app.outbox_listeners.append(dispatcher.wake)

@@ -44,7 +44,7 @@ from domain.team.model import Language, Team, User
 from domain.timeparse import Problem, parse_when
 from handlers.common import refuse, render_flow, show
 from handlers.deals import PER_PAGE, View, fetch_page, load_card, pages_of
-from handlers.followup import FollowupCb
+from handlers.followup import FollowupAction, FollowupCb
 from handlers.pipeline_ui import STAGES, DealCb, deal_name, stage_name, team_of
 from storage.uow import SqlUnitOfWork
 
@@ -261,7 +261,7 @@ async def on_log_from_card(
     await start_flow(query, user, uow, state, bot, t, callback_data.id, FROM_CARD, View.of(callback_data))
 
 
-@routes.callback_query(FollowupCb.filter(F.act == "log"))
+@routes.callback_query(FollowupCb.filter(F.action == FollowupAction.LOG))
 async def on_log_from_nudge(
     query: CallbackQuery, callback_data: FollowupCb, user: User, uow: SqlUnitOfWork, state: FSMContext, bot: Bot,
     t: Translate,
@@ -269,10 +269,11 @@ async def on_log_from_nudge(
     """"Log now" on a nudge opens /log on that deal in the nudge's own message. A second press while the
     flow is open on the same deal changes nothing."""
     data = await state.get_data()
-    if await state.get_state() is not None and data.get("deal") == callback_data.id and data.get("src") == FROM_NUDGE:
+    deal_id = callback_data.deal_id
+    if await state.get_state() is not None and data.get("deal") == deal_id and data.get("src") == FROM_NUDGE:
         await query.answer(t("log-already-open"))
         return
-    await start_flow(query, user, uow, state, bot, t, callback_data.id, FROM_NUDGE)
+    await start_flow(query, user, uow, state, bot, t, deal_id, FROM_NUDGE)
 
 
 def list_scope(user: User) -> bool:

@@ -1,10 +1,9 @@
 """Follow-up in storage: the silence watch's schedule, follow-up reminders and their escalation, the
 timeline, the morning agenda, search and the stale report (domain/followup/).
 
-The silence schedule (`opportunities.silence_check_at`) is derived data, like an index: whenever a
-deal's clock, stage or owner changes, however a service changed it, the silence sweep must look at it
-again. `watch_silence` hooks that into every flush of an Opportunity (the rule itself is
-domain.followup.restarted); the few bulk UPDATEs that move an owner (pool claims) set it themselves.
+The silence schedule (`opportunities.silence_check_at`) is kept by the domain services that change a
+deal's clock, stage or owner (domain.followup.silence.restart_silence_watch); the few bulk UPDATEs that
+move an owner (pool claims) set it themselves.
 """
 
 from __future__ import annotations
@@ -16,10 +15,8 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     and_,
-    event,
     exists,
     func,
-    inspect,
     literal,
     or_,
     select,
@@ -39,7 +36,6 @@ from domain.followup.rules import (
     StaleRow,
     TimelineEntry,
     Visibility,
-    restarted,
 )
 from domain.reminders.model import Reminder, ReminderState
 from storage.tables import (
@@ -57,8 +53,6 @@ from storage.tables import (
 CLOSED_STAGES = [stage.value for stage in CLOSED]
 OPEN_REMINDER = [ReminderState.PENDING, ReminderState.SNOOZED, ReminderState.SENT]
 WAITING = [ReminderState.PENDING, ReminderState.SNOOZED]
-# What restarts a deal's silence clock, or changes whether and how it is watched.
-WATCHED = ("last_activity_at", "owner_id", "owner_since", "stage")
 
 
 def _rowcount(result: Any) -> int:
@@ -71,32 +65,6 @@ def _qualified(sql: str, table: str) -> str:
     for column in ("silence_check_at", "escalate_at", "state"):
         out = out.replace(column, f"{table}.{column}")
     return out
-
-
-# --- the silence schedule, kept on every flush ----------------------------------------------------
-
-
-def _restart_on_insert(_mapper: Any, _connection: Any, target: Opportunity) -> None:
-    if target.silence_check_at is None:
-        target.silence_level = 0
-        target.silence_check_at = restarted(target)
-
-
-def _restart_on_update(_mapper: Any, _connection: Any, target: Opportunity) -> None:
-    state = inspect(target)
-    if not any(state.attrs[name].history.has_changes() for name in WATCHED):
-        return
-    if state.attrs["silence_check_at"].history.has_changes():
-        return  # the service scheduled the next check itself (log_activity does)
-    target.silence_level = 0
-    target.silence_check_at = restarted(target)
-
-
-def watch_silence() -> None:
-    """Called once the domain is mapped (storage.tables.map_domain)."""
-    if not event.contains(Opportunity, "before_update", _restart_on_update):
-        event.listen(Opportunity, "before_insert", _restart_on_insert)
-        event.listen(Opportunity, "before_update", _restart_on_update)
 
 
 # --- the repository -------------------------------------------------------------------------------
@@ -401,4 +369,4 @@ def _aware(value: Any) -> Any:
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
-__all__ = ["SqlFollowups", "watch_silence"]
+__all__ = ["SqlFollowups"]

@@ -389,7 +389,4 @@ def map_domain() -> None:
     mapper_registry.map_imperatively(StageChange, stage_changes)
     mapper_registry.map_imperatively(Handoff, handoffs)
     mapper_registry.map_imperatively(Activity, activities)
-    from storage.followup_repo import watch_silence
-
-    watch_silence()
     _mapped = True

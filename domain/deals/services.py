@@ -9,6 +9,7 @@ from domain.deals.access import deal_context, visible_opportunity
 from domain.deals.model import CLOSED, Opportunity, Stage
 from domain.deals.stages import check_transition
 from domain.errors import InvalidInput
+from domain.followup.silence import restart_silence_watch
 from domain.handoffs.services import cancel_pending
 from domain.outbox.kinds import Kind
 from domain.outbox.model import Phrase
@@ -44,6 +45,7 @@ async def change_stage(
         opportunity.lost_reason = opportunity.lost_note = None
     opportunity.last_activity_at = now
     opportunity.updated_at = now
+    restart_silence_watch(opportunity)
     if to in CLOSED:
         opportunity.pooled_at = None
         await cancel_pending(uow, opportunity, actor=actor, now=now)

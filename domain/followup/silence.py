@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from domain.audit import record
@@ -16,11 +17,12 @@ from domain.followup.rules import (
     Level,
     idle_limit,
     period_key,
+    restarted,
     silence_verdict,
     suggestion,
 )
 from domain.outbox.kinds import Kind
-from domain.outbox.model import Action, Notification, Phrase
+from domain.outbox.model import Action, Phrase
 from domain.outbox.notify import Notice, tell_managers, tell_owner
 from domain.permissions import manages_team
 from domain.policy.services import get_policy
@@ -31,6 +33,15 @@ from domain.team.people import name_of
 from domain.worktime import local
 
 # --- the silence watch ----------------------------------------------------------------------------
+
+
+def restart_silence_watch(opportunity: Opportunity) -> None:
+    """A deal's clock, stage or owner just changed: its silence starts over (no alert earned yet) and
+    the sweep looks at it again when it could next be due (never for a closed or ownerless deal).
+    Every service that changes those facts calls this once it has changed them; log_activity schedules
+    the next look itself, knowing whether a next step was set."""
+    opportunity.silence_level = Level.NONE
+    opportunity.silence_check_at = restarted(opportunity)
 
 
 class SilentDeals:
@@ -102,10 +113,20 @@ SILENCE_SWEEP: Sweep[Opportunity] = Sweep(name="silence", source=SilentDeals, ac
 # --- a manager's nudge ----------------------------------------------------------------------------
 
 
-async def ping_owner(uow: UnitOfWork, *, actor: User, opportunity_id: int, now: datetime) -> Notification:
+@dataclass(frozen=True)
+class Ping:
+    """A manager's nudge, queued: to whom, about which customer, and when it goes (at once, or when
+    the working hours begin)."""
+
+    owner_name: str
+    company: str
+    goes_at: datetime
+
+
+async def ping_owner(uow: UnitOfWork, *, actor: User, opportunity_id: int, now: datetime) -> Ping:
     """A manager asks the owner of a quiet deal to follow up (from /stale). Once per manager, deal and
     day: a second press the same day changes nothing. The nudge keeps to working hours like any nudge
-    the rep did not ask for; the returned row says when it goes."""
+    the rep did not ask for."""
     opportunity = await visible_opportunity(uow, actor, opportunity_id)
     if not manages_team(actor, opportunity.team_id):
         raise Forbidden("error-stale-role")
@@ -129,4 +150,4 @@ async def ping_owner(uow: UnitOfWork, *, actor: User, opportunity_id: int, now: 
         uow, now=now, action="opportunity.pinged", entity="opportunity", entity_id=opportunity.id,
         actor_id=actor.id, team_id=opportunity.team_id, after={"owner_id": opportunity.owner_id},
     )
-    return queued
+    return Ping(owner_name=await name_of(uow, opportunity.owner_id), company=lead.company, goes_at=queued.not_before)

@@ -8,6 +8,7 @@ from domain.audit import record
 from domain.deals.access import deal_context, visible_opportunity
 from domain.deals.model import Opportunity
 from domain.errors import AlreadyDone, Forbidden, InvalidInput, NotFound
+from domain.followup.silence import restart_silence_watch
 from domain.handoffs.model import Handoff, HandoffState
 from domain.handoffs.offering import decline_reason_param, earlier_assignees, offer
 from domain.leads.model import Lead
@@ -92,6 +93,7 @@ async def accept_handoff(uow: UnitOfWork, *, actor: User, handoff_id: int, now: 
     opportunity.pooled_at = None
     opportunity.claimed_from_pool = False
     opportunity.updated_at = now
+    restart_silence_watch(opportunity)
     await record(
         uow, now=now, action="handoff.accepted", entity="handoff", entity_id=handoff.id, actor_id=actor.id,
         team_id=handoff.team_id, before={"state": HandoffState.PENDING.value, "owner_id": previous},

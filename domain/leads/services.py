@@ -9,6 +9,7 @@ from domain.audit import record, snapshot
 from domain.deals.model import Opportunity, Stage, StageChange
 from domain.errors import Forbidden, InvalidInput, NotFound
 from domain.followup.model import Activity, ActivityKind
+from domain.followup.silence import restart_silence_watch
 from domain.handoffs.offering import offer
 from domain.leads.contact import company_key as make_company_key
 from domain.leads.contact import normalise_email, normalise_phone
@@ -293,6 +294,7 @@ async def _score_and_route(
     if keep_myself and may_keep_own_lead(actor, policy) and actor.team_id == team.id:
         opportunity.owner_id = actor.id
         opportunity.owner_since = now
+        restart_silence_watch(opportunity)
         await record(
             uow, now=now, action="opportunity.owned", entity="opportunity", entity_id=opportunity.id,
             actor_id=actor.id, team_id=team.id, after={"owner_id": actor.id, "via": "self"},
@@ -414,6 +416,7 @@ async def add_note(
     if opportunity is not None:
         opportunity.last_activity_at = now
         opportunity.updated_at = now
+        restart_silence_watch(opportunity)
     await record(
         uow, now=now, action="activity.note", entity="opportunity" if opportunity is not None else "lead",
         entity_id=opportunity.id if opportunity is not None else lead.id, actor_id=actor.id, team_id=lead.team_id,

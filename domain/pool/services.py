@@ -10,6 +10,7 @@ from domain.deals.access import deal_context, visible_opportunity
 from domain.deals.model import DealQuery, Opportunity, PoolPage
 from domain.deals.queries import paging
 from domain.errors import AlreadyDone, Forbidden
+from domain.followup.silence import restart_silence_watch
 from domain.handoffs.offering import reasons_param
 from domain.leads.model import Lead
 from domain.outbox.kinds import Kind
@@ -31,11 +32,14 @@ async def to_pool(
     """Park the ownerless deal in the team's public pool (公海); its managers are told unless the caller
     tells them itself. Returns the managers concerned."""
     assert opportunity.id is not None and team.id is not None
+    had_owner = opportunity.owner_id is not None or opportunity.owner_since is not None
     opportunity.owner_id = None
     opportunity.owner_since = None
     opportunity.pooled_at = now
     opportunity.claimed_from_pool = False
     opportunity.updated_at = now
+    if had_owner:
+        restart_silence_watch(opportunity)
     await record(
         uow, now=now, action="opportunity.pooled", entity="opportunity", entity_id=opportunity.id,
         actor_id=actor_id, team_id=team.id, after={"why": why},
