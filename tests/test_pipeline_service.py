@@ -18,8 +18,8 @@ from bot.factory import App
 from bot.sandbox import Sandbox
 from bot.sweeps import run_sweeps
 from domain.deals import queries as deal_queries
-from domain.deals.card import DealAction
 from domain.deals import services as deal_service
+from domain.deals.card import DealAction
 from domain.deals.model import Stage
 from domain.errors import AlreadyDone, DomainError, Forbidden, InvalidInput
 from domain.handoffs import services as handoff_service
