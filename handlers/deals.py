@@ -390,7 +390,8 @@ async def on_move_asked(
     view, deal = View.of(callback_data), card.opportunity
     skipping = callback_data.act is DealAct.SKIP_TO
     deal_id, frm = callback_data.id, callback_data.frm
-    confirm = view.cb(DealAct.SKIP_CONFIRMED if skipping else DealAct.ADVANCE_CONFIRMED, id=deal_id, frm=frm, to=callback_data.to)
+    confirmed = DealAct.SKIP_CONFIRMED if skipping else DealAct.ADVANCE_CONFIRMED
+    confirm = view.cb(confirmed, id=deal_id, frm=frm, to=callback_data.to)
     back = view.cb(DealAct.SKIP, id=deal_id, frm=frm) if skipping else view.cb(DealAct.OPEN, id=deal_id)
     text = t(
         "deal-confirm-skip" if skipping else "deal-confirm-advance", title=h(deal.title),
@@ -414,8 +415,8 @@ async def on_move_confirmed(
         return
     try:
         await deal_service.change_stage(
-            uow, actor=user, opportunity_id=callback_data.id, to=target, override=callback_data.act is DealAct.SKIP_CONFIRMED,
-            now=clock.now(),
+            uow, actor=user, opportunity_id=callback_data.id, to=target,
+            override=callback_data.act is DealAct.SKIP_CONFIRMED, now=clock.now(),
         )
     except DomainError as error:
         await refused(query, uow, t, error)
@@ -438,8 +439,9 @@ async def on_skip(query: CallbackQuery, callback_data: DealCb, user: User, uow: 
         await refuse_moved(query, t, card)
         return
     deal, view = card.opportunity, View.of(callback_data)
+    deal_id, frm = callback_data.id, callback_data.frm
     buttons = [
-        button(stage_name(t, s), view.cb(DealAct.SKIP_TO, id=callback_data.id, frm=callback_data.frm, to=STAGES.index(s)))
+        button(stage_name(t, s), view.cb(DealAct.SKIP_TO, id=deal_id, frm=frm, to=STAGES.index(s)))
         for s in skip.targets
     ]
     text = t("deal-skip-choose", title=h(deal.title), stage=stage_name(t, deal.stage))
@@ -554,7 +556,9 @@ async def on_lose_note_skipped(
     await lose_confirm_screen(query, state, t, None)
 
 
-@routes.callback_query(StateFilter(LoseDeal.entering_note, LoseDeal.confirming), DealCb.filter(F.act == DealAct.LOSE_BACK))
+@routes.callback_query(
+    StateFilter(LoseDeal.entering_note, LoseDeal.confirming), DealCb.filter(F.act == DealAct.LOSE_BACK)
+)
 async def on_lose_back(
     query: CallbackQuery, callback_data: DealCb, user: User, uow: UnitOfWork, state: FSMContext, t: Translate
 ) -> None:
@@ -665,7 +669,8 @@ async def on_reassign_rep(
         button(t(f"deal-reassign-reason-{code}"), view.cb(DealAct.REASSIGN_CONFIRMED, id=deal_id, rep=rep_id, arg=code))
         for code in REASSIGN_REASONS
     ]
-    buttons.append(button(t("deal-reassign-reason-own"), view.cb(DealAct.REASSIGN_OWN_REASON, id=deal_id, rep=rep_id, arg=src)))
+    own = view.cb(DealAct.REASSIGN_OWN_REASON, id=deal_id, rep=rep_id, arg=src)
+    buttons.append(button(t("deal-reassign-reason-own"), own))
     text = t("deal-reassign-choose-reason", title=h(card.opportunity.title), name=h(rep.name))
     await show(query, text, grid(buttons, t, back=view.cb(DealAct.REASSIGN, id=callback_data.id, arg=src), per_row=2))
 
@@ -755,7 +760,8 @@ async def assign_list(
     buttons = []
     for number, item in enumerate(page.items, start=view.page * PER_PAGE + 1):
         owner = item.owner_name or t("deal-owner-pool")
-        buttons.append(button(f"{number}. {item.company} · {owner}", view.cb(DealAct.REASSIGN, id=item.id, arg=FROM_ASSIGN)))
+        reassign = view.cb(DealAct.REASSIGN, id=item.id, arg=FROM_ASSIGN)
+        buttons.append(button(f"{number}. {item.company} · {owner}", reassign))
     paging = []
     if view.page > 0:
         paging.append(button(t("btn-prev"), replace(view, page=view.page - 1).cb(DealAct.ASSIGN_LIST)))

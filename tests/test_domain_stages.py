@@ -275,7 +275,9 @@ def test_an_exit_gate_a_manager_may_override_is_recorded_as_an_override() -> Non
     paying = deal(Stage.PAYMENT)
 
     def check(actor: User, *, override: bool = False) -> Transition:
-        return check_transition(paying, Stage.DELIVERY, actor=actor, owner_id=1, override=override, policy=POLICY, rules=rules)
+        return check_transition(
+            paying, Stage.DELIVERY, actor=actor, owner_id=1, override=override, policy=POLICY, rules=rules
+        )
 
     for actor in (FINANCE, MANAGER):
         with pytest.raises(InvalidInput) as error:

@@ -110,7 +110,9 @@ def actions_for(
         """The code of the stage rules' refusal when it is about who the viewer is (Forbidden)."""
         if to is None:
             return None
-        error = refusal(opportunity, to, actor=viewer, owner_id=owner_id, policy=policy, lost_reason=reason, rules=rules)
+        error = refusal(
+            opportunity, to, actor=viewer, owner_id=owner_id, policy=policy, lost_reason=reason, rules=rules
+        )
         return error.code if isinstance(error, Forbidden) else None
 
     refusals = {
