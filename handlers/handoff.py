@@ -28,7 +28,8 @@ from domain.handoffs import services as service
 from domain.handoffs.model import ACTION_ACCEPT, ACTION_DECLINE, DECLINE_REASONS
 from domain.ports import UnitOfWork
 from domain.team.model import User
-from handlers.common import refuse, show
+from handlers.common import show
+from handlers.pipeline_ui import refused
 
 routes = Routes(__name__)
 
@@ -61,11 +62,6 @@ async def _drop_buttons(query: CallbackQuery) -> None:
             await query.message.edit_reply_markup(reply_markup=None)
 
 
-async def _refused(query: CallbackQuery | Message, uow: UnitOfWork, t: Translate, error: DomainError) -> None:
-    await uow.rollback()  # nothing of a refused action stays
-    await refuse(query, t, error)
-
-
 @routes.callback_query(HandoffCb.filter(F.act == HandoffAct.ACCEPT))
 async def on_accept(
     query: CallbackQuery, callback_data: HandoffCb, user: User, uow: UnitOfWork, t: Translate, clock: Clock,
@@ -75,7 +71,7 @@ async def on_accept(
         _, _, lead = await service.handoff_for(uow, actor=user, handoff_id=callback_data.id)
         await service.accept_handoff(uow, actor=user, handoff_id=callback_data.id, now=clock.now())
     except DomainError as error:
-        await _refused(query, uow, t, error)
+        await refused(query, uow, t, error)
         return
     await state.clear()
     await query.answer()
@@ -101,7 +97,7 @@ async def on_decline(
     try:
         _, _, lead = await service.handoff_for(uow, actor=user, handoff_id=callback_data.id)
     except DomainError as error:
-        await _refused(query, uow, t, error)
+        await refused(query, uow, t, error)
         return
     text, markup = _reasons_screen(t, callback_data.id, lead.company)
     await query.answer()
@@ -119,7 +115,7 @@ async def _decline(
     except DomainError as error:
         if error.code != "error-decline-reason":
             await state.clear()
-        await _refused(event, uow, t, error)
+        await refused(event, uow, t, error)
         return
     await state.clear()
     await show(event, t("handoff-declined-done", company=h(lead.company)))
@@ -143,7 +139,7 @@ async def on_other_reason(
     try:
         _, _, lead = await service.handoff_for(uow, actor=user, handoff_id=callback_data.id)
     except DomainError as error:
-        await _refused(query, uow, t, error)
+        await refused(query, uow, t, error)
         return
     await state.set_state(DeclineHandoff.typing_reason)
     await state.update_data(handoff_id=callback_data.id)
