@@ -172,7 +172,7 @@ class SqlOpportunities:
                 opportunities.c.id, opportunities.c.title, leads.c.company, opportunities.c.stage, owner.c.name,
                 opportunities.c.amount_minor, opportunities.c.last_activity_at,
                 _pending_handoff_exists().label("waiting"), leads.c.score, opportunities.c.pooled_at,
-                opportunities.c.recycled_at,
+                opportunities.c.recycled_at, opportunities.c.currency,
             )
             .select_from(
                 opportunities.join(leads, leads.c.id == opportunities.c.lead_id).outerjoin(
@@ -189,7 +189,7 @@ class SqlOpportunities:
             DealSummary(
                 id=row[0], title=row[1], company=row[2], stage=row[3], owner_name=row[4], amount_minor=row[5],
                 last_activity_at=row[6], waiting_handoff=bool(row[7]), score=row[8], pooled_at=row[9],
-                recycled=row[10] is not None and row[9] is not None,
+                recycled=row[10] is not None and row[9] is not None, currency=row[11],
             )
             for row in rows
         ]
