@@ -26,7 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.deals.model import CLOSED, Opportunity
+from domain.deals.model import Opportunity
 from domain.followup.model import Activity
 from domain.followup.rules import (
     SUBJECT_OPPORTUNITY,
@@ -38,6 +38,7 @@ from domain.followup.rules import (
     Visibility,
 )
 from domain.reminders.model import Reminder, ReminderState
+from storage.sql import CLOSED_STAGES, rowcount
 from storage.tables import (
     ESCALATE_SQL,
     PENDING_SQL,
@@ -50,13 +51,9 @@ from storage.tables import (
     users,
 )
 
-CLOSED_STAGES = [stage.value for stage in CLOSED]
 OPEN_REMINDER = [ReminderState.PENDING, ReminderState.SNOOZED, ReminderState.SENT]
 WAITING = [ReminderState.PENDING, ReminderState.SNOOZED]
 
-
-def _rowcount(result: Any) -> int:
-    return int(result.rowcount or 0)
 
 
 def _qualified(sql: str, table: str) -> str:
@@ -125,7 +122,7 @@ class SqlFollowups:
             .values(silence_level=level, silence_check_at=check_at)
             .execution_options(synchronize_session="fetch")
         )
-        return _rowcount(await self.session.execute(stmt)) == 1
+        return rowcount(await self.session.execute(stmt)) == 1
 
     async def recheck_team(self, team_id: int, at: datetime) -> int:
         stmt = (
@@ -138,7 +135,7 @@ class SqlFollowups:
             .values(silence_check_at=at)
             .execution_options(synchronize_session="fetch")
         )
-        return _rowcount(await self.session.execute(stmt))
+        return rowcount(await self.session.execute(stmt))
 
     async def recheck_deal(self, opportunity_id: int, at: datetime) -> None:
         stmt = (
@@ -164,7 +161,7 @@ class SqlFollowups:
             .values(state=ReminderState.DONE, done_at=now)
             .execution_options(synchronize_session="fetch")
         )
-        return _rowcount(await self.session.execute(stmt))
+        return rowcount(await self.session.execute(stmt))
 
     async def escalations_due(self, now: datetime, limit: int, skip: Collection[int] = ()) -> Sequence[Reminder]:
         stmt = (
@@ -193,7 +190,7 @@ class SqlFollowups:
             .values(**values)
             .execution_options(synchronize_session="fetch")
         )
-        return _rowcount(await self.session.execute(stmt)) == 1
+        return rowcount(await self.session.execute(stmt)) == 1
 
     # the timeline
 
@@ -370,3 +367,22 @@ def _aware(value: Any) -> Any:
 
 
 __all__ = ["SqlFollowups"]
+
+
+class SqlActivities:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, activity: Activity) -> Activity:
+        self.session.add(activity)
+        await self.session.flush()
+        return activity
+
+    async def for_opportunity(self, opportunity_id: int, limit: int) -> Sequence[Activity]:
+        stmt = (
+            select(Activity)
+            .where(activities.c.opportunity_id == opportunity_id)
+            .order_by(activities.c.at.desc(), activities.c.id.desc())
+            .limit(limit)
+        )
+        return (await self.session.execute(stmt)).scalars().all()
