@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     from bot.logs import setup_logging
 
     token = settings.bot_token.get_secret_value() if settings.bot_token else ""
-    setup_logging(settings.log_level, [token])
+    setup_logging(settings.log_level, [token], sql_echo=settings.sql_echo)
     try:
         return asyncio.run(dispatch(args, settings))
     except KeyboardInterrupt:

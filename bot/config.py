@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -25,6 +26,8 @@ class Settings(BaseSettings):
     default_language: Language = Language.ZH
     bot_username: str | None = None
     log_level: str = "INFO"
+    # SQL statements in the log (they carry customers' phone numbers): off unless asked for.
+    sql_echo: bool = False
     throttle_per_second: float = Field(default=3.0, gt=0)
     outbox_interval_seconds: float = Field(default=3.0, gt=0)
     sweep_interval_seconds: float = Field(default=30.0, gt=0)
@@ -71,8 +74,16 @@ class Settings(BaseSettings):
         if value is None or not value.strip():
             return None
         value = value.strip().rstrip("/")
+        example = "(example: http://127.0.0.1:8081)"
         if not value.startswith(("http://", "https://")):
-            raise ValueError("must start with http:// or https:// (example: http://127.0.0.1:8081)")
+            raise ValueError(f"must start with http:// or https:// {example}")
+        try:
+            parts = urlsplit(value)
+            parts.port  # noqa: B018 - reading it checks it (a port out of range or not a number raises)
+        except ValueError as exc:
+            raise ValueError(f"is not a valid URL {example}") from exc
+        if not parts.hostname or parts.query or parts.fragment or parts.username or parts.password:
+            raise ValueError(f"must be a plain http(s)://host[:port][/path] URL {example}")
         return value
 
     @field_validator("redis_url")

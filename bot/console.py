@@ -23,10 +23,10 @@ from typing import TextIO
 
 from aiogram.methods import AnswerCallbackQuery
 
+from bot.app import App, prepare
 from bot.config import Settings
-from bot.factory import App, build_app
+from bot.factory import build_app
 from bot.formatting import when
-from bot.runner import prepare
 from bot.sandbox import Call, Person, RecordingSession, Sandbox, Sent
 from domain.clock import OffsetClock
 from domain.errors import DomainError

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -14,13 +11,14 @@ from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.app import App, Periodic
 from bot.commands import menu_aliases
 from bot.config import Settings
 from bot.errors import make_error_handler
 from bot.fsm_storage import SqlStorage
-from bot.i18n import Catalogue, catalogue
+from bot.i18n import catalogue
 from bot.middlewares import (
     AccessMiddleware,
     CommandsLeaveFlowsMiddleware,
@@ -29,52 +27,15 @@ from bot.middlewares import (
     ThrottlingMiddleware,
     UnitOfWorkMiddleware,
 )
+from bot.outbox import install_outbox
 from bot.render import Renderer
 from bot.sandbox import SANDBOX_TOKEN
+from bot.sweeps import install_sweeps
 from domain.clock import Clock, SystemClock
+from handlers import routers
 from storage.db import create_engine, session_factory
-from storage.uow import SqlUnitOfWork
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Periodic:
-    """A job the scheduler runs every `seconds` (a thin call into a service)."""
-
-    name: str
-    seconds: float
-    run: Callable[[], Awaitable[Any]]
-    # The console sandbox runs it after every line, so its effects show at once.
-    in_console: bool = True
-
-
-@dataclass
-class App:
-    settings: Settings
-    engine: AsyncEngine
-    sessions: async_sessionmaker[AsyncSession]
-    catalogue: Catalogue
-    clock: Clock
-    renderer: Renderer
-    bot: Bot
-    dp: Dispatcher
-    # Called after a commit that queued notifications (the outbox dispatcher hooks in here).
-    outbox_listeners: list[Callable[[], Any]] = field(default_factory=list)
-    # Periodic work the scheduler runs (bot/scheduler.py); the console runs it after each line.
-    periodic: list[Periodic] = field(default_factory=list)
-
-    def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.sessions, self.renderer, self.clock, outbox_hook=self._outbox_committed)
-
-    def _outbox_committed(self) -> None:
-        for listener in self.outbox_listeners:
-            listener()
-
-    async def close(self) -> None:
-        await self.dp.storage.close()
-        await self.bot.session.close()
-        await self.engine.dispose()
 
 
 def fsm_backend(settings: Settings, engine: AsyncEngine) -> tuple[BaseStorage, BaseEventIsolation]:
@@ -103,7 +64,7 @@ def build_app(settings: Settings, *, session: BaseSession | None = None, clock: 
     engine = create_engine(settings.database_url)
     sessions = session_factory(engine)
     cat = catalogue()
-    renderer = Renderer(cat, clock, settings.default_language, settings.timezone)
+    renderer = Renderer(cat, settings.default_language, settings.timezone)
     storage, isolation = fsm_backend(settings, engine)
     dp = Dispatcher(storage=storage, events_isolation=isolation)
     app = App(
@@ -127,13 +88,10 @@ def build_app(settings: Settings, *, session: BaseSession | None = None, clock: 
     dp.message.middleware(CommandsLeaveFlowsMiddleware())
     dp.errors.register(make_error_handler(cat, settings.default_language))
 
-    from handlers import routers
-
     dp.include_routers(*routers())
-    from bot.sweeps import install_sweeps
-
     install_sweeps(app)
-    from bot.outbox import install_outbox
-
     install_outbox(app)  # last: the console then delivers at once what the sweeps queued
     return app
+
+
+__all__ = ["App", "Periodic", "build_app", "fsm_backend", "make_bot"]

@@ -6,6 +6,7 @@ from datetime import datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
+from domain.money import Money
 from domain.team.model import Language
 
 ZH_WEEKDAYS = "一二三四五六日"
@@ -29,11 +30,16 @@ def date_only(at: datetime, tz: str, lang: Language) -> str:
     return f"{here.day} {EN_MONTHS[here.month - 1]} {here.year}"
 
 
-def money(minor: int, currency: str = "CNY") -> str:
-    sign = "-" if minor < 0 else ""
-    units, cents = divmod(abs(minor), 100)
-    symbol = {"CNY": "¥", "USD": "$", "EUR": "€"}.get(currency, currency + " ")
-    return f"{sign}{symbol}{units:,}.{cents:02d}"
+CURRENCY_SYMBOLS = {"CNY": "¥", "USD": "$", "EUR": "€"}
+
+
+def money(amount: Money) -> str:
+    """¥12,345.00 in both languages; a currency without a symbol by its code: "JPY 1,200"."""
+    sign = "-" if amount.minor < 0 else ""
+    units, minor = divmod(abs(amount.minor), 10**amount.digits)
+    symbol = CURRENCY_SYMBOLS.get(amount.currency, amount.currency + " ")
+    fraction = f".{minor:0{amount.digits}d}" if amount.digits else ""
+    return f"{sign}{symbol}{units:,}{fraction}"
 
 
 def h(text: object) -> str:

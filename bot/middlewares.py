@@ -10,14 +10,17 @@ from typing import Any
 
 from aiogram import BaseMiddleware, Bot
 from aiogram.dispatcher.flags import get_flag
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, TelegramObject, Update
 from aiogram.types import User as TgUser
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
+from bot.errors import Refusal, tell_refusal
 from bot.fsm_storage import current_session
-from bot.i18n import Catalogue
+from bot.i18n import Catalogue, Translate
 from domain.clock import Clock
+from domain.errors import DomainError
 from domain.outbox import services as delivery
 from domain.team.model import Language, User
 from storage.tables import processed_updates
@@ -30,7 +33,12 @@ Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 class UnitOfWorkMiddleware(BaseMiddleware):
     """Opens the update's transaction; an update_id seen before has no effect (Telegram delivers
     at least once). The update is recorded in the same transaction as its effects, so a failed
-    update can be delivered again and a succeeded one never acts twice."""
+    update can be delivered again and a succeeded one never acts twice.
+
+    A refusal (a DomainError, or a bot.errors.Refusal, escaping the handler) rolls the transaction back,
+    FSM changes included, answers the person in their language (an alert for a button press, a message
+    otherwise) and still records the update as processed: handlers need no try/except and no rollback
+    of their own to say no. See bot/errors.py."""
 
     def __init__(self, make_uow: Callable[[], SqlUnitOfWork], clock: Clock) -> None:
         self.make_uow = make_uow
@@ -53,6 +61,11 @@ class UnitOfWorkMiddleware(BaseMiddleware):
             token = current_session.set(uow.session)
             try:
                 result = await handler(event, data)
+            except (DomainError, Refusal) as exc:
+                if data.get("t") is None:  # refused before anyone knew the person's language: a bug
+                    raise
+                await self.refused(event, data, uow, Refusal.of(exc))
+                result = None
             finally:
                 current_session.reset(token)
             try:
@@ -64,6 +77,23 @@ class UnitOfWorkMiddleware(BaseMiddleware):
                 await uow.rollback()
                 log.warning("update %s was processed concurrently elsewhere; this run rolled back", event.update_id)
             return result
+
+    @staticmethod
+    async def refused(event: Update, data: dict[str, Any], uow: SqlUnitOfWork, refusal: Refusal) -> None:
+        """Undo what the update did so far, end the flow if asked, say why (the caller records the update)."""
+        t: Translate = data["t"]
+        log.info("update %s refused: %s", event.update_id, refusal.error.code)
+        await uow.rollback()
+        tg_user: TgUser | None = data.get("event_from_user")
+        if data.get("heard_from") and tg_user is not None:
+            # Writing to the bot made the person reachable again, refused or not.
+            person = await uow.users.by_telegram_id(tg_user.id)
+            if person is not None:
+                delivery.heard_from(person)
+        state: FSMContext | None = data.get("state")
+        if refusal.leave_flow and state is not None:
+            await state.clear()
+        await tell_refusal(event, refusal.text(t))
 
 
 class CurrentUserMiddleware(BaseMiddleware):
@@ -81,7 +111,7 @@ class CurrentUserMiddleware(BaseMiddleware):
             user = await uow.users.by_telegram_id(tg_user.id)
             chat = data.get("event_chat")
             if user is not None and chat is not None and chat.type == "private":
-                delivery.heard_from(user)
+                data["heard_from"] = delivery.heard_from(user)
         data["user"] = user
         lang = Language.pick(
             user.language.value if user and user.language else None,

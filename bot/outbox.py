@@ -7,13 +7,8 @@ How a row goes out
      claimed, and only while no other row of that chat is leased, so a chat's messages go out one at a
      time and in order, on any number of instances (storage/delivery_repo.py; PostgreSQL locks the
      candidates FOR UPDATE SKIP LOCKED, SQLite runs one process and the conditional UPDATE suffices).
-  2. Pace. Claimed rows wait in memory for their turn: one global pace (RATE_GLOBAL_PER_SECOND, evenly
-     spaced and never more than the cap in any sliding second) and one per chat
-     (RATE_PRIVATE_PER_SECOND for a person, RATE_GROUP_PER_MINUTE for a group, chat_id < 0). Claims
-     pass over chats still inside their own window, and among the chats free to take a message the
-     one with the longest queue goes first. So a chat at its own limit never holds up the others, a
-     backlog ends with all chats done together instead of a few long queues trickling out, and it
-     drains at the global cap less a 3% safety margin (for network jitter; a 429 widens it a while).
+  2. Pace. Claimed rows wait in memory for their turn, within the bot's, each chat's and each group's
+     limits, longest queue first (bot/pacing.py).
   3. Send: bot.send_message in HTML (the renderer escaped everything a person typed), buttons from
      the row's reply_markup JSON. A text over 4096 characters goes out as several messages, split on
      line boundaries and never inside a tag or entity (bot/longtext.py); the buttons ride on the last
@@ -55,8 +50,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import heapq
-import itertools
 import logging
 import math
 import os
@@ -64,8 +57,7 @@ import random
 import socket
 import time
 import uuid
-from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -83,171 +75,18 @@ from aiogram.types import InlineKeyboardMarkup
 from pydantic import ValidationError
 
 from bot.longtext import split_html
+from bot.pacing import Held, Limits, Pacer, Window, window
 from domain.outbox import services as delivery
 from domain.outbox.model import NotificationState
 from domain.outbox.retry import MAX_ATTEMPTS, Failure, after_failure
 from storage.delivery_repo import ClaimedRow, DeliveryStore, FailureMark, ProgressMark, SentMark
 
 if TYPE_CHECKING:
-    from bot.config import Settings
-    from bot.factory import App
+    from bot.app import App
 
 log = logging.getLogger(__name__)
 
 CHAT_GONE = ("chat not found", "user not found", "peer_id_invalid", "bot was kicked", "user is deactivated")
-
-
-# --- Limits and pacing -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Window:
-    """At most `limit` messages in any `seconds` (a sliding window)."""
-
-    limit: int
-    seconds: float
-
-
-def window(rate: float, per_seconds: float) -> Window:
-    """`rate` messages per `per_seconds` as a window: 30/s -> 30 in 1 s; 0.5/s -> 1 in 2 s."""
-    limit = max(1, math.floor(rate))
-    return Window(limit, per_seconds * limit / rate)
-
-
-@dataclass(frozen=True)
-class Limits:
-    """The caps the dispatcher keeps to: the whole bot, each private chat, each group."""
-
-    overall: Window = Window(30, 1.0)
-    private: Window = Window(1, 1.0)
-    group: Window = Window(20, 60.0)
-    # Stay this fraction under each cap: the server counts arrivals, we count departures.
-    safety: float = 0.03
-    enabled: bool = True
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> Limits:
-        return cls(
-            overall=window(settings.rate_global_per_second, 1.0),
-            private=window(settings.rate_private_per_second, 1.0),
-            group=window(settings.rate_group_per_minute, 60.0),
-        )
-
-    @classmethod
-    def unlimited(cls) -> Limits:
-        """The console sandbox and flow tests: no Telegram behind the bot, nothing to pace."""
-        return cls(enabled=False)
-
-    @property
-    def per_second(self) -> float:
-        return self.overall.limit / self.overall.seconds
-
-    def chat_window(self, chat_id: int) -> Window:
-        return self.group if chat_id < 0 else self.private
-
-
-class Pacer:
-    """When the next message may leave, globally and per chat, in monotonic seconds.
-
-    Globally: evenly spaced (a GCRA; time lost to a late wake-up is made up at twice the pace)
-    and, as a hard bound, never more than the cap within any window stretched by the safety margin.
-    Per chat: the sliding window alone (a group may post a burst of 20, then waits).
-
-    `record` returns the departure's slot; `depart` moves it to when the request really leaves, so
-    a request held up by a busy event loop is not counted as earlier than the server will see it.
-    """
-
-    # After a 429 the margin widens by this much (up to MAX_EXTRA), and narrows back by half of it
-    # for every CALM seconds without one: Telegram's real limits are not exact.
-    STEP_EXTRA = 0.02
-    MAX_EXTRA = 0.10
-    CALM = 30.0
-
-    def __init__(self, limits: Limits) -> None:
-        self.limits = limits
-        g = limits.overall
-        self.global_window = g
-        self.sent: deque[list[float]] = deque(maxlen=g.limit)
-        self.extra = 0.0
-        self.calm_since = -math.inf
-        self._stretch(0.0)
-        # Time lost to late wake-ups (a busy event loop) beyond the tolerance is made up at twice the
-        # pace, never in a burst: a burst arrives bunched up and would break the cap at the server.
-        self.debt = 0.0
-        self.tat = -math.inf
-        self.chats: dict[int, deque[list[float]]] = {}
-        self.paused_until = -math.inf
-
-    def _stretch(self, extra: float) -> None:
-        self.extra = extra
-        self.stretch = 1.0 + self.limits.safety + extra
-        self.gap = self.global_window.seconds / self.global_window.limit * self.stretch
-        self.tolerance = 2 * self.gap
-        self.max_debt = 20 * self.gap
-
-    def chat_ready(self, chat_id: int) -> float:
-        if not self.limits.enabled:
-            return -math.inf
-        times = self.chats.get(chat_id)
-        w = self.limits.chat_window(chat_id)
-        if times is None or len(times) < w.limit:
-            return -math.inf
-        return times[0][0] + w.seconds * self.stretch
-
-    def global_ready(self) -> float:
-        if not self.limits.enabled:
-            return self.paused_until
-        ready = max(self.paused_until, self.tat - self.tolerance)
-        if len(self.sent) == self.global_window.limit:
-            ready = max(ready, self.sent[0][0] + self.global_window.seconds * self.stretch)
-        return ready
-
-    def record(self, chat_id: int, at: float) -> list[float]:
-        slot = [at]
-        if not self.limits.enabled:
-            return slot
-        if self.extra and at - self.calm_since > self.CALM:
-            self._stretch(max(0.0, self.extra - self.STEP_EXTRA / 2))
-            self.calm_since = at
-        self.sent.append(slot)
-        if at > self.tat:
-            late = at - self.tat
-            # Late by a little: a busy loop, made up. By a lot: the bot was idle, nothing owed.
-            self.debt = min(self.debt + late, self.max_debt) if late < self.max_debt else 0.0
-            self.tat = at
-        repay = min(self.debt, self.gap / 2)
-        self.debt -= repay
-        self.tat += self.gap - repay
-        times = self.chats.get(chat_id)
-        if times is None:
-            if len(self.chats) > 20_000:
-                self._forget(at)
-            times = self.chats[chat_id] = deque(maxlen=self.limits.chat_window(chat_id).limit)
-        times.append(slot)
-        return slot
-
-    def busy_chats(self, until: float, most: int = 2000) -> list[int]:
-        """Chats that cannot take a message before `until` (at most `most` of them)."""
-        if not self.limits.enabled:
-            return []
-        busy = [c for c in self.chats if self.chat_ready(c) > until]
-        return busy[:most]
-
-    @staticmethod
-    def depart(slot: list[float], at: float) -> None:
-        slot[0] = max(slot[0], at)
-
-    def pause(self, now: float, seconds: float) -> None:
-        """Telegram answered 429: nothing leaves before `now + seconds`, and the margin widens."""
-        self.paused_until = max(self.paused_until, now + seconds)
-        if now - self.calm_since > 1.0:  # one widening per burst of 429s
-            self._stretch(min(self.extra + self.STEP_EXTRA, self.MAX_EXTRA))
-        self.calm_since = now
-
-    def _forget(self, now: float) -> None:
-        """Drop chats whose window has passed: they are free anyway."""
-        for chat_id in [c for c in self.chats if self.chat_ready(c) <= now]:
-            del self.chats[chat_id]
 
 
 # --- Outcomes ----------------------------------------------------------------------------------------
@@ -406,54 +245,6 @@ class OutboxDispatcher:
         return self.app.clock.now() + timedelta(seconds=max(0.0, monotonic_at - time.monotonic()))
 
 
-@dataclass(order=True)
-class _Waiting:
-    ready: float  # when the row's chat can take it
-    seq: int
-    row: ClaimedRow = field(compare=False)
-
-
-@dataclass(order=True)
-class _Ready:
-    deeper: int  # minus the chat's queue length: the longest queue goes first
-    seq: int
-    row: ClaimedRow = field(compare=False)
-
-
-class _Held:
-    """Claimed rows not yet sent: those whose chat is free now, longest queue first, and those
-    waiting for their chat's window, soonest first."""
-
-    def __init__(self) -> None:
-        self.ready: list[_Ready] = []
-        self.waiting: list[_Waiting] = []
-        self.seq = itertools.count()
-
-    def __len__(self) -> int:
-        return len(self.ready) + len(self.waiting)
-
-    def rows(self) -> list[ClaimedRow]:
-        return [h.row for h in self.ready] + [h.row for h in self.waiting]
-
-    def push(self, row: ClaimedRow, ready_at: float, now: float) -> None:
-        if ready_at <= now:
-            heapq.heappush(self.ready, _Ready(-row.depth, next(self.seq), row))
-        else:
-            heapq.heappush(self.waiting, _Waiting(ready_at, next(self.seq), row))
-
-    def next_at(self, now: float) -> float:
-        """When the first row can go as far as its chat is concerned (moving the now-ready over)."""
-        while self.waiting and self.waiting[0].ready <= now:
-            row = heapq.heappop(self.waiting).row
-            heapq.heappush(self.ready, _Ready(-row.depth, next(self.seq), row))
-        if self.ready:
-            return now
-        return self.waiting[0].ready if self.waiting else math.inf
-
-    def pop(self) -> ClaimedRow:
-        return heapq.heappop(self.ready).row
-
-
 class _Drain:
     """One pass over the backlog: a feeder claims, the pacer sends, a writer records."""
 
@@ -465,7 +256,7 @@ class _Drain:
     def __init__(self, dispatcher: OutboxDispatcher) -> None:
         self.d = dispatcher
         self.report = DrainReport()
-        self.held = _Held()
+        self.held: Held[ClaimedRow] = Held()
         self.in_flight: set[asyncio.Task[None]] = set()
         self.outcomes: asyncio.Queue[Any] = asyncio.Queue()
         self.writing = False
@@ -719,7 +510,7 @@ class _Drain:
 def install_outbox(app: App) -> OutboxDispatcher:
     """Wire delivery into an App: the scheduler's periodic job, and a wake-up after every commit that
     queued rows (bot/runner.py runs `serve()` so the wake-up is acted on at once)."""
-    from bot.factory import Periodic
+    from bot.app import Periodic
 
     dispatcher = OutboxDispatcher(app)
     app.outbox_listeners.append(dispatcher.wake)

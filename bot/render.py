@@ -1,10 +1,10 @@
-"""Renders an OutboxMessage into a Notification row: text in the recipient's language, times in the
-team's timezone, buttons as typed callback data, and the not-before time after working hours."""
+"""Renders notifications for the domain (its NoticeRenderer port): text in the reader's language, times in
+the team's timezone, buttons as typed callback data. When a notice may go out is the domain's rule."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -13,11 +13,8 @@ from aiogram.filters.callback_data import CallbackData
 
 from bot.formatting import h, when
 from bot.i18n import Catalogue
-from domain.clock import Clock
-from domain.outbox.model import Action, Notification, OutboxMessage, Phrase
-from domain.team.model import Language, Team
-from domain.worktime import next_working_moment
-from storage.uow import SqlUnitOfWork
+from domain.outbox.model import Action, Actions, Phrase, Reader, Rendered
+from domain.team.model import Language
 
 
 @dataclass(frozen=True)
@@ -35,9 +32,8 @@ def register_action(kind: str, label_key: str, to_callback: Callable[[Action], C
 
 
 def format_params(
-    params: dict[str, Any], team: Team | None, lang: Language, fallback_tz: str, catalogue: Catalogue | None = None,
+    params: Mapping[str, Any], tz: str, lang: Language, catalogue: Catalogue | None = None,
 ) -> dict[str, Any]:
-    tz = team.timezone if team else fallback_tz
     out: dict[str, Any] = {}
     for key, value in params.items():
         if isinstance(value, datetime):
@@ -45,20 +41,20 @@ def format_params(
         elif isinstance(value, str):
             out[key] = h(value)
         elif catalogue is not None and isinstance(value, Phrase):
-            out[key] = phrase(catalogue, value, team, lang, fallback_tz)
+            out[key] = phrase(catalogue, value, tz, lang)
         elif catalogue is not None and isinstance(value, list | tuple) and all(isinstance(v, Phrase) for v in value):
-            parts = [phrase(catalogue, v, team, lang, fallback_tz) for v in value]
+            parts = [phrase(catalogue, v, tz, lang) for v in value]
             out[key] = catalogue.get(lang, "list-separator").join(parts) if parts else catalogue.get(lang, "list-empty")
         else:
             out[key] = value
     return out
 
 
-def phrase(catalogue: Catalogue, value: Phrase, team: Team | None, lang: Language, fallback_tz: str) -> str:
-    return catalogue.get(lang, value.key, **format_params(value.params, team, lang, fallback_tz, catalogue))
+def phrase(catalogue: Catalogue, value: Phrase, tz: str, lang: Language) -> str:
+    return catalogue.get(lang, value.key, **format_params(value.params, tz, lang, catalogue))
 
 
-def markup_json(catalogue: Catalogue, lang: Language, actions: tuple[tuple[Action, ...], ...]) -> str | None:
+def markup_json(catalogue: Catalogue, lang: Language, actions: Actions) -> str | None:
     rows = []
     for row in actions:
         buttons = []
@@ -73,36 +69,17 @@ def markup_json(catalogue: Catalogue, lang: Language, actions: tuple[tuple[Actio
 
 
 class Renderer:
-    def __init__(self, catalogue: Catalogue, clock: Clock, default_language: Language, default_timezone: str) -> None:
+    """The domain's NoticeRenderer: the message in the reader's language (the bot's default for a
+    group), times in the team's timezone, everything a person typed escaped, buttons as typed callback
+    data. It is handed to every unit of work at the wiring point (bot/factory.py) and reads no storage."""
+
+    def __init__(self, catalogue: Catalogue, default_language: Language, default_timezone: str) -> None:
         self.catalogue = catalogue
-        self.clock = clock
         self.default_language = default_language
         self.default_timezone = default_timezone
 
-    async def __call__(self, message: OutboxMessage, uow: SqlUnitOfWork) -> Notification | None:
-        now = self.clock.now()
-        team: Team | None = await uow.teams.get(message.team_id) if message.team_id else None
-        if message.recipient_id is not None:
-            user = await uow.users.get(message.recipient_id)
-            if user is None or not user.active:
-                return None
-            chat_id = user.telegram_id
-            lang = user.language or self.default_language
-            if team is None:
-                team = await uow.teams.get(user.team_id)
-        elif message.chat_id is not None:
-            chat_id = message.chat_id
-            lang = self.default_language
-        else:
-            raise ValueError("an outbox message needs a recipient or a chat")
-        params = format_params(message.params, team, lang, self.default_timezone, self.catalogue)
-        text = self.catalogue.get(lang, message.key, **params)
-        not_before = message.not_before or now
-        if not message.urgent and not message.explicit_time and team is not None:
-            not_before = next_working_moment(not_before, team)
-        return Notification(
-            chat_id=chat_id, text=text, dedupe_key=message.dedupe_key, created_at=now, not_before=not_before,
-            next_attempt_at=not_before, kind=message.kind or message.key, recipient_id=message.recipient_id,
-            team_id=message.team_id or (team.id if team else None),
-            reply_markup=markup_json(self.catalogue, lang, message.actions), urgent=message.urgent,
-        )
+    def render(self, key: str, params: Mapping[str, Any], actions: Actions, reader: Reader) -> Rendered:
+        lang = reader.language or self.default_language
+        tz = reader.timezone or self.default_timezone
+        text = self.catalogue.get(lang, key, **format_params(params, tz, lang, self.catalogue))
+        return Rendered(text=text, reply_markup=markup_json(self.catalogue, lang, actions))

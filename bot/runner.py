@@ -9,8 +9,9 @@ import sys
 
 from aiogram.exceptions import TelegramAPIError
 
+from bot.app import prepare
 from bot.config import Settings
-from bot.factory import App, build_app
+from bot.factory import build_app
 from bot.outbox import outbox_of
 from bot.sandbox import SANDBOX_BOT_USERNAME
 from domain.clock import SystemClock
@@ -81,10 +82,6 @@ async def invite(settings: Settings, role: Role, team_name: str, timezone: str) 
     elif settings.bot_token is None:
         print(f"In the console sandbox: /start {code}")
     return 0
-
-
-async def prepare(app: App) -> None:
-    await migrations.upgrade(app.engine)
 
 
 async def run(settings: Settings) -> int:

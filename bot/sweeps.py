@@ -9,8 +9,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from bot.app import App, Periodic
 from domain.digests import DigestReport, DigestSchedule, send_due_digests
 from domain.followup.nudges import ESCALATION_SWEEP
 from domain.followup.silence import SILENCE_SWEEP
@@ -19,9 +20,6 @@ from domain.pool.services import RECYCLE_SWEEP
 from domain.reminders.agenda import DAILY_AGENDA
 from domain.reminders.services import REMINDER_SWEEP
 from domain.sweeps import Sweep, SweepReport, sweep
-
-if TYPE_CHECKING:
-    from bot.factory import App
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +41,6 @@ async def run_digests(app: App, schedules: Sequence[DigestSchedule] | None = Non
 
 
 def install_sweeps(app: App) -> None:
-    from bot.factory import Periodic
-
     async def sweep_job(kind: Sweep[Any]) -> None:
         try:
             await sweep(app.uow, kind, app.clock.now())

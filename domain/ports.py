@@ -9,7 +9,7 @@ from domain.deals.ports import OpportunityRepo, StageChangeRepo
 from domain.followup.ports import ActivityRepo, FollowupRepo
 from domain.handoffs.ports import HandoffRepo
 from domain.leads.ports import LeadRepo
-from domain.outbox.ports import Outbox
+from domain.outbox.ports import NoticeRenderer, Outbox
 from domain.policy.ports import PolicyRepo, RepSkillRepo
 from domain.reminders.ports import DigestRuns, ReminderRepo
 from domain.team.ports import AuditLog, InviteRepo, TeamRepo, UserRepo
@@ -27,6 +27,8 @@ class UnitOfWork(Protocol):
     def audit(self) -> AuditLog: ...
     @property
     def outbox(self) -> Outbox: ...
+    @property
+    def renderer(self) -> NoticeRenderer: ...
     @property
     def reminders(self) -> ReminderRepo: ...
     @property

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import enum
+from typing import Protocol
+
 from aiogram import F
 from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
@@ -13,12 +16,13 @@ from bot.keyboards import button, grid, keyboard
 from bot.longtext import preview
 from bot.routing import Routes
 from domain.clock import Clock
-from domain.errors import DomainError
 from domain.outbox import services as delivery
 from domain.outbox.model import DeadLetter
+from domain.outbox.ports import DeadLetterWork
 from domain.team.model import Language, User
-from handlers.common import refuse, show
-from storage.uow import SqlUnitOfWork
+from domain.team.ports import TeamsWork
+from domain.team.queries import own_team
+from handlers.common import show
 
 routes = Routes(__name__)
 
@@ -30,9 +34,21 @@ REASONS = {
 }
 
 
-class DeadCb(CallbackData, prefix="dead"):
-    action: str  # list | retry | ask_all | all
-    id: int = 0
+class DeadLetterDesk(DeadLetterWork, TeamsWork, Protocol):
+    """What /deadletters works with: the dead letters, the audit trail, the admin's own team (its time zone)."""
+
+
+class DeadLetterAction(enum.StrEnum):
+    # The values are what buttons already sent carry: they stay, so those buttons keep working.
+    LIST = "list"  # a page of them
+    RETRY = "retry"  # one of them
+    ASK_RETRY_ALL = "ask_all"
+    RETRY_ALL = "all"  # confirmed
+
+
+class DeadLetterCb(CallbackData, prefix="dead"):
+    action: DeadLetterAction
+    notification_id: int = 0
     page: int = 0
 
 
@@ -70,88 +86,79 @@ def dead_letters_screen(
         )
     lines.extend(["", t("deadletters-hint")])
     retry = [
-        button(t("deadletters-btn-retry", id=letter.id), DeadCb(action="retry", id=letter.id, page=result.page))
+        button(
+            t("deadletters-btn-retry", id=letter.id),
+            DeadLetterCb(action=DeadLetterAction.RETRY, notification_id=letter.id, page=result.page),
+        )
         for letter in result.items
     ]
     paging = []
     if result.page > 0:
-        paging.append(button(t("btn-prev"), DeadCb(action="list", page=result.page - 1)))
+        paging.append(button(t("btn-prev"), DeadLetterCb(action=DeadLetterAction.LIST, page=result.page - 1)))
     if result.page < result.pages - 1:
-        paging.append(button(t("btn-next"), DeadCb(action="list", page=result.page + 1)))
-    rows = [[button(t("deadletters-btn-retry-all"), DeadCb(action="ask_all", page=result.page))]]
+        paging.append(button(t("btn-next"), DeadLetterCb(action=DeadLetterAction.LIST, page=result.page + 1)))
+    rows = [[button(t("deadletters-btn-retry-all"), DeadLetterCb(action=DeadLetterAction.ASK_RETRY_ALL, page=result.page))]]
     if paging:
         rows.append(paging)
     return "\n".join(lines), grid(retry, t, extra_rows=rows)
 
 
 async def send_page(
-    event: Message | CallbackQuery, user: User, uow: SqlUnitOfWork, t: Translate, lang: Language, page: int,
+    event: Message | CallbackQuery, user: User, uow: DeadLetterDesk, t: Translate, lang: Language, page: int,
     note: str | None = None,
 ) -> None:
-    try:
-        result = await delivery.list_dead_letters(uow, actor=user, page=page)
-    except DomainError as error:
-        await refuse(event, t, error)
-        return
-    team = await uow.teams.get(user.team_id)
-    tz = team.timezone if team else "Asia/Shanghai"
-    text, markup = dead_letters_screen(t, lang, tz, result, note)
+    result = await delivery.list_dead_letters(uow, actor=user, page=page)
+    team = await own_team(uow, user)
+    text, markup = dead_letters_screen(t, lang, team.timezone, result, note)
     await show(event, text, markup)
 
 
 @routes.message(Command("deadletters"))
-async def cmd_deadletters(message: Message, user: User, uow: SqlUnitOfWork, t: Translate, lang: Language) -> None:
+async def cmd_deadletters(message: Message, user: User, uow: DeadLetterDesk, t: Translate, lang: Language) -> None:
     await send_page(message, user, uow, t, lang, 0)
 
 
-@routes.callback_query(DeadCb.filter(F.action == "list"))
+@routes.callback_query(DeadLetterCb.filter(F.action == DeadLetterAction.LIST))
 async def on_page(
-    query: CallbackQuery, callback_data: DeadCb, user: User, uow: SqlUnitOfWork, t: Translate, lang: Language
+    query: CallbackQuery, callback_data: DeadLetterCb, user: User, uow: DeadLetterDesk, t: Translate,
+    lang: Language,
 ) -> None:
     await send_page(query, user, uow, t, lang, callback_data.page)
 
 
-@routes.callback_query(DeadCb.filter(F.action == "retry"))
+@routes.callback_query(DeadLetterCb.filter(F.action == DeadLetterAction.RETRY))
 async def on_retry(
-    query: CallbackQuery, callback_data: DeadCb, user: User, uow: SqlUnitOfWork, t: Translate, lang: Language,
-    clock: Clock,
+    query: CallbackQuery, callback_data: DeadLetterCb, user: User, uow: DeadLetterDesk, t: Translate,
+    lang: Language, clock: Clock,
 ) -> None:
-    try:
-        await delivery.retry_dead_letter(uow, actor=user, notification_id=callback_data.id, now=clock.now())
-    except DomainError as error:
-        await refuse(query, t, error)
-        return
-    await send_page(query, user, uow, t, lang, callback_data.page, note=t("deadletters-retried", id=callback_data.id))
+    await delivery.retry_dead_letter(uow, actor=user, notification_id=callback_data.notification_id, now=clock.now())
+    note = t("deadletters-retried", id=callback_data.notification_id)
+    await send_page(query, user, uow, t, lang, callback_data.page, note=note)
 
 
-@routes.callback_query(DeadCb.filter(F.action == "ask_all"))
+@routes.callback_query(DeadLetterCb.filter(F.action == DeadLetterAction.ASK_RETRY_ALL))
 async def on_ask_retry_all(
-    query: CallbackQuery, callback_data: DeadCb, user: User, uow: SqlUnitOfWork, t: Translate
+    query: CallbackQuery, callback_data: DeadLetterCb, user: User, uow: DeadLetterWork, t: Translate
 ) -> None:
-    try:
-        result = await delivery.list_dead_letters(uow, actor=user, page=0)
-    except DomainError as error:
-        await refuse(query, t, error)
-        return
+    result = await delivery.list_dead_letters(uow, actor=user, page=0)
     if result.total == 0:
         await query.answer(t("deadletters-none-left"), show_alert=True)
         return
     await show(
         query, t("deadletters-confirm-all", total=result.total),
         keyboard(
-            [button(t("deadletters-btn-confirm-all"), DeadCb(action="all", page=callback_data.page))],
-            [button(t("btn-back"), DeadCb(action="list", page=callback_data.page))],
+            [button(
+                t("deadletters-btn-confirm-all"),
+                DeadLetterCb(action=DeadLetterAction.RETRY_ALL, page=callback_data.page),
+            )],
+            [button(t("btn-back"), DeadLetterCb(action=DeadLetterAction.LIST, page=callback_data.page))],
         ),
     )
 
 
-@routes.callback_query(DeadCb.filter(F.action == "all"))
+@routes.callback_query(DeadLetterCb.filter(F.action == DeadLetterAction.RETRY_ALL))
 async def on_retry_all(
-    query: CallbackQuery, user: User, uow: SqlUnitOfWork, t: Translate, lang: Language, clock: Clock
+    query: CallbackQuery, user: User, uow: DeadLetterDesk, t: Translate, lang: Language, clock: Clock
 ) -> None:
-    try:
-        count = await delivery.retry_all_dead_letters(uow, actor=user, now=clock.now())
-    except DomainError as error:
-        await refuse(query, t, error)
-        return
+    count = await delivery.retry_all_dead_letters(uow, actor=user, now=clock.now())
     await send_page(query, user, uow, t, lang, 0, note=t("deadletters-retried-all", count=count))

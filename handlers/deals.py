@@ -4,6 +4,7 @@ again, which refuses what this person may not do; a press on an old screen is an
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -21,18 +22,21 @@ from bot.routing import Routes
 from domain.clock import Clock
 from domain.deals import queries as deal_queries
 from domain.deals import services as deal_service
-from domain.deals.card import DealCard
+from domain.deals.card import DealAction, DealCard, DealOffer
 from domain.deals.model import PIPELINE, DealPage, HistoryEntry, Stage
-from domain.deals.stages import moves_for
 from domain.errors import DomainError
 from domain.handoffs import services as handoff_service
-from domain.policy import services as policy_service
+from domain.permissions import Ability, can
+from domain.ports import UnitOfWork
 from domain.team.model import Language, Team, User
+from domain.team.people import name_of
 from handlers.common import refuse, show
-from handlers.handoff import HandoffCb
+from handlers.handoff import HandoffAct, HandoffCb
 from handlers.pipeline_ui import (
     STAGES,
+    DealAct,
     DealCb,
+    PoolAct,
     PoolCb,
     amount_text,
     day_text,
@@ -42,7 +46,6 @@ from handlers.pipeline_ui import (
     stage_name,
     team_of,
 )
-from storage.uow import SqlUnitOfWork
 
 routes = Routes(__name__)
 PER_PAGE = 8
@@ -64,7 +67,7 @@ class ReassignDeal(StatesGroup):
     entering_reason = State()
 
 
-register_action("deal.open", "btn-open-deal", lambda action: DealCb(act="open", id=action.id))
+register_action("deal.open", "btn-open-deal", lambda action: DealCb(act=DealAct.OPEN, id=action.id))
 
 
 def lost_reason_name(t: Translate, reason: str) -> str:
@@ -102,7 +105,7 @@ class View:
     def of(cls, data: DealCb) -> View:
         return cls(team=data.team, stage=data.stage, wait=data.wait, stale=data.stale, page=max(data.page, 0))
 
-    def cb(self, act: str, **more: Any) -> DealCb:
+    def cb(self, act: DealAct | str, **more: Any) -> DealCb:
         return DealCb(
             act=act, team=self.team, stage=self.stage, wait=self.wait, stale=self.stale, page=self.page, **more
         )
@@ -157,7 +160,7 @@ def list_screen(
     for number, item in enumerate(page.items, start=view.page * PER_PAGE + 1):
         line = t(
             "deals-line", n=number, name=deal_name(item.company, item.title), stage=stage_name(t, item.stage),
-            amount=amount_text(t, item.amount_minor),
+            amount=amount_text(t, item.amount),
         )
         if view.team:
             line += t("deals-line-owner", owner=h(item.owner_name) if item.owner_name else t("deal-owner-pool"))
@@ -167,30 +170,30 @@ def list_screen(
             line += t("deals-line-waiting")
         lines.append(line)
         label = f"{number}. {item.company} · {stage_name(t, item.stage)}"
-        buttons.append(button(label, view.cb("open", id=item.id)))
+        buttons.append(button(label, view.cb(DealAct.OPEN, id=item.id)))
     rows: list[list[InlineKeyboardButton]] = [[
-        button(mark(stage is not None, t("deals-btn-stage")), view.cb("stages")),
-        button(mark(view.wait, t("deals-btn-waiting")), replace(view, wait=not view.wait, page=0).cb("list")),
-        button(mark(view.stale, t("deals-btn-stale")), replace(view, stale=not view.stale, page=0).cb("list")),
+        button(mark(stage is not None, t("deals-btn-stage")), view.cb(DealAct.STAGE_FILTER)),
+        button(mark(view.wait, t("deals-btn-waiting")), replace(view, wait=not view.wait, page=0).cb(DealAct.LIST)),
+        button(mark(view.stale, t("deals-btn-stale")), replace(view, stale=not view.stale, page=0).cb(DealAct.LIST)),
     ]]
-    if user.is_manager_or_admin:
+    if deal_queries.offers_team_list(user):
         rows.append([
-            button(mark(not view.team, t("deals-btn-mine")), replace(view, team=False, page=0).cb("list")),
-            button(mark(view.team, t("deals-btn-team")), replace(view, team=True, page=0).cb("list")),
+            button(mark(not view.team, t("deals-btn-mine")), replace(view, team=False, page=0).cb(DealAct.LIST)),
+            button(mark(view.team, t("deals-btn-team")), replace(view, team=True, page=0).cb(DealAct.LIST)),
         ])
     paging = []
     if view.page > 0:
-        paging.append(button(t("btn-prev"), replace(view, page=view.page - 1).cb("list")))
+        paging.append(button(t("btn-prev"), replace(view, page=view.page - 1).cb(DealAct.LIST)))
     if view.page < pages - 1:
-        paging.append(button(t("btn-next"), replace(view, page=view.page + 1).cb("list")))
+        paging.append(button(t("btn-next"), replace(view, page=view.page + 1).cb(DealAct.LIST)))
     if paging:
         rows.append(paging)
     if view.filtered:
-        rows.append([button(t("deals-btn-clear"), View(team=view.team).cb("list"))])
+        rows.append([button(t("deals-btn-clear"), View(team=view.team).cb(DealAct.LIST))])
     return "\n".join(lines), grid(buttons, per_row=1, extra_rows=rows)
 
 
-async def fetch_page(uow: SqlUnitOfWork, user: User, view: View, clock: Clock) -> tuple[View, DealPage]:
+async def fetch_page(uow: UnitOfWork, user: User, view: View, clock: Clock) -> tuple[View, DealPage]:
     async def load(v: View) -> DealPage:
         return await deal_queries.list_deals(
             uow, viewer=user, scope="team" if v.team else "mine", stage=stage_at(v.stage), waiting=v.wait,
@@ -206,7 +209,7 @@ async def fetch_page(uow: SqlUnitOfWork, user: User, view: View, clock: Clock) -
 
 
 async def show_list(
-    event: Message | CallbackQuery, user: User, uow: SqlUnitOfWork, t: Translate, lang: Language, clock: Clock,
+    event: Message | CallbackQuery, user: User, uow: UnitOfWork, t: Translate, lang: Language, clock: Clock,
     view: View,
 ) -> None:
     try:
@@ -220,31 +223,31 @@ async def show_list(
 
 @routes.message(Command("deals"), F.chat.type == "private")
 async def cmd_deals(
-    message: Message, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate, lang: Language, clock: Clock
+    message: Message, user: User, uow: UnitOfWork, state: FSMContext, t: Translate, lang: Language, clock: Clock
 ) -> None:
     await state.clear()
-    await show_list(message, user, uow, t, lang, clock, View(team=user.is_manager_or_admin))
+    await show_list(message, user, uow, t, lang, clock, View(team=deal_queries.offers_team_list(user)))
 
 
-@routes.callback_query(DealCb.filter(F.act == "list"))
+@routes.callback_query(DealCb.filter(F.act == DealAct.LIST))
 async def on_list(
-    query: CallbackQuery, callback_data: DealCb, user: User, uow: SqlUnitOfWork, t: Translate, lang: Language,
+    query: CallbackQuery, callback_data: DealCb, user: User, uow: UnitOfWork, t: Translate, lang: Language,
     clock: Clock,
 ) -> None:
     await show_list(query, user, uow, t, lang, clock, View.of(callback_data))
 
 
-@routes.callback_query(DealCb.filter(F.act == "stages"))
+@routes.callback_query(DealCb.filter(F.act == DealAct.STAGE_FILTER))
 async def on_stage_filter(query: CallbackQuery, callback_data: DealCb, t: Translate) -> None:
     view = View.of(callback_data)
     buttons = [
-        button(mark(view.stage == index, stage_name(t, s)), replace(view, stage=index, page=0).cb("list"))
+        button(mark(view.stage == index, stage_name(t, s)), replace(view, stage=index, page=0).cb(DealAct.LIST))
         for s in (*PIPELINE, Stage.WON, Stage.LOST)
         for index in (STAGES.index(s),)
     ]
-    everything = replace(view, stage=-1, page=0).cb("list")
+    everything = replace(view, stage=-1, page=0).cb(DealAct.LIST)
     buttons.append(button(mark(view.stage < 0, t("deals-stage-all")), everything))
-    await show(query, t("deals-choose-stage"), grid(buttons, t, back=view.cb("list"), cancel=False, per_row=3))
+    await show(query, t("deals-choose-stage"), grid(buttons, t, back=view.cb(DealAct.LIST), cancel=False, per_row=3))
 
 
 # --- the card -----------------------------------------------------------------------------------------
@@ -264,12 +267,12 @@ def history_lines(t: Translate, lang: Language, tz: str, history: list[HistoryEn
     return lines
 
 
-def card_text(t: Translate, lang: Language, team: Team, card: DealCard) -> str:
-    deal, lead = card.opportunity, card.lead
+def card_text(t: Translate, lang: Language, card: DealCard) -> str:
+    deal, lead, team = card.opportunity, card.lead, card.team
     contact = " · ".join(h(x) for x in (lead.contact_name, lead.phone, lead.email) if x) or t("list-empty")
     lines = [t(
         "deal-card", title=h(deal.title), company=h(lead.company), contact=contact,
-        amount=amount_text(t, deal.amount_minor, deal.currency),
+        amount=amount_text(t, deal.amount),
         close=day_text(deal.expected_close, lang) if deal.expected_close else t("deal-close-none"),
         owner=h(card.owner_name) if card.owner_name else t("deal-owner-pool"), stage=stage_name(t, deal.stage),
         score=score_text(t, lead.score, lead.score_reasons or {}),
@@ -289,39 +292,50 @@ def card_text(t: Translate, lang: Language, team: Team, card: DealCard) -> str:
     return "\n".join(lines)
 
 
-def card_markup(t: Translate, user: User, card: DealCard, view: View, can_win: bool) -> InlineKeyboardMarkup:
+# The card's follow-up actions go on a row of their own (handlers/followup_log.py answers them).
+FOLLOWUP_ACTIONS = frozenset({DealAction.LOG_ACTIVITY, DealAction.TIMELINE})
+
+
+def offer_button(t: Translate, card: DealCard, offer: DealOffer, view: View) -> InlineKeyboardButton:
+    """The button for one of the card's offers."""
     deal = card.opportunity
     assert deal.id is not None
     here = STAGES.index(deal.stage)
-    actions = []
-    if card.can_accept and card.pending_handoff is not None and card.pending_handoff.id is not None:
-        actions.append(button(t("handoff-btn-accept"), HandoffCb(act="accept", id=card.pending_handoff.id)))
-        actions.append(button(t("handoff-btn-decline"), HandoffCb(act="decline", id=card.pending_handoff.id)))
-    if card.can_claim:
-        actions.append(button(t("btn-claim"), PoolCb(act="claim", id=deal.id)))
-    if card.can_advance and card.next_stage is not None:
-        actions.append(button(
-            t("deal-btn-advance", stage=stage_name(t, card.next_stage)),
-            view.cb("adv", id=deal.id, frm=here, to=STAGES.index(card.next_stage)),
-        ))
-    if can_win:
-        actions.append(button(t("deal-btn-win"), view.cb("adv", id=deal.id, frm=here, to=STAGES.index(Stage.WON))))
-    if user.is_manager_or_admin and deal.is_open:
-        actions.append(button(t("deal-btn-skip"), view.cb("skip", id=deal.id, frm=here)))
-    if card.can_lose:
-        actions.append(button(t("deal-btn-lose"), view.cb("lose", id=deal.id, frm=here)))
-    if card.can_reassign:
-        actions.append(button(t("deal-btn-reassign"), view.cb("re", id=deal.id)))
-    # Follow-up (handlers/followup_log.py): the owner or a manager logs; whoever sees the card sees the timeline.
-    followup = [button(t("log-btn-card"), view.cb("log", id=deal.id))] if deal.is_open and (
-        deal.owner_id == user.id or card.can_reassign
-    ) else []
-    followup.append(button(t("timeline-btn"), view.cb("tl", id=deal.id)))
-    return grid(actions, per_row=2, extra_rows=[followup, [button(t("deal-btn-back-list"), view.cb("list"))]])
+    match offer.action:
+        case DealAction.ACCEPT_HANDOFF:
+            return button(t("handoff-btn-accept"), HandoffCb(act=HandoffAct.ACCEPT, id=offer.handoff_id or 0))
+        case DealAction.DECLINE_HANDOFF:
+            return button(t("handoff-btn-decline"), HandoffCb(act=HandoffAct.DECLINE, id=offer.handoff_id or 0))
+        case DealAction.CLAIM:
+            return button(t("btn-claim"), PoolCb(act=PoolAct.CLAIM, id=deal.id))
+        case DealAction.ADVANCE:
+            assert offer.to is not None
+            label = t("deal-btn-advance", stage=stage_name(t, offer.to))
+            return button(label, view.cb(DealAct.ADVANCE, id=deal.id, frm=here, to=STAGES.index(offer.to)))
+        case DealAction.WIN:
+            return button(t("deal-btn-win"), view.cb(DealAct.ADVANCE, id=deal.id, frm=here, to=STAGES.index(Stage.WON)))
+        case DealAction.SKIP:
+            return button(t("deal-btn-skip"), view.cb(DealAct.SKIP, id=deal.id, frm=here))
+        case DealAction.LOSE:
+            return button(t("deal-btn-lose"), view.cb(DealAct.LOSE, id=deal.id, frm=here))
+        case DealAction.REASSIGN:
+            return button(t("deal-btn-reassign"), view.cb(DealAct.REASSIGN, id=deal.id))
+        case DealAction.LOG_ACTIVITY:
+            return button(t("log-btn-card"), view.cb(DealAct.LOG, id=deal.id))
+        case DealAction.TIMELINE:
+            return button(t("timeline-btn"), view.cb(DealAct.TIMELINE, id=deal.id))
+
+
+def card_markup(t: Translate, card: DealCard, view: View) -> InlineKeyboardMarkup:
+    """One button per action the card offers the viewer; nothing else decides what is shown."""
+    actions = [offer_button(t, card, o, view) for o in card.actions if o.action not in FOLLOWUP_ACTIONS]
+    followup = [offer_button(t, card, o, view) for o in card.actions if o.action in FOLLOWUP_ACTIONS]
+    back = [button(t("deal-btn-back-list"), view.cb(DealAct.LIST))]
+    return grid(actions, per_row=2, extra_rows=[followup, back])
 
 
 async def load_card(
-    event: Message | CallbackQuery, user: User, uow: SqlUnitOfWork, t: Translate, deal_id: int
+    event: Message | CallbackQuery, user: User, uow: UnitOfWork, t: Translate, deal_id: int
 ) -> DealCard | None:
     try:
         return await deal_queries.deal_card(uow, viewer=user, opportunity_id=deal_id)
@@ -331,30 +345,19 @@ async def load_card(
 
 
 async def show_card(
-    event: Message | CallbackQuery, user: User, uow: SqlUnitOfWork, t: Translate, lang: Language, deal_id: int,
+    event: Message | CallbackQuery, user: User, uow: UnitOfWork, t: Translate, lang: Language, deal_id: int,
     view: View, done: str = "",
 ) -> None:
     card = await load_card(event, user, uow, t, deal_id)
     if card is None:
         return
-    text = card_text(t, lang, await team_of(uow, card.opportunity.team_id), card)
-    markup = card_markup(t, user, card, view, await winnable(uow, user, card))
-    await show(event, f"{done}\n\n{text}" if done else text, markup)
+    text = card_text(t, lang, card)
+    await show(event, f"{done}\n\n{text}" if done else text, card_markup(t, card, view))
 
 
-async def winnable(uow: SqlUnitOfWork, user: User, card: DealCard) -> bool:
-    """Closing as won is not among the card's flags: ask the stage rules whether this person may do it
-    now without an override (the owner or a manager, from the contract stage on)."""
-    deal = card.opportunity
-    if not deal.is_open:
-        return False
-    policy = await policy_service.get_policy(uow, team_id=deal.team_id)
-    return Stage.WON in moves_for(deal, actor=user, owner_id=deal.owner_id, policy=policy)
-
-
-@routes.callback_query(DealCb.filter(F.act == "open"))
+@routes.callback_query(DealCb.filter(F.act == DealAct.OPEN))
 async def on_open(
-    query: CallbackQuery, callback_data: DealCb, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate,
+    query: CallbackQuery, callback_data: DealCb, user: User, uow: UnitOfWork, state: FSMContext, t: Translate,
     lang: Language,
 ) -> None:
     if await state.get_state() is not None:  # Back from a step of a flow on this deal ends that flow
@@ -373,9 +376,9 @@ async def refuse_moved(query: CallbackQuery, t: Translate, card: DealCard) -> No
 
 # --- advance, and a manager's skip --------------------------------------------------------------------
 
-@routes.callback_query(DealCb.filter(F.act.in_({"adv", "skip_to"})))
+@routes.callback_query(DealCb.filter(F.act.in_({DealAct.ADVANCE, DealAct.SKIP_TO})))
 async def on_move_asked(
-    query: CallbackQuery, callback_data: DealCb, user: User, uow: SqlUnitOfWork, t: Translate
+    query: CallbackQuery, callback_data: DealCb, user: User, uow: UnitOfWork, t: Translate
 ) -> None:
     card = await load_card(query, user, uow, t, callback_data.id)
     if card is None:
@@ -385,10 +388,11 @@ async def on_move_asked(
         await refuse_moved(query, t, card)
         return
     view, deal = View.of(callback_data), card.opportunity
-    skipping = callback_data.act == "skip_to"
+    skipping = callback_data.act is DealAct.SKIP_TO
     deal_id, frm = callback_data.id, callback_data.frm
-    confirm = view.cb("skip_ok" if skipping else "adv_ok", id=deal_id, frm=frm, to=callback_data.to)
-    back = view.cb("skip", id=deal_id, frm=frm) if skipping else view.cb("open", id=deal_id)
+    confirmed = DealAct.SKIP_CONFIRMED if skipping else DealAct.ADVANCE_CONFIRMED
+    confirm = view.cb(confirmed, id=deal_id, frm=frm, to=callback_data.to)
+    back = view.cb(DealAct.SKIP, id=deal_id, frm=frm) if skipping else view.cb(DealAct.OPEN, id=deal_id)
     text = t(
         "deal-confirm-skip" if skipping else "deal-confirm-advance", title=h(deal.title),
         start=stage_name(t, deal.stage), end=stage_name(t, target),
@@ -397,9 +401,9 @@ async def on_move_asked(
     await show(query, text, keyboard([button(label, confirm)], [button(t("btn-back"), back)]))
 
 
-@routes.callback_query(DealCb.filter(F.act.in_({"adv_ok", "skip_ok"})))
+@routes.callback_query(DealCb.filter(F.act.in_({DealAct.ADVANCE_CONFIRMED, DealAct.SKIP_CONFIRMED})))
 async def on_move_confirmed(
-    query: CallbackQuery, callback_data: DealCb, user: User, uow: SqlUnitOfWork, t: Translate, lang: Language,
+    query: CallbackQuery, callback_data: DealCb, user: User, uow: UnitOfWork, t: Translate, lang: Language,
     clock: Clock,
 ) -> None:
     card = await load_card(query, user, uow, t, callback_data.id)
@@ -411,8 +415,8 @@ async def on_move_confirmed(
         return
     try:
         await deal_service.change_stage(
-            uow, actor=user, opportunity_id=callback_data.id, to=target, override=callback_data.act == "skip_ok",
-            now=clock.now(),
+            uow, actor=user, opportunity_id=callback_data.id, to=target,
+            override=callback_data.act is DealAct.SKIP_CONFIRMED, now=clock.now(),
         )
     except DomainError as error:
         await refused(query, uow, t, error)
@@ -421,50 +425,50 @@ async def on_move_confirmed(
     await show_card(query, user, uow, t, lang, callback_data.id, View.of(callback_data), done)
 
 
-@routes.callback_query(DealCb.filter(F.act == "skip"))
-async def on_skip(query: CallbackQuery, callback_data: DealCb, user: User, uow: SqlUnitOfWork, t: Translate) -> None:
+@routes.callback_query(DealCb.filter(F.act == DealAct.SKIP))
+async def on_skip(query: CallbackQuery, callback_data: DealCb, user: User, uow: UnitOfWork, t: Translate) -> None:
     card = await load_card(query, user, uow, t, callback_data.id)
     if card is None:
         return
-    if not user.is_manager_or_admin:
-        await query.answer(t("error-stage-skip"), show_alert=True)
+    refusal = card.actions.refusal(DealAction.SKIP)  # not someone who may skip stages, whatever the stage
+    if refusal is not None:
+        await query.answer(t(refusal), show_alert=True)
         return
-    if moved_on(card, callback_data) or not card.opportunity.is_open:
+    skip = card.actions.get(DealAction.SKIP)
+    if moved_on(card, callback_data) or skip is None:
         await refuse_moved(query, t, card)
         return
     deal, view = card.opportunity, View.of(callback_data)
-    later = PIPELINE[PIPELINE.index(deal.stage) + 1 :]
-    targets = [s for s in (*later, Stage.WON) if s is not card.next_stage]
+    deal_id, frm = callback_data.id, callback_data.frm
     buttons = [
-        button(stage_name(t, s), view.cb("skip_to", id=callback_data.id, frm=callback_data.frm, to=STAGES.index(s)))
-        for s in targets
+        button(stage_name(t, s), view.cb(DealAct.SKIP_TO, id=deal_id, frm=frm, to=STAGES.index(s)))
+        for s in skip.targets
     ]
     text = t("deal-skip-choose", title=h(deal.title), stage=stage_name(t, deal.stage))
-    await show(query, text, grid(buttons, t, back=view.cb("open", id=callback_data.id), cancel=False, per_row=2))
+    await show(query, text, grid(buttons, t, back=view.cb(DealAct.OPEN, id=callback_data.id), cancel=False, per_row=2))
 
 
 # --- mark lost: a reason (buttons), an optional note, then confirm -------------------------------------
 
 async def lose_reason_screen(
-    event: Message | CallbackQuery, uow: SqlUnitOfWork, state: FSMContext, t: Translate, card: DealCard, view: View
+    event: Message | CallbackQuery, state: FSMContext, t: Translate, card: DealCard, reasons: Sequence[str], view: View
 ) -> None:
     deal = card.opportunity
-    policy = await policy_service.get_policy(uow, team_id=deal.team_id)
     buttons = [
-        button(lost_reason_name(t, reason), view.cb("lose_r", id=deal.id or 0, arg=str(index)))
-        for index, reason in enumerate(policy.lost_reasons)
+        button(lost_reason_name(t, reason), view.cb(DealAct.LOSE_REASON, id=deal.id or 0, arg=str(index)))
+        for index, reason in enumerate(reasons)
     ]
     await state.set_state(LoseDeal.choosing_reason)
-    await state.set_data({"deal": deal.id, "reasons": list(policy.lost_reasons), "view": view.to_data()})
+    await state.set_data({"deal": deal.id, "reasons": list(reasons), "view": view.to_data()})
     await show(
         event, t("deal-lose-choose-reason", title=h(deal.title)),
-        grid(buttons, t, back=view.cb("open", id=deal.id or 0), per_row=2),
+        grid(buttons, t, back=view.cb(DealAct.OPEN, id=deal.id or 0), per_row=2),
     )
 
 
-@routes.callback_query(DealCb.filter(F.act == "lose"))
+@routes.callback_query(DealCb.filter(F.act == DealAct.LOSE))
 async def on_lose(
-    query: CallbackQuery, callback_data: DealCb, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate
+    query: CallbackQuery, callback_data: DealCb, user: User, uow: UnitOfWork, state: FSMContext, t: Translate
 ) -> None:
     card = await load_card(query, user, uow, t, callback_data.id)
     if card is None:
@@ -472,10 +476,11 @@ async def on_lose(
     if moved_on(card, callback_data):
         await refuse_moved(query, t, card)
         return
-    if not card.can_lose:
-        await query.answer(t("error-stage-not-owner"), show_alert=True)
+    lose = card.actions.get(DealAction.LOSE)
+    if lose is None:
+        await query.answer(t(card.actions.refusal(DealAction.LOSE) or "error-stage-not-owner"), show_alert=True)
         return
-    await lose_reason_screen(query, uow, state, t, card, View.of(callback_data))
+    await lose_reason_screen(query, state, t, card, lose.reasons, View.of(callback_data))
 
 
 async def lose_data(query: CallbackQuery, state: FSMContext, t: Translate, deal_id: int) -> dict[str, Any] | None:
@@ -486,7 +491,7 @@ async def lose_data(query: CallbackQuery, state: FSMContext, t: Translate, deal_
     return data
 
 
-@routes.callback_query(LoseDeal.choosing_reason, DealCb.filter(F.act == "lose_r"))
+@routes.callback_query(LoseDeal.choosing_reason, DealCb.filter(F.act == DealAct.LOSE_REASON))
 async def on_lose_reason(query: CallbackQuery, callback_data: DealCb, state: FSMContext, t: Translate) -> None:
     data = await lose_data(query, state, t, callback_data.id)
     if data is None:
@@ -501,8 +506,8 @@ async def on_lose_reason(query: CallbackQuery, callback_data: DealCb, state: FSM
     view = View.of(callback_data)
     await show(
         query, t("deal-lose-enter-note", reason=lost_reason_name(t, reason)),
-        grid([button(t("deal-btn-skip-note"), view.cb("lose_skip", id=callback_data.id))], t,
-             back=view.cb("lose_back", id=callback_data.id)),
+        grid([button(t("deal-btn-skip-note"), view.cb(DealAct.LOSE_WITHOUT_NOTE, id=callback_data.id))], t,
+             back=view.cb(DealAct.LOSE_BACK, id=callback_data.id)),
     )
 
 
@@ -523,8 +528,8 @@ async def lose_confirm_screen(
     )
     await show(
         event, text,
-        grid([button(t("deal-btn-confirm-lose"), view.cb("lose_ok", id=deal_id))], t,
-             back=view.cb("lose_back", id=deal_id)),
+        grid([button(t("deal-btn-confirm-lose"), view.cb(DealAct.LOSE_CONFIRMED, id=deal_id))], t,
+             back=view.cb(DealAct.LOSE_BACK, id=deal_id)),
     )
 
 
@@ -542,7 +547,7 @@ async def on_lose_note_unexpected(message: Message, t: Translate) -> None:
     await message.answer(t("deal-lose-expect-note"))
 
 
-@routes.callback_query(LoseDeal.entering_note, DealCb.filter(F.act == "lose_skip"))
+@routes.callback_query(LoseDeal.entering_note, DealCb.filter(F.act == DealAct.LOSE_WITHOUT_NOTE))
 async def on_lose_note_skipped(
     query: CallbackQuery, callback_data: DealCb, state: FSMContext, t: Translate
 ) -> None:
@@ -551,17 +556,24 @@ async def on_lose_note_skipped(
     await lose_confirm_screen(query, state, t, None)
 
 
-@routes.callback_query(StateFilter(LoseDeal.entering_note, LoseDeal.confirming), DealCb.filter(F.act == "lose_back"))
+@routes.callback_query(
+    StateFilter(LoseDeal.entering_note, LoseDeal.confirming), DealCb.filter(F.act == DealAct.LOSE_BACK)
+)
 async def on_lose_back(
-    query: CallbackQuery, callback_data: DealCb, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate
+    query: CallbackQuery, callback_data: DealCb, user: User, uow: UnitOfWork, state: FSMContext, t: Translate
 ) -> None:
-    if await lose_data(query, state, t, callback_data.id) is None:
+    data = await lose_data(query, state, t, callback_data.id)
+    if data is None:
         return
     card = await load_card(query, user, uow, t, callback_data.id)
     if card is None:
         await state.clear()
         return
-    await lose_reason_screen(query, uow, state, t, card, View.of(callback_data))
+    # The team's reasons as the card offers them; the flow's own list if the deal can no longer be marked
+    # lost (someone moved it meanwhile): confirming will then say why.
+    lose = card.actions.get(DealAction.LOSE)
+    reasons = lose.reasons if lose is not None else [str(r) for r in data.get("reasons") or []]
+    await lose_reason_screen(query, state, t, card, reasons, View.of(callback_data))
 
 
 @routes.message(LoseDeal.confirming, ~F.text.startswith("/"))
@@ -569,9 +581,9 @@ async def on_lose_confirm_typed(message: Message, t: Translate) -> None:
     await message.answer(t("expect-button"))
 
 
-@routes.callback_query(LoseDeal.confirming, DealCb.filter(F.act == "lose_ok"))
+@routes.callback_query(LoseDeal.confirming, DealCb.filter(F.act == DealAct.LOSE_CONFIRMED))
 async def on_lose_confirmed(
-    query: CallbackQuery, callback_data: DealCb, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate,
+    query: CallbackQuery, callback_data: DealCb, user: User, uow: UnitOfWork, state: FSMContext, t: Translate,
     lang: Language, clock: Clock,
 ) -> None:
     data = await lose_data(query, state, t, callback_data.id)
@@ -593,7 +605,7 @@ async def on_lose_confirmed(
 # --- reassign (a manager, from the card or /assign): a rep, then a reason -----------------------------
 
 async def reps_screen(
-    query: CallbackQuery, user: User, uow: SqlUnitOfWork, t: Translate, card: DealCard, view: View, src: str
+    query: CallbackQuery, user: User, uow: UnitOfWork, t: Translate, card: DealCard, view: View, src: str
 ) -> None:
     deal = card.opportunity
     assert deal.id is not None
@@ -605,30 +617,31 @@ async def reps_screen(
     buttons = [
         button(
             ("👤 " if rep.id == deal.owner_id else "") + rep.name,
-            view.cb("re_to", id=deal.id, rep=rep.id or 0, arg=src),
+            view.cb(DealAct.REASSIGN_TO, id=deal.id, rep=rep.id or 0, arg=src),
         )
         for rep in reps
     ]
     owner = h(card.owner_name) if card.owner_name else t("deal-owner-pool")
     text = t("deal-reassign-choose-rep", title=h(deal.title), owner=owner) if buttons else t("deal-reassign-no-reps")
-    back = view.cb("a_list") if src == FROM_ASSIGN else view.cb("open", id=deal.id)
+    back = view.cb(DealAct.ASSIGN_LIST) if src == FROM_ASSIGN else view.cb(DealAct.OPEN, id=deal.id)
     await show(query, text, grid(buttons, t, back=back, per_row=2))
 
 
 async def reassignable(
-    query: CallbackQuery, user: User, uow: SqlUnitOfWork, t: Translate, deal_id: int
+    query: CallbackQuery, user: User, uow: UnitOfWork, t: Translate, deal_id: int
 ) -> DealCard | None:
     card = await load_card(query, user, uow, t, deal_id)
-    if card is not None and not card.can_reassign:
-        key = "error-reassign-role" if not user.is_manager_or_admin else "error-stage-closed"
+    if card is not None and not card.actions.allows(DealAction.REASSIGN):
+        # not a manager; else the deal is closed
+        key = card.actions.refusal(DealAction.REASSIGN) or "error-stage-closed"
         await query.answer(t(key), show_alert=True)
         return None
     return card
 
 
-@routes.callback_query(DealCb.filter(F.act == "re"))
+@routes.callback_query(DealCb.filter(F.act == DealAct.REASSIGN))
 async def on_reassign(
-    query: CallbackQuery, callback_data: DealCb, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate
+    query: CallbackQuery, callback_data: DealCb, user: User, uow: UnitOfWork, state: FSMContext, t: Translate
 ) -> None:
     card = await reassignable(query, user, uow, t, callback_data.id)
     if card is None:
@@ -637,9 +650,9 @@ async def on_reassign(
     await reps_screen(query, user, uow, t, card, View.of(callback_data), callback_data.arg)
 
 
-@routes.callback_query(DealCb.filter(F.act == "re_to"))
+@routes.callback_query(DealCb.filter(F.act == DealAct.REASSIGN_TO))
 async def on_reassign_rep(
-    query: CallbackQuery, callback_data: DealCb, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate
+    query: CallbackQuery, callback_data: DealCb, user: User, uow: UnitOfWork, state: FSMContext, t: Translate
 ) -> None:
     card = await reassignable(query, user, uow, t, callback_data.id)
     if card is None:
@@ -653,27 +666,28 @@ async def on_reassign_rep(
     view, src = View.of(callback_data), callback_data.arg
     deal_id, rep_id = callback_data.id, callback_data.rep
     buttons = [
-        button(t(f"deal-reassign-reason-{code}"), view.cb("re_ok", id=deal_id, rep=rep_id, arg=code))
+        button(t(f"deal-reassign-reason-{code}"), view.cb(DealAct.REASSIGN_CONFIRMED, id=deal_id, rep=rep_id, arg=code))
         for code in REASSIGN_REASONS
     ]
-    buttons.append(button(t("deal-reassign-reason-own"), view.cb("re_own", id=deal_id, rep=rep_id, arg=src)))
+    own = view.cb(DealAct.REASSIGN_OWN_REASON, id=deal_id, rep=rep_id, arg=src)
+    buttons.append(button(t("deal-reassign-reason-own"), own))
     text = t("deal-reassign-choose-reason", title=h(card.opportunity.title), name=h(rep.name))
-    await show(query, text, grid(buttons, t, back=view.cb("re", id=callback_data.id, arg=src), per_row=2))
+    await show(query, text, grid(buttons, t, back=view.cb(DealAct.REASSIGN, id=callback_data.id, arg=src), per_row=2))
 
 
-@routes.callback_query(DealCb.filter(F.act == "re_own"))
+@routes.callback_query(DealCb.filter(F.act == DealAct.REASSIGN_OWN_REASON))
 async def on_reassign_own_reason(
     query: CallbackQuery, callback_data: DealCb, state: FSMContext, t: Translate
 ) -> None:
     view = View.of(callback_data)
     await state.set_state(ReassignDeal.entering_reason)
     await state.set_data({"deal": callback_data.id, "rep": callback_data.rep, "view": view.to_data()})
-    back = view.cb("re_to", id=callback_data.id, rep=callback_data.rep, arg=callback_data.arg)
+    back = view.cb(DealAct.REASSIGN_TO, id=callback_data.id, rep=callback_data.rep, arg=callback_data.arg)
     await show(query, t("deal-reassign-enter-reason"), grid([], t, back=back))
 
 
 async def do_reassign(
-    event: Message | CallbackQuery, user: User, uow: SqlUnitOfWork, t: Translate, lang: Language, clock: Clock,
+    event: Message | CallbackQuery, user: User, uow: UnitOfWork, t: Translate, lang: Language, clock: Clock,
     deal_id: int, rep_id: int, reason: str, view: View,
 ) -> None:
     try:
@@ -683,14 +697,13 @@ async def do_reassign(
     except DomainError as error:
         await refused(event, uow, t, error)
         return
-    rep = await uow.users.get(handoff.to_user_id)
-    done = t("deal-done-reassigned", name=h(rep.name if rep else ""))
+    done = t("deal-done-reassigned", name=h(await name_of(uow, handoff.to_user_id)))
     await show_card(event, user, uow, t, lang, deal_id, view, done)
 
 
-@routes.callback_query(DealCb.filter(F.act == "re_ok"))
+@routes.callback_query(DealCb.filter(F.act == DealAct.REASSIGN_CONFIRMED))
 async def on_reassign_reason(
-    query: CallbackQuery, callback_data: DealCb, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate,
+    query: CallbackQuery, callback_data: DealCb, user: User, uow: UnitOfWork, state: FSMContext, t: Translate,
     lang: Language, clock: Clock,
 ) -> None:
     if callback_data.arg not in REASSIGN_REASONS:
@@ -705,7 +718,7 @@ async def on_reassign_reason(
 
 @routes.message(ReassignDeal.entering_reason, F.text, ~F.text.startswith("/"))
 async def on_reassign_reason_typed(
-    message: Message, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate, lang: Language, clock: Clock
+    message: Message, user: User, uow: UnitOfWork, state: FSMContext, t: Translate, lang: Language, clock: Clock
 ) -> None:
     reason = " ".join((message.text or "").split())
     if not reason or len(reason) > REASON_MAX:
@@ -731,7 +744,7 @@ async def on_reassign_reason_unexpected(message: Message, t: Translate) -> None:
 # --- /assign: a manager picks a deal from the team's list, then a rep, then a reason --------------------
 
 async def assign_list(
-    event: Message | CallbackQuery, user: User, uow: SqlUnitOfWork, t: Translate, clock: Clock, view: View
+    event: Message | CallbackQuery, user: User, uow: UnitOfWork, t: Translate, clock: Clock, view: View
 ) -> None:
     try:
         view, page = await fetch_page(uow, user, view, clock)
@@ -747,29 +760,30 @@ async def assign_list(
     buttons = []
     for number, item in enumerate(page.items, start=view.page * PER_PAGE + 1):
         owner = item.owner_name or t("deal-owner-pool")
-        buttons.append(button(f"{number}. {item.company} · {owner}", view.cb("re", id=item.id, arg=FROM_ASSIGN)))
+        reassign = view.cb(DealAct.REASSIGN, id=item.id, arg=FROM_ASSIGN)
+        buttons.append(button(f"{number}. {item.company} · {owner}", reassign))
     paging = []
     if view.page > 0:
-        paging.append(button(t("btn-prev"), replace(view, page=view.page - 1).cb("a_list")))
+        paging.append(button(t("btn-prev"), replace(view, page=view.page - 1).cb(DealAct.ASSIGN_LIST)))
     if view.page < pages - 1:
-        paging.append(button(t("btn-next"), replace(view, page=view.page + 1).cb("a_list")))
+        paging.append(button(t("btn-next"), replace(view, page=view.page + 1).cb(DealAct.ASSIGN_LIST)))
     await show(event, "\n".join(lines), grid(buttons, t, per_row=1, extra_rows=[paging] if paging else ()))
 
 
 @routes.message(Command("assign"), F.chat.type == "private")
 async def cmd_assign(
-    message: Message, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate, clock: Clock
+    message: Message, user: User, uow: UnitOfWork, state: FSMContext, t: Translate, clock: Clock
 ) -> None:
     await state.clear()
-    if not user.is_manager_or_admin:
+    if not can(user, Ability.REASSIGN_DEALS):
         await message.answer(t("error-reassign-role"))
         return
     await assign_list(message, user, uow, t, clock, View(team=True))
 
 
-@routes.callback_query(DealCb.filter(F.act == "a_list"))
+@routes.callback_query(DealCb.filter(F.act == DealAct.ASSIGN_LIST))
 async def on_assign_list(
-    query: CallbackQuery, callback_data: DealCb, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate,
+    query: CallbackQuery, callback_data: DealCb, user: User, uow: UnitOfWork, state: FSMContext, t: Translate,
     clock: Clock,
 ) -> None:
     await state.clear()

@@ -7,6 +7,8 @@ handlers/followup_stale.py, /find in handlers/followup_find.py.
 
 from __future__ import annotations
 
+import enum
+
 from aiogram.filters.callback_data import CallbackData
 
 from bot.render import register_action
@@ -19,9 +21,14 @@ from handlers.pipeline_ui import STAGES, DealCb
 routes = Routes(__name__)
 
 
+class FollowupAction(enum.StrEnum):
+    # Nudges already sent carry these buttons ("fu:log:<deal>"): the prefix and values stay.
+    LOG = "log"  # open /log on the deal
+
+
 class FollowupCb(CallbackData, prefix="fu"):
-    act: str  # log: open /log on the deal
-    id: int = 0  # the opportunity
+    action: FollowupAction
+    deal_id: int = 0
 
 
 def lose_callback(action: Action) -> DealCb:
@@ -33,5 +40,5 @@ def lose_callback(action: Action) -> DealCb:
     return DealCb(act="lose", id=action.id, frm=frm)
 
 
-register_action(ACTION_LOG, "followup-btn-log", lambda action: FollowupCb(act="log", id=action.id))
+register_action(ACTION_LOG, "followup-btn-log", lambda action: FollowupCb(action=FollowupAction.LOG, deal_id=action.id))
 register_action(ACTION_LOSE, "followup-btn-lose", lose_callback)

@@ -14,13 +14,11 @@ from bot.formatting import h
 from bot.i18n import Translate
 from bot.keyboards import button, grid
 from bot.routing import Routes
-from domain.errors import DomainError
 from domain.followup import search as service
 from domain.followup.rules import SearchHit
+from domain.ports import UnitOfWork
 from domain.team.model import User
-from handlers.common import refuse
 from handlers.pipeline_ui import DealCb, deal_name, stage_name
-from storage.uow import SqlUnitOfWork
 
 routes = Routes(__name__)
 LIMIT = 10
@@ -48,19 +46,15 @@ def results_screen(t: Translate, query: str, hits: list[SearchHit]) -> tuple[str
     return "\n".join(lines), grid(buttons, per_row=1, cancel=False)
 
 
-async def answer(message: Message, user: User, uow: SqlUnitOfWork, t: Translate, query: str) -> None:
-    try:
-        hits = await service.search(uow, viewer=user, query=query, limit=LIMIT)
-    except DomainError as error:
-        await refuse(message, t, error)
-        return
+async def answer(message: Message, user: User, uow: UnitOfWork, t: Translate, query: str) -> None:
+    hits = await service.search(uow, viewer=user, query=query, limit=LIMIT)
     text, markup = results_screen(t, query, hits)
     await message.answer(text, reply_markup=markup)
 
 
 @routes.message(Command("find"), F.chat.type == "private")
 async def cmd_find(
-    message: Message, command: CommandObject, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate
+    message: Message, command: CommandObject, user: User, uow: UnitOfWork, state: FSMContext, t: Translate
 ) -> None:
     await state.clear()
     query = (command.args or "").strip()
@@ -72,7 +66,7 @@ async def cmd_find(
 
 
 @routes.message(FindDeal.entering_query, F.text, ~F.text.startswith("/"))
-async def on_query_typed(message: Message, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate) -> None:
+async def on_query_typed(message: Message, user: User, uow: UnitOfWork, state: FSMContext, t: Translate) -> None:
     await state.clear()
     await answer(message, user, uow, t, (message.text or "").strip())
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime, time
-from typing import Any, cast
+from typing import Any
 
 from aiogram import Bot, F
 from aiogram.filters import Command, CommandObject
@@ -43,7 +43,7 @@ from domain.followup.rules import (
 )
 from domain.ports import UnitOfWork
 from domain.team.model import Language, Team, User
-from domain.team.queries import own_team, team_of
+from domain.team.queries import own_team, team_in_reach
 from domain.timeparse import Problem, parse_when
 from handlers.common import refuse, render_flow, show
 from handlers.deals import PER_PAGE, View, fetch_page, load_card, pages_of
@@ -63,8 +63,8 @@ from handlers.flow import (
     Transition,
     Typed,
 )
-from handlers.followup import FollowupCb
-from handlers.pipeline_ui import STAGES, DealCb, deal_name, stage_name
+from handlers.followup import FollowupAction, FollowupCb
+from handlers.pipeline_ui import STAGES, DealAct, DealCb, deal_name, stage_name
 
 routes = Routes(__name__)
 
@@ -166,7 +166,7 @@ def back_to_origin(ctx: Ctx) -> CallbackData:
     """Back from the first step: the list or the deal card the flow came from."""
     if ctx.data.get("src") == FROM_LIST:
         return LogListCb(action=ListAction.PAGE, page=int(ctx.data.get("page") or 0))
-    return View.from_data(ctx.data.get("view")).cb("open", id=int(ctx.data.get("deal") or 0))
+    return View.from_data(ctx.data.get("view")).cb(DealAct.OPEN, id=int(ctx.data.get("deal") or 0))
 
 
 def kind_choices(ctx: Ctx) -> list[Choice]:
@@ -221,7 +221,7 @@ async def on_date(ctx: Ctx, answers: Answers) -> Transition:
         ctx.data["voice"] = answers["voice"]
         return Go("when")
     if "preset" in answers:
-        team = await team_of(ctx.uow, ctx.user.team_id)
+        team = await own_team(ctx.uow, ctx.user)
         return await save(ctx, next_step_time(NextStepPreset(answers["preset"]), ctx.clock.now(), team), exact=False)
     t, team, typed, now = ctx.t, await own_team(ctx.uow, ctx.user), str(answers["typed"]), ctx.clock.now()
     parsed = parse_when(typed, now, team.timezone, default_time=team.work_start)
@@ -257,7 +257,7 @@ async def save(ctx: Ctx, due: datetime | None, *, exact: bool) -> Transition:
         if error.code in DATE_ERRORS:  # another date (or none) answers it: the date step stays open
             return Go("when", text)
         return Alert(text, end=True)
-    team = await team_of(ctx.uow, result.opportunity.team_id)
+    team = await team_in_reach(ctx.uow, ctx.user, result.opportunity.team_id)
     text, markup = result_screen(t, ctx.lang, team, data, result, due)
     return Done(text, markup)
 
@@ -294,7 +294,7 @@ LOG.install(routes)
 
 async def start_flow(ctx: Ctx, deal_id: int, src: str, view: View | None = None, page: int = 0) -> None:
     user, t = ctx.user, ctx.t
-    card = await load_card(ctx.event, user, cast(Any, ctx.uow), t, deal_id)  # refuses a deal this person may not see
+    card = await load_card(ctx.event, user, ctx.uow, t, deal_id)  # refuses a deal this person may not see
     if card is None:
         return
     deal = card.opportunity
@@ -316,7 +316,7 @@ async def start_flow(ctx: Ctx, deal_id: int, src: str, view: View | None = None,
     await LOG.start(ctx, values)
 
 
-@routes.callback_query(DealCb.filter(F.act == "log"))
+@routes.callback_query(DealCb.filter(F.act == DealAct.LOG))
 async def on_log_from_card(
     query: CallbackQuery, callback_data: DealCb, state: FSMContext, bot: Bot, t: Translate, lang: Language,
     uow: UnitOfWork, user: User, clock: Clock,
@@ -325,18 +325,18 @@ async def on_log_from_card(
     await start_flow(ctx, callback_data.id, FROM_CARD, View.of(callback_data))
 
 
-@routes.callback_query(FollowupCb.filter(F.act == "log"))
+@routes.callback_query(FollowupCb.filter(F.action == FollowupAction.LOG))
 async def on_log_from_nudge(
     query: CallbackQuery, callback_data: FollowupCb, state: FSMContext, bot: Bot, t: Translate, lang: Language,
     uow: UnitOfWork, user: User, clock: Clock,
 ) -> None:
     """"Log now" on a nudge opens /log on that deal in the nudge's own message. A second press while the
     flow is open on the same deal changes nothing."""
-    data = await state.get_data()
-    if LOG.step_at(await state.get_state()) and data.get("deal") == callback_data.id and data.get("src") == FROM_NUDGE:
+    data, deal_id = await state.get_data(), callback_data.deal_id
+    if LOG.step_at(await state.get_state()) and data.get("deal") == deal_id and data.get("src") == FROM_NUDGE:
         await query.answer(t("log-already-open"))
         return
-    await start_flow(LOG.context(query, state, bot, t, lang, uow, user, clock), callback_data.id, FROM_NUDGE)
+    await start_flow(LOG.context(query, state, bot, t, lang, uow, user, clock), deal_id, FROM_NUDGE)
 
 
 def list_scope(user: User) -> bool:
@@ -349,8 +349,7 @@ async def show_deal_list(
     clock: Clock, page: int,
 ) -> None:
     try:
-        # handlers.deals still types its unit of work as the SQL one; any UnitOfWork does.
-        view, found = await fetch_page(cast(Any, uow), user, View(team=list_scope(user), page=max(page, 0)), clock)
+        view, found = await fetch_page(uow, user, View(team=list_scope(user), page=max(page, 0)), clock)
     except DomainError as error:
         await refuse(event, t, error)
         return
@@ -463,16 +462,16 @@ def result_screen(
     here = STAGES.index(deal.stage)
     if Hint.MARK_LOST in result.hints:
         lines.extend(["", t("log-hint-lost")])
-        actions.append(button(t("deal-btn-lose"), view.cb("lose", id=deal.id, frm=here)))
+        actions.append(button(t("deal-btn-lose"), view.cb(DealAct.LOSE, id=deal.id, frm=here)))
     if Hint.ADVANCE in result.hints and result.advance_to is not None:
         lines.extend(["", t("log-hint-advance", stage=stage_name(t, result.advance_to))])
         actions.append(button(
             t("deal-btn-advance", stage=stage_name(t, result.advance_to)),
-            view.cb("adv", id=deal.id, frm=here, to=STAGES.index(result.advance_to)),
+            view.cb(DealAct.ADVANCE, id=deal.id, frm=here, to=STAGES.index(result.advance_to)),
         ))
     if Hint.PLAN_NEXT_STEP in result.hints:
         lines.extend(["", t("log-hint-plan")])
-    rows = [[button(t("timeline-btn"), view.cb("tl", id=deal.id)), button(t("btn-open-deal"), view.cb("open", id=deal.id))]]
+    rows = [[button(t("timeline-btn"), view.cb(DealAct.TIMELINE, id=deal.id)), button(t("btn-open-deal"), view.cb(DealAct.OPEN, id=deal.id))]]
     return "\n".join(lines), grid(actions, per_row=1, cancel=False, extra_rows=rows)
 
 
@@ -514,15 +513,15 @@ def timeline_screen(
             voices.append(button(t("timeline-btn-voice", n=number), VoiceCb(deal=deal_id, page=page.page, activity=entry.id)))
     paging = []
     if page.page > 0:
-        paging.append(button(t("btn-prev"), view.cb("tl", id=deal_id, arg=str(page.page - 1))))
+        paging.append(button(t("btn-prev"), view.cb(DealAct.TIMELINE, id=deal_id, arg=str(page.page - 1))))
     if page.page < page.pages - 1:
-        paging.append(button(t("btn-next"), view.cb("tl", id=deal_id, arg=str(page.page + 1))))
+        paging.append(button(t("btn-next"), view.cb(DealAct.TIMELINE, id=deal_id, arg=str(page.page + 1))))
     rows = [paging] if paging else []
-    rows.append([button(t("timeline-btn-back"), view.cb("open", id=deal_id))])
+    rows.append([button(t("timeline-btn-back"), view.cb(DealAct.OPEN, id=deal_id))])
     return "\n".join(lines), grid(voices, cancel=False, extra_rows=rows)
 
 
-@routes.callback_query(DealCb.filter(F.act == "tl"))
+@routes.callback_query(DealCb.filter(F.act == DealAct.TIMELINE))
 async def on_timeline(
     query: CallbackQuery, callback_data: DealCb, user: User, uow: UnitOfWork, t: Translate, lang: Language
 ) -> None:
@@ -534,10 +533,10 @@ async def on_timeline(
     except DomainError as error:
         await refuse(query, t, error)
         return
-    card = await load_card(query, user, cast(Any, uow), t, callback_data.id)
+    card = await load_card(query, user, uow, t, callback_data.id)
     if card is None:
         return
-    team = await team_of(uow, card.opportunity.team_id)
+    team = await team_in_reach(uow, user, card.opportunity.team_id)
     text, markup = timeline_screen(
         t, lang, team, card.lead.company, card.opportunity.title, page, View.of(callback_data), callback_data.id
     )

@@ -4,6 +4,8 @@ the longest silence first, paged. Each line opens the deal card or starts the re
 
 from __future__ import annotations
 
+import enum
+
 from aiogram import F
 from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
@@ -15,23 +17,29 @@ from bot.i18n import Translate
 from bot.keyboards import button, keyboard
 from bot.routing import Routes
 from domain.clock import Clock
-from domain.errors import DomainError
 from domain.followup import silence
 from domain.followup import stale as stale_service
 from domain.followup.rules import Flag, StaleGroup, StaleItem
+from domain.ports import UnitOfWork
 from domain.team.model import Language, Team, User
-from handlers.common import refuse, show
-from handlers.pipeline_ui import DealCb, deal_name, stage_name, team_of
-from storage.uow import SqlUnitOfWork
+from domain.team.queries import own_team
+from handlers.common import show
+from handlers.pipeline_ui import DealCb, deal_name, stage_name
 
 routes = Routes(__name__)
 PER_PAGE = 8
 
 
+class StaleAction(enum.StrEnum):
+    # The values are what buttons already sent carry: they stay, so those buttons keep working.
+    PAGE = "page"  # show a page of the report
+    PING = "ping"  # ask the deal's owner to follow up
+
+
 class StaleCb(CallbackData, prefix="stl"):
-    act: str  # page | ping
-    p: int = 0
-    id: int = 0
+    action: StaleAction
+    page: int = 0
+    deal_id: int = 0
 
 
 def item_lines(t: Translate, lang: Language, team: Team, number: int, item: StaleItem) -> list[str]:
@@ -70,65 +78,54 @@ def report_screen(
         lines.extend(item_lines(t, lang, team, number, item))
         rows.append([
             button(f"{number}. {item.company} · {group.rep_name}", DealCb(act="open", id=item.opportunity_id)),
-            button(t("stale-btn-ping"), StaleCb(act="ping", p=page, id=item.opportunity_id)),
+            button(t("stale-btn-ping"), StaleCb(action=StaleAction.PING, page=page, deal_id=item.opportunity_id)),
             button(t("deal-btn-reassign"), DealCb(act="re", id=item.opportunity_id)),
         ])
     lines.extend(["", t("stale-report-hint")])
     paging = []
     if page > 0:
-        paging.append(button(t("btn-prev"), StaleCb(act="page", p=page - 1)))
+        paging.append(button(t("btn-prev"), StaleCb(action=StaleAction.PAGE, page=page - 1)))
     if page < pages - 1:
-        paging.append(button(t("btn-next"), StaleCb(act="page", p=page + 1)))
+        paging.append(button(t("btn-next"), StaleCb(action=StaleAction.PAGE, page=page + 1)))
     return "\n".join(lines), keyboard(*rows, paging)
 
 
 async def show_report(
-    event: Message | CallbackQuery, user: User, uow: SqlUnitOfWork, t: Translate, lang: Language, clock: Clock,
+    event: Message | CallbackQuery, user: User, uow: UnitOfWork, t: Translate, lang: Language, clock: Clock,
     page: int,
 ) -> None:
-    try:
-        groups = await stale_service.stale_report(uow, viewer=user, now=clock.now())
-    except DomainError as error:
-        await refuse(event, t, error)
-        return
-    text, markup = report_screen(t, lang, await team_of(uow, user.team_id), groups, page)
+    groups = await stale_service.stale_report(uow, viewer=user, now=clock.now())
+    text, markup = report_screen(t, lang, await own_team(uow, user), groups, page)
     await show(event, text, markup)
 
 
 @routes.message(Command("stale"), F.chat.type == "private")
 async def cmd_stale(
-    message: Message, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate, lang: Language, clock: Clock
+    message: Message, user: User, uow: UnitOfWork, state: FSMContext, t: Translate, lang: Language, clock: Clock
 ) -> None:
     await state.clear()
     await show_report(message, user, uow, t, lang, clock, 0)
 
 
-@routes.callback_query(StaleCb.filter(F.act == "page"))
+@routes.callback_query(StaleCb.filter(F.action == StaleAction.PAGE))
 async def on_page(
-    query: CallbackQuery, callback_data: StaleCb, user: User, uow: SqlUnitOfWork, t: Translate, lang: Language,
+    query: CallbackQuery, callback_data: StaleCb, user: User, uow: UnitOfWork, t: Translate, lang: Language,
     clock: Clock,
 ) -> None:
-    await show_report(query, user, uow, t, lang, clock, callback_data.p)
+    await show_report(query, user, uow, t, lang, clock, callback_data.page)
 
 
-@routes.callback_query(StaleCb.filter(F.act == "ping"))
+@routes.callback_query(StaleCb.filter(F.action == StaleAction.PING))
 async def on_ping(
-    query: CallbackQuery, callback_data: StaleCb, user: User, uow: SqlUnitOfWork, t: Translate, lang: Language,
+    query: CallbackQuery, callback_data: StaleCb, user: User, uow: UnitOfWork, t: Translate, lang: Language,
     clock: Clock,
 ) -> None:
     now = clock.now()
-    try:
-        queued = await silence.ping_owner(uow, actor=user, opportunity_id=callback_data.id, now=now)
-    except DomainError as error:
-        await refuse(query, t, error)
-        return
-    owner = await uow.users.get(queued.recipient_id or 0)
-    deal = await uow.opportunities.get(callback_data.id)
-    lead = await uow.leads.get(deal.lead_id) if deal else None
-    names = {"owner": h(owner.name if owner else "?"), "company": h(lead.company if lead else "?")}
-    if queued.not_before > now:
-        team = await team_of(uow, user.team_id)
-        text = t("stale-pinged-later", at=when(queued.not_before, team.timezone, lang), **names)
+    ping = await silence.ping_owner(uow, actor=user, opportunity_id=callback_data.deal_id, now=now)
+    names = {"owner": h(ping.owner_name), "company": h(ping.company)}
+    if ping.goes_at > now:
+        team = await own_team(uow, user)
+        text = t("stale-pinged-later", at=when(ping.goes_at, team.timezone, lang), **names)
     else:
         text = t("stale-pinged", **names)
     await query.answer(text, show_alert=True)

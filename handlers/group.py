@@ -10,11 +10,9 @@ from bot.formatting import h
 from bot.i18n import Translate
 from bot.routing import Routes
 from domain.clock import Clock
-from domain.errors import DomainError
+from domain.ports import UnitOfWork
 from domain.team import onboarding
 from domain.team.model import User
-from handlers.common import refuse
-from storage.uow import SqlUnitOfWork
 
 routes = Routes(__name__)
 
@@ -25,13 +23,9 @@ async def cmd_bindgroup_private(message: Message, t: Translate) -> None:
 
 
 @routes.message(Command("bindgroup"), F.chat.type.in_({"group", "supergroup"}), flags={"public": True})
-async def cmd_bindgroup(message: Message, user: User | None, uow: SqlUnitOfWork, t: Translate, clock: Clock) -> None:
+async def cmd_bindgroup(message: Message, user: User | None, uow: UnitOfWork, t: Translate, clock: Clock) -> None:
     if user is None or not user.active:
         await message.reply(t("bindgroup-stranger"))
         return
-    try:
-        team = await onboarding.bind_group(uow, actor=user, chat_id=message.chat.id, now=clock.now())
-    except DomainError as error:
-        await refuse(message, t, error)
-        return
+    team = await onboarding.bind_group(uow, actor=user, chat_id=message.chat.id, now=clock.now())
     await message.answer(t("bindgroup-done", team=h(team.name), name=h(user.name)))

@@ -7,6 +7,7 @@ still pending: a stale or repeated press is answered politely and changes nothin
 from __future__ import annotations
 
 import contextlib
+import enum
 
 from aiogram import F
 from aiogram.exceptions import TelegramBadRequest
@@ -25,15 +26,24 @@ from domain.clock import Clock
 from domain.errors import DomainError
 from domain.handoffs import services as service
 from domain.handoffs.model import ACTION_ACCEPT, ACTION_DECLINE, DECLINE_REASONS
+from domain.ports import UnitOfWork
 from domain.team.model import User
-from handlers.common import refuse, show
-from storage.uow import SqlUnitOfWork
+from handlers.common import show
+from handlers.pipeline_ui import refused
 
 routes = Routes(__name__)
 
 
+class HandoffAct(enum.StrEnum):
+    ACCEPT = "accept"
+    DECLINE = "decline"  # asks for a reason
+    REASON = "reason"  # a reason button: decline now
+    OTHER_REASON = "other"  # the assignee will type the reason
+    CANCEL = "cancel"  # not declining after all
+
+
 class HandoffCb(CallbackData, prefix="ho"):
-    act: str  # accept | decline | reason | other | cancel
+    act: HandoffAct
     id: int
     reason: str = ""  # one of DECLINE_REASONS
 
@@ -42,8 +52,8 @@ class DeclineHandoff(StatesGroup):
     typing_reason = State()
 
 
-register_action(ACTION_ACCEPT, "handoff-btn-accept", lambda a: HandoffCb(act="accept", id=a.id))
-register_action(ACTION_DECLINE, "handoff-btn-decline", lambda a: HandoffCb(act="decline", id=a.id))
+register_action(ACTION_ACCEPT, "handoff-btn-accept", lambda a: HandoffCb(act=HandoffAct.ACCEPT, id=a.id))
+register_action(ACTION_DECLINE, "handoff-btn-decline", lambda a: HandoffCb(act=HandoffAct.DECLINE, id=a.id))
 
 
 async def _drop_buttons(query: CallbackQuery) -> None:
@@ -52,53 +62,42 @@ async def _drop_buttons(query: CallbackQuery) -> None:
             await query.message.edit_reply_markup(reply_markup=None)
 
 
-async def _refused(query: CallbackQuery | Message, uow: SqlUnitOfWork, t: Translate, error: DomainError) -> None:
-    await uow.rollback()  # nothing of a refused action stays
-    await refuse(query, t, error)
-
-
-@routes.callback_query(HandoffCb.filter(F.act == "accept"))
+@routes.callback_query(HandoffCb.filter(F.act == HandoffAct.ACCEPT))
 async def on_accept(
-    query: CallbackQuery, callback_data: HandoffCb, user: User, uow: SqlUnitOfWork, t: Translate, clock: Clock,
+    query: CallbackQuery, callback_data: HandoffCb, user: User, uow: UnitOfWork, t: Translate, clock: Clock,
     state: FSMContext,
 ) -> None:
     try:
-        handoff = await service.accept_handoff(uow, actor=user, handoff_id=callback_data.id, now=clock.now())
+        _, _, lead = await service.handoff_for(uow, actor=user, handoff_id=callback_data.id)
+        await service.accept_handoff(uow, actor=user, handoff_id=callback_data.id, now=clock.now())
     except DomainError as error:
-        await _refused(query, uow, t, error)
+        await refused(query, uow, t, error)
         return
     await state.clear()
     await query.answer()
     await _drop_buttons(query)
     if isinstance(query.message, Message):
-        company = await _company_of(uow, handoff.opportunity_id)
-        await query.message.answer(t("handoff-accepted-done", company=h(company)))
-
-
-async def _company_of(uow: SqlUnitOfWork, opportunity_id: int) -> str:
-    opportunity = await uow.opportunities.get(opportunity_id)
-    lead = await uow.leads.get(opportunity.lead_id) if opportunity else None
-    return lead.company if lead else ""
+        await query.message.answer(t("handoff-accepted-done", company=h(lead.company)))
 
 
 def _reasons_screen(t: Translate, handoff_id: int, company: str) -> tuple[str, InlineKeyboardMarkup]:
     buttons = [
-        button(t(f"decline-reason-{code}"), HandoffCb(act="reason", id=handoff_id, reason=code))
+        button(t(f"decline-reason-{code}"), HandoffCb(act=HandoffAct.REASON, id=handoff_id, reason=code))
         for code in DECLINE_REASONS
     ]
-    buttons.append(button(t("handoff-btn-other-reason"), HandoffCb(act="other", id=handoff_id)))
-    cancel = button(t("btn-cancel"), HandoffCb(act="cancel", id=handoff_id))
+    buttons.append(button(t("handoff-btn-other-reason"), HandoffCb(act=HandoffAct.OTHER_REASON, id=handoff_id)))
+    cancel = button(t("btn-cancel"), HandoffCb(act=HandoffAct.CANCEL, id=handoff_id))
     return t("handoff-decline-ask", company=h(company)), grid(buttons, per_row=1, cancel=False, extra_rows=[[cancel]])
 
 
-@routes.callback_query(HandoffCb.filter(F.act == "decline"))
+@routes.callback_query(HandoffCb.filter(F.act == HandoffAct.DECLINE))
 async def on_decline(
-    query: CallbackQuery, callback_data: HandoffCb, user: User, uow: SqlUnitOfWork, t: Translate
+    query: CallbackQuery, callback_data: HandoffCb, user: User, uow: UnitOfWork, t: Translate
 ) -> None:
     try:
         _, _, lead = await service.handoff_for(uow, actor=user, handoff_id=callback_data.id)
     except DomainError as error:
-        await _refused(query, uow, t, error)
+        await refused(query, uow, t, error)
         return
     text, markup = _reasons_screen(t, callback_data.id, lead.company)
     await query.answer()
@@ -107,7 +106,7 @@ async def on_decline(
 
 
 async def _decline(
-    event: CallbackQuery | Message, handoff_id: int, reason: str, user: User, uow: SqlUnitOfWork, t: Translate,
+    event: CallbackQuery | Message, handoff_id: int, reason: str, user: User, uow: UnitOfWork, t: Translate,
     clock: Clock, state: FSMContext,
 ) -> None:
     try:
@@ -116,15 +115,15 @@ async def _decline(
     except DomainError as error:
         if error.code != "error-decline-reason":
             await state.clear()
-        await _refused(event, uow, t, error)
+        await refused(event, uow, t, error)
         return
     await state.clear()
     await show(event, t("handoff-declined-done", company=h(lead.company)))
 
 
-@routes.callback_query(HandoffCb.filter(F.act == "reason"))
+@routes.callback_query(HandoffCb.filter(F.act == HandoffAct.REASON))
 async def on_reason_chosen(
-    query: CallbackQuery, callback_data: HandoffCb, user: User, uow: SqlUnitOfWork, t: Translate, clock: Clock,
+    query: CallbackQuery, callback_data: HandoffCb, user: User, uow: UnitOfWork, t: Translate, clock: Clock,
     state: FSMContext,
 ) -> None:
     if callback_data.reason not in DECLINE_REASONS:
@@ -133,22 +132,22 @@ async def on_reason_chosen(
     await _decline(query, callback_data.id, callback_data.reason, user, uow, t, clock, state)
 
 
-@routes.callback_query(HandoffCb.filter(F.act == "other"))
+@routes.callback_query(HandoffCb.filter(F.act == HandoffAct.OTHER_REASON))
 async def on_other_reason(
-    query: CallbackQuery, callback_data: HandoffCb, user: User, uow: SqlUnitOfWork, t: Translate, state: FSMContext
+    query: CallbackQuery, callback_data: HandoffCb, user: User, uow: UnitOfWork, t: Translate, state: FSMContext
 ) -> None:
     try:
         _, _, lead = await service.handoff_for(uow, actor=user, handoff_id=callback_data.id)
     except DomainError as error:
-        await _refused(query, uow, t, error)
+        await refused(query, uow, t, error)
         return
     await state.set_state(DeclineHandoff.typing_reason)
     await state.update_data(handoff_id=callback_data.id)
-    cancel = button(t("btn-cancel"), HandoffCb(act="cancel", id=callback_data.id))
+    cancel = button(t("btn-cancel"), HandoffCb(act=HandoffAct.CANCEL, id=callback_data.id))
     await show(query, t("handoff-decline-type", company=h(lead.company)), grid([cancel], cancel=False))
 
 
-@routes.callback_query(HandoffCb.filter(F.act == "cancel"))
+@routes.callback_query(HandoffCb.filter(F.act == HandoffAct.CANCEL))
 async def on_cancel(query: CallbackQuery, t: Translate, state: FSMContext) -> None:
     await state.clear()
     await show(query, t("handoff-decline-cancelled"))
@@ -156,7 +155,7 @@ async def on_cancel(query: CallbackQuery, t: Translate, state: FSMContext) -> No
 
 @routes.message(StateFilter(DeclineHandoff.typing_reason), F.text)
 async def on_reason_typed(
-    message: Message, user: User, uow: SqlUnitOfWork, t: Translate, clock: Clock, state: FSMContext
+    message: Message, user: User, uow: UnitOfWork, t: Translate, clock: Clock, state: FSMContext
 ) -> None:
     data = await state.get_data()
     handoff_id = data.get("handoff_id")

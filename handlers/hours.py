@@ -15,12 +15,13 @@ from bot.i18n import Translate
 from bot.keyboards import button, grid
 from bot.routing import Routes
 from domain.clock import Clock
-from domain.errors import DomainError
+from domain.permissions import Ability, can, require
+from domain.ports import UnitOfWork
 from domain.team.model import Language, Team, User
+from domain.team.queries import own_team
 from domain.team.working_hours import set_working_hours
 from domain.worktime import parse_working_hours
-from handlers.common import refuse, show
-from storage.uow import SqlUnitOfWork
+from handlers.common import show
 
 routes = Routes(__name__)
 
@@ -56,7 +57,7 @@ def hours_screen(t: Translate, lang: Language, team: Team, user: User) -> tuple[
         "hours-show", team=h(team.name), hours=hours_label(t, lang, team.work_start, team.work_end, team.work_days),
         timezone=team.timezone,
     )
-    if not user.is_manager_or_admin:
+    if not can(user, Ability.SET_WORKING_HOURS):
         return text, None
     buttons = [
         button(hours_label(t, lang, start, end, days), HoursCb(start=f"{start:%H%M}", end=f"{end:%H%M}", days=days))
@@ -67,31 +68,24 @@ def hours_screen(t: Translate, lang: Language, team: Team, user: User) -> tuple[
 
 
 async def apply_hours(
-    event: Message | CallbackQuery, user: User, uow: SqlUnitOfWork, t: Translate, lang: Language, clock: Clock,
+    event: Message | CallbackQuery, user: User, uow: UnitOfWork, t: Translate, lang: Language, clock: Clock,
     start: time, end: time, days: str,
 ) -> None:
-    try:
-        team = await set_working_hours(uow, actor=user, start=start, end=end, days=days, now=clock.now())
-    except DomainError as error:
-        await refuse(event, t, error)
-        return
+    team = await set_working_hours(uow, actor=user, start=start, end=end, days=days, now=clock.now())
     await show(event, t("hours-set", team=h(team.name), hours=hours_label(t, lang, start, end, days)))
 
 
 @routes.message(Command("hours"), F.chat.type == "private")
 async def cmd_hours(
-    message: Message, command: CommandObject, user: User, uow: SqlUnitOfWork, t: Translate, lang: Language,
+    message: Message, command: CommandObject, user: User, uow: UnitOfWork, t: Translate, lang: Language,
     clock: Clock,
 ) -> None:
-    team = await uow.teams.get(user.team_id)
-    assert team is not None
+    team = await own_team(uow, user)
     if not command.args:
         text, markup = hours_screen(t, lang, team, user)
         await message.answer(text, reply_markup=markup)
         return
-    if not user.is_manager_or_admin:
-        await message.answer(t("error-hours-role"))
-        return
+    require(user, Ability.SET_WORKING_HOURS, "error-hours-role")
     parsed = parse_working_hours(command.args, team.work_days)
     if parsed is None:
         await message.answer(t("hours-bad"))
@@ -101,7 +95,7 @@ async def cmd_hours(
 
 @routes.callback_query(HoursCb.filter(F.start.regexp(r"^\d{4}$") & F.end.regexp(r"^\d{4}$")))
 async def on_preset(
-    query: CallbackQuery, callback_data: HoursCb, user: User, uow: SqlUnitOfWork, t: Translate, lang: Language,
+    query: CallbackQuery, callback_data: HoursCb, user: User, uow: UnitOfWork, t: Translate, lang: Language,
     clock: Clock,
 ) -> None:
     start = time(int(callback_data.start[:2]), int(callback_data.start[2:]))

@@ -3,26 +3,56 @@ a refusal that leaves nothing of the refused action behind."""
 
 from __future__ import annotations
 
+import enum
 from datetime import date
+from typing import TYPE_CHECKING
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, Message
 
 from bot.formatting import EN_MONTHS, h, money
 from bot.i18n import Translate
+from domain.deals import queries as deal_queries
 from domain.deals.model import Stage
 from domain.errors import DomainError
+from domain.money import Money
+from domain.ports import UnitOfWork
 from domain.team.model import Language, Team
 from handlers.common import refuse
-from storage.uow import SqlUnitOfWork
 
 # Buttons carry a stage as its index here: callback data has 64 bytes, and a list view, a deal id and
 # two stages must fit.
 STAGES: tuple[Stage, ...] = tuple(Stage)
 
 
+class DealAct(enum.StrEnum):
+    """What a /deals or /assign button does. The values are short (callback data has 64 bytes) and never
+    change, so that buttons already sent keep working after an update."""
+
+    LIST = "list"  # the list, in the view the button carries
+    STAGE_FILTER = "stages"  # choose a stage to filter the list by
+    OPEN = "open"  # the deal card
+    ADVANCE = "adv"  # one stage forward (or WON): asks to confirm
+    ADVANCE_CONFIRMED = "adv_ok"
+    SKIP = "skip"  # a manager's skip: choose the stage
+    SKIP_TO = "skip_to"  # the stage chosen: asks to confirm
+    SKIP_CONFIRMED = "skip_ok"
+    LOSE = "lose"  # mark lost: choose a reason
+    LOSE_REASON = "lose_r"  # the reason chosen (its index in the team's list)
+    LOSE_WITHOUT_NOTE = "lose_skip"  # no note
+    LOSE_BACK = "lose_back"  # back to the reasons
+    LOSE_CONFIRMED = "lose_ok"
+    REASSIGN = "re"  # a manager reassigns: choose the rep
+    REASSIGN_TO = "re_to"  # the rep chosen: choose a reason
+    REASSIGN_OWN_REASON = "re_own"  # the manager will type the reason
+    REASSIGN_CONFIRMED = "re_ok"  # a reason button: reassign now
+    ASSIGN_LIST = "a_list"  # /assign's list of the team's deals
+    LOG = "log"  # /log on this deal (handlers/followup_log.py)
+    TIMELINE = "tl"  # the follow-up timeline (handlers/followup_log.py)
+
+
 class DealCb(CallbackData, prefix="dl"):
-    act: str  # list | stages | open | adv | adv_ok | skip | skip_to | skip_ok | lose... | re... | a_list
+    act: DealAct
     id: int = 0  # the opportunity
     team: bool = False  # list view: the team's deals (managers) or mine
     stage: int = -1  # list view: a stage filter (index into STAGES), -1 for all
@@ -34,9 +64,22 @@ class DealCb(CallbackData, prefix="dl"):
     rep: int = 0  # a target rep (reassign)
     arg: str = ""  # a reason code or index; where the reassign steps were started from
 
+    if TYPE_CHECKING:
+        # `act` may be given as its value ("open"), as other flows' buttons do; pydantic makes it a DealAct
+        # (an unknown value is refused), so `act` is always a DealAct when read.
+        def __init__(
+            self, *, act: DealAct | str, id: int = 0, team: bool = False, stage: int = -1, wait: bool = False,
+            stale: bool = False, page: int = 0, frm: int = -1, to: int = -1, rep: int = 0, arg: str = "",
+        ) -> None: ...
+
+
+class PoolAct(enum.StrEnum):
+    PAGE = "list"  # a page of the pool
+    CLAIM = "claim"  # take the deal
+
 
 class PoolCb(CallbackData, prefix="pool"):
-    act: str  # list | claim
+    act: PoolAct
     id: int = 0
     page: int = 0
 
@@ -55,8 +98,8 @@ def deal_name(company: str, title: str) -> str:
     return f"{name} · {h(title)}" if title and title != company else name
 
 
-def amount_text(t: Translate, amount_minor: int | None, currency: str = "CNY") -> str:
-    return money(amount_minor, currency) if amount_minor is not None else t("deal-amount-none")
+def amount_text(t: Translate, amount: Money | None) -> str:
+    return money(amount) if amount is not None else t("deal-amount-none")
 
 
 def day_text(day: date, lang: Language) -> str:
@@ -65,13 +108,11 @@ def day_text(day: date, lang: Language) -> str:
     return f"{day.day} {EN_MONTHS[day.month - 1]} {day.year}"
 
 
-async def team_of(uow: SqlUnitOfWork, team_id: int) -> Team:
-    team = await uow.teams.get(team_id)
-    assert team is not None
-    return team
+async def team_of(uow: UnitOfWork, team_id: int) -> Team:
+    return await deal_queries.team_of(uow, team_id)
 
 
-async def refused(event: Message | CallbackQuery, uow: SqlUnitOfWork, t: Translate, error: DomainError) -> None:
+async def refused(event: Message | CallbackQuery, uow: UnitOfWork, t: Translate, error: DomainError) -> None:
     """A service said no: roll back whatever the update did so far (FSM changes included), then say why."""
     await uow.rollback()
     await refuse(event, t, error)

@@ -17,15 +17,25 @@ from domain.deals import queries as deal_queries
 from domain.deals.model import DealPage
 from domain.errors import DomainError
 from domain.pool import services as pool_service
+from domain.ports import UnitOfWork
 from domain.team.model import Language, User
 from handlers.common import refuse, show
-from handlers.pipeline_ui import DealCb, PoolCb, amount_text, deal_name, refused, stage_name, team_of
-from storage.uow import SqlUnitOfWork
+from handlers.pipeline_ui import (
+    DealAct,
+    DealCb,
+    PoolAct,
+    PoolCb,
+    amount_text,
+    deal_name,
+    refused,
+    stage_name,
+    team_of,
+)
 
 routes = Routes(__name__)
 PER_PAGE = 8
 
-register_action("pool.claim", "btn-claim", lambda action: PoolCb(act="claim", id=action.id))
+register_action("pool.claim", "btn-claim", lambda action: PoolCb(act=PoolAct.CLAIM, id=action.id))
 
 
 def pool_screen(
@@ -42,7 +52,7 @@ def pool_screen(
     for number, item in enumerate(page.items, start=page_no * PER_PAGE + 1):
         line = t(
             "pool-line", n=number, name=deal_name(item.company, item.title), stage=stage_name(t, item.stage),
-            amount=amount_text(t, item.amount_minor),
+            amount=amount_text(t, item.amount),
         )
         if item.score is not None:
             line += t("pool-line-score", score=item.score)
@@ -51,18 +61,18 @@ def pool_screen(
         if item.recycled:
             line += t("pool-line-recycled")
         lines.append(line)
-        claim = PoolCb(act="claim", id=item.id, page=page_no)
+        claim = PoolCb(act=PoolAct.CLAIM, id=item.id, page=page_no)
         buttons.append(button(t("pool-btn-claim", n=number, company=item.company), claim))
     paging = []
     if page_no > 0:
-        paging.append(button(t("btn-prev"), PoolCb(act="list", page=page_no - 1)))
+        paging.append(button(t("btn-prev"), PoolCb(act=PoolAct.PAGE, page=page_no - 1)))
     if page_no < pages - 1:
-        paging.append(button(t("btn-next"), PoolCb(act="list", page=page_no + 1)))
+        paging.append(button(t("btn-next"), PoolCb(act=PoolAct.PAGE, page=page_no + 1)))
     return "\n".join(lines), grid(buttons, per_row=1, extra_rows=[paging] if paging else ())
 
 
 async def show_pool(
-    event: Message | CallbackQuery, user: User, uow: SqlUnitOfWork, t: Translate, lang: Language, clock: Clock,
+    event: Message | CallbackQuery, user: User, uow: UnitOfWork, t: Translate, lang: Language, clock: Clock,
     page_no: int, done: str = "", claimed: int = 0,
 ) -> None:
     page_no = max(page_no, 0)
@@ -78,28 +88,28 @@ async def show_pool(
     team = await team_of(uow, user.team_id)
     text, markup = pool_screen(t, lang, team.timezone, page_no, page, done)
     if claimed:
-        markup.inline_keyboard.insert(0, [button(t("btn-open-deal"), DealCb(act="open", id=claimed))])
+        markup.inline_keyboard.insert(0, [button(t("btn-open-deal"), DealCb(act=DealAct.OPEN, id=claimed))])
     await show(event, text, markup)
 
 
 @routes.message(Command("pool"), F.chat.type == "private")
 async def cmd_pool(
-    message: Message, user: User, uow: SqlUnitOfWork, t: Translate, lang: Language, clock: Clock
+    message: Message, user: User, uow: UnitOfWork, t: Translate, lang: Language, clock: Clock
 ) -> None:
     await show_pool(message, user, uow, t, lang, clock, 0)
 
 
-@routes.callback_query(PoolCb.filter(F.act == "list"))
+@routes.callback_query(PoolCb.filter(F.act == PoolAct.PAGE))
 async def on_pool_page(
-    query: CallbackQuery, callback_data: PoolCb, user: User, uow: SqlUnitOfWork, t: Translate, lang: Language,
+    query: CallbackQuery, callback_data: PoolCb, user: User, uow: UnitOfWork, t: Translate, lang: Language,
     clock: Clock,
 ) -> None:
     await show_pool(query, user, uow, t, lang, clock, callback_data.page)
 
 
-@routes.callback_query(PoolCb.filter(F.act == "claim"))
+@routes.callback_query(PoolCb.filter(F.act == PoolAct.CLAIM))
 async def on_claim(
-    query: CallbackQuery, callback_data: PoolCb, user: User, uow: SqlUnitOfWork, t: Translate, lang: Language,
+    query: CallbackQuery, callback_data: PoolCb, user: User, uow: UnitOfWork, t: Translate, lang: Language,
     clock: Clock,
 ) -> None:
     try:

@@ -14,18 +14,20 @@ from bot.i18n import Catalogue, Translate
 from bot.keyboards import Nav, button, grid
 from bot.routing import Routes
 from domain.clock import Clock
+from domain.ports import UnitOfWork
 from domain.team import onboarding
 from domain.team.model import Language, User
+from domain.team.ports import TeamsWork
+from domain.team.queries import own_team
 from handlers.common import role_name, show
-from storage.uow import SqlUnitOfWork
 
 routes = Routes(__name__)
 
 LANGUAGE_LABELS = {Language.ZH: "中文", Language.EN: "English"}
 
 
-class LangCb(CallbackData, prefix="lang"):
-    code: str
+class LanguageCb(CallbackData, prefix="lang"):
+    language: Language
 
 
 @routes.message(Command("help"), flags={"public": True})
@@ -43,9 +45,8 @@ async def cmd_help(message: Message, user: User | None, t: Translate, catalogue:
 
 
 @routes.message(Command("me"))
-async def cmd_me(message: Message, user: User, uow: SqlUnitOfWork, t: Translate, lang: Language) -> None:
-    team = await uow.teams.get(user.team_id)
-    assert team is not None
+async def cmd_me(message: Message, user: User, uow: TeamsWork, t: Translate, lang: Language) -> None:
+    team = await own_team(uow, user)
     await message.answer(
         t(
             "me-card", name=h(user.name), role=role_name(t, user.role), team=h(team.name),
@@ -58,20 +59,17 @@ async def cmd_me(message: Message, user: User, uow: SqlUnitOfWork, t: Translate,
 
 @routes.message(Command("lang"), flags={"public": True})
 async def cmd_lang(message: Message, t: Translate) -> None:
-    buttons = [button(label, LangCb(code=code.value)) for code, label in LANGUAGE_LABELS.items()]
+    buttons = [button(label, LanguageCb(language=language)) for language, label in LANGUAGE_LABELS.items()]
     await message.answer(t("lang-choose"), reply_markup=grid(buttons, t))
 
 
-@routes.callback_query(LangCb.filter(), flags={"public": True})
+@routes.callback_query(LanguageCb.filter(), flags={"public": True})
 async def on_lang_chosen(
-    query: CallbackQuery, callback_data: LangCb, user: User | None, uow: SqlUnitOfWork, clock: Clock,
-    catalogue: Catalogue, bot: Bot, t: Translate,
+    query: CallbackQuery, callback_data: LanguageCb, user: User | None, uow: UnitOfWork, clock: Clock,
+    catalogue: Catalogue, bot: Bot,
 ) -> None:
-    try:
-        lang = Language(callback_data.code)
-    except ValueError:
-        await query.answer(t("stale-button"), show_alert=True)
-        return
+    """A language the bot does not speak (a forged button) never gets here: the catch-all calls it stale."""
+    lang = callback_data.language
     new_t = catalogue.translator(lang)
     if user is None:
         # Strangers have no profile to keep it in; answer in the language they picked.

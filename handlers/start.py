@@ -7,15 +7,18 @@ from aiogram.filters import CommandObject, CommandStart
 from aiogram.types import Message
 
 from bot.commands import commands_for, main_menu, set_user_commands
+from bot.errors import Refusal
 from bot.formatting import h
 from bot.i18n import Catalogue, Translate
 from bot.routing import Routes
 from domain.clock import Clock
 from domain.errors import AlreadyDone, DomainError
+from domain.ports import UnitOfWork
 from domain.team import onboarding
 from domain.team.model import Language, Team, User
+from domain.team.ports import TeamsWork
+from domain.team.queries import own_team
 from handlers.common import role_name
-from storage.uow import SqlUnitOfWork
 
 routes = Routes(__name__)
 
@@ -29,7 +32,7 @@ def greeting(t: Translate, user: User, team: Team) -> str:
 
 @routes.message(CommandStart(deep_link=True), F.chat.type == "private", flags={"public": True})
 async def cmd_start_with_code(
-    message: Message, command: CommandObject, uow: SqlUnitOfWork, user: User | None, t: Translate,
+    message: Message, command: CommandObject, uow: UnitOfWork, user: User | None, t: Translate,
     lang: Language, clock: Clock, catalogue: Catalogue, bot: Bot,
 ) -> None:
     if user is not None:
@@ -43,18 +46,16 @@ async def cmd_start_with_code(
             username=tg.username, language=lang, now=clock.now(),
         )
     except AlreadyDone:
-        await message.answer(t("error-already-registered"))
-        return
+        raise  # already one of us: the reason says it all
     except DomainError as error:
-        await message.answer(t(error.code) + "\n\n" + t("refuse-how-to-join"))
-        return
+        raise Refusal(error, hint="refuse-how-to-join") from error
     await message.answer(greeting(t, member, team), reply_markup=main_menu(catalogue, lang, member.role))
     await set_user_commands(bot, catalogue, member, lang)
 
 
 @routes.message(CommandStart(), F.chat.type == "private", flags={"public": True})
 async def cmd_start(
-    message: Message, uow: SqlUnitOfWork, user: User | None, t: Translate, catalogue: Catalogue, lang: Language
+    message: Message, uow: TeamsWork, user: User | None, t: Translate, catalogue: Catalogue, lang: Language
 ) -> None:
     if user is None:
         await message.answer(t("refuse-unknown"))
@@ -63,11 +64,10 @@ async def cmd_start(
 
 
 async def cmd_start_known(
-    message: Message, uow: SqlUnitOfWork, user: User, t: Translate, catalogue: Catalogue, lang: Language
+    message: Message, uow: TeamsWork, user: User, t: Translate, catalogue: Catalogue, lang: Language
 ) -> None:
     if not user.active:
         await message.answer(t("refuse-inactive"))
         return
-    team = await uow.teams.get(user.team_id)
-    assert team is not None
+    team = await own_team(uow, user)
     await message.answer(greeting(t, user, team), reply_markup=main_menu(catalogue, lang, user.role))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Sequence
 
 from aiogram import F
@@ -14,19 +15,32 @@ from bot.i18n import Translate
 from bot.keyboards import button, grid, keyboard
 from bot.routing import Routes
 from domain.clock import Clock
-from domain.errors import DomainError
-from domain.permissions import may_manage_member
+from domain.errors import Forbidden
+from domain.permissions import Ability, may_manage_member, require
+from domain.ports import UnitOfWork
 from domain.team import onboarding
-from domain.team.model import Language, Role, Team, User
-from handlers.common import refuse, role_name, show
-from storage.uow import SqlUnitOfWork
+from domain.team.model import Language, Team, User
+from domain.team.ports import PeopleWork, TeamsWork
+from domain.team.queries import member_in_reach, team_in_reach, teams_to_pick
+from handlers.common import role_name, show
 
 routes = Routes(__name__)
 PAGE = 8
 
 
+class TeamAction(enum.StrEnum):
+    # The values are what buttons already sent carry: they stay, so those buttons keep working.
+    TEAMS = "teams"  # the admin's list of teams
+    MEMBERS = "list"  # a team's members, a page of them
+    MEMBER = "member"  # one member's card
+    ASK_DEACTIVATE = "ask_off"
+    ASK_REACTIVATE = "ask_on"
+    DEACTIVATE = "off"  # confirmed
+    REACTIVATE = "on"  # confirmed
+
+
 class TeamCb(CallbackData, prefix="team"):
-    action: str  # teams | list | member | ask_off | ask_on | off | on
+    action: TeamAction
     team_id: int = 0
     user_id: int = 0
     page: int = 0
@@ -39,7 +53,7 @@ def member_line(t: Translate, member: User) -> str:
 
 
 def members_screen(
-    t: Translate, actor: User, team: Team, members: Sequence[User], page: int, team_count: int
+    t: Translate, team: Team, members: Sequence[User], page: int, back_to_teams: bool
 ) -> tuple[str, InlineKeyboardMarkup]:
     pages = max(1, (len(members) + PAGE - 1) // PAGE)
     page = min(max(page, 0), pages - 1)
@@ -53,61 +67,55 @@ def members_screen(
     lines.extend(["", t("team-hint")])
     assert team.id is not None
     buttons = [
-        button(m.name if m.active else f"⏸ {m.name}", TeamCb(action="member", team_id=team.id, user_id=m.id or 0, page=page))
+        button(
+            m.name if m.active else f"⏸ {m.name}",
+            TeamCb(action=TeamAction.MEMBER, team_id=team.id, user_id=m.id or 0, page=page),
+        )
         for m in chunk
     ]
     paging = []
     if page > 0:
-        paging.append(button(t("btn-prev"), TeamCb(action="list", team_id=team.id, page=page - 1)))
+        paging.append(button(t("btn-prev"), TeamCb(action=TeamAction.MEMBERS, team_id=team.id, page=page - 1)))
     if page < pages - 1:
-        paging.append(button(t("btn-next"), TeamCb(action="list", team_id=team.id, page=page + 1)))
-    back = TeamCb(action="teams") if actor.role is Role.ADMIN and team_count > 1 else None
+        paging.append(button(t("btn-next"), TeamCb(action=TeamAction.MEMBERS, team_id=team.id, page=page + 1)))
+    back = TeamCb(action=TeamAction.TEAMS) if back_to_teams else None
     return "\n".join(lines), grid(buttons, t, back=back, cancel=False, per_row=2, extra_rows=[paging] if paging else ())
 
 
-async def teams_screen(uow: SqlUnitOfWork, t: Translate) -> tuple[str, InlineKeyboardMarkup]:
-    teams = await uow.teams.list()
-    buttons = [button(team.name, TeamCb(action="list", team_id=team.id or 0)) for team in teams]
+def teams_screen(t: Translate, teams: Sequence[Team]) -> tuple[str, InlineKeyboardMarkup]:
+    buttons = [button(team.name, TeamCb(action=TeamAction.MEMBERS, team_id=team.id or 0)) for team in teams]
     return t("team-choose"), grid(buttons, t, cancel=False, per_row=2)
 
 
 @routes.message(Command("team"))
-async def cmd_team(message: Message, user: User, uow: SqlUnitOfWork, t: Translate) -> None:
-    if not user.is_manager_or_admin:
-        await message.answer(t("error-forbidden"))
-        return
-    teams = await uow.teams.list() if user.role is Role.ADMIN else []
+async def cmd_team(message: Message, user: User, uow: UnitOfWork, t: Translate) -> None:
+    require(user, Ability.MANAGE_TEAM)
+    teams = await teams_to_pick(uow, user)
     if len(teams) > 1:
-        text, markup = await teams_screen(uow, t)
+        text, markup = teams_screen(t, teams)
         await message.answer(text, reply_markup=markup)
         return
     await send_members(message, user, uow, t, user.team_id, 0)
 
 
 async def send_members(
-    event: Message | CallbackQuery, user: User, uow: SqlUnitOfWork, t: Translate, team_id: int, page: int
+    event: Message | CallbackQuery, user: User, uow: UnitOfWork, t: Translate, team_id: int, page: int
 ) -> None:
-    try:
-        team, members = await onboarding.team_members(uow, actor=user, team_id=team_id)
-    except DomainError as error:
-        await refuse(event, t, error)
-        return
-    team_count = len(await uow.teams.list()) if user.role is Role.ADMIN else 1
-    text, markup = members_screen(t, user, team, members, page, team_count)
+    team, members = await onboarding.team_members(uow, actor=user, team_id=team_id)
+    back_to_teams = len(await teams_to_pick(uow, user)) > 1
+    text, markup = members_screen(t, team, members, page, back_to_teams)
     await show(event, text, markup)
 
 
-@routes.callback_query(TeamCb.filter(F.action == "teams"))
-async def on_teams(query: CallbackQuery, user: User, uow: SqlUnitOfWork, t: Translate) -> None:
-    if user.role is not Role.ADMIN:
-        await query.answer(t("error-forbidden"), show_alert=True)
-        return
-    text, markup = await teams_screen(uow, t)
+@routes.callback_query(TeamCb.filter(F.action == TeamAction.TEAMS))
+async def on_teams(query: CallbackQuery, user: User, uow: TeamsWork, t: Translate) -> None:
+    require(user, Ability.WORK_IN_ANY_TEAM)
+    text, markup = teams_screen(t, await teams_to_pick(uow, user))
     await show(query, text, markup)
 
 
-@routes.callback_query(TeamCb.filter(F.action == "list"))
-async def on_list(query: CallbackQuery, callback_data: TeamCb, user: User, uow: SqlUnitOfWork, t: Translate) -> None:
+@routes.callback_query(TeamCb.filter(F.action == TeamAction.MEMBERS))
+async def on_members(query: CallbackQuery, callback_data: TeamCb, user: User, uow: UnitOfWork, t: Translate) -> None:
     await send_members(query, user, uow, t, callback_data.team_id, callback_data.page)
 
 
@@ -124,42 +132,37 @@ def member_card(t: Translate, lang: Language, actor: User, member: User, team: T
     actions = []
     if may_manage_member(actor, member):
         if member.active:
-            actions.append(button(t("team-btn-deactivate"), TeamCb(action="ask_off", team_id=team.id, user_id=member.id, page=page)))
+            ask = TeamCb(action=TeamAction.ASK_DEACTIVATE, team_id=team.id, user_id=member.id, page=page)
+            actions.append(button(t("team-btn-deactivate"), ask))
         else:
-            actions.append(button(t("team-btn-reactivate"), TeamCb(action="ask_on", team_id=team.id, user_id=member.id, page=page)))
-    back = button(t("btn-back"), TeamCb(action="list", team_id=team.id, page=page))
+            ask = TeamCb(action=TeamAction.ASK_REACTIVATE, team_id=team.id, user_id=member.id, page=page)
+            actions.append(button(t("team-btn-reactivate"), ask))
+    back = button(t("btn-back"), TeamCb(action=TeamAction.MEMBERS, team_id=team.id, page=page))
     return text, keyboard(actions, [back])
 
 
-@routes.callback_query(TeamCb.filter(F.action == "member"))
+@routes.callback_query(TeamCb.filter(F.action == TeamAction.MEMBER))
 async def on_member(
-    query: CallbackQuery, callback_data: TeamCb, user: User, uow: SqlUnitOfWork, t: Translate, lang: Language
+    query: CallbackQuery, callback_data: TeamCb, user: User, uow: PeopleWork, t: Translate, lang: Language
 ) -> None:
-    try:
-        member = await onboarding.get_member(uow, actor=user, user_id=callback_data.user_id)
-    except DomainError as error:
-        await refuse(query, t, error)
-        return
-    team = await uow.teams.get(member.team_id)
-    assert team is not None
+    member = await member_in_reach(uow, user, callback_data.user_id)
+    team = await team_in_reach(uow, user, member.team_id)
     text, markup = member_card(t, lang, user, member, team, callback_data.page)
     await show(query, text, markup)
 
 
-@routes.callback_query(TeamCb.filter(F.action.in_({"ask_off", "ask_on"})))
-async def on_ask_confirm(query: CallbackQuery, callback_data: TeamCb, user: User, uow: SqlUnitOfWork, t: Translate) -> None:
-    try:
-        member = await onboarding.get_member(uow, actor=user, user_id=callback_data.user_id)
-    except DomainError as error:
-        await refuse(query, t, error)
-        return
+@routes.callback_query(TeamCb.filter(F.action.in_({TeamAction.ASK_DEACTIVATE, TeamAction.ASK_REACTIVATE})))
+async def on_ask_confirm(query: CallbackQuery, callback_data: TeamCb, user: User, uow: PeopleWork, t: Translate) -> None:
+    member = await member_in_reach(uow, user, callback_data.user_id)
     if not may_manage_member(user, member):
-        await query.answer(t("error-cannot-manage-member"), show_alert=True)
-        return
-    turning_off = callback_data.action == "ask_off"
+        raise Forbidden("error-cannot-manage-member")
+    turning_off = callback_data.action is TeamAction.ASK_DEACTIVATE
     assert member.id is not None
-    confirm = TeamCb(action="off" if turning_off else "on", team_id=member.team_id, user_id=member.id, page=callback_data.page)
-    back = TeamCb(action="member", team_id=member.team_id, user_id=member.id, page=callback_data.page)
+    confirm = TeamCb(
+        action=TeamAction.DEACTIVATE if turning_off else TeamAction.REACTIVATE, team_id=member.team_id,
+        user_id=member.id, page=callback_data.page,
+    )
+    back = TeamCb(action=TeamAction.MEMBER, team_id=member.team_id, user_id=member.id, page=callback_data.page)
     text = t("team-confirm-deactivate" if turning_off else "team-confirm-reactivate", name=h(member.name))
     await show(
         query, text,
@@ -170,19 +173,16 @@ async def on_ask_confirm(query: CallbackQuery, callback_data: TeamCb, user: User
     )
 
 
-@routes.callback_query(TeamCb.filter(F.action.in_({"off", "on"})))
+@routes.callback_query(TeamCb.filter(F.action.in_({TeamAction.DEACTIVATE, TeamAction.REACTIVATE})))
 async def on_confirmed(
-    query: CallbackQuery, callback_data: TeamCb, user: User, uow: SqlUnitOfWork, t: Translate, clock: Clock,
+    query: CallbackQuery, callback_data: TeamCb, user: User, uow: UnitOfWork, t: Translate, clock: Clock,
     lang: Language,
 ) -> None:
-    active = callback_data.action == "on"
-    try:
-        member = await onboarding.set_member_active(uow, actor=user, user_id=callback_data.user_id, active=active, now=clock.now())
-    except DomainError as error:
-        await refuse(query, t, error)
-        return
-    team = await uow.teams.get(member.team_id)
-    assert team is not None
+    active = callback_data.action is TeamAction.REACTIVATE
+    member = await onboarding.set_member_active(
+        uow, actor=user, user_id=callback_data.user_id, active=active, now=clock.now()
+    )
+    team = await team_in_reach(uow, user, member.team_id)
     text, markup = member_card(t, lang, user, member, team, callback_data.page)
     done = t("team-done-reactivated" if active else "team-done-deactivated", name=h(member.name))
     await show(query, done + "\n\n" + text, markup)

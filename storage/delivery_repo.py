@@ -10,19 +10,16 @@ conditional UPDATE alone is the lease.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from domain.outbox.model import DeadLetter, NotificationState
 from storage.tables import notifications, teams, users
-
-if TYPE_CHECKING:
-    from storage.uow import SqlUnitOfWork
 
 n = notifications
 PENDING = NotificationState.PENDING.value
@@ -261,9 +258,10 @@ class DeliveryStore:
 class SqlDeadLetters:
     """The dead-letter repository inside a unit of work (the admin's /deadletters)."""
 
-    def __init__(self, session: AsyncSession, uow: SqlUnitOfWork) -> None:
+    def __init__(self, session: AsyncSession, on_revived: Callable[[], None]) -> None:
         self.session = session
-        self.uow = uow
+        # Called when rows became pending again: the unit of work wakes the dispatcher after its commit.
+        self.on_revived = on_revived
 
     async def count(self) -> int:
         stmt = select(func.count()).select_from(n).where(n.c.state == NotificationState.DEAD.value)
@@ -294,11 +292,6 @@ class SqlDeadLetters:
             for r in (await self.session.execute(stmt)).all()
         ]
 
-    def _wake_after_commit(self) -> None:
-        hook = self.uow.outbox_hook
-        if hook is not None and hook not in self.uow.after_commit:
-            self.uow.after_commit.append(hook)
-
     async def revive(self, notification_id: int, now: datetime) -> bool:
         stmt = (
             update(n)
@@ -307,7 +300,7 @@ class SqlDeadLetters:
         )
         changed = bool((await self.session.execute(stmt)).rowcount)  # type: ignore[attr-defined]
         if changed:
-            self._wake_after_commit()
+            self.on_revived()
         return changed
 
     async def revive_all(self, now: datetime) -> int:
@@ -318,5 +311,5 @@ class SqlDeadLetters:
         )
         count = int((await self.session.execute(stmt)).rowcount)  # type: ignore[attr-defined]
         if count:
-            self._wake_after_commit()
+            self.on_revived()
         return count

@@ -1,10 +1,9 @@
 """Follow-up in storage: the silence watch's schedule, follow-up reminders and their escalation, the
 timeline, the morning agenda, search and the stale report (domain/followup/).
 
-The silence schedule (`opportunities.silence_check_at`) is derived data, like an index: whenever a
-deal's clock, stage or owner changes, however a service changed it, the silence sweep must look at it
-again. `watch_silence` hooks that into every flush of an Opportunity (the rule itself is
-domain.followup.restarted); the few bulk UPDATEs that move an owner (pool claims) set it themselves.
+The silence schedule (`opportunities.silence_check_at`) is kept by the domain services that change a
+deal's clock, stage or owner (domain.followup.silence.restart_silence_watch); the few bulk UPDATEs that
+move an owner (pool claims) set it themselves.
 """
 
 from __future__ import annotations
@@ -16,10 +15,8 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     and_,
-    event,
     exists,
     func,
-    inspect,
     literal,
     or_,
     select,
@@ -29,7 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.deals.model import CLOSED, Opportunity
+from domain.deals.model import Opportunity
 from domain.followup.model import Activity
 from domain.followup.rules import (
     SUBJECT_OPPORTUNITY,
@@ -39,9 +36,9 @@ from domain.followup.rules import (
     StaleRow,
     TimelineEntry,
     Visibility,
-    restarted,
 )
 from domain.reminders.model import Reminder, ReminderState
+from storage.sql import CLOSED_STAGES, rowcount
 from storage.tables import (
     ESCALATE_SQL,
     PENDING_SQL,
@@ -54,15 +51,9 @@ from storage.tables import (
     users,
 )
 
-CLOSED_STAGES = [stage.value for stage in CLOSED]
 OPEN_REMINDER = [ReminderState.PENDING, ReminderState.SNOOZED, ReminderState.SENT]
 WAITING = [ReminderState.PENDING, ReminderState.SNOOZED]
-# What restarts a deal's silence clock, or changes whether and how it is watched.
-WATCHED = ("last_activity_at", "owner_id", "owner_since", "stage")
 
-
-def _rowcount(result: Any) -> int:
-    return int(result.rowcount or 0)
 
 
 def _qualified(sql: str, table: str) -> str:
@@ -71,32 +62,6 @@ def _qualified(sql: str, table: str) -> str:
     for column in ("silence_check_at", "escalate_at", "state"):
         out = out.replace(column, f"{table}.{column}")
     return out
-
-
-# --- the silence schedule, kept on every flush ----------------------------------------------------
-
-
-def _restart_on_insert(_mapper: Any, _connection: Any, target: Opportunity) -> None:
-    if target.silence_check_at is None:
-        target.silence_level = 0
-        target.silence_check_at = restarted(target)
-
-
-def _restart_on_update(_mapper: Any, _connection: Any, target: Opportunity) -> None:
-    state = inspect(target)
-    if not any(state.attrs[name].history.has_changes() for name in WATCHED):
-        return
-    if state.attrs["silence_check_at"].history.has_changes():
-        return  # the service scheduled the next check itself (log_activity does)
-    target.silence_level = 0
-    target.silence_check_at = restarted(target)
-
-
-def watch_silence() -> None:
-    """Called once the domain is mapped (storage.tables.map_domain)."""
-    if not event.contains(Opportunity, "before_update", _restart_on_update):
-        event.listen(Opportunity, "before_insert", _restart_on_insert)
-        event.listen(Opportunity, "before_update", _restart_on_update)
 
 
 # --- the repository -------------------------------------------------------------------------------
@@ -157,7 +122,7 @@ class SqlFollowups:
             .values(silence_level=level, silence_check_at=check_at)
             .execution_options(synchronize_session="fetch")
         )
-        return _rowcount(await self.session.execute(stmt)) == 1
+        return rowcount(await self.session.execute(stmt)) == 1
 
     async def recheck_team(self, team_id: int, at: datetime) -> int:
         stmt = (
@@ -170,7 +135,7 @@ class SqlFollowups:
             .values(silence_check_at=at)
             .execution_options(synchronize_session="fetch")
         )
-        return _rowcount(await self.session.execute(stmt))
+        return rowcount(await self.session.execute(stmt))
 
     async def recheck_deal(self, opportunity_id: int, at: datetime) -> None:
         stmt = (
@@ -196,7 +161,7 @@ class SqlFollowups:
             .values(state=ReminderState.DONE, done_at=now)
             .execution_options(synchronize_session="fetch")
         )
-        return _rowcount(await self.session.execute(stmt))
+        return rowcount(await self.session.execute(stmt))
 
     async def escalations_due(self, now: datetime, limit: int, skip: Collection[int] = ()) -> Sequence[Reminder]:
         stmt = (
@@ -225,7 +190,7 @@ class SqlFollowups:
             .values(**values)
             .execution_options(synchronize_session="fetch")
         )
-        return _rowcount(await self.session.execute(stmt)) == 1
+        return rowcount(await self.session.execute(stmt)) == 1
 
     # the timeline
 
@@ -401,4 +366,23 @@ def _aware(value: Any) -> Any:
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
-__all__ = ["SqlFollowups", "watch_silence"]
+__all__ = ["SqlFollowups"]
+
+
+class SqlActivities:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, activity: Activity) -> Activity:
+        self.session.add(activity)
+        await self.session.flush()
+        return activity
+
+    async def for_opportunity(self, opportunity_id: int, limit: int) -> Sequence[Activity]:
+        stmt = (
+            select(Activity)
+            .where(activities.c.opportunity_id == opportunity_id)
+            .order_by(activities.c.at.desc(), activities.c.id.desc())
+            .limit(limit)
+        )
+        return (await self.session.execute(stmt)).scalars().all()

@@ -1,39 +1,31 @@
-"""Writing to the outbox: one row per notification, unique by dedupe key."""
+"""Writing to the outbox: one row per notification, unique by dedupe key. Rows arrive rendered (the
+domain renders through the bot's renderer, domain/outbox/notify.py); this only stores them."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.outbox.model import Notification, OutboxMessage
+from domain.outbox.model import Notification
 from storage.tables import notifications
-
-if TYPE_CHECKING:
-    from storage.uow import SqlUnitOfWork
 
 
 class SqlOutbox:
-    def __init__(self, session: AsyncSession, renderer: Any, uow: SqlUnitOfWork) -> None:
+    def __init__(self, session: AsyncSession, on_queued: Callable[[], None]) -> None:
         self.session = session
-        self.renderer = renderer
-        self.uow = uow
+        # Called for every row inserted: the unit of work wakes the dispatcher after its commit.
+        self.on_queued = on_queued
 
-    async def put(self, message: OutboxMessage) -> Notification | None:
-        if self.renderer is None:
-            raise RuntimeError("this unit of work has no renderer for notifications")
+    async def queued(self, dedupe_key: str) -> bool:
         existing = await self.session.execute(
-            select(notifications.c.id).where(notifications.c.dedupe_key == message.dedupe_key)
+            select(notifications.c.id).where(notifications.c.dedupe_key == dedupe_key)
         )
-        if existing.first() is not None:
-            return None
-        row: Notification | None = await self.renderer(message, self.uow)
-        if row is None:
-            return None
-        return await self.add(row)
+        return existing.first() is not None
 
     async def add(self, row: Notification) -> Notification | None:
         """Insert unless a row with the same dedupe key exists (also against a concurrent writer)."""
@@ -57,7 +49,5 @@ class SqlOutbox:
         if new_id is None:
             return None
         row.id = new_id
-        hook = getattr(self.uow, "outbox_hook", None)
-        if hook is not None and hook not in self.uow.after_commit:
-            self.uow.after_commit.append(hook)
+        self.on_queued()
         return row

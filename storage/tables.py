@@ -128,6 +128,10 @@ notifications = Table(
     Column("message_id", BigInteger, nullable=True),
     Column("lease_owner", String(64), nullable=True),
     Column("lease_until", UTCDateTime, nullable=True),
+    # What the notice is about (domain/outbox/kinds.py), so one whose subject moved on can be found.
+    Column("subject_kind", String(24), nullable=True),
+    Column("subject_id", BigInteger, nullable=True),
+    Index("ix_notifications_subject", "subject_kind", "subject_id"),
     # The dispatcher's query: pending rows in due order. Partial index keeps it small on PostgreSQL
     # and SQLite alike once millions of rows are sent.
     Index(
@@ -385,7 +389,4 @@ def map_domain() -> None:
     mapper_registry.map_imperatively(StageChange, stage_changes)
     mapper_registry.map_imperatively(Handoff, handoffs)
     mapper_registry.map_imperatively(Activity, activities)
-    from storage.followup_repo import watch_silence
-
-    watch_silence()
     _mapped = True

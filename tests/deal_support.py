@@ -16,6 +16,7 @@ from domain.deals import services as deals
 from domain.deals.model import Stage
 from domain.leads import services as lead_service
 from domain.leads.model import Authority, Budget, LeadDraft, LeadSource, Timeline
+from domain.money import Money
 from domain.policy import services as policy_service
 from domain.team.model import User
 from storage.tables import notifications
@@ -52,7 +53,7 @@ async def seed_deal(
             uow, actor=actor, draft=hot_lead(company, keep_myself=keep, **changes), now=app.clock.now()
         )
         assert result.opportunity is not None and result.opportunity.id is not None, result.outcome
-        result.opportunity.amount_minor = amount_minor
+        result.opportunity.amount = Money(amount_minor) if amount_minor is not None else None
         result.opportunity.expected_close = close
         await uow.commit()
     return result.opportunity.id

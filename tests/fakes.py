@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from types import TracebackType
 from typing import Any
 
-from domain.outbox.model import Notification, OutboxMessage
+from domain.outbox.model import Actions, Notification, Reader, Rendered
 from domain.reminders.model import OPEN_STATES, Reminder, ReminderState
 from domain.team.model import AuditEvent, Invite, Role, Team, User
 
@@ -110,16 +110,27 @@ class FakeAudit:
 
 @dataclass
 class FakeOutbox:
-    messages: list[OutboxMessage] = field(default_factory=list)
+    messages: list[Notification] = field(default_factory=list)
 
-    async def put(self, message: OutboxMessage) -> Notification | None:
-        if any(m.dedupe_key == message.dedupe_key for m in self.messages):
+    async def queued(self, dedupe_key: str) -> bool:
+        return any(m.dedupe_key == dedupe_key for m in self.messages)
+
+    async def add(self, row: Notification) -> Notification | None:
+        if await self.queued(row.dedupe_key):
             return None
-        self.messages.append(message)
-        return Notification(
-            chat_id=message.chat_id or 0, text=message.key, dedupe_key=message.dedupe_key,
-            created_at=START, not_before=message.not_before or START,
-        )
+        row.id = len(self.messages) + 1
+        self.messages.append(row)
+        return row
+
+
+class FakeRenderer:
+    """Renders a message as its key and its parameters, in the reader's language and timezone."""
+
+    def render(self, key: str, params: Mapping[str, Any], actions: Actions, reader: Reader) -> Rendered:
+        said = " ".join(f"{name}={value}" for name, value in params.items())
+        text = f"[{reader.language or '-'} {reader.timezone or '-'}] {key} {said}".rstrip()
+        markup = repr([[(a.kind, a.id, a.arg) for a in row] for row in actions]) if actions else None
+        return Rendered(text=text, reply_markup=markup)
 
 
 class FakeReminders(_Repo):
@@ -174,6 +185,7 @@ class FakeUnitOfWork:
         self.invites = FakeInvites()
         self.audit = FakeAudit()
         self.outbox = FakeOutbox()
+        self.renderer = FakeRenderer()
         self.reminders = FakeReminders()
         self.digests = FakeDigestRuns()
         self.committed = 0

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import SettingsError, load_settings
-from bot.logs import RedactFilter
+from bot.logs import RedactFilter, setup_logging
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456789:AAH-secret-token-value-for-tests-0123"
@@ -23,7 +23,7 @@ def run_bot(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedP
     full.update(env)
     full["PYTHONPATH"] = str(ROOT)
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args], cwd=cwd, env=full, capture_output=True, text=True, timeout=60,
+        [sys.executable, "-m", "bot", *args], cwd=cwd, env=full, capture_output=True, text=True, timeout=300,
         stdin=subprocess.DEVNULL,
     )
 
@@ -74,3 +74,58 @@ def test_token_is_redacted_from_log_lines_and_tracebacks() -> None:
     finally:
         log.removeHandler(handler)
     assert TOKEN not in stream.getvalue() and "/bot***/getMe" in stream.getvalue()
+
+
+def test_a_malformed_api_base_is_one_line_and_never_shows_the_token(tmp_path: Path) -> None:
+    result = run_bot("migrate", env={"BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE": "http://[::1"}, cwd=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "TELEGRAM_API_BASE" in lines[0] and "Traceback" not in result.stderr
+    assert TOKEN not in result.stderr and TOKEN not in result.stdout
+
+
+def test_an_uncaught_exception_reaches_stderr_without_the_token(tmp_path: Path) -> None:
+    code = (
+        "from bot.logs import setup_logging\n"
+        f"setup_logging('INFO', [{TOKEN!r}])\n"
+        f"raise RuntimeError('could not reach http://127.0.0.1:1/bot{TOKEN}/getMe')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 1 and "RuntimeError" in result.stderr and "Traceback" in result.stderr
+    assert TOKEN not in result.stderr and "/bot***/getMe" in result.stderr
+
+
+def test_debug_logging_keeps_sql_and_customer_phones_out_unless_sql_echo(tmp_path: Path) -> None:
+    demo = (ROOT / "demo" / "deals.txt").read_text(encoding="utf-8")
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", "LOG_LEVEL": "DEBUG"}
+    quiet = subprocess.run(
+        [sys.executable, "-m", "bot", "console"], cwd=tmp_path, input=demo, capture_output=True, text=True,
+        timeout=300, env={**{k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "SQL_"))},
+                          **env, "PYTHONPATH": str(ROOT)},
+    )
+    assert quiet.returncode == 0, quiet.stderr[-2000:]
+    assert "13800138000" in quiet.stdout  # the rep sees the phone in the chat ...
+    assert "13800138000" not in quiet.stderr and "SELECT" not in quiet.stderr  # ... the log does not
+    echo = subprocess.run(
+        [sys.executable, "-m", "bot", "migrate"], cwd=tmp_path, capture_output=True, text=True, timeout=300,
+        env={**os.environ, **env, "SQL_ECHO": "true", "DATABASE_URL": f"sqlite:///{tmp_path / 'y.db'}",
+             "PYTHONPATH": str(ROOT)},
+    )
+    assert echo.returncode == 0 and "CREATE TABLE" in echo.stderr
+
+
+def test_the_scheduler_does_not_log_every_job_run() -> None:
+    root = logging.getLogger()
+    saved = (root.handlers[:], root.level)
+    try:
+        setup_logging("INFO", [])
+        assert not logging.getLogger("apscheduler.executors.default").isEnabledFor(logging.INFO)
+        assert logging.getLogger("apscheduler.executors.default").isEnabledFor(logging.WARNING)
+        assert logging.getLogger("bot.outbox").isEnabledFor(logging.INFO)
+    finally:
+        root.handlers[:], _ = saved[0], root.setLevel(saved[1])
+        for name in ("apscheduler.executors", "apscheduler.scheduler", "sqlalchemy.engine", "aiosqlite"):
+            logging.getLogger(name).setLevel(logging.NOTSET)

@@ -31,7 +31,7 @@ def test_piped_demo_plays_admin_manager_and_stranger(tmp_path: Path) -> None:
     env.update(PYTHONPATH=str(ROOT), DATABASE_URL=f"sqlite:///{tmp_path / 'demo.db'}")
     result = subprocess.run(
         [sys.executable, "-m", "bot", "console"], input=DEMO, capture_output=True, text=True, env=env,
-        cwd=tmp_path, timeout=120,
+        cwd=tmp_path, timeout=300,
     )
     out = result.stdout
     assert result.returncode == 0, result.stderr
@@ -52,7 +52,7 @@ def test_demo_file_in_the_repo_runs(tmp_path: Path) -> None:
     with open(ROOT / "demo" / "onboarding.txt", encoding="utf-8") as demo:
         result = subprocess.run(
             [sys.executable, "-m", "bot", "console"], stdin=demo, capture_output=True, text=True, env=env,
-            cwd=tmp_path, timeout=120,
+            cwd=tmp_path, timeout=300,
         )
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stdout + result.stderr

@@ -10,8 +10,21 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from domain.deals.model import CLOSED, PIPELINE, Opportunity, Stage
-from domain.deals.stages import Transition, check_transition, moves_for, next_stage, responsible_role
+from domain.deals.stages import (
+    STAGE_RULES,
+    Move,
+    Passage,
+    Side,
+    Transition,
+    check_transition,
+    default_rules,
+    moves_for,
+    next_stage,
+    responsible_role,
+    skip_targets,
+)
 from domain.errors import AlreadyDone, DomainError, Forbidden, InvalidInput
+from domain.money import Money
 from domain.policy.model import TeamPolicy
 from domain.team.model import Role, User
 
@@ -191,6 +204,97 @@ def test_moves_for_lists_the_buttons_each_person_gets() -> None:
     assert moves_for(deal(Stage.PAYMENT), actor=FINANCE, owner_id=1, policy=POLICY) == (Stage.DELIVERY,)
     assert moves_for(deal(), actor=OTHER_REP, owner_id=1, policy=POLICY) == ()
     assert moves_for(deal(Stage.LOST), actor=MANAGER, owner_id=1, policy=POLICY) == ()
+
+
+def test_skip_targets_are_a_managers_and_lie_past_the_next_stage() -> None:
+    assert skip_targets(deal(), actor=MANAGER, owner_id=1, policy=POLICY) == (
+        Stage.PROPOSAL, Stage.CONTRACT, Stage.PAYMENT, Stage.DELIVERY, Stage.AFTER_SALES, Stage.WON,
+    )  # fmt: skip
+    assert skip_targets(deal(Stage.CONTRACT), actor=ADMIN, owner_id=1, policy=POLICY) == (
+        Stage.DELIVERY, Stage.AFTER_SALES, Stage.WON,
+    )  # fmt: skip
+    assert skip_targets(deal(Stage.AFTER_SALES), actor=MANAGER, owner_id=1, policy=POLICY) == (Stage.WON,)
+    for nobody in (OWNER, FINANCE, OTHER_REP):
+        assert skip_targets(deal(Stage.CONTRACT), actor=nobody, owner_id=1, policy=POLICY) == ()
+    assert skip_targets(deal(Stage.LOST), actor=MANAGER, owner_id=1, policy=POLICY) == ()
+
+
+def test_the_registry_holds_each_stages_order_and_who_moves_it_on() -> None:
+    assert [STAGE_RULES.spec(s).order for s in PIPELINE] == list(range(len(PIPELINE)))
+    assert STAGE_RULES.spec(Stage.WON).order is None and STAGE_RULES.spec(Stage.LOST).order is None
+    assert STAGE_RULES.spec(Stage.PAYMENT).responsible is Role.FINANCE
+    assert all(STAGE_RULES.spec(s).entry and STAGE_RULES.spec(s).exit for s in Stage)
+
+
+# --- gates plugged in by a feature ---------------------------------------------------------------
+
+
+def amount_known(move: Move) -> Passage:
+    """A gate as a later feature would write one: no proposal without an expected amount."""
+    if move.opportunity.amount is None:
+        raise InvalidInput("error-test-amount-needed")
+    return Passage.OPEN
+
+
+def test_a_gate_plugged_in_refuses_with_its_own_code_until_it_is_taken_out() -> None:
+    following = deal(Stage.FOLLOWING_UP)
+    assert move(following, Stage.PROPOSAL, OWNER).to_stage is Stage.PROPOSAL
+    STAGE_RULES.add(Stage.PROPOSAL, Side.ENTRY, amount_known)
+    try:
+        assert code_of(following, Stage.PROPOSAL, OWNER) == "error-test-amount-needed"
+        # it guards the stage whatever the path: a manager's skip does not get round it
+        assert code_of(deal(), Stage.PROPOSAL, MANAGER, override=True) == "error-test-amount-needed"
+        # the stage's own gates run first: someone else's deal is still "not yours"
+        assert code_of(following, Stage.PROPOSAL, OTHER_REP) == "error-stage-not-owner"
+        # the card's buttons follow the gate
+        assert Stage.PROPOSAL not in moves_for(following, actor=OWNER, owner_id=1, policy=POLICY)
+        assert Stage.PROPOSAL not in skip_targets(deal(), actor=MANAGER, owner_id=1, policy=POLICY)
+        priced = deal(Stage.FOLLOWING_UP)
+        priced.amount = Money(50_000_000)
+        assert move(priced, Stage.PROPOSAL, OWNER).to_stage is Stage.PROPOSAL
+    finally:
+        STAGE_RULES.remove(Stage.PROPOSAL, Side.ENTRY, amount_known)
+    assert move(following, Stage.PROPOSAL, OWNER).to_stage is Stage.PROPOSAL
+    assert Stage.PROPOSAL in moves_for(following, actor=OWNER, owner_id=1, policy=POLICY)
+    with pytest.raises(ValueError):
+        STAGE_RULES.remove(Stage.PROPOSAL, Side.ENTRY, amount_known)
+
+
+def test_an_exit_gate_a_manager_may_override_is_recorded_as_an_override() -> None:
+    confirmed: set[int] = set()
+
+    def payment_confirmed(move: Move) -> Passage:
+        if move.to is not next_stage(move.here) or move.opportunity.id in confirmed:
+            return Passage.OPEN
+        if move.overriding:
+            return Passage.OVERRIDDEN
+        raise InvalidInput("error-test-payment-unconfirmed")
+
+    rules = default_rules()  # a registry of its own: the shared one is untouched
+    rules.add(Stage.PAYMENT, Side.EXIT, payment_confirmed)
+    paying = deal(Stage.PAYMENT)
+
+    def check(actor: User, *, override: bool = False) -> Transition:
+        return check_transition(
+            paying, Stage.DELIVERY, actor=actor, owner_id=1, override=override, policy=POLICY, rules=rules
+        )
+
+    for actor in (FINANCE, MANAGER):
+        with pytest.raises(InvalidInput) as error:
+            check(actor)
+        assert error.value.code == "error-test-payment-unconfirmed"
+    assert check(MANAGER, override=True).override
+    with pytest.raises(Forbidden):  # the owner is still refused by PAYMENT's own gate first
+        check(OWNER)
+    confirmed.add(10)
+    assert not check(FINANCE).override
+    assert move(paying, Stage.DELIVERY, FINANCE).to_stage is Stage.DELIVERY  # the shared rules never had it
+
+
+def test_a_gate_is_in_place_for_a_with_block_only() -> None:
+    with STAGE_RULES.added(Stage.PROPOSAL, Side.ENTRY, amount_known):
+        assert code_of(deal(Stage.FOLLOWING_UP), Stage.PROPOSAL, OWNER) == "error-test-amount-needed"
+    assert move(deal(Stage.FOLLOWING_UP), Stage.PROPOSAL, OWNER).to_stage is Stage.PROPOSAL
 
 
 # --- state machine: random moves by random people never leave the pipeline --------------------

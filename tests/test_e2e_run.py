@@ -41,7 +41,7 @@ async def test_bot_runs_against_a_bot_api_server_and_greets_an_invited_rep(tmp_p
         )
 
         invite = await run_cli(env, tmp_path, "invite", "--role", "rep", "--team", "X")
-        out, err = await asyncio.wait_for(invite.communicate(), 60)
+        out, err = await asyncio.wait_for(invite.communicate(), 300)
         assert invite.returncode == 0, err.decode()
         printed = out.decode() + err.decode()
         code = re.search(r"^code: (\S+)$", out.decode(), re.M)
@@ -51,16 +51,16 @@ async def test_bot_runs_against_a_bot_api_server_and_greets_an_invited_rep(tmp_p
         api.add_update(update_with_text(1, CHAT, f"/start {code.group(1)}"))
         bot = await run_cli(env, tmp_path, "run")
         try:
-            deadline = time.monotonic() + 30
+            deadline = time.monotonic() + 300  # generous: start-up is slow on a busy machine
             while not any("欢迎加入" in r.text or "Welcome" in r.text for r in api.delivered(CHAT)):
                 assert bot.returncode is None, (await bot.stderr.read()).decode()  # type: ignore[union-attr]
-                assert time.monotonic() < deadline, "no greeting within 30 s"
+                assert time.monotonic() < deadline, "no greeting within 300 s"
                 await asyncio.sleep(0.05)
         finally:
             if bot.returncode is None:
                 bot.send_signal(signal.SIGTERM)
             try:
-                out, err = await asyncio.wait_for(bot.communicate(), 15)
+                out, err = await asyncio.wait_for(bot.communicate(), 120)
             except TimeoutError:
                 bot.kill()
                 out, err = await bot.communicate()

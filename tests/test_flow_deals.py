@@ -12,7 +12,7 @@ from bot.sandbox import Sandbox
 from domain.deals.model import Stage
 from domain.outbox.model import Action
 from domain.team.model import Language, Role
-from handlers.pipeline_ui import STAGES, DealCb
+from handlers.pipeline_ui import STAGES, DealAct, DealCb
 from tests.conftest import join
 from tests.deal_support import (
     alert,
@@ -145,9 +145,9 @@ async def test_skipping_stages_is_refused_for_a_rep_and_a_managers_override(app:
     await wang_p.send("/deals")
     await wang_p.press("1. 华东科技")
     assert not has_button(wang_p, "跳过阶段")
-    forged = DealCb(act="skip_ok", id=deal_id, frm=STAGES.index(Stage.QUALIFIED), to=STAGES.index(Stage.CONTRACT))
+    forged = DealCb(act=DealAct.SKIP_CONFIRMED, id=deal_id, frm=STAGES.index(Stage.QUALIFIED), to=STAGES.index(Stage.CONTRACT))
     assert "不能跳过" in alert(await wang_p.press_data(forged.pack()))
-    assert "请找销售经理" in alert(await wang_p.press_data(DealCb(act="skip", id=deal_id, frm=0).pack()))
+    assert "请找销售经理" in alert(await wang_p.press_data(DealCb(act=DealAct.SKIP, id=deal_id, frm=0).pack()))
     assert (await deal_row(app, deal_id)).stage is Stage.QUALIFIED
 
     await manager_p.send("/deals")
@@ -171,7 +171,7 @@ async def test_marking_lost_needs_a_reason_takes_an_optional_note_and_a_confirma
     await wang_p.send("/deals")
     await wang_p.press("1. 华东科技")
 
-    forged = DealCb(act="lose_ok", id=deal_id)
+    forged = DealCb(act=DealAct.LOSE_CONFIRMED, id=deal_id)
     assert "过期" in alert(await wang_p.press_data(forged.pack()))  # no reason chosen: nothing happens
 
     await wang_p.press("标记丢单")
@@ -277,17 +277,17 @@ async def test_a_rep_cannot_open_or_act_on_someone_elses_deal_by_forging_buttons
     next_stage = STAGES.index(Stage.FOLLOWING_UP)
 
     forged = [
-        (DealCb(act="open", id=deal_id), "不是你负责的"),
-        (DealCb(act="adv_ok", id=deal_id, frm=0, to=next_stage), "不是你负责的"),
-        (DealCb(act="lose", id=deal_id, frm=0), "不是你负责的"),
-        (DealCb(act="re_ok", id=deal_id, rep=1, arg="workload"), "只有销售经理或管理员可以改派"),
+        (DealCb(act=DealAct.OPEN, id=deal_id), "不是你负责的"),
+        (DealCb(act=DealAct.ADVANCE_CONFIRMED, id=deal_id, frm=0, to=next_stage), "不是你负责的"),
+        (DealCb(act=DealAct.LOSE, id=deal_id, frm=0), "不是你负责的"),
+        (DealCb(act=DealAct.REASSIGN_CONFIRMED, id=deal_id, rep=1, arg="workload"), "只有销售经理或管理员可以改派"),
     ]
     for data, refusal in forged:
         assert refusal in alert(await li_p.press_data(data.pack())), data
         assert refusal.replace("不是你负责的", "其他团队") in alert(await outsider_p.press_data(data.pack())), data
-    skip = DealCb(act="skip_ok", id=deal_id, frm=0, to=STAGES.index(Stage.CONTRACT))
+    skip = DealCb(act=DealAct.SKIP_CONFIRMED, id=deal_id, frm=0, to=STAGES.index(Stage.CONTRACT))
     assert "其他团队" in alert(await south_boss_p.press_data(skip.pack()))
-    assert "其他团队" in alert(await south_boss_p.press_data(DealCb(act="re", id=deal_id).pack()))
+    assert "其他团队" in alert(await south_boss_p.press_data(DealCb(act=DealAct.REASSIGN, id=deal_id).pack()))
 
     deal = await deal_row(app, deal_id)
     assert deal.stage is Stage.QUALIFIED and deal.owner_id == (await member(app, wang_p)).id
@@ -299,7 +299,7 @@ async def test_a_pushed_message_can_carry_an_open_deal_button(app: App, sandbox:
     deal_id = await seed_deal(app, await member(app, wang_p), "华东科技")
     markup = markup_json(app.catalogue, Language.ZH, ((Action("deal.open", deal_id),),))
     assert markup is not None and "📂 查看商机" in markup
-    await wang_p.press_data(DealCb(act="open", id=deal_id).pack())
+    await wang_p.press_data(DealCb(act=DealAct.OPEN, id=deal_id).pack())
     assert "💼 <b>华东科技</b>" in wang_p.last.text
 
 
@@ -346,7 +346,7 @@ async def test_from_the_contract_on_the_owner_closes_the_deal_as_won(app: App, s
     assert not has_button(wang_p, "赢单")
     for stage in (Stage.FOLLOWING_UP, Stage.PROPOSAL, Stage.CONTRACT):
         await move(app, wang, deal_id, stage)
-    await wang_p.press_data(DealCb(act="open", id=deal_id).pack())
+    await wang_p.press_data(DealCb(act=DealAct.OPEN, id=deal_id).pack())
     await wang_p.press("赢单")
     assert "从「合同签署」推进到「赢单」吗？" in wang_p.last.text
     await wang_p.press("确认推进")

@@ -395,7 +395,7 @@ async def test_snooze_and_mark_lost_work_from_the_nudge_and_a_second_press_is_an
 
 async def test_a_manager_logs_on_a_reps_deal_and_others_are_refused(app: App, sandbox: Sandbox) -> None:
     from handlers.flow import FlowAction, FlowCb
-    from handlers.followup import FollowupCb
+    from handlers.followup import FollowupAction, FollowupCb
     from handlers.followup_log import ListAction, LogListCb
     from handlers.pipeline_ui import DealCb
     from tests.deal_support import inbox
@@ -407,7 +407,7 @@ async def test_a_manager_logs_on_a_reps_deal_and_others_are_refused(app: App, sa
     deal_id = await seed_deal(app, wang, "华东科技")
 
     assert "不是你负责的" in alert(await li_p.press_data(DealCb(act="log", id=deal_id).pack()))
-    assert "不是你负责的" in alert(await li_p.press_data(FollowupCb(act="log", id=deal_id).pack()))
+    assert "不是你负责的" in alert(await li_p.press_data(FollowupCb(action=FollowupAction.LOG, deal_id=deal_id).pack()))
     assert "过期" in alert(await li_p.press_data(FlowCb(flow="log", action=FlowAction.PICK, step="when", value="tomorrow", token="abc123").pack()))
     await li_p.send("/log")
     await li_p.press_data(LogListCb(action=ListAction.DEAL, deal=deal_id).pack())

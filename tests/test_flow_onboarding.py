@@ -151,12 +151,12 @@ async def test_manager_cannot_touch_another_team_or_a_peer(app: App, sandbox: Sa
         outsider_row = await uow.users.by_telegram_id(outsider.telegram_id)
         peer_row = await uow.users.by_telegram_id(peer.telegram_id)
         assert outsider_row and peer_row
-    from handlers.team import TeamCb
+    from handlers.team import TeamAction, TeamCb
 
-    calls = await manager.press_data(TeamCb(action="off", team_id=outsider_row.team_id, user_id=outsider_row.id or 0).pack())
+    calls = await manager.press_data(TeamCb(action=TeamAction.DEACTIVATE, team_id=outsider_row.team_id, user_id=outsider_row.id or 0).pack())
     alert = next(c.method for c in calls if isinstance(c.method, AnswerCallbackQuery))
     assert "其他团队" in (alert.text or "")
-    calls = await manager.press_data(TeamCb(action="off", team_id=peer_row.team_id, user_id=peer_row.id or 0).pack())
+    calls = await manager.press_data(TeamCb(action=TeamAction.DEACTIVATE, team_id=peer_row.team_id, user_id=peer_row.id or 0).pack())
     alert = next(c.method for c in calls if isinstance(c.method, AnswerCallbackQuery))
     assert "不能更改" in (alert.text or "")
     await outsider.send("/me")

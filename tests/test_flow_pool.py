@@ -10,7 +10,7 @@ from bot.sweeps import run_sweeps
 from domain.deals.model import Stage
 from domain.outbox.model import Action
 from domain.team.model import Language, Role
-from handlers.pipeline_ui import DealCb, PoolCb
+from handlers.pipeline_ui import DealAct, DealCb, PoolAct, PoolCb
 from tests.conftest import join
 from tests.deal_support import alert, deal_row, has_button, member, seed_deal, set_policy
 from tests.fakes import FakeClock
@@ -75,7 +75,7 @@ async def test_the_claim_limit_and_a_double_tap_and_a_lost_race_are_answered_pol
     assert "已经有 2 个了" in alert(calls)
     assert (await deal_row(app, ids[2])).in_pool
 
-    calls = await manager_p.press_data(PoolCb(act="claim", id=ids[2]).pack())
+    calls = await manager_p.press_data(PoolCb(act=PoolAct.CLAIM, id=ids[2]).pack())
     assert "只有销售可以从公海领取" in alert(calls)
 
 
@@ -112,7 +112,7 @@ async def test_a_pool_deal_opened_from_a_pushed_message_can_be_claimed_there(app
 
     markup = markup_json(app.catalogue, Language.ZH, ((Action("pool.claim", deal_id), Action("deal.open", deal_id)),))
     assert markup is not None and "🙋 认领" in markup and "📂 查看商机" in markup
-    await wang_p.press_data(DealCb(act="open", id=deal_id).pack())
+    await wang_p.press_data(DealCb(act=DealAct.OPEN, id=deal_id).pack())
     assert "负责人：暂无（在公海）" in wang_p.last.text
     await wang_p.press("认领")
     assert "认领成功" in wang_p.last.text

@@ -24,6 +24,7 @@ from domain.followup.rules import (
     suggestion,
     toward_proposal,
 )
+from domain.followup.silence import restart_silence_watch
 from domain.policy.model import TeamPolicy
 from domain.team.model import Team
 
@@ -70,6 +71,16 @@ def test_the_clock_runs_from_the_last_activity_or_the_new_owner_whichever_is_lat
     assert deal(last_activity_at=None, owner_since=None).idle_since == T0 - timedelta(days=30)
     assert restarted(deal()) == T0
     assert restarted(deal(Stage.WON)) is None and restarted(deal(owner_id=None)) is None
+
+
+def test_a_restarted_watch_forgets_the_alerts_earned_and_looks_again_from_the_new_start() -> None:
+    quiet = deal(silence_level=Level.MANAGER, silence_check_at=None)
+    quiet.owner_id, quiet.owner_since = 8, T0 + timedelta(days=1)  # a new owner took it over
+    restart_silence_watch(quiet)
+    assert (quiet.silence_level, quiet.silence_check_at) == (Level.NONE, T0 + timedelta(days=1))
+    won = deal(Stage.WON, silence_level=Level.OWNER, silence_check_at=T0 + timedelta(days=2))
+    restart_silence_watch(won)
+    assert (won.silence_level, won.silence_check_at) == (Level.NONE, None)  # closed: nobody watches it
 
 
 def test_idle_limits_default_per_stage_and_a_team_overrides_some() -> None:

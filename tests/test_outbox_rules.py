@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.longtext import plain, preview, split_html, utf16_len
-from bot.outbox import Limits, Pacer, Window, _Held, window
+from bot.pacing import Held, Limits, Pacer, Window, window
 from domain.outbox.model import NotificationState
 from domain.outbox.retry import BACKOFF_CAP, MAX_ATTEMPTS, Failure, after_failure, retry_delay
 from storage.delivery_repo import ClaimedRow
@@ -86,7 +86,7 @@ def test_held_rows_go_longest_queue_first_once_their_chat_is_free() -> None:
     def row(chat_id: int, depth: int) -> ClaimedRow:
         return ClaimedRow(chat_id, chat_id, "", None, 0, None, None, START, START, depth=depth)
 
-    held = _Held()
+    held = Held()
     held.push(row(1, 2), float("-inf"), 10.0)
     held.push(row(2, 9), 10.5, 10.0)  # the deepest queue, but its chat is busy for half a second
     held.push(row(3, 5), float("-inf"), 10.0)

@@ -19,6 +19,7 @@ from bot.sandbox import Sandbox
 from bot.sweeps import run_sweeps
 from domain.deals import queries as deal_queries
 from domain.deals import services as deal_service
+from domain.deals.card import DealAction
 from domain.deals.model import Stage
 from domain.errors import AlreadyDone, DomainError, Forbidden, InvalidInput
 from domain.handoffs import services as handoff_service
@@ -295,7 +296,8 @@ async def test_deal_cards_and_lists_follow_roles_and_teams(app: App, clock: Fake
     deal_id = result.opportunity.id or 0
 
     card = await call(app, deal_queries.deal_card, viewer=wang, opportunity_id=deal_id)
-    assert card.can_accept and card.pending_handoff is not None and card.assignee_name == "小王"
+    assert card.actions.allows(DealAction.ACCEPT_HANDOFF) and card.pending_handoff is not None
+    assert card.assignee_name == "小王" and card.team.name == "华东销售部"
     with pytest.raises(Forbidden) as not_yours:
         await call(app, deal_queries.deal_card, viewer=li, opportunity_id=deal_id)
     assert not_yours.value.code == "error-deal-not-yours"
@@ -304,7 +306,8 @@ async def test_deal_cards_and_lists_follow_roles_and_teams(app: App, clock: Fake
             await call(app, deal_queries.deal_card, viewer=outsider, opportunity_id=deal_id)
         assert elsewhere.value.code == "error-other-team"
     boss_view = await call(app, deal_queries.deal_card, viewer=c.manager, opportunity_id=deal_id)
-    assert boss_view.can_reassign and not boss_view.can_accept and boss_view.lead.phone == "+8613800138000"
+    assert boss_view.can_reassign and not boss_view.actions.allows(DealAction.ACCEPT_HANDOFF)
+    assert boss_view.lead.phone == "+8613800138000"
 
     mine = await call(app, deal_queries.list_deals, viewer=wang, scope="mine", now=clock.now())
     assert [(d.id, d.waiting_handoff) for d in mine.items] == [(deal_id, True)]
@@ -360,7 +363,8 @@ async def test_stages_move_by_the_rules_with_history_and_a_win_announced(app: Ap
         (Stage.WON, "小王", False), (Stage.CONTRACT, "李经理", True), (Stage.FOLLOWING_UP, "小王", False),
         (Stage.QUALIFIED, "小王", False),
     ]
-    assert not card.can_advance and not card.can_lose and not card.can_reassign
+    assert [offer.action for offer in card.actions] == [DealAction.TIMELINE]  # won: nothing left but reading
+    assert not card.can_reassign
 
 
 async def test_lost_needs_a_reason_from_the_team_list(app: App, clock: FakeClock) -> None:

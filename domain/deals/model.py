@@ -6,6 +6,8 @@ import enum
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from domain.money import Money
+
 
 class Stage(enum.StrEnum):
     QUALIFIED = "qualified"
@@ -67,6 +69,17 @@ class Opportunity:
         return max([*moments, self.created_at])
 
     @property
+    def amount(self) -> Money | None:
+        """The expected amount (its two columns, amount_minor and currency, as one value)."""
+        return None if self.amount_minor is None else Money(self.amount_minor, self.currency)
+
+    @amount.setter
+    def amount(self, value: Money | None) -> None:
+        self.amount_minor = None if value is None else value.minor
+        if value is not None:
+            self.currency = value.currency
+
+    @property
     def is_open(self) -> bool:
         return self.stage not in CLOSED
 
@@ -105,6 +118,11 @@ class DealSummary:
     score: int | None = None
     pooled_at: datetime | None = None
     recycled: bool = False  # in the pool because its owner let it go idle
+    currency: str = "CNY"
+
+    @property
+    def amount(self) -> Money | None:
+        return None if self.amount_minor is None else Money(self.amount_minor, self.currency)
 
 
 @dataclass(frozen=True)

@@ -5,15 +5,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from domain.deals.access import deal_context, visible_opportunity
-from domain.deals.card import DealCard
+from domain.deals.card import DealCard, actions_for
 from domain.deals.model import DealPage, DealQuery, Stage
-from domain.deals.stages import moves_for, next_stage
-from domain.errors import Forbidden, InvalidInput
-from domain.permissions import in_team, manages_team, sees_whole_team
+from domain.errors import Forbidden, InvalidInput, NotFound
+from domain.permissions import Ability, can, in_team, manages_team, sees_whole_team, team_scope
 from domain.policy.model import DEFAULT_RECYCLE_DAYS
 from domain.policy.services import get_policy
 from domain.ports import UnitOfWork
-from domain.team.model import Role, User
+from domain.team.model import Role, Team, User
 from domain.team.people import name_of
 
 MAX_PER_PAGE = 50
@@ -46,7 +45,7 @@ async def list_deals(
         raise Forbidden()
     if scope not in ("mine", "team"):
         raise InvalidInput("error-deals-scope")
-    team_id: int | None = None if viewer.role is Role.ADMIN else viewer.team_id
+    team_id = team_scope(viewer)
     if scope == "team" and not sees_whole_team(viewer):
         raise Forbidden("error-deals-scope")
     query = DealQuery(team_id=team_id, mine=viewer.id if scope == "mine" else None, stage=stage, waiting=waiting)
@@ -61,7 +60,7 @@ async def list_deals(
 
 
 async def deal_card(uow: UnitOfWork, *, viewer: User, opportunity_id: int) -> DealCard:
-    """One deal with its lead, owner, stage history and what the viewer may do with it.
+    """One deal with its lead, team, owner, stage history and what the viewer may do with it.
 
     Reps see their own deals, the ones waiting for their acceptance and their team's pool; managers and
     finance their team's; admins all."""
@@ -72,28 +71,36 @@ async def deal_card(uow: UnitOfWork, *, viewer: User, opportunity_id: int) -> De
         offered = pending is not None and pending.to_user_id == viewer.id
         if opportunity.owner_id != viewer.id and not offered and not opportunity.in_pool:
             raise Forbidden("error-deal-not-yours")
-    lead, _team, policy = await deal_context(uow, opportunity)
-    moves = moves_for(opportunity, actor=viewer, owner_id=opportunity.owner_id, policy=policy)
-    following = next_stage(opportunity.stage)
+    lead, team, policy = await deal_context(uow, opportunity)
     return DealCard(
         opportunity=opportunity,
         lead=lead,
+        team=team,
         owner_name=await name_of(uow, opportunity.owner_id) if opportunity.owner_id is not None else None,
         history=list(await uow.stage_changes.history(opportunity.id)),
         pending_handoff=pending,
-        can_advance=following is not None and following in moves,
-        can_lose=Stage.LOST in moves,
-        can_reassign=opportunity.is_open and manages_team(viewer, opportunity.team_id),
-        next_stage=following,
+        actions=actions_for(opportunity, viewer=viewer, policy=policy, pending=pending),
         assignee_name=await name_of(uow, pending.to_user_id) if pending is not None else None,
-        can_accept=pending is not None and pending.to_user_id == viewer.id,
-        can_claim=opportunity.in_pool and opportunity.is_open and viewer.role is Role.REP,
     )
+
+
+def offers_team_list(viewer: User) -> bool:
+    """/deals opens on the team's list, with a switch to one's own, for those who run a team (managers,
+    admins); everyone else sees their own deals."""
+    return manages_team(viewer, viewer.team_id)
+
+
+async def team_of(uow: UnitOfWork, team_id: int) -> Team:
+    """The team whose timezone and calendar a deal screen is shown in."""
+    team = await uow.teams.get(team_id)
+    if team is None:
+        raise NotFound("error-not-found")
+    return team
 
 
 async def team_reps(uow: UnitOfWork, *, viewer: User, team_id: int | None = None) -> list[User]:
     """The active reps of the viewer's team (an admin may name another team), for assign buttons."""
-    if not viewer.active or not viewer.is_manager_or_admin:
+    if not can(viewer, Ability.REASSIGN_DEALS):
         raise Forbidden()
     team = team_id if team_id is not None else viewer.team_id
     if not in_team(viewer, team):

@@ -9,8 +9,11 @@ from domain.deals.access import deal_context, visible_opportunity
 from domain.deals.model import CLOSED, Opportunity, Stage
 from domain.deals.stages import check_transition
 from domain.errors import InvalidInput
+from domain.followup.silence import restart_silence_watch
 from domain.handoffs.services import cancel_pending
-from domain.outbox.model import OutboxMessage, Phrase
+from domain.outbox.kinds import Kind
+from domain.outbox.model import Phrase
+from domain.outbox.notify import Notice, tell_group, tell_owner
 from domain.ports import UnitOfWork
 from domain.team.model import User
 from domain.team.people import name_of
@@ -42,6 +45,7 @@ async def change_stage(
         opportunity.lost_reason = opportunity.lost_note = None
     opportunity.last_activity_at = now
     opportunity.updated_at = now
+    restart_silence_watch(opportunity)
     if to in CLOSED:
         opportunity.pooled_at = None
         await cancel_pending(uow, opportunity, actor=actor, now=now)
@@ -51,25 +55,17 @@ async def change_stage(
         team_id=opportunity.team_id, before=before,
         after={**snapshot(opportunity, "stage", "lost_reason"), "override": transition.override},
     )
-    if to is Stage.WON and team.group_chat_id is not None:
-        await uow.outbox.put(
-            OutboxMessage(
-                key="pipeline-group-won", dedupe_key=f"stage:{change.id}:group", chat_id=team.group_chat_id,
-                team_id=team.id,
-                params={"owner": await name_of(uow, opportunity.owner_id or actor.id), "company": lead.company},
-                kind="pipeline.won",
-            )
-        )
-    if opportunity.owner_id is not None and opportunity.owner_id != actor.id:
-        await uow.outbox.put(
-            OutboxMessage(
-                key="pipeline-stage-changed", dedupe_key=f"stage:{change.id}:to:{opportunity.owner_id}",
-                recipient_id=opportunity.owner_id, team_id=team.id,
-                params={
-                    "actor": actor.name, "company": lead.company, "stage": Phrase(f"stage-{to.value}"),
-                    "from_stage": Phrase(f"stage-{transition.from_stage.value}"),
-                },
-                kind="pipeline.stage",
-            )
-        )
+    assert change.id is not None
+    if to is Stage.WON:
+        owner = await name_of(uow, opportunity.owner_id or actor.id)
+        await tell_group(uow, team, Notice(
+            Kind.WON_GROUP, about=change.id, params={"owner": owner, "company": lead.company},
+        ), now=now)
+    await tell_owner(uow, opportunity, Notice(
+        Kind.STAGE_CHANGED, about=change.id,
+        params={
+            "actor": actor.name, "company": lead.company, "stage": Phrase(f"stage-{to.value}"),
+            "from_stage": Phrase(f"stage-{transition.from_stage.value}"),
+        },
+    ), now=now, unless=actor.id)
     return opportunity

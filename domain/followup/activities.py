@@ -26,7 +26,9 @@ from domain.followup.rules import (
     silence_verdict,
     toward_proposal,
 )
-from domain.outbox.model import Action, OutboxMessage, Phrase
+from domain.outbox.kinds import Kind
+from domain.outbox.model import Action, Phrase
+from domain.outbox.notify import Notice, tell_owner
 from domain.permissions import manages_team
 from domain.policy.model import TeamPolicy
 from domain.policy.services import get_policy
@@ -152,20 +154,16 @@ async def log_activity(
             "completed": completed,
         },
     )
-    if opportunity.owner_id is not None and opportunity.owner_id != actor.id:
-        await uow.outbox.put(
-            OutboxMessage(
-                key="followup-logged-by-other", dedupe_key=f"activity:{activity.id}:to:{opportunity.owner_id}",
-                recipient_id=opportunity.owner_id, team_id=opportunity.team_id,
-                params={
-                    "actor": actor.name, "company": lead.company, "kind": Phrase(f"activity-kind-{activity_kind.value}"),
-                    "outcome": Phrase(f"activity-outcome-{result.value}") if result else Phrase("followup-outcome-none"),
-                    "note": (text or "—")[:300], "step": _step_param(step, due),
-                },
-                actions=((Action(ACTION_OPEN, opportunity.id),),),
-                kind="followup.logged",
-            )
-        )
+    assert activity.id is not None
+    await tell_owner(uow, opportunity, Notice(
+        Kind.FOLLOWUP_LOGGED, about=activity.id,
+        params={
+            "actor": actor.name, "company": lead.company, "kind": Phrase(f"activity-kind-{activity_kind.value}"),
+            "outcome": Phrase(f"activity-outcome-{result.value}") if result else Phrase("followup-outcome-none"),
+            "note": (text or "—")[:300], "step": _step_param(step, due),
+        },
+        actions=((Action(ACTION_OPEN, opportunity.id),),),
+    ), now=now, unless=actor.id)
     hints, advance_to = _hints(opportunity, actor, policy, result, planned=due is not None)
     return LogResult(
         activity_id=activity.id, opportunity=opportunity, reminder_id=reminder.id if reminder else None,

@@ -15,12 +15,14 @@ from domain.followup.rules import (
     SUBJECT_OPPORTUNITY,
     escalation_deadline,
 )
-from domain.outbox.model import Action, OutboxMessage, Phrase
+from domain.outbox.kinds import Kind
+from domain.outbox.model import Action, Phrase
+from domain.outbox.notify import Notice, tell_managers
 from domain.ports import UnitOfWork
 from domain.reminders.model import Reminder, ReminderState
-from domain.reminders.services import SubjectNudge, nudge_key, register_subject, snooze_actions
+from domain.reminders.services import SubjectNudge, register_subject, snooze_actions
 from domain.sweeps import Sweep
-from domain.team.people import managers_of, name_of
+from domain.team.people import name_of
 
 # --- the follow-up nudge and its escalation -------------------------------------------------------
 
@@ -52,26 +54,21 @@ async def followup_nudge(uow: UnitOfWork, reminder: Reminder, now: datetime) -> 
     team = await uow.teams.get(opportunity.team_id)
     if team is None:
         return None
-    message = OutboxMessage(
-        key="followup-nudge",
-        dedupe_key=nudge_key(reminder),
-        recipient_id=reminder.user_id,
-        team_id=reminder.team_id,
+    notice = Notice(
+        Kind.FOLLOWUP_NUDGE, about=reminder.id,
         params={
             "company": lead.company, "contact": lead.contact_name or "—", "stage": Phrase(f"stage-{opportunity.stage.value}"),
-            "step": reminder.note or Phrase("followup-step-unnamed"), "due": reminder.due_at,
+            "step": reminder.note or Phrase("followup-step-unnamed"),
             "last": _last_param(await uow.followups.last_activity(opportunity.id)),
         },
         actions=(
             (Action(ACTION_LOG, opportunity.id), Action(ACTION_LOSE, opportunity.id, opportunity.stage.value)),
             snooze_actions(reminder),
         ),
-        explicit_time=reminder.explicit,
-        not_before=reminder.due_at,
-        kind="followup.nudge",
+        at=reminder.due_at, chosen=reminder.explicit,
     )
     return SubjectNudge(
-        message=message, escalate_at=escalation_deadline(max(now, reminder.due_at), team, exact=reminder.explicit)
+        notice=notice, escalate_at=escalation_deadline(max(now, reminder.due_at), team, exact=reminder.explicit)
     )
 
 
@@ -113,20 +110,15 @@ async def escalate_followup(uow: UnitOfWork, reminder: Reminder, now: datetime) 
         uow, now=now, action="followup.escalated", entity="reminder", entity_id=reminder.id, actor_id=None,
         team_id=reminder.team_id, after={"opportunity_id": opportunity.id, "rep_id": reminder.user_id},
     )
-    for manager in await managers_of(uow, opportunity.team_id, exclude=(reminder.user_id,)):
-        await uow.outbox.put(
-            OutboxMessage(
-                key="followup-escalated-manager",
-                dedupe_key=f"followup:{reminder.id}:escalated:to:{manager.id}",
-                recipient_id=manager.id, team_id=opportunity.team_id,
-                params={
-                    "rep": rep, "company": lead.company, "step": reminder.note or Phrase("followup-step-unnamed"),
-                    "due": reminder.due_at, "nudged": reminder.sent_at or reminder.due_at,
-                },
-                actions=((Action(ACTION_OPEN, opportunity.id),),),
-                kind="followup.escalated",
-            )
-        )
+    assert reminder.id is not None
+    await tell_managers(uow, opportunity.team_id, Notice(
+        Kind.FOLLOWUP_ESCALATED, about=reminder.id,
+        params={
+            "rep": rep, "company": lead.company, "step": reminder.note or Phrase("followup-step-unnamed"),
+            "due": reminder.due_at, "nudged": reminder.sent_at or reminder.due_at,
+        },
+        actions=((Action(ACTION_OPEN, opportunity.id),),),
+    ), now=now, exclude=(reminder.user_id,))
     return True
 
 

@@ -106,7 +106,7 @@ def silence_verdict(
 def restarted(opportunity: Opportunity) -> datetime | None:
     """When the silence sweep must look at a deal whose clock was just restarted (or that changed
     stage or owner): at once for an open, owned deal, which the sweep then schedules exactly; never
-    for a closed or ownerless one. Storage applies this to every change of those facts."""
+    for a closed or ownerless one. The services that change those facts apply it (silence.restart_silence_watch)."""
     if not opportunity.is_open or opportunity.owner_id is None:
         return None
     return opportunity.idle_since

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from domain.audit import record
@@ -16,19 +17,31 @@ from domain.followup.rules import (
     Level,
     idle_limit,
     period_key,
+    restarted,
     silence_verdict,
     suggestion,
 )
-from domain.outbox.model import Action, Notification, OutboxMessage, Phrase
+from domain.outbox.kinds import Kind
+from domain.outbox.model import Action, Phrase
+from domain.outbox.notify import Notice, tell_managers, tell_owner
 from domain.permissions import manages_team
 from domain.policy.services import get_policy
 from domain.ports import UnitOfWork
 from domain.sweeps import Sweep
 from domain.team.model import User
-from domain.team.people import managers_of, name_of
+from domain.team.people import name_of
 from domain.worktime import local
 
 # --- the silence watch ----------------------------------------------------------------------------
+
+
+def restart_silence_watch(opportunity: Opportunity) -> None:
+    """A deal's clock, stage or owner just changed: its silence starts over (no alert earned yet) and
+    the sweep looks at it again when it could next be due (never for a closed or ownerless deal).
+    Every service that changes those facts calls this once it has changed them; log_activity schedules
+    the next look itself, knowing whether a next step was set."""
+    opportunity.silence_level = Level.NONE
+    opportunity.silence_check_at = restarted(opportunity)
 
 
 class SilentDeals:
@@ -75,31 +88,22 @@ async def check_silence(uow: UnitOfWork, opportunity: Opportunity, now: datetime
         after={"level": int(alert), "flag": verdict.flag.value if verdict.flag else None, "idle_days": idle_days},
     )
     if level < Level.OWNER:
-        key = "followup-stale-owner" if verdict.flag is Flag.SILENT else "followup-no-step-owner"
-        await uow.outbox.put(
-            OutboxMessage(
-                key=key, dedupe_key=f"silence:{opportunity.id}:{period}:owner", recipient_id=owner_id,
-                team_id=opportunity.team_id,
-                params={
-                    "company": lead.company, "days": idle_days, "limit": limit.days, "stage": stage,
-                    "try": Phrase(f"followup-try-{suggestion(opportunity.stage, opportunity.idle_since)}"),
-                },
-                actions=((Action(ACTION_LOG, opportunity.id), Action(ACTION_OPEN, opportunity.id)),),
-                kind="followup.stale",
-            )
-        )
+        await tell_owner(uow, opportunity, Notice(
+            Kind.SILENT_OWNER if verdict.flag is Flag.SILENT else Kind.NO_STEP_OWNER, about=opportunity.id,
+            refs={"period": period},
+            params={
+                "company": lead.company, "days": idle_days, "limit": limit.days, "stage": stage,
+                "try": Phrase(f"followup-try-{suggestion(opportunity.stage, opportunity.idle_since)}"),
+            },
+            actions=((Action(ACTION_LOG, opportunity.id), Action(ACTION_OPEN, opportunity.id)),),
+        ), now=now)
     if alert is Level.MANAGER:
         owner = await name_of(uow, owner_id)
-        for manager in await managers_of(uow, opportunity.team_id, exclude=(owner_id,)):
-            await uow.outbox.put(
-                OutboxMessage(
-                    key="followup-stale-manager", dedupe_key=f"silence:{opportunity.id}:{period}:manager:{manager.id}",
-                    recipient_id=manager.id, team_id=opportunity.team_id,
-                    params={"rep": owner, "company": lead.company, "days": idle_days, "limit": limit.days, "stage": stage},
-                    actions=((Action(ACTION_OPEN, opportunity.id),),),
-                    kind="followup.stale",
-                )
-            )
+        await tell_managers(uow, opportunity.team_id, Notice(
+            Kind.SILENT_MANAGER, about=opportunity.id, refs={"period": period},
+            params={"rep": owner, "company": lead.company, "days": idle_days, "limit": limit.days, "stage": stage},
+            actions=((Action(ACTION_OPEN, opportunity.id),),),
+        ), now=now, exclude=(owner_id,))
     return True
 
 
@@ -109,10 +113,20 @@ SILENCE_SWEEP: Sweep[Opportunity] = Sweep(name="silence", source=SilentDeals, ac
 # --- a manager's nudge ----------------------------------------------------------------------------
 
 
-async def ping_owner(uow: UnitOfWork, *, actor: User, opportunity_id: int, now: datetime) -> Notification:
+@dataclass(frozen=True)
+class Ping:
+    """A manager's nudge, queued: to whom, about which customer, and when it goes (at once, or when
+    the working hours begin)."""
+
+    owner_name: str
+    company: str
+    goes_at: datetime
+
+
+async def ping_owner(uow: UnitOfWork, *, actor: User, opportunity_id: int, now: datetime) -> Ping:
     """A manager asks the owner of a quiet deal to follow up (from /stale). Once per manager, deal and
     day: a second press the same day changes nothing. The nudge keeps to working hours like any nudge
-    the rep did not ask for; the returned row says when it goes."""
+    the rep did not ask for."""
     opportunity = await visible_opportunity(uow, actor, opportunity_id)
     if not manages_team(actor, opportunity.team_id):
         raise Forbidden("error-stale-role")
@@ -122,22 +136,18 @@ async def ping_owner(uow: UnitOfWork, *, actor: User, opportunity_id: int, now: 
     lead = await lead_of(uow, opportunity)
     team = await uow.teams.get(opportunity.team_id)
     day = local(now, team.timezone if team else "UTC").date().isoformat()
-    queued = await uow.outbox.put(
-        OutboxMessage(
-            key="followup-ping-owner", dedupe_key=f"ping:{opportunity.id}:{actor.id}:{day}",
-            recipient_id=opportunity.owner_id, team_id=opportunity.team_id,
-            params={
-                "manager": actor.name, "company": lead.company, "stage": Phrase(f"stage-{opportunity.stage.value}"),
-                "days": max(0, (now - opportunity.idle_since).days),
-            },
-            actions=((Action(ACTION_LOG, opportunity.id), Action(ACTION_OPEN, opportunity.id)),),
-            kind="followup.ping",
-        )
-    )
+    queued = await tell_owner(uow, opportunity, Notice(
+        Kind.PING_OWNER, about=opportunity.id, refs={"by": actor.id, "day": day},
+        params={
+            "manager": actor.name, "company": lead.company, "stage": Phrase(f"stage-{opportunity.stage.value}"),
+            "days": max(0, (now - opportunity.idle_since).days),
+        },
+        actions=((Action(ACTION_LOG, opportunity.id), Action(ACTION_OPEN, opportunity.id)),),
+    ), now=now)
     if queued is None:
         raise AlreadyDone("error-ping-already")
     await record(
         uow, now=now, action="opportunity.pinged", entity="opportunity", entity_id=opportunity.id,
         actor_id=actor.id, team_id=opportunity.team_id, after={"owner_id": opportunity.owner_id},
     )
-    return queued
+    return Ping(owner_name=await name_of(uow, opportunity.owner_id), company=lead.company, goes_at=queued.not_before)

@@ -11,7 +11,9 @@ from domain.deals.model import Opportunity
 from domain.handoffs.assignment import Candidate, pick_assignee
 from domain.handoffs.model import ACTION_ACCEPT, ACTION_DECLINE, DECLINE_REASONS, Handoff, HandoffState
 from domain.leads.model import Lead
-from domain.outbox.model import Action, OutboxMessage, Phrase
+from domain.outbox.kinds import Kind
+from domain.outbox.model import Action, Phrase
+from domain.outbox.notify import Notice, tell_group, tell_user
 from domain.policy.model import AssignmentPolicy, SkillKind, TeamPolicy
 from domain.ports import UnitOfWork
 from domain.team.model import Role, Team
@@ -118,33 +120,22 @@ async def offer(
             "attempt": attempt, "policy": policy.assignment.value if requested_by is None else "manager",
         },
     )
-    params = {
-        **lead_params(lead),
-        "deadline": deadline,
-        "minutes": policy.handoff_minutes,
-        "by": await name_of(uow, requested_by) if requested_by is not None else "",
-        "reason": reason or "",
-    }
-    await uow.outbox.put(
-        OutboxMessage(
-            key="handoff-card-reassigned" if requested_by is not None else "handoff-card",
-            dedupe_key=f"handoff:{handoff.id}:card", recipient_id=to_user_id, team_id=team.id, params=params,
-            actions=((Action(ACTION_ACCEPT, handoff.id), Action(ACTION_DECLINE, handoff.id)),),
-            kind="handoff.card",
-        )
-    )
-    if team.group_chat_id is not None:
-        await uow.outbox.put(
-            OutboxMessage(
-                key="pipeline-group-assigned", dedupe_key=f"handoff:{handoff.id}:group", chat_id=team.group_chat_id,
-                team_id=team.id,
-                params={
-                    "company": lead.company, "score": params["score"], "assignee": await name_of(uow, to_user_id),
-                    "deadline": deadline,
-                },
-                kind="handoff.group",
-            )
-        )
+    params = {**lead_params(lead), "deadline": deadline, "minutes": policy.handoff_minutes}
+    card = Kind.HANDOFF_CARD
+    if requested_by is not None:  # a manager's reassignment says who and why
+        card = Kind.HANDOFF_CARD_REASSIGNED
+        params |= {"by": await name_of(uow, requested_by), "reason": reason or ""}
+    await tell_user(uow, to_user_id, Notice(
+        card, about=handoff.id, params=params,
+        actions=((Action(ACTION_ACCEPT, handoff.id), Action(ACTION_DECLINE, handoff.id)),),
+    ), team_id=team.id, now=now)
+    await tell_group(uow, team, Notice(
+        Kind.ASSIGNED_GROUP, about=handoff.id,
+        params={
+            "company": lead.company, "score": params["score"], "assignee": await name_of(uow, to_user_id),
+            "deadline": deadline,
+        },
+    ), now=now)
     return handoff
 
 

@@ -8,10 +8,13 @@ from domain.audit import record
 from domain.deals.access import deal_context, visible_opportunity
 from domain.deals.model import Opportunity
 from domain.errors import AlreadyDone, Forbidden, InvalidInput, NotFound
+from domain.followup.silence import restart_silence_watch
 from domain.handoffs.model import Handoff, HandoffState
 from domain.handoffs.offering import decline_reason_param, earlier_assignees, offer
 from domain.leads.model import Lead
-from domain.outbox.model import OutboxMessage, Phrase
+from domain.outbox.kinds import Kind
+from domain.outbox.model import Phrase
+from domain.outbox.notify import Notice, tell_group, tell_managers, tell_user
 from domain.permissions import manages_team
 from domain.policy.model import TeamPolicy
 from domain.pool.services import to_pool
@@ -90,29 +93,20 @@ async def accept_handoff(uow: UnitOfWork, *, actor: User, handoff_id: int, now: 
     opportunity.pooled_at = None
     opportunity.claimed_from_pool = False
     opportunity.updated_at = now
+    restart_silence_watch(opportunity)
     await record(
         uow, now=now, action="handoff.accepted", entity="handoff", entity_id=handoff.id, actor_id=actor.id,
         team_id=handoff.team_id, before={"state": HandoffState.PENDING.value, "owner_id": previous},
         after={"state": HandoffState.ACCEPTED.value, "owner_id": actor.id, "opportunity_id": opportunity.id},
     )
-    if team.group_chat_id is not None:
-        await uow.outbox.put(
-            OutboxMessage(
-                key="pipeline-group-accepted", dedupe_key=f"handoff:{handoff.id}:accepted:group",
-                chat_id=team.group_chat_id, team_id=team.id,
-                params={"assignee": actor.name, "company": lead.company},
-                kind="handoff.group",
-            )
-        )
+    assert handoff.id is not None
+    said = {"assignee": actor.name, "company": lead.company}
+    await tell_group(uow, team, Notice(Kind.ACCEPTED_GROUP, about=handoff.id, params=said), now=now)
     told: set[int | None] = {actor.id}
     if previous is not None and previous != actor.id:
         told.add(previous)
-        await uow.outbox.put(
-            OutboxMessage(
-                key="handoff-taken-over", dedupe_key=f"handoff:{handoff.id}:accepted:to:{previous}",
-                recipient_id=previous, team_id=team.id, params={"assignee": actor.name, "company": lead.company},
-                kind="handoff.accepted",
-            )
+        await tell_user(
+            uow, previous, Notice(Kind.HANDOFF_TAKEN_OVER, about=handoff.id, params=said), team_id=team.id, now=now
         )
     to_tell: list[int] = []
     if handoff.requested_by is not None:
@@ -124,12 +118,8 @@ async def accept_handoff(uow: UnitOfWork, *, actor: User, handoff_id: int, now: 
         if user_id in told:
             continue
         told.add(user_id)
-        await uow.outbox.put(
-            OutboxMessage(
-                key="handoff-accepted-notice", dedupe_key=f"handoff:{handoff.id}:accepted:to:{user_id}",
-                recipient_id=user_id, team_id=team.id, params={"assignee": actor.name, "company": lead.company},
-                kind="handoff.accepted",
-            )
+        await tell_user(
+            uow, user_id, Notice(Kind.HANDOFF_ACCEPTED, about=handoff.id, params=said), team_id=team.id, now=now
         )
     return handoff
 
@@ -182,18 +172,13 @@ async def decline_handoff(uow: UnitOfWork, *, actor: User, handoff_id: int, reas
     _next, outcome = await _move_on(
         uow, handoff=handoff, opportunity=opportunity, lead=lead, team=team, policy=policy, now=now, why="declined"
     )
-    for manager in await managers_of(uow, team.id or 0, exclude=(actor.id,)):
-        await uow.outbox.put(
-            OutboxMessage(
-                key="handoff-declined-manager", dedupe_key=f"handoff:{handoff.id}:declined:to:{manager.id}",
-                recipient_id=manager.id, team_id=team.id,
-                params={
-                    "assignee": actor.name, "company": lead.company, "reason": decline_reason_param(text),
-                    "outcome": outcome,
-                },
-                kind="handoff.declined",
-            )
-        )
+    assert handoff.id is not None
+    await tell_managers(uow, team.id or 0, Notice(
+        Kind.HANDOFF_DECLINED, about=handoff.id,
+        params={
+            "assignee": actor.name, "company": lead.company, "reason": decline_reason_param(text), "outcome": outcome,
+        },
+    ), now=now, exclude=(actor.id,))
     return handoff
 
 
@@ -215,30 +200,22 @@ async def expire_handoff(uow: UnitOfWork, handoff: Handoff, now: datetime) -> bo
         team_id=handoff.team_id, before={"state": HandoffState.PENDING.value},
         after={"state": HandoffState.EXPIRED.value, "deadline_at": handoff.deadline_at.isoformat()},
     )
-    await uow.outbox.put(
-        OutboxMessage(
-            key="handoff-expired-assignee", dedupe_key=f"handoff:{handoff.id}:expired:to:{handoff.to_user_id}",
-            recipient_id=handoff.to_user_id, team_id=team.id,
-            params={"company": lead.company, "deadline": handoff.deadline_at},
-            kind="handoff.expired",
-        )
-    )
+    assert handoff.id is not None
+    await tell_user(uow, handoff.to_user_id, Notice(
+        Kind.HANDOFF_EXPIRED_ASSIGNEE, about=handoff.id,
+        params={"company": lead.company, "deadline": handoff.deadline_at},
+    ), team_id=team.id, now=now)
     assignee = await name_of(uow, handoff.to_user_id)
     _next, outcome = await _move_on(
         uow, handoff=handoff, opportunity=opportunity, lead=lead, team=team, policy=policy, now=now, why="expired"
     )
-    for manager in await managers_of(uow, team.id or 0, exclude=(handoff.to_user_id,)):
-        await uow.outbox.put(
-            OutboxMessage(
-                key="handoff-expired-manager", dedupe_key=f"handoff:{handoff.id}:expired:to:{manager.id}",
-                recipient_id=manager.id, team_id=team.id,
-                params={
-                    "assignee": assignee, "company": lead.company, "deadline": handoff.deadline_at,
-                    "outcome": outcome, "score": lead.score or 0,
-                },
-                kind="handoff.expired",
-            )
-        )
+    await tell_managers(uow, team.id or 0, Notice(
+        Kind.HANDOFF_EXPIRED_MANAGER, about=handoff.id,
+        params={
+            "assignee": assignee, "company": lead.company, "deadline": handoff.deadline_at, "outcome": outcome,
+            "score": lead.score or 0,
+        },
+    ), now=now, exclude=(handoff.to_user_id,))
     return True
 
 
@@ -295,15 +272,11 @@ async def reassign(
     )
     for user_id in {opportunity.owner_id, cancelled.to_user_id if cancelled else None} - {None, target.id}:
         assert user_id is not None
-        await uow.outbox.put(
-            OutboxMessage(
-                key="handoff-reassigned-old", dedupe_key=f"handoff:{handoff.id}:reassigned:to:{user_id}",
-                recipient_id=user_id, team_id=team.id,
-                params={
-                    "company": lead.company, "manager": actor.name, "assignee": target.name, "reason": text,
-                    "owner": "yes" if user_id == opportunity.owner_id else "no",
-                },
-                kind="handoff.reassigned",
-            )
-        )
+        await tell_user(uow, user_id, Notice(
+            Kind.HANDOFF_REASSIGNED, about=handoff.id,
+            params={
+                "company": lead.company, "manager": actor.name, "assignee": target.name, "reason": text,
+                "owner": "yes" if user_id == opportunity.owner_id else "no",
+            },
+        ), team_id=team.id, now=now)
     return handoff

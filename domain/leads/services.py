@@ -10,6 +10,7 @@ from domain.audit import record, snapshot
 from domain.deals.model import Opportunity, Stage, StageChange
 from domain.errors import Forbidden, InvalidInput, NotFound
 from domain.followup.model import Activity, ActivityKind
+from domain.followup.silence import restart_silence_watch
 from domain.handoffs.offering import offer
 from domain.leads import capture
 from domain.leads.contact import company_key as make_company_key
@@ -23,7 +24,8 @@ from domain.leads.model import (
     LeadStatus,
 )
 from domain.leads.scoring import score_lead
-from domain.outbox.model import OutboxMessage
+from domain.outbox.kinds import Kind
+from domain.outbox.notify import Notice, tell_user
 from domain.permissions import Ability, may_keep_own_lead, require
 from domain.policy.model import AssignmentPolicy, TeamPolicy
 from domain.policy.services import get_policy
@@ -242,6 +244,7 @@ async def _score_and_route(
     if keep_myself and may_keep_own_lead(actor, policy) and actor.team_id == team.id:
         opportunity.owner_id = actor.id
         opportunity.owner_since = now
+        restart_silence_watch(opportunity)
         await record(
             uow, now=now, action="opportunity.owned", entity="opportunity", entity_id=opportunity.id,
             actor_id=actor.id, team_id=team.id, after={"owner_id": actor.id, "via": "self"},
@@ -361,6 +364,7 @@ async def add_note(
     if opportunity is not None:
         opportunity.last_activity_at = now
         opportunity.updated_at = now
+        restart_silence_watch(opportunity)
     await record(
         uow, now=now, action="activity.note", entity="opportunity" if opportunity is not None else "lead",
         entity_id=opportunity.id if opportunity is not None else lead.id, actor_id=actor.id, team_id=lead.team_id,
@@ -368,12 +372,8 @@ async def add_note(
     )
     responsible = opportunity.owner_id if opportunity is not None else lead.created_by
     if responsible is not None and responsible != actor.id:
-        await uow.outbox.put(
-            OutboxMessage(
-                key="pipeline-note-added", dedupe_key=f"activity:{activity.id}:to:{responsible}",
-                recipient_id=responsible, team_id=lead.team_id,
-                params={"actor": actor.name, "company": lead.company, "note": text[:500]},
-                kind="pipeline.note",
-            )
-        )
+        assert activity.id is not None
+        await tell_user(uow, responsible, Notice(
+            Kind.NOTE_ADDED, about=activity.id, params={"actor": actor.name, "company": lead.company, "note": text[:500]},
+        ), team_id=lead.team_id, now=now)
     return activity

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from domain.team.model import Language
+
 
 class NotificationState(enum.StrEnum):
     PENDING = "pending"
@@ -30,22 +32,22 @@ class Action:
     arg: str = ""
 
 
-@dataclass(frozen=True)
-class OutboxMessage:
-    """A request to tell somebody something. Exactly one of recipient_id / chat_id is set."""
+Actions = tuple[tuple[Action, ...], ...]
 
-    key: str  # catalogue message id
-    dedupe_key: str
-    recipient_id: int | None = None  # a User id: the language and chat come from the profile
-    chat_id: int | None = None  # a group chat: the team's language
-    team_id: int | None = None
-    params: dict[str, Any] = field(default_factory=dict)
-    actions: tuple[tuple[Action, ...], ...] = ()
-    urgent: bool = False
-    # True when a person chose this exact time (their own reminder): it ignores working hours.
-    explicit_time: bool = False
-    not_before: datetime | None = None
-    kind: str = ""
+
+@dataclass(frozen=True)
+class Reader:
+    """Whom a message is rendered for: their language (None: the bot's default, as for a group) and the
+    timezone its times are shown in (the team's; None: the bot's default)."""
+
+    language: Language | None
+    timezone: str | None
+
+
+@dataclass(frozen=True)
+class Rendered:
+    text: str  # HTML, everything a person typed escaped
+    reply_markup: str | None  # JSON of the Telegram inline keyboard
 
 
 @dataclass(eq=False)
@@ -60,6 +62,9 @@ class Notification:
     team_id: int | None = None
     reply_markup: str | None = None  # JSON of the Telegram inline keyboard
     urgent: bool = False
+    # What the notice is about (domain/outbox/kinds.py Subject), so one whose subject moved on can be found.
+    subject_kind: str | None = None
+    subject_id: int | None = None
     state: NotificationState = NotificationState.PENDING
     attempts: int = 0
     next_attempt_at: datetime | None = None

@@ -2,20 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
-from domain.outbox.model import DeadLetter, Notification, OutboxMessage
+from domain.outbox.model import Actions, DeadLetter, Notification, Reader, Rendered
 from domain.team.ports import AuditLog
 
 
 class Outbox(Protocol):
-    """Queues messages for people other than the one chatting, in the caller's transaction."""
+    """The notifications table, in the caller's transaction: it stores rows, nothing more."""
 
-    async def put(self, message: OutboxMessage) -> Notification | None:
-        """Render and queue; returns None when the dedupe key was already queued."""
+    async def queued(self, dedupe_key: str) -> bool:
+        """Whether a row with this dedupe key exists (in any state)."""
         ...
+
+    async def add(self, row: Notification) -> Notification | None:
+        """Insert the row with its id set; None when its dedupe key exists (also against a concurrent
+        writer). Wakes the dispatcher after the commit."""
+        ...
+
+
+class NoticeRenderer(Protocol):
+    """Turns a message into what the chat shows (the bot implements it: bot/render.py). Everything it
+    needs comes in the call; it reads no storage."""
+
+    def render(self, key: str, params: Mapping[str, Any], actions: Actions, reader: Reader) -> Rendered: ...
 
 
 class DeadLetterRepo(Protocol):

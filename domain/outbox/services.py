@@ -8,7 +8,9 @@ from datetime import datetime
 
 from domain.audit import record
 from domain.errors import AlreadyDone, Forbidden
-from domain.outbox.model import DeadLetter, OutboxMessage
+from domain.outbox.kinds import Kind
+from domain.outbox.model import DeadLetter, Notification
+from domain.outbox.notify import Notice, tell_managers
 from domain.outbox.ports import DeadLetterWork
 from domain.ports import UnitOfWork
 from domain.team.model import AuditEvent, Role, User
@@ -16,17 +18,9 @@ from domain.team.model import AuditEvent, Role, User
 DEAD_LETTERS_PER_PAGE = 6
 
 
-async def _managers_to_tell(uow: UnitOfWork, team_id: int, about: int | None) -> Sequence[User]:
-    """The team's active managers; the admins when the team has none (never the person concerned)."""
-    managers = [m for m in await uow.users.with_role(team_id, Role.MANAGER.value) if m.id != about]
-    if managers:
-        return managers
-    return [a for a in await uow.users.admins() if a.id != about]
-
-
 async def report_unreachable_user(
     uow: UnitOfWork, *, user_id: int, source_id: int, now: datetime
-) -> list[OutboxMessage]:
+) -> list[Notification]:
     """Telegram refused a message to this person (blocked the bot, never started it, account gone).
 
     Flags them unreachable and tells their managers, once per change from reachable to unreachable:
@@ -41,18 +35,12 @@ async def report_unreachable_user(
         uow, now=now, action="user.unreachable", entity="user", entity_id=user.id, actor_id=None,
         team_id=user.team_id, before={"reachable": True}, after={"reachable": False, "notification_id": source_id},
     )
+    assert user.id is not None
     who = f"{user.name} @{user.username}" if user.username else user.name
-    queued = []
-    for manager in await _managers_to_tell(uow, user.team_id, user.id):
-        message = OutboxMessage(
-            key="outbox-user-unreachable", kind="outbox.unreachable",
-            dedupe_key=f"unreachable:{user.id}:{source_id}:to:{manager.id}",
-            recipient_id=manager.id, team_id=user.team_id,
-            params={"name": who, "role": user.role.value},
-        )
-        if await uow.outbox.put(message) is not None:
-            queued.append(message)
-    return queued
+    notice = Notice(
+        Kind.USER_UNREACHABLE, about=user.id, refs={"source": source_id}, params={"name": who, "role": user.role.value}
+    )
+    return await tell_managers(uow, user.team_id, notice, now=now, exclude=(user.id,))
 
 
 def heard_from(user: User) -> bool:
@@ -66,7 +54,7 @@ def heard_from(user: User) -> bool:
 
 async def report_unreachable_group(
     uow: UnitOfWork, *, chat_id: int, team_id: int | None, source_id: int, now: datetime
-) -> list[OutboxMessage]:
+) -> list[Notification]:
     """The bot can no longer post in a team's group (removed from it, group deleted).
 
     The group is unbound from the team (announcements stop going there) and the team's managers are
@@ -82,16 +70,9 @@ async def report_unreachable_group(
         uow, now=now, action="team.group_unreachable", entity="team", entity_id=team.id, actor_id=None,
         team_id=team.id, before={"group_chat_id": chat_id}, after={"group_chat_id": None, "notification_id": source_id},
     )
-    queued = []
-    for manager in await _managers_to_tell(uow, team.id, None):
-        message = OutboxMessage(
-            key="outbox-group-unreachable", kind="outbox.unreachable",
-            dedupe_key=f"unreachable-group:{chat_id}:{source_id}:to:{manager.id}",
-            recipient_id=manager.id, team_id=team.id, params={"team": team.name},
-        )
-        if await uow.outbox.put(message) is not None:
-            queued.append(message)
-    return queued
+    notice = Notice(Kind.GROUP_UNREACHABLE, about=team.id, refs={"chat": chat_id, "source": source_id},
+                    params={"team": team.name})
+    return await tell_managers(uow, team.id, notice, now=now)
 
 
 @dataclass(frozen=True)

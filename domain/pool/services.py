@@ -10,9 +10,13 @@ from domain.deals.access import deal_context, visible_opportunity
 from domain.deals.model import DealQuery, Opportunity, PoolPage
 from domain.deals.queries import paging
 from domain.errors import AlreadyDone, Forbidden
+from domain.followup.silence import restart_silence_watch
 from domain.handoffs.offering import reasons_param
 from domain.leads.model import Lead
-from domain.outbox.model import OutboxMessage, Phrase
+from domain.outbox.kinds import Kind
+from domain.outbox.model import Phrase
+from domain.outbox.notify import Notice, tell_group, tell_user
+from domain.outbox.notify import tell_managers as notify_managers
 from domain.policy.model import DEFAULT_RECYCLE_DAYS
 from domain.policy.services import get_policy
 from domain.ports import UnitOfWork
@@ -28,30 +32,27 @@ async def to_pool(
     """Park the ownerless deal in the team's public pool (公海); its managers are told unless the caller
     tells them itself. Returns the managers concerned."""
     assert opportunity.id is not None and team.id is not None
+    had_owner = opportunity.owner_id is not None or opportunity.owner_since is not None
     opportunity.owner_id = None
     opportunity.owner_since = None
     opportunity.pooled_at = now
     opportunity.claimed_from_pool = False
     opportunity.updated_at = now
+    if had_owner:
+        restart_silence_watch(opportunity)
     await record(
         uow, now=now, action="opportunity.pooled", entity="opportunity", entity_id=opportunity.id,
         actor_id=actor_id, team_id=team.id, after={"why": why},
     )
     managers = await managers_of(uow, team.id)
     if tell_managers:
-        for manager in managers:
-            await uow.outbox.put(
-                OutboxMessage(
-                    key="pipeline-pool-manager",
-                    dedupe_key=f"opportunity:{opportunity.id}:pool:{now.isoformat()}:to:{manager.id}",
-                    recipient_id=manager.id, team_id=team.id,
-                    params={
-                        "company": lead.company, "score": lead.score or 0, "reasons": reasons_param(lead),
-                        "why": Phrase(f"pool-why-{why}"),
-                    },
-                    kind="pipeline.pool",
-                )
-            )
+        await notify_managers(uow, team.id, Notice(
+            Kind.POOLED, about=opportunity.id,
+            params={
+                "company": lead.company, "score": lead.score or 0, "reasons": reasons_param(lead),
+                "why": Phrase(f"pool-why-{why}"),
+            },
+        ), now=now)
     return managers
 
 
@@ -87,25 +88,15 @@ async def recycle_opportunity(uow: UnitOfWork, opportunity: Opportunity, now: da
         team_id=opportunity.team_id, before={"owner_id": owner_id},
         after={"owner_id": None, "recycle_days": policy.recycle_days},
     )
-    await uow.outbox.put(
-        OutboxMessage(
-            key="recycle-old-owner", dedupe_key=f"opportunity:{opportunity.id}:recycled:{now.isoformat()}:to:{owner_id}",
-            recipient_id=owner_id, team_id=team.id,
-            params={"company": lead.company, "days": policy.recycle_days, "cooloff": policy.cooloff_days},
-            kind="pipeline.recycled",
-        )
-    )
+    await tell_user(uow, owner_id, Notice(
+        Kind.RECYCLED_OWNER, about=opportunity.id,
+        params={"company": lead.company, "days": policy.recycle_days, "cooloff": policy.cooloff_days},
+    ), team_id=team.id, now=now)
     owner_name = await name_of(uow, owner_id)
-    for manager in await managers_of(uow, team.id or 0, exclude=(owner_id,)):
-        await uow.outbox.put(
-            OutboxMessage(
-                key="recycle-manager",
-                dedupe_key=f"opportunity:{opportunity.id}:recycled:{now.isoformat()}:to:{manager.id}",
-                recipient_id=manager.id, team_id=team.id,
-                params={"company": lead.company, "owner": owner_name, "days": policy.recycle_days},
-                kind="pipeline.recycled",
-            )
-        )
+    await notify_managers(uow, team.id or 0, Notice(
+        Kind.RECYCLED_MANAGER, about=opportunity.id,
+        params={"company": lead.company, "owner": owner_name, "days": policy.recycle_days},
+    ), now=now, exclude=(owner_id,))
     return True
 
 
@@ -158,12 +149,7 @@ async def claim_from_pool(uow: UnitOfWork, *, actor: User, opportunity_id: int, 
         actor_id=actor.id, team_id=opportunity.team_id, before={"owner_id": None},
         after={"owner_id": actor.id, "via": "pool"},
     )
-    if team.group_chat_id is not None:
-        await uow.outbox.put(
-            OutboxMessage(
-                key="pipeline-group-claimed", dedupe_key=f"opportunity:{opportunity.id}:claimed:{now.isoformat()}",
-                chat_id=team.group_chat_id, team_id=team.id, params={"rep": actor.name, "company": lead.company},
-                kind="pipeline.claimed",
-            )
-        )
+    await tell_group(uow, team, Notice(
+        Kind.CLAIMED_GROUP, about=opportunity.id, params={"rep": actor.name, "company": lead.company},
+    ), now=now)
     return opportunity

@@ -8,7 +8,9 @@ from itertools import groupby
 
 from domain.digests import DigestSchedule
 from domain.followup.rules import AgendaLine
-from domain.outbox.model import OutboxMessage, Phrase
+from domain.outbox.kinds import Kind
+from domain.outbox.model import Phrase
+from domain.outbox.notify import Notice, tell_user
 from domain.ports import UnitOfWork
 from domain.team.model import Team
 from domain.worktime import day_bounds, local
@@ -58,15 +60,8 @@ async def compose_agenda(uow: UnitOfWork, team: Team, day: date, now: datetime) 
             # Only personal reminders: the reminder says what to do; follow-ups get the how.
             "next": Phrase("followup-agenda-next") if followups else "",
         }
-        message = OutboxMessage(
-            key="followup-agenda",
-            dedupe_key=f"digest:agenda:{team.id}:{day.isoformat()}:{user_id}",
-            recipient_id=user_id,
-            team_id=team.id,
-            params=params,
-            kind="digest.agenda",
-        )
-        if await uow.outbox.put(message) is not None:
+        notice = Notice(Kind.AGENDA, about=team.id, refs={"day": day.isoformat()}, params=params)
+        if await tell_user(uow, user_id, notice, team_id=team.id, now=now) is not None:
             queued += 1
     return queued
 

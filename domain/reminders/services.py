@@ -9,7 +9,9 @@ from datetime import UTC, date, datetime, timedelta
 from domain.audit import record
 from domain.errors import AlreadyDone, Forbidden, InvalidInput, NotFound
 from domain.followup.rules import SUBJECT_OPPORTUNITY
-from domain.outbox.model import Action, OutboxMessage
+from domain.outbox.kinds import Kind
+from domain.outbox.model import Action
+from domain.outbox.notify import Notice, tell_user
 from domain.ports import UnitOfWork
 from domain.reminders.model import (
     ACTION_DONE,
@@ -161,33 +163,23 @@ async def snooze_reminder(
     return reminder
 
 
-def nudge_key(reminder: Reminder) -> str:
-    return f"reminder:{reminder.id}:{reminder.due_at.isoformat()}"
-
-
 def snooze_actions(reminder: Reminder) -> tuple[Action, ...]:
     """The snooze buttons of a nudge, for this snooze round (a press on an older nudge is stale)."""
     assert reminder.id is not None
     return tuple(Action(ACTION_SNOOZE[s], reminder.id, str(reminder.snoozes)) for s in Snooze)
 
 
-def nudge(reminder: Reminder) -> OutboxMessage:
+def nudge(reminder: Reminder) -> Notice:
     """The message at the reminder's time, with Done and the snooze choices for this round."""
     assert reminder.id is not None
     round_ = str(reminder.snoozes)
-    return OutboxMessage(
-        key="reminder-nudge",
-        dedupe_key=nudge_key(reminder),
-        recipient_id=reminder.user_id,
-        team_id=reminder.team_id,
-        params={"text": reminder.text},
+    return Notice(
+        Kind.REMINDER_NUDGE, about=reminder.id, params={"text": reminder.text},
         actions=(
             (Action(ACTION_DONE, reminder.id, round_),),
             snooze_actions(reminder),
         ),
-        explicit_time=reminder.explicit,
-        not_before=reminder.due_at,
-        kind="reminder",
+        at=reminder.due_at, chosen=reminder.explicit,
     )
 
 
@@ -195,7 +187,7 @@ def nudge(reminder: Reminder) -> OutboxMessage:
 class SubjectNudge:
     """The nudge of a reminder about something (a follow-up's deal), composed by that feature."""
 
-    message: OutboxMessage
+    notice: Notice
     escalate_at: datetime | None = None  # not acted on by then: the feature's escalation sweep acts
 
 
@@ -223,7 +215,8 @@ async def fire_reminder(uow: UnitOfWork, reminder: Reminder, now: datetime) -> b
         changes["escalate_at"] = custom.escalate_at
     if not await uow.reminders.transition(reminder, expect=OPEN_STATES, round=reminder.snoozes, **changes):
         return False
-    await uow.outbox.put(custom.message if custom is not None else nudge(reminder))
+    notice = custom.notice if custom is not None else nudge(reminder)
+    await tell_user(uow, reminder.user_id, notice, team_id=reminder.team_id, now=now)
     return True
 
 

@@ -13,6 +13,7 @@ from domain.errors import AlreadyDone, Forbidden, InvalidInput, NotFound
 from domain.permissions import invitable_roles, may_manage_member
 from domain.ports import UnitOfWork
 from domain.team.model import Invite, Language, Role, Team, User
+from domain.team.queries import member_in_reach
 
 INVITE_TTL = timedelta(days=7)
 # Telegram deep-link payloads allow 64 characters of [A-Za-z0-9_-]; token_urlsafe uses exactly those.
@@ -145,14 +146,7 @@ async def team_members(uow: UnitOfWork, *, actor: User, team_id: int) -> tuple[T
 
 
 async def get_member(uow: UnitOfWork, *, actor: User, user_id: int) -> User:
-    member = await uow.users.get(user_id)
-    if member is None:
-        raise NotFound()
-    if actor.role is not Role.ADMIN and member.team_id != actor.team_id:
-        raise Forbidden("error-other-team")
-    if not actor.is_manager_or_admin:
-        raise Forbidden()
-    return member
+    return await member_in_reach(uow, actor, user_id)
 
 
 async def set_member_active(

@@ -36,3 +36,17 @@ class InviteRepo(Protocol):
 class AuditLog(Protocol):
     async def add(self, event: AuditEvent) -> None: ...
     async def for_entity(self, entity: str, entity_id: int) -> Sequence[AuditEvent]: ...
+
+
+class TeamsWork(Protocol):
+    """The narrow unit of work of the team queries: reads teams."""
+
+    @property
+    def teams(self) -> TeamRepo: ...
+
+
+class PeopleWork(TeamsWork, Protocol):
+    """Reads teams and the people in them."""
+
+    @property
+    def users(self) -> UserRepo: ...

@@ -20,7 +20,7 @@ from domain.team.people import name_of
 from domain.team.queries import own_team
 from handlers.flow import STAY, Alert, Ctx, Done, Go, Rows, Step, Transition, Typed
 from handlers.leads.facts import STEPS, field_lines, steps_for
-from handlers.pipeline_ui import DealCb
+from handlers.pipeline_ui import DealAct, DealCb
 
 MAX_HITS = 3  # duplicates shown; one more screenful helps nobody on a phone
 LEAD_STATUSES = frozenset(s.value for s in LeadStatus)
@@ -135,7 +135,7 @@ def duplicates_keyboard(ctx: Ctx) -> Rows:
             buttons.append(ctx.button(t("lead-dup-btn-note", n=n), f"note-{n}"))
         if hit["mine"] and hit["kind"] == "opportunity":
             # Straight to the deal card: /deals opens it, checks access again and ends this capture.
-            buttons.append(button(t("lead-dup-btn-continue", n=n), DealCb(act="open", id=hit["id"])))
+            buttons.append(button(t("lead-dup-btn-continue", n=n), DealCb(act=DealAct.OPEN, id=hit["id"])))
         elif hit["mine"]:
             buttons.append(ctx.button(t("lead-dup-btn-continue", n=n), f"open-{n}"))
     return [*rows_of(buttons, 2), [ctx.button(t("lead-dup-btn-new"), "new")]]

@@ -1,4 +1,4 @@
-"""The pipeline in storage: leads, opportunities, hand-offs, policies, activities, stage history, skills."""
+"""Opportunities in storage: the deal lists, the pool, recycling, the stage history."""
 
 from __future__ import annotations
 
@@ -11,22 +11,17 @@ from sqlalchemy import (
     ColumnElement,
     TextClause,
     and_,
-    delete,
     exists,
     false,
     func,
-    insert,
     or_,
     select,
     text,
     update,
 )
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.deals.model import (
-    CLOSED,
     DealPage,
     DealQuery,
     DealSummary,
@@ -34,29 +29,18 @@ from domain.deals.model import (
     Opportunity,
     StageChange,
 )
-from domain.followup.model import Activity
-from domain.handoffs.model import Handoff, HandoffState
-from domain.leads.model import Lead
-from domain.policy.model import TeamPolicy
+from domain.handoffs.model import HandoffState
+from storage.sql import CLOSED_STAGES, rowcount
 from storage.tables import (
     IN_POOL_SQL,
     OPEN_OWNED_SQL,
     PENDING_SQL,
-    activities,
     handoffs,
     leads,
     opportunities,
-    rep_skills,
     stage_changes,
-    team_policies,
     users,
 )
-
-CLOSED_STAGES = [stage.value for stage in CLOSED]
-
-
-def _rowcount(result: Any) -> int:
-    return int(result.rowcount or 0)
 
 
 def _pending_handoff_exists() -> ColumnElement[bool]:
@@ -77,34 +61,6 @@ def _idle_since(cutoffs: Mapping[int, datetime], default_cutoff: datetime) -> Co
     if cutoffs:
         others = and_(opportunities.c.team_id.not_in(list(cutoffs)), others)
     return or_(*per_team, others)
-
-
-class SqlLeads:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def add(self, lead: Lead) -> Lead:
-        self.session.add(lead)
-        await self.session.flush()
-        return lead
-
-    async def get(self, lead_id: int) -> Lead | None:
-        return await self.session.get(Lead, lead_id)
-
-    async def matching(
-        self, *, phone: str | None, email: str | None, company_key: str | None, limit: int
-    ) -> Sequence[Lead]:
-        conditions = []
-        if phone:
-            conditions.append(leads.c.phone == phone)
-        if email:
-            conditions.append(leads.c.email == email)
-        if company_key:
-            conditions.append(leads.c.company_key == company_key)
-        if not conditions:
-            return []
-        stmt = select(Lead).where(or_(*conditions)).order_by(leads.c.id.desc()).limit(limit)
-        return (await self.session.execute(stmt)).scalars().all()
 
 
 class SqlOpportunities:
@@ -172,7 +128,7 @@ class SqlOpportunities:
                 opportunities.c.id, opportunities.c.title, leads.c.company, opportunities.c.stage, owner.c.name,
                 opportunities.c.amount_minor, opportunities.c.last_activity_at,
                 _pending_handoff_exists().label("waiting"), leads.c.score, opportunities.c.pooled_at,
-                opportunities.c.recycled_at,
+                opportunities.c.recycled_at, opportunities.c.currency,
             )
             .select_from(
                 opportunities.join(leads, leads.c.id == opportunities.c.lead_id).outerjoin(
@@ -189,7 +145,7 @@ class SqlOpportunities:
             DealSummary(
                 id=row[0], title=row[1], company=row[2], stage=row[3], owner_name=row[4], amount_minor=row[5],
                 last_activity_at=row[6], waiting_handoff=bool(row[7]), score=row[8], pooled_at=row[9],
-                recycled=row[10] is not None and row[9] is not None,
+                recycled=row[10] is not None and row[9] is not None, currency=row[11],
             )
             for row in rows
         ]
@@ -238,7 +194,7 @@ class SqlOpportunities:
             )
             .execution_options(synchronize_session="fetch")
         )
-        return _rowcount(await self.session.execute(stmt)) == 1
+        return rowcount(await self.session.execute(stmt)) == 1
 
     async def idle(
         self, cutoffs: Mapping[int, datetime], default_cutoff: datetime, limit: int, skip: Collection[int] = ()
@@ -271,99 +227,7 @@ class SqlOpportunities:
             )
             .execution_options(synchronize_session="fetch")
         )
-        return _rowcount(await self.session.execute(stmt)) == 1
-
-
-class SqlHandoffs:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def add(self, handoff: Handoff) -> Handoff:
-        self.session.add(handoff)
-        await self.session.flush()
-        return handoff
-
-    async def get(self, handoff_id: int) -> Handoff | None:
-        return await self.session.get(Handoff, handoff_id)
-
-    async def pending_for(self, opportunity_id: int) -> Handoff | None:
-        stmt = select(Handoff).where(handoffs.c.opportunity_id == opportunity_id, text("handoffs." + PENDING_SQL))
-        return (await self.session.execute(stmt)).scalars().first()
-
-    async def for_opportunity(self, opportunity_id: int) -> Sequence[Handoff]:
-        stmt = select(Handoff).where(handoffs.c.opportunity_id == opportunity_id).order_by(handoffs.c.id)
-        return (await self.session.execute(stmt)).scalars().all()
-
-    async def due(self, now: datetime, limit: int, skip: Collection[int] = ()) -> Sequence[Handoff]:
-        stmt = (
-            select(Handoff)
-            .where(text("handoffs." + PENDING_SQL), handoffs.c.deadline_at <= now)
-            .order_by(handoffs.c.deadline_at, handoffs.c.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )
-        if skip:
-            stmt = stmt.where(handoffs.c.id.not_in(list(skip)))
-        return (await self.session.execute(stmt)).scalars().all()
-
-    async def transition(self, handoff: Handoff, *, expect: Collection[HandoffState], **changes: object) -> bool:
-        stmt = (
-            update(Handoff)
-            .where(handoffs.c.id == handoff.id, handoffs.c.state.in_(list(expect)))
-            .values(**changes)
-            .execution_options(synchronize_session="fetch")
-        )
-        return _rowcount(await self.session.execute(stmt)) == 1
-
-
-class SqlPolicies:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def ensure(self, team_id: int) -> TeamPolicy:
-        found = await self._get(team_id)
-        if found is not None:
-            return found
-        defaults = TeamPolicy(team_id=team_id)
-        values = {c.name: getattr(defaults, c.name) for c in team_policies.columns if c.name != "id"}
-        dialect = self.session.bind.dialect.name if self.session.bind else "sqlite"
-        stmt: Any
-        if dialect == "postgresql":
-            stmt = pg_insert(team_policies).values(**values).on_conflict_do_nothing(index_elements=["team_id"])
-        elif dialect == "sqlite":
-            stmt = sqlite_insert(team_policies).values(**values).on_conflict_do_nothing(index_elements=["team_id"])
-        else:  # pragma: no cover - other back ends are not supported
-            stmt = insert(team_policies).values(**values)
-        await self.session.execute(stmt)
-        created = await self._get(team_id)
-        assert created is not None
-        return created
-
-    async def _get(self, team_id: int) -> TeamPolicy | None:
-        stmt = select(TeamPolicy).where(team_policies.c.team_id == team_id)
-        return (await self.session.execute(stmt)).scalars().first()
-
-    async def all(self) -> Sequence[TeamPolicy]:
-        return (await self.session.execute(select(TeamPolicy).order_by(team_policies.c.team_id))).scalars().all()
-
-
-class SqlActivities:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def add(self, activity: Activity) -> Activity:
-        self.session.add(activity)
-        await self.session.flush()
-        return activity
-
-    async def for_opportunity(self, opportunity_id: int, limit: int) -> Sequence[Activity]:
-        stmt = (
-            select(Activity)
-            .where(activities.c.opportunity_id == opportunity_id)
-            .order_by(activities.c.at.desc(), activities.c.id.desc())
-            .limit(limit)
-        )
-        return (await self.session.execute(stmt)).scalars().all()
+        return rowcount(await self.session.execute(stmt)) == 1
 
 
 class SqlStageChanges:
@@ -392,44 +256,3 @@ class SqlStageChanges:
             )
             for row in (await self.session.execute(stmt)).all()
         ]
-
-
-class SqlRepSkills:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def of_team(self, team_id: int) -> Mapping[int, Mapping[str, frozenset[str]]]:
-        stmt = (
-            select(rep_skills.c.user_id, rep_skills.c.kind, rep_skills.c.value)
-            .select_from(rep_skills.join(users, users.c.id == rep_skills.c.user_id))
-            .where(users.c.team_id == team_id)
-        )
-        found: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-        for row in (await self.session.execute(stmt)).all():
-            found[row[0]][row[1]].add(row[2])
-        return {uid: {k: frozenset(v) for k, v in kinds.items()} for uid, kinds in found.items()}
-
-    async def of_user(self, user_id: int) -> Mapping[str, frozenset[str]]:
-        stmt = select(rep_skills.c.kind, rep_skills.c.value).where(rep_skills.c.user_id == user_id)
-        found: dict[str, set[str]] = defaultdict(set)
-        for kind, value in (await self.session.execute(stmt)).all():
-            found[str(kind)].add(str(value))
-        return {k: frozenset(v) for k, v in found.items()}
-
-    async def replace(self, user_id: int, kind: str, values: Collection[str]) -> None:
-        await self.session.execute(delete(rep_skills).where(rep_skills.c.user_id == user_id, rep_skills.c.kind == kind))
-        if values:
-            await self.session.execute(
-                insert(rep_skills), [{"user_id": user_id, "kind": kind, "value": value} for value in values]
-            )
-
-
-__all__ = [
-    "SqlActivities",
-    "SqlHandoffs",
-    "SqlLeads",
-    "SqlOpportunities",
-    "SqlPolicies",
-    "SqlRepSkills",
-    "SqlStageChanges",
-]

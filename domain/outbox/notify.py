@@ -1,0 +1,141 @@
+"""Telling people: a service says what to tell whom about what; this resolves the recipients, renders the
+message through the unit of work's renderer (the bot's, handed over at the wiring point), applies the
+working-hours rule and queues one row per recipient, once per dedupe key.
+
+    await tell_managers(uow, team.id, Notice(Kind.HANDOFF_DECLINED, about=handoff.id, params={...}),
+                        now=now, exclude=(actor.id,))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from domain.outbox.kinds import Audience, Kind, Urgency, send_at
+from domain.outbox.model import Actions, Notification, Reader
+from domain.ports import UnitOfWork
+from domain.team.model import Team, User
+from domain.team.people import managers_of
+
+
+@dataclass(frozen=True, eq=False)
+class Notice:
+    """What to say (a declared kind with its parameters and buttons) and what it is about.
+
+    `refs` fills the kind's own dedupe-key fields; `at` is the time of a scheduled notice (a reminder's
+    due time) and `chosen` says the person picked that time themselves."""
+
+    kind: Kind
+    about: int
+    params: Mapping[str, Any]
+    actions: Actions = ()
+    refs: Mapping[str, object] = field(default_factory=dict)
+    at: datetime | None = None
+    chosen: bool = False
+
+    def __post_init__(self) -> None:
+        spec = self.kind.spec
+        if set(self.params) != set(spec.params):
+            raise ValueError(f"{self.kind.name} takes params {sorted(spec.params)}, not {sorted(self.params)}")
+        if set(self.refs) != set(spec.refs):
+            raise ValueError(f"{self.kind.name} takes refs {sorted(spec.refs)}, not {sorted(self.refs)}")
+        scheduled = spec.urgency is Urgency.SCHEDULED
+        if (self.at is not None) != scheduled or (self.chosen and not scheduled):
+            raise ValueError(f"{self.kind.name}: a time (and `chosen`) is for scheduled kinds, which need one")
+
+
+class Owned(Protocol):
+    """Anything with an owner in a team (a deal)."""
+
+    @property
+    def owner_id(self) -> int | None: ...
+    @property
+    def team_id(self) -> int: ...
+
+
+def dedupe_key(notice: Notice, to: int | None, now: datetime) -> str:
+    return notice.kind.spec.dedupe_key(subject=notice.about, to=to, now=now, at=notice.at, refs=dict(notice.refs))
+
+
+async def tell_user(uow: UnitOfWork, to: int, notice: Notice, *, team_id: int | None, now: datetime) -> Notification | None:
+    """One person (nobody if they left the team). None when nothing was queued: they were told already
+    (the dedupe key exists) or are not active."""
+    _expect(notice, Audience.PERSON)
+    key = dedupe_key(notice, to, now)
+    if await uow.outbox.queued(key):
+        return None
+    user = await uow.users.get(to)
+    if user is None or not user.active:
+        return None
+    return await _queue_to(uow, user, notice, key, team_id=team_id, now=now)
+
+
+async def tell_owner(
+    uow: UnitOfWork, deal: Owned, notice: Notice, *, now: datetime, unless: int | None = None
+) -> Notification | None:
+    """The deal's owner, unless it has none or the owner is `unless` (the person acting)."""
+    if deal.owner_id is None or deal.owner_id == unless:
+        return None
+    return await tell_user(uow, deal.owner_id, notice, team_id=deal.team_id, now=now)
+
+
+async def tell_managers(
+    uow: UnitOfWork, team_id: int, notice: Notice, *, now: datetime, exclude: Collection[int | None] = ()
+) -> list[Notification]:
+    """The team's active managers (the admins when it has none), except `exclude`; the rows queued."""
+    _expect(notice, Audience.PERSON)
+    queued = []
+    for manager in await managers_of(uow, team_id, exclude=exclude):
+        assert manager.id is not None
+        key = dedupe_key(notice, manager.id, now)
+        if await uow.outbox.queued(key):
+            continue
+        row = await _queue_to(uow, manager, notice, key, team_id=team_id, now=now)
+        if row is not None:
+            queued.append(row)
+    return queued
+
+
+async def tell_group(uow: UnitOfWork, team: Team, notice: Notice, *, now: datetime) -> Notification | None:
+    """The team's group chat, in the bot's default language; nothing when the team has no group."""
+    _expect(notice, Audience.GROUP)
+    if team.group_chat_id is None:
+        return None
+    key = dedupe_key(notice, None, now)
+    if await uow.outbox.queued(key):
+        return None
+    return await _queue(uow, notice, key, chat_id=team.group_chat_id, recipient=None, team=team, team_id=team.id,
+                        now=now)
+
+
+def _expect(notice: Notice, audience: Audience) -> None:
+    if notice.kind.spec.audience is not audience:
+        raise ValueError(f"{notice.kind.name} is not for a {audience.value}")
+
+
+async def _queue_to(
+    uow: UnitOfWork, user: User, notice: Notice, key: str, *, team_id: int | None, now: datetime
+) -> Notification | None:
+    team = await uow.teams.get(team_id) if team_id else None
+    if team is None:
+        team = await uow.teams.get(user.team_id)
+    return await _queue(uow, notice, key, chat_id=user.telegram_id, recipient=user, team=team, team_id=team_id,
+                        now=now)
+
+
+async def _queue(
+    uow: UnitOfWork, notice: Notice, key: str, *, chat_id: int, recipient: User | None, team: Team | None,
+    team_id: int | None, now: datetime,
+) -> Notification | None:
+    spec = notice.kind.spec
+    reader = Reader(recipient.language if recipient else None, team.timezone if team else None)
+    rendered = uow.renderer.render(spec.key, notice.params, notice.actions, reader)
+    not_before = send_at(spec.urgency, now, team, at=notice.at, chosen=notice.chosen)
+    return await uow.outbox.add(Notification(
+        chat_id=chat_id, text=rendered.text, dedupe_key=key, created_at=now, not_before=not_before,
+        next_attempt_at=not_before, kind=spec.category, recipient_id=recipient.id if recipient else None,
+        team_id=team_id or (team.id if team else None), reply_markup=rendered.reply_markup,
+        urgent=spec.urgency is Urgency.NOW, subject_kind=spec.subject.value, subject_id=notice.about,
+    ))

@@ -1,0 +1,44 @@
+"""Leads in storage."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import (
+    or_,
+    select,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.leads.model import Lead
+from storage.tables import (
+    leads,
+)
+
+
+class SqlLeads:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, lead: Lead) -> Lead:
+        self.session.add(lead)
+        await self.session.flush()
+        return lead
+
+    async def get(self, lead_id: int) -> Lead | None:
+        return await self.session.get(Lead, lead_id)
+
+    async def matching(
+        self, *, phone: str | None, email: str | None, company_key: str | None, limit: int
+    ) -> Sequence[Lead]:
+        conditions = []
+        if phone:
+            conditions.append(leads.c.phone == phone)
+        if email:
+            conditions.append(leads.c.email == email)
+        if company_key:
+            conditions.append(leads.c.company_key == company_key)
+        if not conditions:
+            return []
+        stmt = select(Lead).where(or_(*conditions)).order_by(leads.c.id.desc()).limit(limit)
+        return (await self.session.execute(stmt)).scalars().all()

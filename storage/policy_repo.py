@@ -1,0 +1,84 @@
+"""Team policies and the reps' skills in storage."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import (
+    delete,
+    insert,
+    select,
+)
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.policy.model import TeamPolicy
+from storage.tables import (
+    rep_skills,
+    team_policies,
+    users,
+)
+
+
+class SqlPolicies:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def ensure(self, team_id: int) -> TeamPolicy:
+        found = await self._get(team_id)
+        if found is not None:
+            return found
+        defaults = TeamPolicy(team_id=team_id)
+        values = {c.name: getattr(defaults, c.name) for c in team_policies.columns if c.name != "id"}
+        dialect = self.session.bind.dialect.name if self.session.bind else "sqlite"
+        stmt: Any
+        if dialect == "postgresql":
+            stmt = pg_insert(team_policies).values(**values).on_conflict_do_nothing(index_elements=["team_id"])
+        elif dialect == "sqlite":
+            stmt = sqlite_insert(team_policies).values(**values).on_conflict_do_nothing(index_elements=["team_id"])
+        else:  # pragma: no cover - other back ends are not supported
+            stmt = insert(team_policies).values(**values)
+        await self.session.execute(stmt)
+        created = await self._get(team_id)
+        assert created is not None
+        return created
+
+    async def _get(self, team_id: int) -> TeamPolicy | None:
+        stmt = select(TeamPolicy).where(team_policies.c.team_id == team_id)
+        return (await self.session.execute(stmt)).scalars().first()
+
+    async def all(self) -> Sequence[TeamPolicy]:
+        return (await self.session.execute(select(TeamPolicy).order_by(team_policies.c.team_id))).scalars().all()
+
+
+class SqlRepSkills:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def of_team(self, team_id: int) -> Mapping[int, Mapping[str, frozenset[str]]]:
+        stmt = (
+            select(rep_skills.c.user_id, rep_skills.c.kind, rep_skills.c.value)
+            .select_from(rep_skills.join(users, users.c.id == rep_skills.c.user_id))
+            .where(users.c.team_id == team_id)
+        )
+        found: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        for row in (await self.session.execute(stmt)).all():
+            found[row[0]][row[1]].add(row[2])
+        return {uid: {k: frozenset(v) for k, v in kinds.items()} for uid, kinds in found.items()}
+
+    async def of_user(self, user_id: int) -> Mapping[str, frozenset[str]]:
+        stmt = select(rep_skills.c.kind, rep_skills.c.value).where(rep_skills.c.user_id == user_id)
+        found: dict[str, set[str]] = defaultdict(set)
+        for kind, value in (await self.session.execute(stmt)).all():
+            found[str(kind)].add(str(value))
+        return {k: frozenset(v) for k, v in found.items()}
+
+    async def replace(self, user_id: int, kind: str, values: Collection[str]) -> None:
+        await self.session.execute(delete(rep_skills).where(rep_skills.c.user_id == user_id, rep_skills.c.kind == kind))
+        if values:
+            await self.session.execute(
+                insert(rep_skills), [{"user_id": user_id, "kind": kind, "value": value} for value in values]
+            )

@@ -1,0 +1,108 @@
+"""Teams, people, invites and the audit trail in storage."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.team.model import AuditEvent, Invite, Role, Team, User
+from storage.tables import audit_events, invites, teams, users
+
+
+class SqlTeams:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, team: Team) -> Team:
+        self.session.add(team)
+        await self.session.flush()
+        return team
+
+    async def get(self, team_id: int) -> Team | None:
+        return await self.session.get(Team, team_id)
+
+    async def by_name(self, name: str) -> Team | None:
+        return (await self.session.execute(select(Team).where(teams.c.name == name))).scalar_one_or_none()
+
+    async def by_group_chat(self, chat_id: int) -> Team | None:
+        result = await self.session.execute(select(Team).where(teams.c.group_chat_id == chat_id))
+        return result.scalar_one_or_none()
+
+    async def list(self) -> Sequence[Team]:
+        return (await self.session.execute(select(Team).order_by(teams.c.id))).scalars().all()
+
+
+class SqlUsers:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, user: User) -> User:
+        self.session.add(user)
+        await self.session.flush()
+        return user
+
+    async def get(self, user_id: int) -> User | None:
+        return await self.session.get(User, user_id)
+
+    async def by_telegram_id(self, telegram_id: int) -> User | None:
+        result = await self.session.execute(select(User).where(users.c.telegram_id == telegram_id))
+        return result.scalar_one_or_none()
+
+    async def in_team(self, team_id: int) -> Sequence[User]:
+        stmt = select(User).where(users.c.team_id == team_id).order_by(users.c.id)
+        return (await self.session.execute(stmt)).scalars().all()
+
+    async def with_role(self, team_id: int, *roles: str) -> Sequence[User]:
+        stmt = (
+            select(User)
+            .where(users.c.team_id == team_id, users.c.active.is_(True), users.c.role.in_([Role(r) for r in roles]))
+            .order_by(users.c.id)
+        )
+        return (await self.session.execute(stmt)).scalars().all()
+
+    async def admins(self) -> Sequence[User]:
+        stmt = select(User).where(users.c.role == Role.ADMIN, users.c.active.is_(True)).order_by(users.c.id)
+        return (await self.session.execute(stmt)).scalars().all()
+
+
+class SqlInvites:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, invite: Invite) -> Invite:
+        self.session.add(invite)
+        await self.session.flush()
+        return invite
+
+    async def by_hash(self, code_hash: str) -> Invite | None:
+        result = await self.session.execute(select(Invite).where(invites.c.code_hash == code_hash))
+        return result.scalar_one_or_none()
+
+    async def claim(self, invite_id: int, user_id: int, now: object) -> bool:
+        # A conditional UPDATE: of two redemptions racing, exactly one changes the row.
+        stmt = (
+            update(Invite)
+            .where(invites.c.id == invite_id, invites.c.used_at.is_(None))
+            .values(used_at=now, used_by=user_id)
+            .execution_options(synchronize_session="fetch")
+        )
+        result = await self.session.execute(stmt)
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+class SqlAudit:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, event: AuditEvent) -> None:
+        self.session.add(event)
+
+    async def for_entity(self, entity: str, entity_id: int) -> Sequence[AuditEvent]:
+        stmt = (
+            select(AuditEvent)
+            .where(audit_events.c.entity == entity, audit_events.c.entity_id == entity_id)
+            .order_by(audit_events.c.at, audit_events.c.id)
+        )
+        return (await self.session.execute(stmt)).scalars().all()

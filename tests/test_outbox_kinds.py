@@ -1,0 +1,322 @@
+"""The notification registry (domain/outbox/kinds.py) and telling people (domain/outbox/notify.py):
+every kind renders in both languages with its parameters, dedupe keys stay what live databases hold,
+recipients are resolved as the services expect, working hours hold back what is not urgent, and the
+row records its subject."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fluent.syntax import ast, parse, visitor
+from sqlalchemy import select
+
+from bot.factory import App
+from bot.i18n import LOCALES, catalogue
+from bot.render import Renderer
+from domain.outbox.kinds import Audience, Kind, Subject, Urgency, send_at
+from domain.outbox.model import Phrase, Reader
+from domain.outbox.notify import Notice, tell_group, tell_managers, tell_owner, tell_user
+from domain.team.model import Language, Role, Team, User
+from storage.tables import notifications
+from tests.fakes import START, FakeClock, FakeUnitOfWork
+
+AT = datetime(2026, 11, 26, 6, 30, tzinfo=UTC)  # Thursday 14:30 in Shanghai
+
+# A value for every parameter a kind declares, of the type the services pass.
+SAMPLES: dict[str, Any] = {
+    "actor": "小李", "assignee": "小王", "by": "李经理", "company": "华东科技 <有限公司>", "contact": "王先生",
+    "cooloff": 3, "days": 9, "deadline": AT, "due": AT, "from_stage": Phrase("stage-qualified"),
+    "handoffs": Phrase("followup-agenda-handoffs", {"count": 1, "items": "• 华东科技 ⏳ 11-26 14:30"}),
+    "head": Phrase("followup-agenda-head"), "kind": Phrase("activity-kind-call"),
+    "last": Phrase("followup-last-bare", {"kind": Phrase("activity-kind-call"),
+                                          "outcome": Phrase("activity-outcome-reached"), "at": AT}),
+    "limit": 7, "manager": "李经理", "minutes": 30, "name": "小王 @xiaowang", "need": "50 套 CRM",
+    "next": Phrase("followup-agenda-next"), "note": "客户要报价", "nudged": AT,
+    "outcome": Phrase("handoff-next-rep", {"name": "小张"}), "overdue": "", "owner": "小王",
+    "reason": Phrase("decline-reason-busy"), "reasons": [Phrase("score-reason-budget", {"points": 3})],
+    "rep": "小王", "role": "rep", "score": 8, "source": Phrase("source-website"), "stage": Phrase("stage-proposal"),
+    "step": "发报价单", "team": "华东销售部", "text": "给华东科技回电话", "try": Phrase("followup-try-share_case"),
+    "why": Phrase("pool-why-declined"),
+}
+OVERRIDES: dict[Kind, dict[str, Any]] = {Kind.HANDOFF_REASSIGNED: {"owner": "yes"}}
+REFS: dict[str, object] = {"period": "2026-11-20", "by": 3, "day": "2026-11-26", "source": 77, "chat": -1001234}
+
+
+def sample_params(kind: Kind) -> dict[str, Any]:
+    return {name: OVERRIDES.get(kind, {}).get(name, SAMPLES[name]) for name in kind.spec.params}
+
+
+def sample_notice(kind: Kind, about: int = 7) -> Notice:
+    scheduled = kind.spec.urgency is Urgency.SCHEDULED
+    return Notice(
+        kind, about=about, params=sample_params(kind), refs={r: REFS[r] for r in kind.spec.refs},
+        at=AT if scheduled else None,
+    )
+
+
+class _Variables(visitor.Visitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: set[str] = set()
+
+    def visit_VariableReference(self, node: ast.VariableReference) -> None:
+        self.names.add(node.id.name)
+
+
+def message_variables(lang: Language, key: str) -> set[str]:
+    for path in sorted((LOCALES / lang.value).glob("*.ftl")):
+        for entry in parse(Path(path).read_text(encoding="utf-8")).body:
+            if isinstance(entry, ast.Message) and entry.id.name == key:
+                found = _Variables()
+                found.visit(entry)
+                return found.names
+    raise AssertionError(f"{key} is missing in {lang.value}")
+
+
+# --- the registry ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", list(Kind), ids=lambda k: k.name)
+def test_every_kind_renders_in_both_languages_with_its_params(kind: Kind, caplog: pytest.LogCaptureFixture) -> None:
+    renderer = Renderer(catalogue(), Language.ZH, "Asia/Shanghai")
+    used: set[str] = set()
+    texts = {}
+    for lang in Language:
+        variables = message_variables(lang, kind.spec.key)
+        assert variables <= set(kind.spec.params), f"{lang.value} uses params the kind does not declare"
+        used |= variables
+        with caplog.at_level(logging.WARNING, logger="bot.i18n"):
+            texts[lang] = renderer.render(kind.spec.key, sample_params(kind), (), Reader(lang, "Asia/Shanghai")).text
+        assert not caplog.records, [r.getMessage() for r in caplog.records]
+        assert texts[lang] and texts[lang] != kind.spec.key
+    # Every declared param is said in at least one language (the services pass nothing unused).
+    assert used == set(kind.spec.params)
+    assert texts[Language.ZH] != texts[Language.EN]
+    if "company" in kind.spec.params:  # what a person typed arrives escaped
+        assert "华东科技 &lt;有限公司&gt;" in texts[Language.ZH]
+
+
+def test_the_dedupe_keys_are_those_live_databases_hold() -> None:
+    now = START
+    to = 42
+    expected = {
+        Kind.WON_GROUP: "stage:7:group",
+        Kind.STAGE_CHANGED: "stage:7:to:42",
+        Kind.NOTE_ADDED: "activity:7:to:42",
+        Kind.HANDOFF_CARD: "handoff:7:card",
+        Kind.HANDOFF_CARD_REASSIGNED: "handoff:7:card",
+        Kind.ASSIGNED_GROUP: "handoff:7:group",
+        Kind.ACCEPTED_GROUP: "handoff:7:accepted:group",
+        Kind.HANDOFF_TAKEN_OVER: "handoff:7:accepted:to:42",
+        Kind.HANDOFF_ACCEPTED: "handoff:7:accepted:to:42",
+        Kind.HANDOFF_DECLINED: "handoff:7:declined:to:42",
+        Kind.HANDOFF_EXPIRED_ASSIGNEE: "handoff:7:expired:to:42",
+        Kind.HANDOFF_EXPIRED_MANAGER: "handoff:7:expired:to:42",
+        Kind.HANDOFF_REASSIGNED: "handoff:7:reassigned:to:42",
+        Kind.POOLED: f"opportunity:7:pool:{now.isoformat()}:to:42",
+        Kind.RECYCLED_OWNER: f"opportunity:7:recycled:{now.isoformat()}:to:42",
+        Kind.RECYCLED_MANAGER: f"opportunity:7:recycled:{now.isoformat()}:to:42",
+        Kind.CLAIMED_GROUP: f"opportunity:7:claimed:{now.isoformat()}",
+        Kind.FOLLOWUP_NUDGE: f"reminder:7:{AT.isoformat()}",
+        Kind.FOLLOWUP_ESCALATED: "followup:7:escalated:to:42",
+        Kind.FOLLOWUP_LOGGED: "activity:7:to:42",
+        Kind.SILENT_OWNER: "silence:7:2026-11-20:owner",
+        Kind.NO_STEP_OWNER: "silence:7:2026-11-20:owner",
+        Kind.SILENT_MANAGER: "silence:7:2026-11-20:manager:42",
+        Kind.PING_OWNER: "ping:7:3:2026-11-26",
+        Kind.REMINDER_NUDGE: f"reminder:7:{AT.isoformat()}",
+        Kind.AGENDA: "digest:agenda:7:2026-11-26:42",
+        Kind.USER_UNREACHABLE: "unreachable:7:77:to:42",
+        Kind.GROUP_UNREACHABLE: "unreachable-group:-1001234:77:to:42",
+    }
+    assert set(expected) == set(Kind)
+    for kind, key in expected.items():
+        notice = sample_notice(kind)
+        got = kind.spec.dedupe_key(subject=7, to=to, now=now, at=notice.at, refs=dict(notice.refs))
+        assert got == key, kind.name
+
+
+# Person kinds whose key leaves the recipient out: the subject decides who gets it.
+ONE_RECIPIENT = {
+    Kind.HANDOFF_CARD: "the hand-off's assignee",
+    Kind.HANDOFF_CARD_REASSIGNED: "the hand-off's assignee",
+    Kind.PING_OWNER: "the deal's owner",
+    Kind.SILENT_OWNER: "the deal's owner",
+    Kind.NO_STEP_OWNER: "the deal's owner",
+    Kind.FOLLOWUP_NUDGE: "the reminder's owner",
+    Kind.REMINDER_NUDGE: "the reminder's owner",
+}
+
+
+def test_dedupe_keys_are_unique_per_kind_subject_and_recipient() -> None:
+    keys: dict[str, set[Kind]] = {}
+    for kind in Kind:
+        spec = kind.spec
+        assert spec.fields <= {"subject", "to", "now", "at", *spec.refs}, kind.name
+        assert set(spec.refs) <= spec.fields, f"{kind.name} declares refs its key does not use"
+        assert "subject" in spec.fields or spec.refs, kind.name
+        if spec.audience is Audience.GROUP:
+            assert "to" not in spec.fields, kind.name
+        else:
+            assert ("to" in spec.fields) != (kind in ONE_RECIPIENT), kind.name
+        recipients = [10, 11] if "to" in spec.fields else [None]
+        mine = set()
+        for subject in (1, 2):
+            notice = sample_notice(kind, about=subject)
+            refs = dict(notice.refs)
+            if "subject" not in spec.fields:  # the key names the subject through a ref (a group's chat)
+                refs = {name: f"{value}{subject}" for name, value in refs.items()}
+            for to in recipients:
+                key = spec.dedupe_key(subject=subject, to=to, now=START, at=notice.at, refs=refs)
+                mine.add(key)
+                keys.setdefault(key, set()).add(kind)
+        assert len(mine) == 2 * len(recipients), kind.name
+    # Across kinds a key is shared only by variants of one event: the same template about the same subject.
+    for key, kinds in keys.items():
+        assert len({(k.spec.dedupe, k.spec.subject) for k in kinds}) == 1, (key, kinds)
+
+
+def test_a_notice_must_match_its_declaration() -> None:
+    with pytest.raises(ValueError, match="params"):
+        Notice(Kind.HANDOFF_ACCEPTED, about=1, params={"assignee": "小王"})
+    with pytest.raises(ValueError, match="refs"):
+        Notice(Kind.SILENT_OWNER, about=1, params=sample_params(Kind.SILENT_OWNER))
+    with pytest.raises(ValueError, match="scheduled"):
+        Notice(Kind.REMINDER_NUDGE, about=1, params={"text": "x"})  # a nudge needs its time
+    with pytest.raises(ValueError, match="scheduled"):
+        Notice(Kind.HANDOFF_ACCEPTED, about=1, params=sample_params(Kind.HANDOFF_ACCEPTED), at=AT)
+
+
+# --- when a notice goes ----------------------------------------------------------------------------
+
+SHANGHAI = Team(name="华东", timezone="Asia/Shanghai", id=1)
+NIGHT = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)  # Thursday 23:00 in Shanghai
+NEXT_MORNING = datetime(2026, 11, 27, 1, 0, tzinfo=UTC)  # Friday 09:00
+
+
+def test_outside_working_hours_a_notice_waits_and_an_urgent_one_does_not() -> None:
+    assert send_at(Urgency.WORKING_HOURS, NIGHT, SHANGHAI) == NEXT_MORNING
+    assert send_at(Urgency.WORKING_HOURS, AT, SHANGHAI) == AT  # in working hours: at once
+    assert send_at(Urgency.NOW, NIGHT, SHANGHAI) == NIGHT
+    # A reminder: at its time if the person chose it, else within working hours.
+    assert send_at(Urgency.SCHEDULED, START, SHANGHAI, at=NIGHT, chosen=True) == NIGHT
+    assert send_at(Urgency.SCHEDULED, START, SHANGHAI, at=NIGHT) == NEXT_MORNING
+    assert send_at(Urgency.WORKING_HOURS, NIGHT, None) == NIGHT  # no team, no hours to keep
+
+
+async def _team(uow: FakeUnitOfWork, team: Team = SHANGHAI) -> Team:
+    uow.teams.rows[team.id or 0] = team
+    return team
+
+
+async def _person(uow: FakeUnitOfWork, name: str, role: Role, team_id: int = 1, **fields: Any) -> User:
+    return await uow.users.add(User(telegram_id=1000 + len(uow.users.rows), name=name, role=role, team_id=team_id,
+                                    **fields))
+
+
+async def test_a_queued_row_waits_for_working_hours_unless_the_person_chose_the_time() -> None:
+    uow = FakeUnitOfWork()
+    await _team(uow)
+    rep = await _person(uow, "小王", Role.REP, language=Language.EN)
+    assert rep.id is not None
+    row = await tell_user(uow, rep.id, sample_notice(Kind.HANDOFF_ACCEPTED), team_id=1, now=NIGHT)
+    assert row is not None and row.not_before == row.next_attempt_at == NEXT_MORNING and not row.urgent
+    assert row.created_at == NIGHT and row.chat_id == rep.telegram_id and row.kind == "handoff.accepted"
+    assert row.text.startswith("[en Asia/Shanghai] handoff-accepted-notice")
+    chosen = Notice(Kind.REMINDER_NUDGE, about=5, params={"text": "回电话"}, at=NIGHT, chosen=True)
+    nudge = await tell_user(uow, rep.id, chosen, team_id=1, now=START)
+    assert nudge is not None and nudge.not_before == NIGHT
+    # The same notice again is not queued twice.
+    assert await tell_user(uow, rep.id, sample_notice(Kind.HANDOFF_ACCEPTED), team_id=1, now=NIGHT) is None
+    assert len(uow.outbox.messages) == 2
+
+
+# --- whom a notice reaches -------------------------------------------------------------------------
+
+
+async def test_tell_managers_tells_the_active_managers_of_the_team_except_those_excluded() -> None:
+    uow = FakeUnitOfWork()
+    await _team(uow)
+    await _team(uow, Team(name="华南", id=2))
+    li = await _person(uow, "李经理", Role.MANAGER)
+    zhao = await _person(uow, "赵经理", Role.MANAGER)
+    await _person(uow, "钱经理", Role.MANAGER, active=False)
+    await _person(uow, "孙经理", Role.MANAGER, team_id=2)
+    await _person(uow, "小王", Role.REP)
+    await _person(uow, "管理员", Role.ADMIN, team_id=2)
+
+    rows = await tell_managers(uow, 1, sample_notice(Kind.HANDOFF_DECLINED), now=START, exclude=(zhao.id,))
+    assert [r.recipient_id for r in rows] == [li.id]
+    assert rows[0].dedupe_key == f"handoff:7:declined:to:{li.id}" and rows[0].team_id == 1
+    # Told already: nobody twice. Without the exclusion only the one left out before hears of it.
+    again = await tell_managers(uow, 1, sample_notice(Kind.HANDOFF_DECLINED), now=START)
+    assert [r.recipient_id for r in again] == [zhao.id]
+    assert await tell_managers(uow, 1, sample_notice(Kind.HANDOFF_DECLINED), now=START) == []
+
+
+async def test_a_team_without_managers_falls_back_to_the_admins() -> None:
+    uow = FakeUnitOfWork()
+    await _team(uow)
+    rep = await _person(uow, "小王", Role.REP)
+    admin = await _person(uow, "管理员", Role.ADMIN, team_id=2)
+    rows = await tell_managers(uow, 1, sample_notice(Kind.USER_UNREACHABLE, about=rep.id or 0), now=START)
+    assert [r.recipient_id for r in rows] == [admin.id]
+    assert await tell_managers(uow, 1, sample_notice(Kind.GROUP_UNREACHABLE), now=START, exclude=(admin.id,)) == []
+
+
+async def test_tell_owner_skips_the_person_acting_and_a_deal_without_owner() -> None:
+    uow = FakeUnitOfWork()
+    await _team(uow)
+    rep = await _person(uow, "小王", Role.REP)
+    manager = await _person(uow, "李经理", Role.MANAGER)
+    left = await _person(uow, "小赵", Role.REP, active=False)
+
+    class Deal:
+        def __init__(self, owner_id: int | None) -> None:
+            self.owner_id, self.team_id = owner_id, 1
+
+    notice = sample_notice(Kind.STAGE_CHANGED)
+    assert await tell_owner(uow, Deal(rep.id), notice, now=START, unless=rep.id) is None
+    assert await tell_owner(uow, Deal(None), notice, now=START, unless=manager.id) is None
+    assert await tell_owner(uow, Deal(left.id), notice, now=START) is None  # left the team
+    row = await tell_owner(uow, Deal(rep.id), notice, now=START, unless=manager.id)
+    assert row is not None and row.recipient_id == rep.id and row.dedupe_key == f"stage:7:to:{rep.id}"
+
+
+async def test_tell_group_posts_in_the_default_language_only_where_a_group_is_bound() -> None:
+    uow = FakeUnitOfWork()
+    team = await _team(uow, Team(name="华东", id=1))
+    assert await tell_group(uow, team, sample_notice(Kind.CLAIMED_GROUP), now=START) is None
+    team.group_chat_id = -100500
+    row = await tell_group(uow, team, sample_notice(Kind.CLAIMED_GROUP), now=START)
+    assert row is not None and row.chat_id == -100500 and row.recipient_id is None and row.team_id == 1
+    assert row.text.startswith("[- Asia/Shanghai] pipeline-group-claimed")
+    with pytest.raises(ValueError):  # a private notice never goes to a group, nor the other way round
+        await tell_group(uow, team, sample_notice(Kind.HANDOFF_ACCEPTED), now=START)
+    with pytest.raises(ValueError):
+        await tell_user(uow, 1, sample_notice(Kind.CLAIMED_GROUP), team_id=1, now=START)
+
+
+# --- the row on real databases -------------------------------------------------------------------
+
+
+async def test_the_row_records_its_subject(app: App, clock: FakeClock) -> None:
+    async with app.uow() as uow:
+        team = await uow.teams.add(Team(name="华东销售部"))
+        assert team.id is not None
+        rep = await uow.users.add(User(telegram_id=9001, name="小王", role=Role.REP, team_id=team.id))
+        assert rep.id is not None
+        notice = Notice(Kind.REMINDER_NUDGE, about=12345, params={"text": "回电话"}, at=clock.now(), chosen=True)
+        row = await tell_user(uow, rep.id, notice, team_id=team.id, now=clock.now())
+        assert row is not None
+        await uow.commit()
+    async with app.engine.connect() as conn:
+        stored = (await conn.execute(select(notifications).where(notifications.c.id == row.id))).one()
+    assert (stored.subject_kind, stored.subject_id) == (Subject.REMINDER.value, 12345)
+    assert stored.kind == "reminder" and "回电话" in stored.text
+    assert stored.dedupe_key == f"reminder:12345:{clock.now().isoformat()}"
+    assert stored.reply_markup is None and stored.not_before == stored.created_at == clock.now()
