@@ -53,19 +53,21 @@ NUMBER = re.compile(r"-?\d{1,6}")
 
 
 class PolicyAction(enum.StrEnum):
+    """The menus' buttons (wire values kept, so buttons already in chats keep working)."""
+
     SHOW = "show"  # the rules
     ASSIGNMENT = "assign"  # choose the assignment policy
     SET = "set"  # set the assignment policy (its value)
     TOGGLE = "toggle"  # self-assignment on or off (the value it sets)
-    NUMBER = "number"  # open a number's editor
+    NUMBER = "num"  # open a number's editor
     SKILLS = "skills"  # the reps and their skills
     REP = "rep"  # one rep's skills
     SKILL_KIND = "kind"  # edit one kind of a rep's skills
     IDLE = "idle"  # the idle limits
-    IDLE_STAGE = "stage"  # edit one stage's idle limit
-    WEIGHTS = "weights"
-    WEIGHT_FACTOR = "factor"  # one factor's weight
-    WEIGHT_SET = "weight"  # set it (the value it sets)
+    IDLE_STAGE = "istage"  # edit one stage's idle limit
+    WEIGHTS = "wts"
+    WEIGHT_FACTOR = "wfac"  # one factor's weight
+    WEIGHT_SET = "wset"  # set it (the value it sets)
 
 
 class PolicyCb(CallbackData, prefix="pol"):

@@ -239,7 +239,7 @@ async def test_a_quick_capture_line_is_parsed_once(app: App, sandbox: Sandbox, p
 
 @pytest.fixture
 def duplicate_queries(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
-    from storage.pipeline_repo import SqlLeads
+    from storage.leads_repo import SqlLeads
 
     seen: list[dict[str, Any]] = []
     real = SqlLeads.matching
