@@ -6,7 +6,7 @@ InvalidInput with a message code —, its buttons (at most three a row), whether
 where Back goes. The engine owns everything the steps have in common:
 
 - one message per flow, edited in place by button presses; a typed answer gets the next screen below it
-  and the old message loses its buttons (handlers.common.render_flow);
+  and the old message loses its buttons (handlers.common.draw_flow);
 - Back, Skip (or keep the answer, or clear it), Cancel, and Edit-a-field from a review screen, which
   comes back to the review when the field is answered;
 - a press on a button of an earlier or finished flow, or of a step no longer on screen: a polite alert,
@@ -65,7 +65,7 @@ from domain.clock import Clock
 from domain.errors import AlreadyDone, DomainError, InvalidInput
 from domain.ports import UnitOfWork
 from domain.team.model import Language, User
-from handlers.common import render_flow, show
+from handlers.common import draw_flow, show
 
 T = TypeVar("T")
 MaybeAwaitable: TypeAlias = T | Awaitable[T]
@@ -275,7 +275,7 @@ class Flow:
     keep_label: str = ""  # the Skip button of an answered step that keeps its answer
     clear_label: str = ""  # the Skip button of an answered step that `clears`
     cancel_button: bool = True
-    typed_in_place: bool = False  # see render_flow
+    typed_in_place: bool = False  # see draw_flow
     mark_chosen: str = ""  # a prefix for the choice already answered, e.g. "✓ "
     refusal: Refusal = lambda user: None  # who may not use this flow at all: the message key
     by_name: dict[str, Step] = field(init=False)
@@ -315,8 +315,8 @@ class Flow:
         intro: str = "",
     ) -> None:
         """A new instance of the flow: its buttons carry a fresh token, so any earlier one's are stale."""
-        await ctx.state.clear()
         plan = list(self.plan if plan is None else plan)
+        # Whatever was open is replaced whole: open() sets the state and all of its data.
         ctx.data = {**values, "flow_token": secrets.token_hex(3), "flow_plan": plan}
         ctx.intro = intro
         await self.open(ctx, first or (ctx.plan[0] if ctx.plan else self.review))
@@ -326,10 +326,10 @@ class Flow:
         ctx.step = self.by_name[name]
         if name == self.review:
             ctx.data["flow_reviewed"] = True
+        text = await _resolved((ctx.step.screen or self.screen)(ctx))
+        await self._draw(ctx, f"{problem}\n\n{text}" if problem else text, await self.keyboard(ctx), problem)
         await ctx.state.set_state(self.state_of(name))
         await ctx.state.set_data(ctx.data)
-        text = await _resolved((ctx.step.screen or self.screen)(ctx))
-        await self._render(ctx, f"{problem}\n\n{text}" if problem else text, await self.keyboard(ctx), problem)
 
     async def keyboard(self, ctx: Ctx) -> InlineKeyboardMarkup:
         step, t = ctx.step, ctx.t
@@ -378,10 +378,14 @@ class Flow:
             return back(ctx)
         return back
 
-    async def _render(self, ctx: Ctx, text: str, markup: InlineKeyboardMarkup | None, problem: str = "") -> None:
-        in_place = self.typed_in_place and not problem
-        await render_flow(ctx.event, ctx.state, ctx.bot, text, markup, in_place=in_place)
-        ctx.data = await ctx.state.get_data()
+    async def _draw(self, ctx: Ctx, text: str, markup: InlineKeyboardMarkup | None, problem: str = "") -> None:
+        old = ctx.data.get("flow_msg")
+        shown = await draw_flow(
+            ctx.event, ctx.bot, text, markup, old=old if isinstance(old, int) else None,
+            in_place=self.typed_in_place and not problem,
+        )
+        if shown is not None:
+            ctx.data["flow_msg"] = shown
 
     # --- moving on ------------------------------------------------------------------------------
 
@@ -393,8 +397,7 @@ class Flow:
         elif isinstance(transition, Stay):
             await self.open(ctx, ctx.step.name, transition.problem)
         elif isinstance(transition, Done):
-            await ctx.state.set_data(ctx.data)
-            await self._render(ctx, transition.text, transition.markup)
+            await self._draw(ctx, transition.text, transition.markup)
             await ctx.state.clear()
         else:
             if transition.end:
