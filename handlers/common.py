@@ -46,21 +46,38 @@ async def refuse(event: Message | CallbackQuery, t: Translate, error: DomainErro
         await event.answer(text)
 
 
-async def render_flow(
-    event: Message | CallbackQuery, state: FSMContext, bot: Bot, text: str, markup: InlineKeyboardMarkup | None
-) -> None:
-    """A flow that also takes typed answers: a button press edits the flow's message in place; a typed
-    answer gets a new message below it (that is where the rep is looking), and the old message loses
-    its buttons so that only one set stays live."""
+async def draw_flow(
+    event: Message | CallbackQuery, bot: Bot, text: str, markup: InlineKeyboardMarkup | None, *, old: int | None,
+    in_place: bool = False,
+) -> int | None:
+    """Draw a flow's screen; returns the message that holds the flow now. A button press edits the flow's
+    message in place; a typed answer gets a new message below it (that is where the person is looking),
+    and the old message `old` loses its buttons so that only one set stays live. `in_place`: a typed
+    answer edits the old message too (a short flow whose message is still the latest thing in the chat);
+    only when that fails does a new message take its place."""
     if isinstance(event, CallbackQuery):
         await show(event, text, markup)
-        if isinstance(event.message, Message) and await state.get_state() is not None:
-            await state.update_data(flow_msg=event.message.message_id)
-        return
-    old = (await state.get_data()).get("flow_msg")
-    if isinstance(old, int):
+        return event.message.message_id if isinstance(event.message, Message) else old
+    if old is not None and in_place:
+        try:
+            await bot.edit_message_text(text=text, chat_id=event.chat.id, message_id=old, reply_markup=markup)
+            return old
+        except TelegramBadRequest as exc:
+            if "not modified" in str(exc):
+                return old
+    elif old is not None:
         with contextlib.suppress(TelegramBadRequest):
             await bot.edit_message_reply_markup(chat_id=event.chat.id, message_id=old, reply_markup=None)
     sent = await event.answer(text, reply_markup=markup)
-    if await state.get_state() is not None:
-        await state.update_data(flow_msg=sent.message_id)
+    return sent.message_id
+
+
+async def render_flow(
+    event: Message | CallbackQuery, state: FSMContext, bot: Bot, text: str, markup: InlineKeyboardMarkup | None,
+    *, in_place: bool = False,
+) -> None:
+    """draw_flow for a flow that keeps its message in the FSM data ("flow_msg") while a state is open."""
+    old = (await state.get_data()).get("flow_msg") if isinstance(event, Message) else None
+    shown = await draw_flow(event, bot, text, markup, old=old if isinstance(old, int) else None, in_place=in_place)
+    if shown is not None and await state.get_state() is not None:
+        await state.update_data(flow_msg=shown)

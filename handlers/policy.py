@@ -2,19 +2,20 @@
 qualification threshold, hand-off minutes, recycle days, the pool limit and cool-off — each changed
 by buttons or a typed number; each open stage's idle limit (沉默时限) by buttons or a typed number;
 the score weights by -/+ buttons; and the reps' skills (regions, industries, products) as a typed
-list. The services validate every value; this translates taps and text into their calls."""
+list. The menus are plain screens; the number and list editors are flows on the engine
+(handlers/flow.py). The services validate every value; this translates taps and text into their calls."""
 
 from __future__ import annotations
 
+import enum
 import re
 from typing import Any
 
-from aiogram import F
+from aiogram import Bot, F
 from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.formatting import h
 from bot.i18n import Translate
@@ -23,15 +24,16 @@ from bot.routing import Routes
 from domain.clock import Clock
 from domain.deals import queries as deal_queries
 from domain.deals.model import PIPELINE, Stage
-from domain.errors import DomainError, Forbidden
+from domain.errors import DomainError, Forbidden, InvalidInput
 from domain.leads.scoring import FACTORS
 from domain.policy import idle_limits as followup
 from domain.policy import services as policy_service
 from domain.policy.model import DEFAULT_WEIGHTS, AssignmentPolicy, SkillKind, TeamPolicy
-from domain.team.model import User
+from domain.ports import UnitOfWork
+from domain.team.model import Language, User
+from domain.team.queries import own_team
 from handlers.common import refuse, show
-from handlers.pipeline_ui import refused
-from storage.uow import SqlUnitOfWork
+from handlers.flow import STAY, Alert, Answers, Ctx, Done, Flow, Rows, Step, Transition, typed
 
 routes = Routes(__name__)
 
@@ -47,19 +49,32 @@ IDLE_STEPS: tuple[int, ...] = (1, 7)  # the -/+ steps of a stage's idle limit, i
 WEIGHT_STEP = 1
 SKILL_SPLIT = re.compile(r"[,，、;；\n]+")
 CLEAR_WORDS = {"无", "没有", "清空", "-", "none", "clear"}
+NUMBER = re.compile(r"-?\d{1,6}")
+
+
+class PolicyAction(enum.StrEnum):
+    """The menus' buttons (wire values kept, so buttons already in chats keep working)."""
+
+    SHOW = "show"  # the rules
+    ASSIGNMENT = "assign"  # choose the assignment policy
+    SET = "set"  # set the assignment policy (its value)
+    TOGGLE = "toggle"  # self-assignment on or off (the value it sets)
+    NUMBER = "num"  # open a number's editor
+    SKILLS = "skills"  # the reps and their skills
+    REP = "rep"  # one rep's skills
+    SKILL_KIND = "kind"  # edit one kind of a rep's skills
+    IDLE = "idle"  # the idle limits
+    IDLE_STAGE = "istage"  # edit one stage's idle limit
+    WEIGHTS = "wts"
+    WEIGHT_FACTOR = "wfac"  # one factor's weight
+    WEIGHT_SET = "wset"  # set it (the value it sets)
 
 
 class PolicyCb(CallbackData, prefix="pol"):
-    act: str  # show | assign | set | toggle | num | skills | rep | kind | idle | istage | iset | wts | wfac | wset
+    action: PolicyAction
     field: str = ""
     value: str = ""
     user: int = 0
-
-
-class PolicyFlow(StatesGroup):
-    entering_number = State()
-    entering_skills = State()
-    entering_idle_days = State()
 
 
 def policy_label(t: Translate, policy: AssignmentPolicy) -> str:
@@ -70,6 +85,11 @@ def skill_kind_label(t: Translate, kind: SkillKind) -> str:
     return t(f"policy-skill-{kind.value}")
 
 
+def may_edit(user: User) -> str | None:
+    """Who may use the editors at all (the services check the team too)."""
+    return None if user.is_manager_or_admin else "error-policy-role"
+
+
 def overview(t: Translate, team_name: str, policy: TeamPolicy, done: str = "") -> tuple[str, InlineKeyboardMarkup]:
     text = t(
         "policy-card", team=h(team_name), assignment=policy_label(t, policy.assignment),
@@ -78,25 +98,24 @@ def overview(t: Translate, team_name: str, policy: TeamPolicy, done: str = "") -
         limit=policy.pool_claim_limit, cooloff=policy.cooloff_days,
     )
     buttons = [
-        button(t("policy-btn-assignment"), PolicyCb(act="assign")),
+        button(t("policy-btn-assignment"), PolicyCb(action=PolicyAction.ASSIGNMENT)),
         button(
             t("policy-btn-self-on") if policy.allow_self_assign else t("policy-btn-self-off"),
-            PolicyCb(act="toggle", field="allow_self_assign", value="0" if policy.allow_self_assign else "1"),
+            PolicyCb(action=PolicyAction.TOGGLE, field="allow_self_assign", value="0" if policy.allow_self_assign else "1"),
         ),
-        *(button(t(f"policy-btn-{name}"), PolicyCb(act="num", field=name)) for name in NUMBERS),
-        button(t("policy-btn-skills"), PolicyCb(act="skills")),
-        button(t("policy-btn-idle"), PolicyCb(act="idle")),
-        button(t("policy-btn-weights"), PolicyCb(act="wts")),
+        *(button(t(f"policy-btn-{name}"), PolicyCb(action=PolicyAction.NUMBER, field=name)) for name in NUMBERS),
+        button(t("policy-btn-skills"), PolicyCb(action=PolicyAction.SKILLS)),
+        button(t("policy-btn-idle"), PolicyCb(action=PolicyAction.IDLE)),
+        button(t("policy-btn-weights"), PolicyCb(action=PolicyAction.WEIGHTS)),
     ]
     return (f"{done}\n\n{text}" if done else text), grid(buttons, per_row=2)
 
 
-async def load_policy(
-    event: Message | CallbackQuery, user: User, uow: SqlUnitOfWork, t: Translate
-) -> TeamPolicy | None:
+async def load_policy(event: Message | CallbackQuery, user: User, uow: UnitOfWork, t: Translate) -> TeamPolicy | None:
     """The manager's own team's policy; anyone else is refused."""
-    if not user.is_manager_or_admin:
-        await refuse(event, t, Forbidden("error-policy-role"))
+    refusal = may_edit(user)
+    if refusal is not None:
+        await refuse(event, t, Forbidden(refusal))
         return None
     try:
         return await policy_service.get_policy(uow, team_id=user.team_id)
@@ -105,85 +124,73 @@ async def load_policy(
         return None
 
 
-async def show_overview(
-    event: Message | CallbackQuery, user: User, uow: SqlUnitOfWork, t: Translate, done: str = ""
-) -> None:
-    policy = await load_policy(event, user, uow, t)
-    if policy is None:
-        return
-    team = await uow.teams.get(user.team_id)
-    text, markup = overview(t, team.name if team else "", policy, done)
-    await show(event, text, markup)
+async def overview_screen(uow: UnitOfWork, user: User, t: Translate, done: str = "") -> tuple[str, InlineKeyboardMarkup]:
+    policy = await policy_service.get_policy(uow, team_id=user.team_id)
+    return overview(t, (await own_team(uow, user)).name, policy, done)
+
+
+async def show_overview(event: Message | CallbackQuery, user: User, uow: UnitOfWork, t: Translate, done: str = "") -> None:
+    if await load_policy(event, user, uow, t) is not None:
+        await show(event, *await overview_screen(uow, user, t, done))
 
 
 async def change(
-    event: Message | CallbackQuery, user: User, uow: SqlUnitOfWork, t: Translate, clock: Clock,
-    changes: dict[str, Any],
+    event: Message | CallbackQuery, user: User, uow: UnitOfWork, t: Translate, clock: Clock, changes: dict[str, Any]
 ) -> TeamPolicy | None:
     try:
         return await policy_service.update_policy(uow, actor=user, team_id=user.team_id, changes=changes, now=clock.now())
     except DomainError as error:
-        await refused(event, uow, t, error)
+        await refuse(event, t, error)
         return None
 
 
 @routes.message(Command("policy"), F.chat.type == "private")
-async def cmd_policy(message: Message, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate) -> None:
+async def cmd_policy(message: Message, user: User, uow: UnitOfWork, state: FSMContext, t: Translate) -> None:
     await state.clear()
     await show_overview(message, user, uow, t)
 
 
-@routes.callback_query(PolicyCb.filter(F.act == "show"))
-async def on_show(query: CallbackQuery, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate) -> None:
+@routes.callback_query(PolicyCb.filter(F.action == PolicyAction.SHOW))
+async def on_show(query: CallbackQuery, user: User, uow: UnitOfWork, state: FSMContext, t: Translate) -> None:
     await state.clear()
     await show_overview(query, user, uow, t)
 
 
 # --- assignment policy and self-assignment: buttons --------------------------------------------------
 
-@routes.callback_query(PolicyCb.filter(F.act == "assign"))
-async def on_assignment(query: CallbackQuery, user: User, uow: SqlUnitOfWork, t: Translate) -> None:
+
+@routes.callback_query(PolicyCb.filter(F.action == PolicyAction.ASSIGNMENT))
+async def on_assignment(query: CallbackQuery, user: User, uow: UnitOfWork, t: Translate) -> None:
     policy = await load_policy(query, user, uow, t)
     if policy is None:
         return
     buttons = [
         button(("✅ " if choice is policy.assignment else "") + policy_label(t, choice),
-               PolicyCb(act="set", field="assignment", value=choice.value))
+               PolicyCb(action=PolicyAction.SET, field="assignment", value=choice.value))
         for choice in AssignmentPolicy
     ]
-    markup = grid(buttons, t, back=PolicyCb(act="show"), cancel=False, per_row=2)
+    markup = grid(buttons, t, back=PolicyCb(action=PolicyAction.SHOW), cancel=False, per_row=2)
     await show(query, t("policy-choose-assignment"), markup)
 
 
-@routes.callback_query(PolicyCb.filter(F.act == "set"))
-async def on_set(
-    query: CallbackQuery, callback_data: PolicyCb, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate,
-    clock: Clock,
-) -> None:
-    value: Any
-    if callback_data.field == "assignment":
-        try:
-            value = AssignmentPolicy(callback_data.value)
-        except ValueError:
-            await query.answer(t("stale-button"), show_alert=True)
-            return
-    elif callback_data.field in NUMBERS and re.fullmatch(r"-?\d+", callback_data.value):
-        value = int(callback_data.value)
-    else:
+@routes.callback_query(PolicyCb.filter(F.action == PolicyAction.SET))
+async def on_set(query: CallbackQuery, callback_data: PolicyCb, user: User, uow: UnitOfWork, t: Translate, clock: Clock) -> None:
+    if await load_policy(query, user, uow, t) is None:
+        return
+    try:
+        value = AssignmentPolicy(callback_data.value)
+    except ValueError:
+        value = None
+    if callback_data.field != "assignment" or value is None:
         await query.answer(t("stale-button"), show_alert=True)
         return
-    policy = await change(query, user, uow, t, clock, {callback_data.field: value})
-    if policy is None:
-        return
-    if callback_data.field in NUMBERS:  # stay on the number's screen: the next tap is likely another step
-        await number_screen(query, state, t, policy, callback_data.field)
-        return
-    await show_overview(query, user, uow, t, t("policy-done"))
+    if await change(query, user, uow, t, clock, {"assignment": value}) is not None:
+        await show_overview(query, user, uow, t, t("policy-done"))
 
 
-@routes.callback_query(PolicyCb.filter(F.act == "toggle"))
+@routes.callback_query(PolicyCb.filter(F.action == PolicyAction.TOGGLE))
 async def on_toggle(
-    query: CallbackQuery, callback_data: PolicyCb, user: User, uow: SqlUnitOfWork, t: Translate, clock: Clock
+    query: CallbackQuery, callback_data: PolicyCb, user: User, uow: UnitOfWork, t: Translate, clock: Clock
 ) -> None:
     # The button carries the value it sets, not "flip": a repeated tap sets the same value again.
     if callback_data.field != "allow_self_assign" or callback_data.value not in {"0", "1"}:
@@ -194,61 +201,87 @@ async def on_toggle(
     await show_overview(query, user, uow, t, t("policy-done"))
 
 
-# --- numbers: -/+ buttons or a typed number -------------------------------------------------------------
-
-async def number_screen(
-    event: Message | CallbackQuery, state: FSMContext, t: Translate, policy: TeamPolicy, field: str
-) -> None:
-    current = int(getattr(policy, field))
-    steps = NUMBERS[field]
-    minus = [button(f"−{s}", PolicyCb(act="set", field=field, value=str(current - s))) for s in reversed(steps)]
-    plus = [button(f"+{s}", PolicyCb(act="set", field=field, value=str(current + s))) for s in steps]
-    rows: list[list[InlineKeyboardButton]] = rows_of([*minus, *plus], per_row=2 if len(steps) > 1 else 3)
-    await state.set_state(PolicyFlow.entering_number)
-    await state.set_data({"field": field})
-    text = t("policy-number", name=t(f"policy-name-{field}"), value=t(f"policy-value-{field}", value=current))
-    await show(event, text, grid([], t, back=PolicyCb(act="show"), cancel=False, extra_rows=rows))
+# --- the editors: a number, a stage's idle days, a rep's skills -------------------------------------------
+# A -/+ button carries the value it sets (a repeated tap sets the same value again and changes nothing)
+# and stays on the editor; a typed value is saved and the menu it came from is shown again.
 
 
-@routes.callback_query(PolicyCb.filter(F.act == "num"))
+def whole_number(text: str) -> int:
+    typed_text = text.strip()
+    if not NUMBER.fullmatch(typed_text):
+        raise InvalidInput("error-not-a-number")
+    return int(typed_text)
+
+
+def plus_minus(ctx: Ctx, current: int, steps: tuple[int, ...], per_row: int) -> Rows:
+    minus = [ctx.button(f"−{s}", str(current - s)) for s in reversed(steps)]
+    plus = [ctx.button(f"+{s}", str(current + s)) for s in steps]
+    return rows_of([*minus, *plus], per_row=per_row)
+
+
+async def number_now(ctx: Ctx) -> int:
+    policy = await policy_service.get_policy(ctx.uow, team_id=ctx.user.team_id)
+    return int(getattr(policy, str(ctx.data["field"])))
+
+
+async def number_screen(ctx: Ctx) -> str:
+    t, name = ctx.t, str(ctx.data["field"])
+    return t("policy-number", name=t(f"policy-name-{name}"), value=t(f"policy-value-{name}", value=await number_now(ctx)))
+
+
+async def number_keyboard(ctx: Ctx) -> Rows:
+    steps = NUMBERS[str(ctx.data["field"])]
+    return plus_minus(ctx, await number_now(ctx), steps, per_row=2 if len(steps) > 1 else 3)
+
+
+async def save_number(ctx: Ctx, value: int) -> None:
+    await policy_service.update_policy(
+        ctx.uow, actor=ctx.user, team_id=ctx.user.team_id, changes={str(ctx.data["field"]): value}, now=ctx.clock.now()
+    )
+
+
+async def on_number_pick(ctx: Ctx, value: str) -> Transition:
+    if not NUMBER.fullmatch(value):
+        return Alert(ctx.t("stale-button"))
+    await save_number(ctx, int(value))
+    return STAY
+
+
+async def on_number_typed(ctx: Ctx, answers: Answers) -> Transition:
+    await save_number(ctx, answers["value"])
+    return Done(*await overview_screen(ctx.uow, ctx.user, ctx.t, ctx.t("policy-done")))
+
+
+NUMBER_EDITOR = Flow(
+    "pnum",
+    (
+        Step(
+            "value", parse=typed("value", whole_number), keyboard=number_keyboard, pick=on_number_pick,
+            accept=on_number_typed, back=lambda ctx: PolicyCb(action=PolicyAction.SHOW), expect="policy-expect-number",
+            problems={"error-not-a-number": "policy-error-not-a-number"},
+            problem_params=lambda ctx: {"name": ctx.t(f"policy-name-{ctx.data.get('field')}")},
+        ),
+    ),
+    screen=number_screen, cancel_button=False, refusal=may_edit,
+)
+
+
+@routes.callback_query(PolicyCb.filter(F.action == PolicyAction.NUMBER))
 async def on_number(
-    query: CallbackQuery, callback_data: PolicyCb, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate
+    query: CallbackQuery, callback_data: PolicyCb, state: FSMContext, bot: Bot, t: Translate, lang: Language,
+    uow: UnitOfWork, user: User, clock: Clock,
 ) -> None:
+    if await load_policy(query, user, uow, t) is None:
+        return
     if callback_data.field not in NUMBERS:
         await query.answer(t("stale-button"), show_alert=True)
         return
-    policy = await load_policy(query, user, uow, t)
-    if policy is None:
-        return
-    await number_screen(query, state, t, policy, callback_data.field)
-
-
-@routes.message(PolicyFlow.entering_number, F.text, ~F.text.startswith("/"))
-async def on_number_typed(
-    message: Message, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate, clock: Clock
-) -> None:
-    field = (await state.get_data()).get("field")
-    if field not in NUMBERS:
-        await state.clear()
-        await message.answer(t("stale-flow"))
-        return
-    typed = (message.text or "").strip()
-    if not re.fullmatch(r"-?\d{1,6}", typed):
-        await message.answer(t("policy-error-not-a-number", name=t(f"policy-name-{field}")))
-        return
-    policy = await change(message, user, uow, t, clock, {field: int(typed)})
-    if policy is None:
-        return
-    await state.clear()
-    await show_overview(message, user, uow, t, t("policy-done"))
-
-
-@routes.message(PolicyFlow.entering_number, ~F.text.startswith("/"))
-async def on_number_unexpected(message: Message, t: Translate) -> None:
-    await message.answer(t("policy-expect-number"))
+    ctx = NUMBER_EDITOR.context(query, state, bot, t, lang, uow, user, clock)
+    await NUMBER_EDITOR.start(ctx, {"field": callback_data.field}, first="value")
 
 
 # --- rep skills: who knows which regions, industries, products (the RULES policy matches on them) -------
+
 
 def skills_line(t: Translate, skills: dict[str, list[str]]) -> str:
     return " · ".join(
@@ -261,8 +294,8 @@ def values_text(t: Translate, values: list[str]) -> str:
     return t("list-separator").join(h(v) for v in values) or t("list-empty")
 
 
-@routes.callback_query(PolicyCb.filter(F.act == "skills"))
-async def on_skills(query: CallbackQuery, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate) -> None:
+@routes.callback_query(PolicyCb.filter(F.action == PolicyAction.SKILLS))
+async def on_skills(query: CallbackQuery, user: User, uow: UnitOfWork, state: FSMContext, t: Translate) -> None:
     await state.clear()
     try:
         reps = await deal_queries.team_reps(uow, viewer=user)
@@ -275,49 +308,75 @@ async def on_skills(query: CallbackQuery, user: User, uow: SqlUnitOfWork, state:
         return
     if not reps:
         lines.append(t("policy-skills-no-reps"))
-    buttons = [button(rep.name, PolicyCb(act="rep", user=rep.id or 0)) for rep in reps]
-    await show(query, "\n".join(lines), grid(buttons, t, back=PolicyCb(act="show"), cancel=False, per_row=3))
+    buttons = [button(rep.name, PolicyCb(action=PolicyAction.REP, user=rep.id or 0)) for rep in reps]
+    await show(query, "\n".join(lines), grid(buttons, t, back=PolicyCb(action=PolicyAction.SHOW), cancel=False, per_row=3))
 
 
-async def rep_screen(
-    event: Message | CallbackQuery, user: User, uow: SqlUnitOfWork, t: Translate, rep_id: int, done: str = ""
-) -> None:
-    try:
-        reps = {rep.id: rep for rep in await deal_queries.team_reps(uow, viewer=user)}
-        skills = await policy_service.rep_skills(uow, viewer=user, user_id=rep_id)
-    except DomainError as error:
-        await refuse(event, t, error)
-        return
+async def rep_screen(uow: UnitOfWork, user: User, t: Translate, rep_id: int, done: str = "") -> tuple[str, InlineKeyboardMarkup]:
+    reps = {rep.id: rep for rep in await deal_queries.team_reps(uow, viewer=user)}
+    skills = await policy_service.rep_skills(uow, viewer=user, user_id=rep_id)
     rep = reps.get(rep_id)
     if rep is None:
-        await refuse(event, t, DomainError("error-skills-not-rep"))
-        return
+        raise InvalidInput("error-skills-not-rep")
     lines = [done, ""] if done else []
     lines.append(t("policy-rep-skills", name=h(rep.name)))
     for kind in SkillKind:
-        values = values_text(t, skills.get(kind.value, []))
-        lines.append(t("policy-skill-entry", kind=skill_kind_label(t, kind), values=values))
+        lines.append(t("policy-skill-entry", kind=skill_kind_label(t, kind), values=values_text(t, skills.get(kind.value, []))))
     buttons = [
-        button(
-            t("policy-btn-edit-skill", kind=skill_kind_label(t, kind)),
-            PolicyCb(act="kind", user=rep_id, value=kind.value),
-        )
+        button(t("policy-btn-edit-skill", kind=skill_kind_label(t, kind)), PolicyCb(action=PolicyAction.SKILL_KIND, user=rep_id, value=kind.value))
         for kind in SkillKind
     ]
-    await show(event, "\n".join(lines), grid(buttons, t, back=PolicyCb(act="skills"), cancel=False))
+    return "\n".join(lines), grid(buttons, t, back=PolicyCb(action=PolicyAction.SKILLS), cancel=False)
 
 
-@routes.callback_query(PolicyCb.filter(F.act == "rep"))
+@routes.callback_query(PolicyCb.filter(F.action == PolicyAction.REP))
 async def on_rep(
-    query: CallbackQuery, callback_data: PolicyCb, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate
+    query: CallbackQuery, callback_data: PolicyCb, user: User, uow: UnitOfWork, state: FSMContext, t: Translate
 ) -> None:
     await state.clear()
-    await rep_screen(query, user, uow, t, callback_data.user)
+    try:
+        await show(query, *await rep_screen(uow, user, t, callback_data.user))
+    except DomainError as error:
+        await refuse(query, t, error)
 
 
-@routes.callback_query(PolicyCb.filter(F.act == "kind"))
+async def skills_screen(ctx: Ctx) -> str:
+    t, kind = ctx.t, SkillKind(str(ctx.data["kind"]))
+    return t(
+        "policy-enter-skills", name=h(str(ctx.data.get("name") or "")), kind=skill_kind_label(t, kind),
+        example=t(f"policy-example-{kind.value}"),
+    )
+
+
+def read_skills(text: str) -> list[str]:
+    typed_text = text.strip()
+    return [] if typed_text.lower() in CLEAR_WORDS else [v.strip() for v in SKILL_SPLIT.split(typed_text) if v.strip()]
+
+
+async def on_skills_typed(ctx: Ctx, answers: Answers) -> Transition:
+    rep_id = int(ctx.data["user"])
+    await policy_service.set_rep_skills(
+        ctx.uow, actor=ctx.user, user_id=rep_id, kind=str(ctx.data["kind"]), values=answers["values"], now=ctx.clock.now()
+    )
+    return Done(*await rep_screen(ctx.uow, ctx.user, ctx.t, rep_id, ctx.t("policy-done")))
+
+
+SKILLS_EDITOR = Flow(
+    "pskill",
+    (
+        Step(
+            "values", parse=typed("values", read_skills), accept=on_skills_typed, expect="policy-expect-skills",
+            back=lambda ctx: PolicyCb(action=PolicyAction.REP, user=int(ctx.data.get("user") or 0)),
+        ),
+    ),
+    screen=skills_screen, cancel_button=False, refusal=may_edit,
+)
+
+
+@routes.callback_query(PolicyCb.filter(F.action == PolicyAction.SKILL_KIND))
 async def on_skill_kind(
-    query: CallbackQuery, callback_data: PolicyCb, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate
+    query: CallbackQuery, callback_data: PolicyCb, state: FSMContext, bot: Bot, t: Translate, lang: Language,
+    uow: UnitOfWork, user: User, clock: Clock,
 ) -> None:
     try:
         kind = SkillKind(callback_data.value)
@@ -332,54 +391,24 @@ async def on_skill_kind(
     if rep is None:
         await query.answer(t("error-skills-not-rep"), show_alert=True)
         return
-    await state.set_state(PolicyFlow.entering_skills)
-    await state.set_data({"user": callback_data.user, "kind": kind.value})
-    text = t(
-        "policy-enter-skills", name=h(rep.name), kind=skill_kind_label(t, kind),
-        example=t(f"policy-example-{kind.value}"),
-    )
-    await show(query, text, grid([], t, back=PolicyCb(act="rep", user=callback_data.user), cancel=False))
-
-
-@routes.message(PolicyFlow.entering_skills, F.text, ~F.text.startswith("/"))
-async def on_skills_typed(
-    message: Message, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate, clock: Clock
-) -> None:
-    data = await state.get_data()
-    if not isinstance(data.get("user"), int) or not isinstance(data.get("kind"), str):
-        await state.clear()
-        await message.answer(t("stale-flow"))
-        return
-    typed = (message.text or "").strip()
-    values = [] if typed.lower() in CLEAR_WORDS else [v.strip() for v in SKILL_SPLIT.split(typed) if v.strip()]
-    try:
-        await policy_service.set_rep_skills(
-            uow, actor=user, user_id=data["user"], kind=data["kind"], values=values, now=clock.now()
-        )
-    except DomainError as error:
-        await refused(message, uow, t, error)
-        return
-    await state.clear()
-    await rep_screen(message, user, uow, t, data["user"], t("policy-done"))
-
-
-@routes.message(PolicyFlow.entering_skills, ~F.text.startswith("/"))
-async def on_skills_unexpected(message: Message, t: Translate) -> None:
-    await message.answer(t("policy-expect-skills"))
+    ctx = SKILLS_EDITOR.context(query, state, bot, t, lang, uow, user, clock)
+    await SKILLS_EDITOR.start(ctx, {"user": callback_data.user, "kind": kind.value, "name": rep.name}, first="values")
 
 
 # --- idle limits (沉默时限): one open stage at a time, -/+ buttons or a typed number ---------------------
+
 
 def stage_label(t: Translate, stage: Stage) -> str:
     return t(f"stage-{stage.value}")
 
 
 async def load_idle_limits(
-    event: Message | CallbackQuery, user: User, uow: SqlUnitOfWork, t: Translate
+    event: Message | CallbackQuery, user: User, uow: UnitOfWork, t: Translate
 ) -> dict[Stage, int] | None:
     """The manager's own team's idle limits; anyone else is refused, as on the policy screen."""
-    if not user.is_manager_or_admin:
-        await refuse(event, t, Forbidden("error-policy-role"))
+    refusal = may_edit(user)
+    if refusal is not None:
+        await refuse(event, t, Forbidden(refusal))
         return None
     try:
         return await followup.get_idle_limits(uow, viewer=user)
@@ -388,116 +417,86 @@ async def load_idle_limits(
         return None
 
 
-async def idle_overview(
-    event: Message | CallbackQuery, user: User, uow: SqlUnitOfWork, t: Translate, done: str = ""
-) -> None:
-    limits = await load_idle_limits(event, user, uow, t)
-    if limits is None:
-        return
+def idle_overview(t: Translate, limits: dict[Stage, int], done: str = "") -> tuple[str, InlineKeyboardMarkup]:
     lines = [done, ""] if done else []
     lines.append(t("policy-idle-title"))
-    lines.extend(
-        t("policy-idle-line", stage=stage_label(t, stage), days=limits[stage]) for stage in PIPELINE if stage in limits
+    lines.extend(t("policy-idle-line", stage=stage_label(t, s), days=limits[s]) for s in PIPELINE if s in limits)
+    buttons = [button(stage_label(t, s), PolicyCb(action=PolicyAction.IDLE_STAGE, field=s.value)) for s in PIPELINE]
+    return "\n".join(lines), grid(buttons, t, back=PolicyCb(action=PolicyAction.SHOW), cancel=False, per_row=3)
+
+
+def stage_of(ctx: Ctx) -> Stage:
+    return Stage(str(ctx.data["stage"]))
+
+
+async def days_now(ctx: Ctx) -> int:
+    return (await followup.get_idle_limits(ctx.uow, viewer=ctx.user))[stage_of(ctx)]
+
+
+async def idle_screen(ctx: Ctx) -> str:
+    return ctx.t("policy-idle-stage", stage=stage_label(ctx.t, stage_of(ctx)), days=await days_now(ctx))
+
+
+async def idle_keyboard(ctx: Ctx) -> Rows:
+    return plus_minus(ctx, await days_now(ctx), IDLE_STEPS, per_row=2)
+
+
+async def save_days(ctx: Ctx, days: int) -> dict[Stage, int]:
+    return await followup.set_idle_limits(
+        ctx.uow, actor=ctx.user, team_id=ctx.user.team_id, limits={stage_of(ctx): days}, now=ctx.clock.now()
     )
-    buttons = [button(stage_label(t, stage), PolicyCb(act="istage", field=stage.value)) for stage in PIPELINE]
-    await show(event, "\n".join(lines), grid(buttons, t, back=PolicyCb(act="show"), cancel=False, per_row=3))
 
 
-async def idle_stage_screen(
-    event: Message | CallbackQuery, state: FSMContext, t: Translate, limits: dict[Stage, int], stage: Stage
-) -> None:
-    current = limits[stage]
-    minus = [button(f"−{s}", PolicyCb(act="iset", field=stage.value, value=str(current - s))) for s in reversed(IDLE_STEPS)]
-    plus = [button(f"+{s}", PolicyCb(act="iset", field=stage.value, value=str(current + s))) for s in IDLE_STEPS]
-    rows = rows_of([*minus, *plus], per_row=2)
-    await state.set_state(PolicyFlow.entering_idle_days)
-    await state.set_data({"stage": stage.value})
-    text = t("policy-idle-stage", stage=stage_label(t, stage), days=current)
-    await show(event, text, grid([], t, back=PolicyCb(act="idle"), cancel=False, extra_rows=rows))
+async def on_days_pick(ctx: Ctx, value: str) -> Transition:
+    if not NUMBER.fullmatch(value):
+        return Alert(ctx.t("stale-button"))
+    await save_days(ctx, int(value))
+    return STAY
 
 
-def open_stage(value: str) -> Stage | None:
-    """The stage a button or the flow names, if it still is one (a stale button may name anything)."""
-    try:
-        return Stage(value)
-    except ValueError:
-        return None
+async def on_days_typed(ctx: Ctx, answers: Answers) -> Transition:
+    return Done(*idle_overview(ctx.t, await save_days(ctx, answers["days"]), ctx.t("policy-done")))
 
 
-async def save_idle_days(
-    event: Message | CallbackQuery, user: User, uow: SqlUnitOfWork, t: Translate, clock: Clock, stage: Stage,
-    days: int,
-) -> dict[Stage, int] | None:
-    try:
-        return await followup.set_idle_limits(
-            uow, actor=user, team_id=user.team_id, limits={stage: days}, now=clock.now()
-        )
-    except DomainError as error:
-        await refused(event, uow, t, error)
-        return None
+IDLE_EDITOR = Flow(
+    "pidle",
+    (
+        Step(
+            "days", parse=typed("days", whole_number), keyboard=idle_keyboard, pick=on_days_pick, accept=on_days_typed,
+            back=lambda ctx: PolicyCb(action=PolicyAction.IDLE), expect="policy-expect-number",
+            problems={"error-not-a-number": "policy-idle-not-a-number"},
+            problem_params=lambda ctx: {"stage": stage_label(ctx.t, stage_of(ctx))},
+        ),
+    ),
+    screen=idle_screen, cancel_button=False, refusal=may_edit,
+)
 
 
-@routes.callback_query(PolicyCb.filter(F.act == "idle"))
-async def on_idle(query: CallbackQuery, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate) -> None:
+@routes.callback_query(PolicyCb.filter(F.action == PolicyAction.IDLE))
+async def on_idle(query: CallbackQuery, user: User, uow: UnitOfWork, state: FSMContext, t: Translate) -> None:
     await state.clear()
-    await idle_overview(query, user, uow, t)
+    limits = await load_idle_limits(query, user, uow, t)
+    if limits is not None:
+        await show(query, *idle_overview(t, limits))
 
 
-@routes.callback_query(PolicyCb.filter(F.act == "istage"))
+@routes.callback_query(PolicyCb.filter(F.action == PolicyAction.IDLE_STAGE))
 async def on_idle_stage(
-    query: CallbackQuery, callback_data: PolicyCb, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate
+    query: CallbackQuery, callback_data: PolicyCb, state: FSMContext, bot: Bot, t: Translate, lang: Language,
+    uow: UnitOfWork, user: User, clock: Clock,
 ) -> None:
-    stage = open_stage(callback_data.field)
     limits = await load_idle_limits(query, user, uow, t)
     if limits is None:
         return
-    if stage is None or stage not in limits:
+    if callback_data.field not in {stage.value for stage in limits}:
         await query.answer(t("stale-button"), show_alert=True)
         return
-    await idle_stage_screen(query, state, t, limits, stage)
-
-
-@routes.callback_query(PolicyCb.filter(F.act == "iset"))
-async def on_idle_set(
-    query: CallbackQuery, callback_data: PolicyCb, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate,
-    clock: Clock,
-) -> None:
-    # The button carries the days it sets: a repeated tap sets the same value again and changes nothing.
-    stage = open_stage(callback_data.field)
-    if stage is None or not re.fullmatch(r"-?\d{1,6}", callback_data.value):
-        await query.answer(t("stale-button"), show_alert=True)
-        return
-    limits = await save_idle_days(query, user, uow, t, clock, stage, int(callback_data.value))
-    if limits is None:
-        return
-    await idle_stage_screen(query, state, t, limits, stage)  # stay: the next tap is likely another step
-
-
-@routes.message(PolicyFlow.entering_idle_days, F.text, ~F.text.startswith("/"))
-async def on_idle_typed(
-    message: Message, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate, clock: Clock
-) -> None:
-    stage = open_stage(str((await state.get_data()).get("stage", "")))
-    if stage is None:
-        await state.clear()
-        await message.answer(t("stale-flow"))
-        return
-    typed = (message.text or "").strip()
-    if not re.fullmatch(r"-?\d{1,6}", typed):
-        await message.answer(t("policy-idle-not-a-number", stage=stage_label(t, stage)))
-        return
-    if await save_idle_days(message, user, uow, t, clock, stage, int(typed)) is None:
-        return
-    await state.clear()
-    await idle_overview(message, user, uow, t, t("policy-done"))
-
-
-@routes.message(PolicyFlow.entering_idle_days, ~F.text.startswith("/"))
-async def on_idle_unexpected(message: Message, t: Translate) -> None:
-    await message.answer(t("policy-expect-number"))
+    ctx = IDLE_EDITOR.context(query, state, bot, t, lang, uow, user, clock)
+    await IDLE_EDITOR.start(ctx, {"stage": callback_data.field}, first="days")
 
 
 # --- score weights (评分权重): one factor at a time, -/+ buttons ----------------------------------------
+
 
 def factor_label(t: Translate, factor: str) -> str:
     return t(f"policy-weight-{factor}")
@@ -508,58 +507,59 @@ def weight_of(policy: TeamPolicy, factor: str) -> int:
     return int(policy.weights.get(factor, DEFAULT_WEIGHTS[factor]))
 
 
-async def weights_overview(
-    event: Message | CallbackQuery, user: User, uow: SqlUnitOfWork, t: Translate, done: str = ""
-) -> None:
+async def weights_overview(event: Message | CallbackQuery, user: User, uow: UnitOfWork, t: Translate) -> None:
     policy = await load_policy(event, user, uow, t)
     if policy is None:
         return
-    lines = [done, ""] if done else []
-    lines.append(t("policy-weights-title"))
+    lines = [t("policy-weights-title")]
     lines.extend(t("policy-weight-line", factor=factor_label(t, f), weight=weight_of(policy, f)) for f in FACTORS)
-    buttons = [button(factor_label(t, f), PolicyCb(act="wfac", field=f)) for f in FACTORS]
-    await show(event, "\n".join(lines), grid(buttons, t, back=PolicyCb(act="show"), cancel=False, per_row=3))
+    buttons = [button(factor_label(t, f), PolicyCb(action=PolicyAction.WEIGHT_FACTOR, field=f)) for f in FACTORS]
+    await show(event, "\n".join(lines), grid(buttons, t, back=PolicyCb(action=PolicyAction.SHOW), cancel=False, per_row=3))
 
 
 async def weight_screen(event: Message | CallbackQuery, t: Translate, policy: TeamPolicy, factor: str) -> None:
     current = weight_of(policy, factor)
     rows = [[
-        button(f"−{WEIGHT_STEP}", PolicyCb(act="wset", field=factor, value=str(current - WEIGHT_STEP))),
-        button(f"+{WEIGHT_STEP}", PolicyCb(act="wset", field=factor, value=str(current + WEIGHT_STEP))),
+        button(f"−{WEIGHT_STEP}", PolicyCb(action=PolicyAction.WEIGHT_SET, field=factor, value=str(current - WEIGHT_STEP))),
+        button(f"+{WEIGHT_STEP}", PolicyCb(action=PolicyAction.WEIGHT_SET, field=factor, value=str(current + WEIGHT_STEP))),
     ]]
     text = t("policy-weight", factor=factor_label(t, factor), weight=current)
-    await show(event, text, grid([], t, back=PolicyCb(act="wts"), cancel=False, extra_rows=rows))
+    await show(event, text, grid([], t, back=PolicyCb(action=PolicyAction.WEIGHTS), cancel=False, extra_rows=rows))
 
 
-@routes.callback_query(PolicyCb.filter(F.act == "wts"))
-async def on_weights(query: CallbackQuery, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate) -> None:
+@routes.callback_query(PolicyCb.filter(F.action == PolicyAction.WEIGHTS))
+async def on_weights(query: CallbackQuery, user: User, uow: UnitOfWork, state: FSMContext, t: Translate) -> None:
     await state.clear()
     await weights_overview(query, user, uow, t)
 
 
-@routes.callback_query(PolicyCb.filter(F.act == "wfac"))
+@routes.callback_query(PolicyCb.filter(F.action == PolicyAction.WEIGHT_FACTOR))
 async def on_weight_factor(
-    query: CallbackQuery, callback_data: PolicyCb, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate
+    query: CallbackQuery, callback_data: PolicyCb, user: User, uow: UnitOfWork, state: FSMContext, t: Translate
 ) -> None:
     await state.clear()
-    if callback_data.field not in FACTORS:
-        await query.answer(t("stale-button"), show_alert=True)
-        return
     policy = await load_policy(query, user, uow, t)
     if policy is None:
+        return
+    if callback_data.field not in FACTORS:
+        await query.answer(t("stale-button"), show_alert=True)
         return
     await weight_screen(query, t, policy, callback_data.field)
 
 
-@routes.callback_query(PolicyCb.filter(F.act == "wset"))
+@routes.callback_query(PolicyCb.filter(F.action == PolicyAction.WEIGHT_SET))
 async def on_weight_set(
-    query: CallbackQuery, callback_data: PolicyCb, user: User, uow: SqlUnitOfWork, t: Translate, clock: Clock
+    query: CallbackQuery, callback_data: PolicyCb, user: User, uow: UnitOfWork, t: Translate, clock: Clock
 ) -> None:
     # The button carries the weight it sets: a repeated tap sets the same value again and changes nothing.
     if callback_data.field not in FACTORS or not re.fullmatch(r"-?\d{1,3}", callback_data.value):
         await query.answer(t("stale-button"), show_alert=True)
         return
     policy = await change(query, user, uow, t, clock, {"weights": {callback_data.field: int(callback_data.value)}})
-    if policy is None:
-        return
-    await weight_screen(query, t, policy, callback_data.field)
+    if policy is not None:
+        await weight_screen(query, t, policy, callback_data.field)
+
+
+NUMBER_EDITOR.install(routes)
+SKILLS_EDITOR.install(routes)
+IDLE_EDITOR.install(routes)

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
+import enum
 from collections.abc import Sequence
 from datetime import datetime
 
 from aiogram import Bot, F
-from aiogram.exceptions import TelegramBadRequest
-from aiogram.filters import Command, StateFilter
+from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.formatting import h, when
@@ -22,41 +20,42 @@ from bot.routing import Routes
 from domain.clock import Clock
 from domain.errors import DomainError
 from domain.outbox.model import Action
+from domain.ports import UnitOfWork
 from domain.reminders import services as service
 from domain.reminders.model import ACTION_DONE, ACTION_SNOOZE, QuickTime, Reminder, Snooze
 from domain.team.model import Language, Team, User
+from domain.team.queries import own_team
 from domain.timeparse import Problem, parse_when
 from handlers.common import refuse, show
-from storage.uow import SqlUnitOfWork
+from handlers.flow import Answers, Choice, Ctx, Done, Flow, Go, Input, Stay, Step, Transition, Typed, typed
 
 routes = Routes(__name__)
 PAGE = 9
 
 
-class RemindFlow(StatesGroup):
-    choosing_time = State()
-    entering_text = State()
-
-
-class RemindFlowCb(CallbackData, prefix="rmf"):
-    step: str  # when | back
-    value: str = ""  # a QuickTime
+class ReminderAction(enum.StrEnum):
+    DONE = "done"
+    SNOOZE = "snooze"
+    CANCEL = "cancel"  # on the /reminders list
+    PAGE = "page"
 
 
 class ReminderCb(CallbackData, prefix="rmd"):
-    action: str  # done | snooze | cancel | page
+    action: ReminderAction
     id: int = 0
     round: int = 0  # the snooze round the nudge was for: a press on an older nudge is stale
     value: str = ""  # a Snooze choice
     page: int = 0
 
 
-register_action(ACTION_DONE, "reminder-btn-done", lambda a: ReminderCb(action="done", id=a.id, round=int(a.arg or 0)))
+register_action(
+    ACTION_DONE, "reminder-btn-done", lambda a: ReminderCb(action=ReminderAction.DONE, id=a.id, round=int(a.arg or 0))
+)
 
 
 def _snooze_button(choice: Snooze) -> None:
     def to_callback(action: Action) -> ReminderCb:
-        return ReminderCb(action="snooze", id=action.id, round=int(action.arg or 0), value=choice.value)
+        return ReminderCb(action=ReminderAction.SNOOZE, id=action.id, round=int(action.arg or 0), value=choice.value)
 
     register_action(ACTION_SNOOZE[choice], f"reminder-btn-snooze-{choice.value}", to_callback)
 
@@ -65,52 +64,11 @@ for _choice in Snooze:
     _snooze_button(_choice)
 
 
-async def own_team(uow: SqlUnitOfWork, user: User) -> Team:
-    team = await uow.teams.get(user.team_id)
-    assert team is not None
-    return team
+# --- /remind: when, then what (one message, edited in place, typed answers too) ----------------------------
 
 
-# --- the flow's one message -------------------------------------------------------------------------
-
-async def show_flow(
-    event: Message | CallbackQuery, state: FSMContext, bot: Bot, text: str, markup: InlineKeyboardMarkup | None
-) -> None:
-    """The flow lives in one message: a button press edits it; a typed answer edits it too (it is the
-    latest thing the bot said), and only when that fails a new message takes its place."""
-    if isinstance(event, CallbackQuery):
-        await show(event, text, markup)
-        if isinstance(event.message, Message):
-            await state.update_data(flow_msg=event.message.message_id)
-        return
-    message_id = (await state.get_data()).get("flow_msg")
-    if isinstance(message_id, int):
-        try:
-            await bot.edit_message_text(text=text, chat_id=event.chat.id, message_id=message_id, reply_markup=markup)
-            return
-        except TelegramBadRequest as exc:
-            if "not modified" in str(exc):
-                return
-    sent = await event.answer(text, reply_markup=markup)
-    await state.update_data(flow_msg=sent.message_id)
-
-
-async def reply_in_flow(
-    message: Message, state: FSMContext, bot: Bot, text: str, markup: InlineKeyboardMarkup | None
-) -> None:
-    """An answer that explains (bad input): a new message that carries the step's buttons and becomes
-    the flow's message; the old one loses its buttons so only one set stays live."""
-    old = (await state.get_data()).get("flow_msg")
-    if isinstance(old, int):
-        with contextlib.suppress(TelegramBadRequest):
-            await bot.edit_message_reply_markup(chat_id=message.chat.id, message_id=old, reply_markup=None)
-    sent = await message.answer(text, reply_markup=markup)
-    await state.update_data(flow_msg=sent.message_id)
-
-
-# --- /remind: when ----------------------------------------------------------------------------------
-
-def when_keyboard(t: Translate, team: Team) -> InlineKeyboardMarkup:
+async def when_choices(ctx: Ctx) -> list[Choice]:
+    t, team = ctx.t, await own_team(ctx.uow, ctx.user)
     start = f"{team.work_start:%H:%M}"
     labels = {
         QuickTime.IN_1H: t("remind-btn-in-1h"),
@@ -118,110 +76,76 @@ def when_keyboard(t: Translate, team: Team) -> InlineKeyboardMarkup:
         QuickTime.IN_3D: t("remind-btn-in-3d"),
         QuickTime.NEXT_MONDAY: t("remind-btn-next-monday", time=start),
     }
-    buttons = [button(label, RemindFlowCb(step="when", value=choice.value)) for choice, label in labels.items()]
-    return grid(buttons, t, per_row=2)
+    return [Choice(choice.value, label, {"quick": choice.value}) for choice, label in labels.items()]
 
 
-def what_keyboard(t: Translate) -> InlineKeyboardMarkup:
-    return grid([], t, back=RemindFlowCb(step="back"))
+def read_time(given: Input, ctx: Ctx) -> Answers | None:
+    return {"typed": given.text} if isinstance(given, Typed) else None
+
+
+async def on_when(ctx: Ctx, answers: Answers) -> Transition:
+    t, team, now = ctx.t, await own_team(ctx.uow, ctx.user), ctx.clock.now()
+    if "quick" in answers:
+        due = service.quick_time(QuickTime(answers["quick"]), now, team)
+    else:
+        typed = str(answers["typed"])
+        parsed = parse_when(typed, now, team.timezone, default_time=team.work_start)
+        if parsed.at is None:
+            if parsed.problem is Problem.PAST and parsed.read_as is not None:
+                return Stay(t("remind-past-time", when=when(parsed.read_as, team.timezone, ctx.lang)))
+            return Stay(t("remind-too-far") if parsed.problem is Problem.TOO_FAR else t("remind-bad-time", input=h(typed[:40])))
+        due = parsed.at
+    ctx.data["due"] = due.isoformat()
+    return Go("what")
+
+
+def due_of(ctx: Ctx) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(ctx.data["due"]))
+    except (KeyError, ValueError):
+        return None
+
+
+async def remind_screen(ctx: Ctx) -> str:
+    due = due_of(ctx)
+    if ctx.step.name == "when" or due is None:
+        return ctx.t("remind-ask-when")
+    return ctx.t("remind-ask-what", when=when(due, (await own_team(ctx.uow, ctx.user)).timezone, ctx.lang))
+
+
+async def on_what(ctx: Ctx, answers: Answers) -> Transition:
+    due = due_of(ctx)
+    if due is None:
+        return Done(ctx.t("stale-flow"))
+    try:
+        reminder = await service.set_reminder(ctx.uow, owner=ctx.user, due_at=due, text=answers["text"], now=ctx.clock.now())
+    except DomainError as error:
+        if error.code != "error-reminder-past":
+            raise
+        return Go("when", ctx.t(error.code))
+    team = await own_team(ctx.uow, ctx.user)
+    return Done(ctx.t("remind-saved", when=when(reminder.due_at, team.timezone, ctx.lang), text=h(reminder.text)))
+
+
+REMIND = Flow(
+    "remind",
+    (
+        Step("when", choices=when_choices, per_row=2, parse=read_time, accept=on_when, back=None, expect="remind-expect-time"),
+        Step("what", parse=typed("text", str), accept=on_what, back="when", expect="remind-expect-text"),
+    ),
+    screen=remind_screen, typed_in_place=True,
+)
 
 
 @routes.message(Command("remind"), F.chat.type == "private")
-async def cmd_remind(message: Message, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate) -> None:
-    team = await own_team(uow, user)
-    await state.set_state(RemindFlow.choosing_time)
-    sent = await message.answer(t("remind-ask-when"), reply_markup=when_keyboard(t, team))
-    await state.set_data({"flow_msg": sent.message_id})
-
-
-async def ask_what(
-    event: Message | CallbackQuery, state: FSMContext, bot: Bot, t: Translate, lang: Language, team: Team,
-    due: datetime,
+async def cmd_remind(
+    message: Message, state: FSMContext, bot: Bot, t: Translate, lang: Language, uow: UnitOfWork, user: User,
+    clock: Clock,
 ) -> None:
-    await state.update_data(due=due.isoformat())
-    await state.set_state(RemindFlow.entering_text)
-    await show_flow(event, state, bot, t("remind-ask-what", when=when(due, team.timezone, lang)), what_keyboard(t))
+    await REMIND.start(REMIND.context(message, state, bot, t, lang, uow, user, clock), {}, first="when")
 
 
-@routes.callback_query(RemindFlow.choosing_time, RemindFlowCb.filter(F.step == "when"))
-async def on_quick_time(
-    query: CallbackQuery, callback_data: RemindFlowCb, user: User, uow: SqlUnitOfWork, state: FSMContext,
-    t: Translate, lang: Language, clock: Clock, bot: Bot,
-) -> None:
-    try:
-        choice = QuickTime(callback_data.value)
-    except ValueError:
-        await query.answer(t("stale-button"), show_alert=True)
-        return
-    team = await own_team(uow, user)
-    await ask_what(query, state, bot, t, lang, team, service.quick_time(choice, clock.now(), team))
-
-
-@routes.message(RemindFlow.choosing_time, F.text, ~F.text.startswith("/"))
-async def on_time_typed(
-    message: Message, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate, lang: Language,
-    clock: Clock, bot: Bot,
-) -> None:
-    team = await own_team(uow, user)
-    typed = message.text or ""
-    parsed = parse_when(typed, clock.now(), team.timezone, default_time=team.work_start)
-    if parsed.at is not None:
-        await ask_what(message, state, bot, t, lang, team, parsed.at)
-        return
-    if parsed.problem is Problem.PAST and parsed.read_as is not None:
-        text = t("remind-past-time", when=when(parsed.read_as, team.timezone, lang))
-    elif parsed.problem is Problem.TOO_FAR:
-        text = t("remind-too-far")
-    else:
-        text = t("remind-bad-time", input=h(typed[:40]))
-    await reply_in_flow(message, state, bot, text, when_keyboard(t, team))
-
-
-@routes.callback_query(RemindFlow.entering_text, RemindFlowCb.filter(F.step == "back"))
-async def on_back_to_when(
-    query: CallbackQuery, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate, bot: Bot
-) -> None:
-    team = await own_team(uow, user)
-    await state.set_state(RemindFlow.choosing_time)
-    await show_flow(query, state, bot, t("remind-ask-when"), when_keyboard(t, team))
-
-
-# --- /remind: what ----------------------------------------------------------------------------------
-
-@routes.message(RemindFlow.entering_text, F.text, ~F.text.startswith("/"))
-async def on_text_typed(
-    message: Message, user: User, uow: SqlUnitOfWork, state: FSMContext, t: Translate, lang: Language,
-    clock: Clock, bot: Bot,
-) -> None:
-    team = await own_team(uow, user)
-    data = await state.get_data()
-    try:
-        due = datetime.fromisoformat(str(data["due"]))
-    except (KeyError, ValueError):
-        await state.clear()
-        await message.answer(t("stale-flow"))
-        return
-    try:
-        reminder = await service.set_reminder(uow, owner=user, due_at=due, text=message.text or "", now=clock.now())
-    except DomainError as error:
-        if error.code == "error-reminder-past":
-            await state.set_state(RemindFlow.choosing_time)
-            await reply_in_flow(message, state, bot, t(error.code), when_keyboard(t, team))
-            return
-        text = t(error.code, **{k: str(v) for k, v in error.params.items()})
-        await reply_in_flow(message, state, bot, text, what_keyboard(t))
-        return
-    await show_flow(
-        message, state, bot, t("remind-saved", when=when(reminder.due_at, team.timezone, lang), text=h(reminder.text)),
-        None,
-    )
-    await state.clear()
-
-
-@routes.message(StateFilter(RemindFlow), ~F.text.startswith("/"))
-async def on_remind_unexpected(message: Message, state: FSMContext, t: Translate) -> None:
-    current = await state.get_state()
-    await message.answer(t("remind-expect-text" if current == RemindFlow.entering_text.state else "remind-expect-time"))
+REMIND.install(routes)
 
 
 # --- the nudge: done and snooze ---------------------------------------------------------------------
@@ -230,9 +154,9 @@ def nudge_text(t: Translate, reminder: Reminder) -> str:
     return t("reminder-nudge", text=h(reminder.text))
 
 
-@routes.callback_query(ReminderCb.filter(F.action == "done"))
+@routes.callback_query(ReminderCb.filter(F.action == ReminderAction.DONE))
 async def on_done(
-    query: CallbackQuery, callback_data: ReminderCb, user: User, uow: SqlUnitOfWork, t: Translate, clock: Clock
+    query: CallbackQuery, callback_data: ReminderCb, user: User, uow: UnitOfWork, t: Translate, clock: Clock
 ) -> None:
     try:
         reminder = await service.complete_reminder(
@@ -244,9 +168,9 @@ async def on_done(
     await show(query, nudge_text(t, reminder) + "\n\n" + t("reminder-done"))
 
 
-@routes.callback_query(ReminderCb.filter(F.action == "snooze"))
+@routes.callback_query(ReminderCb.filter(F.action == ReminderAction.SNOOZE))
 async def on_snooze(
-    query: CallbackQuery, callback_data: ReminderCb, user: User, uow: SqlUnitOfWork, t: Translate,
+    query: CallbackQuery, callback_data: ReminderCb, user: User, uow: UnitOfWork, t: Translate,
     lang: Language, clock: Clock,
 ) -> None:
     try:
@@ -283,35 +207,35 @@ def list_screen(
     buttons = []
     for n, reminder in enumerate(items[page * PAGE : (page + 1) * PAGE], start=page * PAGE + 1):
         lines.append(t("reminders-line", n=n, when=when(reminder.due_at, team.timezone, lang), text=h(reminder.text)))
-        buttons.append(button(t("reminders-btn-cancel", n=n), ReminderCb(action="cancel", id=reminder.id or 0, page=page)))
+        buttons.append(button(t("reminders-btn-cancel", n=n), ReminderCb(action=ReminderAction.CANCEL, id=reminder.id or 0, page=page)))
     lines.extend(["", t("reminders-hint")])
     paging = []
     if page > 0:
-        paging.append(button(t("btn-prev"), ReminderCb(action="page", page=page - 1)))
+        paging.append(button(t("btn-prev"), ReminderCb(action=ReminderAction.PAGE, page=page - 1)))
     if page < pages - 1:
-        paging.append(button(t("btn-next"), ReminderCb(action="page", page=page + 1)))
+        paging.append(button(t("btn-next"), ReminderCb(action=ReminderAction.PAGE, page=page + 1)))
     return "\n".join(lines), grid(buttons, cancel=False, extra_rows=[paging] if paging else ())
 
 
 @routes.message(Command("reminders"), F.chat.type == "private")
-async def cmd_reminders(message: Message, user: User, uow: SqlUnitOfWork, t: Translate, lang: Language) -> None:
+async def cmd_reminders(message: Message, user: User, uow: UnitOfWork, t: Translate, lang: Language) -> None:
     team = await own_team(uow, user)
     text, markup = list_screen(t, lang, team, await service.list_reminders(uow, owner=user), 0)
     await message.answer(text, reply_markup=markup)
 
 
-@routes.callback_query(ReminderCb.filter(F.action == "page"))
+@routes.callback_query(ReminderCb.filter(F.action == ReminderAction.PAGE))
 async def on_list_page(
-    query: CallbackQuery, callback_data: ReminderCb, user: User, uow: SqlUnitOfWork, t: Translate, lang: Language
+    query: CallbackQuery, callback_data: ReminderCb, user: User, uow: UnitOfWork, t: Translate, lang: Language
 ) -> None:
     team = await own_team(uow, user)
     text, markup = list_screen(t, lang, team, await service.list_reminders(uow, owner=user), callback_data.page)
     await show(query, text, markup)
 
 
-@routes.callback_query(ReminderCb.filter(F.action == "cancel"))
+@routes.callback_query(ReminderCb.filter(F.action == ReminderAction.CANCEL))
 async def on_list_cancel(
-    query: CallbackQuery, callback_data: ReminderCb, user: User, uow: SqlUnitOfWork, t: Translate,
+    query: CallbackQuery, callback_data: ReminderCb, user: User, uow: UnitOfWork, t: Translate,
     lang: Language, clock: Clock,
 ) -> None:
     try:

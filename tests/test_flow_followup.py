@@ -317,7 +317,7 @@ async def test_the_timeline_is_newest_first_paged_with_who_and_when_and_back_to_
     from handlers.pipeline_ui import DealCb
 
     assert "不是你负责的" in alert(await li_p.press_data(DealCb(act="tl", id=deal_id).pack()))
-    assert "不是你负责的" in alert(await li_p.press_data(VoiceCb(id=deal_id, p=0, a=1).pack()))
+    assert "不是你负责的" in alert(await li_p.press_data(VoiceCb(deal=deal_id, page=0, activity=1).pack()))
 
 
 async def nudge_for(app: App, person: Person) -> None:
@@ -394,8 +394,9 @@ async def test_snooze_and_mark_lost_work_from_the_nudge_and_a_second_press_is_an
 
 
 async def test_a_manager_logs_on_a_reps_deal_and_others_are_refused(app: App, sandbox: Sandbox) -> None:
+    from handlers.flow import FlowAction, FlowCb
     from handlers.followup import FollowupAction, FollowupCb
-    from handlers.followup_log import LogCb
+    from handlers.followup_log import ListAction, LogListCb
     from handlers.pipeline_ui import DealCb
     from tests.deal_support import inbox
 
@@ -407,9 +408,9 @@ async def test_a_manager_logs_on_a_reps_deal_and_others_are_refused(app: App, sa
 
     assert "不是你负责的" in alert(await li_p.press_data(DealCb(act="log", id=deal_id).pack()))
     assert "不是你负责的" in alert(await li_p.press_data(FollowupCb(action=FollowupAction.LOG, deal_id=deal_id).pack()))
-    assert "过期" in alert(await li_p.press_data(LogCb(act="when", id=deal_id, v="tomorrow", f="abc123").pack()))
+    assert "过期" in alert(await li_p.press_data(FlowCb(flow="log", action=FlowAction.PICK, step="when", value="tomorrow", token="abc123").pack()))
     await li_p.send("/log")
-    await li_p.press_data(LogCb(act="deal", id=deal_id).pack())
+    await li_p.press_data(LogListCb(action=ListAction.DEAL, deal=deal_id).pack())
     assert await activities(app, deal_id) == []
 
     await manager_p.send("/deals")

@@ -368,11 +368,11 @@ async def test_a_duplicate_in_another_team_shows_only_the_team_name(app: App, sa
     assert not any("补充备注" in label or "去跟进" in label for label in labels(outsider))
 
     # A forged "add a note to #1" is refused: the record belongs to another team.
-    from handlers.leads import LeadCb
+    from handlers.flow import FlowCb
 
     shown, data = outsider.find_button("仍然新建")
-    flow = LeadCb.unpack(data).flow
-    calls = await outsider.press_data(LeadCb(action="dup_note", value="1", flow=flow).pack(), message_id=shown.message_id)
+    forged = FlowCb.unpack(data).model_copy(update={"value": "note-1"})
+    calls = await outsider.press_data(forged.pack(), message_id=shown.message_id)
     assert any("其他团队" in text for text in alerts(calls))
 
     await outsider.press("仍然新建")
@@ -460,3 +460,22 @@ async def notes(app: App) -> list[Activity]:
     async with app.uow() as uow:
         assert uow.session is not None
         return list((await uow.session.execute(select(Activity).order_by(activities.c.id))).scalars().all())
+
+
+async def test_the_chat_takes_the_services_limits(app: App, sandbox: Sandbox) -> None:
+    """The capture spec is the one rule: a company of 128 characters is fine in chat as in the service."""
+    rep = await rep_in(app, sandbox)
+    await rep.send("/lead")
+    await rep.send("华" * 129)
+    assert "公司名称要 1 到 128 个字" in rep.last.text and "客户公司叫什么" in rep.last.text
+    await rep.send("华" * 128)
+    assert "联系人怎么称呼" in rep.last.text
+    await rep.press("跳过")
+    await rep.send("13800138000")
+    await rep.press("跳过")
+    await rep.press("官网")
+    await rep.send("要" * 1500)  # over the old chat limit (1000), within the service's (2000)
+    assert "预算情况" in rep.last.text
+    await rep.press("返回")
+    await rep.send("要" * 2001)
+    assert "最多 2000 个字" in rep.last.text and "客户想要什么" in rep.last.text

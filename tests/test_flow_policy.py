@@ -104,16 +104,19 @@ async def test_a_rep_cannot_read_or_change_the_rules(app: App, sandbox: Sandbox)
     wang_p = await join(app, sandbox, "小王", Role.REP)
     await wang_p.send("/policy")
     assert "只有本团队的销售经理或管理员" in wang_p.last.text
-    from handlers.policy import PolicyCb
+    from handlers.flow import FlowAction, FlowCb
+    from handlers.policy import PolicyAction, PolicyCb
 
-    calls = await wang_p.press_data(PolicyCb(act="set", field="pool_claim_limit", value="50").pack())
+    calls = await wang_p.press_data(PolicyCb(action=PolicyAction.SET, field="pool_claim_limit", value="50").pack())
     assert "只有本团队的销售经理或管理员" in alert(calls)
-    calls = await wang_p.press_data(PolicyCb(act="toggle", field="allow_self_assign", value="0").pack())
+    calls = await wang_p.press_data(PolicyCb(action=PolicyAction.TOGGLE, field="allow_self_assign", value="0").pack())
     assert "只有本团队的销售经理或管理员" in alert(calls)
     for data in (
-        PolicyCb(act="idle"), PolicyCb(act="istage", field="proposal"),
-        PolicyCb(act="iset", field="proposal", value="9"), PolicyCb(act="wts"),
-        PolicyCb(act="wfac", field="budget"), PolicyCb(act="wset", field="budget", value="4"),
+        PolicyCb(action=PolicyAction.IDLE), PolicyCb(action=PolicyAction.IDLE_STAGE, field="proposal"),
+        FlowCb(flow="pidle", action=FlowAction.PICK, step="days", value="9"), PolicyCb(action=PolicyAction.WEIGHTS),
+        PolicyCb(action=PolicyAction.WEIGHT_FACTOR, field="budget"),
+        PolicyCb(action=PolicyAction.WEIGHT_SET, field="budget", value="4"),
+        FlowCb(flow="pnum", action=FlowAction.PICK, step="value", value="50"),
     ):
         calls = await wang_p.press_data(data.pack())
         assert "只有本团队的销售经理或管理员" in alert(calls), data

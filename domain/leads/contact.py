@@ -56,6 +56,21 @@ def normalise_phone(raw: str, default_region: str = "CN") -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def phone_from_card(raw: str) -> str | None:
+    """The number of a shared contact card, or None. Telegram sends it in international form, usually
+    without the "+"; a number typed into a phone book may be a plain Chinese mobile."""
+    digits = "".join(ch for ch in raw if ch.isdigit())
+    candidates = [raw.strip()]
+    if not raw.strip().startswith("+"):
+        candidates = [digits, "+" + digits] if len(digits) == 11 and digits.startswith("1") else ["+" + digits]
+    for candidate in candidates:
+        try:
+            return normalise_phone(candidate)
+        except InvalidInput:
+            continue
+    return None
+
+
 # ---------------------------------------------------------------------------------------------
 # E-mail
 # ---------------------------------------------------------------------------------------------
@@ -261,6 +276,29 @@ def parse_quick_capture(text: str) -> QuickCapture:
         return _parse(text)
     except Exception:  # pragma: no cover - a safety net; the tests feed arbitrary text
         return QuickCapture(missing=list(REQUIRED_FIELDS))
+
+
+QUICK_MAX_CHARS: Final = 300  # a longer message is a conversation, not a lead typed in a hurry
+
+
+def read_as_lead(text: str) -> QuickCapture | None:
+    """The quick capture of an ordinary chat message, when the message reads like a lead; else None.
+
+    Conservative: a short message, not a question, in which quick capture finds a way to reach someone
+    (phone or e-mail), a person, a company, and one more sign of a lead (a source, a budget, a timeline
+    or a legal form such as 有限公司 / Ltd). Everything else stays ordinary chat (/lead is always there).
+    The message is read once: the caller keeps the result instead of parsing it again."""
+    stripped = (text or "").strip()
+    if len(stripped) > QUICK_MAX_CHARS or stripped.count("\n") > 3 or stripped.startswith("/"):
+        return None
+    if len(stripped.split()) < 3 or stripped.endswith(("?", "？")):
+        return None
+    parsed = parse_quick_capture(stripped)
+    if not ((parsed.phone or parsed.email) and parsed.company and parsed.contact_name):
+        return None
+    legal_form = company_key(parsed.company) != "".join(parsed.company.casefold().split())
+    said_more = parsed.source or parsed.budget is not Budget.UNKNOWN or parsed.timeline is not Timeline.UNKNOWN
+    return parsed if said_more or legal_form else None
 
 
 def _parse(raw: str) -> QuickCapture:

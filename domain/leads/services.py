@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -11,19 +12,16 @@ from domain.errors import Forbidden, InvalidInput, NotFound
 from domain.followup.model import Activity, ActivityKind
 from domain.followup.silence import restart_silence_watch
 from domain.handoffs.offering import offer
+from domain.leads import capture
 from domain.leads.contact import company_key as make_company_key
-from domain.leads.contact import normalise_email, normalise_phone
+from domain.leads.contact import normalise_phone
 from domain.leads.model import (
-    Authority,
-    Budget,
     CaptureOutcome,
     CaptureResult,
     DuplicateHit,
     Lead,
     LeadDraft,
-    LeadSource,
     LeadStatus,
-    Timeline,
 )
 from domain.leads.scoring import score_lead
 from domain.outbox.kinds import Kind
@@ -34,84 +32,12 @@ from domain.policy.services import get_policy
 from domain.pool.services import to_pool
 from domain.ports import UnitOfWork
 from domain.team.model import Role, Team, User
-from domain.text import MAX_SHORT, one_line
+from domain.text import one_line
 
-MAX_COMPANY = 128
-MAX_NAME = 64
-MAX_NEED = 2000
-MAX_NOTE = 2000
 DUPLICATE_LIMIT = 20
-
-# Facts of a lead a person may change after capture (rescore_lead).
-EDITABLE = (
-    "company", "contact_name", "phone", "email", "source", "need", "need_voice_file_id", "budget", "budget_note",
-    "authority", "timeline", "industry", "region", "product",
-)
-
-
-# --- validation -----------------------------------------------------------------------------------
-
-
-def _short(value: str | None, field: str, limit: int = MAX_SHORT) -> str | None:
-    text = one_line(value)
-    if text is not None and len(text) > limit:
-        raise InvalidInput("error-lead-too-long", field=field, max=limit)
-    return text
-
-
-def clean_company(value: str | None) -> str:
-    text = one_line(value)
-    if not text or len(text) > MAX_COMPANY:
-        raise InvalidInput("error-lead-company", max=MAX_COMPANY)
-    return text
-
-
-def clean_need(value: str | None) -> str | None:
-    if value is None:
-        return None
-    text = str(value).strip()
-    if len(text) > MAX_NEED:
-        raise InvalidInput("error-lead-too-long", field="need", max=MAX_NEED)
-    return text or None
-
-
-def _enum_value(cls: Any, value: Any, field: str) -> Any:
-    try:
-        return cls(value)
-    except ValueError as exc:
-        raise InvalidInput("error-lead-field", field=field) from exc
-
-
-def _normalised(field: str, value: Any) -> Any:
-    """One lead fact, validated and in its stored form."""
-    if field == "company":
-        return clean_company(value)
-    if field == "contact_name":
-        return _short(value, field, MAX_NAME)
-    if field == "phone":
-        return normalise_phone(value) if one_line(value) else None
-    if field == "email":
-        return normalise_email(value) if one_line(value) else None
-    if field == "need":
-        return clean_need(value)
-    if field == "need_voice_file_id":
-        return _short(value, field, 255)
-    if field == "source":
-        return _enum_value(LeadSource, value, field)
-    if field == "budget":
-        return _enum_value(Budget, value, field)
-    if field == "authority":
-        return _enum_value(Authority, value, field)
-    if field == "timeline":
-        return _enum_value(Timeline, value, field)
-    if field in ("budget_note", "industry", "region", "product"):
-        return _short(value, field)
-    raise InvalidInput("error-lead-field", field=field)
-
-
-def _require_reach(phone: str | None, email: str | None) -> None:
-    if not phone and not email:
-        raise InvalidInput("error-lead-reach")
+# Limits and checks of a lead's facts live in the capture spec (domain/leads/capture.py).
+MAX_COMPANY, MAX_NAME, MAX_NEED, MAX_NOTE = capture.MAX_COMPANY, capture.MAX_NAME, capture.MAX_NEED, capture.MAX_NOTE
+EDITABLE = capture.EDITABLE  # facts of a lead a person may change after capture (rescore_lead)
 
 
 # --- dedupe ---------------------------------------------------------------------------------------
@@ -143,6 +69,12 @@ async def find_duplicates(
     phone, email = _soft_phone(phone), _soft_email(email)
     key = make_company_key(company_key) if company_key else None
     found = await uow.leads.matching(phone=phone, email=email, company_key=key or None, limit=limit * 3)
+    return await _hits(uow, viewer, found, phone=phone, email=email, limit=limit)
+
+
+async def _hits(
+    uow: UnitOfWork, viewer: User, found: Sequence[Lead], *, phone: str | None, email: str | None, limit: int
+) -> list[DuplicateHit]:
     opportunities = {o.lead_id: o for o in await uow.opportunities.for_leads([lead.id for lead in found if lead.id])}
     teams: dict[int, Team | None] = {}
     names: dict[int, str] = {}
@@ -205,8 +137,8 @@ async def find_duplicates(
 
 def _lead_from_draft(draft: LeadDraft, actor: User, now: datetime) -> Lead:
     assert actor.id is not None
-    values = {name: _normalised(name, getattr(draft, name)) for name in EDITABLE}
-    _require_reach(values["phone"], values["email"])
+    values = {name: capture.clean(name, getattr(draft, name)) for name in EDITABLE}
+    capture.require_reach(values["phone"], values["email"])
     return Lead(
         team_id=actor.team_id, created_by=actor.id, created_at=now, updated_at=now,
         company_key=make_company_key(values["company"]), **values,
@@ -229,8 +161,25 @@ async def _check_related(uow: UnitOfWork, actor: User, lead: Lead, related_lead_
         raise InvalidInput("error-lead-duplicate")
 
 
+async def capture_unless_duplicate(
+    uow: UnitOfWork, *, actor: User, draft: LeadDraft, now: datetime, limit: int = DUPLICATE_LIMIT
+) -> CaptureResult | list[DuplicateHit]:
+    """A rep confirms a new lead: the existing records it matches (in any team, shown as find_duplicates
+    shows them), and nothing saved; or, when it matches none, the lead captured as capture_lead does.
+    The duplicate query runs once."""
+    require(actor, Ability.CAPTURE_LEADS, "error-lead-role")
+    lead = _lead_from_draft(draft, actor, now)
+    found = await uow.leads.matching(
+        phone=lead.phone, email=lead.email, company_key=lead.company_key or None, limit=limit * 3
+    )
+    if found:
+        return await _hits(uow, actor, found, phone=lead.phone, email=lead.email, limit=limit)
+    return await capture_lead(uow, actor=actor, draft=draft, now=now, checked=True)
+
+
 async def capture_lead(
-    uow: UnitOfWork, *, actor: User, draft: LeadDraft, now: datetime, related_lead_id: int | None = None
+    uow: UnitOfWork, *, actor: User, draft: LeadDraft, now: datetime, related_lead_id: int | None = None,
+    checked: bool = False,
 ) -> CaptureResult:
     """Save a new lead, score it and send it on: nurture below the threshold; else an opportunity that the
     capturing rep keeps (if asked and allowed), offered to a rep by policy, or parked in the pool.
@@ -243,7 +192,8 @@ async def capture_lead(
     if team is None:
         raise NotFound()
     lead = _lead_from_draft(draft, actor, now)
-    await _check_related(uow, actor, lead, related_lead_id)
+    if not checked:  # capture_unless_duplicate has just looked: nothing matched
+        await _check_related(uow, actor, lead, related_lead_id)
     lead.related_lead_id = related_lead_id
     lead = await uow.leads.add(lead)
     await record(
@@ -334,10 +284,8 @@ async def rescore_lead(
     unknown = sorted(set(changes) - set(EDITABLE))
     if unknown:
         raise InvalidInput("error-lead-field", field=unknown[0])
-    cleaned = {name: _normalised(name, value) for name, value in changes.items()}
-    phone = cleaned.get("phone", lead.phone)
-    email = cleaned.get("email", lead.email)
-    _require_reach(phone, email)
+    cleaned = {name: capture.clean(name, value) for name, value in changes.items()}
+    capture.require_reach(cleaned.get("phone", lead.phone), cleaned.get("email", lead.email))
     before = snapshot(lead, *cleaned)
     for name, value in cleaned.items():
         setattr(lead, name, value)

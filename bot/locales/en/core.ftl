@@ -137,3 +137,4 @@ menu-find = 🔎 Search
 menu-stale = 🔕 Quiet deals
 menu-team = 👥 Team
 menu-help = ❓ Help
+error-not-a-number = Please send a whole number, e.g. 30.

@@ -66,6 +66,7 @@ lead-quick-parsed = 👀 Here's what I picked up from your message:
 lead-quick-ask = A few things are missing; fill them in and it's ready to save.
 
 lead-bad-company = The company name should be 1 to 100 characters and not start with /. e.g. Acme Ltd
+lead-bad-company-length = The company name should be 1 to { $max } characters and not start with /. e.g. Acme Ltd
 lead-bad-contact = The contact's name should be 1 to 64 characters, e.g. John Smith
 lead-bad-phone =
     "{ $input }" doesn't look like a phone number 🤔

@@ -137,3 +137,4 @@ menu-find = 🔎 搜索
 menu-stale = 🔕 沉默商机
 menu-team = 👥 团队
 menu-help = ❓ 帮助
+error-not-a-number = 请发一个整数，比如 30。

@@ -66,6 +66,7 @@ lead-quick-parsed = 👀 我从你的消息里整理出这些：
 lead-quick-ask = 还差几项，补上就能保存。
 
 lead-bad-company = 公司名称要 1 到 100 个字，不能以 / 开头。比如：华东科技有限公司
+lead-bad-company-length = 公司名称要 1 到 { $max } 个字，不能以 / 开头。比如：华东科技有限公司
 lead-bad-contact = 联系人称呼要 1 到 64 个字，比如：张总
 lead-bad-phone =
     「{ $input }」不像是电话号码 🤔
