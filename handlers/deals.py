@@ -14,6 +14,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
+from bot.errors import refusing
 from bot.formatting import date_only, h, when
 from bot.i18n import Translate
 from bot.keyboards import button, grid, keyboard
@@ -41,7 +42,6 @@ from handlers.pipeline_ui import (
     amount_text,
     day_text,
     deal_name,
-    refused,
     stage_at,
     stage_name,
     team_of,
@@ -413,14 +413,10 @@ async def on_move_confirmed(
     if target is None or moved_on(card, callback_data):  # a second tap on the same confirmation lands here
         await refuse_moved(query, t, card)
         return
-    try:
-        await deal_service.change_stage(
-            uow, actor=user, opportunity_id=callback_data.id, to=target,
-            override=callback_data.act is DealAct.SKIP_CONFIRMED, now=clock.now(),
-        )
-    except DomainError as error:
-        await refused(query, uow, t, error)
-        return
+    await deal_service.change_stage(
+        uow, actor=user, opportunity_id=callback_data.id, to=target,
+        override=callback_data.act is DealAct.SKIP_CONFIRMED, now=clock.now(),
+    )
     done = t("deal-done-won") if target is Stage.WON else t("deal-done-moved", stage=stage_name(t, target))
     await show_card(query, user, uow, t, lang, callback_data.id, View.of(callback_data), done)
 
@@ -589,15 +585,11 @@ async def on_lose_confirmed(
     data = await lose_data(query, state, t, callback_data.id)
     if data is None:
         return
-    try:
+    with refusing(leave_flow=True):
         await deal_service.change_stage(
             uow, actor=user, opportunity_id=callback_data.id, to=Stage.LOST, lost_reason=str(data.get("reason") or ""),
             lost_note=data.get("note"), now=clock.now(),
         )
-    except DomainError as error:
-        await refused(query, uow, t, error)
-        await state.clear()
-        return
     await state.clear()
     await show_card(query, user, uow, t, lang, callback_data.id, View.of(callback_data), t("deal-done-lost"))
 
@@ -690,13 +682,9 @@ async def do_reassign(
     event: Message | CallbackQuery, user: User, uow: UnitOfWork, t: Translate, lang: Language, clock: Clock,
     deal_id: int, rep_id: int, reason: str, view: View,
 ) -> None:
-    try:
-        handoff = await handoff_service.reassign(
-            uow, actor=user, opportunity_id=deal_id, to_user_id=rep_id, reason=reason, now=clock.now()
-        )
-    except DomainError as error:
-        await refused(event, uow, t, error)
-        return
+    handoff = await handoff_service.reassign(
+        uow, actor=user, opportunity_id=deal_id, to_user_id=rep_id, reason=reason, now=clock.now()
+    )
     done = t("deal-done-reassigned", name=h(await name_of(uow, handoff.to_user_id)))
     await show_card(event, user, uow, t, lang, deal_id, view, done)
 

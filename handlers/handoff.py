@@ -17,6 +17,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
+from bot.errors import Refusal
 from bot.formatting import h
 from bot.i18n import Translate
 from bot.keyboards import button, grid
@@ -29,7 +30,6 @@ from domain.handoffs.model import ACTION_ACCEPT, ACTION_DECLINE, DECLINE_REASONS
 from domain.ports import UnitOfWork
 from domain.team.model import User
 from handlers.common import show
-from handlers.pipeline_ui import refused
 
 routes = Routes(__name__)
 
@@ -67,12 +67,8 @@ async def on_accept(
     query: CallbackQuery, callback_data: HandoffCb, user: User, uow: UnitOfWork, t: Translate, clock: Clock,
     state: FSMContext,
 ) -> None:
-    try:
-        _, _, lead = await service.handoff_for(uow, actor=user, handoff_id=callback_data.id)
-        await service.accept_handoff(uow, actor=user, handoff_id=callback_data.id, now=clock.now())
-    except DomainError as error:
-        await refused(query, uow, t, error)
-        return
+    _, _, lead = await service.handoff_for(uow, actor=user, handoff_id=callback_data.id)
+    await service.accept_handoff(uow, actor=user, handoff_id=callback_data.id, now=clock.now())
     await state.clear()
     await query.answer()
     await _drop_buttons(query)
@@ -94,11 +90,7 @@ def _reasons_screen(t: Translate, handoff_id: int, company: str) -> tuple[str, I
 async def on_decline(
     query: CallbackQuery, callback_data: HandoffCb, user: User, uow: UnitOfWork, t: Translate
 ) -> None:
-    try:
-        _, _, lead = await service.handoff_for(uow, actor=user, handoff_id=callback_data.id)
-    except DomainError as error:
-        await refused(query, uow, t, error)
-        return
+    _, _, lead = await service.handoff_for(uow, actor=user, handoff_id=callback_data.id)
     text, markup = _reasons_screen(t, callback_data.id, lead.company)
     await query.answer()
     if isinstance(query.message, Message):
@@ -113,10 +105,8 @@ async def _decline(
         _, _, lead = await service.handoff_for(uow, actor=user, handoff_id=handoff_id)
         await service.decline_handoff(uow, actor=user, handoff_id=handoff_id, reason=reason, now=clock.now())
     except DomainError as error:
-        if error.code != "error-decline-reason":
-            await state.clear()
-        await refused(event, uow, t, error)
-        return
+        # A missing reason keeps the rep on the reason step; anything else ends the decline.
+        raise Refusal(error, leave_flow=error.code != "error-decline-reason") from error
     await state.clear()
     await show(event, t("handoff-declined-done", company=h(lead.company)))
 
@@ -136,11 +126,7 @@ async def on_reason_chosen(
 async def on_other_reason(
     query: CallbackQuery, callback_data: HandoffCb, user: User, uow: UnitOfWork, t: Translate, state: FSMContext
 ) -> None:
-    try:
-        _, _, lead = await service.handoff_for(uow, actor=user, handoff_id=callback_data.id)
-    except DomainError as error:
-        await refused(query, uow, t, error)
-        return
+    _, _, lead = await service.handoff_for(uow, actor=user, handoff_id=callback_data.id)
     await state.set_state(DeclineHandoff.typing_reason)
     await state.update_data(handoff_id=callback_data.id)
     cancel = button(t("btn-cancel"), HandoffCb(act=HandoffAct.CANCEL, id=callback_data.id))

@@ -1,5 +1,5 @@
-"""What the deal flows (/deals, /assign, /pool) share: their callback data, stage names, amounts, and
-a refusal that leaves nothing of the refused action behind."""
+"""What the deal flows (/deals, /assign, /pool) share: their callback data, stage names, amounts. (A refused
+action is rolled back and answered by the unit-of-work middleware: see bot/errors.py.)"""
 
 from __future__ import annotations
 
@@ -8,17 +8,14 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import CallbackQuery, Message
 
 from bot.formatting import EN_MONTHS, h, money
 from bot.i18n import Translate
 from domain.deals import queries as deal_queries
 from domain.deals.model import Stage
-from domain.errors import DomainError
 from domain.money import Money
 from domain.ports import UnitOfWork
 from domain.team.model import Language, Team
-from handlers.common import refuse
 
 # Buttons carry a stage as its index here: callback data has 64 bytes, and a list view, a deal id and
 # two stages must fit.
@@ -110,9 +107,3 @@ def day_text(day: date, lang: Language) -> str:
 
 async def team_of(uow: UnitOfWork, team_id: int) -> Team:
     return await deal_queries.team_of(uow, team_id)
-
-
-async def refused(event: Message | CallbackQuery, uow: UnitOfWork, t: Translate, error: DomainError) -> None:
-    """A service said no: roll back whatever the update did so far (FSM changes included), then say why."""
-    await uow.rollback()
-    await refuse(event, t, error)

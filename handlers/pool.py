@@ -27,7 +27,6 @@ from handlers.pipeline_ui import (
     PoolCb,
     amount_text,
     deal_name,
-    refused,
     stage_name,
     team_of,
 )
@@ -112,11 +111,7 @@ async def on_claim(
     query: CallbackQuery, callback_data: PoolCb, user: User, uow: UnitOfWork, t: Translate, lang: Language,
     clock: Clock,
 ) -> None:
-    try:
-        await pool_service.claim_from_pool(uow, actor=user, opportunity_id=callback_data.id, now=clock.now())
-        card = await deal_queries.deal_card(uow, viewer=user, opportunity_id=callback_data.id)
-    except DomainError as error:
-        await refused(query, uow, t, error)
-        return
+    await pool_service.claim_from_pool(uow, actor=user, opportunity_id=callback_data.id, now=clock.now())
+    card = await deal_queries.deal_card(uow, viewer=user, opportunity_id=callback_data.id)
     done = t("pool-done-claimed", name=deal_name(card.lead.company, card.opportunity.title))
     await show_pool(query, user, uow, t, lang, clock, callback_data.page, done, claimed=callback_data.id)
