@@ -8,10 +8,6 @@ from handlers import (
     deadletters,
     deals,
     fallback,
-    followup,
-    followup_find,
-    followup_log,
-    followup_stale,
     group,
     handoff,
     hours,
@@ -24,6 +20,10 @@ from handlers import (
     start,
     team,
 )
+from handlers.followup import find as followup_find
+from handlers.followup import log as followup_log
+from handlers.followup import nudges as followup_nudges
+from handlers.followup import stale as followup_stale
 
 
 def routers() -> list[Router]:
@@ -42,7 +42,7 @@ def routers() -> list[Router]:
         pool,
         policy,
         leads,
-        followup,
+        followup_nudges,
         followup_log,
         followup_stale,
         followup_find,

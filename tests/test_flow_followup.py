@@ -313,7 +313,7 @@ async def test_the_timeline_is_newest_first_paged_with_who_and_when_and_back_to_
     assert "💼 <b>华东科技</b>" in wang_p.last.text
 
     # Someone who may not see the deal sees nothing of it, however the button was made.
-    from handlers.followup_log import VoiceCb
+    from handlers.followup.log import VoiceCb
     from handlers.pipeline_ui import DealCb
 
     assert "不是你负责的" in alert(await li_p.press_data(DealCb(act="tl", id=deal_id).pack()))
@@ -395,8 +395,8 @@ async def test_snooze_and_mark_lost_work_from_the_nudge_and_a_second_press_is_an
 
 async def test_a_manager_logs_on_a_reps_deal_and_others_are_refused(app: App, sandbox: Sandbox) -> None:
     from handlers.flow import FlowAction, FlowCb
-    from handlers.followup import FollowupAction, FollowupCb
-    from handlers.followup_log import ListAction, LogListCb
+    from handlers.followup.log import ListAction, LogListCb
+    from handlers.followup.nudges import FollowupAction, FollowupCb
     from handlers.pipeline_ui import DealCb
     from tests.deal_support import inbox
 

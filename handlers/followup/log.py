@@ -63,7 +63,7 @@ from handlers.flow import (
     Transition,
     Typed,
 )
-from handlers.followup import FollowupAction, FollowupCb
+from handlers.followup.nudges import FollowupAction, FollowupCb
 from handlers.pipeline_ui import STAGES, DealAct, DealCb, deal_name, stage_name
 
 routes = Routes(__name__)
