@@ -28,7 +28,9 @@ from storage.updates_repo import SqlProcessedUpdates
 
 log = logging.getLogger(__name__)
 
-SWEEPS: list[Sweep[Any]] = [REMINDER_SWEEP, HANDOFF_SWEEP, RECYCLE_SWEEP, ESCALATION_SWEEP, SILENCE_SWEEP]
+# Silence before recycling: after a pause (a restart, a clock moved on) the manager still hears of a
+# silent deal before it goes back to the pool.
+SWEEPS: list[Sweep[Any]] = [REMINDER_SWEEP, HANDOFF_SWEEP, ESCALATION_SWEEP, SILENCE_SWEEP, RECYCLE_SWEEP]
 DIGESTS: list[DigestSchedule] = [DAILY_AGENDA]
 # Digests are checked every minute: each team's own local time decides who is due.
 DIGEST_CHECK_SECONDS = 60.0

@@ -83,10 +83,13 @@ async def test_a_recycled_deal_cools_off_for_its_last_owner(app: App, sandbox: S
     manager_p = await join(app, sandbox, "李经理", Role.MANAGER)
     wang_p = await join(app, sandbox, "小王", Role.REP)
     li_p = await join(app, sandbox, "小李", Role.REP)
-    await set_policy(app, await member(app, manager_p), recycle_days=5, cooloff_days=2)
-    deal_id = await seed_deal(app, await member(app, wang_p), "华东科技")
+    await set_policy(app, await member(app, manager_p), cooloff_days=2)
+    deal_id = await seed_deal(app, await member(app, wang_p), "华东科技")  # Thursday 10:00, qualified: 2 days
 
-    clock.advance(days=5, minutes=1)
+    clock.advance(days=4)  # Monday 10:00: the manager is alerted (twice the limit)
+    await run_sweeps(app)
+    assert not (await deal_row(app, deal_id)).in_pool
+    clock.advance(days=1)  # Tuesday 10:00: the alert has had its working day
     await run_sweeps(app)
     assert (await deal_row(app, deal_id)).in_pool
 
