@@ -6,7 +6,7 @@ error-cap-leads = You've captured { $limit } leads in the last hour, which is th
 
 ## The pool's recycling rule on /policy
 
-policy-recycle-auto = automatic: one working day after the manager's silence alert, if still nobody followed up
+policy-recycle-auto = automatic, one working day after the manager's silence alert if still nobody followed up
 policy-recycle-fixed = after { $days } days of silence (and at least one working day after the manager's alert)
 policy-recycle-screen =
     ♻️ Back to the pool: { $value }
