@@ -231,6 +231,13 @@ async def test_the_hint_comes_once_per_group_every_ten_minutes_and_when_addresse
     )
     calls = await group_message(sandbox, rep, f"张三 {PHONE} 华东科技有限公司 官网", reply_to_message=bots_message)
     assert [c.text for c in shown(calls)] == [HINT]
+    clock.advance(minutes=11)
+    # An edited message is never answered, command or not (a guard for edited-message handlers to come).
+    edited = Message(
+        message_id=2, date=datetime.now(UTC), chat=Chat(id=GROUP, type="supergroup"), from_user=rep.tg, text="/deals",
+        entities=sandbox.command_entities("/deals"), edit_date=1,
+    )
+    assert shown(await sandbox.feed(Update(update_id=next(sandbox.update_ids), edited_message=edited))) == []
 
 
 # --- buttons -------------------------------------------------------------------------------------------
@@ -277,6 +284,15 @@ async def test_every_button_pressed_in_a_group_is_refused_and_changes_nothing(
     await rep.send("/deals")
     await rep.press("华东科技")
     assert "华东科技" in rep.last.text and PHONE in rep.last.text
+
+
+async def test_a_press_whose_chat_is_unknown_is_refused_too(app: App, sandbox: Sandbox, clock: FakeClock) -> None:
+    _, _, rep, _ = await a_team_with_data(app, sandbox, clock)
+    await rep.send("/deals")
+    _, data = rep.find_button("华东科技")
+    query = CallbackQuery(id="1", from_user=rep.tg, chat_instance="x", inline_message_id="inline-1", data=data)
+    calls = await sandbox.feed(Update(update_id=next(sandbox.update_ids), callback_query=query))
+    assert [(type(c.method), c.text) for c in calls] == [(AnswerCallbackQuery, REFUSED)]
 
 
 def test_group_actions_are_declared_once() -> None:
