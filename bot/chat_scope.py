@@ -42,6 +42,7 @@ from aiogram.types import (
     Update,
 )
 from aiogram.types import User as TgUser
+from aiogram.types.update import UpdateTypeLookupError
 
 from bot.i18n import Catalogue, Translate
 from domain.clock import Clock
@@ -104,7 +105,10 @@ class ChatScopeMiddleware(BaseMiddleware):
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         assert isinstance(event, Update)
-        inner = event.event
+        try:
+            inner = event.event
+        except UpdateTypeLookupError:  # a kind of update this aiogram does not know: the Dispatcher says so
+            return await handler(event, data)
         if isinstance(inner, CallbackQuery):
             if self.callback_allowed(inner):
                 return await handler(event, data)
@@ -133,7 +137,7 @@ class ChatScopeMiddleware(BaseMiddleware):
 
     async def message_allowed(self, update: Update, message: Message, bot: Bot) -> bool:
         """True for a group command; otherwise says at most a hint and returns False."""
-        if message.chat.type == "channel" or message.from_user is None or message.from_user.is_bot:
+        if message.chat.type == "channel" or message.from_user is None:
             return False
         command = command_of(message.text or message.caption)
         if command is not None:
