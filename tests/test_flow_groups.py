@@ -240,6 +240,17 @@ async def test_the_hint_comes_once_per_group_every_ten_minutes_and_when_addresse
     assert shown(await sandbox.feed(Update(update_id=next(sandbox.update_ids), edited_message=edited))) == []
 
 
+async def test_an_anonymous_group_admin_is_answered_like_anyone(app: App, sandbox: Sandbox) -> None:
+    """Telegram sends an anonymous admin's messages as from @GroupAnonymousBot (a bot)."""
+    anonymous = TgUser(id=1087968824, is_bot=True, first_name="Group", username="GroupAnonymousBot")
+    message = Message(
+        message_id=next(sandbox.message_ids), date=datetime.now(UTC), chat=Chat(id=GROUP, type="supergroup"),
+        from_user=anonymous, text="/deals", entities=sandbox.command_entities("/deals"),
+    )
+    calls = await sandbox.feed(Update(update_id=next(sandbox.update_ids), message=message))
+    assert [c.text for c in shown(calls)] == [HINT]
+
+
 # --- buttons -------------------------------------------------------------------------------------------
 
 
