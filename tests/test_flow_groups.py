@@ -12,16 +12,22 @@ from typing import Any
 
 from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData, CallbackQueryFilter
-from aiogram.methods import AnswerCallbackQuery, EditMessageReplyMarkup, EditMessageText, SendMessage
-from aiogram.types import CallbackQuery, Chat, Message, MessageEntity, Update
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    EditMessageReplyMarkup,
+    EditMessageText,
+    SendMessage,
+    SetMyCommands,
+)
+from aiogram.types import BotCommandScopeAllGroupChats, CallbackQuery, Chat, Message, MessageEntity, Update
 from aiogram.types import User as TgUser
 from sqlalchemy import select
 
-from bot.commands import COMMANDS, GROUP_CALLBACKS, GROUP_COMMANDS, menu_aliases
+from bot.commands import COMMANDS, GROUP_CALLBACKS, GROUP_COMMANDS, menu_aliases, set_default_commands
 from bot.factory import App
 from bot.outbox import outbox_of
 from bot.sandbox import SANDBOX_BOT_ID, SANDBOX_BOT_USERNAME, Call, Person, RecordingSession, Sandbox
-from domain.team.model import Role
+from domain.team.model import Language, Role
 from storage.tables import metadata, teams
 from tests.conftest import TEAM, invite_code, join
 from tests.deal_support import member, seed_deal
@@ -304,6 +310,16 @@ async def test_a_press_whose_chat_is_unknown_is_refused_too(app: App, sandbox: S
     query = CallbackQuery(id="1", from_user=rep.tg, chat_instance="x", inline_message_id="inline-1", data=data)
     calls = await sandbox.feed(Update(update_id=next(sandbox.update_ids), callback_query=query))
     assert [(type(c.method), c.text) for c in calls] == [(AnswerCallbackQuery, REFUSED)]
+
+
+async def test_the_groups_command_menu_offers_only_group_commands(app: App, session: RecordingSession) -> None:
+    await set_default_commands(app.bot, app.catalogue, Language.ZH)
+    menus = [
+        (c.method.language_code, [command.command for command in c.method.commands])
+        for c in session.calls
+        if isinstance(c.method, SetMyCommands) and isinstance(c.method.scope, BotCommandScopeAllGroupChats)
+    ]
+    assert menus == [("zh", ["help", "bindgroup"]), ("en", ["help", "bindgroup"]), (None, ["help", "bindgroup"])]
 
 
 def test_group_actions_are_declared_once() -> None:
