@@ -14,7 +14,8 @@ from aiogram.fsm.storage.memory import SimpleEventIsolation
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import App, Periodic
-from bot.commands import menu_aliases
+from bot.chat_scope import ChatScopeMiddleware
+from bot.commands import GROUP_CALLBACKS, GROUP_COMMANDS, menu_aliases
 from bot.config import Settings
 from bot.errors import make_error_handler
 from bot.fsm_storage import SqlStorage
@@ -76,6 +77,12 @@ def build_app(settings: Settings, *, session: BaseSession | None = None, clock: 
     dp["clock"] = clock
     dp["settings"] = settings
 
+    # First: in a group only group commands go on; the rest never opens a transaction (bot/chat_scope.py).
+    dp.update.outer_middleware(
+        ChatScopeMiddleware(
+            cat, settings.default_language, clock, group_commands=GROUP_COMMANDS, group_callbacks=GROUP_CALLBACKS
+        )
+    )
     dp.update.outer_middleware(UnitOfWorkMiddleware(app.uow, clock))
     dp.update.outer_middleware(CurrentUserMiddleware(cat, settings.default_language))
     throttle = ThrottlingMiddleware(settings.throttle_per_second)
