@@ -7,8 +7,10 @@ from dataclasses import dataclass
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
+from aiogram.filters.callback_data import CallbackData
 from aiogram.types import (
     BotCommand,
+    BotCommandScopeAllGroupChats,
     BotCommandScopeChat,
     BotCommandScopeDefault,
     KeyboardButton,
@@ -60,6 +62,12 @@ COMMANDS: list[Command] = [
 
 PUBLIC = ("start", "help", "lang")
 
+# What the bot answers in a group chat (bot/chat_scope.py): these commands, and presses of these buttons.
+# Everything else there gets at most a short "talk to me in private" (customers' data stays in private
+# chats). A command or button meant for the team group is added here, and nowhere else.
+GROUP_COMMANDS: frozenset[str] = frozenset({"bindgroup", "help"})
+GROUP_CALLBACKS: tuple[type[CallbackData], ...] = ()
+
 
 def commands_for(role: Role | None) -> list[Command]:
     if role is None:
@@ -81,6 +89,21 @@ async def set_default_commands(bot: Bot, catalogue: Catalogue, default: Language
             bot_commands(catalogue, lang, None), scope=BotCommandScopeDefault(), language_code=lang.value
         )
     await bot.set_my_commands(bot_commands(catalogue, default, None), scope=BotCommandScopeDefault())
+    # In groups the menu offers only what works there.
+    for lang in Language:
+        await bot.set_my_commands(
+            group_bot_commands(catalogue, lang), scope=BotCommandScopeAllGroupChats(), language_code=lang.value
+        )
+    await bot.set_my_commands(group_bot_commands(catalogue, default), scope=BotCommandScopeAllGroupChats())
+
+
+def group_commands() -> list[Command]:
+    """The commands that work in a group chat, in the menu's order."""
+    return [c for c in COMMANDS if c.name in GROUP_COMMANDS]
+
+
+def group_bot_commands(catalogue: Catalogue, lang: Language) -> list[BotCommand]:
+    return [BotCommand(command=c.name, description=catalogue.get(lang, c.description_key)) for c in group_commands()]
 
 
 async def set_user_commands(bot: Bot, catalogue: Catalogue, user: User, lang: Language) -> None:

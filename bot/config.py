@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     rate_global_per_second: float = Field(default=30.0, gt=0)
     rate_private_per_second: float = Field(default=1.0, gt=0)
     rate_group_per_minute: float = Field(default=20.0, gt=0)
+    # At start-up, how long to keep retrying the Bot API (getMe) before giving up with one clear line.
+    startup_retry_seconds: float = Field(default=60.0, ge=0)
 
     @field_validator("default_language", mode="before")
     @classmethod

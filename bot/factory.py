@@ -14,7 +14,8 @@ from aiogram.fsm.storage.memory import SimpleEventIsolation
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import App, Periodic
-from bot.commands import menu_aliases
+from bot.chat_scope import ChatScopeMiddleware
+from bot.commands import GROUP_CALLBACKS, GROUP_COMMANDS, menu_aliases
 from bot.config import Settings
 from bot.errors import make_error_handler
 from bot.fsm_storage import SqlStorage
@@ -76,7 +77,13 @@ def build_app(settings: Settings, *, session: BaseSession | None = None, clock: 
     dp["clock"] = clock
     dp["settings"] = settings
 
-    # A throttled update is dropped before its transaction opens: it leaves no row anywhere.
+    # First: in a group only group commands go on; the rest never opens a transaction (bot/chat_scope.py).
+    dp.update.outer_middleware(
+        ChatScopeMiddleware(
+            cat, settings.default_language, clock, group_commands=GROUP_COMMANDS, group_callbacks=GROUP_CALLBACKS
+        )
+    )
+    # Then the flood guard: a throttled update is dropped before its transaction opens, leaving no row.
     dp.update.outer_middleware(ThrottlingMiddleware(settings.throttle_per_second, cat, settings.default_language))
     dp.update.outer_middleware(UnitOfWorkMiddleware(app.uow, clock))
     dp.update.outer_middleware(CurrentUserMiddleware(cat, settings.default_language))

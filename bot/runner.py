@@ -6,8 +6,19 @@ import asyncio
 import contextlib
 import logging
 import sys
+import time
+from collections.abc import Awaitable, Callable
 
-from aiogram.exceptions import TelegramAPIError
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramNetworkError,
+    TelegramNotFound,
+    TelegramRetryAfter,
+    TelegramServerError,
+    TelegramUnauthorizedError,
+)
+from aiogram.types import User as TgUser
 
 from bot.app import prepare
 from bot.config import Settings
@@ -23,6 +34,70 @@ from storage.db import create_engine, session_factory
 from storage.uow import SqlUnitOfWork
 
 log = logging.getLogger(__name__)
+
+TELEGRAM = "https://api.telegram.org"
+ATTEMPT_SECONDS = 10.0  # one getMe may take this long before it counts as failed
+FIRST_PAUSE, LONGEST_PAUSE = 1.0, 10.0
+
+
+class StartupError(Exception):
+    """Why the bot cannot start, in one line for the operator (never with the token in it)."""
+
+
+def _reason(exc: BaseException, secrets: list[str]) -> str:
+    text = exc.message if isinstance(exc, TelegramAPIError) else f"{type(exc).__name__}: {exc}".rstrip(": ")
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return " ".join(text.split()) or type(exc).__name__
+
+
+async def whoami(
+    bot: Bot, settings: Settings, *, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    monotonic: Callable[[], float] = time.monotonic,
+) -> TgUser:
+    """getMe at start-up. While the Bot API can't be reached (network errors, timeouts, 5xx, 429) it is asked
+    again after growing pauses (1, 2, 4, ... 10 s) for STARTUP_RETRY_SECONDS; then, or at once when the token
+    is refused, a StartupError says what to check."""
+    where = settings.telegram_api_base or TELEGRAM
+    token = settings.bot_token.get_secret_value() if settings.bot_token else ""
+    secrets = [token, token.partition(":")[2]]
+    window = settings.startup_retry_seconds
+    give_up_at = monotonic() + window
+    pause = FIRST_PAUSE
+    attempts = 0
+    while True:
+        attempts += 1
+        try:
+            async with asyncio.timeout(ATTEMPT_SECONDS):
+                return await bot.me()
+        except (TelegramUnauthorizedError, TelegramNotFound) as exc:
+            check = "BOT_TOKEN and TELEGRAM_API_BASE" if settings.telegram_api_base else "BOT_TOKEN (from @BotFather)"
+            raise StartupError(
+                f"The Bot API at {where} does not accept the bot token ({_reason(exc, secrets)}): check {check}."
+            ) from None
+        except TelegramRetryAfter as exc:
+            reason, wait = _reason(exc, secrets), float(exc.retry_after)
+        except (TelegramNetworkError, TelegramServerError, TimeoutError, OSError) as exc:
+            reason, wait = _reason(exc, secrets), pause
+        except TelegramAPIError as exc:
+            raise StartupError(f"The Bot API at {where} answered getMe with an error: {_reason(exc, secrets)}.") from None
+        left = give_up_at - monotonic()
+        if left <= 0:
+            tried = f"after {attempts} attempt{'s' if attempts > 1 else ''} in {window:g} s (STARTUP_RETRY_SECONDS)"
+            if settings.telegram_api_base:
+                raise StartupError(
+                    f"Cannot reach the Bot API server at {where} (TELEGRAM_API_BASE) {tried}: {reason}. "
+                    "Check that it is running and that TELEGRAM_API_BASE points to it."
+                )
+            raise StartupError(
+                f"Cannot reach Telegram at {where} {tried}: {reason}. Check the network "
+                "(or set TELEGRAM_API_BASE to a Bot API server this machine can reach)."
+            )
+        wait = min(wait, left)
+        log.warning("the Bot API at %s can't be reached (%s); attempt %d, trying again in %.0f s", where, reason, attempts, wait)
+        await sleep(wait)
+        pause = min(pause * 2, LONGEST_PAUSE)
 
 
 async def migrate(settings: Settings) -> int:
@@ -89,15 +164,23 @@ async def run(settings: Settings) -> int:
     from bot.scheduler import start_scheduler
 
     app = build_app(settings)
+    try:
+        me = await whoami(app.bot, settings)
+    except StartupError as exc:
+        print(exc, file=sys.stderr)
+        await app.close()
+        return 1
+    log.info("running as @%s (id %s)", me.username, me.id)
     await prepare(app)
     scheduler = start_scheduler(app)
     # Delivers the outbox right after every commit that queued notifications (the scheduler's
     # periodic "outbox" job is the safety net).
     delivery = asyncio.create_task(outbox_of(app).serve(), name="outbox")
     try:
-        me = await app.bot.me()
-        log.info("running as @%s (id %s)", me.username, me.id)
-        await set_default_commands(app.bot, app.catalogue, settings.default_language)
+        try:
+            await set_default_commands(app.bot, app.catalogue, settings.default_language)
+        except TelegramAPIError as exc:  # the menus are a nicety: polling starts anyway
+            log.warning("could not set the command menus: %s", exc)
         await app.dp.start_polling(app.bot, allowed_updates=app.dp.resolve_used_update_types())
     finally:
         scheduler.shutdown(wait=False)

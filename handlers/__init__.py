@@ -30,10 +30,10 @@ def routers() -> list[Router]:
     """A fresh Router per feature, in order (the catch-all last), for one Dispatcher."""
     ordered = [
         start,
+        group,  # before profile: /help in a group is the group's own
         profile,
         invite,
         team,
-        group,
         reminders,
         hours,
         deadletters,

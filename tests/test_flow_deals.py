@@ -333,7 +333,8 @@ async def test_deal_commands_in_the_team_group_show_nothing_there(app: App, sand
     group = -100_555
     for person, command in ((wang_p, "/deals"), (wang_p, "/pool"), (manager_p, "/assign"), (manager_p, "/policy")):
         await person.send(command, chat_id=group, chat_type="supergroup")
-    assert sandbox.session.messages(group) == []  # customers and amounts stay in private chats
+    # Customers and amounts stay in private chats: the group hears once where to go (bot/chat_scope.py).
+    assert [m.text for m in sandbox.session.messages(group)] == ["🔒 客户资料只在私聊里处理，群里不方便。请点下面的按钮私聊我 👇"]
 
 
 async def test_from_the_contract_on_the_owner_closes_the_deal_as_won(app: App, sandbox: Sandbox) -> None:

@@ -127,7 +127,8 @@ async def test_back_goes_to_when_and_cancel_leaves_nothing_behind(app: App, sand
     assert await all_reminders(app) == []
     group = -100777
     await rep.send("/remind", chat_id=group, chat_type="supergroup")
-    assert sandbox.session.messages(group) == []  # flows live in the private chat
+    # Flows live in the private chat: the group only hears where to go (bot/chat_scope.py).
+    assert [m.text for m in sandbox.session.messages(group)] == ["🔒 客户资料只在私聊里处理，群里不方便。请点下面的按钮私聊我 👇"]
 
 
 async def test_nudge_done_twice_answers_politely_and_changes_nothing(app: App, sandbox: Sandbox, clock: FakeClock) -> None:
