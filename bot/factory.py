@@ -83,12 +83,11 @@ def build_app(settings: Settings, *, session: BaseSession | None = None, clock: 
             cat, settings.default_language, clock, group_commands=GROUP_COMMANDS, group_callbacks=GROUP_CALLBACKS
         )
     )
+    # Then the flood guard: a throttled update is dropped before its transaction opens, leaving no row.
+    dp.update.outer_middleware(ThrottlingMiddleware(settings.throttle_per_second, cat, settings.default_language))
     dp.update.outer_middleware(UnitOfWorkMiddleware(app.uow, clock))
     dp.update.outer_middleware(CurrentUserMiddleware(cat, settings.default_language))
-    throttle = ThrottlingMiddleware(settings.throttle_per_second)
-    dp.message.outer_middleware(throttle)
     dp.message.outer_middleware(MenuMiddleware(menu_aliases(cat)))
-    dp.callback_query.outer_middleware(throttle)
     access = AccessMiddleware()
     dp.message.middleware(access)
     dp.callback_query.middleware(access)

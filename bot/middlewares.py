@@ -1,5 +1,5 @@
-"""Middlewares: one unit of work per update (and once per update_id), the current user, i18n,
-throttling and access control."""
+"""Middlewares: throttling (before anything else), one unit of work per update (and once per
+update_id), the current user, i18n and access control."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from aiogram.dispatcher.flags import get_flag
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, TelegramObject, Update
 from aiogram.types import User as TgUser
-from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from bot.errors import Refusal, tell_refusal
@@ -23,8 +22,8 @@ from domain.clock import Clock
 from domain.errors import DomainError
 from domain.outbox import services as delivery
 from domain.team.model import Language, User
-from storage.tables import processed_updates
 from storage.uow import SqlUnitOfWork
+from storage.updates_repo import SqlProcessedUpdates
 
 log = logging.getLogger(__name__)
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
@@ -49,12 +48,8 @@ class UnitOfWorkMiddleware(BaseMiddleware):
         bot: Bot = data["bot"]
         async with self.make_uow() as uow:
             assert uow.session is not None
-            seen = await uow.session.execute(
-                select(processed_updates.c.update_id).where(
-                    processed_updates.c.bot_id == bot.id, processed_updates.c.update_id == event.update_id
-                )
-            )
-            if seen.first() is not None:
+            processed = SqlProcessedUpdates(uow.session)
+            if await processed.seen(bot.id, event.update_id):
                 log.info("update %s already processed; skipped", event.update_id)
                 return None
             data["uow"] = uow
@@ -69,9 +64,7 @@ class UnitOfWorkMiddleware(BaseMiddleware):
             finally:
                 current_session.reset(token)
             try:
-                await uow.session.execute(
-                    insert(processed_updates).values(bot_id=bot.id, update_id=event.update_id, at=self.clock.now())
-                )
+                await processed.record(bot.id, event.update_id, self.clock.now())
                 await uow.commit()
             except IntegrityError:
                 await uow.rollback()
@@ -124,16 +117,27 @@ class CurrentUserMiddleware(BaseMiddleware):
 
 
 class ThrottlingMiddleware(BaseMiddleware):
-    """A token bucket per person: bursts of a few taps are fine, a flood is dropped with one notice."""
+    """A token bucket per person: bursts of a few taps are fine, a flood is dropped with one notice.
 
-    def __init__(self, rate_per_second: float, burst: int = 6) -> None:
+    Registered on updates before the unit of work: a dropped message or button press opens no
+    transaction and leaves no row (not even in processed_updates). The notice is in the language the
+    person's last handled update was answered in (their Telegram language before that)."""
+
+    def __init__(
+        self, rate_per_second: float, catalogue: Catalogue, default_language: Language, burst: int = 6
+    ) -> None:
         self.rate = rate_per_second
         self.burst = burst
+        self.catalogue = catalogue
+        self.default_language = default_language
         self.buckets: dict[int, tuple[float, float, float]] = {}  # id -> (tokens, updated, warned_at)
+        self.languages: dict[int, Language] = {}
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        assert isinstance(event, Update)
         tg_user: TgUser | None = data.get("event_from_user")
-        if tg_user is None:
+        tapped = event.message or event.callback_query
+        if tg_user is None or tapped is None:
             return await handler(event, data)
         now = time.monotonic()
         tokens, updated, warned = self.buckets.get(tg_user.id, (float(self.burst), now, 0.0))
@@ -142,16 +146,21 @@ class ThrottlingMiddleware(BaseMiddleware):
             self.buckets[tg_user.id] = (tokens, now, warned)
             if now - warned > 10:
                 self.buckets[tg_user.id] = (tokens, now, now)
-                t = data["t"]
-                if isinstance(event, CallbackQuery):
-                    await event.answer(t("throttled"))
-                elif isinstance(event, Message):
-                    await event.answer(t("throttled"))
+                await tapped.answer(self.translator(tg_user)("throttled"))
             return None
         self.buckets[tg_user.id] = (tokens - 1.0, now, warned)
         if len(self.buckets) > 10_000:
             self.buckets = {k: v for k, v in self.buckets.items() if now - v[1] < 60}
-        return await handler(event, data)
+            self.languages = {k: v for k, v in self.languages.items() if k in self.buckets}
+        result = await handler(event, data)
+        lang = data.get("lang")  # set by CurrentUserMiddleware, inside
+        if isinstance(lang, Language):
+            self.languages[tg_user.id] = lang
+        return result
+
+    def translator(self, tg_user: TgUser) -> Translate:
+        lang = self.languages.get(tg_user.id) or Language.pick(None, tg_user.language_code, default=self.default_language)
+        return self.catalogue.translator(lang)
 
 
 class AccessMiddleware(BaseMiddleware):

@@ -2,12 +2,16 @@
 
 Later features add their sweep (hand-off deadlines, overdue payments, stale deals, ticket SLAs) to
 SWEEPS and their digests (a manager's daily/weekly digest) to DIGESTS; nothing else changes.
+
+Housekeeping runs here too: the record of handled updates (processed_updates) is kept for
+UPDATE_RETENTION and deleted in batches, oldest first.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from datetime import timedelta
 from functools import partial
 from typing import Any
 
@@ -20,13 +24,21 @@ from domain.pool.services import RECYCLE_SWEEP
 from domain.reminders.agenda import DAILY_AGENDA
 from domain.reminders.services import REMINDER_SWEEP
 from domain.sweeps import Sweep, SweepReport, sweep
+from storage.updates_repo import SqlProcessedUpdates
 
 log = logging.getLogger(__name__)
 
-SWEEPS: list[Sweep[Any]] = [REMINDER_SWEEP, HANDOFF_SWEEP, RECYCLE_SWEEP, ESCALATION_SWEEP, SILENCE_SWEEP]
+# Silence before recycling: after a pause (a restart, a clock moved on) the manager still hears of a
+# silent deal before it goes back to the pool.
+SWEEPS: list[Sweep[Any]] = [REMINDER_SWEEP, HANDOFF_SWEEP, ESCALATION_SWEEP, SILENCE_SWEEP, RECYCLE_SWEEP]
 DIGESTS: list[DigestSchedule] = [DAILY_AGENDA]
 # Digests are checked every minute: each team's own local time decides who is due.
 DIGEST_CHECK_SECONDS = 60.0
+# Telegram redelivers an update for a day at most; a week of handled update ids is plenty to dedupe.
+UPDATE_RETENTION = timedelta(days=7)
+PRUNE_EVERY_SECONDS = 600.0
+PRUNE_BATCH = 1000  # rows per transaction, so a big backlog never holds a long lock
+PRUNE_MAX_BATCHES = 100  # per run: 100,000 rows every 10 minutes, far above Telegram's update rate
 
 
 async def run_sweeps(app: App, sweeps: Sequence[Sweep[Any]] | None = None) -> list[SweepReport]:
@@ -38,6 +50,26 @@ async def run_sweeps(app: App, sweeps: Sequence[Sweep[Any]] | None = None) -> li
 
 async def run_digests(app: App, schedules: Sequence[DigestSchedule] | None = None) -> DigestReport:
     return await send_due_digests(app.uow, DIGESTS if schedules is None else schedules, app.clock.now())
+
+
+async def prune_processed_updates(
+    app: App, *, batch: int = PRUNE_BATCH, max_batches: int = PRUNE_MAX_BATCHES
+) -> int:
+    """Deletes the handled-update records older than UPDATE_RETENTION, `batch` rows per transaction;
+    returns how many went."""
+    before = app.clock.now() - UPDATE_RETENTION
+    pruned = 0
+    for _ in range(max_batches):
+        async with app.uow() as uow:
+            assert uow.session is not None
+            gone = await SqlProcessedUpdates(uow.session).prune(before, batch)
+            await uow.commit()
+        pruned += gone
+        if gone < batch:
+            break
+    if pruned:
+        log.info("pruned %d processed update records", pruned)
+    return pruned
 
 
 def install_sweeps(app: App) -> None:
@@ -57,4 +89,12 @@ def install_sweeps(app: App) -> None:
         app.periodic.append(
             Periodic(name=f"sweep:{kind.name}", seconds=app.settings.sweep_interval_seconds, run=partial(sweep_job, kind))
         )
+    async def prune_job() -> None:
+        try:
+            await prune_processed_updates(app)
+        except Exception:
+            log.exception("pruning processed updates failed")
+
     app.periodic.append(Periodic(name="digests", seconds=DIGEST_CHECK_SECONDS, run=digest_job))
+    # Not after every console line: it has nothing to show there (!wait runs it with the rest).
+    app.periodic.append(Periodic(name="prune:updates", seconds=PRUNE_EVERY_SECONDS, run=prune_job, in_console=False))

@@ -29,6 +29,7 @@ from domain.leads.scoring import FACTORS
 from domain.policy import idle_limits as followup
 from domain.policy import services as policy_service
 from domain.policy.model import DEFAULT_WEIGHTS, AssignmentPolicy, SkillKind, TeamPolicy
+from domain.pool.recycling import shortest_recycle_days
 from domain.ports import UnitOfWork
 from domain.team.model import Language, User
 from domain.team.queries import own_team
@@ -49,6 +50,8 @@ IDLE_STEPS: tuple[int, ...] = (1, 7)  # the -/+ steps of a stage's idle limit, i
 WEIGHT_STEP = 1
 SKILL_SPLIT = re.compile(r"[,，、;；\n]+")
 CLEAR_WORDS = {"无", "没有", "清空", "-", "none", "clear"}
+AUTO_WORDS = {"自动", "按阶段", "auto", "automatic"}  # recycle_days back to automatic, per stage
+AUTO = "auto"
 NUMBER = re.compile(r"-?\d{1,6}")
 
 
@@ -94,7 +97,7 @@ def overview(t: Translate, team_name: str, policy: TeamPolicy, done: str = "") -
     text = t(
         "policy-card", team=h(team_name), assignment=policy_label(t, policy.assignment),
         self_assign=t("policy-yes") if policy.allow_self_assign else t("policy-no"),
-        threshold=policy.threshold, handoff=policy.handoff_minutes, recycle=policy.recycle_days,
+        threshold=policy.threshold, handoff=policy.handoff_minutes, recycle=recycle_text(t, policy),
         limit=policy.pool_claim_limit, cooloff=policy.cooloff_days,
     )
     buttons = [
@@ -109,6 +112,13 @@ def overview(t: Translate, team_name: str, policy: TeamPolicy, done: str = "") -
         button(t("policy-btn-weights"), PolicyCb(action=PolicyAction.WEIGHTS)),
     ]
     return (f"{done}\n\n{text}" if done else text), grid(buttons, per_row=2)
+
+
+def recycle_text(t: Translate, policy: TeamPolicy) -> str:
+    """The recycle line of the rules: automatic per stage, or a set number of days."""
+    if policy.recycle_days is None:
+        return t("policy-recycle-auto")
+    return t("policy-recycle-fixed", days=policy.recycle_days)
 
 
 async def load_policy(event: Message | CallbackQuery, user: User, uow: UnitOfWork, t: Translate) -> TeamPolicy | None:
@@ -219,36 +229,78 @@ def plus_minus(ctx: Ctx, current: int, steps: tuple[int, ...], per_row: int) -> 
     return rows_of([*minus, *plus], per_row=per_row)
 
 
-async def number_now(ctx: Ctx) -> int:
+async def number_now(ctx: Ctx) -> int | None:
     policy = await policy_service.get_policy(ctx.uow, team_id=ctx.user.team_id)
-    return int(getattr(policy, str(ctx.data["field"])))
+    value = getattr(policy, str(ctx.data["field"]))
+    return None if value is None else int(value)
 
 
 async def number_screen(ctx: Ctx) -> str:
     t, name = ctx.t, str(ctx.data["field"])
+    if name == "recycle_days":
+        return await recycle_screen(ctx)
     return t("policy-number", name=t(f"policy-name-{name}"), value=t(f"policy-value-{name}", value=await number_now(ctx)))
 
 
+async def recycle_screen(ctx: Ctx) -> str:
+    """The recycle editor says the rule: the silence ladder of a stage, and what a set number means."""
+    t = ctx.t
+    policy = await policy_service.get_policy(ctx.uow, team_id=ctx.user.team_id)
+    shortest, longest = shortest_recycle_days(policy)
+    follow = (await followup.get_idle_limits(ctx.uow, viewer=ctx.user))[Stage.FOLLOWING_UP]
+    return t(
+        "policy-recycle-screen", value=recycle_text(t, policy), stage=stage_label(t, Stage.FOLLOWING_UP),
+        nudge=follow, alert=2 * follow, recycle=2 * follow + 1, min=shortest, limit=longest,
+    )
+
+
 async def number_keyboard(ctx: Ctx) -> Rows:
-    steps = NUMBERS[str(ctx.data["field"])]
-    return plus_minus(ctx, await number_now(ctx), steps, per_row=2 if len(steps) > 1 else 3)
+    name = str(ctx.data["field"])
+    steps = NUMBERS[name]
+    current = await number_now(ctx)
+    if name == "recycle_days":
+        if current is None:  # automatic: one tap sets the fewest days allowed, then -/+ from there
+            policy = await policy_service.get_policy(ctx.uow, team_id=ctx.user.team_id)
+            shortest, _ = shortest_recycle_days(policy)
+            return [[ctx.button(ctx.t("policy-btn-recycle-fixed", days=shortest), str(shortest))]]
+        return [*plus_minus(ctx, current, steps, per_row=2), [ctx.button(ctx.t("policy-btn-recycle-auto"), AUTO)]]
+    return plus_minus(ctx, current or 0, steps, per_row=2 if len(steps) > 1 else 3)
 
 
-async def save_number(ctx: Ctx, value: int) -> None:
+async def save_number(ctx: Ctx, value: int | None) -> None:
     await policy_service.update_policy(
         ctx.uow, actor=ctx.user, team_id=ctx.user.team_id, changes={str(ctx.data["field"]): value}, now=ctx.clock.now()
     )
 
 
+def may_be_automatic(ctx: Ctx) -> bool:
+    return ctx.data.get("field") == "recycle_days"
+
+
 async def on_number_pick(ctx: Ctx, value: str) -> Transition:
+    if value == AUTO and may_be_automatic(ctx):
+        await save_number(ctx, None)
+        return STAY
     if not NUMBER.fullmatch(value):
         return Alert(ctx.t("stale-button"))
     await save_number(ctx, int(value))
     return STAY
 
 
+def read_number(text: str) -> int | str:
+    """A whole number, or (for recycle days) a word for "automatic"."""
+    if text.strip().lower() in AUTO_WORDS:
+        return AUTO
+    return whole_number(text)
+
+
 async def on_number_typed(ctx: Ctx, answers: Answers) -> Transition:
-    await save_number(ctx, answers["value"])
+    value = answers["value"]
+    if value == AUTO:
+        if not may_be_automatic(ctx):
+            raise InvalidInput("error-not-a-number")
+        value = None
+    await save_number(ctx, value)
     return Done(*await overview_screen(ctx.uow, ctx.user, ctx.t, ctx.t("policy-done")))
 
 
@@ -256,7 +308,7 @@ NUMBER_EDITOR = Flow(
     "pnum",
     (
         Step(
-            "value", parse=typed("value", whole_number), keyboard=number_keyboard, pick=on_number_pick,
+            "value", parse=typed("value", read_number), keyboard=number_keyboard, pick=on_number_pick,
             accept=on_number_typed, back=lambda ctx: PolicyCb(action=PolicyAction.SHOW), expect="policy-expect-number",
             problems={"error-not-a-number": "policy-error-not-a-number"},
             problem_params=lambda ctx: {"name": ctx.t(f"policy-name-{ctx.data.get('field')}")},

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
 from datetime import datetime
 
 from aiogram import Bot, F
@@ -22,7 +21,7 @@ from domain.errors import DomainError
 from domain.outbox.model import Action
 from domain.ports import UnitOfWork
 from domain.reminders import services as service
-from domain.reminders.model import ACTION_DONE, ACTION_SNOOZE, QuickTime, Reminder, Snooze
+from domain.reminders.model import ACTION_DONE, ACTION_SNOOZE, QuickTime, Reminder, ReminderPage, Snooze
 from domain.team.model import Language, Team, User
 from domain.team.queries import own_team
 from domain.timeparse import Problem, parse_when
@@ -30,7 +29,6 @@ from handlers.common import refuse, show
 from handlers.flow import Answers, Choice, Ctx, Done, Flow, Go, Input, Stay, Step, Transition, Typed, typed
 
 routes = Routes(__name__)
-PAGE = 9
 
 
 class ReminderAction(enum.StrEnum):
@@ -142,6 +140,7 @@ async def cmd_remind(
     message: Message, state: FSMContext, bot: Bot, t: Translate, lang: Language, uow: UnitOfWork, user: User,
     clock: Clock,
 ) -> None:
+    await service.check_room(uow, owner=user)  # a full list is said at once, not after the time and text
     await REMIND.start(REMIND.context(message, state, bot, t, lang, uow, user, clock), {}, first="when")
 
 
@@ -191,21 +190,20 @@ async def on_snooze(
     )
 
 
-# --- /reminders: the list, with a cancel button per reminder ----------------------------------------
+# --- /reminders: the list, a page at a time, with a cancel button per reminder ------------------------
 
 def list_screen(
-    t: Translate, lang: Language, team: Team, items: Sequence[Reminder], page: int, notice: str = ""
+    t: Translate, lang: Language, team: Team, listed: ReminderPage, notice: str = ""
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    if not items:
+    if not listed.items:
         return "\n\n".join(filter(None, [notice, t("reminders-empty")])), None
-    pages = (len(items) + PAGE - 1) // PAGE
-    page = min(max(page, 0), pages - 1)
+    page, pages = listed.page, listed.pages
     lines = [notice, ""] if notice else []
-    lines.append(t("reminders-title", count=len(items)))
+    lines.append(t("reminders-title", count=listed.total))
     if pages > 1:
         lines.append(t("reminders-page", page=page + 1, pages=pages))
     buttons = []
-    for n, reminder in enumerate(items[page * PAGE : (page + 1) * PAGE], start=page * PAGE + 1):
+    for n, reminder in enumerate(listed.items, start=page * listed.per_page + 1):
         lines.append(t("reminders-line", n=n, when=when(reminder.due_at, team.timezone, lang), text=h(reminder.text)))
         buttons.append(button(t("reminders-btn-cancel", n=n), ReminderCb(action=ReminderAction.CANCEL, id=reminder.id or 0, page=page)))
     lines.extend(["", t("reminders-hint")])
@@ -220,7 +218,7 @@ def list_screen(
 @routes.message(Command("reminders"), F.chat.type == "private")
 async def cmd_reminders(message: Message, user: User, uow: UnitOfWork, t: Translate, lang: Language) -> None:
     team = await own_team(uow, user)
-    text, markup = list_screen(t, lang, team, await service.list_reminders(uow, owner=user), 0)
+    text, markup = list_screen(t, lang, team, await service.list_reminders(uow, owner=user, page=0))
     await message.answer(text, reply_markup=markup)
 
 
@@ -229,7 +227,7 @@ async def on_list_page(
     query: CallbackQuery, callback_data: ReminderCb, user: User, uow: UnitOfWork, t: Translate, lang: Language
 ) -> None:
     team = await own_team(uow, user)
-    text, markup = list_screen(t, lang, team, await service.list_reminders(uow, owner=user), callback_data.page)
+    text, markup = list_screen(t, lang, team, await service.list_reminders(uow, owner=user, page=callback_data.page))
     await show(query, text, markup)
 
 
@@ -244,9 +242,6 @@ async def on_list_cancel(
         await refuse(query, t, error)
         return
     team = await own_team(uow, user)
-    items = await service.list_reminders(uow, owner=user)
-    text, markup = list_screen(
-        t, lang, team, items, callback_data.page, notice=t("reminders-cancelled", text=h(reminder.text))
-    )
+    listed = await service.list_reminders(uow, owner=user, page=callback_data.page)
+    text, markup = list_screen(t, lang, team, listed, notice=t("reminders-cancelled", text=h(reminder.text)))
     await show(query, text, markup)
-

@@ -27,6 +27,7 @@ from domain.deals.model import (
     DealSummary,
     HistoryEntry,
     Opportunity,
+    Stage,
     StageChange,
 )
 from domain.handoffs.model import HandoffState
@@ -47,20 +48,27 @@ def _pending_handoff_exists() -> ColumnElement[bool]:
     return exists().where(handoffs.c.opportunity_id == opportunities.c.id, text("handoffs." + PENDING_SQL))
 
 
-def _idle_since(cutoffs: Mapping[int, datetime], default_cutoff: datetime) -> ColumnElement[bool]:
-    """Owned by the same person and without activity since before their team's cutoff."""
+def _idle_before(cutoff: datetime) -> ColumnElement[bool]:
+    """Nothing the owner did since `cutoff`: no activity, no new owner, not created since (Opportunity.idle_since)."""
+    return and_(
+        or_(opportunities.c.last_activity_at.is_(None), opportunities.c.last_activity_at < cutoff),
+        or_(opportunities.c.owner_since.is_(None), opportunities.c.owner_since < cutoff),
+        opportunities.c.created_at < cutoff,
+    )
 
-    def before(cutoff: datetime) -> ColumnElement[bool]:
-        return and_(
-            or_(opportunities.c.last_activity_at.is_(None), opportunities.c.last_activity_at < cutoff),
-            or_(opportunities.c.owner_since.is_(None), opportunities.c.owner_since < cutoff),
+
+def _past_recycle_time(cutoffs: Mapping[int, Mapping[Stage, datetime]]) -> ColumnElement[bool]:
+    """Idle since before its team's cutoff for its stage (domain/pool/recycling.py): the recycle sweep and
+    the /deals "stale" filter, one predicate. A team not in `cutoffs` has nothing due."""
+    per_team = [
+        and_(
+            opportunities.c.team_id == team_id,
+            or_(*(and_(opportunities.c.stage == stage, _idle_before(cutoff)) for stage, cutoff in stages.items())),
         )
-
-    per_team = [and_(opportunities.c.team_id == team_id, before(cutoff)) for team_id, cutoff in cutoffs.items()]
-    others = before(default_cutoff)
-    if cutoffs:
-        others = and_(opportunities.c.team_id.not_in(list(cutoffs)), others)
-    return or_(*per_team, others)
+        for team_id, stages in cutoffs.items()
+        if stages
+    ]
+    return or_(*per_team) if per_team else false()
 
 
 class SqlOpportunities:
@@ -100,18 +108,9 @@ class SqlOpportunities:
             conditions.append(_pending_handoff_exists())
         if query.pool:
             conditions.append(text("opportunities." + IN_POOL_SQL.replace(" AND ", " AND opportunities.")))
-        stale = query.stale_cutoffs is not None or query.stale_default is not None
-        if stale:
-            cutoffs = query.stale_cutoffs or {}
-            default = query.stale_default
-            per_team = [
-                and_(opportunities.c.team_id == team_id, opportunities.c.last_activity_at < cutoff)
-                for team_id, cutoff in cutoffs.items()
-            ]
-            if default is not None:
-                rest = opportunities.c.last_activity_at < default
-                per_team.append(and_(opportunities.c.team_id.not_in(list(cutoffs)), rest) if cutoffs else rest)
-            conditions.append(or_(*per_team) if per_team else false())
+        stale = query.stale_cutoffs is not None
+        if query.stale_cutoffs is not None:
+            conditions.append(_past_recycle_time(query.stale_cutoffs))
         total = (
             await self.session.execute(select(func.count()).select_from(opportunities).where(*conditions))
         ).scalar_one()
@@ -173,6 +172,9 @@ class SqlOpportunities:
         return dict(counts)
 
     async def pool_claims(self, user_id: int) -> int:
+        # The rep's row stays locked until the claim commits (PostgreSQL; SQLite has one writer anyway):
+        # a second claim by the same rep, on this instance or another, counts after the first is in.
+        await self.session.execute(select(users.c.id).where(users.c.id == user_id).with_for_update())
         stmt = select(func.count()).select_from(opportunities).where(
             opportunities.c.owner_id == user_id, opportunities.c.claimed_from_pool.is_(True),
             opportunities.c.stage.not_in(CLOSED_STAGES),
@@ -197,13 +199,13 @@ class SqlOpportunities:
         return rowcount(await self.session.execute(stmt)) == 1
 
     async def idle(
-        self, cutoffs: Mapping[int, datetime], default_cutoff: datetime, limit: int, skip: Collection[int] = ()
+        self, cutoffs: Mapping[int, Mapping[Stage, datetime]], limit: int, skip: Collection[int] = ()
     ) -> Sequence[Opportunity]:
         stmt = (
             select(Opportunity)
             .where(
                 text("opportunities." + OPEN_OWNED_SQL.replace(" AND ", " AND opportunities.")),
-                _idle_since(cutoffs, default_cutoff),
+                _past_recycle_time(cutoffs),
                 ~_pending_handoff_exists(),
             )
             .order_by(opportunities.c.last_activity_at, opportunities.c.id)
@@ -219,7 +221,8 @@ class SqlOpportunities:
             update(Opportunity)
             .where(
                 opportunities.c.id == opportunity.id, opportunities.c.owner_id == owner_id,
-                opportunities.c.stage.not_in(CLOSED_STAGES), _idle_since({}, cutoff),
+                opportunities.c.stage == opportunity.stage, opportunities.c.stage.not_in(CLOSED_STAGES),
+                _idle_before(cutoff),
             )
             .values(
                 owner_id=None, owner_since=None, pooled_at=now, recycled_from_id=owner_id, recycled_at=now,

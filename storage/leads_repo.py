@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import (
+    func,
     or_,
     select,
 )
@@ -42,3 +44,8 @@ class SqlLeads:
             return []
         stmt = select(Lead).where(or_(*conditions)).order_by(leads.c.id.desc()).limit(limit)
         return (await self.session.execute(stmt)).scalars().all()
+
+    async def captured_since(self, user_id: int, since: datetime) -> int:
+        # On ix_leads_created_by (created_by, created_at): the per-person capture cap.
+        stmt = select(func.count()).select_from(leads).where(leads.c.created_by == user_id, leads.c.created_at > since)
+        return int((await self.session.execute(stmt)).scalar_one())

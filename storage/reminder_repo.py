@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from sqlalchemy import select, text, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.reminders.model import Reminder, ReminderState
@@ -29,13 +29,20 @@ class SqlReminders:
     async def get(self, reminder_id: int) -> Reminder | None:
         return await self.session.get(Reminder, reminder_id)
 
-    async def open_for_user(self, user_id: int) -> Sequence[Reminder]:
-        stmt = (
-            select(Reminder)
-            .where(reminders.c.user_id == user_id, reminders.c.state.in_(OPEN))
-            .order_by(reminders.c.due_at, reminders.c.id)
+    async def open_for_user(self, user_id: int, *, offset: int, limit: int) -> tuple[Sequence[Reminder], int]:
+        # Both on ix_reminders_user_state: a page and a count, never the person's whole list.
+        mine = (reminders.c.user_id == user_id, reminders.c.state.in_(OPEN))
+        total = (await self.session.execute(select(func.count()).select_from(reminders).where(*mine))).scalar_one()
+        if not total:
+            return [], 0
+        stmt = select(Reminder).where(*mine).order_by(reminders.c.due_at, reminders.c.id).offset(offset).limit(limit)
+        return (await self.session.execute(stmt)).scalars().all(), int(total)
+
+    async def personal_open(self, user_id: int) -> int:
+        stmt = select(func.count()).select_from(reminders).where(
+            reminders.c.user_id == user_id, reminders.c.state.in_(OPEN), reminders.c.subject_kind.is_(None)
         )
-        return (await self.session.execute(stmt)).scalars().all()
+        return int((await self.session.execute(stmt)).scalar_one())
 
     async def due(self, now: datetime, limit: int, skip: Collection[int] = ()) -> Sequence[Reminder]:
         stmt = (

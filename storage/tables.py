@@ -202,7 +202,7 @@ team_policies = Table(
     Column("threshold", Integer, nullable=False),
     Column("weights", JSON, nullable=False),
     Column("handoff_minutes", Integer, nullable=False),
-    Column("recycle_days", Integer, nullable=False),
+    Column("recycle_days", Integer, nullable=True),  # NULL: automatic, per stage (domain/pool/recycling.py)
     Column("pool_claim_limit", Integer, nullable=False),
     Column("cooloff_days", Integer, nullable=False),
     Column("industries", JSON, nullable=False),
@@ -242,6 +242,8 @@ leads = Table(
     Index("ix_leads_email", "email"),
     Index("ix_leads_company_key", "company_key"),
     Index("ix_leads_team_status", "team_id", "status"),
+    # The per-person capture cap (domain/caps.py): one person's leads of the last hour.
+    Index("ix_leads_created_by", "created_by", "created_at"),
 )
 
 opportunities = Table(

@@ -140,9 +140,14 @@ class FakeReminders(_Repo):
     async def get(self, reminder_id: int) -> Reminder | None:
         return self.rows.get(reminder_id)
 
-    async def open_for_user(self, user_id: int) -> Sequence[Reminder]:
+    async def open_for_user(self, user_id: int, *, offset: int, limit: int) -> tuple[Sequence[Reminder], int]:
         mine = [r for r in self.rows.values() if r.user_id == user_id and r.state in OPEN_STATES]
-        return sorted(mine, key=lambda r: (r.due_at, r.id))
+        return sorted(mine, key=lambda r: (r.due_at, r.id))[offset : offset + limit], len(mine)
+
+    async def personal_open(self, user_id: int) -> int:
+        return sum(
+            1 for r in self.rows.values() if r.user_id == user_id and r.state in OPEN_STATES and r.subject_kind is None
+        )
 
     async def due(self, now: datetime, limit: int, skip: Collection[int] = ()) -> Sequence[Reminder]:
         due = [r for r in self.rows.values() if r.state in OPEN_STATES and r.due_at <= now and r.id not in skip]

@@ -3,9 +3,12 @@ number (a wrong one explained), and sets reps' skills by typing a list. On SQLit
 
 from __future__ import annotations
 
+import pytest
+
 from bot.factory import App
 from bot.sandbox import Sandbox
 from domain.deals.model import Stage
+from domain.errors import InvalidInput
 from domain.leads import services as leads
 from domain.leads.model import Authority, Budget, LeadSource, Timeline
 from domain.policy import idle_limits as followup
@@ -27,7 +30,8 @@ async def test_a_manager_changes_the_rules_by_buttons(app: App, sandbox: Sandbox
     await manager_p.send("/policy")
     card = manager_p.last.text
     assert "华东销售部</b> 的销售规则" in card and "分配方式：轮流分配" in card
-    assert "商机门槛：6 分" in card and "接手时限：30 个工作分钟" in card and "回收公海：7 天不跟进就收回" in card
+    assert "商机门槛：6 分" in card and "接手时限：30 个工作分钟" in card
+    assert "回收公海：自动 —— 经理收到沉默提醒后，再过 1 个工作日还没跟进就收回" in card
     assert "公海认领上限：每人 5 个" in card and "冷却期：被收回后 3 天内不能再认领" in card
 
     await manager_p.press("分配方式")
@@ -60,17 +64,58 @@ async def test_a_typed_number_is_checked_with_a_clear_message(app: App, sandbox:
     manager_p = await join(app, sandbox, "李经理", Role.MANAGER)
     manager = await member(app, manager_p)
     await manager_p.send("/policy")
-    await manager_p.press("回收天数")
-    assert "回收天数：现在是 7 天" in manager_p.last.text and "直接发一个数字" in manager_p.last.text
-    await manager_p.send("十天")
-    assert "回收天数要发一个整数，比如 30" in manager_p.last.text
-    await manager_p.send("365")
-    assert "「回收天数」要在 1 到 90 之间" in manager_p.last.text
-    await manager_p.send("10")
-    assert "✅ 已保存。" in manager_p.last.text and "回收公海：10 天不跟进就收回" in manager_p.last.text
-    assert (await policy_of(app, manager.team_id)).recycle_days == 10
+    await manager_p.press("认领上限")
+    assert "公海认领上限：现在是 每人 5 个" in manager_p.last.text and "直接发一个数字" in manager_p.last.text
+    await manager_p.send("五个")
+    assert "公海认领上限要发一个整数，比如 30" in manager_p.last.text
+    await manager_p.send("500")
+    assert "要在 1 到 100 之间" in manager_p.last.text
+    await manager_p.send("8")
+    assert "✅ 已保存。" in manager_p.last.text and "公海认领上限：每人 8 个" in manager_p.last.text
+    assert (await policy_of(app, manager.team_id)).pool_claim_limit == 8
     await manager_p.send("20")  # the flow ended with the saved value
     assert "没太明白" in manager_p.last.text
+
+
+async def test_recycling_is_automatic_per_stage_or_a_number_no_shorter_than_the_manager_alert(
+    app: App, sandbox: Sandbox
+) -> None:
+    manager_p = await join(app, sandbox, "李经理", Role.MANAGER)
+    manager = await member(app, manager_p)
+    await manager_p.send("/policy")
+    await manager_p.press("回收天数")
+    text = manager_p.last.text
+    assert "♻️ 回收公海：自动" in text
+    assert "「深度跟进」：第 7 天提醒销售，第 14 天提醒你，第 15 天收回" in text
+    assert "最少 60 天（最长的沉默时限 30 天 × 2）" in text
+    assert labels(manager_p)[0] == "📌 改为固定天数（60 天起）"
+
+    await manager_p.send("十天")
+    assert "回收天数要发一个整数，比如 30" in manager_p.last.text
+    await manager_p.send("30")  #售后 is silent for 30 days before anyone hears: 30 would recycle first
+    assert "回收天数至少要 60 天" in manager_p.last.text and "改回「自动」" in manager_p.last.text
+    assert (await policy_of(app, manager.team_id)).recycle_days is None
+
+    await manager_p.press("改为固定天数")
+    assert "♻️ 回收公海：沉默 60 天后收回" in manager_p.last.text and manager_p.last.edited
+    assert labels(manager_p)[:5] == ["−7", "−1", "+1", "+7", "🔄 改回自动"]
+    calls = await manager_p.press("−1")
+    assert "回收天数至少要 60 天" in alert(calls)
+    await manager_p.press("+7")
+    assert "沉默 67 天后收回" in manager_p.last.text
+    assert (await policy_of(app, manager.team_id)).recycle_days == 67
+
+    # While the number is set, no stage may stay silent longer than half of it.
+    async with app.uow() as uow:
+        with pytest.raises(InvalidInput) as too_long:
+            await followup.set_idle_limits(
+                uow, actor=manager, team_id=manager.team_id, limits={Stage.AFTER_SALES: 34}, now=app.clock.now()
+            )
+    assert too_long.value.code == "error-idle-over-recycle" and too_long.value.params == {"recycle": 67, "max": 33}
+
+    await manager_p.send("自动")
+    assert "✅ 已保存。" in manager_p.last.text and "回收公海：自动" in manager_p.last.text
+    assert (await policy_of(app, manager.team_id)).recycle_days is None
 
 
 async def test_reps_skills_are_typed_as_a_list(app: App, sandbox: Sandbox) -> None:

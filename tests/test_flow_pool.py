@@ -1,7 +1,17 @@
-"""/pool in chat: the team's public pool (公海) paged, one-tap claims, the per-rep limit, the cool-off
-after recycling, a double tap and a race lost politely. On SQLite and PostgreSQL."""
+"""/pool in chat: the team's public pool (公海) paged, one-tap claims, the per-rep limit (also with two
+instances claiming at once), the cool-off after recycling, a double tap and a race lost politely. On
+SQLite and PostgreSQL."""
 
 from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, text
 
 from bot.factory import App
 from bot.render import markup_json
@@ -11,10 +21,12 @@ from domain.deals.model import Stage
 from domain.outbox.model import Action
 from domain.team.model import Language, Role
 from handlers.pipeline_ui import DealAct, DealCb, PoolAct, PoolCb
+from storage.tables import opportunities
 from tests.conftest import join
 from tests.deal_support import alert, deal_row, has_button, member, seed_deal, set_policy
 from tests.fakes import FakeClock
 
+ROOT = Path(__file__).resolve().parent.parent
 COMPANIES = ("华东科技", "西湖软件", "钱塘物流", "江南制造", "苏州电子", "宁波港务", "杭州医药", "无锡纺织", "常州机械")
 
 
@@ -83,10 +95,13 @@ async def test_a_recycled_deal_cools_off_for_its_last_owner(app: App, sandbox: S
     manager_p = await join(app, sandbox, "李经理", Role.MANAGER)
     wang_p = await join(app, sandbox, "小王", Role.REP)
     li_p = await join(app, sandbox, "小李", Role.REP)
-    await set_policy(app, await member(app, manager_p), recycle_days=5, cooloff_days=2)
-    deal_id = await seed_deal(app, await member(app, wang_p), "华东科技")
+    await set_policy(app, await member(app, manager_p), cooloff_days=2)
+    deal_id = await seed_deal(app, await member(app, wang_p), "华东科技")  # Thursday 10:00, qualified: 2 days
 
-    clock.advance(days=5, minutes=1)
+    clock.advance(days=4)  # Monday 10:00: the manager is alerted (twice the limit)
+    await run_sweeps(app)
+    assert not (await deal_row(app, deal_id)).in_pool
+    clock.advance(days=1)  # Tuesday 10:00: the alert has had its working day
     await run_sweeps(app)
     assert (await deal_row(app, deal_id)).in_pool
 
@@ -118,3 +133,48 @@ async def test_a_pool_deal_opened_from_a_pushed_message_can_be_claimed_there(app
     assert "认领成功" in wang_p.last.text
     deal = await deal_row(app, deal_id)
     assert deal.owner_id == (await member(app, wang_p)).id and deal.stage is Stage.QUALIFIED
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])
+async def test_two_instances_claiming_for_one_rep_at_once_keep_the_claim_limit(
+    app: App, sandbox: Sandbox, db_url: str
+) -> None:
+    """Two processes, one rep, two pool deals, a limit of one: the count and the claim are one step per rep.
+    The test holds both deals' rows until both processes are waiting on a lock, so that they truly
+    claim at the same moment (without the rep's lock, both would count 0 and both would claim)."""
+    manager_p = await join(app, sandbox, "李经理", Role.MANAGER)
+    wang = await member(app, await join(app, sandbox, "小王", Role.REP))
+    await set_policy(app, await member(app, manager_p), assignment="manual", pool_claim_limit=1)
+    ids = [await seed_deal(app, await member(app, manager_p), name, keep=False) for name in COMPANIES[:2]]
+
+    async with app.engine.connect() as holder:
+        await holder.begin()
+        await holder.execute(select(opportunities.c.id).where(opportunities.c.id.in_(ids)).with_for_update())
+        workers = [
+            await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "tests.pool_worker", db_url, str(wang.id), str(deal_id),
+                cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+            )
+            for deal_id in ids
+        ]
+        deadline = time.monotonic() + 120  # generous: starting Python is slow on a busy machine
+        async with app.engine.connect() as watcher:
+            while True:
+                waiting = (await watcher.execute(text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                ))).scalar_one()
+                await watcher.rollback()  # activity is read once per transaction: a fresh one each time
+                if waiting >= 2:
+                    break
+                assert all(w.returncode is None for w in workers) and time.monotonic() < deadline, [
+                    await w.stderr.read() for w in workers if w.stderr is not None and w.returncode is not None
+                ]
+                await asyncio.sleep(0.05)
+        await holder.rollback()  # both go at once
+        outputs = [await w.communicate() for w in workers]
+
+    said = sorted(out.decode().split()[-1] for out, _ in outputs)
+    assert said == ["CLAIMED", "error-pool-limit"], [err.decode()[-2000:] for _, err in outputs]
+    owners = [(await deal_row(app, deal_id)).owner_id for deal_id in ids]
+    assert owners.count(wang.id) == 1 and owners.count(None) == 1

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from aiogram.methods import AnswerCallbackQuery
 from aiogram.types import InlineKeyboardMarkup
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from bot.factory import App
 from bot.sandbox import Call, Person, Sandbox
@@ -225,19 +225,44 @@ async def test_reminders_lists_pending_ones_and_cancels_by_button(app: App, sand
     assert states == [("回访老客户", "pending"), ("给华东科技回电话", "cancelled")]
 
 
-async def test_a_long_list_pages(app: App, sandbox: Sandbox) -> None:
+async def test_a_long_list_pages_ten_at_a_time_and_loads_only_the_page(app: App, sandbox: Sandbox) -> None:
     rep = await join(app, sandbox, "小王", Role.REP)
     async with app.uow() as uow:
         from domain.reminders import services as service
 
         user = await uow.users.by_telegram_id(rep.telegram_id)
         assert user is not None
-        for i in range(11):
+        for i in range(21):
             await service.set_reminder(uow, owner=user, due_at=START + timedelta(hours=i + 1), text=f"客户{i + 1}", now=START)
         await uow.commit()
-    await rep.send("/reminders")
-    assert "第 1/2 页" in rep.last.text and "9. " in rep.last.text and "10. " not in rep.last.text
+    statements: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        statements.append(" ".join(statement.split()))
+
+    event.listen(app.engine.sync_engine, "before_cursor_execute", seen)
+    try:
+        await rep.send("/reminders")
+    finally:
+        event.remove(app.engine.sync_engine, "before_cursor_execute", seen)
+    text = rep.last.text
+    assert "共 21 条" in text and "第 1/3 页" in text and "10. " in text and "客户10" in text and "11. " not in text
     rows = rep.last.markup.inline_keyboard  # type: ignore[union-attr]
     assert all(len(row) <= 3 for row in rows)
+    assert [b for b, _ in rep.last.buttons][-1] == "下一页 ➡️"
+    # The reminders are read a page at a time: a count and ten rows, never the whole list.
+    reads = [s for s in statements if s.startswith("SELECT") and "FROM reminders" in s]
+    assert reads and all("count(" in s or "LIMIT" in s for s in reads), reads
+
     await rep.press("下一页")
-    assert "第 2/2 页" in rep.last.text and "11. " in rep.last.text and "客户11" in rep.last.text
+    assert "第 2/3 页" in rep.last.text and "11. " in rep.last.text and "20. " in rep.last.text and "21. " not in rep.last.text
+    assert [b for b, _ in rep.last.buttons][-2:] == ["⬅️ 上一页", "下一页 ➡️"]
+    await rep.press("下一页")
+    assert "第 3/3 页" in rep.last.text and "21. " in rep.last.text and "客户21" in rep.last.text
+    assert "下一页 ➡️" not in [b for b, _ in rep.last.buttons]
+
+    await rep.press("✖️ 21")  # the last one on the last page: the list shrinks to two pages
+    assert "已取消：客户21" in rep.last.text and "共 20 条" in rep.last.text and "第 2/2 页" in rep.last.text
+    assert "11. " in rep.last.text and "20. " in rep.last.text
+    await rep.press("上一页")
+    assert "第 1/2 页" in rep.last.text and "1. " in rep.last.text and "客户1\n" in rep.last.text

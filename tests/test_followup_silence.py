@@ -11,6 +11,7 @@ import pytest
 
 from bot.factory import App
 from bot.sweeps import run_sweeps
+from domain.deals import queries as deal_queries
 from domain.deals import services as deals
 from domain.deals.model import Stage
 from domain.errors import AlreadyDone, Forbidden, InvalidInput
@@ -18,6 +19,7 @@ from domain.followup import stale as stale_service
 from domain.followup.rules import Flag
 from domain.followup.silence import SILENCE_SWEEP
 from domain.policy import idle_limits
+from domain.policy import services as policy_service
 from domain.sweeps import Sweep, sweep
 from storage.db import create_engine, session_factory
 from storage.uow import SqlUnitOfWork
@@ -230,3 +232,70 @@ async def test_two_instances_sweeping_silence_at_once_alert_each_deal_once(app: 
     assert len(await inbox(app, c.manager, "followup.stale")) == 60
     await run_sweeps(app)
     assert len(await inbox(app, c.manager, "followup.stale")) == 60
+
+
+# --- recycling: after the manager's alert has had a working day (domain/pool/recycling.py) -------------
+
+
+async def stale_list(app: App, viewer: object, clock: FakeClock) -> list[int]:
+    page = await call(app, deal_queries.list_deals, viewer=viewer, scope="team", stale=True, now=clock.now())
+    return [item.id for item in page.items]
+
+
+async def test_a_silent_deal_nudges_on_day_7_alerts_on_day_14_and_is_recycled_on_day_15_not_before(
+    app: App, clock: FakeClock
+) -> None:
+    c = await crew(app)
+    await call(app, policy_service.update_policy, actor=c.manager, team_id=c.team.id, changes={"recycle_days": None}, now=clock.now())
+    wang = c.reps[0]
+    deal_id = await deal(app, wang, "华东科技有限公司")  # captured Thursday 10:00
+    await call(app, deals.change_stage, actor=wang, opportunity_id=deal_id, to=Stage.FOLLOWING_UP, now=clock.now())
+    await log(app, wang, deal_id, next_step="回访", next_due=LATER)  # a step is planned: only silence counts
+
+    await at(app, clock, START + timedelta(days=7))
+    assert "「华东科技有限公司」已经 7 天没有跟进了" in (await stale_texts(app, wang))[0]
+    await at(app, clock, START + timedelta(days=14))
+    [alert] = await inbox(app, c.manager, "followup.stale")
+    assert "小王 的商机「华东科技有限公司」已经 14 天没有跟进" in alert["text"]
+    assert (await deal_row(app, deal_id)).owner_id == wang.id  # the alert came, and the manager has a day
+    assert await stale_list(app, c.manager, clock) == []
+
+    await at(app, clock, START + timedelta(days=15) - timedelta(minutes=1))  # Friday 09:59
+    assert (await deal_row(app, deal_id)).owner_id == wang.id
+    assert await stale_list(app, c.manager, clock) == []  # the /deals filter: the same rule
+    await at(app, clock, START + timedelta(days=15))  # Friday 10:00: a full working day after the alert
+    row = await deal_row(app, deal_id)
+    assert row.owner_id is None and row.in_pool and row.recycled_from_id == wang.id
+    [told] = await inbox(app, wang, "pipeline.recycled")
+    assert "「华东科技有限公司」已经 15 天没有跟进记录，按团队规则回收到了公海" in told["text"]
+    [heard] = await inbox(app, c.manager, "pipeline.recycled")
+    assert "小王 的商机「华东科技有限公司」15 天没有跟进，已回收到公海" in heard["text"]
+    assert await stale_list(app, c.manager, clock) == [deal_id]
+
+
+async def test_an_alert_on_saturday_is_recycled_on_monday_and_a_set_number_waits_longer(app: App, clock: FakeClock) -> None:
+    c = await crew(app)  # Mon–Sat 09:00–21:00 in Shanghai
+    await call(app, policy_service.update_policy, actor=c.manager, team_id=c.team.id, changes={"recycle_days": None}, now=clock.now())
+    wang, li = c.reps
+    clock.set(START + timedelta(days=2))  # Saturday 10:00
+    weekend = await deal(app, wang, "周末科技")
+    await call(app, deals.change_stage, actor=wang, opportunity_id=weekend, to=Stage.FOLLOWING_UP, now=clock.now())
+    await log(app, wang, weekend, next_step="回访", next_due=LATER)
+
+    saturday = START + timedelta(days=16)  # day 14: Saturday 10:00, the manager is alerted
+    await at(app, clock, saturday)
+    assert len(await inbox(app, c.manager, "followup.stale")) == 1
+    await at(app, clock, saturday + timedelta(days=1))  # Sunday is not a working day
+    await at(app, clock, saturday + timedelta(days=2) - timedelta(minutes=1))  # Monday 09:59
+    assert (await deal_row(app, weekend)).owner_id == wang.id
+    await at(app, clock, saturday + timedelta(days=2))  # Monday 10:00: Saturday's 11 hours and Monday's first
+    assert (await deal_row(app, weekend)).in_pool
+
+    # A team that sets 70 days: no deal goes back before 70 days of silence, in any stage.
+    await call(app, policy_service.update_policy, actor=c.manager, team_id=c.team.id, changes={"recycle_days": 70}, now=clock.now())
+    slow = await deal(app, li, "慢热制造")  # qualified: alerted after 4 days, automatic would be day 5
+    start = clock.now()
+    await at(app, clock, start + timedelta(days=69, hours=23))
+    assert (await deal_row(app, slow)).owner_id == li.id
+    await at(app, clock, start + timedelta(days=70))
+    assert (await deal_row(app, slow)).in_pool

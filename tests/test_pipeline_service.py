@@ -475,15 +475,16 @@ async def test_idle_deals_are_recycled_with_claim_limit_and_cool_off(app: App, c
     wang, li = c.reps
     await call(
         app, policy_service.update_policy, actor=c.manager, team_id=c.team.id,
-        changes={"recycle_days": 7, "pool_claim_limit": 1, "cooloff_days": 3}, now=clock.now(),
+        changes={"pool_claim_limit": 1, "cooloff_days": 3}, now=clock.now(),
     )
-    first = await capture(app, wang, hot(keep_myself=True))
+    first = await capture(app, wang, hot(keep_myself=True))  # Thursday 10:00, qualified (2 days' silence)
     noted = await capture(app, wang, hot(company="西湖软件", phone="13700001111", keep_myself=True))
     assert first.opportunity is not None and noted.opportunity is not None
 
-    clock.advance(days=6)
+    clock.advance(days=3)
     await call(app, lead_service.add_note, actor=wang, kind="opportunity", record_id=noted.opportunity.id, note="客户说下周约演示", now=clock.now())
-    clock.advance(days=1, minutes=1)
+    # Monday 10:00 the manager hears of the silence (twice the limit); a working day later it is recycled.
+    clock.advance(days=2, minutes=1)
     reports = await run_sweeps(app)
     assert {r.name: r.acted for r in reports}["recycle"] == 1
 
@@ -492,10 +493,10 @@ async def test_idle_deals_are_recycled_with_claim_limit_and_cool_off(app: App, c
         kept = await uow.opportunities.get(noted.opportunity.id or 0)
     assert recycled is not None and recycled.in_pool and recycled.recycled_from_id == wang.id
     assert kept is not None and kept.owner_id == wang.id  # the note was activity
-    assert any("7 天没有跟进记录" in text and "3 天内你不能再从公海领取" in text for text in await inbox(app, wang))
-    assert any("小王 的商机「华东科技有限公司」7 天没有跟进" in text for text in await inbox(app, c.manager))
+    assert any("5 天没有跟进记录" in text and "3 天内你不能再从公海领取" in text for text in await inbox(app, wang))
+    assert any("小王 的商机「华东科技有限公司」5 天没有跟进" in text for text in await inbox(app, c.manager))
     await run_sweeps(app)
-    assert len([t for t in await inbox(app, c.manager) if "没有跟进" in t]) == 1
+    assert len([t for t in await inbox(app, c.manager) if "已回收到公海" in t]) == 1
 
     with pytest.raises(Forbidden) as cooloff:
         await call(app, pool_service.claim_from_pool, actor=wang, opportunity_id=recycled.id, now=clock.now())

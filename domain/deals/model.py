@@ -155,8 +155,7 @@ class DealQuery:
     mine: int | None = None  # a user id: deals they own or that wait for their acceptance
     stage: Stage | None = None  # None: every open stage
     waiting: bool = False  # only deals with a pending hand-off
-    # Only deals idle since before their team's cutoff (team id -> moment); `stale_default` for teams
-    # without a policy row.
-    stale_cutoffs: dict[int, datetime] | None = None
-    stale_default: datetime | None = None
+    # Only deals past their recycle time: idle since before their team's cutoff for their stage
+    # (team id -> stage -> moment; domain/pool/recycling.py, the rule recycling uses).
+    stale_cutoffs: dict[int, dict[Stage, datetime]] | None = None
     pool: bool = False  # only deals waiting in the public pool

@@ -6,7 +6,7 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
-from domain.deals.model import DealPage, DealQuery, HistoryEntry, Opportunity, StageChange
+from domain.deals.model import DealPage, DealQuery, HistoryEntry, Opportunity, Stage, StageChange
 
 
 class OpportunityRepo(Protocol):
@@ -18,19 +18,22 @@ class OpportunityRepo(Protocol):
         """Per user: open opportunities owned plus hand-offs waiting for them (least-loaded policy)."""
         ...
     async def pool_claims(self, user_id: int) -> int:
-        """Open opportunities the user owns because they claimed them from the pool."""
+        """Open opportunities the user owns because they claimed them from the pool, counted under a lock
+        on the user held until the transaction ends: one rep's claims are counted and made one at a time,
+        also across instances."""
         ...
     async def claim(self, opportunity_id: int, user_id: int, now: datetime) -> bool:
         """Take a pool opportunity if it is still ownerless and in the pool; False if someone won."""
         ...
     async def idle(
-        self, cutoffs: Mapping[int, datetime], default_cutoff: datetime, limit: int, skip: Collection[int] = ()
+        self, cutoffs: Mapping[int, Mapping[Stage, datetime]], limit: int, skip: Collection[int] = ()
     ) -> Sequence[Opportunity]:
-        """Open, owned opportunities with no pending hand-off whose owner has had them and logged nothing
-        since before their team's cutoff, oldest first (locked on PostgreSQL)."""
+        """Open, owned opportunities with no pending hand-off, idle since before their team's cutoff for
+        their stage (domain/pool/recycling.py), oldest first (locked on PostgreSQL)."""
         ...
     async def release(self, opportunity: Opportunity, *, owner_id: int, cutoff: datetime, now: datetime) -> bool:
-        """Owner -> pool if the owner is still `owner_id` and still idle since `cutoff`; False otherwise."""
+        """Owner -> pool if the owner is still `owner_id`, the stage still `opportunity.stage` and the deal
+        still idle since before `cutoff`; False otherwise."""
         ...
 
 

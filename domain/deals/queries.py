@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from domain.deals.access import deal_context, visible_opportunity
 from domain.deals.card import DealCard, actions_for
 from domain.deals.model import DealPage, DealQuery, Stage
 from domain.errors import Forbidden, InvalidInput, NotFound
 from domain.permissions import Ability, can, in_team, manages_team, sees_whole_team, team_scope
-from domain.policy.model import DEFAULT_RECYCLE_DAYS
-from domain.policy.services import get_policy
+from domain.pool.recycling import recycle_cutoffs
 from domain.ports import UnitOfWork
 from domain.team.model import Role, Team, User
 from domain.team.people import name_of
@@ -26,21 +25,14 @@ def paging(page: int, per_page: int) -> tuple[int, int]:
     return max(0, page) * per_page, per_page
 
 
-async def _stale_cutoffs(uow: UnitOfWork, team_id: int | None, now: datetime) -> tuple[dict[int, datetime], datetime]:
-    if team_id is not None:
-        policy = await get_policy(uow, team_id=team_id)
-        return {team_id: now - timedelta(days=policy.recycle_days)}, now - timedelta(days=policy.recycle_days)
-    cutoffs = {p.team_id: now - timedelta(days=p.recycle_days) for p in await uow.policies.all()}
-    return cutoffs, now - timedelta(days=DEFAULT_RECYCLE_DAYS)
-
-
 async def list_deals(
     uow: UnitOfWork, *, viewer: User, scope: str, stage: Stage | None = None, waiting: bool = False,
     stale: bool = False, page: int = 0, per_page: int = 8, now: datetime,
 ) -> DealPage:
     """/deals. "mine": deals the viewer owns or is asked to accept; "team": a manager's team (an admin:
     every team; a rep may not). Open stages unless `stage` asks for one (won and lost included);
-    `waiting`: a hand-off is pending; `stale`: no activity for the team's recycle_days."""
+    `waiting`: a hand-off is pending; `stale`: silent past the recycle time of its stage, by the rule
+    recycling uses (domain/pool/recycling.py)."""
     if not viewer.active:
         raise Forbidden()
     if scope not in ("mine", "team"):
@@ -48,13 +40,10 @@ async def list_deals(
     team_id = team_scope(viewer)
     if scope == "team" and not sees_whole_team(viewer):
         raise Forbidden("error-deals-scope")
-    query = DealQuery(team_id=team_id, mine=viewer.id if scope == "mine" else None, stage=stage, waiting=waiting)
-    if stale:
-        cutoffs, default = await _stale_cutoffs(uow, team_id, now)
-        query = DealQuery(
-            team_id=team_id, mine=query.mine, stage=stage, waiting=waiting, stale_cutoffs=cutoffs,
-            stale_default=default if team_id is None else None,
-        )
+    query = DealQuery(
+        team_id=team_id, mine=viewer.id if scope == "mine" else None, stage=stage, waiting=waiting,
+        stale_cutoffs=await recycle_cutoffs(uow, now, team_id) if stale else None,
+    )
     offset, limit = paging(page, per_page)
     return await uow.opportunities.page(query, offset, limit)
 

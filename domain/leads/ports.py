@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Protocol
 
 from domain.leads.model import Lead
@@ -17,4 +18,7 @@ class LeadRepo(Protocol):
         self, *, phone: str | None, email: str | None, company_key: str | None, limit: int
     ) -> Sequence[Lead]:
         """Leads of every team with the same phone, e-mail or company key (empty values match nothing)."""
+        ...
+    async def captured_since(self, user_id: int, since: datetime) -> int:
+        """How many leads the user captured after `since` (the per-person capture cap)."""
         ...

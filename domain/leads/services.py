@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from domain.audit import record, snapshot
+from domain.caps import LEADS_PER_HOUR
 from domain.deals.model import Opportunity, Stage, StageChange
 from domain.errors import Forbidden, InvalidInput, NotFound
 from domain.followup.model import Activity, ActivityKind
@@ -186,8 +187,11 @@ async def capture_lead(
 
     A same-team duplicate (phone, e-mail or company) must be acknowledged by passing its lead id as
     `related_lead_id` (InvalidInput "error-lead-duplicate" otherwise): nothing is duplicated silently.
+    One person captures at most LEADS_PER_HOUR leads in any 60 minutes (CapReached "error-cap-leads").
     """
     require(actor, Ability.CAPTURE_LEADS, "error-lead-role")
+    assert actor.id is not None and LEADS_PER_HOUR.window is not None
+    LEADS_PER_HOUR.check(await uow.leads.captured_since(actor.id, now - LEADS_PER_HOUR.window))
     team = await uow.teams.get(actor.team_id)
     if team is None:
         raise NotFound()

@@ -14,6 +14,7 @@ from domain.followup.rules import (
     idle_limits,
 )
 from domain.policy.services import check_policy_editor, get_policy
+from domain.pool.recycling import check_idle_limit
 from domain.ports import UnitOfWork
 from domain.team.model import Role, User
 
@@ -48,11 +49,14 @@ async def get_idle_limits(uow: UnitOfWork, *, viewer: User, team_id: int | None 
 async def set_idle_limits(
     uow: UnitOfWork, *, actor: User, team_id: int, limits: Mapping[Stage | str, int], now: datetime
 ) -> dict[Stage, int]:
-    """A manager of the team (or an admin) sets the maximum idle days of some stages (1–365 each); a
-    bad value changes nothing. Every open deal of the team is looked at again under the new limits."""
+    """A manager of the team (or an admin) sets the maximum idle days of some stages (1–365 each, and at
+    most half the team's recycle_days when it is set); a bad value changes nothing. Every open deal of
+    the team is looked at again under the new limits."""
     await check_policy_editor(uow, actor=actor, team_id=team_id)
     cleaned = _idle_changes(limits)
     policy = await get_policy(uow, team_id=team_id)
+    for days in cleaned.values():
+        check_idle_limit(policy, days)
     current = idle_limits(policy)
     changed = {stage: days for stage, days in cleaned.items() if current[Stage(stage)] != days}
     if not changed:

@@ -48,7 +48,9 @@ class TeamPolicy:
     threshold: int = 6
     weights: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     handoff_minutes: int = 30  # working minutes to accept a hand-off
-    recycle_days: int = 7  # an owner who does not follow up for this long loses the deal to the pool
+    # None: a silent deal is recycled to the pool once its manager alert has had a working day (per
+    # stage; domain/pool/recycling.py). Set: not before this many days of silence either, in any stage.
+    recycle_days: int | None = None
     pool_claim_limit: int = 5  # open pool claims per rep
     cooloff_days: int = 3  # a rep cannot re-claim what they just lost to recycling
     industries: list[str] = field(default_factory=lambda: list(DEFAULT_INDUSTRIES))
@@ -66,5 +68,3 @@ class SkillKind(enum.StrEnum):
     INDUSTRY = "industry"
     PRODUCT = "product"
 
-
-DEFAULT_RECYCLE_DAYS = TeamPolicy(team_id=0).recycle_days

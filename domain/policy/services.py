@@ -10,6 +10,7 @@ from domain.audit import record, snapshot
 from domain.errors import AlreadyDone, Forbidden, InvalidInput, NotFound
 from domain.leads.scoring import FACTORS, MAX_SCORE
 from domain.policy.model import AssignmentPolicy, SkillKind, TeamPolicy
+from domain.pool.recycling import check_recycle_days
 from domain.ports import UnitOfWork
 from domain.team.model import Role, User
 from domain.text import MAX_SHORT, one_line
@@ -19,7 +20,6 @@ from domain.text import MAX_SHORT, one_line
 POLICY_LIMITS: dict[str, tuple[int, int]] = {
     "threshold": (0, MAX_SCORE),
     "handoff_minutes": (5, 24 * 60),
-    "recycle_days": (1, 90),
     "pool_claim_limit": (1, 100),
     "cooloff_days": (0, 90),
 }
@@ -36,6 +36,12 @@ def _policy_value(field: str, value: Any) -> Any:
         if not isinstance(value, bool):
             raise InvalidInput("error-policy-value", field=field)
         return value
+    if field == "recycle_days":  # None: automatic, per stage; a number is checked against the stages too
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise InvalidInput("error-policy-value", field=field)
+        return value  # its range depends on the idle limits: update_policy checks it
     if field in POLICY_LIMITS:
         low, high = POLICY_LIMITS[field]
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
@@ -79,6 +85,8 @@ async def update_policy(
     policy = await get_policy(uow, team_id=team_id)
     if "weights" in cleaned:
         cleaned["weights"] = {**policy.weights, **cleaned["weights"]}
+    if "recycle_days" in cleaned:
+        check_recycle_days(policy, cleaned["recycle_days"])
     changed = {f: v for f, v in cleaned.items() if getattr(policy, f) != v}
     if not changed:
         raise AlreadyDone("error-policy-unchanged")

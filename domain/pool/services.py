@@ -17,8 +17,7 @@ from domain.outbox.kinds import Kind
 from domain.outbox.model import Phrase
 from domain.outbox.notify import Notice, tell_group, tell_user
 from domain.outbox.notify import tell_managers as notify_managers
-from domain.policy.model import DEFAULT_RECYCLE_DAYS
-from domain.policy.services import get_policy
+from domain.pool.recycling import recycle_cutoffs, stage_cutoffs
 from domain.ports import UnitOfWork
 from domain.sweeps import Sweep
 from domain.team.model import Role, Team, User
@@ -60,42 +59,42 @@ async def to_pool(
 
 
 class IdleOpportunities:
-    """The recycle sweep's source: each team's cutoff comes from its own policy."""
+    """The recycle sweep's source: each team's cutoffs, per stage, come from its own policy and working
+    hours (domain/pool/recycling.py)."""
 
     def __init__(self, uow: UnitOfWork) -> None:
         self.uow = uow
 
     async def due(self, now: datetime, limit: int, skip: Collection[int] = ()) -> Sequence[Opportunity]:
-        cutoffs = {p.team_id: now - timedelta(days=p.recycle_days) for p in await self.uow.policies.all()}
-        default = now - timedelta(days=DEFAULT_RECYCLE_DAYS)
-        return await self.uow.opportunities.idle(cutoffs, default, limit, skip)
+        return await self.uow.opportunities.idle(await recycle_cutoffs(self.uow, now), limit, skip)
 
 
 async def recycle_opportunity(uow: UnitOfWork, opportunity: Opportunity, now: datetime) -> bool:
-    """The sweep's act: an owner who logged nothing for the team's recycle_days loses the deal to the
-    pool; they and the managers are told. False when it is no longer idle or someone acted first."""
+    """The sweep's act: an owner who logged nothing until their manager's silence alert had a working
+    day (domain/pool/recycling.py) loses the deal to the pool; they and the managers are told. False
+    when it is no longer idle or someone acted first."""
     owner_id = opportunity.owner_id
     if owner_id is None or not opportunity.is_open:
         return False
     assert opportunity.id is not None
-    policy = await get_policy(uow, team_id=opportunity.team_id)
-    cutoff = now - timedelta(days=policy.recycle_days)
+    lead, team, policy = await deal_context(uow, opportunity)
+    idle_days = (now - opportunity.idle_since).days
+    cutoff = stage_cutoffs(now, policy, team)[opportunity.stage]
     if not await uow.opportunities.release(opportunity, owner_id=owner_id, cutoff=cutoff, now=now):
         return False
-    lead, team, _policy = await deal_context(uow, opportunity)
     await record(
         uow, now=now, action="opportunity.recycled", entity="opportunity", entity_id=opportunity.id, actor_id=None,
         team_id=opportunity.team_id, before={"owner_id": owner_id},
-        after={"owner_id": None, "recycle_days": policy.recycle_days},
+        after={"owner_id": None, "idle_days": idle_days, "recycle_days": policy.recycle_days},
     )
     await tell_user(uow, owner_id, Notice(
         Kind.RECYCLED_OWNER, about=opportunity.id,
-        params={"company": lead.company, "days": policy.recycle_days, "cooloff": policy.cooloff_days},
+        params={"company": lead.company, "days": idle_days, "cooloff": policy.cooloff_days},
     ), team_id=team.id, now=now)
     owner_name = await name_of(uow, owner_id)
     await notify_managers(uow, team.id or 0, Notice(
         Kind.RECYCLED_MANAGER, about=opportunity.id,
-        params={"company": lead.company, "owner": owner_name, "days": policy.recycle_days},
+        params={"company": lead.company, "owner": owner_name, "days": idle_days},
     ), now=now, exclude=(owner_id,))
     return True
 

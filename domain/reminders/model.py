@@ -44,6 +44,21 @@ class Reminder:
 
 OPEN_STATES = (ReminderState.PENDING, ReminderState.SNOOZED)  # waiting for their time
 MAX_TEXT = 200
+PER_PAGE = 10  # reminders per page of the /reminders list
+
+
+@dataclass(frozen=True)
+class ReminderPage:
+    """One page of a person's open reminders, soonest first, and how many there are in all."""
+
+    items: list[Reminder]
+    total: int
+    page: int  # 0-based, after clamping to the pages there are
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
 
 
 class QuickTime(enum.StrEnum):

@@ -12,8 +12,11 @@ from domain.reminders.model import Reminder, ReminderState
 class ReminderRepo(Protocol):
     async def add(self, reminder: Reminder) -> Reminder: ...
     async def get(self, reminder_id: int) -> Reminder | None: ...
-    async def open_for_user(self, user_id: int) -> Sequence[Reminder]:
-        """Pending and snoozed reminders of one person, soonest first."""
+    async def open_for_user(self, user_id: int, *, offset: int, limit: int) -> tuple[Sequence[Reminder], int]:
+        """A page of the pending and snoozed reminders of one person, soonest first, and their total."""
+        ...
+    async def personal_open(self, user_id: int) -> int:
+        """How many personal reminders (about no subject) of one person are pending or snoozed."""
         ...
     async def due(self, now: datetime, limit: int, skip: Collection[int] = ()) -> Sequence[Reminder]:
         """The sweep's query: pending or snoozed reminders due at `now`, oldest first (locked on PostgreSQL)."""

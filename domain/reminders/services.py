@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from domain.audit import record
+from domain.caps import OPEN_REMINDERS
 from domain.errors import AlreadyDone, Forbidden, InvalidInput, NotFound
 from domain.followup.rules import SUBJECT_OPPORTUNITY
 from domain.outbox.kinds import Kind
@@ -18,8 +19,10 @@ from domain.reminders.model import (
     ACTION_SNOOZE,
     MAX_TEXT,
     OPEN_STATES,
+    PER_PAGE,
     QuickTime,
     Reminder,
+    ReminderPage,
     ReminderState,
     Snooze,
 )
@@ -66,17 +69,26 @@ def clean_text(text: str) -> str:
     return " ".join(text.split())
 
 
+async def check_room(uow: UnitOfWork, *, owner: User) -> None:
+    """Refuses a new personal reminder to someone who already has OPEN_REMINDERS waiting (domain/caps.py):
+    /remind says so before asking anything, set_reminder again when saving."""
+    assert owner.id is not None
+    OPEN_REMINDERS.check(await uow.reminders.personal_open(owner.id))
+
+
 async def set_reminder(
     uow: UnitOfWork, *, owner: User, due_at: datetime, text: str, now: datetime, explicit: bool = True,
 ) -> Reminder:
     """A reminder for `owner` at `due_at`. `explicit` (a time the person chose) fires even outside
-    working hours; a time the system picked waits for the team's next working window."""
+    working hours; a time the system picked waits for the team's next working window. At most
+    OPEN_REMINDERS personal ones wait per person (Forbidden "error-cap-reminders" beyond)."""
     text = clean_text(text)
     if not text or len(text) > MAX_TEXT or text.startswith("/"):
         raise InvalidInput("error-reminder-text", max=MAX_TEXT)
     due_at = _minute(due_at)
     if due_at <= now:
         raise InvalidInput("error-reminder-past")
+    await check_room(uow, owner=owner)
     assert owner.id is not None
     reminder = await uow.reminders.add(
         Reminder(user_id=owner.id, team_id=owner.team_id, text=text, due_at=due_at, created_at=now, explicit=explicit)
@@ -88,9 +100,18 @@ async def set_reminder(
     return reminder
 
 
-async def list_reminders(uow: UnitOfWork, *, owner: User) -> Sequence[Reminder]:
+async def list_reminders(uow: UnitOfWork, *, owner: User, page: int = 0, per_page: int = PER_PAGE) -> ReminderPage:
+    """/reminders: one page of the owner's pending and snoozed reminders, soonest first. A page past the
+    end (the list shrank since the button was drawn) gives the last page."""
     assert owner.id is not None
-    return await uow.reminders.open_for_user(owner.id)
+    per_page = max(1, min(per_page, 50))
+    page = max(0, page)
+    items, total = await uow.reminders.open_for_user(owner.id, offset=page * per_page, limit=per_page)
+    last = max(0, -(-total // per_page) - 1)
+    if page > last:
+        page = last
+        items, total = await uow.reminders.open_for_user(owner.id, offset=page * per_page, limit=per_page)
+    return ReminderPage(items=list(items), total=total, page=page, per_page=per_page)
 
 
 async def _own(uow: UnitOfWork, actor: User, reminder_id: int) -> Reminder:

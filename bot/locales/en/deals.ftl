@@ -136,7 +136,7 @@ policy-card =
     Reps may keep leads they captured: { $self_assign }
     Qualification threshold: { $threshold } of 10
     Time to accept a hand-off: { $handoff } working minutes
-    Back to the pool after: { $recycle } days without follow-up
+    Back to the pool: { $recycle }
     Pool claims per rep: { $limit }
     Cool-off: { $cooloff } days before re-claiming a recycled deal
 policy-yes = yes

@@ -136,7 +136,7 @@ policy-card =
     允许销售自己跟进自己录的线索：{ $self_assign }
     商机门槛：{ $threshold } 分（满分 10）
     接手时限：{ $handoff } 个工作分钟
-    回收公海：{ $recycle } 天不跟进就收回
+    回收公海：{ $recycle }
     公海认领上限：每人 { $limit } 个
     冷却期：被收回后 { $cooloff } 天内不能再认领
 policy-yes = 允许
