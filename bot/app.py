@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.i18n import Catalogue
+from bot.metrics import Metrics
 from bot.render import Renderer
 from domain.clock import Clock
 from storage import migrate as migrations
@@ -45,6 +46,8 @@ class App:
     outbox_listeners: list[Callable[[], Any]] = field(default_factory=list)
     # Periodic work the scheduler runs (bot/scheduler.py); the console runs it after each line.
     periodic: list[Periodic] = field(default_factory=list)
+    # What /metrics and /healthz report (bot/web.py).
+    metrics: Metrics = field(default_factory=Metrics)
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.sessions, self.renderer, self.clock, outbox_hook=self._outbox_committed)

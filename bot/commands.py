@@ -57,6 +57,7 @@ COMMANDS: list[Command] = [
     Command("stale", Ability.SEE_STALE_REPORT),
     Command("pool", Ability.SEE_POOL),
     Command("policy", Ability.EDIT_POLICY),
+    Command("apikeys", Ability.MANAGE_INTEGRATIONS),
     Command("cancel", Ability.USE_BOT),
 ]
 

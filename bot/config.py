@@ -36,6 +36,11 @@ class Settings(BaseSettings):
     rate_group_per_minute: float = Field(default=20.0, gt=0)
     # At start-up, how long to keep retrying the Bot API (getMe) before giving up with one clear line.
     startup_retry_seconds: float = Field(default=60.0, ge=0)
+    # The HTTP API (lead intake, /healthz, /metrics): off unless a port is set.
+    http_port: int | None = Field(default=None, ge=1, le=65535)
+    http_host: str = "0.0.0.0"
+    # Intake requests one API key may make per minute (HTTP 429 beyond it).
+    intake_per_minute: int = Field(default=120, ge=1)
 
     @field_validator("default_language", mode="before")
     @classmethod

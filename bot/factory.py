@@ -20,6 +20,7 @@ from bot.config import Settings
 from bot.errors import make_error_handler
 from bot.fsm_storage import SqlStorage
 from bot.i18n import catalogue
+from bot.metrics import UpdateMetricsMiddleware
 from bot.middlewares import (
     AccessMiddleware,
     CommandsLeaveFlowsMiddleware,
@@ -77,7 +78,9 @@ def build_app(settings: Settings, *, session: BaseSession | None = None, clock: 
     dp["clock"] = clock
     dp["settings"] = settings
 
-    # First: in a group only group commands go on; the rest never opens a transaction (bot/chat_scope.py).
+    # Outermost: every update counted and timed for /metrics (bot/metrics.py).
+    dp.update.outer_middleware(UpdateMetricsMiddleware(app.metrics))
+    # Then: in a group only group commands go on; the rest never opens a transaction (bot/chat_scope.py).
     dp.update.outer_middleware(
         ChatScopeMiddleware(
             cat, settings.default_language, clock, group_commands=GROUP_COMMANDS, group_callbacks=GROUP_CALLBACKS

@@ -162,6 +162,7 @@ async def invite(settings: Settings, role: Role, team_name: str, timezone: str) 
 async def run(settings: Settings) -> int:
     from bot.commands import set_default_commands
     from bot.scheduler import start_scheduler
+    from bot.web import start_web
 
     app = build_app(settings)
     try:
@@ -173,6 +174,7 @@ async def run(settings: Settings) -> int:
     log.info("running as @%s (id %s)", me.username, me.id)
     await prepare(app)
     scheduler = start_scheduler(app)
+    web_runner = await start_web(app)  # the HTTP API, when HTTP_PORT is set
     # Delivers the outbox right after every commit that queued notifications (the scheduler's
     # periodic "outbox" job is the safety net).
     delivery = asyncio.create_task(outbox_of(app).serve(), name="outbox")
@@ -184,6 +186,8 @@ async def run(settings: Settings) -> int:
         await app.dp.start_polling(app.bot, allowed_updates=app.dp.resolve_used_update_types())
     finally:
         scheduler.shutdown(wait=False)
+        if web_runner is not None:
+            await web_runner.cleanup()
         delivery.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await delivery

@@ -7,12 +7,29 @@ scheduler itself runs in UTC and knows nothing about teams.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.app import Periodic
 from bot.factory import App
+
+
+def _timed(app: App, job: Periodic) -> Callable[[], Awaitable[None]]:
+    """The job, timed for /metrics and noted for /healthz (the scheduler is ticking)."""
+
+    async def run() -> None:
+        started = time.perf_counter()
+        try:
+            await job.run()
+        finally:
+            app.metrics.periodic_seconds.labels(job.name).observe(time.perf_counter() - started)
+            app.metrics.last_run[job.name] = datetime.now(UTC)
+
+    return run
 
 
 def start_scheduler(app: App, *, first_run_in: float = 1.0) -> AsyncIOScheduler:
@@ -21,7 +38,7 @@ def start_scheduler(app: App, *, first_run_in: float = 1.0) -> AsyncIOScheduler:
     first = datetime.now(UTC) + timedelta(seconds=first_run_in)
     for job in app.periodic:
         scheduler.add_job(
-            job.run, IntervalTrigger(seconds=job.seconds, timezone=UTC), id=job.name, name=job.name,
+            _timed(app, job), IntervalTrigger(seconds=job.seconds, timezone=UTC), id=job.name, name=job.name,
             # One run at a time per job; a late tick is merged, never queued up behind a slow one.
             max_instances=1, coalesce=True, misfire_grace_time=max(1, int(job.seconds)),
             next_run_time=first,

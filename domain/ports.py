@@ -8,6 +8,7 @@ from typing import Protocol
 from domain.deals.ports import OpportunityRepo, StageChangeRepo
 from domain.followup.ports import ActivityRepo, FollowupRepo
 from domain.handoffs.ports import HandoffRepo
+from domain.intake.ports import ApiKeyRepo, ReceiptRepo
 from domain.leads.ports import LeadRepo
 from domain.outbox.ports import NoticeRenderer, Outbox
 from domain.policy.ports import PolicyRepo, RepSkillRepo
@@ -49,6 +50,10 @@ class UnitOfWork(Protocol):
     def rep_skills(self) -> RepSkillRepo: ...
     @property
     def followups(self) -> FollowupRepo: ...
+    @property
+    def api_keys(self) -> ApiKeyRepo: ...
+    @property
+    def intake_receipts(self) -> ReceiptRepo: ...
 
     async def __aenter__(self) -> UnitOfWork: ...
     async def __aexit__(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiogram import Router
 
 from handlers import (
+    apikeys,
     deadletters,
     deals,
     fallback,
@@ -41,6 +42,7 @@ def routers() -> list[Router]:
         deals,
         pool,
         policy,
+        apikeys,
         leads,
         followup_nudges,
         followup_log,

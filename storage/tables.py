@@ -21,6 +21,7 @@ from sqlalchemy import (
     Table,
     Text,
     Time,
+    UniqueConstraint,
     text,
 )
 from sqlalchemy.orm import registry
@@ -28,6 +29,7 @@ from sqlalchemy.orm import registry
 from domain.deals.model import Opportunity, Stage, StageChange
 from domain.followup.model import Activity, ActivityKind, ActivityOutcome
 from domain.handoffs.model import Handoff, HandoffState
+from domain.intake.model import ApiKey, IntakeReceipt
 from domain.leads.model import Authority, Budget, Lead, LeadSource, LeadStatus, Timeline
 from domain.outbox.model import Notification, NotificationState
 from domain.policy.model import AssignmentPolicy, TeamPolicy
@@ -355,6 +357,32 @@ rep_skills = Table(
     Column("value", String(64), primary_key=True),
 )
 
+api_keys = Table(
+    "api_keys", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("team_id", Integer, ForeignKey("teams.id"), nullable=False, index=True),
+    Column("channel", String(32), nullable=False),
+    Column("source", _enum(LeadSource, "lead_source"), nullable=False),
+    Column("key_hash", String(64), nullable=False, unique=True),
+    Column("prefix", String(16), nullable=False),
+    Column("created_by", Integer, ForeignKey("users.id"), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("revoked_at", UTCDateTime, nullable=True),
+    Column("last_used_at", UTCDateTime, nullable=True),
+)
+
+intake_receipts = Table(
+    "intake_receipts", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("api_key_id", Integer, ForeignKey("api_keys.id"), nullable=False),
+    Column("idempotency_key", String(128), nullable=False),
+    Column("lead_id", Integer, ForeignKey("leads.id"), nullable=False),
+    Column("outcome", String(16), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    # A repeated request with the same key acts once, also when two arrive at the same moment.
+    UniqueConstraint("api_key_id", "idempotency_key", name="uq_intake_receipts_key"),
+)
+
 # Infrastructure tables: no domain entity behind them.
 processed_updates = Table(
     "processed_updates", metadata,
@@ -391,4 +419,6 @@ def map_domain() -> None:
     mapper_registry.map_imperatively(StageChange, stage_changes)
     mapper_registry.map_imperatively(Handoff, handoffs)
     mapper_registry.map_imperatively(Activity, activities)
+    mapper_registry.map_imperatively(ApiKey, api_keys)
+    mapper_registry.map_imperatively(IntakeReceipt, intake_receipts)
     _mapped = True

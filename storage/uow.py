@@ -18,6 +18,7 @@ from storage.delivery_repo import SqlDeadLetters
 from storage.digest_repo import SqlDigestRuns
 from storage.followup_repo import SqlActivities, SqlFollowups
 from storage.handoffs_repo import SqlHandoffs
+from storage.intake_repo import SqlApiKeys, SqlReceipts
 from storage.leads_repo import SqlLeads
 from storage.outbox_repo import SqlOutbox
 from storage.policy_repo import SqlPolicies, SqlRepSkills
@@ -63,6 +64,8 @@ class SqlUnitOfWork:
         self.rep_skills = SqlRepSkills(self.session)
         self.digests = SqlDigestRuns(self.session)
         self.followups = SqlFollowups(self.session)
+        self.api_keys = SqlApiKeys(self.session)
+        self.intake_receipts = SqlReceipts(self.session)
         return self
 
     @property

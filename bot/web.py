@@ -1,0 +1,279 @@
+"""The HTTP API, on aiohttp (already under aiogram): lead intake from channels outside the chat,
+/healthz and /metrics. `python -m bot run` serves it when HTTP_PORT is set.
+
+POST /api/v1/leads   Authorization: Bearer <key from /apikeys> (or X-Api-Key), JSON body of the lead's
+                     facts (domain/leads/capture.py checks them, as for a rep's capture); optional
+                     Idempotency-Key. 201 a new lead, 200 a known one (the submission became a note on it).
+GET  /healthz        200 when the database answers and the scheduler ticks; 503 otherwise. JSON.
+GET  /metrics        Prometheus text format (bot/metrics.py).
+
+Errors are RFC 9457 problem details (application/problem+json), in the caller's language
+(Accept-Language: zh → 简体中文, else English), naming the field at fault.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections import deque
+from collections.abc import Mapping
+from typing import Any
+
+from aiohttp import web
+from pydantic import BaseModel, ConfigDict, ValidationError
+from sqlalchemy import text as sql_text
+from sqlalchemy.exc import IntegrityError
+
+from bot.app import App
+from domain.errors import DomainError
+from domain.intake import services as intake
+from domain.team.model import Language
+from storage.health import outbox_health
+
+log = logging.getLogger(__name__)
+
+PROBLEM = "application/problem+json"
+MAX_BODY = 64 * 1024
+APP_KEY: web.AppKey[App] = web.AppKey("app", App)
+
+
+class LeadIn(BaseModel):
+    """The request body: the lead's facts as text (the capture spec reads and checks each)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    company: str
+    contact_name: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    need: str | None = None
+    budget: str | None = None
+    budget_note: str | None = None
+    authority: str | None = None
+    timeline: str | None = None
+    industry: str | None = None
+    region: str | None = None
+    product: str | None = None
+
+
+class RateLimiter:
+    """At most `per_minute` requests per key in any 60 seconds (sliding window, in this process)."""
+
+    def __init__(self, per_minute: int) -> None:
+        self.per_minute = per_minute
+        self._seen: dict[int, deque[float]] = {}
+
+    def wait_for(self, key_id: int, now: float | None = None) -> float:
+        """0 when the request may go on (and it is counted); else the seconds until it may."""
+        at = time.monotonic() if now is None else now
+        seen = self._seen.setdefault(key_id, deque())
+        while seen and seen[0] <= at - 60.0:
+            seen.popleft()
+        if len(seen) >= self.per_minute:
+            return max(0.001, seen[0] + 60.0 - at)
+        seen.append(at)
+        return 0.0
+
+
+LIMITER_KEY: web.AppKey[RateLimiter] = web.AppKey("limiter", RateLimiter)
+STARTED_KEY: web.AppKey[float] = web.AppKey("started", float)
+
+
+def language_of(request: web.Request) -> Language:
+    accept = request.headers.get("Accept-Language", "").strip().lower()
+    return Language.ZH if accept.startswith("zh") else Language.EN
+
+
+def problem(
+    request: web.Request, status: int, code: str, *, field: str | None = None, headers: dict[str, str] | None = None,
+    params: Mapping[str, object] | None = None,
+) -> web.Response:
+    app = request.app[APP_KEY]
+    detail = app.catalogue.get(language_of(request), code, **dict(params or {}))
+    body: dict[str, Any] = {
+        "type": f"/problems/{code.removeprefix('error-')}",
+        "title": _TITLES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+    }
+    if field is not None:
+        body["errors"] = [{"field": field, "detail": detail}]
+    return web.Response(
+        status=status, text=json.dumps(body, ensure_ascii=False), content_type=PROBLEM, charset="utf-8",
+        headers=headers,
+    )
+
+
+_TITLES = {
+    400: "Bad Request", 401: "Unauthorized", 413: "Payload Too Large", 415: "Unsupported Media Type",
+    422: "Unprocessable Content", 429: "Too Many Requests", 503: "Service Unavailable",
+}
+
+
+def presented_key(request: web.Request) -> str | None:
+    auth = request.headers.get("Authorization", "")
+    scheme, _, token = auth.partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return token.strip()
+    return request.headers.get("X-Api-Key") or None
+
+
+async def post_lead(request: web.Request) -> web.Response:
+    app = request.app[APP_KEY]
+    metrics = app.metrics
+    # The key first: nobody learns anything about the body's rules without one.
+    async with app.uow() as uow:
+        try:
+            key = await intake.authenticate(uow, presented_key(request))
+        except DomainError as exc:
+            metrics.intake.labels("unauthorized").inc()
+            return problem(request, 401, exc.code, headers={"WWW-Authenticate": 'Bearer realm="loopbot"'})
+    assert key.id is not None
+    wait = request.app[LIMITER_KEY].wait_for(key.id)
+    if wait > 0:
+        metrics.intake.labels("rate_limited").inc()
+        seconds = max(1, int(wait + 0.999))
+        return problem(request, 429, "error-intake-too-many", params={"seconds": seconds}, headers={"Retry-After": str(seconds)})
+    if request.content_length is not None and request.content_length > MAX_BODY:
+        metrics.intake.labels("invalid").inc()
+        return problem(request, 413, "error-intake-body")
+    if request.content_type != "application/json":
+        metrics.intake.labels("invalid").inc()
+        return problem(request, 415, "error-intake-body")
+    try:
+        raw = await request.content.read(MAX_BODY + 1)
+        if len(raw) > MAX_BODY:
+            return problem(request, 413, "error-intake-body")
+        payload = json.loads(raw.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        metrics.intake.labels("invalid").inc()
+        return problem(request, 400, "error-intake-body")
+    if not isinstance(payload, dict):
+        metrics.intake.labels("invalid").inc()
+        return problem(request, 400, "error-intake-body")
+    try:
+        body = LeadIn.model_validate(payload)
+        idempotency_key = intake.valid_idempotency_key(request.headers.get("Idempotency-Key"))
+        draft = intake.read_submission(body.model_dump(exclude_none=True))
+    except ValidationError as exc:
+        metrics.intake.labels("invalid").inc()
+        return _validation_problem(request, exc)
+    except intake.FieldRejected as exc:
+        metrics.intake.labels("invalid").inc()
+        return problem(request, 422, exc.code, field=exc.at, params=exc.params)
+    for attempt in (1, 2):
+        try:
+            async with app.uow() as uow:
+                key_now = await intake.authenticate(uow, presented_key(request))
+                result = await intake.capture_via_key(
+                    uow, key=key_now, draft=draft, idempotency_key=idempotency_key, now=app.clock.now()
+                )
+                await uow.commit()
+            break
+        except IntegrityError:
+            # Two requests with one Idempotency-Key at once: the other won; the retry replays its answer.
+            if attempt == 2 or idempotency_key is None:
+                log.exception("intake: could not record a lead")
+                metrics.intake.labels("error").inc()
+                return problem(request, 503, "error-intake-busy")
+        except intake.FieldRejected as exc:
+            metrics.intake.labels("invalid").inc()
+            return problem(request, 422, exc.code, field=exc.at, params=exc.params)
+        except DomainError as exc:
+            metrics.intake.labels("refused").inc()
+            status = 401 if isinstance(exc, intake.KeyRejected) else 422
+            return problem(request, status, exc.code, params=exc.params)
+    metrics.intake.labels("replayed" if result.replayed else result.outcome).inc()
+    status = 200 if result.outcome == "duplicate" else 201
+    headers = {"Idempotent-Replayed": "true"} if result.replayed else None
+    return web.json_response(
+        {"lead_id": result.lead.id, "deal_id": result.opportunity_id, "outcome": result.outcome},
+        status=status, headers=headers,
+    )
+
+
+def _validation_problem(request: web.Request, exc: ValidationError) -> web.Response:
+    first = exc.errors()[0]
+    field = ".".join(str(part) for part in first.get("loc", ())) or "body"
+    kind = first.get("type", "")
+    if kind == "missing":
+        return problem(request, 422, "error-intake-missing", field=field)
+    if kind == "extra_forbidden":
+        return problem(request, 422, "error-intake-unknown-field", field=field)
+    return problem(request, 422, "error-intake-type", field=field)
+
+
+async def healthz(request: web.Request) -> web.Response:
+    app = request.app[APP_KEY]
+    now = app.clock.now()
+    body: dict[str, Any] = {"status": "ok"}
+    healthy = True
+    try:
+        async with app.engine.connect() as conn:
+            await conn.execute(sql_text("SELECT 1"))
+            health = await outbox_health(conn, now)
+        body["database"] = "ok"
+        body["outbox_backlog"] = health.backlog
+        body["outbox_oldest_due_seconds"] = health.oldest_due_seconds
+        body["dead_letters"] = health.dead
+    except Exception as exc:  # the database is down or unreachable: say so, don't crash the probe
+        log.warning("healthz: database check failed: %s", type(exc).__name__)
+        body["database"] = "unreachable"
+        healthy = False
+    ticks = app.metrics.last_run
+    if app.periodic:
+        expected = max(job.seconds for job in app.periodic) * 3 + 10
+        last = max(ticks.values()) if ticks else None
+        ago = (now - last).total_seconds() if last is not None else None
+        body["scheduler_last_run_seconds_ago"] = None if ago is None else round(max(0.0, ago), 1)
+        started = request.app.get(STARTED_KEY)
+        young = started is not None and time.monotonic() - started < expected
+        if (ago is None and not young) or (ago is not None and ago > expected):
+            body["scheduler"] = "stalled"
+            healthy = False
+        else:
+            body["scheduler"] = "ok"
+    if not healthy:
+        body["status"] = "unhealthy"
+    return web.json_response(body, status=200 if healthy else 503)
+
+
+async def metrics_view(request: web.Request) -> web.Response:
+    app = request.app[APP_KEY]
+    try:
+        async with app.engine.connect() as conn:
+            health = await outbox_health(conn, app.clock.now())
+        app.metrics.backlog.set(health.backlog)
+        app.metrics.oldest_due.set(health.oldest_due_seconds)
+        app.metrics.dead_letters.set(health.dead)
+    except Exception as exc:
+        log.warning("metrics: outbox figures unavailable: %s", type(exc).__name__)
+    return web.Response(body=app.metrics.text(), headers={"Content-Type": "text/plain; version=0.0.4; charset=utf-8"})
+
+
+def build_web_app(app: App) -> web.Application:
+    web_app = web.Application(client_max_size=MAX_BODY)
+    web_app[APP_KEY] = app
+    web_app[LIMITER_KEY] = RateLimiter(app.settings.intake_per_minute)
+    web_app[STARTED_KEY] = time.monotonic()
+    web_app.router.add_post("/api/v1/leads", post_lead)
+    web_app.router.add_get("/healthz", healthz)
+    web_app.router.add_get("/metrics", metrics_view)
+    return web_app
+
+
+async def start_web(app: App) -> web.AppRunner | None:
+    """Serve the HTTP API when HTTP_PORT is set; the runner to clean up, or None."""
+    port = app.settings.http_port
+    if port is None:
+        return None
+    runner = web.AppRunner(build_web_app(app), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, app.settings.http_host, port)
+    await site.start()
+    log.info("HTTP API on %s:%s (POST /api/v1/leads, GET /healthz, GET /metrics)", app.settings.http_host, port)
+    return runner
+
+
+__all__ = ["LeadIn", "RateLimiter", "build_web_app", "start_web"]
