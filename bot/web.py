@@ -13,19 +13,23 @@ Errors are RFC 9457 problem details (application/problem+json), in the caller's 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import time
 from collections import deque
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlalchemy import text as sql_text
 from sqlalchemy.exc import IntegrityError
 
 from bot.app import App
+from bot.config import Settings
 from domain.errors import DomainError
 from domain.intake import services as intake
 from domain.team.model import Language
@@ -34,6 +38,7 @@ from storage.health import outbox_health
 log = logging.getLogger(__name__)
 
 PROBLEM = "application/problem+json"
+DEFAULT_WEBHOOK_PORT = 8080
 MAX_BODY = 64 * 1024
 APP_KEY: web.AppKey[App] = web.AppKey("app", App)
 
@@ -78,6 +83,7 @@ class RateLimiter:
 
 LIMITER_KEY: web.AppKey[RateLimiter] = web.AppKey("limiter", RateLimiter)
 STARTED_KEY: web.AppKey[float] = web.AppKey("started", float)
+WEBHOOK_KEY: web.AppKey[SimpleRequestHandler] = web.AppKey("webhook", SimpleRequestHandler)
 
 
 def language_of(request: web.Request) -> Language:
@@ -252,20 +258,47 @@ async def metrics_view(request: web.Request) -> web.Response:
     return web.Response(body=app.metrics.text(), headers={"Content-Type": "text/plain; version=0.0.4; charset=utf-8"})
 
 
+def webhook_secret(settings: Settings) -> str:
+    """What Telegram sends in X-Telegram-Bot-Api-Secret-Token: WEBHOOK_SECRET, or one derived from the bot
+    token, the same in every instance."""
+    if settings.webhook_secret is not None:
+        return settings.webhook_secret.get_secret_value()
+    token = settings.bot_token.get_secret_value() if settings.bot_token is not None else ""
+    return hashlib.sha256(f"loopbot-webhook:{token}".encode()).hexdigest()
+
+
+def webhook_path(settings: Settings) -> str | None:
+    if settings.webhook_url is None:
+        return None
+    return urlsplit(settings.webhook_url).path or "/"
+
+
 def build_web_app(app: App) -> web.Application:
-    web_app = web.Application(client_max_size=MAX_BODY)
+    web_app = web.Application(client_max_size=max(MAX_BODY, 1024 * 1024))
     web_app[APP_KEY] = app
     web_app[LIMITER_KEY] = RateLimiter(app.settings.intake_per_minute)
     web_app[STARTED_KEY] = time.monotonic()
     web_app.router.add_post("/api/v1/leads", post_lead)
     web_app.router.add_get("/healthz", healthz)
     web_app.router.add_get("/metrics", metrics_view)
+    path = webhook_path(app.settings)
+    if path is not None:
+        # Telegram's updates: a request without the right secret token gets 401 and does nothing.
+        # Answered at once and handled in the background (Telegram does not wait); a redelivered
+        # update acts once (the dedupe in the unit of work).
+        handler = SimpleRequestHandler(
+            dispatcher=app.dp, bot=app.bot, secret_token=webhook_secret(app.settings), handle_in_background=True
+        )
+        handler.register(web_app, path=path)
+        web_app[WEBHOOK_KEY] = handler
     return web_app
 
 
 async def start_web(app: App) -> web.AppRunner | None:
     """Serve the HTTP API when HTTP_PORT is set; the runner to clean up, or None."""
     port = app.settings.http_port
+    if port is None and app.settings.webhook_url is not None:
+        port = DEFAULT_WEBHOOK_PORT
     if port is None:
         return None
     runner = web.AppRunner(build_web_app(app), access_log=None)
