@@ -39,6 +39,11 @@ class Settings(BaseSettings):
     # The HTTP API (lead intake, /healthz, /metrics): off unless a port is set.
     http_port: int | None = Field(default=None, ge=1, le=65535)
     http_host: str = "0.0.0.0"
+    # Where people outside reach the HTTP API (https://crm.example.com), for the web-form links /apikeys
+    # shows; defaults to WEBHOOK_URL's site when that is set.
+    public_url: str | None = None
+    # Behind a reverse proxy: take the client's address from X-Forwarded-For (the web form's per-address limit).
+    http_trust_proxy: bool = False
     # Intake requests one API key may make per minute (HTTP 429 beyond it).
     intake_per_minute: int = Field(default=120, ge=1)
     # Telegram webhook mode (several instances behind a load balancer): the public https URL Telegram
@@ -65,6 +70,14 @@ class Settings(BaseSettings):
         if parts.scheme != "https" or not parts.hostname or parts.query or parts.fragment:
             raise ValueError("must be a plain https:// URL, which Telegram requires (example: https://bot.example.com/telegram)")
         return value
+
+    def form_link(self, slug: str) -> str:
+        """The public web form of a key: a full link when the site is known, else its path."""
+        base = self.public_url
+        if base is None and self.webhook_url is not None:
+            parts = urlsplit(self.webhook_url)
+            base = f"{parts.scheme}://{parts.netloc}"
+        return f"{(base or '').rstrip('/')}/f/{slug}"
 
     @field_validator("webhook_secret", mode="before")
     @classmethod

@@ -14,11 +14,13 @@ Errors are RFC 9457 problem details (application/problem+json), in the caller's 
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import logging
+import secrets
 import time
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -63,16 +65,23 @@ class LeadIn(BaseModel):
 
 
 class RateLimiter:
-    """At most `per_minute` requests per key in any 60 seconds (sliding window, in this process)."""
+    """At most `per_minute` requests per key (an API key's id, a client's address) in any 60 seconds
+    (sliding window, in this process)."""
+
+    MAX_TRACKED = 10_000
 
     def __init__(self, per_minute: int) -> None:
         self.per_minute = per_minute
-        self._seen: dict[int, deque[float]] = {}
+        self._seen: dict[Hashable, deque[float]] = {}
 
-    def wait_for(self, key_id: int, now: float | None = None) -> float:
+    def wait_for(self, key: Hashable, now: float | None = None) -> float:
         """0 when the request may go on (and it is counted); else the seconds until it may."""
         at = time.monotonic() if now is None else now
-        seen = self._seen.setdefault(key_id, deque())
+        seen = self._seen.get(key)
+        if seen is None:
+            if len(self._seen) >= self.MAX_TRACKED:
+                self._forget_idle(at)
+            seen = self._seen[key] = deque()
         while seen and seen[0] <= at - 60.0:
             seen.popleft()
         if len(seen) >= self.per_minute:
@@ -80,8 +89,13 @@ class RateLimiter:
         seen.append(at)
         return 0.0
 
+    def _forget_idle(self, at: float) -> None:
+        for key in [k for k, seen in self._seen.items() if not seen or seen[-1] <= at - 60.0]:
+            del self._seen[key]
+
 
 LIMITER_KEY: web.AppKey[RateLimiter] = web.AppKey("limiter", RateLimiter)
+FORM_LIMITER_KEY: web.AppKey[RateLimiter] = web.AppKey("form_limiter", RateLimiter)
 STARTED_KEY: web.AppKey[float] = web.AppKey("started", float)
 WEBHOOK_KEY: web.AppKey[SimpleRequestHandler] = web.AppKey("webhook", SimpleRequestHandler)
 
@@ -273,6 +287,125 @@ def webhook_path(settings: Settings) -> str | None:
     return urlsplit(settings.webhook_url).path or "/"
 
 
+# --- the public web form: /f/<slug> -------------------------------------------------------------------
+
+FORM_FIELDS = ("company", "contact_name", "phone", "email", "need")
+FORM_PER_IP_PER_MINUTE = 5
+HONEYPOT = "website"  # hidden from people; a bot that fills it is thanked and nothing is recorded
+
+
+def client_address(request: web.Request) -> str:
+    app = request.app[APP_KEY]
+    if app.settings.http_trust_proxy:
+        forwarded = request.headers.get("X-Forwarded-For", "").split(",")[0].strip()
+        if forwarded:
+            return forwarded
+    return request.remote or "?"
+
+
+def form_page(
+    request: web.Request, *, values: Mapping[str, str] | None = None, problem_field: str = "", problem_text: str = "",
+    done: bool = False, status: int = 200,
+) -> web.Response:
+    app = request.app[APP_KEY]
+    lang = language_of(request)
+
+    def t(key: str, **params: object) -> str:
+        return html.escape(app.catalogue.get(lang, key, **params), quote=True)
+
+    head = (
+        '<!doctype html><html><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width,initial-scale=1">'
+        f"<title>{t('form-title')}</title>"
+        "<style>body{font-family:system-ui,sans-serif;max-width:28rem;margin:1rem auto;padding:0 1rem}"
+        "label{display:block;margin-top:.8rem}input,textarea{width:100%;font-size:1rem;padding:.4rem;box-sizing:border-box}"
+        "button{margin-top:1rem;font-size:1rem;padding:.6rem 1.2rem}.err{color:#b00}.hp{position:absolute;left:-9999px}"
+        "</style></head><body>"
+    )
+    if done:
+        return web.Response(
+            status=status, text=f"{head}<h1>{t('form-title')}</h1><p>{t('form-thanks')}</p></body></html>",
+            content_type="text/html", charset="utf-8",
+        )
+    values = values or {}
+    nonce = values.get("nonce") or secrets.token_urlsafe(12)
+    parts = [head, f"<h1>{t('form-title')}</h1><p>{t('form-intro')}</p>"]
+    if problem_text and not problem_field:
+        parts.append(f'<p class="err">{html.escape(problem_text)}</p>')
+    parts.append('<form method="post">')
+    for name in FORM_FIELDS:
+        label = t(f"form-field-{name}")
+        value = html.escape(values.get(name, ""), quote=True)
+        required = " required" if name == "company" else ""
+        if name == "need":
+            control = f'<textarea name="need" rows="4" maxlength="2000">{value}</textarea>'
+        else:
+            kind = {"phone": "tel", "email": "email"}.get(name, "text")
+            control = f'<input type="{kind}" name="{name}" value="{value}" maxlength="128"{required}>'
+        error = f'<span class="err">{html.escape(problem_text)}</span>' if name == problem_field else ""
+        parts.append(f"<label>{label}{control}{error}</label>")
+    parts.append(
+        f'<label class="hp" aria-hidden="true">Website<input name="{HONEYPOT}" tabindex="-1" autocomplete="off"></label>'
+        f'<input type="hidden" name="nonce" value="{html.escape(nonce, quote=True)}">'
+        f"<button type=\"submit\">{t('form-submit')}</button></form></body></html>"
+    )
+    return web.Response(status=status, text="".join(parts), content_type="text/html", charset="utf-8")
+
+
+async def get_form(request: web.Request) -> web.Response:
+    app = request.app[APP_KEY]
+    async with app.uow() as uow:
+        try:
+            await intake.form_key(uow, request.match_info["slug"])
+        except DomainError:
+            return web.Response(status=404, text=app.catalogue.get(language_of(request), "form-gone"))
+    return form_page(request)
+
+
+async def post_form(request: web.Request) -> web.Response:
+    app = request.app[APP_KEY]
+    metrics = app.metrics
+    slug = request.match_info["slug"]
+    async with app.uow() as uow:
+        try:
+            key = await intake.form_key(uow, slug)
+        except DomainError:
+            return web.Response(status=404, text=app.catalogue.get(language_of(request), "form-gone"))
+    assert key.id is not None
+    lang = language_of(request)
+    wait = max(request.app[FORM_LIMITER_KEY].wait_for(client_address(request)), request.app[LIMITER_KEY].wait_for(key.id))
+    if wait > 0:
+        metrics.intake.labels("rate_limited").inc()
+        seconds = max(1, int(wait + 0.999))
+        return form_page(
+            request, problem_text=app.catalogue.get(lang, "error-intake-too-many", seconds=seconds), status=429,
+        )
+    form = await request.post()
+    values = {name: str(form.get(name, "")) for name in (*FORM_FIELDS, "nonce")}
+    if str(form.get(HONEYPOT, "")).strip():
+        metrics.intake.labels("honeypot").inc()
+        return form_page(request, done=True)
+    try:
+        draft = intake.read_submission({name: values[name] for name in FORM_FIELDS if values[name].strip()})
+        nonce = intake.valid_idempotency_key(values["nonce"] or None)
+        async with app.uow() as uow:
+            key_now = await intake.form_key(uow, slug)
+            result = await intake.capture_via_key(uow, key=key_now, draft=draft, idempotency_key=nonce, now=app.clock.now())
+            await uow.commit()
+    except intake.FieldRejected as exc:
+        metrics.intake.labels("invalid").inc()
+        field = exc.at if exc.at in FORM_FIELDS else ""
+        text = app.catalogue.get(lang, exc.code, **exc.params)
+        return form_page(request, values=values, problem_field=field, problem_text=text, status=422)
+    except IntegrityError:  # the same form sent twice at once: the other one recorded it
+        return form_page(request, done=True)
+    except DomainError as exc:
+        metrics.intake.labels("refused").inc()
+        return form_page(request, values=values, problem_text=app.catalogue.get(lang, exc.code, **exc.params), status=422)
+    metrics.intake.labels("replayed" if result.replayed else result.outcome).inc()
+    return form_page(request, done=True)
+
+
 def build_web_app(app: App) -> web.Application:
     web_app = web.Application(client_max_size=max(MAX_BODY, 1024 * 1024))
     web_app[APP_KEY] = app
@@ -281,6 +414,9 @@ def build_web_app(app: App) -> web.Application:
     web_app.router.add_post("/api/v1/leads", post_lead)
     web_app.router.add_get("/healthz", healthz)
     web_app.router.add_get("/metrics", metrics_view)
+    web_app[FORM_LIMITER_KEY] = RateLimiter(FORM_PER_IP_PER_MINUTE)
+    web_app.router.add_get("/f/{slug}", get_form)
+    web_app.router.add_post("/f/{slug}", post_form)
     path = webhook_path(app.settings)
     if path is not None:
         # Telegram's updates: a request without the right secret token gets 401 and does nothing.

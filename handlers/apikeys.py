@@ -11,6 +11,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
+from bot.config import Settings
 from bot.formatting import h, when
 from bot.i18n import Translate
 from bot.keyboards import button, keyboard
@@ -51,7 +52,7 @@ def read_channel(text: str) -> str:
 
 
 async def keys_screen(
-    uow: UnitOfWork, user: User, t: Translate, lang: Language, note: str = ""
+    uow: UnitOfWork, user: User, t: Translate, lang: Language, settings: Settings, note: str = ""
 ) -> tuple[str, InlineKeyboardMarkup]:
     keys = await intake.team_keys(uow, actor=user)
     team = await own_team(uow, user)
@@ -66,6 +67,7 @@ async def keys_screen(
                 t("apikeys-line", channel=h(key.channel), source=t(f"source-{key.source.value}"),
                   prefix=h(key.prefix), used=used)
             )
+            lines.append("   " + t("apikeys-form-link", link=h(settings.form_link(key.form_slug))))
     lines.extend(["", t("apikeys-hint")])
     rows = [[button(t("apikeys-btn-revoke", channel=key.channel[:20]), KeyCb(action=KeyAction.ASK_REVOKE, key_id=key.id or 0))]
             for key in keys]
@@ -74,14 +76,18 @@ async def keys_screen(
 
 
 @routes.message(Command("apikeys"), F.chat.type == "private")
-async def cmd_apikeys(message: Message, user: User, uow: UnitOfWork, t: Translate, lang: Language) -> None:
-    text, markup = await keys_screen(uow, user, t, lang)
+async def cmd_apikeys(
+    message: Message, user: User, uow: UnitOfWork, t: Translate, lang: Language, settings: Settings
+) -> None:
+    text, markup = await keys_screen(uow, user, t, lang, settings)
     await show(message, text, markup)
 
 
 @routes.callback_query(KeyCb.filter(F.action == KeyAction.LIST))
-async def on_list(query: CallbackQuery, user: User, uow: UnitOfWork, t: Translate, lang: Language) -> None:
-    text, markup = await keys_screen(uow, user, t, lang)
+async def on_list(
+    query: CallbackQuery, user: User, uow: UnitOfWork, t: Translate, lang: Language, settings: Settings
+) -> None:
+    text, markup = await keys_screen(uow, user, t, lang, settings)
     await show(query, text, markup)
 
 
@@ -138,12 +144,13 @@ NEW_KEY.install(routes)
 
 @routes.callback_query(KeyCb.filter(F.action == KeyAction.ASK_REVOKE))
 async def on_ask_revoke(
-    query: CallbackQuery, callback_data: KeyCb, user: User, uow: UnitOfWork, t: Translate, lang: Language
+    query: CallbackQuery, callback_data: KeyCb, user: User, uow: UnitOfWork, t: Translate, lang: Language,
+    settings: Settings,
 ) -> None:
     keys = {key.id: key for key in await intake.team_keys(uow, actor=user)}
     key: ApiKey | None = keys.get(callback_data.key_id)
     if key is None:
-        text, markup = await keys_screen(uow, user, t, lang, note=t("apikeys-gone"))
+        text, markup = await keys_screen(uow, user, t, lang, settings, note=t("apikeys-gone"))
         await show(query, text, markup)
         return
     await show(
@@ -158,8 +165,8 @@ async def on_ask_revoke(
 @routes.callback_query(KeyCb.filter(F.action == KeyAction.REVOKE))
 async def on_revoke(
     query: CallbackQuery, callback_data: KeyCb, user: User, uow: UnitOfWork, t: Translate, lang: Language,
-    clock: Clock,
+    clock: Clock, settings: Settings,
 ) -> None:
     key = await intake.revoke_key(uow, actor=user, key_id=callback_data.key_id, now=clock.now())
-    text, markup = await keys_screen(uow, user, t, lang, note=t("apikeys-revoked", channel=h(key.channel)))
+    text, markup = await keys_screen(uow, user, t, lang, settings, note=t("apikeys-revoked", channel=h(key.channel)))
     await show(query, text, markup)

@@ -27,6 +27,10 @@ class SqlApiKeys:
         stmt = select(ApiKey).where(api_keys.c.key_hash == key_hash)
         return (await self.session.execute(stmt)).scalar_one_or_none()
 
+    async def by_form_slug(self, slug: str) -> ApiKey | None:
+        stmt = select(ApiKey).where(api_keys.c.form_slug == slug)
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
     async def of_team(self, team_id: int) -> Sequence[ApiKey]:
         stmt = (
             select(ApiKey).where(api_keys.c.team_id == team_id, api_keys.c.revoked_at.is_(None)).order_by(api_keys.c.id)

@@ -367,6 +367,7 @@ api_keys = Table(
     Column("prefix", String(16), nullable=False),
     Column("created_by", Integer, ForeignKey("users.id"), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
+    Column("form_slug", String(32), nullable=False, unique=True),
     Column("revoked_at", UTCDateTime, nullable=True),
     Column("last_used_at", UTCDateTime, nullable=True),
 )

@@ -227,3 +227,66 @@ async def test_health_and_metrics(app: App, sandbox: Sandbox, client: TestClient
     assert re.search(r'loopbot_intake_requests_total\{outcome="(handoff|pool)"\} 1\.0', metrics), metrics
     assert re.search(r'loopbot_updates_total\{result="ok",type="(message|callback_query)"\} [1-9]', metrics), metrics
     assert "loopbot_outbox_backlog" in metrics
+
+
+async def form_slug(manager: Person) -> str:
+    await make_key(manager)
+    await manager.press("🔑 返回密钥列表")
+    found = re.search(r"/f/([A-Za-z0-9_\-]+)", manager.last.text)
+    assert found is not None, manager.last.text
+    return found.group(1)
+
+
+async def test_the_public_web_form_brings_a_lead_in_once(
+    app: App, sandbox: Sandbox, client: TestClient[Any, Any]
+) -> None:
+    manager = await join(app, sandbox, "李经理", Role.MANAGER)
+    rep = await join(app, sandbox, "小王", Role.REP)
+    slug = await form_slug(manager)
+    zh = {"Accept-Language": "zh-CN"}
+    page = await client.get(f"/f/{slug}", headers=zh)
+    html = await page.text()
+    assert page.status == 200 and "联系我们" in html and 'name="company"' in html
+    nonce = re.search(r'name="nonce" value="([^"]+)"', html)
+    assert nonce is not None
+
+    sent = {"company": "宁波海曙贸易", "contact_name": "周女士", "phone": "13700137000", "need": "想做进销存",
+            "nonce": nonce.group(1), "website": ""}
+    done = await client.post(f"/f/{slug}", data=sent, headers=zh)
+    thanks = await done.text()
+    assert done.status == 200 and "提交成功" in thanks
+    assert "13700137000" not in thanks and "宁波海曙贸易" not in thanks  # nothing echoed back
+    again = await client.post(f"/f/{slug}", data=sent, headers=zh)  # the same form sent twice
+    assert again.status == 200 and await lead_count(app) == 1
+    # No budget or timing given: it scores below the line and goes to nurture, so the key's manager
+    # hears of it (nobody typed it in, nobody else would know); the rep gets no card.
+    told = await inbox(app, await member(app, manager))
+    assert any("「官网表单」来了一条新线索：宁波海曙贸易（周女士）" in text and "培育池" in text for text in told), told
+    assert await inbox(app, await member(app, rep)) == []
+
+
+async def test_the_web_form_keeps_what_was_typed_refuses_bots_and_floods(
+    app: App, sandbox: Sandbox, client: TestClient[Any, Any]
+) -> None:
+    manager = await join(app, sandbox, "李经理", Role.MANAGER)
+    slug = await form_slug(manager)
+    wrong = await client.post(f"/f/{slug}", data={"company": "<b>坏</b>公司", "need": "要报价"}, headers={"Accept-Language": "zh"})
+    page = await wrong.text()
+    assert wrong.status == 422 and "手机号和邮箱至少要填一个" in page
+    assert "&lt;b&gt;坏&lt;/b&gt;公司" in page and "<b>坏</b>" not in page and "要报价" in page
+
+    bot = await client.post(f"/f/{slug}", data={"company": "垃圾", "phone": "13600136000", "website": "http://spam"})
+    assert bot.status == 200 and await lead_count(app) == 0  # thanked, nothing recorded
+
+    statuses = []
+    for n in range(4):
+        response = await client.post(f"/f/{slug}", data={"company": f"客户{n}", "phone": f"1350013500{n}"})
+        statuses.append(response.status)
+    assert statuses[:3] == [200, 200, 200] and statuses[3] == 429  # 5 a minute from one address
+    assert await lead_count(app) == 3
+
+    await manager.send("/apikeys")
+    await manager.press("🗑 吊销「官网表单」")
+    await manager.press("确认吊销")
+    gone = await client.get(f"/f/{slug}", headers={"Accept-Language": "zh"})
+    assert gone.status == 404 and "停用" in await gone.text()

@@ -20,6 +20,8 @@ class ApiKey:
     prefix: str  # the key's first characters, so a manager can tell keys apart in /apikeys
     created_by: int  # the manager who made it: the leads it brings are recorded as theirs
     created_at: datetime
+    # The public web form's address part (/f/<form_slug>): not the key, and useless once the key is revoked.
+    form_slug: str = ""
     revoked_at: datetime | None = None
     last_used_at: datetime | None = None
     id: int | None = None

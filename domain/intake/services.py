@@ -13,11 +13,14 @@ from typing import Any, Final
 
 from domain.audit import record
 from domain.errors import AlreadyDone, DomainError, InvalidInput, NotFound
+from domain.handoffs.offering import reasons_param
 from domain.intake.model import ApiKey, IntakeReceipt, IntakeResult
 from domain.leads import capture
 from domain.leads.contact import company_key as make_company_key
-from domain.leads.model import Lead, LeadDraft, LeadSource
+from domain.leads.model import CaptureOutcome, Lead, LeadDraft, LeadSource
 from domain.leads.services import add_note, capture_for_channel
+from domain.outbox.kinds import Kind
+from domain.outbox.notify import Notice, tell_user
 from domain.permissions import Ability, require
 from domain.ports import UnitOfWork
 from domain.team.model import Role, User
@@ -70,7 +73,7 @@ async def issue_key(
     key = await uow.api_keys.add(
         ApiKey(
             team_id=actor.team_id, channel=name, source=source, key_hash=hash_key(plain),
-            prefix=plain[:SHOWN_PREFIX], created_by=actor.id, created_at=now,
+            prefix=plain[:SHOWN_PREFIX], created_by=actor.id, created_at=now, form_slug=secrets.token_urlsafe(12),
         )
     )
     await record(
@@ -105,6 +108,19 @@ async def authenticate(uow: UnitOfWork, presented: str | None) -> ApiKey:
     if not presented or len(presented) > MAX_PRESENTED_KEY or not presented.startswith(KEY_PREFIX):
         raise KeyRejected()
     key = await uow.api_keys.by_hash(hash_key(presented))
+    if key is None or not key.active:
+        raise KeyRejected()
+    creator = await uow.users.get(key.created_by)
+    if creator is None or not creator.active or creator.team_id != key.team_id:
+        raise KeyRejected("error-apikey-owner-gone")
+    return key
+
+
+async def form_key(uow: UnitOfWork, slug: str) -> ApiKey:
+    """The key behind a public web form's address; KeyRejected when there is none or it was revoked."""
+    if not slug or len(slug) > 32:
+        raise KeyRejected()
+    key = await uow.api_keys.by_form_slug(slug)
     if key is None or not key.active:
         raise KeyRejected()
     creator = await uow.users.get(key.created_by)
@@ -191,6 +207,9 @@ async def capture_via_key(
         captured = await capture_for_channel(uow, creator=creator, team=team, draft=draft, now=now, channel=key.channel)
         opportunity_id = captured.opportunity.id if captured.opportunity is not None else None
         result = IntakeResult(lead=captured.lead, outcome=captured.outcome.value, opportunity_id=opportunity_id)
+        if captured.outcome is CaptureOutcome.NURTURE:
+            # Nobody typed this lead in, so nobody would know it is there: the channel's manager hears.
+            await _tell_nurtured(uow, key, captured.lead, now)
     key.last_used_at = now
     if idempotency_key is not None:
         assert result.lead.id is not None
@@ -201,6 +220,15 @@ async def capture_via_key(
             )
         )
     return result
+
+
+async def _tell_nurtured(uow: UnitOfWork, key: ApiKey, lead: Lead, now: datetime) -> None:
+    assert lead.id is not None
+    params = {
+        "channel": key.channel, "company": lead.company, "contact": lead.contact_name or "—",
+        "score": lead.score or 0, "reasons": reasons_param(lead), "need": (lead.need or "—")[:200],
+    }
+    await tell_user(uow, key.created_by, Notice(Kind.INTAKE_NURTURED, lead.id, params), team_id=key.team_id, now=now)
 
 
 async def _replay(uow: UnitOfWork, receipt: IntakeReceipt) -> IntakeResult:

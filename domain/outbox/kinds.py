@@ -31,6 +31,7 @@ class Subject(enum.StrEnum):
 
     ACTIVITY = "activity"
     HANDOFF = "handoff"
+    LEAD = "lead"
     OPPORTUNITY = "opportunity"
     REMINDER = "reminder"
     STAGE_CHANGE = "stage_change"
@@ -137,6 +138,12 @@ class Kind(enum.Enum):
     HANDOFF_REASSIGNED = Spec(
         "handoff-reassigned-old", "handoff.reassigned", Subject.HANDOFF, "handoff:{subject}:reassigned:to:{to}",
         ("company", "manager", "assignee", "reason", "owner"),
+    )
+
+    # -- intake from channels outside the chat
+    INTAKE_NURTURED = Spec(
+        "intake-nurtured", "intake.nurtured", Subject.LEAD, "lead:{subject}:intake:to:{to}",
+        ("channel", "company", "contact", "score", "reasons", "need"),
     )
 
     # -- the public pool

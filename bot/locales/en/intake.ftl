@@ -40,3 +40,18 @@ error-intake-type = "{ $field }" has the wrong type: it should be text.
 error-intake-missing = The required field "{ $field }" is missing.
 error-intake-too-many = Too many requests; try again in { $seconds } seconds.
 error-intake-busy = The service is busy; please retry (retrying with the same Idempotency-Key never records the lead twice).
+form-title = Contact us
+form-intro = Leave your details and what you need, and one of our consultants will be in touch soon.
+form-field-company = Company *
+form-field-contact_name = Your name
+form-field-phone = Mobile
+form-field-email = E-mail
+form-field-need = What are you looking for?
+form-submit = Send
+form-thanks = Thank you, we've got it! One of our consultants will be in touch soon.
+form-gone = This form is no longer in use.
+apikeys-form-link = Web form: { $link }
+intake-nurtured =
+    🌱 A new lead came in through "{ $channel }": { $company } ({ $contact }), scored { $score }/10 ({ $reasons }), below the line for assignment, so it is in nurture for now.
+    Need: { $need }
+    Next: call to ask about budget and timing, then find it with /find { $company } and add what you learn; once it scores enough it is assigned.

@@ -40,3 +40,18 @@ error-intake-type = 「{ $field }」的类型不对，应该是文本。
 error-intake-missing = 缺少必填字段「{ $field }」。
 error-intake-too-many = 请求太频繁了，请 { $seconds } 秒后再试。
 error-intake-busy = 服务正忙，请稍后重试（同一个 Idempotency-Key 重试不会重复录入）。
+form-title = 联系我们
+form-intro = 留下您的联系方式和需求，我们的顾问会尽快与您联系。
+form-field-company = 公司名称 *
+form-field-contact_name = 您的称呼
+form-field-phone = 手机号
+form-field-email = 邮箱
+form-field-need = 想了解什么 / 您的需求
+form-submit = 提交
+form-thanks = 提交成功，谢谢！我们的顾问会尽快与您联系。
+form-gone = 这个表单已经停用了。
+apikeys-form-link = 网页表单：{ $link }
+intake-nurtured =
+    🌱「{ $channel }」来了一条新线索：{ $company }（{ $contact }），评分 { $score }/10（{ $reasons }），没到分配线，先放进了培育池。
+    需求：{ $need }
+    下一步：打个电话问清预算和时间，发 /find { $company } 找到它补充信息，分数够了就会自动分配。

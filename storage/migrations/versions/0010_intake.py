@@ -30,12 +30,14 @@ def upgrade() -> None:
         sa.Column('prefix', sa.String(length=16), nullable=False),
         sa.Column('created_by', sa.Integer(), nullable=False),
         sa.Column('created_at', storage.types.UTCDateTime(), nullable=False),
+        sa.Column('form_slug', sa.String(length=32), nullable=False),
         sa.Column('revoked_at', storage.types.UTCDateTime(), nullable=True),
         sa.Column('last_used_at', storage.types.UTCDateTime(), nullable=True),
         sa.ForeignKeyConstraint(['created_by'], ['users.id'], name=op.f('fk_api_keys_created_by_users')),
         sa.ForeignKeyConstraint(['team_id'], ['teams.id'], name=op.f('fk_api_keys_team_id_teams')),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_api_keys')),
         sa.UniqueConstraint('key_hash', name=op.f('uq_api_keys_key_hash')),
+        sa.UniqueConstraint('form_slug', name=op.f('uq_api_keys_form_slug')),
     )
     op.create_index(op.f('ix_api_keys_team_id'), 'api_keys', ['team_id'], unique=False)
     op.create_table(
