@@ -50,6 +50,7 @@ COMMANDS: list[Command] = [
     Command("hours", Ability.USE_BOT),
     Command("lead", Ability.CAPTURE_LEADS),
     Command("deadletters", Ability.RETRY_DEAD_LETTERS),
+    Command("webhooks", Ability.MANAGE_WEBHOOKS),
     Command("deals", Ability.WORK_DEALS),
     Command("log", Ability.WORK_DEALS),
     Command("find", Ability.USE_BOT),

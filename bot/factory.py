@@ -33,6 +33,7 @@ from bot.outbox import install_outbox
 from bot.render import Renderer
 from bot.sandbox import SANDBOX_TOKEN
 from bot.sweeps import install_sweeps
+from bot.webhooks import install_webhooks
 from domain.clock import Clock, SystemClock
 from handlers import routers
 from storage.db import create_engine, session_factory
@@ -99,6 +100,7 @@ def build_app(settings: Settings, *, session: BaseSession | None = None, clock: 
 
     dp.include_routers(*routers())
     install_sweeps(app)
+    install_webhooks(app)
     install_outbox(app)  # last: the console then delivers at once what the sweeps queued
     return app
 

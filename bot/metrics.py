@@ -27,6 +27,7 @@ class Metrics:
         self.update_seconds = Histogram(
             "loopbot_update_seconds", "Time to handle one update", ["type"], buckets=LATENCY_BUCKETS, registry=r
         )
+        self.webhooks = Counter("loopbot_webhook_deliveries", "Outbound webhook attempts, by result", ["result"], registry=r)
         self.intake = Counter("loopbot_intake_requests", "HTTP intake requests, by outcome", ["outcome"], registry=r)
         self.delivered = Counter("loopbot_outbox_sent", "Notifications delivered", registry=r)
         self.retried = Counter("loopbot_outbox_retried", "Deliveries that failed and will be retried", registry=r)

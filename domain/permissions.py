@@ -39,6 +39,7 @@ class Ability(enum.StrEnum):
     CONFIRM_PAYMENTS = "confirm_payments"
     # admins
     RETRY_DEAD_LETTERS = "retry_dead_letters"
+    MANAGE_WEBHOOKS = "manage_webhooks"  # /webhooks: the team's systems (OA, finance) hear of pipeline events
     WORK_IN_ANY_TEAM = "work_in_any_team"
 
 
@@ -61,6 +62,7 @@ ROLES: Final[dict[Ability, frozenset[Role]]] = {
     Ability.OVERRIDE_STAGES: LEADERS,
     Ability.MANAGE_INTEGRATIONS: LEADERS,
     Ability.CONFIRM_PAYMENTS: frozenset({Role.ADMIN, Role.MANAGER, Role.FINANCE}),
+    Ability.MANAGE_WEBHOOKS: frozenset({Role.ADMIN}),
     Ability.RETRY_DEAD_LETTERS: frozenset({Role.ADMIN}),
     Ability.WORK_IN_ANY_TEAM: frozenset({Role.ADMIN}),
 }

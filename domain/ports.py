@@ -14,6 +14,7 @@ from domain.outbox.ports import NoticeRenderer, Outbox
 from domain.policy.ports import PolicyRepo, RepSkillRepo
 from domain.reminders.ports import DigestRuns, ReminderRepo
 from domain.team.ports import AuditLog, InviteRepo, TeamRepo, UserRepo
+from domain.webhooks.ports import WebhookRepo
 
 
 class UnitOfWork(Protocol):
@@ -54,6 +55,8 @@ class UnitOfWork(Protocol):
     def api_keys(self) -> ApiKeyRepo: ...
     @property
     def intake_receipts(self) -> ReceiptRepo: ...
+    @property
+    def webhooks(self) -> WebhookRepo: ...
 
     async def __aenter__(self) -> UnitOfWork: ...
     async def __aexit__(

@@ -20,6 +20,7 @@ from handlers import (
     reminders,
     start,
     team,
+    webhooks,
 )
 from handlers.followup import find as followup_find
 from handlers.followup import log as followup_log
@@ -43,6 +44,7 @@ def routers() -> list[Router]:
         pool,
         policy,
         apikeys,
+        webhooks,
         leads,
         followup_nudges,
         followup_log,

@@ -35,6 +35,7 @@ from domain.outbox.model import Notification, NotificationState
 from domain.policy.model import AssignmentPolicy, TeamPolicy
 from domain.reminders.model import Reminder, ReminderState
 from domain.team.model import AuditEvent, Invite, Language, Role, Team, User
+from domain.webhooks.model import DeliveryState, WebhookDelivery, WebhookEndpoint
 from storage.types import UTCDateTime
 
 metadata = MetaData(
@@ -384,6 +385,43 @@ intake_receipts = Table(
     UniqueConstraint("api_key_id", "idempotency_key", name="uq_intake_receipts_key"),
 )
 
+webhook_endpoints = Table(
+    "webhook_endpoints", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("team_id", Integer, ForeignKey("teams.id"), nullable=False, index=True),
+    Column("url", String(500), nullable=False),
+    Column("events", JSON, nullable=False),
+    Column("secret", String(64), nullable=False),
+    Column("created_by", Integer, ForeignKey("users.id"), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("failures", Integer, nullable=False),
+    Column("disabled_reason", String(16), nullable=True),
+)
+
+webhook_deliveries = Table(
+    "webhook_deliveries", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("endpoint_id", Integer, ForeignKey("webhook_endpoints.id", ondelete="CASCADE"), nullable=False),
+    Column("team_id", Integer, nullable=False),
+    Column("event", String(48), nullable=False),
+    Column("event_id", String(36), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("state", _enum(DeliveryState, "webhook_delivery_state"), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", UTCDateTime, nullable=True),
+    Column("last_error", Text, nullable=True),
+    Column("sent_at", UTCDateTime, nullable=True),
+    Column("lease_until", UTCDateTime, nullable=True),
+    # The worker's query: pending deliveries in due order (partial, like the outbox's).
+    Index(
+        "ix_webhook_deliveries_due", "next_attempt_at",
+        postgresql_where=text("state = 'pending'"), sqlite_where=text("state = 'pending'"),
+    ),
+    Index("ix_webhook_deliveries_endpoint", "endpoint_id"),
+)
+
 # Infrastructure tables: no domain entity behind them.
 processed_updates = Table(
     "processed_updates", metadata,
@@ -422,4 +460,6 @@ def map_domain() -> None:
     mapper_registry.map_imperatively(Activity, activities)
     mapper_registry.map_imperatively(ApiKey, api_keys)
     mapper_registry.map_imperatively(IntakeReceipt, intake_receipts)
+    mapper_registry.map_imperatively(WebhookEndpoint, webhook_endpoints)
+    mapper_registry.map_imperatively(WebhookDelivery, webhook_deliveries)
     _mapped = True

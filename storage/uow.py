@@ -24,6 +24,7 @@ from storage.outbox_repo import SqlOutbox
 from storage.policy_repo import SqlPolicies, SqlRepSkills
 from storage.reminder_repo import SqlReminders
 from storage.team_repo import SqlAudit, SqlInvites, SqlTeams, SqlUsers
+from storage.webhooks_repo import SqlWebhooks
 
 
 class SqlUnitOfWork:
@@ -66,6 +67,7 @@ class SqlUnitOfWork:
         self.followups = SqlFollowups(self.session)
         self.api_keys = SqlApiKeys(self.session)
         self.intake_receipts = SqlReceipts(self.session)
+        self.webhooks = SqlWebhooks(self.session)
         return self
 
     @property

@@ -36,6 +36,7 @@ class Subject(enum.StrEnum):
     REMINDER = "reminder"
     STAGE_CHANGE = "stage_change"
     TEAM = "team"
+    WEBHOOK = "webhook"
     USER = "user"
 
 
@@ -144,6 +145,11 @@ class Kind(enum.Enum):
     INTAKE_NURTURED = Spec(
         "intake-nurtured", "intake.nurtured", Subject.LEAD, "lead:{subject}:intake:to:{to}",
         ("channel", "company", "contact", "score", "reasons", "need"),
+    )
+
+    WEBHOOK_STOPPED = Spec(
+        "webhook-stopped", "webhook.stopped", Subject.WEBHOOK, "webhook:{subject}:stopped:{now}:to:{to}",
+        ("url", "failures", "error"), urgency=Urgency.NOW,
     )
 
     # -- the public pool
