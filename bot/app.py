@@ -5,6 +5,9 @@ can import it without a circle."""
 
 from __future__ import annotations
 
+import os
+import socket
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,6 +33,9 @@ class Periodic:
     run: Callable[[], Awaitable[Any]]
     # The console sandbox runs it after every line, so its effects show at once.
     in_console: bool = True
+    # Run by one instance at a time (a lease in the database): the sweeps and digests. Jobs that claim
+    # their own rows (the outbox, the webhooks) run everywhere.
+    leased: bool = False
 
 
 @dataclass
@@ -48,6 +54,8 @@ class App:
     periodic: list[Periodic] = field(default_factory=list)
     # What /metrics and /healthz report (bot/web.py).
     metrics: Metrics = field(default_factory=Metrics)
+    # This process among the instances (scheduler leases).
+    instance: str = field(default_factory=lambda: f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}")
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.sessions, self.renderer, self.clock, outbox_hook=self._outbox_committed)

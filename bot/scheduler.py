@@ -7,6 +7,7 @@ scheduler itself runs in UTC and knows nothing about teams.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -16,18 +17,37 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.app import Periodic
 from bot.factory import App
+from storage import leases
+
+log = logging.getLogger(__name__)
 
 
-def _timed(app: App, job: Periodic) -> Callable[[], Awaitable[None]]:
-    """The job, timed for /metrics and noted for /healthz (the scheduler is ticking)."""
+def lease_ttl(job: Periodic) -> timedelta:
+    """How long a leased job stays with one instance without a renewal: three of its periods."""
+    return timedelta(seconds=max(30.0, job.seconds * 3))
 
-    async def run() -> None:
+
+def timed(app: App, job: Periodic) -> Callable[[], Awaitable[bool]]:
+    """The job, timed for /metrics and noted for /healthz (the scheduler is ticking). A leased job runs
+    only in the instance that holds its lease; the others skip it (False)."""
+
+    async def run() -> bool:
+        if job.leased:
+            try:
+                held = await leases.take(app.engine, job.name, app.instance, app.clock.now(), lease_ttl(job))
+            except Exception:
+                log.exception("could not take the lease on %s; the next tick tries again", job.name)
+                return False
+            if not held:
+                app.metrics.last_run[job.name] = app.clock.now()  # someone else runs it: still ticking
+                return False
         started = time.perf_counter()
         try:
             await job.run()
         finally:
             app.metrics.periodic_seconds.labels(job.name).observe(time.perf_counter() - started)
-            app.metrics.last_run[job.name] = datetime.now(UTC)
+            app.metrics.last_run[job.name] = app.clock.now()
+        return True
 
     return run
 
@@ -38,7 +58,7 @@ def start_scheduler(app: App, *, first_run_in: float = 1.0) -> AsyncIOScheduler:
     first = datetime.now(UTC) + timedelta(seconds=first_run_in)
     for job in app.periodic:
         scheduler.add_job(
-            _timed(app, job), IntervalTrigger(seconds=job.seconds, timezone=UTC), id=job.name, name=job.name,
+            timed(app, job), IntervalTrigger(seconds=job.seconds, timezone=UTC), id=job.name, name=job.name,
             # One run at a time per job; a late tick is merged, never queued up behind a slow one.
             max_instances=1, coalesce=True, misfire_grace_time=max(1, int(job.seconds)),
             next_run_time=first,

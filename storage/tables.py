@@ -430,6 +430,14 @@ processed_updates = Table(
     Column("at", UTCDateTime, nullable=False, index=True),
 )
 
+# Which instance runs a periodic job for now (bot/scheduler.py): a sweep runs once across instances.
+scheduler_leases = Table(
+    "scheduler_leases", metadata,
+    Column("name", String(64), primary_key=True),
+    Column("owner", String(64), nullable=False),
+    Column("until", UTCDateTime, nullable=False),
+)
+
 fsm_states = Table(
     "fsm_states", metadata,
     Column("key", String(255), primary_key=True),

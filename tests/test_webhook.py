@@ -84,3 +84,31 @@ def test_webhook_settings_are_checked() -> None:
     other = Settings(_env_file=None, bot_token=TOKEN, http_port="")  # type: ignore[call-arg]
     assert webhook_secret(one) == webhook_secret(other) and TOKEN not in webhook_secret(one)
     assert Settings(_env_file=None, webhook_secret="s3cret_x").webhook_secret is not None  # type: ignore[call-arg]
+
+
+async def test_a_sweep_runs_in_one_instance_at_a_time_and_another_takes_over(db_url: str, clock: FakeClock) -> None:
+    from bot.app import Periodic
+    from bot.scheduler import lease_ttl, timed
+
+    settings = Settings(_env_file=None, database_url=db_url, bot_token=None)  # type: ignore[call-arg]
+    first = build_app(settings, session=RecordingSession(), clock=clock)
+    second = build_app(settings, session=RecordingSession(), clock=clock)
+    ran: list[str] = []
+
+    def job(who: str) -> Periodic:
+        async def run() -> None:
+            ran.append(who)
+
+        return Periodic(name="sweep:test", seconds=30, run=run, leased=True)
+
+    try:
+        one, two = timed(first, job("first")), timed(second, job("second"))
+        assert await one() and not await two()
+        clock.advance(seconds=30)
+        assert await one() and not await two()  # the holder renews every period
+        clock.advance(seconds=lease_ttl(job("first")).total_seconds() + 1)  # the first instance stopped
+        assert await two() and not await one()
+        assert ran == ["first", "first", "second"]
+    finally:
+        await first.close()
+        await second.close()

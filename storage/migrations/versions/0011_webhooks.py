@@ -1,4 +1,4 @@
-"""outbound webhooks: a team's endpoints and their deliveries
+"""outbound webhooks: a team's endpoints and their deliveries; scheduler leases (a sweep runs once across instances)
 
 Revision ID: 0011
 Revises: 0010
@@ -58,9 +58,17 @@ def upgrade() -> None:
     op.create_index('ix_webhook_deliveries_due', 'webhook_deliveries', ['next_attempt_at'], unique=False,
                     postgresql_where=sa.text("state = 'pending'"), sqlite_where=sa.text("state = 'pending'"))
     op.create_index('ix_webhook_deliveries_endpoint', 'webhook_deliveries', ['endpoint_id'], unique=False)
+    op.create_table(
+        'scheduler_leases',
+        sa.Column('name', sa.String(length=64), nullable=False),
+        sa.Column('owner', sa.String(length=64), nullable=False),
+        sa.Column('until', storage.types.UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint('name', name=op.f('pk_scheduler_leases')),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('scheduler_leases')
     op.drop_index('ix_webhook_deliveries_endpoint', table_name='webhook_deliveries')
     op.drop_index('ix_webhook_deliveries_due', table_name='webhook_deliveries')
     op.drop_table('webhook_deliveries')
