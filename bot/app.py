@@ -5,6 +5,9 @@ can import it without a circle."""
 
 from __future__ import annotations
 
+import os
+import socket
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.i18n import Catalogue
+from bot.metrics import Metrics
 from bot.render import Renderer
 from domain.clock import Clock
 from storage import migrate as migrations
@@ -29,6 +33,9 @@ class Periodic:
     run: Callable[[], Awaitable[Any]]
     # The console sandbox runs it after every line, so its effects show at once.
     in_console: bool = True
+    # Run by one instance at a time (a lease in the database): the sweeps and digests. Jobs that claim
+    # their own rows (the outbox, the webhooks) run everywhere.
+    leased: bool = False
 
 
 @dataclass
@@ -45,6 +52,10 @@ class App:
     outbox_listeners: list[Callable[[], Any]] = field(default_factory=list)
     # Periodic work the scheduler runs (bot/scheduler.py); the console runs it after each line.
     periodic: list[Periodic] = field(default_factory=list)
+    # What /metrics and /healthz report (bot/web.py).
+    metrics: Metrics = field(default_factory=Metrics)
+    # This process among the instances (scheduler leases).
+    instance: str = field(default_factory=lambda: f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}")
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.sessions, self.renderer, self.clock, outbox_hook=self._outbox_committed)

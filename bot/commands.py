@@ -50,6 +50,7 @@ COMMANDS: list[Command] = [
     Command("hours", Ability.USE_BOT),
     Command("lead", Ability.CAPTURE_LEADS),
     Command("deadletters", Ability.RETRY_DEAD_LETTERS),
+    Command("webhooks", Ability.MANAGE_WEBHOOKS),
     Command("deals", Ability.WORK_DEALS),
     Command("log", Ability.WORK_DEALS),
     Command("find", Ability.USE_BOT),
@@ -57,6 +58,7 @@ COMMANDS: list[Command] = [
     Command("stale", Ability.SEE_STALE_REPORT),
     Command("pool", Ability.SEE_POOL),
     Command("policy", Ability.EDIT_POLICY),
+    Command("apikeys", Ability.MANAGE_INTEGRATIONS),
     Command("cancel", Ability.USE_BOT),
 ]
 

@@ -36,6 +36,59 @@ class Settings(BaseSettings):
     rate_group_per_minute: float = Field(default=20.0, gt=0)
     # At start-up, how long to keep retrying the Bot API (getMe) before giving up with one clear line.
     startup_retry_seconds: float = Field(default=60.0, ge=0)
+    # The HTTP API (lead intake, /healthz, /metrics): off unless a port is set.
+    http_port: int | None = Field(default=None, ge=1, le=65535)
+    http_host: str = "0.0.0.0"
+    # Where people outside reach the HTTP API (https://crm.example.com), for the web-form links /apikeys
+    # shows; defaults to WEBHOOK_URL's site when that is set.
+    public_url: str | None = None
+    # Behind a reverse proxy: take the client's address from X-Forwarded-For (the web form's per-address limit).
+    http_trust_proxy: bool = False
+    # Intake requests one API key may make per minute (HTTP 429 beyond it).
+    intake_per_minute: int = Field(default=120, ge=1)
+    # Telegram webhook mode (several instances behind a load balancer): the public https URL Telegram
+    # posts updates to; its path is served by the HTTP API (HTTP_PORT, 8080 when unset). Unset: polling.
+    webhook_url: str | None = None
+    # The X-Telegram-Bot-Api-Secret-Token Telegram sends with every update (derived from the token if unset).
+    webhook_secret: SecretStr | None = None
+
+    @field_validator("http_port", mode="before")
+    @classmethod
+    def _http_port(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip()
+        try:
+            parts = urlsplit(value)
+        except ValueError as exc:
+            raise ValueError("is not a valid URL (example: https://bot.example.com/telegram)") from exc
+        if parts.scheme != "https" or not parts.hostname or parts.query or parts.fragment:
+            raise ValueError("must be a plain https:// URL, which Telegram requires (example: https://bot.example.com/telegram)")
+        return value
+
+    def form_link(self, slug: str) -> str:
+        """The public web form of a key: a full link when the site is known, else its path."""
+        base = self.public_url
+        if base is None and self.webhook_url is not None:
+            parts = urlsplit(self.webhook_url)
+            base = f"{parts.scheme}://{parts.netloc}"
+        return f"{(base or '').rstrip('/')}/f/{slug}"
+
+    @field_validator("webhook_secret", mode="before")
+    @classmethod
+    def _webhook_secret(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.strip()
+            if not value:
+                return None
+            if len(value) > 256 or not all(c.isascii() and (c.isalnum() or c in "_-") for c in value):
+                raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)")
+        return value
 
     @field_validator("default_language", mode="before")
     @classmethod

@@ -20,6 +20,7 @@ from bot.config import Settings
 from bot.errors import make_error_handler
 from bot.fsm_storage import SqlStorage
 from bot.i18n import catalogue
+from bot.metrics import UpdateMetricsMiddleware
 from bot.middlewares import (
     AccessMiddleware,
     CommandsLeaveFlowsMiddleware,
@@ -32,6 +33,7 @@ from bot.outbox import install_outbox
 from bot.render import Renderer
 from bot.sandbox import SANDBOX_TOKEN
 from bot.sweeps import install_sweeps
+from bot.webhooks import install_webhooks
 from domain.clock import Clock, SystemClock
 from handlers import routers
 from storage.db import create_engine, session_factory
@@ -77,7 +79,9 @@ def build_app(settings: Settings, *, session: BaseSession | None = None, clock: 
     dp["clock"] = clock
     dp["settings"] = settings
 
-    # First: in a group only group commands go on; the rest never opens a transaction (bot/chat_scope.py).
+    # Outermost: every update counted and timed for /metrics (bot/metrics.py).
+    dp.update.outer_middleware(UpdateMetricsMiddleware(app.metrics))
+    # Then: in a group only group commands go on; the rest never opens a transaction (bot/chat_scope.py).
     dp.update.outer_middleware(
         ChatScopeMiddleware(
             cat, settings.default_language, clock, group_commands=GROUP_COMMANDS, group_callbacks=GROUP_CALLBACKS
@@ -96,6 +100,7 @@ def build_app(settings: Settings, *, session: BaseSession | None = None, clock: 
 
     dp.include_routers(*routers())
     install_sweeps(app)
+    install_webhooks(app)
     install_outbox(app)  # last: the console then delivers at once what the sweeps queued
     return app
 

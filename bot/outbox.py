@@ -229,7 +229,7 @@ class OutboxDispatcher:
     async def tick(self) -> None:
         """The scheduler's job: a failure is logged, and the next tick tries again."""
         try:
-            await self.run_once()
+            self.app.metrics.drained(await self.run_once())
         except Exception:
             log.exception("outbox delivery failed; the next tick retries")
 

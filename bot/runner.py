@@ -20,7 +20,7 @@ from aiogram.exceptions import (
 )
 from aiogram.types import User as TgUser
 
-from bot.app import prepare
+from bot.app import App, prepare
 from bot.config import Settings
 from bot.factory import build_app
 from bot.outbox import outbox_of
@@ -162,6 +162,7 @@ async def invite(settings: Settings, role: Role, team_name: str, timezone: str) 
 async def run(settings: Settings) -> int:
     from bot.commands import set_default_commands
     from bot.scheduler import start_scheduler
+    from bot.web import start_web
 
     app = build_app(settings)
     try:
@@ -173,6 +174,7 @@ async def run(settings: Settings) -> int:
     log.info("running as @%s (id %s)", me.username, me.id)
     await prepare(app)
     scheduler = start_scheduler(app)
+    web_runner = await start_web(app)  # the HTTP API, when HTTP_PORT is set
     # Delivers the outbox right after every commit that queued notifications (the scheduler's
     # periodic "outbox" job is the safety net).
     delivery = asyncio.create_task(outbox_of(app).serve(), name="outbox")
@@ -181,14 +183,37 @@ async def run(settings: Settings) -> int:
             await set_default_commands(app.bot, app.catalogue, settings.default_language)
         except TelegramAPIError as exc:  # the menus are a nicety: polling starts anyway
             log.warning("could not set the command menus: %s", exc)
-        await app.dp.start_polling(app.bot, allowed_updates=app.dp.resolve_used_update_types())
+        if settings.webhook_url is not None:
+            await serve_webhook(app, settings)
+        else:
+            await app.dp.start_polling(app.bot, allowed_updates=app.dp.resolve_used_update_types())
     finally:
         scheduler.shutdown(wait=False)
+        if web_runner is not None:
+            await web_runner.cleanup()
         delivery.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await delivery
         await app.close()
     return 0
+
+
+async def serve_webhook(app: App, settings: Settings) -> None:
+    """Webhook mode: Telegram posts updates to WEBHOOK_URL, served by the HTTP API (bot/web.py). Every
+    instance sets the same webhook; leaving does not delete it (the other instances go on)."""
+    from bot.web import webhook_secret
+
+    assert settings.webhook_url is not None
+    await app.bot.set_webhook(
+        settings.webhook_url, secret_token=webhook_secret(settings),
+        allowed_updates=app.dp.resolve_used_update_types(), drop_pending_updates=False,
+    )
+    log.info("webhook mode: Telegram posts updates to %s", settings.webhook_url)
+    await app.dp.emit_startup(bot=app.bot)
+    try:
+        await asyncio.Event().wait()  # until the process is stopped
+    finally:
+        await app.dp.emit_shutdown(bot=app.bot)
 
 
 async def console(settings: Settings) -> int:

@@ -7,12 +7,49 @@ scheduler itself runs in UTC and knows nothing about teams.
 
 from __future__ import annotations
 
+import logging
+import time
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.app import Periodic
 from bot.factory import App
+from storage import leases
+
+log = logging.getLogger(__name__)
+
+
+def lease_ttl(job: Periodic) -> timedelta:
+    """How long a leased job stays with one instance without a renewal: three of its periods."""
+    return timedelta(seconds=max(30.0, job.seconds * 3))
+
+
+def timed(app: App, job: Periodic) -> Callable[[], Awaitable[bool]]:
+    """The job, timed for /metrics and noted for /healthz (the scheduler is ticking). A leased job runs
+    only in the instance that holds its lease; the others skip it (False)."""
+
+    async def run() -> bool:
+        if job.leased:
+            try:
+                held = await leases.take(app.engine, job.name, app.instance, app.clock.now(), lease_ttl(job))
+            except Exception:
+                log.exception("could not take the lease on %s; the next tick tries again", job.name)
+                return False
+            if not held:
+                app.metrics.last_run[job.name] = app.clock.now()  # someone else runs it: still ticking
+                return False
+        started = time.perf_counter()
+        try:
+            await job.run()
+        finally:
+            app.metrics.periodic_seconds.labels(job.name).observe(time.perf_counter() - started)
+            app.metrics.last_run[job.name] = app.clock.now()
+        return True
+
+    return run
 
 
 def start_scheduler(app: App, *, first_run_in: float = 1.0) -> AsyncIOScheduler:
@@ -21,7 +58,7 @@ def start_scheduler(app: App, *, first_run_in: float = 1.0) -> AsyncIOScheduler:
     first = datetime.now(UTC) + timedelta(seconds=first_run_in)
     for job in app.periodic:
         scheduler.add_job(
-            job.run, IntervalTrigger(seconds=job.seconds, timezone=UTC), id=job.name, name=job.name,
+            timed(app, job), IntervalTrigger(seconds=job.seconds, timezone=UTC), id=job.name, name=job.name,
             # One run at a time per job; a late tick is merged, never queued up behind a slow one.
             max_instances=1, coalesce=True, misfire_grace_time=max(1, int(job.seconds)),
             next_run_time=first,

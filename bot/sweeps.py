@@ -87,7 +87,10 @@ def install_sweeps(app: App) -> None:
 
     for kind in SWEEPS:
         app.periodic.append(
-            Periodic(name=f"sweep:{kind.name}", seconds=app.settings.sweep_interval_seconds, run=partial(sweep_job, kind))
+            Periodic(
+                name=f"sweep:{kind.name}", seconds=app.settings.sweep_interval_seconds, run=partial(sweep_job, kind),
+                leased=True,
+            )
         )
     async def prune_job() -> None:
         try:
@@ -95,6 +98,6 @@ def install_sweeps(app: App) -> None:
         except Exception:
             log.exception("pruning processed updates failed")
 
-    app.periodic.append(Periodic(name="digests", seconds=DIGEST_CHECK_SECONDS, run=digest_job))
+    app.periodic.append(Periodic(name="digests", seconds=DIGEST_CHECK_SECONDS, run=digest_job, leased=True))
     # Not after every console line: it has nothing to show there (!wait runs it with the rest).
-    app.periodic.append(Periodic(name="prune:updates", seconds=PRUNE_EVERY_SECONDS, run=prune_job, in_console=False))
+    app.periodic.append(Periodic(name="prune:updates", seconds=PRUNE_EVERY_SECONDS, run=prune_job, in_console=False, leased=True))

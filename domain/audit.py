@@ -9,6 +9,7 @@ from typing import Any
 
 from domain.ports import UnitOfWork
 from domain.team.model import AuditEvent
+from domain.webhooks.emit import emit
 
 
 def snapshot(obj: object, *names: str) -> dict[str, Any]:
@@ -39,15 +40,16 @@ async def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> None:
-    await uow.audit.add(
-        AuditEvent(
-            action=action,
-            entity=entity,
-            entity_id=entity_id,
-            at=now,
-            actor_id=actor_id,
-            team_id=team_id,
-            before=before,
-            after=after,
-        )
+    event = AuditEvent(
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        at=now,
+        actor_id=actor_id,
+        team_id=team_id,
+        before=before,
+        after=after,
     )
+    await uow.audit.add(event)
+    # The team's webhooks hear of what happened, in this same transaction (domain/webhooks/emit.py).
+    await emit(uow, event, now)

@@ -34,10 +34,12 @@ class Ability(enum.StrEnum):
     SET_WORKING_HOURS = "set_working_hours"
     SEE_STALE_REPORT = "see_stale_report"
     OVERRIDE_STAGES = "override_stages"  # skip stages, win early, re-open a lost deal
+    MANAGE_INTEGRATIONS = "manage_integrations"  # /apikeys: channels that bring leads from outside the chat
     # finance (and managers)
     CONFIRM_PAYMENTS = "confirm_payments"
     # admins
     RETRY_DEAD_LETTERS = "retry_dead_letters"
+    MANAGE_WEBHOOKS = "manage_webhooks"  # /webhooks: the team's systems (OA, finance) hear of pipeline events
     WORK_IN_ANY_TEAM = "work_in_any_team"
 
 
@@ -58,7 +60,9 @@ ROLES: Final[dict[Ability, frozenset[Role]]] = {
     Ability.SET_WORKING_HOURS: LEADERS,
     Ability.SEE_STALE_REPORT: LEADERS,
     Ability.OVERRIDE_STAGES: LEADERS,
+    Ability.MANAGE_INTEGRATIONS: LEADERS,
     Ability.CONFIRM_PAYMENTS: frozenset({Role.ADMIN, Role.MANAGER, Role.FINANCE}),
+    Ability.MANAGE_WEBHOOKS: frozenset({Role.ADMIN}),
     Ability.RETRY_DEAD_LETTERS: frozenset({Role.ADMIN}),
     Ability.WORK_IN_ANY_TEAM: frozenset({Role.ADMIN}),
 }

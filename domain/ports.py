@@ -8,11 +8,13 @@ from typing import Protocol
 from domain.deals.ports import OpportunityRepo, StageChangeRepo
 from domain.followup.ports import ActivityRepo, FollowupRepo
 from domain.handoffs.ports import HandoffRepo
+from domain.intake.ports import ApiKeyRepo, ReceiptRepo
 from domain.leads.ports import LeadRepo
 from domain.outbox.ports import NoticeRenderer, Outbox
 from domain.policy.ports import PolicyRepo, RepSkillRepo
 from domain.reminders.ports import DigestRuns, ReminderRepo
 from domain.team.ports import AuditLog, InviteRepo, TeamRepo, UserRepo
+from domain.webhooks.ports import WebhookRepo
 
 
 class UnitOfWork(Protocol):
@@ -49,6 +51,12 @@ class UnitOfWork(Protocol):
     def rep_skills(self) -> RepSkillRepo: ...
     @property
     def followups(self) -> FollowupRepo: ...
+    @property
+    def api_keys(self) -> ApiKeyRepo: ...
+    @property
+    def intake_receipts(self) -> ReceiptRepo: ...
+    @property
+    def webhooks(self) -> WebhookRepo: ...
 
     async def __aenter__(self) -> UnitOfWork: ...
     async def __aexit__(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiogram import Router
 
 from handlers import (
+    apikeys,
     deadletters,
     deals,
     fallback,
@@ -19,6 +20,7 @@ from handlers import (
     reminders,
     start,
     team,
+    webhooks,
 )
 from handlers.followup import find as followup_find
 from handlers.followup import log as followup_log
@@ -41,6 +43,8 @@ def routers() -> list[Router]:
         deals,
         pool,
         policy,
+        apikeys,
+        webhooks,
         leads,
         followup_nudges,
         followup_log,

@@ -21,6 +21,7 @@ from sqlalchemy import (
     Table,
     Text,
     Time,
+    UniqueConstraint,
     text,
 )
 from sqlalchemy.orm import registry
@@ -28,11 +29,13 @@ from sqlalchemy.orm import registry
 from domain.deals.model import Opportunity, Stage, StageChange
 from domain.followup.model import Activity, ActivityKind, ActivityOutcome
 from domain.handoffs.model import Handoff, HandoffState
+from domain.intake.model import ApiKey, IntakeReceipt
 from domain.leads.model import Authority, Budget, Lead, LeadSource, LeadStatus, Timeline
 from domain.outbox.model import Notification, NotificationState
 from domain.policy.model import AssignmentPolicy, TeamPolicy
 from domain.reminders.model import Reminder, ReminderState
 from domain.team.model import AuditEvent, Invite, Language, Role, Team, User
+from domain.webhooks.model import DeliveryState, WebhookDelivery, WebhookEndpoint
 from storage.types import UTCDateTime
 
 metadata = MetaData(
@@ -355,12 +358,84 @@ rep_skills = Table(
     Column("value", String(64), primary_key=True),
 )
 
+api_keys = Table(
+    "api_keys", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("team_id", Integer, ForeignKey("teams.id"), nullable=False, index=True),
+    Column("channel", String(32), nullable=False),
+    Column("source", _enum(LeadSource, "lead_source"), nullable=False),
+    Column("key_hash", String(64), nullable=False, unique=True),
+    Column("prefix", String(16), nullable=False),
+    Column("created_by", Integer, ForeignKey("users.id"), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("form_slug", String(32), nullable=False, unique=True),
+    Column("revoked_at", UTCDateTime, nullable=True),
+    Column("last_used_at", UTCDateTime, nullable=True),
+)
+
+intake_receipts = Table(
+    "intake_receipts", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("api_key_id", Integer, ForeignKey("api_keys.id"), nullable=False),
+    Column("idempotency_key", String(128), nullable=False),
+    Column("lead_id", Integer, ForeignKey("leads.id"), nullable=False),
+    Column("outcome", String(16), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    # A repeated request with the same key acts once, also when two arrive at the same moment.
+    UniqueConstraint("api_key_id", "idempotency_key", name="uq_intake_receipts_key"),
+)
+
+webhook_endpoints = Table(
+    "webhook_endpoints", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("team_id", Integer, ForeignKey("teams.id"), nullable=False, index=True),
+    Column("url", String(500), nullable=False),
+    Column("events", JSON, nullable=False),
+    Column("secret", String(64), nullable=False),
+    Column("created_by", Integer, ForeignKey("users.id"), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("failures", Integer, nullable=False),
+    Column("disabled_reason", String(16), nullable=True),
+)
+
+webhook_deliveries = Table(
+    "webhook_deliveries", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("endpoint_id", Integer, ForeignKey("webhook_endpoints.id", ondelete="CASCADE"), nullable=False),
+    Column("team_id", Integer, nullable=False),
+    Column("event", String(48), nullable=False),
+    Column("event_id", String(36), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("state", _enum(DeliveryState, "webhook_delivery_state"), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", UTCDateTime, nullable=True),
+    Column("last_error", Text, nullable=True),
+    Column("sent_at", UTCDateTime, nullable=True),
+    Column("lease_until", UTCDateTime, nullable=True),
+    # The worker's query: pending deliveries in due order (partial, like the outbox's).
+    Index(
+        "ix_webhook_deliveries_due", "next_attempt_at",
+        postgresql_where=text("state = 'pending'"), sqlite_where=text("state = 'pending'"),
+    ),
+    Index("ix_webhook_deliveries_endpoint", "endpoint_id"),
+)
+
 # Infrastructure tables: no domain entity behind them.
 processed_updates = Table(
     "processed_updates", metadata,
     Column("bot_id", BigInteger, primary_key=True),
     Column("update_id", BigInteger, primary_key=True),
     Column("at", UTCDateTime, nullable=False, index=True),
+)
+
+# Which instance runs a periodic job for now (bot/scheduler.py): a sweep runs once across instances.
+scheduler_leases = Table(
+    "scheduler_leases", metadata,
+    Column("name", String(64), primary_key=True),
+    Column("owner", String(64), nullable=False),
+    Column("until", UTCDateTime, nullable=False),
 )
 
 fsm_states = Table(
@@ -391,4 +466,8 @@ def map_domain() -> None:
     mapper_registry.map_imperatively(StageChange, stage_changes)
     mapper_registry.map_imperatively(Handoff, handoffs)
     mapper_registry.map_imperatively(Activity, activities)
+    mapper_registry.map_imperatively(ApiKey, api_keys)
+    mapper_registry.map_imperatively(IntakeReceipt, intake_receipts)
+    mapper_registry.map_imperatively(WebhookEndpoint, webhook_endpoints)
+    mapper_registry.map_imperatively(WebhookDelivery, webhook_deliveries)
     _mapped = True

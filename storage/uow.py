@@ -18,11 +18,13 @@ from storage.delivery_repo import SqlDeadLetters
 from storage.digest_repo import SqlDigestRuns
 from storage.followup_repo import SqlActivities, SqlFollowups
 from storage.handoffs_repo import SqlHandoffs
+from storage.intake_repo import SqlApiKeys, SqlReceipts
 from storage.leads_repo import SqlLeads
 from storage.outbox_repo import SqlOutbox
 from storage.policy_repo import SqlPolicies, SqlRepSkills
 from storage.reminder_repo import SqlReminders
 from storage.team_repo import SqlAudit, SqlInvites, SqlTeams, SqlUsers
+from storage.webhooks_repo import SqlWebhooks
 
 
 class SqlUnitOfWork:
@@ -63,6 +65,9 @@ class SqlUnitOfWork:
         self.rep_skills = SqlRepSkills(self.session)
         self.digests = SqlDigestRuns(self.session)
         self.followups = SqlFollowups(self.session)
+        self.api_keys = SqlApiKeys(self.session)
+        self.intake_receipts = SqlReceipts(self.session)
+        self.webhooks = SqlWebhooks(self.session)
         return self
 
     @property

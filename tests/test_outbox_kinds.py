@@ -28,7 +28,8 @@ AT = datetime(2026, 11, 26, 6, 30, tzinfo=UTC)  # Thursday 14:30 in Shanghai
 
 # A value for every parameter a kind declares, of the type the services pass.
 SAMPLES: dict[str, Any] = {
-    "actor": "小李", "assignee": "小王", "by": "李经理", "company": "华东科技 <有限公司>", "contact": "王先生",
+    "actor": "小李", "assignee": "小王", "channel": "官网表单", "url": "https://oa.example.com/hook",
+    "failures": 15, "error": "HTTP 500", "by": "李经理", "company": "华东科技 <有限公司>", "contact": "王先生",
     "cooloff": 3, "days": 9, "deadline": AT, "due": AT, "from_stage": Phrase("stage-qualified"),
     "handoffs": Phrase("followup-agenda-handoffs", {"count": 1, "items": "• 华东科技 ⏳ 11-26 14:30"}),
     "head": Phrase("followup-agenda-head"), "kind": Phrase("activity-kind-call"),
@@ -117,6 +118,8 @@ def test_the_dedupe_keys_are_those_live_databases_hold() -> None:
         Kind.HANDOFF_EXPIRED_ASSIGNEE: "handoff:7:expired:to:42",
         Kind.HANDOFF_EXPIRED_MANAGER: "handoff:7:expired:to:42",
         Kind.HANDOFF_REASSIGNED: "handoff:7:reassigned:to:42",
+        Kind.INTAKE_NURTURED: "lead:7:intake:to:42",
+        Kind.WEBHOOK_STOPPED: f"webhook:7:stopped:{now.isoformat()}:to:42",
         Kind.POOLED: f"opportunity:7:pool:{now.isoformat()}:to:42",
         Kind.RECYCLED_OWNER: f"opportunity:7:recycled:{now.isoformat()}:to:42",
         Kind.RECYCLED_MANAGER: f"opportunity:7:recycled:{now.isoformat()}:to:42",

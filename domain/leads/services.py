@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -381,3 +382,22 @@ async def add_note(
             Kind.NOTE_ADDED, about=activity.id, params={"actor": actor.name, "company": lead.company, "note": text[:500]},
         ), team_id=lead.team_id, now=now)
     return activity
+
+
+async def capture_for_channel(
+    uow: UnitOfWork, *, creator: User, team: Team, draft: LeadDraft, now: datetime, channel: str
+) -> CaptureResult:
+    """A lead that came in through a channel outside the chat (an API key's website form, an event
+    scanner): checked by the same capture spec, scored and routed exactly as a rep's capture, recorded as
+    brought in by the manager who owns the channel. The caller has checked for duplicates; the per-person
+    hourly cap does not apply (a channel is rate-limited where it enters)."""
+    assert creator.id is not None and team.id is not None
+    lead = _lead_from_draft(replace(draft, keep_myself=False), creator, now)
+    lead.team_id = team.id
+    lead = await uow.leads.add(lead)
+    await record(
+        uow, now=now, action="lead.captured", entity="lead", entity_id=lead.id, actor_id=creator.id, team_id=team.id,
+        after={**snapshot(lead, "company", "source", "phone", "email"), "via": "channel", "channel": channel},
+    )
+    policy = await get_policy(uow, team_id=team.id)
+    return await _score_and_route(uow, actor=creator, lead=lead, team=team, policy=policy, now=now, keep_myself=False)

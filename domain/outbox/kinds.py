@@ -31,10 +31,12 @@ class Subject(enum.StrEnum):
 
     ACTIVITY = "activity"
     HANDOFF = "handoff"
+    LEAD = "lead"
     OPPORTUNITY = "opportunity"
     REMINDER = "reminder"
     STAGE_CHANGE = "stage_change"
     TEAM = "team"
+    WEBHOOK = "webhook"
     USER = "user"
 
 
@@ -137,6 +139,17 @@ class Kind(enum.Enum):
     HANDOFF_REASSIGNED = Spec(
         "handoff-reassigned-old", "handoff.reassigned", Subject.HANDOFF, "handoff:{subject}:reassigned:to:{to}",
         ("company", "manager", "assignee", "reason", "owner"),
+    )
+
+    # -- intake from channels outside the chat
+    INTAKE_NURTURED = Spec(
+        "intake-nurtured", "intake.nurtured", Subject.LEAD, "lead:{subject}:intake:to:{to}",
+        ("channel", "company", "contact", "score", "reasons", "need"),
+    )
+
+    WEBHOOK_STOPPED = Spec(
+        "webhook-stopped", "webhook.stopped", Subject.WEBHOOK, "webhook:{subject}:stopped:{now}:to:{to}",
+        ("url", "failures", "error"), urgency=Urgency.NOW,
     )
 
     # -- the public pool
