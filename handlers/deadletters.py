@@ -10,6 +10,7 @@ from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
+from bot.callbacks import Id, Page
 from bot.formatting import h, when
 from bot.i18n import Translate
 from bot.keyboards import button, grid, keyboard
@@ -48,8 +49,8 @@ class DeadLetterAction(enum.StrEnum):
 
 class DeadLetterCb(CallbackData, prefix="dead"):
     action: DeadLetterAction
-    notification_id: int = 0
-    page: int = 0
+    notification_id: Id = 0
+    page: Page = 0
 
 
 def reason(t: Translate, last_error: str | None) -> str:

@@ -14,6 +14,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
+from bot.callbacks import small_number
 from bot.errors import refusing
 from bot.formatting import date_only, h, when
 from bot.i18n import Translate
@@ -493,7 +494,8 @@ async def on_lose_reason(query: CallbackQuery, callback_data: DealCb, state: FSM
     if data is None:
         return
     reasons = data.get("reasons") or []
-    if not callback_data.arg.isdigit() or int(callback_data.arg) >= len(reasons):
+    index = small_number(callback_data.arg)
+    if index is None or index >= len(reasons):
         await query.answer(t("stale-button"), show_alert=True)
         return
     reason = reasons[int(callback_data.arg)]

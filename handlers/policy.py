@@ -17,6 +17,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
+from bot.callbacks import Id
 from bot.formatting import h
 from bot.i18n import Translate
 from bot.keyboards import button, grid, rows_of
@@ -77,7 +78,7 @@ class PolicyCb(CallbackData, prefix="pol"):
     action: PolicyAction
     field: str = ""
     value: str = ""
-    user: int = 0
+    user: Id = 0
 
 
 def policy_label(t: Translate, policy: AssignmentPolicy) -> str:

@@ -10,6 +10,7 @@ from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
+from bot.callbacks import Id, Page
 from bot.formatting import date_only, h
 from bot.i18n import Translate
 from bot.keyboards import button, grid, keyboard
@@ -41,9 +42,9 @@ class TeamAction(enum.StrEnum):
 
 class TeamCb(CallbackData, prefix="team"):
     action: TeamAction
-    team_id: int = 0
-    user_id: int = 0
-    page: int = 0
+    team_id: Id = 0
+    user_id: Id = 0
+    page: Page = 0
 
 
 def member_line(t: Translate, member: User) -> str:

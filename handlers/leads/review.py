@@ -9,6 +9,7 @@ from typing import Any
 
 from aiogram.types import InlineKeyboardButton
 
+from bot.callbacks import small_number
 from bot.formatting import h, when
 from bot.i18n import Translate
 from bot.keyboards import button, rows_of
@@ -144,7 +145,7 @@ def duplicates_keyboard(ctx: Ctx) -> Rows:
 def chosen_hit(ctx: Ctx, number: str) -> dict[str, Any] | Alert:
     """The duplicate a button points at, if it is one this rep was shown and may act on."""
     hits = hits_of(ctx)
-    n = int(number) if number.isdigit() else 0
+    n = small_number(number) or 0
     if not 1 <= n <= len(hits):
         return Alert(ctx.t("stale-button"))
     if not hits[n - 1]["detailed"]:
