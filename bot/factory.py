@@ -28,6 +28,7 @@ from bot.middlewares import (
     ThrottlingMiddleware,
     UnitOfWorkMiddleware,
 )
+from bot.normalize import NormalizeTextMiddleware
 from bot.outbox import install_outbox
 from bot.render import Renderer
 from bot.sandbox import SANDBOX_TOKEN
@@ -77,6 +78,7 @@ def build_app(settings: Settings, *, session: BaseSession | None = None, clock: 
     dp["clock"] = clock
     dp["settings"] = settings
 
+    dp.update.outer_middleware(NormalizeTextMiddleware())  # before all: typed text as plain text (bot/normalize.py)
     # First: in a group only group commands go on; the rest never opens a transaction (bot/chat_scope.py).
     dp.update.outer_middleware(
         ChatScopeMiddleware(
