@@ -13,6 +13,7 @@ from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.alerts import AlertTextMiddleware
 from bot.app import App, Periodic
 from bot.chat_scope import ChatScopeMiddleware
 from bot.commands import GROUP_CALLBACKS, GROUP_COMMANDS, menu_aliases
@@ -58,6 +59,7 @@ def make_bot(settings: Settings, session: BaseSession | None) -> Bot:
             else AiohttpSession()
         )
     token = settings.bot_token.get_secret_value() if settings.bot_token else SANDBOX_TOKEN
+    session.middleware(AlertTextMiddleware())  # every callback answer plain and within 200 characters
     return Bot(token=token, session=session, default=DefaultBotProperties(parse_mode="HTML"))
 
 

@@ -11,7 +11,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.callbacks import Id, Page
-from bot.formatting import h, when
+from bot.formatting import Html, h, when
 from bot.i18n import Translate
 from bot.keyboards import button, grid, keyboard
 from bot.longtext import preview
@@ -57,7 +57,7 @@ def reason(t: Translate, last_error: str | None) -> str:
     category, _, detail = (last_error or "").partition(": ")
     label = t(REASONS.get(category, "deadletters-reason-unexpected"))
     detail = detail or last_error or ""
-    return f"{label} ({h(detail[:120])})" if detail else label
+    return Html(f"{label} ({h(detail[:120])})") if detail else label
 
 
 def recipient(t: Translate, letter: DeadLetter) -> str:

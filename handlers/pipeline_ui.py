@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from aiogram.filters.callback_data import CallbackData
 
 from bot.callbacks import Id, Page, StageIndex
-from bot.formatting import EN_MONTHS, h, money
+from bot.formatting import EN_MONTHS, Html, h, money
 from bot.i18n import Translate
 from domain.deals import queries as deal_queries
 from domain.deals.model import Stage
@@ -93,7 +93,7 @@ def stage_at(index: int) -> Stage | None:
 def deal_name(company: str, title: str) -> str:
     """The company in bold, and the deal's own title when it says more than the company's name."""
     name = f"<b>{h(company)}</b>"
-    return f"{name} · {h(title)}" if title and title != company else name
+    return Html(f"{name} · {h(title)}" if title and title != company else name)
 
 
 def amount_text(t: Translate, amount: Money | None) -> str:

@@ -18,7 +18,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.callbacks import Id
-from bot.formatting import h
+from bot.formatting import Html, h
 from bot.i18n import Translate
 from bot.keyboards import button, grid, rows_of
 from bot.routing import Routes
@@ -337,7 +337,7 @@ async def on_number(
 
 
 def skills_line(t: Translate, skills: dict[str, list[str]]) -> str:
-    return " · ".join(
+    return Html(" · ").join(
         t("policy-skill-entry", kind=skill_kind_label(t, kind), values=values_text(t, skills.get(kind.value, [])))
         for kind in SkillKind
     )

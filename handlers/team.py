@@ -125,7 +125,7 @@ def member_card(t: Translate, lang: Language, actor: User, member: User, team: T
         "team-member-card", name=h(member.name), role=role_name(t, member.role),
         status=t("team-status-active") if member.active else t("team-status-inactive"),
         joined=date_only(member.created_at, team.timezone, lang) if member.created_at else "-",
-        username=f"@{h(member.username)}" if member.username else "-",
+        username=f"@{member.username}" if member.username else "-",
     )
     if not member.reachable:
         text += "\n" + t("team-member-unreachable")

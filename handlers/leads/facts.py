@@ -8,7 +8,7 @@ import enum
 from collections.abc import Sequence
 from typing import Any
 
-from bot.formatting import h
+from bot.formatting import Html, h
 from bot.i18n import Translate
 from domain.errors import InvalidInput
 from domain.leads import capture
@@ -63,10 +63,10 @@ def current_value(t: Translate, step: str, values: dict[str, Any]) -> str | None
     """The step's answer as the rep would read it, or None while unanswered."""
     value = values.get(FACT_OF_STEP[step])
     if step == "need":
-        parts = [h(_clip(str(value), 200))] if value else []
+        parts: list[str] = [h(_clip(str(value), 200))] if value else []
         if values.get("need_voice_file_id"):
             parts.append(t("lead-voice-need"))
-        return " + ".join(parts) or None
+        return Html(" + ").join(parts) or None
     if not value:
         return None
     if step in CHOICE_KINDS:
@@ -105,7 +105,7 @@ def _email(text: str) -> str:
     try:
         return normalise_email(text)
     except InvalidInput as error:
-        raise InvalidInput(error.code, input=h(text.strip()[:60])) from None
+        raise InvalidInput(error.code, input=text.strip()[:60]) from None
 
 
 def card_name(name: str) -> str | None:
@@ -119,7 +119,7 @@ def read_phone(given: Input, ctx: Ctx) -> Answers | None:
     if isinstance(given, Card):
         phone = phone_from_card(given.phone)
         if phone is None:
-            raise InvalidInput("error-phone", input=h(given.phone[:40]))
+            raise InvalidInput("error-phone", input=given.phone[:40])
         return {"phone": phone, "contact_name": ctx.data.get("contact_name") or card_name(given.name)}
     if not isinstance(given, Typed):
         return None

@@ -10,7 +10,7 @@ from typing import Any
 from aiogram.types import InlineKeyboardButton
 
 from bot.callbacks import small_number
-from bot.formatting import h, when
+from bot.formatting import Html, h, when
 from bot.i18n import Translate
 from bot.keyboards import button, rows_of
 from domain.leads import capture
@@ -209,7 +209,7 @@ def score_line(t: Translate, score: int | None, reasons: dict[str, int]) -> str:
     order = [*FACTOR_ORDER, *sorted(set(reasons) - set(FACTOR_ORDER))]
     ranked = sorted((f for f in order if reasons.get(f, 0) > 0), key=lambda f: (-reasons[f], order.index(f)))
     parts = [
-        t(f"score-reason-{factor}", points=reasons[factor]) if factor in FACTOR_ORDER else f"{h(factor)} +{reasons[factor]}"
+        t(f"score-reason-{factor}", points=reasons[factor]) if factor in FACTOR_ORDER else Html(f"{h(factor)} +{reasons[factor]}")
         for factor in ranked
     ]
     if not parts:
