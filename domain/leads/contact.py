@@ -205,7 +205,7 @@ _TIMELINE_PHRASE: Final = re.compile(
     rf"(?:\s?(?:之前|以前|之内|以内|左右|前|内|底|初|中|里))?"
     rf"(?:\s?(?:就|要|能|会|可以|必须|得|再))?"
     rf"(?:\s?(?:上线|落地|启动|签约|签合同|签单|签|下单|采购|定下来|定|决定|确定|拍板|完成|交付|部署|实施|开始|开工|"
-    rf"到位|见面|拜访|演示|付款|投产|用上|试用|上))?"
+    rf"到位|见面|拜访|演示|付款|投产|用上|试用))?"
     rf"|(?<![A-Za-z])(?:(?:go(?:ing)?\s+live|launch(?:ing)?|start(?:ing)?|sign(?:ing)?|decid(?:e|ing)|"
     rf"buy(?:ing)?|deploy(?:ing)?|roll(?:ing)?\s*out|live|close|closing)\s+)?"
     rf"(?:(?:by|before|within|in|for|from|until)\s+)?(?:the\s+)?(?P<en>{_WHEN_EN})(?![A-Za-z])",
