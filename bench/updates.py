@@ -40,7 +40,7 @@ from tests.conftest import join  # noqa: E402
 from tests.fakes import FakeClock  # noqa: E402
 
 START = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)  # a Thursday, 10:00 in Shanghai: working hours
-QUICK_LINE = "张总 13800138000 华东科技 官网 预算50万 本月上线"
+QUICK_LINE = "张总 13800138000 华东科技 官网 预算50万 本月上线 要一套CRM管销售线索"
 
 
 @dataclass

@@ -13,6 +13,7 @@ from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.alerts import AlertTextMiddleware
 from bot.app import App, Periodic
 from bot.chat_scope import ChatScopeMiddleware
 from bot.commands import GROUP_CALLBACKS, GROUP_COMMANDS, menu_aliases
@@ -29,6 +30,7 @@ from bot.middlewares import (
     ThrottlingMiddleware,
     UnitOfWorkMiddleware,
 )
+from bot.normalize import NormalizeTextMiddleware
 from bot.outbox import install_outbox
 from bot.render import Renderer
 from bot.sandbox import SANDBOX_TOKEN
@@ -59,6 +61,7 @@ def make_bot(settings: Settings, session: BaseSession | None) -> Bot:
             else AiohttpSession()
         )
     token = settings.bot_token.get_secret_value() if settings.bot_token else SANDBOX_TOKEN
+    session.middleware(AlertTextMiddleware())  # every callback answer plain and within 200 characters
     return Bot(token=token, session=session, default=DefaultBotProperties(parse_mode="HTML"))
 
 
@@ -81,6 +84,7 @@ def build_app(settings: Settings, *, session: BaseSession | None = None, clock: 
 
     # Outermost: every update counted and timed for /metrics (bot/metrics.py).
     dp.update.outer_middleware(UpdateMetricsMiddleware(app.metrics))
+    dp.update.outer_middleware(NormalizeTextMiddleware())  # then: typed text as plain text (bot/normalize.py)
     # Then: in a group only group commands go on; the rest never opens a transaction (bot/chat_scope.py).
     dp.update.outer_middleware(
         ChatScopeMiddleware(

@@ -1,4 +1,9 @@
-"""The zh-CN / en message catalogue (Project Fluent files under bot/locales/<lang>/*.ftl)."""
+"""The zh-CN / en message catalogue (Project Fluent files under bot/locales/<lang>/*.ftl).
+
+A message is HTML, and so is what `get` (and every translator) returns, as `Html`. Each parameter is
+escaped on the way in (bot/formatting.py `escape_params`): a team called `<i>&` reads as `<i>&`, in an
+error as anywhere, and Telegram never sees a broken tag. A parameter that is Html already (a translated
+phrase, a value `h` escaped, a piece a handler built of those) goes in as it is."""
 
 from __future__ import annotations
 
@@ -10,13 +15,14 @@ from typing import Any
 
 from fluent.runtime import FluentBundle, FluentResource
 
+from bot.formatting import Html, escape_params
 from domain.team.model import Language
 
 LOCALES = Path(__file__).parent / "locales"
 BCP47 = {Language.ZH: "zh-CN", Language.EN: "en-US"}
 log = logging.getLogger(__name__)
 
-Translate = Callable[..., str]
+Translate = Callable[..., str]  # returns Html (see Catalogue.get)
 
 
 class Catalogue:
@@ -35,24 +41,24 @@ class Catalogue:
             self.bundles[lang] = bundle
             self.keys[lang] = keys
 
-    def get(self, lang: Language, key: str, **params: Any) -> str:
+    def get(self, lang: Language, key: str, **params: Any) -> Html:
         bundle = self.bundles[lang]
         if not bundle.has_message(key):
             fallback = self.bundles[Language.ZH if lang is Language.EN else Language.EN]
             if not fallback.has_message(key):
                 log.error("missing message %s", key)
-                return key
+                return Html(key)
             bundle = fallback
         message = bundle.get_message(key)
         if message.value is None:
-            return key
-        text, errors = bundle.format_pattern(message.value, params)
+            return Html(key)
+        text, errors = bundle.format_pattern(message.value, escape_params(params))
         for error in errors:
             log.warning("message %s: %s", key, error)
-        return str(text)
+        return Html(text)
 
     def translator(self, lang: Language) -> Translate:
-        def t(key: str, **params: Any) -> str:
+        def t(key: str, **params: Any) -> Html:
             return self.get(lang, key, **params)
 
         return t

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.formatting import Html, plain
 from bot.i18n import Translate
 
 MAX_PER_ROW = 3
@@ -19,7 +20,9 @@ class Nav(CallbackData, prefix="nav"):
 
 
 def button(text: str, data: CallbackData | str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text=text, callback_data=data.pack() if isinstance(data, CallbackData) else data)
+    """A label is plain text: a translated label (HTML, its parameters escaped) is shown as it reads."""
+    label = plain(text) if isinstance(text, Html) else text
+    return InlineKeyboardButton(text=label, callback_data=data.pack() if isinstance(data, CallbackData) else data)
 
 
 def rows_of(buttons: Sequence[InlineKeyboardButton], per_row: int = MAX_PER_ROW) -> list[list[InlineKeyboardButton]]:

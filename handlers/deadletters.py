@@ -10,7 +10,8 @@ from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
-from bot.formatting import h, when
+from bot.callbacks import Id, Page
+from bot.formatting import Html, h, when
 from bot.i18n import Translate
 from bot.keyboards import button, grid, keyboard
 from bot.longtext import preview
@@ -48,15 +49,15 @@ class DeadLetterAction(enum.StrEnum):
 
 class DeadLetterCb(CallbackData, prefix="dead"):
     action: DeadLetterAction
-    notification_id: int = 0
-    page: int = 0
+    notification_id: Id = 0
+    page: Page = 0
 
 
 def reason(t: Translate, last_error: str | None) -> str:
     category, _, detail = (last_error or "").partition(": ")
     label = t(REASONS.get(category, "deadletters-reason-unexpected"))
     detail = detail or last_error or ""
-    return f"{label} ({h(detail[:120])})" if detail else label
+    return Html(f"{label} ({h(detail[:120])})") if detail else label
 
 
 def recipient(t: Translate, letter: DeadLetter) -> str:

@@ -14,8 +14,9 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
+from bot.callbacks import small_number
 from bot.errors import refusing
-from bot.formatting import date_only, h, when
+from bot.formatting import Html, date_only, h, when
 from bot.i18n import Translate
 from bot.keyboards import button, grid, keyboard
 from bot.render import register_action
@@ -85,7 +86,7 @@ def score_text(t: Translate, score: int | None, reasons: dict[str, int]) -> str:
         if points:
             key = f"score-reason-{factor}"
             text = t(key, points=points)
-            parts.append(f"{h(factor)} +{points}" if text == key else text)
+            parts.append(Html(f"{h(factor)} +{points}") if text == key else text)
     return t("deal-score", score=score, reasons=t("list-separator").join(parts) or t("list-empty"))
 
 
@@ -269,7 +270,7 @@ def history_lines(t: Translate, lang: Language, tz: str, history: list[HistoryEn
 
 def card_text(t: Translate, lang: Language, card: DealCard) -> str:
     deal, lead, team = card.opportunity, card.lead, card.team
-    contact = " · ".join(h(x) for x in (lead.contact_name, lead.phone, lead.email) if x) or t("list-empty")
+    contact = Html(" · ").join(x for x in (lead.contact_name, lead.phone, lead.email) if x) or t("list-empty")
     lines = [t(
         "deal-card", title=h(deal.title), company=h(lead.company), contact=contact,
         amount=amount_text(t, deal.amount),
@@ -493,7 +494,8 @@ async def on_lose_reason(query: CallbackQuery, callback_data: DealCb, state: FSM
     if data is None:
         return
     reasons = data.get("reasons") or []
-    if not callback_data.arg.isdigit() or int(callback_data.arg) >= len(reasons):
+    index = small_number(callback_data.arg)
+    if index is None or index >= len(reasons):
         await query.answer(t("stale-button"), show_alert=True)
         return
     reason = reasons[int(callback_data.arg)]

@@ -17,6 +17,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
+from bot.callbacks import Id
 from bot.errors import Refusal
 from bot.formatting import h
 from bot.i18n import Translate
@@ -44,7 +45,7 @@ class HandoffAct(enum.StrEnum):
 
 class HandoffCb(CallbackData, prefix="ho"):
     act: HandoffAct
-    id: int
+    id: Id
     reason: str = ""  # one of DECLINE_REASONS
 
 

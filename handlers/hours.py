@@ -10,6 +10,7 @@ from aiogram.filters import Command, CommandObject
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
+from bot.callbacks import HourMinute, Weekdays
 from bot.formatting import EN_WEEKDAYS, ZH_WEEKDAYS, h
 from bot.i18n import Translate
 from bot.keyboards import button, grid
@@ -33,9 +34,9 @@ PRESETS = (
 
 
 class HoursCb(CallbackData, prefix="hrs"):
-    start: str  # HHMM
-    end: str  # HHMM
-    days: str  # weekday digits, Monday = 0
+    start: HourMinute  # HHMM
+    end: HourMinute  # HHMM
+    days: Weekdays  # weekday digits, Monday = 0
 
 
 def days_label(t: Translate, lang: Language, days: str) -> str:

@@ -11,6 +11,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
+from bot.callbacks import Id
 from bot.errors import refusing
 from bot.formatting import h, when
 from bot.i18n import Translate
@@ -44,7 +45,7 @@ class InviteStep(enum.StrEnum):
 class InviteCb(CallbackData, prefix="inv"):
     step: InviteStep
     role: Role | None = None
-    team_id: int = 0
+    team_id: Id = 0
 
 
 async def invite_link(bot: Bot, code: str) -> str:

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 
 from aiogram.filters.callback_data import CallbackData
 
-from bot.formatting import EN_MONTHS, h, money
+from bot.callbacks import Id, Page, StageIndex
+from bot.formatting import EN_MONTHS, Html, h, money
 from bot.i18n import Translate
 from domain.deals import queries as deal_queries
 from domain.deals.model import Stage
@@ -50,15 +51,15 @@ class DealAct(enum.StrEnum):
 
 class DealCb(CallbackData, prefix="dl"):
     act: DealAct
-    id: int = 0  # the opportunity
+    id: Id = 0  # the opportunity
     team: bool = False  # list view: the team's deals (managers) or mine
-    stage: int = -1  # list view: a stage filter (index into STAGES), -1 for all
+    stage: StageIndex = -1  # list view: a stage filter (index into STAGES), -1 for all
     wait: bool = False  # list view: only deals waiting for the assignee to accept
     stale: bool = False  # list view: only stale deals
-    page: int = 0  # list view
-    frm: int = -1  # the deal's stage when the button was drawn: a press after it moved is stale
-    to: int = -1  # a target stage
-    rep: int = 0  # a target rep (reassign)
+    page: Page = 0  # list view
+    frm: StageIndex = -1  # the deal's stage when the button was drawn: a press after it moved is stale
+    to: StageIndex = -1  # a target stage
+    rep: Id = 0  # a target rep (reassign)
     arg: str = ""  # a reason code or index; where the reassign steps were started from
 
     if TYPE_CHECKING:
@@ -77,8 +78,8 @@ class PoolAct(enum.StrEnum):
 
 class PoolCb(CallbackData, prefix="pool"):
     act: PoolAct
-    id: int = 0
-    page: int = 0
+    id: Id = 0
+    page: Page = 0
 
 
 def stage_name(t: Translate, stage: Stage) -> str:
@@ -92,7 +93,7 @@ def stage_at(index: int) -> Stage | None:
 def deal_name(company: str, title: str) -> str:
     """The company in bold, and the deal's own title when it says more than the company's name."""
     name = f"<b>{h(company)}</b>"
-    return f"{name} · {h(title)}" if title and title != company else name
+    return Html(f"{name} · {h(title)}" if title and title != company else name)
 
 
 def amount_text(t: Translate, amount: Money | None) -> str:

@@ -17,7 +17,8 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
-from bot.formatting import h
+from bot.callbacks import Id
+from bot.formatting import Html, h
 from bot.i18n import Translate
 from bot.keyboards import button, grid, rows_of
 from bot.routing import Routes
@@ -77,7 +78,7 @@ class PolicyCb(CallbackData, prefix="pol"):
     action: PolicyAction
     field: str = ""
     value: str = ""
-    user: int = 0
+    user: Id = 0
 
 
 def policy_label(t: Translate, policy: AssignmentPolicy) -> str:
@@ -336,7 +337,7 @@ async def on_number(
 
 
 def skills_line(t: Translate, skills: dict[str, list[str]]) -> str:
-    return " · ".join(
+    return Html(" · ").join(
         t("policy-skill-entry", kind=skill_kind_label(t, kind), values=values_text(t, skills.get(kind.value, [])))
         for kind in SkillKind
     )

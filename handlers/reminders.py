@@ -11,6 +11,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
+from bot.callbacks import Count, Id, Page
 from bot.formatting import h, when
 from bot.i18n import Translate
 from bot.keyboards import button, grid
@@ -40,10 +41,10 @@ class ReminderAction(enum.StrEnum):
 
 class ReminderCb(CallbackData, prefix="rmd"):
     action: ReminderAction
-    id: int = 0
-    round: int = 0  # the snooze round the nudge was for: a press on an older nudge is stale
+    id: Id = 0
+    round: Count = 0  # the snooze round the nudge was for: a press on an older nudge is stale
     value: str = ""  # a Snooze choice
-    page: int = 0
+    page: Page = 0
 
 
 register_action(

@@ -10,6 +10,7 @@ from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
+from bot.callbacks import Id, Page
 from bot.formatting import date_only, h
 from bot.i18n import Translate
 from bot.keyboards import button, grid, keyboard
@@ -41,9 +42,9 @@ class TeamAction(enum.StrEnum):
 
 class TeamCb(CallbackData, prefix="team"):
     action: TeamAction
-    team_id: int = 0
-    user_id: int = 0
-    page: int = 0
+    team_id: Id = 0
+    user_id: Id = 0
+    page: Page = 0
 
 
 def member_line(t: Translate, member: User) -> str:
@@ -124,7 +125,7 @@ def member_card(t: Translate, lang: Language, actor: User, member: User, team: T
         "team-member-card", name=h(member.name), role=role_name(t, member.role),
         status=t("team-status-active") if member.active else t("team-status-inactive"),
         joined=date_only(member.created_at, team.timezone, lang) if member.created_at else "-",
-        username=f"@{h(member.username)}" if member.username else "-",
+        username=f"@{member.username}" if member.username else "-",
     )
     if not member.reachable:
         text += "\n" + t("team-member-unreachable")

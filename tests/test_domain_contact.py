@@ -151,7 +151,7 @@ def test_quick_capture_chinese_example_from_the_issue() -> None:
     assert got.source is LeadSource.WEBSITE
     assert (got.budget, got.budget_note) == (Budget.KNOWN, "50万")
     assert got.timeline is Timeline.THIS_QUARTER
-    assert got.need == "下月上线"
+    assert got.need is None  # "下月上线" says when (the timeline), not what: no need
     assert got.missing == []
 
 

@@ -259,9 +259,11 @@ async def test_back_and_cancel_at_every_step_and_a_fallback_per_step(app: App, s
     assert await activities(app, deal_id) == [] and await reminders(app) == []
 
     await wang_p.send("/log")
-    await wang_p.press("1. 华东科技")
+    assert "怎么联系客户" in wang_p.last.text  # the only open deal: /log opens it at once
     await wang_p.press("返回")
-    assert "记录哪个商机的跟进" in wang_p.last.text  # Back from the first step: the list it came from
+    assert "记录哪个商机的跟进" in wang_p.last.text and has_button(wang_p, "1. 华东科技")  # Back: the list
+    await wang_p.press("1. 华东科技")  # from the list, a deal is opened when pressed (no loop back)
+    assert "怎么联系客户" in wang_p.last.text
     await wang_p.send("/cancel")
     assert "已取消" in wang_p.last.text
 
@@ -590,8 +592,7 @@ async def test_an_english_speaker_in_berlin_logs_in_three_taps(app: App, sandbox
     )
     await seed_deal(app, await member(app, anna_p), "Acme GmbH")
     await anna_p.send("/log")
-    await anna_p.press("1. Acme GmbH")
-    assert "How did you get in touch?" in anna_p.last.text
+    assert "How did you get in touch?" in anna_p.last.text  # her only open deal: no list to pick from
     await anna_p.press("📞 Call")
     assert labels(anna_p)[:2] == ["✅ Reached", "📵 No answer"]
     await anna_p.press("Reached")
@@ -599,3 +600,49 @@ async def test_an_english_speaker_in_berlin_logs_in_three_taps(app: App, sandbox
     text = anna_p.last.text
     assert "✅ <b>Follow-up logged</b> · <b>Acme GmbH</b>" in text and "📞 Call · reached" in text
     assert "🗓 Next follow-up: Fri 27 Nov 09:00 · follow up with the customer; I'll remind you." in text
+
+
+async def taps_until_logged(person: Person, *taps: str) -> int:
+    """Presses the buttons in turn until the follow-up is saved: how many presses that took."""
+    for count, label in enumerate(taps, start=1):
+        await person.press(label)
+        if "跟进已记录" in person.last.text:
+            return count
+    raise AssertionError(f"not saved after {len(taps)} taps: {person.last.text}")
+
+
+THREE = ("电话", "已联系上", "明天")
+
+
+async def test_log_is_three_taps_from_the_command_with_one_open_deal_from_the_card_and_from_a_nudge(
+    app: App, sandbox: Sandbox, clock: FakeClock
+) -> None:
+    wang_p = await join(app, sandbox, "小王", Role.REP)
+    wang = await member(app, wang_p)
+    deal_id = await seed_deal(app, wang, "华东科技")
+
+    await wang_p.send("/log")  # exactly one open deal: straight to the kind
+    assert await taps_until_logged(wang_p, *THREE, "x") == 3
+    await open_card(wang_p, "华东科技")
+    await wang_p.press("📞 记录跟进")
+    assert await taps_until_logged(wang_p, *THREE, "x") == 3
+    clock.set(utc(2026, 11, 27, 1, 0))  # tomorrow 09:00: the next step comes due
+    await nudge_for(app, wang_p)
+    assert "该跟进「华东科技」了" in wang_p.last.text
+    await wang_p.press("📝 记录跟进")
+    assert await taps_until_logged(wang_p, *THREE, "x") == 3
+    assert len(await activities(app, deal_id)) == 3
+
+    # Two open deals: /log asks which one first (the one extra tap a choice needs).
+    await seed_deal(app, wang, "西湖软件")
+    await wang_p.send("/log")
+    assert "记录哪个商机的跟进" in wang_p.last.text
+    assert await taps_until_logged(wang_p, "1. ", *THREE) == 4
+
+
+async def test_log_does_not_open_a_deal_still_waiting_for_acceptance(app: App, sandbox: Sandbox) -> None:
+    li_p = await join(app, sandbox, "李经理", Role.MANAGER)
+    wang_p = await join(app, sandbox, "小王", Role.REP)
+    await seed_deal(app, await member(app, li_p), "华东科技", keep=False)  # routed to 小王, not accepted yet
+    await wang_p.send("/log")
+    assert "记录哪个商机的跟进" in wang_p.last.text and has_button(wang_p, "1. 华东科技")

@@ -40,7 +40,7 @@ HINT_EN = "🔒 Customer details stay out of group chats. Tap below to talk to m
 REFUSED = "🔒 群里不能用这个按钮，请在和我的私聊里操作。"
 PRIVATE_CHAT = f"https://t.me/{SANDBOX_BOT_USERNAME}"
 PHONE = "13800138000"
-LEAD_LINE = f"张三 {PHONE} 华东科技有限公司 官网 预算50万 本月上线"
+LEAD_LINE = f"张三 {PHONE} 华东科技有限公司 官网 预算50万 本月上线 要一套CRM管销售线索"
 
 # Arguments that make a command act, where it takes any (a quick capture, a search, new working hours...).
 ARGS = {
@@ -102,7 +102,7 @@ def sample(annotation: Any) -> Any:
 
 def payloads(cls: type[CallbackData]) -> list[str]:
     """The class's data with each enum field set to each of its members in turn (every action)."""
-    base = {name: sample(field.annotation) for name, field in cls.model_fields.items()}
+    base = {name: field.examples[0] if field.examples else sample(field.annotation) for name, field in cls.model_fields.items()}
     packed = {cls(**base).pack()}
     for name, field in cls.model_fields.items():
         kind = sample(field.annotation)

@@ -153,7 +153,7 @@ async def test_quick_capture_in_chinese_goes_straight_to_the_summary(app: App, s
     summary = rep.last.text
     assert "我从你的消息里整理出这些" in summary
     for line in ("公司：华东科技", "联系人：张三", "电话：+8613800138000", "来源：官网", "预算：预算明确（50万）",
-                 "时间：本季度", "需求：下月上线", "决策人：—"):
+                 "时间：本季度", "需求：—", "决策人：—"):  # 下月上线 is the timeline (本季度), not a need
         assert line in summary, line
     assert "✅ 确认保存" in labels(rep)
     await rep.press("确认保存")
@@ -479,3 +479,31 @@ async def test_the_chat_takes_the_services_limits(app: App, sandbox: Sandbox) ->
     await rep.press("返回")
     await rep.send("要" * 2001)
     assert "最多 2000 个字" in rep.last.text and "客户想要什么" in rep.last.text
+
+
+async def test_a_phone_number_typed_as_the_contacts_name_is_taken_as_the_phone_or_refused(
+    app: App, sandbox: Sandbox
+) -> None:
+    rep = await rep_in(app, sandbox)
+    await rep.send("/lead")
+    await rep.send("华东科技")
+    await rep.send("138 0013 8000")  # where the name was asked: it is the phone, and the name is asked again
+    assert "+8613800138000 已经记为电话" in rep.last.text and "联系人怎么称呼" in rep.last.text
+    await rep.send("13900139000")  # a phone again, now that there is one: not a name
+    assert "这是电话号码，不是称呼" in rep.last.text and "联系人怎么称呼" in rep.last.text
+    await rep.send("张总")
+    assert "联系人电话多少" in rep.last.text and "+8613800138000" in rep.last.text  # kept, Next keeps it
+
+    # Quick capture: numbers only where the name goes is no name; the name is asked, a number refused.
+    await rep.send("/lead 13800138000 13900139000 华东科技 官网")
+    assert "联系人：" not in rep.last.text.split("还差几项")[0] and "联系人怎么称呼" in rep.last.text
+    await rep.send("+86 139 0013 9000")
+    assert "这是电话号码，不是称呼" in rep.last.text
+
+
+async def test_a_contact_card_saved_without_a_name_asks_for_the_name(app: App, sandbox: Sandbox) -> None:
+    rep = await rep_in(app, sandbox)
+    await rep.share_contact("8613912345678", "+86 139 1234 5678")
+    assert "收到名片" in rep.last.text and "客户公司叫什么" in rep.last.text
+    await rep.send("江南制造有限公司")
+    assert "联系人怎么称呼" in rep.last.text  # the card's "name" was its number

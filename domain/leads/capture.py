@@ -14,7 +14,7 @@ from dataclasses import dataclass, fields
 from typing import Any, Final
 
 from domain.errors import InvalidInput
-from domain.leads.contact import QuickCapture, normalise_email, normalise_phone
+from domain.leads.contact import QuickCapture, looks_like_phone, normalise_email, normalise_phone
 from domain.leads.model import Authority, Budget, LeadDraft, LeadSource, Timeline
 from domain.permissions import may_keep_own_lead
 from domain.policy.model import TeamPolicy
@@ -44,6 +44,15 @@ def _short(field: str, limit: int) -> Callable[[Any], str | None]:
         return text
 
     return parse
+
+
+def parse_contact_name(value: Any) -> str | None:
+    """A person's name; a phone number is not one ("13800138000" typed where the name was asked, or a
+    contact card saved without a name)."""
+    text = _short("contact_name", MAX_NAME)(value)
+    if text is not None and looks_like_phone(text):
+        raise InvalidInput("error-lead-contact-phone")
+    return text
 
 
 def parse_need(value: Any) -> str | None:
@@ -92,7 +101,7 @@ def _choices(kind: type[enum.StrEnum]) -> tuple[str, ...]:
 
 FACTS: Final[tuple[Fact, ...]] = (
     Fact("company", parse_company, required=True, limit=MAX_COMPANY),
-    Fact("contact_name", _short("contact_name", MAX_NAME), limit=MAX_NAME),
+    Fact("contact_name", parse_contact_name, limit=MAX_NAME),
     Fact("phone", parse_phone),  # phone or email: see REACH
     Fact("email", parse_email),
     Fact("source", _choice(LeadSource, "source"), choices=_choices(LeadSource)),

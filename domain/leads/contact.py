@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Final, TypeVar
+from typing import Any, Final, TypeVar
 
 import phonenumbers
 
@@ -54,6 +54,14 @@ def normalise_phone(raw: str, default_region: str = "CN") -> str:
     if not phonenumbers.is_valid_number(number):
         raise error
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def looks_like_phone(text: str) -> bool:
+    """Digits (at least five) and what numbers are written with, and no letter: "138 0013 8000", "+86-138…",
+    "１３８…". A name with a digit in it ("张三2") is still a name."""
+    normal = unicodedata.normalize("NFKC", text or "")
+    digits = sum(ch.isdigit() for ch in normal)
+    return digits >= 5 and all(ch.isdigit() or ch in " +-().#/" for ch in normal.strip())
 
 
 def phone_from_card(raw: str) -> str | None:
@@ -145,6 +153,8 @@ def _alnum(text: str) -> str:
 # Quick capture
 # ---------------------------------------------------------------------------------------------
 
+_CJK_WORD = re.compile(r"[\u3400-\u9fff]")
+
 # What quick capture must find; anything it could not is listed in QuickCapture.missing, in this
 # order, so the flow asks for it. "phone_or_email": at least one way to reach the contact.
 REQUIRED_FIELDS: Final = ("contact_name", "company", "phone_or_email", "source")
@@ -152,7 +162,8 @@ REQUIRED_FIELDS: Final = ("contact_name", "company", "phone_or_email", "source")
 _SOURCE_WORDS: Final[tuple[tuple[str, LeadSource], ...]] = (
     ("官网", LeadSource.WEBSITE), ("网站", LeadSource.WEBSITE), ("website", LeadSource.WEBSITE),
     ("web", LeadSource.WEBSITE),
-    ("展会", LeadSource.EVENT), ("活动", LeadSource.EVENT), ("event", LeadSource.EVENT),
+    ("展会", LeadSource.EVENT), ("活动", LeadSource.EVENT), ("event", LeadSource.EVENT), ("expo", LeadSource.EVENT),
+    ("trade show", LeadSource.EVENT),
     ("转介绍", LeadSource.REFERRAL), ("推荐", LeadSource.REFERRAL), ("referral", LeadSource.REFERRAL),
     ("referred", LeadSource.REFERRAL),
     ("陌拜", LeadSource.COLD_CALL), ("电话", LeadSource.COLD_CALL), ("cold call", LeadSource.COLD_CALL),
@@ -176,17 +187,75 @@ _TIMELINE_WORDS: Final[tuple[tuple[str, Timeline], ...]] = (
     ("本周", Timeline.THIS_MONTH), ("这周", Timeline.THIS_MONTH), ("下周", Timeline.THIS_MONTH),
     ("尽快", Timeline.THIS_MONTH), ("马上", Timeline.THIS_MONTH), ("this month", Timeline.THIS_MONTH),
     ("this week", Timeline.THIS_MONTH), ("next week", Timeline.THIS_MONTH), ("asap", Timeline.THIS_MONTH),
+    ("end of the month", Timeline.THIS_MONTH), ("end of month", Timeline.THIS_MONTH),
+    ("end of the quarter", Timeline.THIS_QUARTER), ("end of quarter", Timeline.THIS_QUARTER),
 )  # fmt: skip
+_TIMELINE_VALUE: Final = {word: value for word, value in _TIMELINE_WORDS}
+# A timeline is a phrase, not a word: "本月上线", "月底前定", "下个月签合同", "下周见面", "go live this month",
+# "by end of month". The whole phrase is the timeline, so none of it is left over as the need. Words are
+# tried longest first at each place (下个月底 before 下个月 before 月底).
+_WHEN_ZH = "|".join(re.escape(w) for w, _ in sorted(_TIMELINE_WORDS, key=lambda x: -len(x[0])) if _CJK_WORD.search(w))
+_WHEN_EN = "|".join(
+    re.escape(w).replace(r"\ ", r"\s+") for w, _ in sorted(_TIMELINE_WORDS, key=lambda x: -len(x[0]))
+    if not _CJK_WORD.search(w)
+)
+_TIMELINE_PHRASE: Final = re.compile(
+    rf"(?:(?:预计|计划|争取|希望|打算|最好|最迟|务必|必须|需要|想|要|在|于)\s?)?"
+    rf"(?P<zh>{_WHEN_ZH})"
+    rf"(?:\s?(?:之前|以前|之内|以内|左右|前|内|底|初|中|里))?"
+    rf"(?:\s?(?:就|要|能|会|可以|必须|得|再))?"
+    rf"(?:\s?(?:上线|落地|启动|签约|签合同|签单|签|下单|采购|定下来|定|决定|确定|拍板|完成|交付|部署|实施|开始|开工|"
+    rf"到位|见面|拜访|演示|付款|投产|用上|试用))?"
+    rf"|(?<![A-Za-z])(?:(?:go(?:ing)?\s+live|launch(?:ing)?|start(?:ing)?|sign(?:ing)?|decid(?:e|ing)|"
+    rf"buy(?:ing)?|deploy(?:ing)?|roll(?:ing)?\s*out|live|close|closing)\s+)?"
+    rf"(?:(?:by|before|within|in|for|from|until)\s+)?(?:the\s+)?(?P<en>{_WHEN_EN})(?![A-Za-z])",
+    re.IGNORECASE,
+)
 
 _AUTHORITY_WORDS: Final[tuple[tuple[str, Authority], ...]] = (
     ("decision maker", Authority.DECISION_MAKER), ("decision-maker", Authority.DECISION_MAKER),
     ("总经理", Authority.DECISION_MAKER), ("董事长", Authority.DECISION_MAKER), ("总裁", Authority.DECISION_MAKER),
     ("老板", Authority.DECISION_MAKER), ("负责人", Authority.DECISION_MAKER), ("决策人", Authority.DECISION_MAKER),
-    ("拍板", Authority.DECISION_MAKER), ("ceo", Authority.DECISION_MAKER), ("owner", Authority.DECISION_MAKER),
+    ("能拍板", Authority.DECISION_MAKER), ("说了算", Authority.DECISION_MAKER), ("拍板", Authority.DECISION_MAKER), ("ceo", Authority.DECISION_MAKER), ("owner", Authority.DECISION_MAKER),
     ("founder", Authority.DECISION_MAKER), ("boss", Authority.DECISION_MAKER),
-    ("influencer", Authority.INFLUENCER), ("对接人", Authority.INFLUENCER), ("采购", Authority.INFLUENCER),
-    ("经办人", Authority.INFLUENCER),
+    ("influencer", Authority.INFLUENCER), ("对接人", Authority.INFLUENCER), ("采购经理", Authority.INFLUENCER),
+    ("采购部", Authority.INFLUENCER), ("采购", Authority.INFLUENCER), ("经办人", Authority.INFLUENCER),
 )  # fmt: skip
+# Words that are a role only when they stand alone: "采购" is the purchasing person in "张三 采购", but
+# "采购影像系统" is the need (to buy an imaging system).
+_WHOLE_WORD_ONLY: Final = frozenset({"采购"})
+# What a source or role word leaves in its word that says nothing more: "官网来的", "从展会认识的".
+_FILLERS: Final = frozenset(
+    {"来的", "过来的", "进来的", "找来的", "认识的", "介绍的", "加的", "的", "来", "上", "咨询", "留言", "询价", "从",
+     "在", "通过", "来自", "经", "由", "客户", "那边", "by", "a", "an", "the", "from", "via", "at", "of", "to", "and",
+     "met", "lead", "new"}
+)  # fmt: skip
+_BUDGET_UNKNOWN = re.compile(
+    r"(?:预算|budget)\s?(?:[:是]\s?)?(?:还?没定|未定|待定|不确定|不清楚|未知|没有|无|tbd|unknown|not\s+set)"
+    r"|no\s+budget(?:\s+yet)?",
+    re.IGNORECASE,
+)
+# "客户：华东科技；联系人：张三；需求：…": what a label names. A label starts its part of the message
+# (after a separator or at the start) and its value runs to the next separator.
+_LABELS: Final[tuple[tuple[str, str], ...]] = (
+    ("客户名称", "company"), ("公司名称", "company"), ("客户", "company"), ("公司", "company"),
+    ("单位", "company"), ("企业", "company"), ("company", "company"), ("customer", "company"), ("client", "company"),
+    ("联系人", "contact"), ("姓名", "contact"), ("名字", "contact"), ("contact", "contact"), ("name", "contact"),
+    ("需求", "need"), ("need", "need"), ("needs", "need"), ("requirement", "need"),
+    ("来源", "source"), ("source", "source"),
+    ("上线时间", "timeline"), ("时间表", "timeline"), ("时间", "timeline"), ("timeline", "timeline"),
+    ("timing", "timeline"),
+)  # fmt: skip
+_ANY_LABEL = "|".join(
+    [*(re.escape(w) for w, _ in _LABELS), "预算", "budget", "联系电话", "联系方式", "手机号?", "电话", "tel", "phone",
+     "mobile", "邮箱", "电邮", "e-?mail"]
+)
+_LABEL = re.compile(
+    r"(?<![^\s,;、|])(?P<label>" + "|".join(re.escape(w) for w, _ in _LABELS) + r")\s?:\s?"
+    r"(?P<value>(?:(?!\s+(?:" + _ANY_LABEL + r")\s?:)[^,;、|\n])*)",
+    re.IGNORECASE,
+)
+_LABEL_KIND: Final = {word: kind for word, kind in _LABELS}
 
 _ROUGH = r"(?:约|大约|大概|差不多|估计|roughly|rough|about|around|approx\.?|approximately|~)"
 _AMOUNT = r"[$¥€£]?\s?\d+(?:[.,]\d+)*\s?(?:万元|万|千元|千|百万|亿|元|块|[kmw](?![a-z])|rmb|cny|usd)?"
@@ -220,6 +289,7 @@ _COMPANY_HINTS_EN: Final = _EN_LEGAL_SUFFIXES | {
 }
 _HONORIFICS_ZH: Final = ("先生", "女士", "小姐", "老师", "经理", "总")
 _MAX_QUICK_CAPTURE = 2000
+_PUNCTUATION: Final = ":：-—·.()（）[]【】\"'“”‘’"
 E = TypeVar("E")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -278,6 +348,12 @@ def parse_quick_capture(text: str) -> QuickCapture:
         return QuickCapture(missing=list(REQUIRED_FIELDS))
 
 
+def without_timeline(text: str) -> str:
+    """The text without its timeline phrases ("本月上线", "by end of month"): what is left of a need once
+    the words that say when are gone (scoring weighs only that)."""
+    return _TIMELINE_PHRASE.sub(" ", unicodedata.normalize("NFKC", text or ""))
+
+
 QUICK_MAX_CHARS: Final = 300  # a longer message is a conversation, not a lead typed in a hurry
 
 
@@ -310,6 +386,9 @@ def _parse(raw: str) -> QuickCapture:
         for i in range(start, end):
             blanks[i] = True
 
+    def unread(start: int, end: int) -> bool:
+        return not any(blanks[start:end])
+
     email = None
     for match in _EMAIL_IN_TEXT.finditer(text):
         try:
@@ -322,7 +401,7 @@ def _parse(raw: str) -> QuickCapture:
 
     budget, budget_note = Budget.UNKNOWN, None
     for match in _BUDGET.finditer(text):
-        if any(blanks[match.start() : match.end()]):
+        if not unread(match.start(), match.end()):
             continue
         rough = bool(
             match.group("rough") or match.group("rough_after") or _BUDGET_LEAD_ROUGH.match(match.group())
@@ -332,8 +411,10 @@ def _parse(raw: str) -> QuickCapture:
         blank(match.start(), match.end())
         break
     if budget is Budget.UNKNOWN:
+        for match in _BUDGET_UNKNOWN.finditer(text):  # "预算没定": said, and unknown
+            blank(match.start(), match.end())
         rough_only = _BUDGET_ROUGH_ONLY.search(text)
-        if rough_only:
+        if rough_only and unread(rough_only.start(), rough_only.end()):
             budget = Budget.ROUGH
             blank(rough_only.start(), rough_only.end())
 
@@ -348,23 +429,41 @@ def _parse(raw: str) -> QuickCapture:
     except Exception:  # the library is well kept, but a quick capture must never fail
         phone = None
 
+    labelled = _labelled(text, blanks)
+    for start, end in labelled.pop("spans"):
+        blank(start, end)
+
+    timeline = labelled.get("timeline")
+    for match in _TIMELINE_PHRASE.finditer(text):
+        if not unread(match.start(), match.end()):
+            continue
+        word = (match.group("zh") or match.group("en") or "").lower()
+        value = _TIMELINE_VALUE.get(word) or _TIMELINE_VALUE.get(" ".join(word.split()))
+        if value is not None:
+            timeline = timeline or value
+            blank(match.start(), match.end())
+
     tokens = _tokens(text, blanks)
-    source = _keyword(tokens, _SOURCE_WORDS)
-    timeline = _keyword(tokens, _TIMELINE_WORDS)
+    source = labelled.get("source") or _keyword(tokens, _SOURCE_WORDS)
     authority = _keyword(tokens, _AUTHORITY_WORDS)
 
     leftovers = [t for t in tokens if not t.consumed and _alnum(t.text)]
-    segments = _segments(leftovers)
-    company_seg = next((s for s in segments if _looks_like_company(s[0])), None)
-    name_seg = next((s for s in segments if s is not company_seg and _looks_like_name(s[0])), None)
-    if company_seg is None:
+    # A part that is only filler ("来的", "by a") says nothing: not a name, a company or a need.
+    segments = [s for s in _segments(leftovers, text) if not all(t.text.lower() in _FILLERS for t in s[1])]
+    company, contact_name = labelled.get("company"), labelled.get("contact")
+    company_seg = None if company else next((s for s in segments if _looks_like_company(s[0])), None)
+    name_seg = None
+    if not labelled.get("contact_said"):  # a labelled contact is the contact, whatever else looks like a name
+        name_seg = next((s for s in segments if s is not company_seg and _looks_like_name(s[0])), None)
+    if company is None and company_seg is None:
         after_name = segments[segments.index(name_seg) + 1 :] if name_seg else segments
-        company_seg = next((s for s in after_name if len(_alnum(s[0])) >= 2), None)
+        company_seg = next((s for s in after_name if len(_alnum(s[0])) >= 2 and _has_letter(s[0])), None)
+    contact_name = contact_name or (name_seg[0] if name_seg else None)
+    company = company or (company_seg[0] if company_seg else None)
     rest = [s for s in segments if s is not name_seg and s is not company_seg]
-    need = " ".join(_original_words(text, blanks, rest)) or None
+    words = [*labelled["need"], *_original_words(text, blanks, rest)]
+    need = " ".join(dict.fromkeys(w for w in words if w.lower() not in _FILLERS)) or None
 
-    contact_name = name_seg[0] if name_seg else None
-    company = company_seg[0] if company_seg else None
     missing = [
         name
         for name, found_value in (
@@ -390,6 +489,43 @@ def _parse(raw: str) -> QuickCapture:
     )
 
 
+def _labelled(text: str, blanks: list[bool]) -> dict[str, Any]:
+    """What "label: value" parts of the message say, and the spans they take ("spans")."""
+    found: dict[str, Any] = {"spans": [], "need": []}
+    for match in _LABEL.finditer(text):
+        if any(blanks[match.start() : match.start("value")]):
+            continue
+        kind = _LABEL_KIND[match.group("label").lower()]
+        start, end = match.start("value"), match.end("value")
+        value = "".join(" " if blanks[i] else text[i] for i in range(start, end)).strip()
+        if kind in ("company", "contact") and _CJK_WORD.search(value):
+            value = value.split()[0] if value.split() else ""  # a Chinese name or company has no spaces
+            end = start + text[start:end].find(value) + len(value) if value else start
+        if kind == "contact":
+            found["contact_said"] = True  # a contact label with no name (a phone) names nobody
+            if value and _has_letter(value):
+                found.setdefault("contact", value[:64])
+        elif kind == "company":
+            if value and _has_letter(value):
+                found.setdefault("company", value)
+        elif kind == "need":
+            if value:
+                found["need"].append(" ".join(value.split()))
+        elif kind == "source":
+            tokens = [_Token(word, 0, 0) for word in value.split()]
+            found.setdefault("source", _keyword(tokens, _SOURCE_WORDS) if tokens else None)
+        elif kind == "timeline":
+            phrase = _TIMELINE_PHRASE.search(value)
+            word = (phrase.group("zh") or phrase.group("en") or "").lower() if phrase else ""
+            found.setdefault("timeline", _TIMELINE_VALUE.get(" ".join(word.split())))
+        found["spans"].append((match.start(), end if kind in ("company", "contact") else match.end()))
+    return found
+
+
+def _has_letter(text: str) -> bool:
+    return any(ch.isalpha() for ch in text)
+
+
 def _label_start(text: str, start: int, label: re.Pattern[str]) -> int:
     found = label.search(text, max(0, start - 12), start)
     return found.start() if found else start
@@ -408,7 +544,7 @@ def _tokens(text: str, blanks: list[bool]) -> list[_Token]:
             while j < end and not blanks[j]:
                 j += 1
             if j > i:
-                piece = text[i:j].strip(":：-—·.()（）[]【】\"'“”‘’")
+                piece = text[i:j].strip(_PUNCTUATION)
                 if piece:
                     offset = text.index(piece, i, j)
                     tokens.append(_Token(piece, offset, offset + len(piece)))
@@ -430,7 +566,7 @@ def _keyword(tokens: list[_Token], words: tuple[tuple[str, E], ...]) -> E | None
         for word, value in words:
             if _CJK.search(word):
                 pos = lowered.find(word)
-                if pos < 0:
+                if pos < 0 or (word in _WHOLE_WORD_ONLY and lowered != word):
                     continue
             else:
                 phrase = word.split()
@@ -460,30 +596,35 @@ def _cut(tokens: list[_Token], index: int, word: str) -> None:
             t.consumed = True
         return
     pos = token.text.lower().find(word)
-    remainder = (token.text[:pos] + " " + token.text[pos + len(word) :]).strip()
-    if not remainder:
+    parts = [part.strip(_PUNCTUATION) for part in (token.text[:pos], token.text[pos + len(word) :])]
+    parts = [part for part in parts if part and part.lower() not in _FILLERS]  # "官网来的": nothing more
+    if not parts:
         token.consumed = True
-    elif len(_alnum(remainder)) >= 2 and " " not in remainder:
-        token.text = remainder
+    elif len(parts) == 1 and len(_alnum(parts[0])) >= 2:
+        token.text = parts[0]
 
 
-def _segments(tokens: list[_Token]) -> list[tuple[str, list[_Token]]]:
-    """Adjacent Latin words join ("John Smith", "Acme Co"); Chinese words stand alone."""
+def _segments(tokens: list[_Token], text: str) -> list[tuple[str, list[_Token]]]:
+    """Adjacent Latin words join ("John Smith", "Acme Co"); Chinese words stand alone. A comma or another
+    separator ends a part ("Globex Inc, Tom Lee"), except before a legal form ("Acme Co., Ltd.")."""
     segments: list[tuple[str, list[_Token]]] = []
     for token in tokens:
         latin = not _CJK.search(token.text)
         if segments and latin:
             prev_text, prev_tokens = segments[-1]
             prev = prev_tokens[-1]
-            if not _CJK.search(prev_text) and _adjacent(prev, token):
+            if not _CJK.search(prev_text) and _adjacent(prev, token, text):
                 segments[-1] = (f"{prev_text} {token.text}", [*prev_tokens, token])
                 continue
         segments.append((token.text, [token]))
     return segments
 
 
-def _adjacent(first: _Token, second: _Token) -> bool:
-    return 0 < second.start - first.end <= 2
+def _adjacent(first: _Token, second: _Token, text: str) -> bool:
+    legal_form = second.text.lower() in _EN_LEGAL_SUFFIXES
+    if not 0 < second.start - first.end <= (3 if legal_form else 2):
+        return False
+    return legal_form or not any(ch in ",;、|" for ch in text[first.end : second.start])
 
 
 def _looks_like_company(text: str) -> bool:

@@ -3,7 +3,8 @@
 Each factor earns its team weight (TeamPolicy.weights, DEFAULT_WEIGHTS for any factor a team has
 not set) in full, half, or not at all:
 
-- need: a need with some substance (see `need_is_clear`), or a voice note: full.
+- need: a need with some substance (see `need_is_clear`), or a voice note: full. When it is wanted is
+  the timeline, not the need: "本月上线" alone is no need.
 - authority: decision maker full, influencer half.
 - budget: known full, rough half.
 - timeline: this month full, this quarter half; later or unknown nothing.
@@ -21,6 +22,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Final, Protocol
 
+from domain.leads.contact import without_timeline
 from domain.leads.model import Authority, Budget, LeadSource, Timeline
 from domain.policy.model import DEFAULT_WEIGHTS, TeamPolicy
 
@@ -64,10 +66,11 @@ class Score:
 
 def need_is_clear(need: str | None) -> bool:
     """A need says something: at least 4 Chinese characters or 8 other letters/digits (mixed counts,
-    a Chinese character as 2), and not a placeholder such as 无 / 待定 / n/a."""
+    a Chinese character as 2), and not a placeholder such as 无 / 待定 / n/a. Timeline phrases ("本月上线",
+    "next month") do not count: they earn the timeline's points, never the need's too."""
     if not need:
         return False
-    text = unicodedata.normalize("NFKC", need).strip().casefold()
+    text = without_timeline(need).strip().casefold()
     if text in _EMPTY_NEEDS:
         return False
     weight = sum(2 if _is_cjk(ch) else 1 for ch in text if ch.isalnum())

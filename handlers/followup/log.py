@@ -4,7 +4,8 @@ follow-up timeline; "Log now" on a follow-up nudge.
 Three taps are enough: the kind, the outcome, then a next-step date ("tomorrow" saves at once). A note
 (typed or a voice note), the customer's needs and what the next step is are optional buttons on the
 date step, so they never stand in the way. The flow starts from the deal card, from a nudge, or from
-/log's list of the person's open deals (or a search typed there). The service (log_activity) decides
+/log's list of the person's open deals (or a search typed there); with exactly one open deal /log opens
+it at once, so from every start the three taps are all there is. The service (log_activity) decides
 everything; the flow only collects answers and shows what it said. The steps are a table run by the
 flow engine (handlers/flow.py); the list and the timeline are plain screens.
 """
@@ -22,6 +23,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
+from bot.callbacks import Id, Page, small_number
 from bot.formatting import h, when
 from bot.i18n import Translate
 from bot.keyboards import button, grid
@@ -97,16 +99,16 @@ class LogListCb(CallbackData, prefix="lgl"):
     """/log's list of open deals: a page of it, or the deal to log on."""
 
     action: ListAction
-    deal: int = 0
-    page: int = 0
+    deal: Id = 0
+    page: Page = 0
 
 
 class VoiceCb(CallbackData, prefix="lgv"):
     """Play a voice note of the timeline again."""
 
-    deal: int
-    page: int
-    activity: int
+    deal: Id
+    page: Page
+    activity: Id
 
 
 class PickDeal(StatesGroup):
@@ -346,12 +348,18 @@ def list_scope(user: User) -> bool:
 
 async def show_deal_list(
     event: Message | CallbackQuery, user: User, uow: UnitOfWork, state: FSMContext, bot: Bot, t: Translate,
-    clock: Clock, page: int,
+    lang: Language, clock: Clock, page: int, *, open_single: bool = False,
 ) -> None:
+    """/log's list. `open_single` (the command itself): a list of one deal the person may log on is skipped,
+    the flow opens on that deal (Back from its first step comes to this list)."""
     try:
         view, found = await fetch_page(uow, user, View(team=list_scope(user), page=max(page, 0)), clock)
     except DomainError as error:
         await refuse(event, t, error)
+        return
+    if open_single and found.total == 1 and not found.items[0].waiting_handoff:
+        ctx = LOG.context(event, state, bot, t, lang, uow, user, clock)
+        await start_flow(ctx, found.items[0].id, FROM_LIST)
         return
     await state.set_state(PickDeal.choosing_deal)
     await state.set_data({"page": view.page, "flow_msg": (await state.get_data()).get("flow_msg")})
@@ -400,22 +408,22 @@ async def show_search(
 @routes.message(Command("log"), F.chat.type == "private")
 async def cmd_log(
     message: Message, command: CommandObject, user: User, uow: UnitOfWork, state: FSMContext, bot: Bot,
-    t: Translate, clock: Clock,
+    t: Translate, lang: Language, clock: Clock,
 ) -> None:
     await state.clear()
     words = (command.args or "").strip()
     if words:
         await show_search(message, user, uow, state, bot, t, words)
         return
-    await show_deal_list(message, user, uow, state, bot, t, clock, 0)
+    await show_deal_list(message, user, uow, state, bot, t, lang, clock, 0, open_single=True)
 
 
 @routes.callback_query(LogListCb.filter(F.action == ListAction.PAGE))
 async def on_list_page(
     query: CallbackQuery, callback_data: LogListCb, user: User, uow: UnitOfWork, state: FSMContext, bot: Bot,
-    t: Translate, clock: Clock,
+    t: Translate, lang: Language, clock: Clock,
 ) -> None:
-    await show_deal_list(query, user, uow, state, bot, t, clock, callback_data.page)
+    await show_deal_list(query, user, uow, state, bot, t, lang, clock, callback_data.page)
 
 
 @routes.callback_query(LogListCb.filter(F.action == ListAction.DEAL))
@@ -525,7 +533,10 @@ def timeline_screen(
 async def on_timeline(
     query: CallbackQuery, callback_data: DealCb, user: User, uow: UnitOfWork, t: Translate, lang: Language
 ) -> None:
-    wanted = int(callback_data.arg) if callback_data.arg.isdigit() else 0
+    wanted = small_number(callback_data.arg or "0")
+    if wanted is None:  # a forged page
+        await query.answer(t("stale-button"), show_alert=True)
+        return
     try:
         page = await activities.timeline(uow, viewer=user, opportunity_id=callback_data.id, page=wanted)
         if page.page >= page.pages and page.total:  # a page past the end (a forged button): the last one

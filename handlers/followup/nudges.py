@@ -11,6 +11,7 @@ import enum
 
 from aiogram.filters.callback_data import CallbackData
 
+from bot.callbacks import Id
 from bot.render import register_action
 from bot.routing import Routes
 from domain.deals.model import Stage
@@ -28,7 +29,7 @@ class FollowupAction(enum.StrEnum):
 
 class FollowupCb(CallbackData, prefix="fu"):
     action: FollowupAction
-    deal_id: int = 0
+    deal_id: Id = 0
 
 
 def lose_callback(action: Action) -> DealCb:

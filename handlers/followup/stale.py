@@ -12,6 +12,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
+from bot.callbacks import Id, Page
 from bot.formatting import h, when
 from bot.i18n import Translate
 from bot.keyboards import button, keyboard
@@ -38,8 +39,8 @@ class StaleAction(enum.StrEnum):
 
 class StaleCb(CallbackData, prefix="stl"):
     action: StaleAction
-    page: int = 0
-    deal_id: int = 0
+    page: Page = 0
+    deal_id: Id = 0
 
 
 def item_lines(t: Translate, lang: Language, team: Team, number: int, item: StaleItem) -> list[str]:

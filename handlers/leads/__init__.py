@@ -21,7 +21,7 @@ from domain.permissions import Ability, can
 from domain.ports import UnitOfWork
 from domain.team.model import Language, User
 from handlers.flow import Ctx, Flow
-from handlers.leads.facts import FACT_STEPS, STEPS, fact_screen, field_lines, steps_for
+from handlers.leads.facts import FACT_STEPS, STEPS, card_name, fact_screen, field_lines, steps_for
 from handlers.leads.review import REVIEW_STEPS
 
 routes = Routes(__name__)
@@ -66,11 +66,13 @@ async def on_contact_shared(
         return
     assert message.contact is not None
     card = message.contact
-    name = " ".join(part for part in (card.first_name, card.last_name) if part).strip()[: capture.MAX_NAME]
+    name = card_name(" ".join(part for part in (card.first_name, card.last_name) if part))
     phone = phone_from_card(card.phone_number)
-    values = capture.draft_values() | {"contact_name": name or None, "phone": phone}
-    skip = {"contact", "phone", "email"} if phone else {"contact"}
-    intro = t("lead-contact-card", name=h(name), phone=h(phone or card.phone_number))
+    values = capture.draft_values() | {"contact_name": name, "phone": phone}
+    skip = {"phone", "email"} if phone else set()
+    if name:  # a card saved without a name (its number where the name goes): the name is asked
+        skip.add("contact")
+    intro = t("lead-contact-card", name=h(name or ""), phone=h(phone or card.phone_number))
     ctx = context(message, state, bot, t, lang, uow, user, clock)
     await CAPTURE.start(ctx, values, plan=[step for step in STEPS if step not in skip], intro=intro)
 

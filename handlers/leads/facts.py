@@ -3,18 +3,32 @@
 
 from __future__ import annotations
 
+import contextlib
 import enum
 from collections.abc import Sequence
 from typing import Any
 
-from bot.formatting import h
+from bot.formatting import Html, h
 from bot.i18n import Translate
 from domain.errors import InvalidInput
 from domain.leads import capture
-from domain.leads.contact import normalise_email, phone_from_card
+from domain.leads.contact import looks_like_phone, normalise_email, phone_from_card
 from domain.leads.model import Authority, Budget, LeadSource, Timeline
 from domain.policy import services as policy_service
-from handlers.flow import Answers, Card, Choice, Ctx, Input, Spoken, Step, Typed, typed
+from handlers.flow import (
+    NEXT,
+    Answers,
+    Card,
+    Choice,
+    Ctx,
+    Input,
+    Spoken,
+    Stay,
+    Step,
+    Transition,
+    Typed,
+    typed,
+)
 
 STEPS: tuple[str, ...] = (
     "company", "contact", "phone", "email", "source", "need", "budget", "authority", "timeline", "industry",
@@ -49,10 +63,10 @@ def current_value(t: Translate, step: str, values: dict[str, Any]) -> str | None
     """The step's answer as the rep would read it, or None while unanswered."""
     value = values.get(FACT_OF_STEP[step])
     if step == "need":
-        parts = [h(_clip(str(value), 200))] if value else []
+        parts: list[str] = [h(_clip(str(value), 200))] if value else []
         if values.get("need_voice_file_id"):
             parts.append(t("lead-voice-need"))
-        return " + ".join(parts) or None
+        return Html(" + ").join(parts) or None
     if not value:
         return None
     if step in CHOICE_KINDS:
@@ -91,7 +105,13 @@ def _email(text: str) -> str:
     try:
         return normalise_email(text)
     except InvalidInput as error:
-        raise InvalidInput(error.code, input=h(text.strip()[:60])) from None
+        raise InvalidInput(error.code, input=text.strip()[:60]) from None
+
+
+def card_name(name: str) -> str | None:
+    """The name on a shared contact card; a card saved without a name carries the number there instead."""
+    name = name.strip()[: capture.MAX_NAME]
+    return None if not name or looks_like_phone(name) else name
 
 
 def read_phone(given: Input, ctx: Ctx) -> Answers | None:
@@ -99,8 +119,8 @@ def read_phone(given: Input, ctx: Ctx) -> Answers | None:
     if isinstance(given, Card):
         phone = phone_from_card(given.phone)
         if phone is None:
-            raise InvalidInput("error-phone", input=h(given.phone[:40]))
-        return {"phone": phone, "contact_name": ctx.data.get("contact_name") or given.name[: capture.MAX_NAME] or None}
+            raise InvalidInput("error-phone", input=given.phone[:40])
+        return {"phone": phone, "contact_name": ctx.data.get("contact_name") or card_name(given.name)}
     if not isinstance(given, Typed):
         return None
     if "@" in given.text:
@@ -108,11 +128,28 @@ def read_phone(given: Input, ctx: Ctx) -> Answers | None:
     return {"phone": capture.parse_phone(given.text)}
 
 
-def read_contact(text: str) -> str:
-    name = capture.clean("contact_name", text)
+def read_contact(given: Input, ctx: Ctx) -> Answers | None:
+    """A name. A phone number typed here is taken as the phone when there is none yet (the name is asked
+    again, see on_contact); otherwise it is refused: it is not a name."""
+    if not isinstance(given, Typed):
+        return None
+    try:
+        name = capture.clean("contact_name", given.text)
+    except InvalidInput as error:
+        if error.code == "error-lead-contact-phone" and not ctx.data.get("phone"):
+            with contextlib.suppress(InvalidInput):
+                return {"phone": capture.parse_phone(given.text)}
+        raise
     if not name:
         raise InvalidInput("error-lead-too-long", field="contact_name", max=capture.MAX_NAME)
-    return str(name)
+    return {"contact_name": str(name)}
+
+
+def on_contact(ctx: Ctx, answers: Answers) -> Transition:
+    ctx.data.update(answers)
+    if answers.get("phone") and not answers.get("contact_name"):  # the phone, typed where the name was asked
+        return Stay(ctx.t("lead-contact-was-phone", phone=answers["phone"]))
+    return NEXT
 
 
 def read_need(given: Input, ctx: Ctx) -> Answers | None:
@@ -150,8 +187,9 @@ FACT_STEPS: tuple[Step, ...] = (
         problems={"error-lead-company": "lead-bad-company-length"},
     ),
     Step(
-        "contact", "lead-ask-contact", ("contact_name",), parse=typed("contact_name", read_contact), optional=True,
-        expect="lead-expect-contact", problems={"error-lead-too-long": "lead-bad-contact"},
+        "contact", "lead-ask-contact", ("contact_name",), parse=read_contact, accept=on_contact, optional=True,
+        expect="lead-expect-contact",
+        problems={"error-lead-too-long": "lead-bad-contact", "error-lead-contact-phone": "lead-bad-contact-phone"},
     ),
     Step(
         "phone", "lead-ask-phone", ("phone",), parse=read_phone, optional=True, then=no_way_to_reach,

@@ -9,7 +9,8 @@ from typing import Any
 
 from aiogram.types import InlineKeyboardButton
 
-from bot.formatting import h, when
+from bot.callbacks import small_number
+from bot.formatting import Html, h, when
 from bot.i18n import Translate
 from bot.keyboards import button, rows_of
 from domain.leads import capture
@@ -144,7 +145,7 @@ def duplicates_keyboard(ctx: Ctx) -> Rows:
 def chosen_hit(ctx: Ctx, number: str) -> dict[str, Any] | Alert:
     """The duplicate a button points at, if it is one this rep was shown and may act on."""
     hits = hits_of(ctx)
-    n = int(number) if number.isdigit() else 0
+    n = small_number(number) or 0
     if not 1 <= n <= len(hits):
         return Alert(ctx.t("stale-button"))
     if not hits[n - 1]["detailed"]:
@@ -208,7 +209,7 @@ def score_line(t: Translate, score: int | None, reasons: dict[str, int]) -> str:
     order = [*FACTOR_ORDER, *sorted(set(reasons) - set(FACTOR_ORDER))]
     ranked = sorted((f for f in order if reasons.get(f, 0) > 0), key=lambda f: (-reasons[f], order.index(f)))
     parts = [
-        t(f"score-reason-{factor}", points=reasons[factor]) if factor in FACTOR_ORDER else f"{h(factor)} +{reasons[factor]}"
+        t(f"score-reason-{factor}", points=reasons[factor]) if factor in FACTOR_ORDER else Html(f"{h(factor)} +{reasons[factor]}")
         for factor in ranked
     ]
     if not parts:

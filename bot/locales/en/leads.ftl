@@ -68,6 +68,8 @@ lead-quick-ask = A few things are missing; fill them in and it's ready to save.
 lead-bad-company = The company name should be 1 to 100 characters and not start with /. e.g. Acme Ltd
 lead-bad-company-length = The company name should be 1 to { $max } characters and not start with /. e.g. Acme Ltd
 lead-bad-contact = The contact's name should be 1 to 64 characters, e.g. John Smith
+lead-bad-contact-phone = That's a phone number, not a name 🤔 What's the contact's name? e.g. John Smith, or tap Skip.
+lead-contact-was-phone = 📞 { $phone } is saved as the phone. What's the contact's name? e.g. John Smith, or tap Skip.
 lead-bad-phone =
     "{ $input }" doesn't look like a phone number 🤔
     Send a mobile number like 13800138000, or include the country code: +44 20 7946 0958

@@ -154,6 +154,7 @@ error-lead-field = { $field ->
         [timeline] The timeline
        *[other] This field
     } has an unknown value; please use the buttons.
+error-lead-contact-phone = The contact's name can't be a phone number; the number goes in the phone.
 error-lead-reach = Please give a phone number or an e-mail (at least one), so the customer can be reached.
 error-lead-not-found = That lead can't be found any more.
 error-lead-not-yours = You didn't capture this lead and don't own it, so you can't change it.

@@ -68,6 +68,8 @@ lead-quick-ask = 还差几项，补上就能保存。
 lead-bad-company = 公司名称要 1 到 100 个字，不能以 / 开头。比如：华东科技有限公司
 lead-bad-company-length = 公司名称要 1 到 { $max } 个字，不能以 / 开头。比如：华东科技有限公司
 lead-bad-contact = 联系人称呼要 1 到 64 个字，比如：张总
+lead-bad-contact-phone = 这是电话号码，不是称呼 🤔 联系人怎么称呼？比如：张总；不知道就点「跳过」。
+lead-contact-was-phone = 📞 { $phone } 已经记为电话。联系人怎么称呼？比如：张总；不知道就点「跳过」。
 lead-bad-phone =
     「{ $input }」不像是电话号码 🤔
     手机号直接发，比如 13800138000；国外号码带区号，比如 +44 20 7946 0958

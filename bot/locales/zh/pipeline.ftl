@@ -154,6 +154,7 @@ error-lead-field = { $field ->
         [timeline] 时间表
        *[other] 这一项
     }的选项不对，请用按钮选择。
+error-lead-contact-phone = 联系人的称呼不能是电话号码，电话请填在电话里。
 error-lead-reach = 手机号和邮箱至少要填一个，方便联系客户。
 error-lead-not-found = 找不到这条线索了，可能已经被处理。
 error-lead-not-yours = 这条线索不是你录入或负责的，不能修改。
