@@ -23,6 +23,8 @@ from bot.i18n import catalogue
 from bot.middlewares import (
     AccessMiddleware,
     CommandsLeaveFlowsMiddleware,
+    ConversationLockMiddleware,
+    ConversationStateMiddleware,
     CurrentUserMiddleware,
     MenuMiddleware,
     ThrottlingMiddleware,
@@ -67,7 +69,9 @@ def build_app(settings: Settings, *, session: BaseSession | None = None, clock: 
     cat = catalogue()
     renderer = Renderer(cat, settings.default_language, settings.timezone)
     storage, isolation = fsm_backend(settings, engine)
-    dp = Dispatcher(storage=storage, events_isolation=isolation)
+    # aiogram's FSM middleware is split in two (bot/middlewares.py): the per-conversation lock first, the
+    # state read after the unit of work opened, so it goes through the update's one connection.
+    dp = Dispatcher(storage=storage, events_isolation=isolation, disable_fsm=True)
     app = App(
         settings=settings, engine=engine, sessions=sessions, catalogue=cat, clock=clock, renderer=renderer,
         bot=make_bot(settings, session), dp=dp,
@@ -77,6 +81,7 @@ def build_app(settings: Settings, *, session: BaseSession | None = None, clock: 
     dp["clock"] = clock
     dp["settings"] = settings
 
+    dp.update.outer_middleware(ConversationLockMiddleware(dp.fsm))
     # First: in a group only group commands go on; the rest never opens a transaction (bot/chat_scope.py).
     dp.update.outer_middleware(
         ChatScopeMiddleware(
@@ -85,7 +90,8 @@ def build_app(settings: Settings, *, session: BaseSession | None = None, clock: 
     )
     # Then the flood guard: a throttled update is dropped before its transaction opens, leaving no row.
     dp.update.outer_middleware(ThrottlingMiddleware(settings.throttle_per_second, cat, settings.default_language))
-    dp.update.outer_middleware(UnitOfWorkMiddleware(app.uow, clock))
+    dp.update.outer_middleware(UnitOfWorkMiddleware(app.uow, clock, storage))
+    dp.update.outer_middleware(ConversationStateMiddleware())
     dp.update.outer_middleware(CurrentUserMiddleware(cat, settings.default_language))
     dp.message.outer_middleware(MenuMiddleware(menu_aliases(cat)))
     access = AccessMiddleware()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.team.model import AuditEvent, Invite, Role, Team, User
@@ -93,13 +93,33 @@ class SqlInvites:
 
 
 class SqlAudit:
+    """Audit rows are kept until the unit of work commits, then written together: one INSERT per
+    update however many rows it audited (a participant of the unit of work: flush, discard)."""
+
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        self.pending: list[AuditEvent] = []
 
     async def add(self, event: AuditEvent) -> None:
-        self.session.add(event)
+        self.pending.append(event)
+
+    async def flush(self) -> None:
+        if self.pending:
+            events, self.pending = self.pending, []
+            rows = [
+                {
+                    "at": e.at, "actor_id": e.actor_id, "team_id": e.team_id, "action": e.action,
+                    "entity": e.entity, "entity_id": e.entity_id, "before": e.before, "after": e.after,
+                }
+                for e in events
+            ]
+            await self.session.execute(insert(audit_events), rows)
+
+    def discard(self) -> None:
+        self.pending = []
 
     async def for_entity(self, entity: str, entity_id: int) -> Sequence[AuditEvent]:
+        await self.flush()
         stmt = (
             select(AuditEvent)
             .where(audit_events.c.entity == entity, audit_events.c.entity_id == entity_id)

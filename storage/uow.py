@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from types import TracebackType
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -25,8 +25,19 @@ from storage.reminder_repo import SqlReminders
 from storage.team_repo import SqlAudit, SqlInvites, SqlTeams, SqlUsers
 
 
+class Participant(Protocol):
+    """Writes kept back until the commit (write-behind): flushed just before it, dropped on a rollback."""
+
+    async def flush(self) -> None: ...
+
+    def discard(self) -> None: ...
+
+
 class SqlUnitOfWork:
-    """One transaction. `async with uow:` opens it; leaving without commit() rolls back."""
+    """One transaction. `async with uow:` opens it; leaving without commit() rolls back.
+
+    Participants (the audit trail, an update's conversation state) keep their writes back and
+    write them in one go just before each commit; a rollback drops them."""
 
     def __init__(
         self,
@@ -42,6 +53,7 @@ class SqlUnitOfWork:
         self._clock = clock
         self.session: AsyncSession | None = None
         self.after_commit: list[Callable[[], Any]] = []
+        self.participants: list[Participant] = []
 
     async def __aenter__(self) -> SqlUnitOfWork:
         if self.session is not None:
@@ -63,7 +75,12 @@ class SqlUnitOfWork:
         self.rep_skills = SqlRepSkills(self.session)
         self.digests = SqlDigestRuns(self.session)
         self.followups = SqlFollowups(self.session)
+        self.participants = [self.audit]
         return self
+
+    def join(self, participant: Participant) -> None:
+        """`participant` flushes before each commit of this unit of work and is discarded on a rollback."""
+        self.participants.append(participant)
 
     @property
     def renderer(self) -> NoticeRenderer:
@@ -87,9 +104,12 @@ class SqlUnitOfWork:
         finally:
             self.session = None
             self.after_commit = []
+            self.participants = []
 
     async def commit(self) -> None:
         assert self.session is not None
+        for participant in self.participants:
+            await participant.flush()
         await self.session.commit()
         hooks, self.after_commit = self.after_commit, []
         for hook in hooks:
@@ -99,6 +119,8 @@ class SqlUnitOfWork:
         assert self.session is not None
         await self.session.rollback()
         self.after_commit = []
+        for participant in self.participants:
+            participant.discard()
 
     async def flush(self) -> None:
         assert self.session is not None
