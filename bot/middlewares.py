@@ -176,7 +176,12 @@ class CurrentUserMiddleware(BaseMiddleware):
         uow: SqlUnitOfWork | None = data.get("uow")
         user: User | None = None
         if tg_user is not None and uow is not None:
-            user = await uow.users.by_telegram_id(tg_user.id)
+            # The update's context in one statement: the person, their team and its policy; services
+            # asking for the team (by id) or the policy later find them in the unit of work.
+            user, team, policy = await uow.users.current(tg_user.id)
+            data["current_team"] = team
+            if policy is not None:
+                uow.policies.prime(policy)
             chat = data.get("event_chat")
             if user is not None and chat is not None and chat.type == "private":
                 data["heard_from"] = delivery.heard_from(user)

@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.policy.model import TeamPolicy
 from domain.team.model import AuditEvent, Invite, Role, Team, User
-from storage.tables import audit_events, invites, teams, users
+from storage.tables import audit_events, invites, team_policies, teams, users
 
 
 class SqlTeams:
@@ -45,6 +46,20 @@ class SqlUsers:
 
     async def get(self, user_id: int) -> User | None:
         return await self.session.get(User, user_id)
+
+    async def current(self, telegram_id: int) -> tuple[User | None, Team | None, TeamPolicy | None]:
+        """The person behind an update with their team and its policy, in one statement (the update's
+        context: later reads of the team by id and of the policy find them in the unit of work)."""
+        stmt = (
+            select(User, Team, TeamPolicy)
+            .outerjoin(teams, teams.c.id == users.c.team_id)
+            .outerjoin(team_policies, team_policies.c.team_id == users.c.team_id)
+            .where(users.c.telegram_id == telegram_id)
+        )
+        row = (await self.session.execute(stmt)).first()
+        if row is None:
+            return None, None, None
+        return row[0], row[1], row[2]
 
     async def by_telegram_id(self, telegram_id: int) -> User | None:
         result = await self.session.execute(select(User).where(users.c.telegram_id == telegram_id))

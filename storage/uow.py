@@ -75,7 +75,7 @@ class SqlUnitOfWork:
         self.rep_skills = SqlRepSkills(self.session)
         self.digests = SqlDigestRuns(self.session)
         self.followups = SqlFollowups(self.session)
-        self.participants = [self.audit]
+        self.participants = [self.audit, self.policies]
         return self
 
     def join(self, participant: Participant) -> None:
