@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
+from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -49,6 +52,31 @@ def fsm_backend(settings: Settings, engine: AsyncEngine) -> tuple[BaseStorage, B
         return storage, RedisEventIsolation(redis=storage.redis)
     # One process on the embedded database: an in-process lock per chat keeps a user's updates in order.
     return SqlStorage(engine), SimpleEventIsolation()
+
+
+def run_pure_filters_inline(dp: Dispatcher) -> int:
+    """aiogram runs a filter that is not a coroutine in a worker thread (asyncio.to_thread): every magic
+    filter (F.text, F.chat.type == "private"…) and every bare State, each time a handler is tried, a
+    thread hop apiece (a dozen per update). They are pure and quick: run them in the event loop
+    instead. Returns how many filters were changed."""
+    changed = 0
+    for router in dp.chain_tail:
+        for observer in router.observers.values():
+            for handler in [observer._handler, *observer.handlers]:  # the router's own filters too
+                for flt in handler.filters or ():
+                    if flt.awaitable or not (flt.magic is not None or isinstance(flt.callback, State)):
+                        continue
+                    flt.callback = _inline(flt.callback)
+                    flt.awaitable = True
+                    changed += 1
+    return changed
+
+
+def _inline(check: Callable[..., Any]) -> Callable[..., Awaitable[Any]]:
+    async def run(*args: Any, **kwargs: Any) -> Any:
+        return check(*args, **kwargs)
+
+    return run
 
 
 def make_bot(settings: Settings, session: BaseSession | None) -> Bot:
@@ -101,6 +129,7 @@ def build_app(settings: Settings, *, session: BaseSession | None = None, clock: 
     dp.errors.register(make_error_handler(cat, settings.default_language))
 
     dp.include_routers(*routers())
+    run_pure_filters_inline(dp)
     install_sweeps(app)
     install_outbox(app)  # last: the console then delivers at once what the sweeps queued
     return app

@@ -161,3 +161,16 @@ async def test_outside_an_update_the_storage_writes_through(app: App) -> None:
     assert await fresh.get_data() == {"a": 1}
     await fresh.clear()
     assert (await context.get_state(), await context.get_data()) == (None, {})
+
+
+async def test_no_filter_waits_for_a_worker_thread(app: App) -> None:
+    """aiogram runs a plain-function filter in a thread; magic filters and bare States run in the loop."""
+    sync = [
+        (router.name, flt.callback)
+        for router in app.dp.chain_tail
+        for observer in router.observers.values()
+        for handler in [observer._handler, *observer.handlers]
+        for flt in handler.filters or ()
+        if not flt.awaitable
+    ]
+    assert sync == []
