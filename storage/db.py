@@ -11,6 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from storage.tables import map_domain
 
 
+POOL_RECYCLE_SECONDS = 1800
+
+
 def normalise_url(url: str) -> str:
     """Accept the usual spellings and pick the async driver: sqlite:// -> sqlite+aiosqlite://."""
     parsed = make_url(url)
@@ -44,7 +47,10 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
             cursor.close()
 
         return engine
-    return create_async_engine(url, echo=echo, pool_pre_ping=True)
+    # No pre-ping (a round trip before every checkout, on the hot path): connections are recycled
+    # before a server or a proxy would drop them idle, and an update whose first statement finds its
+    # connection dropped anyway is opened once more on a fresh one (bot/middlewares.py).
+    return create_async_engine(url, echo=echo, pool_recycle=POOL_RECYCLE_SECONDS)
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

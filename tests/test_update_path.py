@@ -6,22 +6,25 @@ statement counts are deterministic, unlike time). On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+import pytest
 from aiogram import Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.storage.base import StorageKey
 from aiogram.types import Message
-from sqlalchemy import event, select
+from sqlalchemy import event, select, text
 
 from bot.errors import Refusal
 from bot.factory import App
 from bot.sandbox import Person, Sandbox
 from domain.errors import DomainError
 from domain.team.model import Role
+from storage.db import create_engine
 from storage.tables import fsm_states
 from tests.conftest import join
 
@@ -174,3 +177,28 @@ async def test_no_filter_waits_for_a_worker_thread(app: App) -> None:
         if not flt.awaitable
     ]
     assert sync == []
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])
+async def test_an_update_whose_connection_was_dropped_is_handled_on_a_fresh_one(
+    app: App, sandbox: Sandbox, caplog: pytest.LogCaptureFixture
+) -> None:
+    """No pre-ping: the server dropped the pooled connections between two updates (a restart, an idle
+    timeout); the next update's transaction is opened once more and the person notices nothing."""
+    wang = await join(app, sandbox, "小王", Role.REP)
+    await wang.send("/me")
+    other = create_engine(app.settings.database_url)
+    try:
+        async with other.connect() as conn:
+            await conn.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            )
+    finally:
+        await other.dispose()
+    with caplog.at_level(logging.WARNING, logger="bot.middlewares"):
+        await wang.send("/me")
+    assert "connection was dropped; retrying once" in caplog.text
+    assert sum("角色：销售" in m.text for m in wang.chat()) == 2
