@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.policy.model import TeamPolicy
 from domain.team.model import AuditEvent, Invite, Role, Team, User
+from storage.preload import Preloaded
 from storage.tables import audit_events, invites, team_policies, teams, users
 
 
@@ -36,8 +37,9 @@ class SqlTeams:
 
 
 class SqlUsers:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, preloaded: Preloaded | None = None) -> None:
         self.session = session
+        self.preloaded = preloaded
 
     async def add(self, user: User) -> User:
         self.session.add(user)
@@ -70,6 +72,9 @@ class SqlUsers:
         return (await self.session.execute(stmt)).scalars().all()
 
     async def with_role(self, team_id: int, *roles: str) -> Sequence[User]:
+        known = self.preloaded.managers(team_id, roles) if self.preloaded is not None else None
+        if known is not None:
+            return known
         stmt = (
             select(User)
             .where(users.c.team_id == team_id, users.c.active.is_(True), users.c.role.in_([Role(r) for r in roles]))

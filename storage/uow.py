@@ -21,6 +21,7 @@ from storage.handoffs_repo import SqlHandoffs
 from storage.leads_repo import SqlLeads
 from storage.outbox_repo import SqlOutbox
 from storage.policy_repo import SqlPolicies, SqlRepSkills
+from storage.preload import Preloaded
 from storage.reminder_repo import SqlReminders
 from storage.team_repo import SqlAudit, SqlInvites, SqlTeams, SqlUsers
 
@@ -59,13 +60,14 @@ class SqlUnitOfWork:
         if self.session is not None:
             raise RuntimeError("unit of work already open")
         self.session = self._sessions()
+        self.preloaded = Preloaded(self.session)
         self.teams = SqlTeams(self.session)
-        self.users = SqlUsers(self.session)
+        self.users = SqlUsers(self.session, self.preloaded)
         self.invites = SqlInvites(self.session)
         self.audit = SqlAudit(self.session)
         self.outbox = SqlOutbox(self.session, self._wake_after_commit)
         self.dead_letters = SqlDeadLetters(self.session, self._wake_after_commit)
-        self.reminders = SqlReminders(self.session)
+        self.reminders = SqlReminders(self.session, self.preloaded)
         self.leads = SqlLeads(self.session)
         self.opportunities = SqlOpportunities(self.session)
         self.handoffs = SqlHandoffs(self.session)
@@ -74,8 +76,9 @@ class SqlUnitOfWork:
         self.stage_changes = SqlStageChanges(self.session)
         self.rep_skills = SqlRepSkills(self.session)
         self.digests = SqlDigestRuns(self.session)
-        self.followups = SqlFollowups(self.session)
-        self.participants = [self.audit, self.policies]
+        self.followups = SqlFollowups(self.session, self.preloaded)
+        self.preloaded.policies = self.policies
+        self.participants = [self.audit, self.policies, self.preloaded]
         return self
 
     def join(self, participant: Participant) -> None:
