@@ -434,14 +434,14 @@ async def bench(args: argparse.Namespace) -> int:
     finally:
         if pg_name:
             await drop_database(pg_name)
-    bare = await bench_bare(args)
+    bare = await bench_bare(args, rounds=1 if args.pace else 5)  # a paced round takes as long as the app's
 
     pace = f"at a person's pace ({args.pace:g}-{args.pace * 1.5:g} s before each action)" if args.pace else "as fast as they can"
     print(f"lead bench: {args.leads} quick captures by {args.reps} reps at once, {pace}, {backend}, "
           f"after {args.warmup} warm-up leads; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
     print("latency: app = capture message fed -> assignee's hand-off card sent (outbox delivery included);")
     print("         bare = message fed -> button press answered (same two updates: a two-step FSM flow in"
-          " bare aiogram 3, state in memory; the median of 5 rounds)")
+          f" bare aiogram 3, state in memory; the median of {1 if args.pace else 5} rounds)")
     print(line(app))
     print(line(bare))
     print(f"app, Confirm press fed -> card sent: p50 {statistics.median(app.after_confirm) * 1000:.1f} ms, "
