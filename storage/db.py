@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -102,6 +103,11 @@ class WriteGate:
         self.owner, self.depth = task, 1
         return True
 
+    def waiting(self) -> int:
+        """How many connections wait for the gate now."""
+        waiters = getattr(self._lock, "_waiters", None) if self._lock is not None else None
+        return len(waiters) if waiters else 0
+
     def release(self) -> None:
         if self._lock is None or not self._lock.locked():
             return
@@ -112,12 +118,19 @@ class WriteGate:
 
 
 _READS = ("SELECT", "PRAGMA", "EXPLAIN")
+_GATES: weakref.WeakKeyDictionary[Any, WriteGate] = weakref.WeakKeyDictionary()
+
+
+def write_gate(engine: AsyncEngine) -> WriteGate | None:
+    """The engine's WriteGate (SQLite), None on PostgreSQL."""
+    return _GATES.get(engine.sync_engine)
 
 
 def gate_writes(engine: AsyncEngine) -> WriteGate:
     """Installs a WriteGate on an SQLite engine (see WriteGate); returns it."""
     gate = WriteGate()
     sync = engine.sync_engine
+    _GATES[sync] = gate
 
     @event.listens_for(sync, "before_cursor_execute")
     def _before_write(conn, _cursor, statement, *_):  # type: ignore[no-untyped-def]
