@@ -135,6 +135,7 @@ class Lead:
     confirmed: float = 0.0
     handled: float = 0.0  # the Confirm press's handler returned
     done: float = 0.0
+    paused: float = 0.0  # the person's own pause between the message and the press (--pace), not counted
 
 
 @dataclass
@@ -147,9 +148,12 @@ class Run:
     pace: float = 0.0  # a rep waits pace..1.5*pace seconds before each action
     rng: random.Random = field(default_factory=lambda: random.Random(7))
 
-    async def pause(self) -> None:
+    async def pause(self, lead: Lead | None = None) -> None:
         if self.pace > 0:
-            await asyncio.sleep(self.pace * (1 + self.rng.random() / 2))
+            seconds = self.pace * (1 + self.rng.random() / 2)
+            await asyncio.sleep(seconds)
+            if lead is not None:
+                lead.paused += seconds
 
     def finish(self, key: str, at: float) -> None:
         lead = self.leads.get(key)
@@ -201,7 +205,7 @@ async def app_capture(person: Person, text: str, company: str, run: Run) -> None
     """One quick capture and its Confirm; the hand-off card's delivery finishes the lead (a listener)."""
     run.leads[company] = lead = Lead(fed=time.perf_counter())
     await person.send(text)
-    await run.pause()
+    await run.pause(lead)
     sent, data = confirm_button(person)
     lead.confirmed = time.perf_counter()
     calls = await person.press_data(data, message_id=sent.message_id, text=sent.text)
@@ -217,7 +221,7 @@ async def app_capture(person: Person, text: str, company: str, run: Run) -> None
 async def bare_capture(person: Person, text: str, company: str, run: Run) -> None:
     run.leads[company] = lead = Lead(fed=time.perf_counter())
     await person.send(text)
-    await run.pause()
+    await run.pause(lead)
     lead.confirmed = time.perf_counter()
     reply = person.last
     await person.press_data(f"lead:confirm:::{len(run.leads)}", message_id=reply.message_id, text=reply.text)
@@ -295,7 +299,7 @@ def figures(label: str, run: Run, start: float, cpu: float) -> Figures:
     end = max((x.done for x in done), default=start)
     handled = max((x.handled for x in run.leads.values()), default=start) - start
     return Figures(
-        label, len(done), end - start, handled, [x.done - x.fed for x in done],
+        label, len(done), end - start, handled, [x.done - x.fed - x.paused for x in done],
         [x.done - x.confirmed for x in done], cpu,
     )
 
@@ -439,7 +443,8 @@ async def bench(args: argparse.Namespace) -> int:
     pace = f"at a person's pace ({args.pace:g}-{args.pace * 1.5:g} s before each action)" if args.pace else "as fast as they can"
     print(f"lead bench: {args.leads} quick captures by {args.reps} reps at once, {pace}, {backend}, "
           f"after {args.warmup} warm-up leads; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
-    print("latency: app = capture message fed -> assignee's hand-off card sent (outbox delivery included);")
+    print("latency: app = capture message fed -> assignee's hand-off card sent (outbox delivery included;"
+          " a paced rep's pause before pressing Confirm is not counted);")
     print("         bare = message fed -> button press answered (same two updates: a two-step FSM flow in"
           f" bare aiogram 3, state in memory; the median of {1 if args.pace else 5} rounds)")
     print(line(app))
