@@ -53,6 +53,7 @@ from domain.sweeps import Sweep, sweep  # noqa: E402
 from storage import migrate  # noqa: E402
 from storage.db import create_engine  # noqa: E402
 
+SHOW = False
 NOW = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)  # Thursday 10:00 in Shanghai: working hours
 TEAMS = 50
 REPS = 20
@@ -341,6 +342,10 @@ async def measure(app: App, backend: str, size: int, kind: Sweep[Any], counter: 
     seconds = time.perf_counter() - started
     counter.on = False
     result = Measure(backend, size, kind.name, report.acted, len(counter.statements), seconds)
+    if SHOW:
+        print(f"  {kind.name}: {len(counter.statements)} statements")
+        for statement, _ in counter.statements:
+            print("    " + " ".join(statement.split())[:150])
     seen: set[str] = set()
     for statement, parameters in counter.statements:
         if not statement.lstrip().upper().startswith("SELECT") or statement in seen:
@@ -419,7 +424,10 @@ def main() -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--backends", nargs="+", choices=["sqlite", "postgresql"], default=["sqlite", "postgresql"])
     parser.add_argument("--due", type=int, default=50, help="items due in each sweep's due set")
+    parser.add_argument("--show", action="store_true", help="print every statement each sweep ran")
     args = parser.parse_args()
+    global SHOW
+    SHOW = args.show
     assert all(size >= 10 * args.due for size in args.sizes), "each size must hold the due sets"
     results: list[Measure] = []
     for backend in args.backends:

@@ -67,6 +67,7 @@ class Measure:
     fsm: int
     checkouts: int
     cpu_ms: float
+    text: list[str] = field(default_factory=list)
 
 
 async def measured(counter: Counter, step: Callable[[], Awaitable[object]]) -> Measure:
@@ -80,7 +81,7 @@ async def measured(counter: Counter, step: Callable[[], Awaitable[object]]) -> M
         counter.recording = False
     spent = (time.process_time() - cpu) * 1000
     fsm = sum(1 for s in counter.statements if "fsm_states" in s)
-    return Measure(len(counter.statements), fsm, counter.checkouts, spent)
+    return Measure(len(counter.statements), fsm, counter.checkouts, spent, list(counter.statements))
 
 
 async def deliver(app: App) -> None:
@@ -166,7 +167,7 @@ async def run_backend(backend: str, rounds: int) -> dict[str, list[Measure]]:
     return results
 
 
-def report(backend: str, results: dict[str, list[Measure]]) -> None:
+def report(backend: str, results: dict[str, list[Measure]], show: bool = False) -> None:
     print(f"\n{backend}: per update (CPU: median of {len(next(iter(results.values())))} rounds)")
     print(f"  {'update':<16} {'SQL':>4} {'FSM':>4} {'conns':>5} {'CPU ms':>7}")
     counts = []
@@ -175,6 +176,9 @@ def report(backend: str, results: dict[str, list[Measure]]) -> None:
         cpu = statistics.median(v.cpu_ms for v in values)
         counts.append(first.statements)
         print(f"  {key:<16} {first.statements:>4} {first.fsm:>4} {first.checkouts:>5} {cpu:>7.1f}")
+        if show:
+            for statement in first.text:
+                print("      " + " ".join(statement.split())[:160])
     print(f"  median statements per update: {statistics.median(counts):.0f}, max: {max(counts)}")
 
 
@@ -182,10 +186,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--show", action="store_true", help="print every statement of each update")
     args = parser.parse_args()
     backends = ("sqlite", "postgresql") if args.backend == "both" else (args.backend,)
     for backend in backends:
-        report(backend, asyncio.run(run_backend(backend, args.rounds)))
+        report(backend, asyncio.run(run_backend(backend, args.rounds)), args.show)
     return 0
 
 

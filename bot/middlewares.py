@@ -11,12 +11,14 @@ from typing import Any
 from aiogram import BaseMiddleware, Bot
 from aiogram.dispatcher.flags import get_flag
 from aiogram.fsm.context import FSMContext
+from aiogram.fsm.middleware import FSMContextMiddleware
+from aiogram.fsm.storage.base import BaseStorage
 from aiogram.types import CallbackQuery, Message, TelegramObject, Update
 from aiogram.types import User as TgUser
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from bot.errors import Refusal, tell_refusal
-from bot.fsm_storage import current_session
+from bot.fsm_storage import SqlStorage, current_states
 from bot.i18n import Catalogue, Translate
 from domain.clock import Clock
 from domain.errors import DomainError
@@ -37,39 +39,80 @@ class UnitOfWorkMiddleware(BaseMiddleware):
     A refusal (a DomainError, or a bot.errors.Refusal, escaping the handler) rolls the transaction back,
     FSM changes included, answers the person in their language (an alert for a button press, a message
     otherwise) and still records the update as processed: handlers need no try/except and no rollback
-    of their own to say no. See bot/errors.py."""
+    of their own to say no. See bot/errors.py.
 
-    def __init__(self, make_uow: Callable[[], SqlUnitOfWork], clock: Clock) -> None:
+    With the FSM state in the database (bot/fsm_storage.py) the update's conversation state is read
+    through this transaction's session, at most once, and written just before its commit (write-behind).
+
+    The update's first statement is where a pooled connection that the database dropped shows up (no
+    pre-ping on the hot path, storage/db.py): the transaction is then opened once more, on a fresh
+    connection, before any handler ran."""
+
+    def __init__(
+        self, make_uow: Callable[[], SqlUnitOfWork], clock: Clock, storage: BaseStorage | None = None
+    ) -> None:
         self.make_uow = make_uow
         self.clock = clock
+        self.storage = storage if isinstance(storage, SqlStorage) else None
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         assert isinstance(event, Update)
         bot: Bot = data["bot"]
-        async with self.make_uow() as uow:
-            assert uow.session is not None
-            processed = SqlProcessedUpdates(uow.session)
-            if await processed.seen(bot.id, event.update_id):
-                log.info("update %s already processed; skipped", event.update_id)
-                return None
-            data["uow"] = uow
-            token = current_session.set(uow.session)
-            try:
-                result = await handler(event, data)
-            except (DomainError, Refusal) as exc:
-                if data.get("t") is None:  # refused before anyone knew the person's language: a bug
+        for attempt in (1, 2):
+            async with self.make_uow() as uow:
+                assert uow.session is not None
+                processed = SqlProcessedUpdates(uow.session)
+                claimed = processed.claims_first
+                try:
+                    if claimed:
+                        fresh = await processed.claim(bot.id, event.update_id, self.clock.now())
+                    else:
+                        fresh = not await processed.seen(bot.id, event.update_id)
+                except DBAPIError as exc:
+                    if attempt == 1 and exc.connection_invalidated:
+                        log.warning("update %s: the database connection was dropped; retrying once", event.update_id)
+                        continue
                     raise
-                await self.refused(event, data, uow, Refusal.of(exc))
-                result = None
-            finally:
-                current_session.reset(token)
-            try:
+                if not fresh:
+                    log.info("update %s already processed; skipped", event.update_id)
+                    return None
+                return await self.handle(handler, event, data, uow, processed, claimed)
+        return None  # pragma: no cover (the loop returns or raises)
+
+    async def handle(
+        self, handler: Handler, event: Update, data: dict[str, Any], uow: SqlUnitOfWork,
+        processed: SqlProcessedUpdates, claimed: bool,
+    ) -> Any:
+        bot: Bot = data["bot"]
+        assert uow.session is not None
+        data["uow"] = uow
+        token = None
+        if self.storage is not None:
+            states = self.storage.buffer(uow.session)
+            uow.join(states)
+            token = current_states.set(states)
+        refused = False
+        try:
+            result = await handler(event, data)
+        except (DomainError, Refusal) as exc:
+            if data.get("t") is None:  # refused before anyone knew the person's language: a bug
+                raise
+            await self.refused(event, data, uow, Refusal.of(exc))
+            refused = True
+            result = None
+        finally:
+            if token is not None:
+                current_states.reset(token)
+        try:
+            if not claimed:
                 await processed.record(bot.id, event.update_id, self.clock.now())
-                await uow.commit()
-            except IntegrityError:
-                await uow.rollback()
-                log.warning("update %s was processed concurrently elsewhere; this run rolled back", event.update_id)
-            return result
+            elif refused and not await processed.claim(bot.id, event.update_id, self.clock.now()):
+                raise IntegrityError("processed_updates", None, Exception("claimed concurrently"))
+            await uow.commit()
+        except IntegrityError:
+            await uow.rollback()
+            log.warning("update %s was processed concurrently elsewhere; this run rolled back", event.update_id)
+        return result
 
     @staticmethod
     async def refused(event: Update, data: dict[str, Any], uow: SqlUnitOfWork, refusal: Refusal) -> None:
@@ -89,6 +132,38 @@ class UnitOfWorkMiddleware(BaseMiddleware):
         await tell_refusal(event, refusal.text(t))
 
 
+CONVERSATION = "conversation"  # the update's FSMContext, between the two middlewares below
+
+
+class ConversationLockMiddleware(BaseMiddleware):
+    """aiogram's FSM middleware, first half (registered first): one update at a time per conversation
+    (the events isolation lock), as aiogram does; the state itself is not read yet."""
+
+    def __init__(self, fsm: FSMContextMiddleware) -> None:
+        self.fsm = fsm
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        data["fsm_storage"] = self.fsm.storage
+        context = self.fsm.resolve_event_context(data["bot"], data)
+        if context is None:
+            return await handler(event, data)
+        async with self.fsm.events_isolation.lock(key=context.key):
+            data[CONVERSATION] = context
+            return await handler(event, data)
+
+
+class ConversationStateMiddleware(BaseMiddleware):
+    """aiogram's FSM middleware, second half (registered after the unit of work): the conversation's
+    state is read inside the update's transaction, on its one connection (bot/fsm_storage.py)."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        context: FSMContext | None = data.pop(CONVERSATION, None)
+        if context is not None:
+            data["state"] = context
+            data["raw_state"] = await context.get_state()
+        return await handler(event, data)
+
+
 class CurrentUserMiddleware(BaseMiddleware):
     """Loads the registered User behind the event (None for strangers) and their translator."""
 
@@ -101,7 +176,12 @@ class CurrentUserMiddleware(BaseMiddleware):
         uow: SqlUnitOfWork | None = data.get("uow")
         user: User | None = None
         if tg_user is not None and uow is not None:
-            user = await uow.users.by_telegram_id(tg_user.id)
+            # The update's context in one statement: the person, their team and its policy; services
+            # asking for the team (by id) or the policy later find them in the unit of work.
+            user, team, policy = await uow.users.current(tg_user.id)
+            data["current_team"] = team
+            if policy is not None:
+                uow.policies.prime(policy)
             chat = data.get("event_chat")
             if user is not None and chat is not None and chat.type == "private":
                 data["heard_from"] = delivery.heard_from(user)

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import weakref
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.util import await_only
 
 from storage.tables import map_domain
+
+log = logging.getLogger(__name__)
+
+
+POOL_RECYCLE_SECONDS = 1800
 
 
 def normalise_url(url: str) -> str:
@@ -34,6 +44,7 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+        gate_writes(engine)
 
         @event.listens_for(engine.sync_engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
@@ -44,8 +55,110 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
             cursor.close()
 
         return engine
-    return create_async_engine(url, echo=echo, pool_pre_ping=True)
+    # No pre-ping (a round trip before every checkout, on the hot path): connections are recycled
+    # before a server or a proxy would drop them idle, and an update whose first statement finds its
+    # connection dropped anyway is opened once more on a fresh one (bot/middlewares.py).
+    return create_async_engine(url, echo=echo, pool_recycle=POOL_RECYCLE_SECONDS)
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=True)
+
+
+class WriteGate:
+    """SQLite takes one writer at a time, and one that finds the database locked sleeps and tries again
+    (its busy handler: waits of up to 100 ms, however soon the lock is free), so under concurrency the
+    updates and the outbox spend their time polling, and a writer can starve. The gate makes them take
+    turns in the process instead: a connection waits for it (first come, first served) just before its
+    first write statement, the moment SQLite would take its write lock (the driver begins a transaction
+    with the first INSERT/UPDATE/DELETE), and lets go when it goes back to the pool, after its commit or
+    rollback. A task that holds the gate on one connection and writes on a second is not made to wait
+    for itself (it meets SQLite's own lock there, as without the gate)."""
+
+    WAIT_SECONDS = 30.0  # as long as SQLite's busy timeout; then the write goes ahead and meets the lock
+
+    def __init__(self) -> None:
+        self._lock: asyncio.Lock | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self.owner: asyncio.Task[Any] | None = None
+        self.depth = 0
+
+    def _current_lock(self) -> asyncio.Lock:
+        loop = asyncio.get_running_loop()
+        if self._lock is None or self._loop is not loop:
+            self._lock, self._loop, self.owner, self.depth = asyncio.Lock(), loop, None, 0
+        return self._lock
+
+    async def acquire(self) -> bool:
+        lock = self._current_lock()
+        task = asyncio.current_task()
+        if self.owner is not None and self.owner is task:
+            self.depth += 1
+            return True
+        try:
+            await asyncio.wait_for(lock.acquire(), self.WAIT_SECONDS)
+        except TimeoutError:
+            log.warning("the SQLite write gate was not free for %.0f s; writing without it", self.WAIT_SECONDS)
+            return False
+        self.owner, self.depth = task, 1
+        return True
+
+    def waiting(self) -> int:
+        """How many connections wait for the gate now."""
+        waiters = getattr(self._lock, "_waiters", None) if self._lock is not None else None
+        return len(waiters) if waiters else 0
+
+    def release(self) -> None:
+        if self._lock is None or not self._lock.locked():
+            return
+        self.depth -= 1
+        if self.depth <= 0:
+            self.owner, self.depth = None, 0
+            self._lock.release()
+
+
+_READS = ("SELECT", "PRAGMA", "EXPLAIN")
+_GATES: weakref.WeakKeyDictionary[Any, WriteGate] = weakref.WeakKeyDictionary()
+
+
+def write_gate(engine: AsyncEngine) -> WriteGate | None:
+    """The engine's WriteGate (SQLite), None on PostgreSQL."""
+    return _GATES.get(engine.sync_engine)
+
+
+def gate_writes(engine: AsyncEngine) -> WriteGate:
+    """Installs a WriteGate on an SQLite engine (see WriteGate); returns it."""
+    gate = WriteGate()
+    sync = engine.sync_engine
+    _GATES[sync] = gate
+
+    @event.listens_for(sync, "before_cursor_execute")
+    def _before_write(conn, _cursor, statement, *_):  # type: ignore[no-untyped-def]
+        info = conn.info  # the pooled DBAPI connection's: kept until it is checked in
+        if info.get("gated") or statement.lstrip()[:7].upper().startswith(_READS):
+            return
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:  # a synchronous use (no event loop): SQLite's own lock only
+            return
+        if await_only(gate.acquire()):
+            info["gated"] = gate
+
+    def _let_go(record: Any) -> None:
+        held = record.info.pop("gated", None) if record is not None else None
+        if held is not None:
+            held.release()
+
+    @event.listens_for(sync.pool, "checkin")
+    def _checked_in(_dbapi_conn, record):  # type: ignore[no-untyped-def]
+        _let_go(record)
+
+    @event.listens_for(sync.pool, "invalidate")
+    def _invalidated(_dbapi_conn, record, _exc):  # type: ignore[no-untyped-def]
+        _let_go(record)
+
+    @event.listens_for(sync.pool, "close")
+    def _closed(_dbapi_conn, record):  # type: ignore[no-untyped-def]
+        _let_go(record)
+
+    return gate

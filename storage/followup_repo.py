@@ -38,6 +38,7 @@ from domain.followup.rules import (
     Visibility,
 )
 from domain.reminders.model import Reminder, ReminderState
+from storage.preload import Preloaded
 from storage.sql import CLOSED_STAGES, rowcount
 from storage.tables import (
     ESCALATE_SQL,
@@ -90,8 +91,9 @@ def _followups_of(opportunity_id: int | ColumnElement[Any], user_id: int | Colum
 
 
 class SqlFollowups:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, preloaded: Preloaded | None = None) -> None:
         self.session = session
+        self.preloaded = preloaded
 
     # silence watch
 
@@ -105,7 +107,10 @@ class SqlFollowups:
         )
         if skip:
             stmt = stmt.where(opportunities.c.id.not_in(list(skip)))
-        return (await self.session.execute(stmt)).scalars().all()
+        due = (await self.session.execute(stmt)).scalars().all()
+        if self.preloaded is not None:  # what the acts read, for the whole due set (storage/preload.py)
+            await self.preloaded.deals(due, next_steps=True)
+        return due
 
     async def set_silence(
         self, opportunity: Opportunity, *, expect_level: int, expect_check: datetime | None, level: int,
@@ -149,6 +154,10 @@ class SqlFollowups:
     # follow-up reminders
 
     async def has_next_step(self, opportunity_id: int, user_id: int) -> bool:
+        if self.preloaded is not None:
+            known = self.preloaded.next_steps.pop((opportunity_id, user_id), None)
+            if known is not None:
+                return known
         stmt = select(reminders.c.id).where(
             *_followups_of(opportunity_id, user_id), reminders.c.state.in_(OPEN_REMINDER)
         ).limit(1)
@@ -173,7 +182,10 @@ class SqlFollowups:
         )
         if skip:
             stmt = stmt.where(reminders.c.id.not_in(list(skip)))
-        return (await self.session.execute(stmt)).scalars().all()
+        due = (await self.session.execute(stmt)).scalars().all()
+        if self.preloaded is not None:
+            await self.preloaded.reminders(due, deals=True)
+        return due
 
     async def claim_escalation(self, reminder: Reminder, now: datetime, *, escalated: bool) -> bool:
         if reminder.escalate_at is None:

@@ -24,8 +24,21 @@ from storage.tables import (
 
 
 class SqlPolicies:
+    """A team's policy is read once per unit of work (kept until a rollback: a participant of it)."""
+
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        self.known: dict[int, TeamPolicy] = {}
+
+    def prime(self, policy: TeamPolicy) -> None:
+        """A policy the unit of work loaded already (with the current user, bot/middlewares.py)."""
+        self.known[policy.team_id] = policy
+
+    async def flush(self) -> None:
+        return None
+
+    def discard(self) -> None:
+        self.known = {}
 
     async def ensure(self, team_id: int) -> TeamPolicy:
         found = await self._get(team_id)
@@ -47,8 +60,14 @@ class SqlPolicies:
         return created
 
     async def _get(self, team_id: int) -> TeamPolicy | None:
+        known = self.known.get(team_id)
+        if known is not None:
+            return known
         stmt = select(TeamPolicy).where(team_policies.c.team_id == team_id)
-        return (await self.session.execute(stmt)).scalars().first()
+        found = (await self.session.execute(stmt)).scalars().first()
+        if found is not None:
+            self.known[team_id] = found
+        return found
 
     async def all(self) -> Sequence[TeamPolicy]:
         return (await self.session.execute(select(TeamPolicy).order_by(team_policies.c.team_id))).scalars().all()

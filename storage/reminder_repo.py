@@ -9,6 +9,7 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.reminders.model import Reminder, ReminderState
+from storage.preload import Preloaded
 from storage.tables import reminders
 
 OPEN = (ReminderState.PENDING, ReminderState.SNOOZED)
@@ -18,8 +19,9 @@ DUE_STATES = text("reminders.state IN ('pending', 'snoozed')")
 
 
 class SqlReminders:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, preloaded: Preloaded | None = None) -> None:
         self.session = session
+        self.preloaded = preloaded
 
     async def add(self, reminder: Reminder) -> Reminder:
         self.session.add(reminder)
@@ -56,7 +58,10 @@ class SqlReminders:
         )
         if skip:
             stmt = stmt.where(reminders.c.id.not_in(list(skip)))
-        return (await self.session.execute(stmt)).scalars().all()
+        due = (await self.session.execute(stmt)).scalars().all()
+        if self.preloaded is not None:  # what the acts read, for the whole due set (storage/preload.py)
+            await self.preloaded.reminders(due, deals=any(r.subject_kind == "opportunity" for r in due))
+        return due
 
     async def due_between(self, team_id: int, start: datetime, end: datetime) -> Sequence[Reminder]:
         stmt = (

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.policy.model import TeamPolicy
 from domain.team.model import AuditEvent, Invite, Role, Team, User
-from storage.tables import audit_events, invites, teams, users
+from storage.preload import Preloaded
+from storage.tables import audit_events, invites, team_policies, teams, users
 
 
 class SqlTeams:
@@ -35,8 +37,9 @@ class SqlTeams:
 
 
 class SqlUsers:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, preloaded: Preloaded | None = None) -> None:
         self.session = session
+        self.preloaded = preloaded
 
     async def add(self, user: User) -> User:
         self.session.add(user)
@@ -45,6 +48,20 @@ class SqlUsers:
 
     async def get(self, user_id: int) -> User | None:
         return await self.session.get(User, user_id)
+
+    async def current(self, telegram_id: int) -> tuple[User | None, Team | None, TeamPolicy | None]:
+        """The person behind an update with their team and its policy, in one statement (the update's
+        context: later reads of the team by id and of the policy find them in the unit of work)."""
+        stmt = (
+            select(User, Team, TeamPolicy)
+            .outerjoin(teams, teams.c.id == users.c.team_id)
+            .outerjoin(team_policies, team_policies.c.team_id == users.c.team_id)
+            .where(users.c.telegram_id == telegram_id)
+        )
+        row = (await self.session.execute(stmt)).first()
+        if row is None:
+            return None, None, None
+        return row[0], row[1], row[2]
 
     async def by_telegram_id(self, telegram_id: int) -> User | None:
         result = await self.session.execute(select(User).where(users.c.telegram_id == telegram_id))
@@ -55,6 +72,9 @@ class SqlUsers:
         return (await self.session.execute(stmt)).scalars().all()
 
     async def with_role(self, team_id: int, *roles: str) -> Sequence[User]:
+        known = self.preloaded.managers(team_id, roles) if self.preloaded is not None else None
+        if known is not None:
+            return known
         stmt = (
             select(User)
             .where(users.c.team_id == team_id, users.c.active.is_(True), users.c.role.in_([Role(r) for r in roles]))
@@ -93,13 +113,33 @@ class SqlInvites:
 
 
 class SqlAudit:
+    """Audit rows are kept until the unit of work commits, then written together: one INSERT per
+    update however many rows it audited (a participant of the unit of work: flush, discard)."""
+
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        self.pending: list[AuditEvent] = []
 
     async def add(self, event: AuditEvent) -> None:
-        self.session.add(event)
+        self.pending.append(event)
+
+    async def flush(self) -> None:
+        if self.pending:
+            events, self.pending = self.pending, []
+            rows = [
+                {
+                    "at": e.at, "actor_id": e.actor_id, "team_id": e.team_id, "action": e.action,
+                    "entity": e.entity, "entity_id": e.entity_id, "before": e.before, "after": e.after,
+                }
+                for e in events
+            ]
+            await self.session.execute(insert(audit_events), rows)
+
+    def discard(self) -> None:
+        self.pending = []
 
     async def for_entity(self, entity: str, entity_id: int) -> Sequence[AuditEvent]:
+        await self.flush()
         stmt = (
             select(AuditEvent)
             .where(audit_events.c.entity == entity, audit_events.c.entity_id == entity_id)

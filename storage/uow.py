@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from types import TracebackType
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -22,13 +22,25 @@ from storage.intake_repo import SqlApiKeys, SqlReceipts
 from storage.leads_repo import SqlLeads
 from storage.outbox_repo import SqlOutbox
 from storage.policy_repo import SqlPolicies, SqlRepSkills
+from storage.preload import Preloaded
 from storage.reminder_repo import SqlReminders
 from storage.team_repo import SqlAudit, SqlInvites, SqlTeams, SqlUsers
 from storage.webhooks_repo import SqlWebhooks
 
 
+class Participant(Protocol):
+    """Writes kept back until the commit (write-behind): flushed just before it, dropped on a rollback."""
+
+    async def flush(self) -> None: ...
+
+    def discard(self) -> None: ...
+
+
 class SqlUnitOfWork:
-    """One transaction. `async with uow:` opens it; leaving without commit() rolls back."""
+    """One transaction. `async with uow:` opens it; leaving without commit() rolls back.
+
+    Participants (the audit trail, an update's conversation state) keep their writes back and
+    write them in one go just before each commit; a rollback drops them."""
 
     def __init__(
         self,
@@ -44,18 +56,20 @@ class SqlUnitOfWork:
         self._clock = clock
         self.session: AsyncSession | None = None
         self.after_commit: list[Callable[[], Any]] = []
+        self.participants: list[Participant] = []
 
     async def __aenter__(self) -> SqlUnitOfWork:
         if self.session is not None:
             raise RuntimeError("unit of work already open")
         self.session = self._sessions()
+        self.preloaded = Preloaded(self.session)
         self.teams = SqlTeams(self.session)
-        self.users = SqlUsers(self.session)
+        self.users = SqlUsers(self.session, self.preloaded)
         self.invites = SqlInvites(self.session)
         self.audit = SqlAudit(self.session)
         self.outbox = SqlOutbox(self.session, self._wake_after_commit)
         self.dead_letters = SqlDeadLetters(self.session, self._wake_after_commit)
-        self.reminders = SqlReminders(self.session)
+        self.reminders = SqlReminders(self.session, self.preloaded)
         self.leads = SqlLeads(self.session)
         self.opportunities = SqlOpportunities(self.session)
         self.handoffs = SqlHandoffs(self.session)
@@ -64,11 +78,17 @@ class SqlUnitOfWork:
         self.stage_changes = SqlStageChanges(self.session)
         self.rep_skills = SqlRepSkills(self.session)
         self.digests = SqlDigestRuns(self.session)
-        self.followups = SqlFollowups(self.session)
+        self.followups = SqlFollowups(self.session, self.preloaded)
         self.api_keys = SqlApiKeys(self.session)
         self.intake_receipts = SqlReceipts(self.session)
         self.webhooks = SqlWebhooks(self.session)
+        self.preloaded.policies = self.policies
+        self.participants = [self.audit, self.policies, self.preloaded]
         return self
+
+    def join(self, participant: Participant) -> None:
+        """`participant` flushes before each commit of this unit of work and is discarded on a rollback."""
+        self.participants.append(participant)
 
     @property
     def renderer(self) -> NoticeRenderer:
@@ -92,9 +112,12 @@ class SqlUnitOfWork:
         finally:
             self.session = None
             self.after_commit = []
+            self.participants = []
 
     async def commit(self) -> None:
         assert self.session is not None
+        for participant in self.participants:
+            await participant.flush()
         await self.session.commit()
         hooks, self.after_commit = self.after_commit, []
         for hook in hooks:
@@ -104,6 +127,8 @@ class SqlUnitOfWork:
         assert self.session is not None
         await self.session.rollback()
         self.after_commit = []
+        for participant in self.participants:
+            participant.discard()
 
     async def flush(self) -> None:
         assert self.session is not None

@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import delete, insert, select, tuple_
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.sql import rowcount
@@ -16,6 +18,28 @@ from storage.tables import processed_updates
 class SqlProcessedUpdates:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+
+    @property
+    def claims_first(self) -> bool:
+        """PostgreSQL: the update is claimed by its first statement (claim()), and a second delivery
+        running at the same time waits on the row, then skips. SQLite: looked up first (seen()) and
+        recorded last (record()), so that an update does not hold the database's one write lock from
+        its first statement on (bot/middlewares.py)."""
+        bind = self.session.get_bind()
+        return bind.dialect.name == "postgresql"
+
+    async def claim(self, bot_id: int, update_id: int, at: datetime) -> bool:
+        """Records the update in one statement (INSERT … ON CONFLICT DO NOTHING RETURNING): False when it
+        was recorded before (by an earlier delivery, or one committed meanwhile)."""
+        bind = self.session.get_bind()
+        make = pg_insert if bind.dialect.name == "postgresql" else sqlite_insert
+        stmt = (
+            make(processed_updates)
+            .values(bot_id=bot_id, update_id=update_id, at=at)
+            .on_conflict_do_nothing(index_elements=["bot_id", "update_id"])
+            .returning(processed_updates.c.update_id)
+        )
+        return (await self.session.execute(stmt)).first() is not None
 
     async def seen(self, bot_id: int, update_id: int) -> bool:
         found = await self.session.execute(
