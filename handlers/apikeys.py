@@ -122,7 +122,7 @@ NEW_KEY = Flow(
              expect="apikeys-expect-channel"),
         Step("source", fields=("source",), choices=source_choices, accept=on_source, back="channel"),
     ),
-    screen=key_screen, plan=("channel", "source"), typed_in_place=True,
+    screen=key_screen, plan=("channel", "source"),
     refusal=lambda user: None if can(user, Ability.MANAGE_INTEGRATIONS) else "error-apikey-role",
 )
 

@@ -136,7 +136,7 @@ NEW_HOOK = Flow(
         Step("events", fields=("events",), keyboard=events_keyboard, pick=on_event, back="url",
              problems={"error-webhook-events": "error-webhook-events"}),
     ),
-    screen=hook_screen, plan=("url", "events"), typed_in_place=True,
+    screen=hook_screen, plan=("url", "events"),
     refusal=lambda user: None if can(user, Ability.MANAGE_WEBHOOKS) else "error-webhook-role",
 )
 

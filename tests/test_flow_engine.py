@@ -102,6 +102,20 @@ async def start_skills(app: App, sandbox: Sandbox) -> Person:
     return manager
 
 
+async def start_apikey(app: App, sandbox: Sandbox) -> Person:
+    manager = await join(app, sandbox, "李经理", Role.MANAGER)
+    await manager.send("/apikeys")
+    await manager.press("➕ 新建密钥")
+    return manager
+
+
+async def start_hook(app: App, sandbox: Sandbox) -> Person:
+    admin = await join(app, sandbox, "王总", Role.ADMIN)
+    await admin.send("/webhooks")
+    await admin.press("➕ 添加地址")
+    return admin
+
+
 HIT = {
     "kind": "lead", "id": 1, "team": "华东销售部", "matched": "phone", "detailed": True, "same_team": True,
     "mine": True, "lead_id": 1, "company": "华东科技", "owner": None, "stage": None, "last": None, "creator": "小王",
@@ -117,6 +131,8 @@ STARTERS: dict[str, tuple[Starter, dict[str, Any]]] = {
     "pnum": (start_number, {}),
     "pidle": (start_idle, {}),
     "pskill": (start_skills, {}),
+    "apikey": (start_apikey, {"channel": "官网表单"}),
+    "hook": (start_hook, {"url": "https://oa.example.com/hook", "events": ["lead.created"]}),
 }
 
 
