@@ -11,6 +11,7 @@ from domain.handoffs.ports import HandoffRepo
 from domain.leads.ports import LeadRepo
 from domain.outbox.ports import NoticeRenderer, Outbox
 from domain.policy.ports import PolicyRepo, RepSkillRepo
+from domain.quotes.ports import ProductRepo, QuoteRepo
 from domain.reminders.ports import DigestRuns, ReminderRepo
 from domain.team.ports import AuditLog, InviteRepo, TeamRepo, UserRepo
 
@@ -49,6 +50,10 @@ class UnitOfWork(Protocol):
     def rep_skills(self) -> RepSkillRepo: ...
     @property
     def followups(self) -> FollowupRepo: ...
+    @property
+    def products(self) -> ProductRepo: ...
+    @property
+    def quotes(self) -> QuoteRepo: ...
 
     async def __aenter__(self) -> UnitOfWork: ...
     async def __aexit__(

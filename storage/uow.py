@@ -21,6 +21,7 @@ from storage.handoffs_repo import SqlHandoffs
 from storage.leads_repo import SqlLeads
 from storage.outbox_repo import SqlOutbox
 from storage.policy_repo import SqlPolicies, SqlRepSkills
+from storage.quotes_repo import SqlProducts, SqlQuotes
 from storage.reminder_repo import SqlReminders
 from storage.team_repo import SqlAudit, SqlInvites, SqlTeams, SqlUsers
 
@@ -63,6 +64,8 @@ class SqlUnitOfWork:
         self.rep_skills = SqlRepSkills(self.session)
         self.digests = SqlDigestRuns(self.session)
         self.followups = SqlFollowups(self.session)
+        self.products = SqlProducts(self.session)
+        self.quotes = SqlQuotes(self.session)
         return self
 
     @property
