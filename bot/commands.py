@@ -57,6 +57,9 @@ COMMANDS: list[Command] = [
     Command("stale", Ability.SEE_STALE_REPORT),
     Command("pool", Ability.SEE_POOL),
     Command("policy", Ability.EDIT_POLICY),
+    Command("quote", Ability.WORK_QUOTES),
+    Command("approvals", Ability.APPROVE_DISCOUNTS),
+    Command("products", Ability.MANAGE_CATALOG),
     Command("cancel", Ability.USE_BOT),
 ]
 
