@@ -264,8 +264,8 @@ async def on_pick(
 ) -> None:
     await service.draft(uow, user, callback_data.id)
     product = await product_service.product_for(uow, viewer=user, product_id=int(callback_data.arg or 0))
-    buttons = [button(str(n), qcb(QAct.QTY, callback_data.id, arg=f"{product.id}:{n}")) for n in QUANTITIES]
-    buttons.append(button(t("quote-btn-type-qty"), qcb(QAct.QTY, callback_data.id, arg=f"{product.id}:0")))
+    buttons = [button(str(n), qcb(QAct.QTY, callback_data.id, arg=f"{product.id}-{n}")) for n in QUANTITIES]
+    buttons.append(button(t("quote-btn-type-qty"), qcb(QAct.QTY, callback_data.id, arg=f"{product.id}-0")))
     text = t("quote-ask-qty", name=h(product.name_zh), unit=h(product.unit), price=money(product.list_price))
     await state.clear()
     await show(query, text, grid(buttons, per_row=5, extra_rows=[[button(t("btn-back"), back_to(callback_data.id))]]))
@@ -276,7 +276,7 @@ async def on_qty(
     query: CallbackQuery, callback_data: QuoteCb, user: User, uow: UnitOfWork, t: Translate, lang: Language,
     clock: Clock, state: FSMContext,
 ) -> None:
-    product, _, qty = callback_data.arg.partition(":")
+    product, _, qty = callback_data.arg.partition("-")
     if not product.isdigit() or not qty.isdigit():
         await query.answer(t("stale-button"), show_alert=True)
         return

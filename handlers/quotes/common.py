@@ -27,7 +27,7 @@ class QAct(enum.StrEnum):
     OPEN = "open"  # the quote (id: the quote)
     ADD = "add"  # search the catalog
     PICK = "pick"  # a product found (arg: the product)
-    QTY = "qty"  # its quantity (arg: "product:n"; n 0 = type it)
+    QTY = "qty"  # its quantity (arg: "product-n"; n 0 = type it)
     LINE = "line"  # a line's screen (line: the line)
     LINE_QTY = "lq"  # arg: n (0 = type it)
     LINE_DISC = "ld"  # arg: basis points (-1 = type it)

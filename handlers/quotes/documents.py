@@ -107,21 +107,18 @@ def quote_xlsx(view: QuoteView, t: Translate, lang: Language) -> bytes:
     sheet["A1"].font = Font(size=14, bold=True)
     for label, value in _head(view, t, lang):
         sheet.append([label, value])
-    sheet.append([])
-    header_row = sheet.max_row + 1
-    for row in _rows(view, t):
-        sheet.append(row)
-    for cell in sheet[header_row]:
-        cell.font = Font(bold=True)
+    sheet.append([""])
+    rows = _rows(view, t)
     # The amounts also as numbers, so the customer's spreadsheet can add them up.
-    net_col = len(_rows(view, t)[0]) + 1
-    sheet.cell(row=header_row, column=net_col, value=t("doc-col-amount-number")).font = Font(bold=True)
-    for offset, priced in enumerate(view.totals.lines, start=1):
-        sheet.cell(row=header_row + offset, column=net_col, value=float(priced.net.amount))
-    sheet.append([])
+    sheet.append([*rows[0], t("doc-col-amount-number")])
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    for row, priced in zip(rows[1:], view.totals.lines, strict=True):
+        sheet.append([*row, float(priced.net.amount)])
+    sheet.append([""])
     for label, value in _summary(view, t):
         sheet.append(["", "", "", "", "", label, value])
-    sheet.append([])
+    sheet.append([""])
     sheet.append([t("doc-note", until=day_text(view.quote.valid_until, lang))])
     for column, width in zip("ABCDEFGH", (8, 36, 12, 16, 10, 12, 18, 14), strict=True):
         sheet.column_dimensions[column].width = width

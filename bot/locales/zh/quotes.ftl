@@ -133,7 +133,7 @@ quote-head =
     负责人：{ $owner } · 有效期至：{ $until }
 quote-no-lines = 还没有产品。点「➕ 添加产品」搜索产品目录。
 quote-line = { $n }. { $name } × { $qty } { $unit } @ { $price } = <b>{ $net }</b>
-quote-line-discount = {" "}（折扣 { $percent }）
+quote-line-discount = （折扣 { $percent }）
 quote-line-free = {" "}🛠
 quote-line-floor = {" "}⚠️ 低于底价 { $floor }
 quote-history-last = ↩ 该客户上次 { $prices }
