@@ -2,7 +2,8 @@
 CSV/XLSX import (what will be added or changed, and each bad row's problem by its row number) before
 anything is written. Reading the file itself (csv, openpyxl) is the chat layer's; this gets its rows.
 
-Import columns (the first row names them; English or Chinese, any order, extra columns ignored):
+Import columns (the first row names them; English or Chinese, any order, extra columns ignored; an optional
+column the file lacks leaves a known product's value as it is, and gives a new one the default):
 
 | column        | 中文        | required | example        |
 |---------------|-------------|----------|----------------|
@@ -155,6 +156,11 @@ COLUMNS: Final[dict[str, tuple[str, ...]]] = {
     "category": ("category", "类别", "分类"),
 }
 REQUIRED: Final = ("code", "name_zh", "unit", "list_price", "cost")
+# Optional columns and the product fields they set. A column the file lacks keeps an existing product's value.
+OPTIONAL_FIELDS: Final = {
+    "name_en": "name_en", "floor_price": "floor_price_minor", "tax_rate": "tax_bp", "currency": "currency",
+    "active": "active", "category": "category",
+}
 
 
 class Change(enum.StrEnum):
@@ -257,11 +263,20 @@ def plan_import(
             errors.append(RowError(number, error.code, dict(error.params)))
             continue
         code = values["code"]
+        product = existing.get(code)
+        if product is not None:  # an optional column the file lacks leaves the product's value as it is
+            for column, name in OPTIONAL_FIELDS.items():
+                if column not in columns:
+                    values[name] = getattr(product, name)
+            try:
+                check_product(values)
+            except InvalidInput as error:
+                errors.append(RowError(number, error.code, dict(error.params)))
+                continue
         if code in seen:
             errors.append(RowError(number, "error-import-duplicate", {"code": code, "first": seen[code]}))
             continue
         seen[code] = number
-        product = existing.get(code)
         if product is None:
             planned.append(PlannedRow(number, Change.NEW, values))
         else:
