@@ -69,7 +69,7 @@ async def test_a_csv_import_previews_bad_rows_writes_on_confirm_and_is_idempoten
 
     await manager_p.send_document("notes.txt", b"hello")
     assert "只能导入 .csv 或 .xlsx 文件" in manager_p.last.text
-    await manager_p.send_document("empty.csv", "code,name\nA,b\n".encode())
+    await manager_p.send_document("empty.csv", b"code,name\nA,b\n")
     assert "缺少这些列：unit, list_price, cost" in manager_p.last.text
 
 

@@ -22,7 +22,16 @@ from handlers.quotes.common import ApprovalAct, ApprovalCb
 from tests.conftest import join
 from tests.deal_support import alert, deal_row, has_button, member, seed_deal
 from tests.fakes import FakeClock
-from tests.quote_support import another_deal_with, buttons_of, crew, deal_with_needs, latest_quote, notes_to, quote_row, seed_catalog
+from tests.quote_support import (
+    another_deal_with,
+    buttons_of,
+    crew,
+    deal_with_needs,
+    latest_quote,
+    notes_to,
+    quote_row,
+    seed_catalog,
+)
 
 
 async def tap(person, data: str):  # type: ignore[no-untyped-def]
@@ -66,7 +75,7 @@ async def test_a_rep_builds_checks_needs_submits_and_the_manager_approves_from_t
     await c.rep_p.press("需求核对")
     assert "覆盖了哪些需求" in c.rep_p.last.text
     await c.rep_p.press("想上一套 CRM 系统")
-    assert "✅ 想上一套 CRM 系统" in [label for label, _ in c.rep_p.last.buttons][0]
+    assert "✅ 想上一套 CRM 系统" in next(label for label, _ in c.rep_p.last.buttons)
     await c.rep_p.press("完成")
     assert "需求覆盖：1/2" in c.rep_p.last.text and "未覆盖：需要移动端" in c.rep_p.last.text
 
