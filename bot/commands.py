@@ -60,6 +60,7 @@ COMMANDS: list[Command] = [
     Command("quote", Ability.WORK_QUOTES),
     Command("approvals", Ability.APPROVE_DISCOUNTS),
     Command("products", Ability.MANAGE_CATALOG),
+    Command("quotepolicy", Ability.EDIT_POLICY),
     Command("cancel", Ability.USE_BOT),
 ]
 

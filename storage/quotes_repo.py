@@ -284,3 +284,9 @@ class SqlQuotes:
         found = (await self.session.execute(stmt)).scalars().first()
         return found if found is not None else QuotePolicy(team_id=team_id)
 
+    async def save_policy(self, policy: QuotePolicy) -> QuotePolicy:
+        if policy.id is None:
+            self.session.add(policy)
+        await self.session.flush()
+        return policy
+

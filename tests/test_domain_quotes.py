@@ -295,3 +295,15 @@ def test_a_manager_may_override_the_quote_gate_and_a_step_back_needs_none() -> N
                             policy=TeamPolicy(team_id=1)).override
     assert check_transition(deal(Stage.PAYMENT), Stage.CONTRACT, actor=person(Role.REP, 7), owner_id=7,
                             policy=TeamPolicy(team_id=1)).to_stage is Stage.CONTRACT
+
+
+def test_a_quote_policy_is_typed_as_five_numbers() -> None:
+    from domain.quotes.services import parse_policy
+
+    assert parse_policy("10 20 15 4 15") == {
+        "manager_from_bp": 1000, "admin_from_bp": 2000, "margin_floor_bp": 1500, "sla_minutes": 240, "validity_days": 15,
+    }
+    assert parse_policy("8%, 18%, 12.5%, 2.5, 30")["sla_minutes"] == 150
+    for bad in ("10 20 15 4", "10 20 15 4.1 15", "a b c d e"):
+        with pytest.raises(InvalidInput):
+            parse_policy(bad)

@@ -340,3 +340,33 @@ async def test_a_rep_may_not_open_the_catalog_and_a_finance_member_may_not_quote
     assert rep.role is Role.REP
     forged = ApprovalCb(act=ApprovalAct.APPROVE, id=999).pack()
     assert "找不到这个审批" in alert(await tap(c.manager_p, forged))
+
+
+async def test_a_manager_sets_the_teams_quote_policy_and_routing_follows_it(app: App, sandbox: Sandbox) -> None:
+    c = await crew(app, sandbox)
+    await seed_catalog(app, c.manager)
+    await c.manager_p.send("/quotepolicy")
+    assert "10% 起：销售经理审批" in c.manager_p.last.text and "4 个工作小时" in c.manager_p.last.text
+    await c.manager_p.send("/quotepolicy 20 10 15 4 15")
+    assert "经理审批线不能高于管理员审批线" in c.manager_p.last.text
+    await c.manager_p.send("/quotepolicy 5 15 15 2 30")
+    assert "✅ 已更新" in c.manager_p.last.text and "2 个工作小时" in c.manager_p.last.text
+    await c.rep_p.send("/quotepolicy 1 2 3 4 5")
+    assert "只有销售经理和管理员可以修改报价审批规则" in c.rep_p.last.text
+    deal_id = await deal_with_needs(app, c.rep)
+    await build(c.rep_p, deal_id, discount="5%")
+    assert "需要审批：销售经理（折扣达到审批线）" in c.rep_p.last.text  # 5% is the team's manager tier now
+    assert "有效期至：2026年12月26日" in c.rep_p.last.text  # 30 days
+
+
+def test_every_quote_button_fits_in_64_bytes_even_with_large_ids() -> None:
+    from handlers.products import ProdAct, ProdCb
+    from handlers.quotes.common import QAct, QuoteCb
+
+    big = 2**31 - 1
+    for act in QAct:
+        assert len(QuoteCb(act=act, id=big, line=big, arg=f"{big}-1000000").pack().encode()) <= 64, act
+    for approval_act in ApprovalAct:
+        assert len(ApprovalCb(act=approval_act, id=big, arg="10000").pack().encode()) <= 64
+    for prod_act in ProdAct:
+        assert len(ProdCb(act=prod_act, id=big, page=9999, arg="1").pack().encode()) <= 64

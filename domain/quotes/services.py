@@ -181,6 +181,17 @@ async def deal_quotes(uow: UnitOfWork, *, viewer: User, opportunity_id: int) -> 
     return await uow.quotes.for_deal(opportunity.id)
 
 
+async def deal_for_quotes(uow: UnitOfWork, *, viewer: User, opportunity_id: int) -> tuple[Opportunity, Lead, bool]:
+    """The deal whose quotes `viewer` looks at, its lead, and whether they may start a quote on it."""
+    opportunity = await visible_opportunity(uow, viewer, opportunity_id)
+    lead, _team, _policy = await deal_context(uow, opportunity)
+    try:
+        await quotable_deal(uow, viewer, opportunity_id)
+    except (Forbidden, InvalidInput):
+        return opportunity, lead, False
+    return opportunity, lead, True
+
+
 async def customer_quotes(uow: UnitOfWork, *, viewer: User, opportunity_id: int, limit: int = 5) -> Sequence[QuoteSummary]:
     """Earlier quotes to the deal's customer (any of the team's deals with the same company), newest first."""
     opportunity = await visible_opportunity(uow, viewer, opportunity_id)
@@ -551,3 +562,65 @@ async def deciders(uow: UnitOfWork, quote: Quote, level: Level) -> list[User]:
 
 def may_start(user: User) -> bool:
     return can(user, Ability.WORK_QUOTES)
+
+
+# --- the team's quote policy -----------------------------------------------------------------------------
+
+POLICY_LIMITS: Final[dict[str, tuple[int, int]]] = {
+    "manager_from_bp": (0, 10_000),
+    "admin_from_bp": (0, 10_000),
+    "margin_floor_bp": (0, 10_000),
+    "sla_minutes": (30, 7 * 24 * 60),
+    "validity_days": (1, 365),
+}
+
+
+def parse_policy(text: str) -> dict[str, int]:
+    """"10 20 15 4 15": the manager's tier %, the admin's tier %, the margin floor %, the SLA in working
+    hours and the validity in days (percentages to 0.01, hours to 0.5)."""
+    words = text.replace("%", " ").replace("，", " ").replace(",", " ").split()
+    if len(words) != 5:
+        raise InvalidInput("error-quote-policy")
+    try:
+        manager, admin, margin = (catalog.parse_discount(w) for w in words[:3])
+        hours, days = Decimal(words[3]), int(words[4])
+    except (InvalidInput, ArithmeticError, ValueError):
+        raise InvalidInput("error-quote-policy") from None
+    minutes = hours * 60
+    if minutes != minutes.to_integral_value():
+        raise InvalidInput("error-quote-policy")
+    return {"manager_from_bp": manager, "admin_from_bp": admin, "margin_floor_bp": margin,
+            "sla_minutes": int(minutes), "validity_days": days}
+
+
+async def quote_policy(uow: UnitOfWork, *, viewer: User, team_id: int | None = None) -> QuotePolicy:
+    team = team_id if team_id is not None else viewer.team_id
+    if not viewer.active or not in_team(viewer, team):
+        raise Forbidden("error-other-team")
+    return await uow.quotes.policy(team)
+
+
+async def update_quote_policy(
+    uow: UnitOfWork, *, actor: User, changes: dict[str, int], now: datetime, team_id: int | None = None
+) -> QuotePolicy:
+    """A manager sets the team's approval tiers, margin floor, approval SLA and validity (audited)."""
+    require(actor, Ability.EDIT_POLICY, "error-quote-policy-role")
+    team = team_id if team_id is not None else actor.team_id
+    if not manages_team(actor, team):
+        raise Forbidden("error-other-team")
+    policy = await uow.quotes.policy(team)
+    before = {name: getattr(policy, name) for name in POLICY_LIMITS}
+    for name, value in changes.items():
+        low, high = POLICY_LIMITS.get(name, (1, 0))
+        if type(value) is not int or not low <= value <= high:
+            raise InvalidInput("error-quote-policy")
+        setattr(policy, name, value)
+    if policy.manager_from_bp > policy.admin_from_bp:
+        raise InvalidInput("error-quote-policy-order")
+    policy = await uow.quotes.save_policy(policy)
+    after = {name: getattr(policy, name) for name in POLICY_LIMITS}
+    await record(
+        uow, now=now, action="quote.policy", entity="quote_policy", entity_id=policy.id, actor_id=actor.id,
+        team_id=team, before=before, after=after,
+    )
+    return policy

@@ -9,7 +9,7 @@ import contextlib
 
 from aiogram import F
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.filters import Command, StateFilter
+from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
@@ -23,6 +23,7 @@ from domain.clock import Clock
 from domain.ports import UnitOfWork
 from domain.quotes import approvals as service
 from domain.quotes import catalog
+from domain.quotes import services as quote_service
 from domain.quotes.text import percent_text
 from domain.team.model import Language, User
 from handlers.common import show
@@ -192,3 +193,28 @@ async def on_show(
     text = cat.get(lang, "quote-approval-card", **format_params(params, view.team.timezone, lang, cat))
     markup = markup_json(cat, lang, service.card_actions(callback_data.id))
     await show(query, text, InlineKeyboardMarkup.model_validate_json(markup) if markup else None)
+
+
+# --- /quotepolicy -----------------------------------------------------------------------------------------
+
+
+@routes.message(Command("quotepolicy"), F.chat.type == "private")
+async def cmd_quote_policy(
+    message: Message, command: CommandObject, user: User, uow: UnitOfWork, t: Translate, clock: Clock,
+    state: FSMContext,
+) -> None:
+    """`/quotepolicy` shows the team's quote rules; `/quotepolicy 10 20 15 4 15` sets them (managers)."""
+    await state.clear()
+    done = ""
+    if command.args:
+        policy = await quote_service.update_quote_policy(
+            uow, actor=user, changes=quote_service.parse_policy(command.args), now=clock.now()
+        )
+        done = t("quote-policy-done") + "\n\n"
+    else:
+        policy = await quote_service.quote_policy(uow, viewer=user)
+    await message.answer(done + t(
+        "quote-policy", manager=percent_text(policy.manager_from_bp, bp=True),
+        admin=percent_text(policy.admin_from_bp, bp=True), margin=percent_text(policy.margin_floor_bp, bp=True),
+        hours=f"{policy.sla_minutes / 60:g}", days=policy.validity_days,
+    ))

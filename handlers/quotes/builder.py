@@ -164,7 +164,7 @@ async def on_deal(
     await state.clear()
     deal_id = callback_data.id
     quotes = await service.deal_quotes(uow, viewer=user, opportunity_id=deal_id)
-    opportunity, lead, _team = await service.quotable_deal(uow, user, deal_id)
+    opportunity, lead, may_quote = await service.deal_for_quotes(uow, viewer=user, opportunity_id=deal_id)
     lines = [t("quote-deal-title", deal=deal_name(lead.company, opportunity.title)), ""]
     buttons = []
     for item in quotes:
@@ -173,7 +173,8 @@ async def on_deal(
     if not quotes:
         lines.append(t("quote-deal-none"))
     extra = [
-        [button(t("quote-btn-new"), QuoteCb(act=QAct.NEW, id=deal_id)), button(t("quote-btn-from"), QuoteCb(act=QAct.FROM, id=deal_id))],
+        [button(t("quote-btn-new"), QuoteCb(act=QAct.NEW, id=deal_id)), button(t("quote-btn-from"), QuoteCb(act=QAct.FROM, id=deal_id))]
+        if may_quote else [],
         [button(t("quote-btn-deal"), DealCb(act=DealAct.OPEN, id=deal_id))],
     ]
     await show(query, "\n".join(lines), grid(buttons, per_row=1, extra_rows=extra))
@@ -519,8 +520,9 @@ async def on_move(
         done = t("quote-done-counter-taken") if decision is None else t("quote-done-submitted")
     else:
         quote = await lifecycle.revise(uow, actor=user, quote_id=qid, now=now)
+        withdrawn = quote.id == qid
         qid = quote.id or qid
-        done = t("quote-done-revised", number=quote.number)
+        done = t("quote-done-withdrawn") if withdrawn else t("quote-done-revised", number=quote.number)
     await show_quote(query, user, uow, t, lang, clock, qid, done)
 
 

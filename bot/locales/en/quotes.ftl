@@ -4,6 +4,21 @@ cmd-products = Products and prices
 cmd-quote = Quotes
 cmd-approvals = Quotes waiting for my approval
 
+cmd-quotepolicy = Quote approval rules
+error-quote-policy = Type 5 numbers in this order: manager tier % admin tier % margin floor % SLA (working hours) validity (days), e.g. /quotepolicy 10 20 15 4 15
+error-quote-policy-order = The manager's tier cannot be above the admin's.
+error-quote-policy-role = Only managers and admins change the quote approval rules.
+quote-policy =
+    🧾 <b>Quote approval rules</b>
+    Discount under { $manager }: no approval
+    From { $manager }: the manager approves
+    From { $admin }, or a margin under { $margin }: the manager, then an admin
+    A line under its floor price: at least the manager
+    Each level decides within { $hours } working hours (then a reminder, then the admins)
+    A quote is valid { $days } days
+    Change: /quotepolicy manager admin margin hours days, e.g. /quotepolicy 10 20 15 4 15
+quote-policy-done = ✅ Updated
+
 ## errors
 
 error-stage-needs-quote = A deal enters the contract stage with an approved (or sent, or accepted) quote. Make one with 📄 Quote first.
@@ -211,6 +226,7 @@ quote-done-sent = 📨 Marked as sent.
 quote-done-accepted = 🤝 Accepted! The deal's amount is now { $total } and it is in the contract stage.
 quote-done-rejected = The customer's reason is kept. Revise the quote for a new version.
 quote-done-revised = ✏️ New version { $number }: change it and submit it again.
+quote-done-withdrawn = ↩️ Withdrawn from approval: the quote is a draft again; submit it when it is ready.
 quote-done-counter-taken = ✅ Offer taken: the quote is approved.
 quote-done-template = 💾 Saved as the template "{ $name }"
 quote-document-caption = { $number } · { $company }

@@ -4,6 +4,21 @@ cmd-products = 产品与价目
 cmd-quote = 报价单
 cmd-approvals = 待我审批的报价
 
+cmd-quotepolicy = 报价审批规则
+error-quote-policy = 请按顺序输入 5 个数：经理审批线% 管理员审批线% 毛利底线% 审批时限(工作小时) 有效期(天)，例如 /quotepolicy 10 20 15 4 15
+error-quote-policy-order = 经理审批线不能高于管理员审批线。
+error-quote-policy-role = 只有销售经理和管理员可以修改报价审批规则。
+quote-policy =
+    🧾 <b>报价审批规则</b>
+    折扣低于 { $manager }：无需审批
+    { $manager } 起：销售经理审批
+    { $admin } 起，或毛利低于 { $margin }：经理审批后再由管理员审批
+    有产品低于底价：至少经理审批
+    每级审批时限：{ $hours } 个工作小时（超时提醒，再超时升级给管理员）
+    报价有效期：{ $days } 天
+    修改：/quotepolicy 经理线 管理员线 毛利底线 时限小时 有效期天，例如 /quotepolicy 10 20 15 4 15
+quote-policy-done = ✅ 已更新
+
 ## errors
 
 error-stage-needs-quote = 进入「合同签署」前需要一份已审批（或已发出、已接受）的报价单。先用 📄 报价 做一份吧。
@@ -211,6 +226,7 @@ quote-done-sent = 📨 已标记为已发送。
 quote-done-accepted = 🤝 客户已接受！商机金额已更新为 { $total }，进入合同阶段。
 quote-done-rejected = 已记录客户拒绝的原因。可以修改报价生成新版本。
 quote-done-revised = ✏️ 已生成新版本 { $number }，改好后重新提交。
+quote-done-withdrawn = ↩️ 已撤回审批，报价单回到草稿，改好后重新提交。
 quote-done-counter-taken = ✅ 已接受还价，报价单已生效。
 quote-done-template = 💾 已存为模板「{ $name }」
 quote-document-caption = { $number } · { $company }
