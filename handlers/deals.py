@@ -332,7 +332,7 @@ def card_markup(t: Translate, card: DealCard, view: View) -> InlineKeyboardMarku
     actions = [offer_button(t, card, o, view) for o in card.actions if o.action not in FOLLOWUP_ACTIONS]
     followup = [offer_button(t, card, o, view) for o in card.actions if o.action in FOLLOWUP_ACTIONS]
     if card.actions.allows(DealAction.LOG_ACTIVITY):  # the owner or a manager, while the deal is open
-        followup.insert(1, button(t("quote-btn-card"), QuoteCb(act=QAct.DEAL, id=card.opportunity.id or 0)))
+        followup.append(button(t("quote-btn-card"), QuoteCb(act=QAct.DEAL, id=card.opportunity.id or 0)))
     back = [button(t("deal-btn-back-list"), view.cb(DealAct.LIST))]
     return grid(actions, per_row=2, extra_rows=[followup, back])
 

@@ -102,6 +102,13 @@ async def start_skills(app: App, sandbox: Sandbox) -> Person:
     return manager
 
 
+async def start_product(app: App, sandbox: Sandbox) -> Person:
+    manager = await join(app, sandbox, "李经理", Role.MANAGER)
+    await manager.send("/products")
+    await manager.press("添加产品")
+    return manager
+
+
 HIT = {
     "kind": "lead", "id": 1, "team": "华东销售部", "matched": "phone", "detailed": True, "same_team": True,
     "mine": True, "lead_id": 1, "company": "华东科技", "owner": None, "stage": None, "last": None, "creator": "小王",
@@ -117,6 +124,9 @@ STARTERS: dict[str, tuple[Starter, dict[str, Any]]] = {
     "pnum": (start_number, {}),
     "pidle": (start_idle, {}),
     "pskill": (start_skills, {}),
+    "prod": (start_product, {
+        "code": "CRM-PRO", "name_zh": "CRM 专业版", "unit": "套", "list_price_minor": 1_280_000, "cost_minor": 400_000,
+    }),
 }
 
 
