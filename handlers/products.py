@@ -237,7 +237,7 @@ PRODUCT_FLOW = Flow(
     "prod",
     (
         Step("code", "products-ask-code", ("code",), parse=typed("code", catalog.parse_code),
-             expect="products-expect-text", back=None),
+             expect="products-expect-text"),
         Step("name_zh", "products-ask-name", ("name_zh",), parse=typed("name_zh", catalog.parse_name),
              expect="products-expect-text"),
         Step("name_en", "products-ask-name-en", ("name_en",), parse=typed("name_en", catalog.parse_name),

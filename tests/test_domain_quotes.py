@@ -304,6 +304,6 @@ def test_a_quote_policy_is_typed_as_five_numbers() -> None:
         "manager_from_bp": 1000, "admin_from_bp": 2000, "margin_floor_bp": 1500, "sla_minutes": 240, "validity_days": 15,
     }
     assert parse_policy("8%, 18%, 12.5%, 2.5, 30")["sla_minutes"] == 150
-    for bad in ("10 20 15 4", "10 20 15 4.1 15", "a b c d e"):
+    for bad in ("10 20 15 4", "10 20 15 4.01 15", "a b c d e"):
         with pytest.raises(InvalidInput):
             parse_policy(bad)
