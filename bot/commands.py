@@ -59,6 +59,10 @@ COMMANDS: list[Command] = [
     Command("pool", Ability.SEE_POOL),
     Command("policy", Ability.EDIT_POLICY),
     Command("apikeys", Ability.MANAGE_INTEGRATIONS),
+    Command("quote", Ability.WORK_QUOTES),
+    Command("approvals", Ability.APPROVE_DISCOUNTS),
+    Command("products", Ability.MANAGE_CATALOG),
+    Command("quotepolicy", Ability.EDIT_POLICY),
     Command("cancel", Ability.USE_BOT),
 ]
 

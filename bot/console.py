@@ -6,6 +6,7 @@
     !group TEXT send TEXT in the simulated team group chat
     !invite ROLE TEAM   create an invite as the server operator would (CLI `invite`)
     !tick       run the scheduler's periodic jobs once
+    !file PATH  send a file (a .csv or .xlsx to import into /products)
     !wait 2h    let time pass (30m, 2h, 1d, 1d2h): the sandbox clock moves forward and the
                 scheduler's jobs run along the way, so reminders fire and digests go out
     !help, !quit
@@ -19,9 +20,11 @@ import re
 import shlex
 import sys
 from datetime import timedelta
+from pathlib import Path
 from typing import TextIO
 
-from aiogram.methods import AnswerCallbackQuery
+from aiogram.methods import AnswerCallbackQuery, SendDocument
+from aiogram.types import BufferedInputFile
 
 from bot.app import App, prepare
 from bot.config import Settings
@@ -62,6 +65,11 @@ class Console:
         if isinstance(call.method, AnswerCallbackQuery):
             if call.method.text:
                 self.print(f"  bot (popup) › {call.method.text}")
+            return
+        if isinstance(call.method, SendDocument) and isinstance(call.method.document, BufferedInputFile):
+            document = call.method.document
+            caption = strip_html(call.method.caption or "")
+            self.print(f"  bot › 📎 {document.filename} ({len(document.data):,} bytes) {caption}".rstrip())
             return
         if shown is None:
             return
@@ -109,6 +117,8 @@ class Console:
                 self.print(f"  (cannot press {line}: {exc})")
         elif line.startswith("!group "):
             await self.current.send(line[len("!group ") :], chat_id=GROUP_CHAT_ID, chat_type="supergroup")
+        elif line.startswith("!file "):
+            await self.send_file(line[len("!file ") :].strip())
         elif line.startswith("!invite"):
             await self.bootstrap_invite(line)
         elif line == "!tick":
@@ -142,6 +152,15 @@ class Console:
             await self.run_periodic(everything=True)
         tz = self.app.settings.timezone
         self.print(f"  (time is now {when(clock.now(), tz, self.app.settings.default_language)}, {tz})")
+
+    async def send_file(self, name: str) -> None:
+        path = Path(name)
+        try:
+            data = await asyncio.to_thread(path.read_bytes)
+        except OSError:
+            self.print(f"  (no such file: {name})")
+            return
+        await self.current.send_document(path.name, data)
 
     async def bootstrap_invite(self, line: str) -> None:
         parts = shlex.split(line)[1:]

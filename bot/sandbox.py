@@ -17,6 +17,7 @@ from aiogram.methods import (
     AnswerCallbackQuery,
     EditMessageReplyMarkup,
     EditMessageText,
+    GetFile,
     GetMe,
     SendMessage,
     TelegramMethod,
@@ -25,6 +26,8 @@ from aiogram.types import (
     CallbackQuery,
     Chat,
     Contact,
+    Document,
+    File,
     InlineKeyboardMarkup,
     Message,
     ReplyKeyboardMarkup,
@@ -81,6 +84,7 @@ class RecordingSession(BaseSession):
         self._ids = itertools.count(1)
         self.responder: Callable[[TelegramMethod[Any]], Any] | None = None
         self.listeners: list[Callable[[Call, Sent | None], None]] = []
+        self.files: dict[str, bytes] = {}  # file id -> content, for documents people send (Person.send_document)
 
     async def close(self) -> None:
         return None
@@ -89,7 +93,8 @@ class RecordingSession(BaseSession):
         self, url: str, headers: dict[str, Any] | None = None, timeout: int = 30,
         chunk_size: int = 65536, raise_for_status: bool = True,
     ) -> AsyncGenerator[bytes, None]:
-        yield b""
+        file_id = url.rsplit("/", 1)[-1]
+        yield self.files.get(file_id, b"")
 
     def messages(self, chat_id: int) -> list[Sent]:
         return self.chats.setdefault(chat_id, [])
@@ -155,6 +160,10 @@ class RecordingSession(BaseSession):
                 message_id=shown.message_id, date=now, chat=Chat(id=chat_id, type="private"), text=shown.text,
                 reply_markup=markup,
             ), shown
+        if isinstance(method, GetFile):
+            data = self.files.get(method.file_id, b"")
+            return File(file_id=method.file_id, file_unique_id=method.file_id, file_size=len(data),
+                        file_path=f"documents/{method.file_id}"), None
         if isinstance(method, AnswerCallbackQuery):
             return True, None
         return True, None
@@ -216,6 +225,17 @@ class Person:
             message_id=next(self.sandbox.message_ids), date=datetime.now(UTC),
             chat=Chat(id=self.telegram_id, type="private"), from_user=self.tg,
             contact=Contact(phone_number=phone, first_name=first_name, last_name=last_name),
+        )
+        return await self.sandbox.feed(Update(update_id=next(self.sandbox.update_ids), message=message))
+
+    async def send_document(self, file_name: str, data: bytes) -> list[Call]:
+        """Send a file (a CSV or XLSX to import): the bot can download it as Telegram would serve it."""
+        file_id = f"doc{next(self.sandbox.message_ids)}"
+        self.sandbox.session.files[file_id] = data
+        message = Message(
+            message_id=next(self.sandbox.message_ids), date=datetime.now(UTC),
+            chat=Chat(id=self.telegram_id, type="private"), from_user=self.tg,
+            document=Document(file_id=file_id, file_unique_id=file_id, file_name=file_name, file_size=len(data)),
         )
         return await self.sandbox.feed(Update(update_id=next(self.sandbox.update_ids), message=message))
 

@@ -21,6 +21,8 @@ from domain.followup.nudges import ESCALATION_SWEEP
 from domain.followup.silence import SILENCE_SWEEP
 from domain.handoffs.services import HANDOFF_SWEEP
 from domain.pool.services import RECYCLE_SWEEP
+from domain.quotes.approvals import APPROVAL_SWEEP
+from domain.quotes.lifecycle import EXPIRY_SWEEP
 from domain.reminders.agenda import DAILY_AGENDA
 from domain.reminders.services import REMINDER_SWEEP
 from domain.sweeps import Sweep, SweepReport, sweep
@@ -30,7 +32,9 @@ log = logging.getLogger(__name__)
 
 # Silence before recycling: after a pause (a restart, a clock moved on) the manager still hears of a
 # silent deal before it goes back to the pool.
-SWEEPS: list[Sweep[Any]] = [REMINDER_SWEEP, HANDOFF_SWEEP, ESCALATION_SWEEP, SILENCE_SWEEP, RECYCLE_SWEEP]
+SWEEPS: list[Sweep[Any]] = [
+    REMINDER_SWEEP, HANDOFF_SWEEP, ESCALATION_SWEEP, SILENCE_SWEEP, RECYCLE_SWEEP, APPROVAL_SWEEP, EXPIRY_SWEEP,
+]
 DIGESTS: list[DigestSchedule] = [DAILY_AGENDA]
 # Digests are checked every minute: each team's own local time decides who is due.
 DIGEST_CHECK_SECONDS = 60.0

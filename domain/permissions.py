@@ -35,6 +35,11 @@ class Ability(enum.StrEnum):
     SEE_STALE_REPORT = "see_stale_report"
     OVERRIDE_STAGES = "override_stages"  # skip stages, win early, re-open a lost deal
     MANAGE_INTEGRATIONS = "manage_integrations"  # /apikeys: channels that bring leads from outside the chat
+    # quotes (issue 11)
+    WORK_QUOTES = "work_quotes"  # /quote: build, submit and send quotes on deals they may act on
+    MANAGE_CATALOG = "manage_catalog"  # /products: the team's price list, imports
+    APPROVE_DISCOUNTS = "approve_discounts"  # /approvals (each step still checks its own level)
+    SAVE_TEMPLATES = "save_templates"  # save a quote as the team's template
     # finance (and managers)
     CONFIRM_PAYMENTS = "confirm_payments"
     # admins
@@ -61,6 +66,10 @@ ROLES: Final[dict[Ability, frozenset[Role]]] = {
     Ability.SEE_STALE_REPORT: LEADERS,
     Ability.OVERRIDE_STAGES: LEADERS,
     Ability.MANAGE_INTEGRATIONS: LEADERS,
+    Ability.WORK_QUOTES: SELLERS,
+    Ability.MANAGE_CATALOG: LEADERS,
+    Ability.APPROVE_DISCOUNTS: LEADERS,
+    Ability.SAVE_TEMPLATES: LEADERS,
     Ability.CONFIRM_PAYMENTS: frozenset({Role.ADMIN, Role.MANAGER, Role.FINANCE}),
     Ability.MANAGE_WEBHOOKS: frozenset({Role.ADMIN}),
     Ability.RETRY_DEAD_LETTERS: frozenset({Role.ADMIN}),

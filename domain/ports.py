@@ -12,6 +12,7 @@ from domain.intake.ports import ApiKeyRepo, ReceiptRepo
 from domain.leads.ports import LeadRepo
 from domain.outbox.ports import NoticeRenderer, Outbox
 from domain.policy.ports import PolicyRepo, RepSkillRepo
+from domain.quotes.ports import ProductRepo, QuoteRepo
 from domain.reminders.ports import DigestRuns, ReminderRepo
 from domain.team.ports import AuditLog, InviteRepo, TeamRepo, UserRepo
 from domain.webhooks.ports import WebhookRepo
@@ -57,6 +58,10 @@ class UnitOfWork(Protocol):
     def intake_receipts(self) -> ReceiptRepo: ...
     @property
     def webhooks(self) -> WebhookRepo: ...
+    @property
+    def products(self) -> ProductRepo: ...
+    @property
+    def quotes(self) -> QuoteRepo: ...
 
     async def __aenter__(self) -> UnitOfWork: ...
     async def __aexit__(

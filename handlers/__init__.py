@@ -16,6 +16,7 @@ from handlers import (
     leads,
     policy,
     pool,
+    products,
     profile,
     reminders,
     start,
@@ -26,6 +27,8 @@ from handlers.followup import find as followup_find
 from handlers.followup import log as followup_log
 from handlers.followup import nudges as followup_nudges
 from handlers.followup import stale as followup_stale
+from handlers.quotes import approvals as quote_approvals
+from handlers.quotes import builder as quote_builder
 
 
 def routers() -> list[Router]:
@@ -50,6 +53,9 @@ def routers() -> list[Router]:
         followup_log,
         followup_stale,
         followup_find,
+        products,
+        quote_builder,
+        quote_approvals,
         fallback,  # always last
     ]
     return [module.routes.router() for module in ordered]

@@ -47,6 +47,7 @@ from handlers.pipeline_ui import (
     stage_name,
     team_of,
 )
+from handlers.quotes.common import QAct, QuoteCb
 
 routes = Routes(__name__)
 PER_PAGE = 8
@@ -331,6 +332,8 @@ def card_markup(t: Translate, card: DealCard, view: View) -> InlineKeyboardMarku
     """One button per action the card offers the viewer; nothing else decides what is shown."""
     actions = [offer_button(t, card, o, view) for o in card.actions if o.action not in FOLLOWUP_ACTIONS]
     followup = [offer_button(t, card, o, view) for o in card.actions if o.action in FOLLOWUP_ACTIONS]
+    if card.actions.allows(DealAction.LOG_ACTIVITY):  # the owner or a manager, while the deal is open
+        followup.append(button(t("quote-btn-card"), QuoteCb(act=QAct.DEAL, id=card.opportunity.id or 0)))
     back = [button(t("deal-btn-back-list"), view.cb(DealAct.LIST))]
     return grid(actions, per_row=2, extra_rows=[followup, back])
 

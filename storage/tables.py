@@ -33,6 +33,17 @@ from domain.intake.model import ApiKey, IntakeReceipt
 from domain.leads.model import Authority, Budget, Lead, LeadSource, LeadStatus, Timeline
 from domain.outbox.model import Notification, NotificationState
 from domain.policy.model import AssignmentPolicy, TeamPolicy
+from domain.quotes.model import (
+    ApprovalStep,
+    Level,
+    Product,
+    Quote,
+    QuoteLine,
+    QuotePolicy,
+    QuoteStatus,
+    QuoteTemplate,
+    StepState,
+)
 from domain.reminders.model import Reminder, ReminderState
 from domain.team.model import AuditEvent, Invite, Language, Role, Team, User
 from domain.webhooks.model import DeliveryState, WebhookDelivery, WebhookEndpoint
@@ -272,6 +283,7 @@ opportunities = Table(
     Column("updated_at", UTCDateTime, nullable=True),
     Column("silence_level", Integer, nullable=False, server_default=text("0")),
     Column("silence_check_at", UTCDateTime, nullable=True),
+    Column("quote_status", String(16), nullable=True),  # the latest quote's (issue 11)
     Index("ix_opportunities_lead_id", "lead_id"),
     Index("ix_opportunities_owner_stage", "owner_id", "stage"),
     Index("ix_opportunities_team_stage", "team_id", "stage"),
@@ -422,6 +434,138 @@ webhook_deliveries = Table(
     Index("ix_webhook_deliveries_endpoint", "endpoint_id"),
 )
 
+# --- Quotes: the catalog, quotes and their lines, discount approvals, templates (issue 11) ----------------
+
+QUOTE_CHECK_SQL = "check_at IS NOT NULL"
+STEP_DUE_SQL = "state = 'pending'"
+
+products = Table(
+    "products", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("team_id", Integer, ForeignKey("teams.id"), nullable=False),
+    Column("code", String(32), nullable=False),
+    Column("name_zh", String(100), nullable=False),
+    Column("name_en", String(100), nullable=True),
+    Column("unit", String(16), nullable=False),
+    Column("list_price_minor", BigInteger, nullable=False),
+    Column("floor_price_minor", BigInteger, nullable=False),
+    Column("cost_minor", BigInteger, nullable=False),
+    Column("tax_bp", Integer, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("category", String(32), nullable=True),
+    Column("created_at", UTCDateTime, nullable=True),
+    Column("updated_at", UTCDateTime, nullable=True),
+    # Imports match on the code: one product per code in a team.
+    Index("uq_products_team_code", "team_id", "code", unique=True),
+)
+
+quotes = Table(
+    "quotes", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("team_id", Integer, ForeignKey("teams.id"), nullable=False),
+    Column("opportunity_id", Integer, ForeignKey("opportunities.id"), nullable=False),
+    Column("owner_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("status", _enum(QuoteStatus, "quote_status"), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("discount_bp", Integer, nullable=False),
+    Column("valid_until", Date, nullable=False),
+    Column("reason", Text, nullable=True),
+    Column("customer_reason", Text, nullable=True),
+    Column("needs", JSON, nullable=False),
+    Column("covered", JSON, nullable=False),
+    Column("counter_bp", Integer, nullable=True),
+    Column("counter_level", String(16), nullable=True),
+    Column("total_minor", BigInteger, nullable=False),
+    Column("parent_id", Integer, ForeignKey("quotes.id"), nullable=True),
+    Column("superseded_at", UTCDateTime, nullable=True),
+    Column("submitted_at", UTCDateTime, nullable=True),
+    Column("decided_at", UTCDateTime, nullable=True),
+    Column("sent_at", UTCDateTime, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=True),
+    Column("check_at", UTCDateTime, nullable=True),
+    Column("expiry_nudged", Boolean, nullable=False),
+    # Q-2026-0001-v2: one row per number and version in a team.
+    Index("uq_quotes_number", "team_id", "year", "seq", "version", unique=True),
+    Index("ix_quotes_opportunity", "opportunity_id", "created_at"),
+    # The expiry sweep: only live quotes with a check to come are in it.
+    Index("ix_quotes_check", "check_at", postgresql_where=text(QUOTE_CHECK_SQL), sqlite_where=text(QUOTE_CHECK_SQL)),
+)
+
+quote_lines = Table(
+    "quote_lines", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("quote_id", Integer, ForeignKey("quotes.id"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("product_id", Integer, ForeignKey("products.id"), nullable=True),
+    Column("code", String(32), nullable=True),
+    Column("name", String(100), nullable=False),
+    Column("unit", String(16), nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("unit_price_minor", BigInteger, nullable=False),
+    Column("cost_minor", BigInteger, nullable=False),
+    Column("floor_minor", BigInteger, nullable=False),
+    Column("tax_bp", Integer, nullable=False),
+    Column("discount_bp", Integer, nullable=False),
+    Column("net_minor", BigInteger, nullable=False),
+    Index("ix_quote_lines_quote", "quote_id", "position"),
+    # Price history: a product's lines.
+    Index("ix_quote_lines_product", "product_id"),
+)
+
+quote_approvals = Table(
+    "quote_approvals", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("quote_id", Integer, ForeignKey("quotes.id"), nullable=False),
+    Column("team_id", Integer, ForeignKey("teams.id"), nullable=False),
+    Column("step", Integer, nullable=False),
+    Column("level", _enum(Level, "approval_level"), nullable=False),
+    Column("state", _enum(StepState, "approval_state"), nullable=False),
+    Column("requested_at", UTCDateTime, nullable=False),
+    Column("due_at", UTCDateTime, nullable=True),
+    Column("check_at", UTCDateTime, nullable=True),
+    Column("sla_stage", Integer, nullable=False),
+    Column("decided_by", Integer, ForeignKey("users.id"), nullable=True),
+    Column("decided_at", UTCDateTime, nullable=True),
+    Column("note", Text, nullable=True),
+    Column("counter_bp", Integer, nullable=True),
+    Index("ix_quote_approvals_quote", "quote_id", "step"),
+    Index("ix_quote_approvals_team_state", "team_id", "state", "requested_at"),
+    # The SLA sweep: pending steps by their next check.
+    Index(
+        "ix_quote_approvals_due", "check_at",
+        postgresql_where=text(STEP_DUE_SQL), sqlite_where=text(STEP_DUE_SQL),
+    ),
+)
+
+quote_templates = Table(
+    "quote_templates", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("team_id", Integer, ForeignKey("teams.id"), nullable=False),
+    Column("name", String(64), nullable=False),
+    Column("created_by", Integer, ForeignKey("users.id"), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("lines", JSON, nullable=False),
+    Column("discount_bp", Integer, nullable=False),
+    Column("active", Boolean, nullable=False),
+    Index("ix_quote_templates_team", "team_id"),
+)
+
+quote_policies = Table(
+    "quote_policies", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("team_id", Integer, ForeignKey("teams.id"), nullable=False, unique=True),
+    Column("manager_from_bp", Integer, nullable=False),
+    Column("admin_from_bp", Integer, nullable=False),
+    Column("margin_floor_bp", Integer, nullable=False),
+    Column("sla_minutes", Integer, nullable=False),
+    Column("validity_days", Integer, nullable=False),
+)
+
 # Infrastructure tables: no domain entity behind them.
 processed_updates = Table(
     "processed_updates", metadata,
@@ -470,4 +614,10 @@ def map_domain() -> None:
     mapper_registry.map_imperatively(IntakeReceipt, intake_receipts)
     mapper_registry.map_imperatively(WebhookEndpoint, webhook_endpoints)
     mapper_registry.map_imperatively(WebhookDelivery, webhook_deliveries)
+    mapper_registry.map_imperatively(Product, products)
+    mapper_registry.map_imperatively(Quote, quotes)
+    mapper_registry.map_imperatively(QuoteLine, quote_lines)
+    mapper_registry.map_imperatively(ApprovalStep, quote_approvals)
+    mapper_registry.map_imperatively(QuoteTemplate, quote_templates)
+    mapper_registry.map_imperatively(QuotePolicy, quote_policies)
     _mapped = True

@@ -23,6 +23,7 @@ from storage.leads_repo import SqlLeads
 from storage.outbox_repo import SqlOutbox
 from storage.policy_repo import SqlPolicies, SqlRepSkills
 from storage.preload import Preloaded
+from storage.quotes_repo import SqlProducts, SqlQuotes
 from storage.reminder_repo import SqlReminders
 from storage.team_repo import SqlAudit, SqlInvites, SqlTeams, SqlUsers
 from storage.webhooks_repo import SqlWebhooks
@@ -82,6 +83,8 @@ class SqlUnitOfWork:
         self.api_keys = SqlApiKeys(self.session)
         self.intake_receipts = SqlReceipts(self.session)
         self.webhooks = SqlWebhooks(self.session)
+        self.products = SqlProducts(self.session)
+        self.quotes = SqlQuotes(self.session)
         self.preloaded.policies = self.policies
         self.participants = [self.audit, self.policies, self.preloaded]
         return self

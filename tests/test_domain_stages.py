@@ -41,7 +41,11 @@ OTHER_FINANCE = User(telegram_id=107, name="华南财务", role=Role.FINANCE, te
 
 
 def deal(stage: Stage = Stage.QUALIFIED, owner_id: int | None = 1) -> Opportunity:
-    return Opportunity(team_id=1, lead_id=1, title="华东科技 CRM", created_at=NOW, owner_id=owner_id, stage=stage, id=10)
+    # With an approved quote: the contract stage's quote gate is tested in tests/test_domain_quotes.py.
+    return Opportunity(
+        team_id=1, lead_id=1, title="华东科技 CRM", created_at=NOW, owner_id=owner_id, stage=stage, id=10,
+        quote_status="approved",
+    )
 
 
 def move(opp: Opportunity, to: Stage, actor: User, *, override: bool = False, lost_reason: str | None = None) -> Transition:

@@ -110,7 +110,7 @@ async def test_the_deal_card_shows_facts_score_and_history_in_the_team_timezone(
     # Captured at 02:00 UTC: 10:00 in Shanghai.
     assert "• 11月26日 周四 10:00 小王：新建 → 商机认定" in card
     labels = [label for label, _ in wang_p.last.buttons]
-    assert labels == ["➡️ 推进到「深度跟进」", "❌ 标记丢单", "📞 记录跟进", "🕘 跟进记录", "⬅️ 返回列表"]
+    assert labels == ["➡️ 推进到「深度跟进」", "❌ 标记丢单", "📞 记录跟进", "🕘 跟进记录", "📄 报价", "⬅️ 返回列表"]
     await wang_p.press("返回列表")
     assert "我的商机" in wang_p.last.text
 
@@ -345,8 +345,14 @@ async def test_from_the_contract_on_the_owner_closes_the_deal_as_won(app: App, s
     await wang_p.send("/deals")
     await wang_p.press("1. 华东科技")
     assert not has_button(wang_p, "赢单")
-    for stage in (Stage.FOLLOWING_UP, Stage.PROPOSAL, Stage.CONTRACT):
+    for stage in (Stage.FOLLOWING_UP, Stage.PROPOSAL):
         await move(app, wang, deal_id, stage)
+    async with app.uow() as uow:  # the customer accepted a quote (the contract stage's gate)
+        deal = await uow.opportunities.get(deal_id)
+        assert deal is not None
+        deal.quote_status = "accepted"
+        await uow.commit()
+    await move(app, wang, deal_id, Stage.CONTRACT)
     await wang_p.press_data(DealCb(act=DealAct.OPEN, id=deal_id).pack())
     await wang_p.press("赢单")
     assert "从「合同签署」推进到「赢单」吗？" in wang_p.last.text

@@ -116,6 +116,13 @@ async def start_hook(app: App, sandbox: Sandbox) -> Person:
     return admin
 
 
+async def start_product(app: App, sandbox: Sandbox) -> Person:
+    manager = await join(app, sandbox, "李经理", Role.MANAGER)
+    await manager.send("/products")
+    await manager.press("添加产品")
+    return manager
+
+
 HIT = {
     "kind": "lead", "id": 1, "team": "华东销售部", "matched": "phone", "detailed": True, "same_team": True,
     "mine": True, "lead_id": 1, "company": "华东科技", "owner": None, "stage": None, "last": None, "creator": "小王",
@@ -133,6 +140,9 @@ STARTERS: dict[str, tuple[Starter, dict[str, Any]]] = {
     "pskill": (start_skills, {}),
     "apikey": (start_apikey, {"channel": "官网表单"}),
     "hook": (start_hook, {"url": "https://oa.example.com/hook", "events": ["lead.created"]}),
+    "prod": (start_product, {
+        "code": "CRM-PRO", "name_zh": "CRM 专业版", "unit": "套", "list_price_minor": 1_280_000, "cost_minor": 400_000,
+    }),
 }
 
 

@@ -42,8 +42,17 @@ SAMPLES: dict[str, Any] = {
     "rep": "小王", "role": "rep", "score": 8, "source": Phrase("source-website"), "stage": Phrase("stage-proposal"),
     "step": "发报价单", "team": "华东销售部", "text": "给华东科技回电话", "try": Phrase("followup-try-share_case"),
     "why": Phrase("pool-why-declined"),
+    # quotes (issue 11)
+    "number": "Q-2026-0001-v1", "deal": "华东科技 CRM", "level": Phrase("quote-level-manager"), "total": "¥108,800.00",
+    "discount": "15%", "margin_before": "68.8%", "margin_after": "63.2%", "lines": "1. CRM 专业版 × 10 = ¥108,800.00",
+    "uncovered": "• 移动端", "approver": "李经理", "percent": "12%", "asked": "15%", "until": "2026-12-11",
+    "where": Phrase("quote-where-reminded", {"approvers": "李经理"}), "waiting": "李经理",
 }
-OVERRIDES: dict[Kind, dict[str, Any]] = {Kind.HANDOFF_REASSIGNED: {"owner": "yes"}}
+OVERRIDES_QUOTES: dict[Kind, dict[str, Any]] = {
+    kind: {"why": [Phrase("quote-why-discount")], "reason": "客户预算有限"}
+    for kind in (Kind.QUOTE_APPROVAL_CARD, Kind.QUOTE_APPROVAL_ESCALATED, Kind.QUOTE_APPROVAL_REJECTED)
+}
+OVERRIDES: dict[Kind, dict[str, Any]] = {Kind.HANDOFF_REASSIGNED: {"owner": "yes"}, **OVERRIDES_QUOTES}
 REFS: dict[str, object] = {"period": "2026-11-20", "by": 3, "day": "2026-11-26", "source": 77, "chat": -1001234}
 
 
@@ -135,6 +144,15 @@ def test_the_dedupe_keys_are_those_live_databases_hold() -> None:
         Kind.AGENDA: "digest:agenda:7:2026-11-26:42",
         Kind.USER_UNREACHABLE: "unreachable:7:77:to:42",
         Kind.GROUP_UNREACHABLE: "unreachable-group:-1001234:77:to:42",
+        Kind.QUOTE_APPROVAL_CARD: "approval:7:card:to:42",
+        Kind.QUOTE_APPROVAL_REMINDER: "approval:7:reminder:to:42",
+        Kind.QUOTE_APPROVAL_ESCALATED: "approval:7:escalated:to:42",
+        Kind.QUOTE_APPROVAL_STATUS: "approval:7:status:2026-11-20:to:42",
+        Kind.QUOTE_APPROVED: "quote:7:approved:to:42",
+        Kind.QUOTE_APPROVAL_REJECTED: "approval:7:rejected:to:42",
+        Kind.QUOTE_COUNTERED: "approval:7:countered:to:42",
+        Kind.QUOTE_EXPIRING: "quote:7:expiring:to:42",
+        Kind.QUOTE_EXPIRED: "quote:7:expired:to:42",
     }
     assert set(expected) == set(Kind)
     for kind, key in expected.items():

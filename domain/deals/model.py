@@ -32,6 +32,8 @@ PIPELINE: tuple[Stage, ...] = (
     Stage.AFTER_SALES,
 )
 CLOSED: frozenset[Stage] = frozenset({Stage.WON, Stage.LOST})
+# Quote statuses (domain/quotes/model.py) that let a deal into the contract stage.
+QUOTE_AGREED: frozenset[str] = frozenset({"approved", "sent", "accepted"})
 
 
 @dataclass(eq=False)
@@ -60,6 +62,9 @@ class Opportunity:
     # owner was nudged, 2 the manager was alerted too) and when the silence sweep should look next.
     silence_level: int = 0
     silence_check_at: datetime | None = None
+    # The status of the deal's latest quote (domain/quotes/), kept by the quote services: the contract
+    # stage needs one agreed (QUOTE_AGREED).
+    quote_status: str | None = None
     id: int | None = None
 
     @property

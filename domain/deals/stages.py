@@ -16,6 +16,8 @@ Today's gates ("manager" means a manager of the deal's team, or any admin):
 - entering WON: from CONTRACT on; earlier only with a manager's override.
 - entering LOST: with a reason from the team's list.
 - leaving WON or LOST: never, except a manager re-opening LOST → FOLLOWING_UP with override.
+- entering CONTRACT from an earlier stage: the deal's quote is approved, sent or accepted; else only
+  with a manager's override.
 - the stage it is already in: AlreadyDone (a repeated tap).
 A manager's override=True on a move that needs none is not recorded as an override.
 
@@ -34,7 +36,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Final
 
-from domain.deals.model import CLOSED, PIPELINE, Opportunity, Stage, StageChange
+from domain.deals.model import CLOSED, PIPELINE, QUOTE_AGREED, Opportunity, Stage, StageChange
 from domain.errors import AlreadyDone, DomainError, Forbidden, InvalidInput
 from domain.permissions import Ability, can, in_team, manages_team, require_team
 from domain.policy.model import TeamPolicy
@@ -170,6 +172,18 @@ def reopened_to(stage: Stage) -> Gate:
     return gate
 
 
+def quote_agreed(move: Move) -> Passage:
+    """Entering CONTRACT from an earlier stage: the deal's quote is approved, sent or accepted
+    (domain/quotes/); without one only with a manager's override."""
+    if move.here in PIPELINE and PIPELINE.index(move.here) > PIPELINE.index(move.to):
+        return Passage.OPEN  # a step back into the contract stage
+    if move.opportunity.quote_status in QUOTE_AGREED:
+        return Passage.OPEN
+    if move.overriding:
+        return Passage.OVERRIDDEN
+    raise InvalidInput("error-stage-needs-quote")
+
+
 def stays_closed(move: Move) -> Passage:
     """Leaving WON: never."""
     raise InvalidInput("error-stage-closed")
@@ -233,12 +247,14 @@ def _open_stage(stage: Stage, *, responsible: Role = Role.REP, confirmer: Abilit
 
 
 def default_rules() -> StageRules:
-    return StageRules([
+    rules = StageRules([
         *(_open_stage(s) for s in PIPELINE if s is not Stage.PAYMENT),
         _open_stage(Stage.PAYMENT, responsible=Role.FINANCE, confirmer=Ability.CONFIRM_PAYMENTS),
         StageSpec(Stage.WON, None, None, entry=[won_from(EARLIEST_WIN)], exit=[stays_closed]),
         StageSpec(Stage.LOST, None, None, entry=[lost_reason_from_team_list], exit=[reopened_to(REOPEN_TO)]),
     ])
+    rules.add(Stage.CONTRACT, Side.ENTRY, quote_agreed)  # the quotes feature's gate (issue 11)
+    return rules
 
 
 # The rules every service checks moves by.

@@ -33,6 +33,8 @@ class Subject(enum.StrEnum):
     HANDOFF = "handoff"
     LEAD = "lead"
     OPPORTUNITY = "opportunity"
+    QUOTE = "quote"
+    QUOTE_STEP = "quote_step"  # one approval step of a quote
     REMINDER = "reminder"
     STAGE_CHANGE = "stage_change"
     TEAM = "team"
@@ -85,6 +87,10 @@ class Spec:
 _P, _G = Audience.PERSON, Audience.GROUP
 _LEAD = ("company", "contact", "source", "score", "reasons", "need")
 _CARD = (*_LEAD, "deadline", "minutes")
+_QUOTE_CARD = (
+    "number", "company", "deal", "rep", "level", "total", "discount", "margin_before", "margin_after", "lines",
+    "uncovered", "reason", "why", "due",
+)
 
 
 class Kind(enum.Enum):
@@ -209,6 +215,43 @@ class Kind(enum.Enum):
     AGENDA = Spec(
         "followup-agenda", "digest.agenda", Subject.TEAM, "digest:agenda:{subject}:{day}:{to}",
         ("head", "overdue", "handoffs", "next"), refs=("day",),
+    )
+
+    # -- quotes and discount approvals (issue 11)
+    QUOTE_APPROVAL_CARD = Spec(
+        "quote-approval-card", "quote.approval", Subject.QUOTE_STEP, "approval:{subject}:card:to:{to}",
+        _QUOTE_CARD,
+    )
+    QUOTE_APPROVAL_REMINDER = Spec(
+        "quote-approval-reminder", "quote.approval", Subject.QUOTE_STEP, "approval:{subject}:reminder:to:{to}",
+        ("number", "company", "rep", "total", "discount", "due"),
+    )
+    QUOTE_APPROVAL_ESCALATED = Spec(
+        "quote-approval-escalated", "quote.approval", Subject.QUOTE_STEP, "approval:{subject}:escalated:to:{to}",
+        (*_QUOTE_CARD, "waiting"),
+    )
+    QUOTE_APPROVAL_STATUS = Spec(
+        "quote-approval-status", "quote.status", Subject.QUOTE_STEP, "approval:{subject}:status:{period}:to:{to}",
+        ("number", "company", "where"), refs=("period",),
+    )
+    QUOTE_APPROVED = Spec(
+        "quote-approved", "quote.status", Subject.QUOTE, "quote:{subject}:approved:to:{to}",
+        ("number", "company", "approver", "total"),
+    )
+    QUOTE_APPROVAL_REJECTED = Spec(
+        "quote-approval-rejected", "quote.status", Subject.QUOTE_STEP, "approval:{subject}:rejected:to:{to}",
+        ("number", "company", "approver", "reason"),
+    )
+    QUOTE_COUNTERED = Spec(
+        "quote-countered", "quote.status", Subject.QUOTE_STEP, "approval:{subject}:countered:to:{to}",
+        ("number", "company", "approver", "percent", "asked"),
+    )
+    QUOTE_EXPIRING = Spec(
+        "quote-expiring", "quote.expiry", Subject.QUOTE, "quote:{subject}:expiring:to:{to}",
+        ("number", "company", "until"),
+    )
+    QUOTE_EXPIRED = Spec(
+        "quote-expired", "quote.expiry", Subject.QUOTE, "quote:{subject}:expired:to:{to}", ("number", "company"),
     )
 
     # -- delivery
