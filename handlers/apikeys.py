@@ -11,6 +11,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
+from bot.callbacks import Id
 from bot.config import Settings
 from bot.formatting import h, when
 from bot.i18n import Translate
@@ -41,7 +42,7 @@ class KeyAction(enum.StrEnum):
 
 class KeyCb(CallbackData, prefix="key"):
     action: KeyAction
-    key_id: int = 0
+    key_id: Id = 0
 
 
 def read_channel(text: str) -> str:

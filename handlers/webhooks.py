@@ -11,6 +11,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
+from bot.callbacks import Id
 from bot.formatting import h
 from bot.i18n import Translate
 from bot.keyboards import button, keyboard
@@ -40,7 +41,7 @@ class HookAction(enum.StrEnum):
 
 class HookCb(CallbackData, prefix="wh"):
     action: HookAction
-    endpoint_id: int = 0
+    endpoint_id: Id = 0
 
 
 def event_label(t: Translate, event: str) -> str:
