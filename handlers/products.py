@@ -19,6 +19,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from openpyxl import load_workbook
 
+from bot.callbacks import Id, Page
 from bot.formatting import h, money
 from bot.i18n import Translate
 from bot.keyboards import button, grid
@@ -55,8 +56,8 @@ class ProdAct(enum.StrEnum):
 
 class ProdCb(CallbackData, prefix="prd"):
     act: ProdAct
-    id: int = 0
-    page: int = 0
+    id: Id = 0
+    page: Page = 0
     arg: str = ""
 
 

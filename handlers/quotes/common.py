@@ -6,6 +6,7 @@ import enum
 
 from aiogram.filters.callback_data import CallbackData
 
+from bot.callbacks import Id
 from bot.formatting import h, money
 from bot.i18n import Translate
 from domain.money import Money
@@ -50,8 +51,8 @@ class QAct(enum.StrEnum):
 
 class QuoteCb(CallbackData, prefix="qt"):
     act: QAct
-    id: int = 0
-    line: int = 0
+    id: Id = 0
+    line: Id = 0
     arg: str = ""
 
 
@@ -65,7 +66,7 @@ class ApprovalAct(enum.StrEnum):
 
 class ApprovalCb(CallbackData, prefix="qa"):
     act: ApprovalAct
-    id: int  # the approval step
+    id: Id  # the approval step
     arg: str = ""
 
 
