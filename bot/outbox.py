@@ -16,6 +16,16 @@ How a row goes out
   4. Record: each outcome is committed right after Telegram answers (outcomes that arrive together
      share one commit): sent (sent_at, message_id), or one of the failures below.
 
+Stale notices and digests (in the claim's transaction, storage/delivery_repo.py)
+  Just before rows go out, each is checked against its kind's rule (domain/outbox/kinds.py `Valid`),
+  one statement for the whole claimed batch: a row whose subject moved on (the hand-off was accepted
+  from /deals before the 09:00 card went out) is cancelled, marked why, and never sent. A transition
+  committed while a row is already in flight (claimed, not yet answered: about a second) cannot stop
+  it; the row is then recorded as sent, which it was.
+  A head of a family that may go as one message (kinds.py `Family`: a manager's silence alerts, say)
+  takes along the chat's other due rows of its family: COALESCE_AT or more go as one digest (how many,
+  the first DIGEST_LINES summaries, a button to the list), each row marked with the digest's outcome.
+
 Failures
   429 Too Many Requests: the whole bot pauses for `retry_after`, the row goes back in the queue and
       the wait does not count as an attempt.
@@ -77,8 +87,10 @@ from pydantic import ValidationError
 from bot.longtext import split_html
 from bot.pacing import Held, Limits, Pacer, Window, window
 from domain.outbox import services as delivery
-from domain.outbox.model import NotificationState
+from domain.outbox.kinds import DIGEST_LINES
+from domain.outbox.model import Action, NotificationState, Reader
 from domain.outbox.retry import MAX_ATTEMPTS, Failure, after_failure
+from domain.team.model import Language
 from storage.delivery_repo import ClaimedRow, DeliveryStore, FailureMark, ProgressMark, SentMark
 
 if TYPE_CHECKING:
@@ -100,6 +112,8 @@ class DrainReport:
     dead: int = 0
     unreachable: int = 0
     rate_limited: int = 0  # 429 answers received
+    cancelled: int = 0  # rows whose subject moved on before they went out: not sent
+    coalesced: int = 0  # rows that went inside another row's digest (counted in `sent` too)
 
     def __iadd__(self, other: DrainReport) -> DrainReport:
         for name in self.__dataclass_fields__:
@@ -264,6 +278,7 @@ class _Drain:
         self.changed = asyncio.Event()  # wakes the pacer
         self.progress = asyncio.Event()  # wakes the feeder
         self.poked = False
+        self.just_cancelled = False  # the last claim cancelled stale rows
 
     def poke(self) -> None:
         self.poked = True
@@ -287,7 +302,8 @@ class _Drain:
                 await asyncio.wait_for(asyncio.shield(writer), 10)
             if self.held:  # stopped early: hand the unsent rows back at once
                 with contextlib.suppress(BaseException):
-                    await asyncio.wait_for(self.d.store.release(self.d.owner, [r.id for r in self.held.rows()]), 5)
+                    ids = [i for r in self.held.rows() for i in r.ids]
+                    await asyncio.wait_for(self.d.store.release(self.d.owner, ids), 5)
         return self.report
 
     def _idle(self) -> bool:
@@ -307,7 +323,7 @@ class _Drain:
                 idle_before, self.poked = self._idle(), False
                 rows = await self._claim(room)
                 last_claim = time.monotonic()
-                if rows:
+                if rows or self.just_cancelled:  # cancelled heads: their chats' next rows may be due now
                     continue
                 if idle_before and self._idle() and not self.poked:
                     if not await self.d.store.held_elsewhere(self.d.owner, self.d.app.clock.now()):
@@ -326,18 +342,26 @@ class _Drain:
         # Rows for chats that can take a message now first; only when there are none, the heads of
         # busy chats (they wait here for their turn).
         busy = d.pacer.busy_chats(time.monotonic() + self.CLAIM_INTERVAL)
-        rows = await d.store.claim(d.owner, now, now + d.lease, min(room, self.CLAIM_BATCH), busy)
-        if not rows and busy:
-            rows = await d.store.claim(d.owner, now, now + d.lease, min(room, self.CLAIM_BATCH))
+        claimed = await d.store.claim(d.owner, now, now + d.lease, min(room, self.CLAIM_BATCH), busy)
+        cancelled = claimed.cancelled
+        if not claimed.rows and busy:
+            claimed = await d.store.claim(d.owner, now, now + d.lease, min(room, self.CLAIM_BATCH))
+            cancelled += claimed.cancelled
+        self.report.cancelled += cancelled
+        self.just_cancelled = cancelled > 0
+        rows = claimed.rows
         if not rows:
             return rows
+        for row in rows:
+            if row.members:
+                row.text, row.reply_markup = self._digest(row)
         mono = time.monotonic()
         # A row whose chat is busy beyond the lease keeps its claim longer instead of losing it.
         horizon = mono + (d.lease - self.LEASE_MARGIN).total_seconds() - d.send_timeout
         late = {r.id: d.pacer.chat_ready(r.chat_id) for r in rows if d.pacer.chat_ready(r.chat_id) > horizon}
         if late:
             until = d.wall(max(late.values())) + timedelta(seconds=d.send_timeout) + self.LEASE_MARGIN * 2
-            kept = await d.store.extend(d.owner, late, until)
+            kept = await d.store.extend(d.owner, [i for r in rows if r.id in late for i in r.ids], until)
             for row in rows:
                 if row.id in kept:
                     row.lease_until = until
@@ -389,7 +413,7 @@ class _Drain:
         if row.lease_until >= needed:
             return True
         until = needed + d.lease
-        if row.id in await d.store.extend(d.owner, [row.id], until):
+        if row.id in await d.store.extend(d.owner, row.ids, until):
             row.lease_until = until
             return True
         log.warning("lost the lease on notification %s; another instance has it", row.id)
@@ -437,11 +461,27 @@ class _Drain:
             self.outcomes.put_nowait(ProgressMark(row.id, row.text, message.message_id))
             self._requeue(row)
             return
-        self.report.sent += 1
-        self.outcomes.put_nowait(SentMark(row.id, at, message.message_id))
+        self.report.sent += len(row.ids)
+        self.report.coalesced += len(row.members)
+        for row_id in row.ids:
+            self.outcomes.put_nowait(SentMark(row_id, at, message.message_id))
+
+    def _digest(self, row: ClaimedRow) -> tuple[str, str | None]:
+        """One message for the rows of a digest: how many, the first lines, a button to the list."""
+        family = row.family
+        assert family is not None
+        reader = Reader(Language(row.language) if row.language else None, None)
+        renderer = self.d.app.renderer
+        head = renderer.render(family.value.key, {"count": len(row.ids)}, ((Action(family.value.action),),), reader)
+        parts = [head.text, *(f"• {line[:300]}" for line in row.lines[:DIGEST_LINES])]
+        if len(row.lines) > DIGEST_LINES:
+            parts.append(renderer.render("outbox-digest-more", {"count": len(row.lines) - DIGEST_LINES}, (), reader).text)
+        return "\n".join(parts), head.reply_markup
 
     def _fail(self, row: ClaimedRow, failure: Failure, error: str) -> None:
         step = after_failure(row.attempts, failure, self.d.app.clock.now(), self.d.rng, max_attempts=self.d.max_attempts)
+        for member in row.members:  # the rows of a digest share its outcome
+            self.outcomes.put_nowait(FailureMark(member, step.state, step.attempts, step.next_attempt_at, error))
         mark = FailureMark(row.id, step.state, step.attempts, step.next_attempt_at, error)
         if step.state is NotificationState.UNREACHABLE:
             self.report.unreachable += 1
@@ -487,7 +527,7 @@ class _Drain:
                 await self._unreachable(outcome)
             elif isinstance(outcome, _Moved):
                 log.info("chat %s moved to %s", outcome.row.chat_id, outcome.new_chat_id)
-                await d.store.move_chat(d.owner, outcome.row.id, outcome.row.chat_id, outcome.new_chat_id)
+                await d.store.move_chat(d.owner, outcome.row.ids, outcome.row.chat_id, outcome.new_chat_id)
 
     async def _unreachable(self, outcome: _Unreachable) -> None:
         """The row, the person's or group's flag and the managers' notice, in one transaction."""

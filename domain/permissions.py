@@ -107,6 +107,12 @@ def manages_team(user: User, team_id: int) -> bool:
     return user.role is Role.ADMIN or (user.role is Role.MANAGER and user.team_id == team_id)
 
 
+def follows_as_capturer(user: User, captured_by: int) -> bool:
+    """The seller who captured a lead follows its deal once someone else has it: read-only, its card and
+    its progress, no actions (they were told "/deals shows how it goes")."""
+    return user.active and user.id == captured_by and can(user, Ability.CAPTURE_LEADS)
+
+
 def sees_whole_team(user: User) -> bool:
     """Managers and finance see every record of their team (admins every team's); reps their own."""
     return user.role in (Role.ADMIN, Role.MANAGER, Role.FINANCE)

@@ -16,7 +16,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 
 from bot.callbacks import small_number
 from bot.errors import refusing
-from bot.formatting import Html, date_only, h, when
+from bot.formatting import Html, date_only, h, plain, when
 from bot.i18n import Translate
 from bot.keyboards import button, grid, keyboard
 from bot.render import register_action
@@ -28,6 +28,7 @@ from domain.deals.card import DealAction, DealCard, DealOffer
 from domain.deals.model import PIPELINE, DealPage, HistoryEntry, Stage
 from domain.errors import DomainError
 from domain.handoffs import services as handoff_service
+from domain.outbox.kinds import Family
 from domain.permissions import Ability, can
 from domain.ports import UnitOfWork
 from domain.team.model import Language, Team, User
@@ -38,6 +39,7 @@ from handlers.pipeline_ui import (
     STAGES,
     DealAct,
     DealCb,
+    DealScope,
     PoolAct,
     PoolCb,
     amount_text,
@@ -70,6 +72,9 @@ class ReassignDeal(StatesGroup):
 
 
 register_action("deal.open", "btn-open-deal", lambda action: DealCb(act=DealAct.OPEN, id=action.id))
+register_action(
+    Family.HANDOFFS.value.action, "outbox-digest-btn-handoffs", lambda action: DealCb(act=DealAct.LIST, scope=DealScope.TEAM, wait=True)
+)
 
 
 def lost_reason_name(t: Translate, reason: str) -> str:
@@ -97,19 +102,31 @@ def score_text(t: Translate, score: int | None, reasons: dict[str, int]) -> str:
 class View:
     """Where in the list a person is: kept in every button so Back returns to the same page."""
 
-    team: bool = False
+    team: bool = False  # the team's deals (managers)
     stage: int = -1
     wait: bool = False
     stale: bool = False
     page: int = 0
+    captured: bool = False  # the deals the viewer brought in that others follow
 
     @classmethod
     def of(cls, data: DealCb) -> View:
-        return cls(team=data.team, stage=data.stage, wait=data.wait, stale=data.stale, page=max(data.page, 0))
+        return cls(
+            team=data.scope is DealScope.TEAM, captured=data.scope is DealScope.CAPTURED, stage=data.stage,
+            wait=data.wait, stale=data.stale, page=max(data.page, 0),
+        )
+
+    @classmethod
+    def showing(cls, scope: DealScope) -> View:
+        return cls(team=scope is DealScope.TEAM, captured=scope is DealScope.CAPTURED)
+
+    @property
+    def scope(self) -> DealScope:
+        return DealScope.TEAM if self.team else DealScope.CAPTURED if self.captured else DealScope.MINE
 
     def cb(self, act: DealAct | str, **more: Any) -> DealCb:
         return DealCb(
-            act=act, team=self.team, stage=self.stage, wait=self.wait, stale=self.stale, page=self.page, **more
+            act=act, scope=self.scope, stage=self.stage, wait=self.wait, stale=self.stale, page=self.page, **more
         )
 
     @property
@@ -118,16 +135,25 @@ class View:
 
     def to_data(self) -> dict[str, Any]:
         """For FSM data (primitives only), when a typed answer has no button to carry the view."""
-        return {"team": self.team, "stage": self.stage, "wait": self.wait, "stale": self.stale, "page": self.page}
+        return {
+            "team": self.team, "captured": self.captured, "stage": self.stage, "wait": self.wait, "stale": self.stale,
+            "page": self.page,
+        }
 
     @classmethod
     def from_data(cls, data: Any) -> View:
         if not isinstance(data, dict):
             return cls()
         return cls(
-            team=bool(data.get("team")), stage=int(data.get("stage", -1)), wait=bool(data.get("wait")),
-            stale=bool(data.get("stale")), page=int(data.get("page", 0)),
+            team=bool(data.get("team")), captured=bool(data.get("captured")), stage=int(data.get("stage", -1)),
+            wait=bool(data.get("wait")), stale=bool(data.get("stale")), page=int(data.get("page", 0)),
         )
+
+
+TITLES = {
+    DealScope.MINE: "deals-title-mine", DealScope.TEAM: "deals-title-team", DealScope.CAPTURED: "deals-title-captured",
+}
+SCOPES = {DealScope.MINE: "mine", DealScope.TEAM: "team", DealScope.CAPTURED: "captured"}
 
 
 def mark(on: bool, label: str) -> str:
@@ -138,11 +164,23 @@ def pages_of(total: int) -> int:
     return max(1, (total + PER_PAGE - 1) // PER_PAGE)
 
 
+def owner_text(t: Translate, owner_name: str | None, waiting_for: str | None, in_pool: bool) -> str:
+    """Who is responsible: the owner; else whom a hand-off waits for (it is not in the pool); else the pool."""
+    if owner_name:
+        return h(owner_name)
+    if waiting_for:
+        return t("deal-owner-waiting", name=h(waiting_for))
+    return t("deal-owner-pool") if in_pool else t("deal-owner-none")
+
+
 def list_screen(
-    t: Translate, lang: Language, user: User, team: Team, view: View, page: DealPage
+    t: Translate, lang: Language, user: User, team: Team, view: View, page: DealPage, captured: int = 0
 ) -> tuple[str, InlineKeyboardMarkup]:
+    """`captured`: how many deals the viewer brought in that others follow (the 📥 list is offered then)."""
     pages = pages_of(page.total)
-    lines = [t("deals-title-team" if view.team else "deals-title-mine", total=page.total)]
+    lines = [t(TITLES[view.scope], total=page.total)]
+    if view.scope is DealScope.CAPTURED:
+        lines.append(t("deals-captured-hint"))
     filters = []
     stage = stage_at(view.stage)
     if stage is not None:
@@ -164,8 +202,9 @@ def list_screen(
             "deals-line", n=number, name=deal_name(item.company, item.title), stage=stage_name(t, item.stage),
             amount=amount_text(t, item.amount),
         )
-        if view.team:
-            line += t("deals-line-owner", owner=h(item.owner_name) if item.owner_name else t("deal-owner-pool"))
+        if view.scope is not DealScope.MINE:
+            owner = owner_text(t, item.owner_name, item.waiting_for, item.pooled_at is not None)
+            line += t("deals-line-owner", owner=owner)
         if item.last_activity_at is not None:
             line += t("deals-line-touched", at=date_only(item.last_activity_at, team.timezone, lang))
         if item.waiting_handoff:
@@ -178,10 +217,13 @@ def list_screen(
         button(mark(view.wait, t("deals-btn-waiting")), replace(view, wait=not view.wait, page=0).cb(DealAct.LIST)),
         button(mark(view.stale, t("deals-btn-stale")), replace(view, stale=not view.stale, page=0).cb(DealAct.LIST)),
     ]]
-    if deal_queries.offers_team_list(user):
+    scopes = [DealScope.MINE, DealScope.TEAM] if deal_queries.offers_team_list(user) else [DealScope.MINE]
+    if captured or view.scope is DealScope.CAPTURED:
+        scopes.append(DealScope.CAPTURED)
+    if len(scopes) > 1:
         rows.append([
-            button(mark(not view.team, t("deals-btn-mine")), replace(view, team=False, page=0).cb(DealAct.LIST)),
-            button(mark(view.team, t("deals-btn-team")), replace(view, team=True, page=0).cb(DealAct.LIST)),
+            button(mark(view.scope is scope, t(f"deals-btn-{SCOPES[scope]}")), View.showing(scope).cb(DealAct.LIST))
+            for scope in scopes
         ])
     paging = []
     if view.page > 0:
@@ -191,14 +233,14 @@ def list_screen(
     if paging:
         rows.append(paging)
     if view.filtered:
-        rows.append([button(t("deals-btn-clear"), View(team=view.team).cb(DealAct.LIST))])
+        rows.append([button(t("deals-btn-clear"), View.showing(view.scope).cb(DealAct.LIST))])
     return "\n".join(lines), grid(buttons, per_row=1, extra_rows=rows)
 
 
 async def fetch_page(uow: UnitOfWork, user: User, view: View, clock: Clock) -> tuple[View, DealPage]:
     async def load(v: View) -> DealPage:
         return await deal_queries.list_deals(
-            uow, viewer=user, scope="team" if v.team else "mine", stage=stage_at(v.stage), waiting=v.wait,
+            uow, viewer=user, scope=SCOPES[v.scope], stage=stage_at(v.stage), waiting=v.wait,
             stale=v.stale, page=v.page, per_page=PER_PAGE, now=clock.now(),
         )
 
@@ -219,7 +261,8 @@ async def show_list(
     except DomainError as error:
         await refuse(event, t, error)
         return
-    text, markup = list_screen(t, lang, user, await team_of(uow, user.team_id), view, page)
+    captured = await deal_queries.captured_followed(uow, viewer=user)
+    text, markup = list_screen(t, lang, user, await team_of(uow, user.team_id), view, page, captured)
     await show(event, text, markup)
 
 
@@ -276,14 +319,15 @@ def card_text(t: Translate, lang: Language, card: DealCard) -> str:
         "deal-card", title=h(deal.title), company=h(lead.company), contact=contact,
         amount=amount_text(t, deal.amount),
         close=day_text(deal.expected_close, lang) if deal.expected_close else t("deal-close-none"),
-        owner=h(card.owner_name) if card.owner_name else t("deal-owner-pool"), stage=stage_name(t, deal.stage),
+        owner=owner_text(t, card.owner_name, card.assignee_name if card.pending_handoff else None, deal.in_pool),
+        stage=stage_name(t, deal.stage),
         score=score_text(t, lead.score, lead.score_reasons or {}),
     )]
     if deal.stage is Stage.LOST and deal.lost_reason:
         lines.append(t("deal-lost-line", reason=lost_reason_name(t, deal.lost_reason)))
         if deal.lost_note:
             lines.append(t("deal-lost-note", note=h(deal.lost_note)))
-    if card.pending_handoff is not None:
+    if card.pending_handoff is not None and card.owner_name:  # no owner: the owner line says whom it waits for
         lines.append(t(
             "deal-waiting-line", name=h(card.assignee_name) if card.assignee_name else t("deal-waiting-someone"),
             deadline=when(card.pending_handoff.deadline_at, team.timezone, lang),
@@ -291,6 +335,8 @@ def card_text(t: Translate, lang: Language, card: DealCard) -> str:
     history = history_lines(t, lang, team.timezone, card.history)
     if history:
         lines.extend(["", t("deal-history-title"), *history])
+    if card.read_only:
+        lines.extend(["", t("deal-read-only")])
     return "\n".join(lines)
 
 
@@ -618,7 +664,7 @@ async def reps_screen(
         )
         for rep in reps
     ]
-    owner = h(card.owner_name) if card.owner_name else t("deal-owner-pool")
+    owner = owner_text(t, card.owner_name, card.assignee_name if card.pending_handoff else None, deal.in_pool)
     text = t("deal-reassign-choose-rep", title=h(deal.title), owner=owner) if buttons else t("deal-reassign-no-reps")
     back = view.cb(DealAct.ASSIGN_LIST) if src == FROM_ASSIGN else view.cb(DealAct.OPEN, id=deal.id)
     await show(query, text, grid(buttons, t, back=back, per_row=2))
@@ -752,7 +798,9 @@ async def assign_list(
         lines.append(t("assign-empty"))
     buttons = []
     for number, item in enumerate(page.items, start=view.page * PER_PAGE + 1):
-        owner = item.owner_name or t("deal-owner-pool")
+        owner = item.owner_name or (
+            plain(t("deal-owner-waiting", name=item.waiting_for)) if item.waiting_for else t("deal-owner-pool")
+        )
         reassign = view.cb(DealAct.REASSIGN, id=item.id, arg=FROM_ASSIGN)
         buttons.append(button(f"{number}. {item.company} · {owner}", reassign))
     paging = []
@@ -780,4 +828,4 @@ async def on_assign_list(
     clock: Clock,
 ) -> None:
     await state.clear()
-    await assign_list(query, user, uow, t, clock, replace(View.of(callback_data), team=True))
+    await assign_list(query, user, uow, t, clock, replace(View.of(callback_data), team=True, captured=False))

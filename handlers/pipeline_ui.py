@@ -49,10 +49,19 @@ class DealAct(enum.StrEnum):
     TIMELINE = "tl"  # the follow-up timeline (handlers/followup_log.py)
 
 
+class DealScope(enum.IntEnum):
+    """Whose deals a /deals list shows. Buttons carry the number (sent before "captured" existed, they
+    carry 0 or 1, which still mean what they meant)."""
+
+    MINE = 0  # the viewer's own deals and those waiting for their acceptance
+    TEAM = 1  # the team's (managers; an admin: every team's)
+    CAPTURED = 2  # deals from leads the viewer captured and others follow: read-only
+
+
 class DealCb(CallbackData, prefix="dl"):
     act: DealAct
     id: Id = 0  # the opportunity
-    team: bool = False  # list view: the team's deals (managers) or mine
+    scope: DealScope = DealScope.MINE  # list view: whose deals (an unknown number fails to unpack)
     stage: StageIndex = -1  # list view: a stage filter (index into STAGES), -1 for all
     wait: bool = False  # list view: only deals waiting for the assignee to accept
     stale: bool = False  # list view: only stale deals
@@ -66,7 +75,7 @@ class DealCb(CallbackData, prefix="dl"):
         # `act` may be given as its value ("open"), as other flows' buttons do; pydantic makes it a DealAct
         # (an unknown value is refused), so `act` is always a DealAct when read.
         def __init__(
-            self, *, act: DealAct | str, id: int = 0, team: bool = False, stage: int = -1, wait: bool = False,
+            self, *, act: DealAct | str, id: int = 0, scope: DealScope = DealScope.MINE, stage: int = -1, wait: bool = False,
             stale: bool = False, page: int = 0, frm: int = -1, to: int = -1, rep: int = 0, arg: str = "",
         ) -> None: ...
 

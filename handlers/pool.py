@@ -16,6 +16,7 @@ from domain.clock import Clock
 from domain.deals import queries as deal_queries
 from domain.deals.model import DealPage
 from domain.errors import DomainError
+from domain.outbox.kinds import Family
 from domain.pool import services as pool_service
 from domain.ports import UnitOfWork
 from domain.team.model import Language, User
@@ -35,6 +36,7 @@ routes = Routes(__name__)
 PER_PAGE = 8
 
 register_action("pool.claim", "btn-claim", lambda action: PoolCb(act=PoolAct.CLAIM, id=action.id))
+register_action(Family.POOL.value.action, "outbox-digest-btn-pool", lambda action: PoolCb(act=PoolAct.PAGE))
 
 
 def pool_screen(

@@ -89,8 +89,12 @@ class SqlOpportunities:
         stmt = select(Opportunity).where(opportunities.c.lead_id.in_(list(lead_ids))).order_by(opportunities.c.id)
         return (await self.session.execute(stmt)).scalars().all()
 
-    async def page(self, query: DealQuery, offset: int, limit: int) -> DealPage:
-        owner = users.alias("owner")
+    async def count(self, query: DealQuery) -> int:
+        stmt = select(func.count()).select_from(opportunities).where(*self._conditions(query))
+        return int((await self.session.execute(stmt)).scalar_one())
+
+    @staticmethod
+    def _conditions(query: DealQuery) -> list[ColumnElement[bool] | TextClause]:
         conditions: list[ColumnElement[bool] | TextClause] = []
         if query.team_id is not None:
             conditions.append(opportunities.c.team_id == query.team_id)
@@ -108,9 +112,24 @@ class SqlOpportunities:
             conditions.append(_pending_handoff_exists())
         if query.pool:
             conditions.append(text("opportunities." + IN_POOL_SQL.replace(" AND ", " AND opportunities.")))
-        stale = query.stale_cutoffs is not None
+        if query.captured_by is not None:  # brought in by them, followed by someone else
+            captured = select(leads.c.id).where(leads.c.created_by == query.captured_by)
+            offered_to_them = exists().where(
+                handoffs.c.opportunity_id == opportunities.c.id, text("handoffs." + PENDING_SQL),
+                handoffs.c.to_user_id == query.captured_by,
+            )
+            conditions.append(opportunities.c.lead_id.in_(captured))
+            conditions.append(or_(opportunities.c.owner_id.is_(None), opportunities.c.owner_id != query.captured_by))
+            conditions.append(~offered_to_them)
         if query.stale_cutoffs is not None:
             conditions.append(_past_recycle_time(query.stale_cutoffs))
+        return conditions
+
+    async def page(self, query: DealQuery, offset: int, limit: int) -> DealPage:
+        owner = users.alias("owner")
+        assignee = users.alias("assignee")
+        conditions = self._conditions(query)
+        stale = query.stale_cutoffs is not None
         total = (
             await self.session.execute(select(func.count()).select_from(opportunities).where(*conditions))
         ).scalar_one()
@@ -128,6 +147,12 @@ class SqlOpportunities:
                 opportunities.c.amount_minor, opportunities.c.last_activity_at,
                 _pending_handoff_exists().label("waiting"), leads.c.score, opportunities.c.pooled_at,
                 opportunities.c.recycled_at, opportunities.c.currency,
+                select(assignee.c.name)
+                .join(handoffs, handoffs.c.to_user_id == assignee.c.id)
+                .where(handoffs.c.opportunity_id == opportunities.c.id, text("handoffs." + PENDING_SQL))
+                .limit(1)
+                .scalar_subquery()
+                .label("waiting_for"),
             )
             .select_from(
                 opportunities.join(leads, leads.c.id == opportunities.c.lead_id).outerjoin(
@@ -144,7 +169,7 @@ class SqlOpportunities:
             DealSummary(
                 id=row[0], title=row[1], company=row[2], stage=row[3], owner_name=row[4], amount_minor=row[5],
                 last_activity_at=row[6], waiting_handoff=bool(row[7]), score=row[8], pooled_at=row[9],
-                recycled=row[10] is not None and row[9] is not None, currency=row[11],
+                recycled=row[10] is not None and row[9] is not None, currency=row[11], waiting_for=row[12],
             )
             for row in rows
         ]

@@ -6,19 +6,28 @@ Heads of the longest queues come first.
 On PostgreSQL the candidate rows are locked `FOR UPDATE SKIP LOCKED`, so two instances claiming at
 the same moment take different rows without waiting for each other; on SQLite (one process) the
 conditional UPDATE alone is the lease.
+
+In the same transaction, just before they are sent:
+- a head of a family that may go as one message (domain/outbox/kinds.py `Family`) takes along the
+  chat's other due rows of its family (leased too); at least COALESCE_AT of them go as one digest,
+  fewer are handed back to go one by one;
+- every claimed row is checked against its kind's rule (storage/notice_rules.py), in one statement
+  for the batch: a row whose subject moved on is cancelled, marked why, and not sent.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, bindparam, func, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
+from domain.outbox.kinds import COALESCE_AT, Family, Kind
 from domain.outbox.model import DeadLetter, NotificationState
+from storage import notice_rules
 from storage.tables import notifications, teams, users
 
 n = notifications
@@ -39,6 +48,30 @@ class ClaimedRow:
     lease_until: datetime
     next_attempt_at: datetime
     depth: int = 1  # rows due for this chat when it was claimed, this one included
+    notice: str | None = None  # the message key (its kind)
+    summary: str | None = None  # its one-line summary, when its kind may go with others
+    # A digest: the other rows that go in this row's message (leased with it, marked with it), the
+    # summaries of all of them (this row's first), and the recipient's language for its heading.
+    members: list[int] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+    language: str | None = None
+    urgent: bool = False
+
+    @property
+    def ids(self) -> list[int]:
+        """Every row this one stands for: itself and the rows of its digest."""
+        return [self.id, *self.members]
+
+    @property
+    def family(self) -> Family | None:
+        kind = Kind.of_notice(self.notice)
+        return kind.spec.family if kind is not None else None
+
+
+@dataclass
+class Claimed:
+    rows: list[ClaimedRow]
+    cancelled: int = 0  # rows whose subject moved on: cancelled instead of sent
 
 
 @dataclass(frozen=True)
@@ -83,6 +116,27 @@ def _ranked(now: datetime) -> Any:
     )
 
 
+# A digest lists at most this many rows (it says how many, and shows the first DIGEST_LINES of them).
+DIGEST_MAX = 500
+
+_CLAIMED = (
+    n.c.id, n.c.chat_id, n.c.text, n.c.reply_markup, n.c.attempts, n.c.recipient_id, n.c.team_id, n.c.lease_until,
+    n.c.next_attempt_at, n.c.urgent, n.c.notice, n.c.summary,
+)
+
+
+def _claimed(r: Any, depth: int) -> ClaimedRow:
+    return ClaimedRow(
+        id=r.id, chat_id=r.chat_id, text=r.text, reply_markup=r.reply_markup, attempts=r.attempts,
+        recipient_id=r.recipient_id, team_id=r.team_id, lease_until=r.lease_until,
+        next_attempt_at=r.next_attempt_at, depth=depth, notice=r.notice, summary=r.summary, urgent=r.urgent,
+    )
+
+
+def _family_notices(family: Family) -> list[str]:
+    return [kind.spec.key for kind in Kind if kind.spec.family is family]
+
+
 class DeliveryStore:
     """The dispatcher's side of the notifications table. Short transactions, Core statements."""
 
@@ -92,11 +146,12 @@ class DeliveryStore:
 
     async def claim(
         self, owner: str, now: datetime, until: datetime, limit: int, busy_chats: Collection[int] = ()
-    ) -> list[ClaimedRow]:
-        """Lease up to `limit` chat heads, urgent first. `busy_chats` (those this process may not send
-        to for a while) are passed over, so the claim takes rows that can go now."""
+    ) -> Claimed:
+        """Lease up to `limit` chat heads, urgent first, with their digests, and cancel what no longer
+        holds. `busy_chats` (those this process may not send to for a while) are passed over, so the
+        claim takes rows that can go now."""
         if limit <= 0:
-            return []
+            return Claimed([])
         ranked = _ranked(now)
         # Chat heads not leased by anyone. The longest queues go first (then the oldest rows): a
         # backlog then ends with every chat done at about the same time, not with a few long
@@ -120,26 +175,112 @@ class DeliveryStore:
             # transaction; the UPDATE re-checks, so a row taken meanwhile is simply left out.
             depth = {r.id: r.depth for r in (await conn.execute(pick)).all()}
             if not depth:
-                return []
+                return Claimed([])
             stmt = (
                 update(n)
                 .where(n.c.id.in_(list(depth)), n.c.state == PENDING, _lease_free(now))
                 .values(lease_owner=owner, lease_until=until)
-                .returning(
-                    n.c.id, n.c.chat_id, n.c.text, n.c.reply_markup, n.c.attempts, n.c.recipient_id,
-                    n.c.team_id, n.c.lease_until, n.c.next_attempt_at, n.c.urgent,
-                )
+                .returning(*_CLAIMED)
             )
-            rows = list((await conn.execute(stmt)).all())
-        rows.sort(key=lambda r: (not r.urgent, -depth[r.id], r.next_attempt_at, r.id))
-        return [
-            ClaimedRow(
-                id=r.id, chat_id=r.chat_id, text=r.text, reply_markup=r.reply_markup, attempts=r.attempts,
-                recipient_id=r.recipient_id, team_id=r.team_id, lease_until=r.lease_until,
-                next_attempt_at=r.next_attempt_at, depth=depth[r.id],
+            heads = [_claimed(r, depth[r.id]) for r in (await conn.execute(stmt)).all()]
+            siblings = await self._lease_families(conn, heads, owner, now, until)
+            claimed = heads + [row for rows in siblings.values() for row in rows]
+            cancelled = await self._cancel_stale(conn, claimed, owner, now)
+            rows = await self._digests(conn, heads, siblings, cancelled, owner)
+        rows.sort(key=lambda r: (not r.urgent, -r.depth, r.next_attempt_at, r.id))
+        return Claimed(rows, len(cancelled))
+
+    @staticmethod
+    async def _lease_families(
+        conn: AsyncConnection, heads: list[ClaimedRow], owner: str, now: datetime, until: datetime
+    ) -> dict[int, list[ClaimedRow]]:
+        """For each head of a family: the chat's other due rows of that family, leased too (oldest first,
+        at most DIGEST_MAX - 1), by chat."""
+        families = {head.chat_id: head.family for head in heads if head.family is not None}
+        if not families:
+            return {}
+        which = or_(*(
+            and_(n.c.chat_id == chat_id, n.c.notice.in_(_family_notices(family)))
+            for chat_id, family in families.items()
+            if family is not None
+        ))
+        candidates = (
+            select(
+                n.c.id,
+                func.row_number().over(partition_by=n.c.chat_id, order_by=(n.c.next_attempt_at, n.c.id)).label("rn"),
             )
-            for r in rows
-        ]
+            .where(
+                which, n.c.state == PENDING, n.c.next_attempt_at <= now, _lease_free(now),
+                n.c.id.not_in([head.id for head in heads]),
+            )
+            .subquery("candidates")
+        )
+        stmt = (
+            update(n)
+            .where(
+                n.c.id.in_(select(candidates.c.id).where(candidates.c.rn < DIGEST_MAX)),
+                n.c.state == PENDING, _lease_free(now),
+            )
+            .values(lease_owner=owner, lease_until=until)
+            .returning(*_CLAIMED)
+        )
+        found: dict[int, list[ClaimedRow]] = {}
+        for row in (await conn.execute(stmt)).all():
+            found.setdefault(row.chat_id, []).append(_claimed(row, 1))
+        for rows in found.values():
+            rows.sort(key=lambda r: (r.next_attempt_at, r.id))
+        return found
+
+    @staticmethod
+    async def _cancel_stale(conn: AsyncConnection, claimed: list[ClaimedRow], owner: str, now: datetime) -> set[int]:
+        """Cancel, in one statement, the claimed rows whose kind's rule no longer holds."""
+        rules = notice_rules.notices_by_rule(row.notice for row in claimed)
+        if not rules:
+            return set()
+        stmt = notice_rules.cancel(
+            [n.c.id.in_([row.id for row in claimed]), n.c.lease_owner == owner], rules, now, None,
+            "stale before sending",
+        )
+        return {r.id for r in (await conn.execute(stmt)).all()}
+
+    @staticmethod
+    async def _digests(
+        conn: AsyncConnection, heads: list[ClaimedRow], siblings: dict[int, list[ClaimedRow]], cancelled: set[int],
+        owner: str,
+    ) -> list[ClaimedRow]:
+        """What goes out: each head alone, or as a digest with its family's rows when there are enough;
+        rows that go neither way now (too few for a digest) are handed back."""
+        out: list[ClaimedRow] = []
+        back: list[int] = []
+        for head in heads:
+            family = [r for r in (head, *siblings.get(head.chat_id, [])) if r.id not in cancelled]
+            if len(family) >= COALESCE_AT and head.family is not None:
+                first, rest = family[0], family[1:]
+                first.members = [r.id for r in rest]
+                first.lines = [r.summary or "" for r in family]
+                first.depth = head.depth
+                first.lease_until = min(r.lease_until for r in family)
+                out.append(first)
+                continue
+            if head.id not in cancelled:
+                out.append(head)
+            back.extend(r.id for r in siblings.get(head.chat_id, []) if r.id not in cancelled)
+        if back:
+            await conn.execute(
+                update(n)
+                .where(n.c.id.in_(back), n.c.lease_owner == owner, n.c.state == PENDING)
+                .values(lease_owner=None, lease_until=None)
+            )
+        digests = {row.recipient_id for row in out if row.members and row.recipient_id is not None}
+        if digests:
+            language: dict[int, Any] = dict((await conn.execute(
+                select(users.c.id, users.c.language).where(users.c.id.in_(list(digests)))
+            )).all())
+            for row in out:
+                if row.members and row.recipient_id in language:
+                    found = language[row.recipient_id]
+                    row.language = found.value if found is not None else None
+        return out
 
     async def held_elsewhere(self, owner: str, now: datetime) -> bool:
         """Whether another live instance holds due rows (so their chats' next rows will come free)."""
@@ -185,14 +326,18 @@ class DeliveryStore:
     ) -> None:
         """Outcomes of several attempts in one transaction (a group commit).
 
-        A sent row is marked sent whoever holds its lease now: it did go out. Progress and failures
-        apply only while this owner still holds the lease.
+        A sent row is marked sent whoever holds its lease now, even if a service cancelled it while it
+        was in flight: it did go out. Progress and failures apply only while this owner still holds the
+        lease.
         """
         async with self.engine.begin() as conn:
             if sent:
                 await conn.execute(
                     update(n)
-                    .where(n.c.id == bindparam("b_id"), n.c.state == PENDING)
+                    .where(
+                        n.c.id == bindparam("b_id"),
+                        or_(n.c.state == PENDING, n.c.state == NotificationState.CANCELLED.value),
+                    )
                     .values(
                         state=NotificationState.SENT.value, sent_at=bindparam("b_at"),
                         message_id=bindparam("b_message_id"), lease_owner=None, lease_until=None,
@@ -237,12 +382,12 @@ class DeliveryStore:
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
-    async def move_chat(self, owner: str, row_id: int, old_chat_id: int, new_chat_id: int) -> None:
-        """A group became a supergroup under a new id: the row and the team binding follow it."""
+    async def move_chat(self, owner: str, row_ids: Collection[int], old_chat_id: int, new_chat_id: int) -> None:
+        """A group became a supergroup under a new id: the rows (a digest's too) and the team binding follow it."""
         async with self.engine.begin() as conn:
             await conn.execute(
                 update(n)
-                .where(n.c.id == row_id, n.c.lease_owner == owner, n.c.state == PENDING)
+                .where(n.c.id.in_(list(row_ids)), n.c.lease_owner == owner, n.c.state == PENDING)
                 .values(chat_id=new_chat_id, lease_owner=None, lease_until=None)
             )
             await conn.execute(

@@ -1,18 +1,24 @@
 """Writing to the outbox: one row per notification, unique by dedupe key. Rows arrive rendered (the
-domain renders through the bot's renderer, domain/outbox/notify.py); this only stores them."""
+domain renders through the bot's renderer, domain/outbox/notify.py); this stores them, and cancels those
+whose subject moved on (storage/notice_rules.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import and_, insert, or_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.outbox.model import Notification
+from domain.outbox.kinds import Subject
+from domain.outbox.model import Cancelled, Notification, NotificationState
+from storage import notice_rules
 from storage.tables import notifications
+
+n = notifications
 
 
 class SqlOutbox:
@@ -51,3 +57,29 @@ class SqlOutbox:
         row.id = new_id
         self.on_queued()
         return row
+
+    async def check_queued(self, rows: Sequence[Notification], now: datetime) -> set[int]:
+        rules = notice_rules.notices_by_rule(row.notice for row in rows)
+        ids = [row.id for row in rows if row.id is not None]
+        if not rules or not ids:
+            return set()
+        await self.session.flush()  # the rules read what this transaction changed so far
+        stmt = notice_rules.cancel([n.c.id.in_(ids)], rules, now, None, "stale when queued")
+        stale = {r.id for r in (await self.session.execute(stmt)).all()}
+        for row in rows:
+            if row.id in stale:
+                row.state = NotificationState.CANCELLED
+        return stale
+
+    async def settle(self, subject: Subject, subject_id: int, *, why: str, now: datetime) -> Sequence[Cancelled]:
+        await self.session.flush()
+        about: dict[str, list[int]] = {subject.value: [subject_id]}
+        if subject is Subject.OPPORTUNITY:
+            for row in (await self.session.execute(notice_rules.related_to_deal(subject_id))).all():
+                about.setdefault(str(row[0]), []).append(int(row[1]))
+        scope = or_(*(and_(n.c.subject_kind == kind, n.c.subject_id.in_(ids)) for kind, ids in about.items()))
+        stmt = notice_rules.cancel([scope], notice_rules.notices_by_rule(), now, f"moved on: {why}", "")
+        return [
+            Cancelled(id=r.id, notice=r.notice, recipient_id=r.recipient_id)
+            for r in (await self.session.execute(stmt)).all()
+        ]

@@ -146,6 +146,10 @@ notifications = Table(
     Column("subject_kind", String(24), nullable=True),
     Column("subject_id", BigInteger, nullable=True),
     Index("ix_notifications_subject", "subject_kind", "subject_id"),
+    # The message it carries (its kind: while it holds, whether it may go with others) and its one-line
+    # summary when it may (domain/outbox/kinds.py).
+    Column("notice", String(48), nullable=True),
+    Column("summary", Text, nullable=True),
     # The dispatcher's query: pending rows in due order. Partial index keeps it small on PostgreSQL
     # and SQLite alike once millions of rows are sent.
     Index(

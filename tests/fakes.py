@@ -122,6 +122,12 @@ class FakeOutbox:
         self.messages.append(row)
         return row
 
+    async def check_queued(self, rows: Sequence[Notification], now: datetime) -> set[int]:
+        return set()  # whether a notice still holds is a SQL rule (storage/notice_rules.py), tested on both databases
+
+    async def settle(self, subject: object, subject_id: int, *, why: str, now: datetime) -> list[object]:
+        return []
+
 
 class FakeRenderer:
     """Renders a message as its key and its parameters, in the reader's language and timezone."""

@@ -10,7 +10,7 @@ import pytest
 from aiogram import F
 
 from handlers.handoff import HandoffAct, HandoffCb
-from handlers.pipeline_ui import DealAct, DealCb, PoolAct, PoolCb
+from handlers.pipeline_ui import DealAct, DealCb, DealScope, PoolAct, PoolCb
 
 ROOT = Path(__file__).resolve().parent.parent
 DEAL_HANDLERS = ("deals", "pool", "handoff", "pipeline_ui")
@@ -40,7 +40,8 @@ def test_every_button_fits_in_64_bytes_even_with_large_ids() -> None:
     big = 2**31 - 1
     for act in DealAct:
         data = DealCb(
-            act=act, id=big, team=True, stage=8, wait=True, stale=True, page=999, frm=8, to=8, rep=big, arg="customer"
+            act=act, id=big, scope=DealScope.CAPTURED, stage=8, wait=True, stale=True, page=999, frm=8, to=8, rep=big,
+            arg="customer",
         )
         assert len(data.pack().encode()) <= 64, act
     for pool_act in PoolAct:
@@ -53,6 +54,8 @@ def test_buttons_sent_before_the_enums_still_work() -> None:
     """The wire values did not change: a button already in someone's chat still means the same."""
     assert DealCb.unpack("dl:re:5:0:-1:0:0:0:-1:-1:0:").act is DealAct.REASSIGN
     assert DealCb.unpack("dl:tl:5:1:-1:0:0:0:-1:-1:0:2").act is DealAct.TIMELINE
+    # The list's scope was a bool "team": 0 and 1 still mean mine and the team's.
+    assert [DealCb.unpack(f"dl:list:0:{n}:-1:0:0:0:-1:-1:0:").scope for n in (0, 1, 2)] == list(DealScope)
     assert PoolCb.unpack("pool:claim:7:0").act is PoolAct.CLAIM
     assert HandoffCb.unpack("ho:other:3:").act is HandoffAct.OTHER_REASON
     assert DealCb(act=DealAct.ADVANCE_CONFIRMED, id=5).pack() == "dl:adv_ok:5:0:-1:0:0:0:-1:-1:0:"

@@ -17,9 +17,10 @@ from sqlalchemy import select
 from bot.factory import App
 from bot.i18n import LOCALES, catalogue
 from bot.render import Renderer
-from domain.outbox.kinds import Audience, Kind, Subject, Urgency, send_at
+from domain.outbox.kinds import Audience, Kind, Subject, Urgency, Valid, send_at
 from domain.outbox.model import Phrase, Reader
 from domain.outbox.notify import Notice, tell_group, tell_managers, tell_owner, tell_user
+from domain.reminders.model import Reminder, ReminderState
 from domain.team.model import Language, Role, Team, User
 from storage.tables import notifications
 from tests.fakes import START, FakeClock, FakeUnitOfWork
@@ -108,6 +109,29 @@ def test_every_kind_renders_in_both_languages_with_its_params(kind: Kind, caplog
     assert texts[Language.ZH] != texts[Language.EN]
     if "company" in kind.spec.params:  # what a person typed arrives escaped
         assert "华东科技 &lt;有限公司&gt;" in texts[Language.ZH]
+
+
+@pytest.mark.parametrize("kind", [k for k in Kind if k.spec.family is not None], ids=lambda k: k.name)
+def test_a_kind_that_may_go_with_others_has_a_one_line_summary(kind: Kind, caplog: pytest.LogCaptureFixture) -> None:
+    renderer = Renderer(catalogue(), Language.ZH, "Asia/Shanghai")
+    assert kind.spec.line is not None and kind.spec.audience is Audience.PERSON
+    for lang in Language:
+        assert message_variables(lang, kind.spec.line) <= set(kind.spec.params)
+        with caplog.at_level(logging.WARNING, logger="bot.i18n"):
+            line = renderer.render(kind.spec.line, sample_params(kind), (), Reader(lang, "Asia/Shanghai")).text
+        assert not caplog.records, [r.getMessage() for r in caplog.records]
+        assert "\n" not in line and "华东科技 &lt;有限公司&gt;" in line
+    # Its heading and its "and N more" exist in both languages.
+    assert kind.spec.family is not None
+    for lang in Language:
+        assert message_variables(lang, kind.spec.family.value.key) == {"count"}
+        assert message_variables(lang, "outbox-digest-more") == {"count"}
+
+
+def test_every_kind_says_while_it_holds_and_its_message_names_it() -> None:
+    assert all(isinstance(kind.spec.valid, Valid) for kind in Kind)
+    assert len({kind.spec.key for kind in Kind}) == len(Kind)  # the row's `notice` names one kind
+    assert all(Kind.of_notice(kind.spec.key) is kind for kind in Kind) and Kind.of_notice(None) is None
 
 
 def test_the_dedupe_keys_are_those_live_databases_hold() -> None:
@@ -325,19 +349,30 @@ async def test_tell_group_posts_in_the_default_language_only_where_a_group_is_bo
 # --- the row on real databases -------------------------------------------------------------------
 
 
-async def test_the_row_records_its_subject(app: App, clock: FakeClock) -> None:
+async def test_the_row_records_its_subject_and_its_message(app: App, clock: FakeClock) -> None:
     async with app.uow() as uow:
         team = await uow.teams.add(Team(name="华东销售部"))
         assert team.id is not None
         rep = await uow.users.add(User(telegram_id=9001, name="小王", role=Role.REP, team_id=team.id))
         assert rep.id is not None
-        notice = Notice(Kind.REMINDER_NUDGE, about=12345, params={"text": "回电话"}, at=clock.now(), chosen=True)
+        reminder = await uow.reminders.add(Reminder(
+            user_id=rep.id, team_id=team.id, text="回电话", due_at=clock.now(), created_at=clock.now(),
+            state=ReminderState.SENT,
+        ))
+        assert reminder.id is not None
+        notice = Notice(Kind.REMINDER_NUDGE, about=reminder.id, params={"text": "回电话"}, at=clock.now(), chosen=True)
         row = await tell_user(uow, rep.id, notice, team_id=team.id, now=clock.now())
         assert row is not None
+        # About a reminder that does not exist (or no longer waits): kept, cancelled, saying why.
+        gone = Notice(Kind.REMINDER_NUDGE, about=12345, params={"text": "回电话"}, at=clock.now(), chosen=True)
+        assert await tell_user(uow, rep.id, gone, team_id=team.id, now=clock.now()) is None
         await uow.commit()
     async with app.engine.connect() as conn:
         stored = (await conn.execute(select(notifications).where(notifications.c.id == row.id))).one()
-    assert (stored.subject_kind, stored.subject_id) == (Subject.REMINDER.value, 12345)
-    assert stored.kind == "reminder" and "回电话" in stored.text
-    assert stored.dedupe_key == f"reminder:12345:{clock.now().isoformat()}"
+        cancelled = (await conn.execute(select(notifications).where(notifications.c.subject_id == 12345))).one()
+    assert (stored.subject_kind, stored.subject_id) == (Subject.REMINDER.value, reminder.id)
+    assert stored.kind == "reminder" and stored.notice == "reminder-nudge" and "回电话" in stored.text
+    assert stored.dedupe_key == f"reminder:{reminder.id}:{clock.now().isoformat()}"
     assert stored.reply_markup is None and stored.not_before == stored.created_at == clock.now()
+    assert stored.state.value == "pending" and stored.summary is None
+    assert cancelled.state.value == "cancelled" and cancelled.last_error == "stale when queued: step_due"

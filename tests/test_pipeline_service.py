@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.factory import App
+from bot.outbox import outbox_of
 from bot.sandbox import Sandbox
 from bot.sweeps import run_sweeps
 from domain.deals import queries as deal_queries
@@ -559,6 +560,7 @@ async def test_a_manager_reassigns_and_both_reps_are_told(app: App, clock: FakeC
     card = await card_row(app, li)
     assert "李经理 把一个商机改派给你" in card["text"] and "原因：小王下周休假" in card["text"]
     assert "在 小李 确认接手之前，你仍然是负责人" in (await inbox(app, wang))[-1]
+    await outbox_of(app).run_once()  # 小李's card reaches him (a card that never did is withdrawn silently)
 
     second = await call(app, handoff_service.reassign, actor=c.manager, opportunity_id=deal_id, to_user_id=zhang.id, reason="小李手上太满", now=clock.now())
     async with app.uow() as uow:

@@ -130,6 +130,14 @@ def actions_for(
     return DealActions(tuple(offers), {action: code for action, code in refusals.items() if code is not None})
 
 
+def read_only_actions() -> DealActions:
+    """A deal followed read-only (its capturer): its timeline to read, and every action refused as such."""
+    return DealActions(
+        (DealOffer(DealAction.TIMELINE),),
+        {action: "error-deal-read-only" for action in DealAction if action is not DealAction.TIMELINE},
+    )
+
+
 @dataclass(frozen=True)
 class DealCard:
     opportunity: Opportunity
@@ -140,6 +148,7 @@ class DealCard:
     pending_handoff: Handoff | None
     actions: DealActions
     assignee_name: str | None = None  # who the pending hand-off waits for
+    read_only: bool = False  # the rep who brought it in follows it: the card, its timeline, no actions
 
     @property
     def can_reassign(self) -> bool:

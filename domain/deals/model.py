@@ -124,6 +124,7 @@ class DealSummary:
     pooled_at: datetime | None = None
     recycled: bool = False  # in the pool because its owner let it go idle
     currency: str = "CNY"
+    waiting_for: str | None = None  # the name of the rep a pending hand-off waits for
 
     @property
     def amount(self) -> Money | None:
@@ -158,6 +159,9 @@ class DealQuery:
 
     team_id: int | None = None  # None: every team (an admin)
     mine: int | None = None  # a user id: deals they own or that wait for their acceptance
+    # A user id: deals from leads they captured that someone else owns or is asked to accept (or that
+    # wait in the pool): what a capturer follows, read-only.
+    captured_by: int | None = None
     stage: Stage | None = None  # None: every open stage
     waiting: bool = False  # only deals with a pending hand-off
     # Only deals past their recycle time: idle since before their team's cutoff for their stage

@@ -11,9 +11,9 @@ from domain.deals.stages import check_transition
 from domain.errors import InvalidInput
 from domain.followup.silence import restart_silence_watch
 from domain.handoffs.services import cancel_pending
-from domain.outbox.kinds import Kind
+from domain.outbox.kinds import Kind, Subject
 from domain.outbox.model import Phrase
-from domain.outbox.notify import Notice, tell_group, tell_owner
+from domain.outbox.notify import Notice, moved_on, tell_group, tell_owner
 from domain.ports import UnitOfWork
 from domain.team.model import User
 from domain.team.people import name_of
@@ -56,6 +56,8 @@ async def change_stage(
         after={**snapshot(opportunity, "stage", "lost_reason"), "override": transition.override},
     )
     assert change.id is not None
+    # An earlier move's news, a win reopened, a closed deal's nudges and alerts: no longer true.
+    await moved_on(uow, Subject.OPPORTUNITY, opportunity.id, why=f"opportunity.{to.value}", now=now)
     if to is Stage.WON:
         owner = await name_of(uow, opportunity.owner_id or actor.id)
         await tell_group(uow, team, Notice(

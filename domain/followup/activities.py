@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from domain.audit import record
-from domain.deals.access import lead_of, visible_opportunity
+from domain.deals.access import deal_access, lead_of, visible_opportunity
 from domain.deals.model import Opportunity, Stage
 from domain.deals.stages import moves_for
 from domain.errors import Forbidden, InvalidInput
@@ -26,9 +26,9 @@ from domain.followup.rules import (
     silence_verdict,
     toward_proposal,
 )
-from domain.outbox.kinds import Kind
+from domain.outbox.kinds import Kind, Subject
 from domain.outbox.model import Action, Phrase
-from domain.outbox.notify import Notice, tell_owner
+from domain.outbox.notify import Notice, moved_on, tell_owner
 from domain.permissions import manages_team
 from domain.policy.model import TeamPolicy
 from domain.policy.services import get_policy
@@ -155,6 +155,8 @@ async def log_activity(
         },
     )
     assert activity.id is not None
+    # The steps just done, the silence alerts and a manager's ping are answered: they stay unsent.
+    await moved_on(uow, Subject.OPPORTUNITY, opportunity.id, why="activity.logged", now=now)
     await tell_owner(uow, opportunity, Notice(
         Kind.FOLLOWUP_LOGGED, about=activity.id,
         params={
@@ -198,16 +200,13 @@ def _hints(
 async def timeline(
     uow: UnitOfWork, *, viewer: User, opportunity_id: int, page: int = 0, per_page: int = 5
 ) -> TimelinePage:
-    """The deal's activities, newest first, with who and when. Who may see the deal card may see this:
-    its owner, the rep a hand-off waits for, reps of the team while it is in the pool; managers and
-    finance their team's; admins all."""
+    """The deal's activities, newest first, with who and when. Who may see the deal card may see this
+    (domain/deals/access.py deal_access): its owner, the rep a hand-off waits for, reps of the team while
+    it is in the pool, the rep who brought it in; managers and finance their team's; admins all."""
     opportunity = await visible_opportunity(uow, viewer, opportunity_id)
     assert opportunity.id is not None
     if viewer.role not in (Role.ADMIN, Role.MANAGER, Role.FINANCE) and opportunity.owner_id != viewer.id:
-        pending = await uow.handoffs.pending_for(opportunity.id)
-        offered = pending is not None and pending.to_user_id == viewer.id
-        if not offered and not opportunity.in_pool:
-            raise Forbidden("error-deal-not-yours")
+        deal_access(viewer, opportunity, await lead_of(uow, opportunity), await uow.handoffs.pending_for(opportunity.id))
     per_page = max(1, min(per_page, MAX_PER_PAGE))
     page = max(0, page)
     items, total = await uow.followups.timeline(opportunity.id, page * per_page, per_page)

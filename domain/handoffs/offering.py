@@ -11,7 +11,7 @@ from domain.deals.model import Opportunity
 from domain.handoffs.assignment import Candidate, pick_assignee
 from domain.handoffs.model import ACTION_ACCEPT, ACTION_DECLINE, DECLINE_REASONS, Handoff, HandoffState
 from domain.leads.model import Lead
-from domain.outbox.kinds import Kind
+from domain.outbox.kinds import Kind, send_at
 from domain.outbox.model import Action, Phrase
 from domain.outbox.notify import Notice, tell_group, tell_user
 from domain.policy.model import AssignmentPolicy, SkillKind, TeamPolicy
@@ -137,6 +137,14 @@ async def offer(
         },
     ), now=now)
     return handoff
+
+
+async def card_goes_out(uow: UnitOfWork, handoff: Handoff, now: datetime) -> datetime | None:
+    """When the assignee hears of the hand-off, if not at once: its card waits for the team's working
+    hours (so the one who handed it over can say "小王 gets it at 09:00 when work starts")."""
+    team = await uow.teams.get(handoff.team_id)
+    at = send_at(Kind.HANDOFF_CARD.spec.urgency, now, team)
+    return at if at > now else None
 
 
 async def earlier_assignees(uow: UnitOfWork, opportunity_id: int) -> set[int]:

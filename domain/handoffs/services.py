@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from domain.audit import record
@@ -12,9 +13,9 @@ from domain.followup.silence import restart_silence_watch
 from domain.handoffs.model import Handoff, HandoffState
 from domain.handoffs.offering import decline_reason_param, earlier_assignees, offer
 from domain.leads.model import Lead
-from domain.outbox.kinds import Kind
+from domain.outbox.kinds import Kind, Subject
 from domain.outbox.model import Phrase
-from domain.outbox.notify import Notice, tell_group, tell_managers, tell_user
+from domain.outbox.notify import Notice, moved_on, tell_group, tell_managers, tell_user
 from domain.permissions import manages_team
 from domain.policy.model import TeamPolicy
 from domain.pool.services import to_pool
@@ -29,7 +30,19 @@ MAX_REASON = 300
 # --- stages ---------------------------------------------------------------------------------------
 
 
-async def cancel_pending(uow: UnitOfWork, opportunity: Opportunity, *, actor: User, now: datetime) -> Handoff | None:
+CARDS = frozenset({Kind.HANDOFF_CARD.spec.key, Kind.HANDOFF_CARD_REASSIGNED.spec.key})
+
+
+@dataclass(frozen=True)
+class Withdrawn:
+    """A pending hand-off cancelled (the deal was reassigned or closed)."""
+
+    handoff: Handoff
+    unseen: bool  # its card had not gone out yet (working hours): the assignee never heard of it
+
+
+async def cancel_pending(uow: UnitOfWork, opportunity: Opportunity, *, actor: User, now: datetime) -> Withdrawn | None:
+    """Cancel the deal's pending hand-off, and its card and announcement if they have not gone out."""
     assert opportunity.id is not None
     pending = await uow.handoffs.pending_for(opportunity.id)
     if pending is None:
@@ -43,7 +56,9 @@ async def cancel_pending(uow: UnitOfWork, opportunity: Opportunity, *, actor: Us
         team_id=pending.team_id, before={"state": HandoffState.PENDING.value},
         after={"state": HandoffState.CANCELLED.value},
     )
-    return pending
+    withdrawn = await moved_on(uow, Subject.HANDOFF, pending.id, why="handoff.cancelled", now=now)
+    unseen = any(c.notice in CARDS and c.recipient_id == pending.to_user_id for c in withdrawn)
+    return Withdrawn(pending, unseen)
 
 
 # --- the confirmed hand-off -----------------------------------------------------------------------
@@ -94,6 +109,8 @@ async def accept_handoff(uow: UnitOfWork, *, actor: User, handoff_id: int, now: 
     opportunity.claimed_from_pool = False
     opportunity.updated_at = now
     restart_silence_watch(opportunity)
+    # The card, the group's "waiting", the pool's alerts, the old owner's nudges: none holds any more.
+    await moved_on(uow, Subject.OPPORTUNITY, opportunity.id, why="handoff.accepted", now=now)
     await record(
         uow, now=now, action="handoff.accepted", entity="handoff", entity_id=handoff.id, actor_id=actor.id,
         team_id=handoff.team_id, before={"state": HandoffState.PENDING.value, "owner_id": previous},
@@ -160,6 +177,7 @@ async def decline_handoff(uow: UnitOfWork, *, actor: User, handoff_id: int, reas
         handoff, expect=(HandoffState.PENDING,), state=HandoffState.DECLINED, decided_at=now, decline_reason=text
     ):
         raise AlreadyDone("error-handoff-done")
+    await moved_on(uow, Subject.HANDOFF, handoff.id, why="handoff.declined", now=now)
     opportunity = await uow.opportunities.get(handoff.opportunity_id)
     if opportunity is None:
         raise NotFound("error-deal-not-found")
@@ -191,6 +209,7 @@ async def expire_handoff(uow: UnitOfWork, handoff: Handoff, now: datetime) -> bo
         handoff, expect=(HandoffState.PENDING,), state=HandoffState.EXPIRED, decided_at=now
     ):
         return False
+    await moved_on(uow, Subject.HANDOFF, handoff.id, why="handoff.expired", now=now)
     opportunity = await uow.opportunities.get(handoff.opportunity_id)
     if opportunity is None:
         return True
@@ -258,7 +277,8 @@ async def reassign(
     if pending is not None and pending.to_user_id == target.id:
         raise AlreadyDone("error-reassign-same")
     lead, team, policy = await deal_context(uow, opportunity)
-    cancelled = await cancel_pending(uow, opportunity, actor=actor, now=now)
+    withdrawn = await cancel_pending(uow, opportunity, actor=actor, now=now)
+    cancelled = withdrawn.handoff if withdrawn is not None else None
     handoff = await offer(
         uow, opportunity=opportunity, lead=lead, team=team, policy=policy, now=now, requested_by=actor.id,
         from_user_id=opportunity.owner_id, reason=text, to_user_id=target.id,
@@ -270,7 +290,11 @@ async def reassign(
         before={"owner_id": opportunity.owner_id, "pending_to": cancelled.to_user_id if cancelled else None},
         after={"to_user_id": target.id, "handoff_id": handoff.id, "reason": text},
     )
-    for user_id in {opportunity.owner_id, cancelled.to_user_id if cancelled else None} - {None, target.id}:
+    # The owner, and the rep whose hand-off this replaces unless its card never reached them.
+    told = {opportunity.owner_id}
+    if withdrawn is not None and not withdrawn.unseen:
+        told.add(withdrawn.handoff.to_user_id)
+    for user_id in told - {None, target.id}:
         assert user_id is not None
         await tell_user(uow, user_id, Notice(
             Kind.HANDOFF_REASSIGNED, about=handoff.id,

@@ -1,5 +1,5 @@
 """Every kind of notification, declared once: its message, who it goes to, what it is about, how its
-dedupe key is built and when it may go out.
+dedupe key is built, when it may go out, while it still holds, and whether several may go as one.
 
 Services never build rows or dedupe keys: they say `tell_managers(uow, team_id, Notice(Kind.X, ...))`
 (domain/outbox/notify.py) and the declaration below does the rest.
@@ -13,13 +13,25 @@ and the kind's own `refs` (a silence period, a local day...), which the caller s
 a template on purpose ("handoff-taken-over" and "handoff-accepted-notice") make sure one person hears of
 one event once. The templates and message keys are those of the rows already in live databases: never
 change one.
+
+While it holds (`valid`): a notice queued for later (the working hours, a backlog) can be overtaken by
+what happens to its subject meanwhile: the owner accepted from /deals before the 09:00 card went out.
+Each kind names the rule (`Valid`) under which it still says something true and useful; a notice
+whose rule fails is cancelled (kept, marked with why) instead of sent. The rule is checked when the
+notice is queued, again just before it is sent (bot/outbox.py, for a claimed batch at once), and at
+once by the services whose change can end it (`uow.outbox.settle`). storage/notice_rules.py turns
+each rule into one SQL condition on the row.
+
+Several at once (`family`): alerts of one family due for one person at the same delivery moment, at
+least COALESCE_AT of them, go as one message: how many, the first DIGEST_LINES of their one-line
+summaries (`line`, rendered when queued) and a button to the list where they can be acted on.
 """
 
 from __future__ import annotations
 
 import enum
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from domain.team.model import Team
@@ -40,6 +52,54 @@ class Subject(enum.StrEnum):
     TEAM = "team"
     WEBHOOK = "webhook"
     USER = "user"
+
+
+class Valid(enum.Enum):
+    """While a queued notice still holds. Each member is one SQL condition in storage/notice_rules.py."""
+
+    ALWAYS = "always"  # the report of something that happened: it stays true
+    HANDOFF_PENDING = "handoff_pending"  # the hand-off still waits for its assignee
+    HANDOFF_STANDS = "handoff_stands"  # the hand-off was accepted and its assignee still owns the deal
+    DEAL_IN_POOL = "deal_in_pool"  # the deal still waits in the pool: open, no owner, nobody asked to take it
+    # The deal is open, still the recipient's, and still in the silence period its owner was nudged in
+    # (a follow-up logged, a stage move or a new owner starts a new one).
+    SILENCE_OWNER = "silence_owner"
+    SILENCE_MANAGER = "silence_manager"  # the deal is open and its silence reached the manager this period
+    UNTOUCHED = "untouched"  # the deal is open, still the recipient's, nothing logged on it since queued
+    # The reminder still waits for its person (not done, snoozed or cancelled); a deal's next step also
+    # needs the deal open and still theirs.
+    STEP_DUE = "step_due"
+    # The nudged next step is still unanswered: as STEP_DUE, and nothing logged on the deal since the nudge.
+    STEP_IGNORED = "step_ignored"
+    STAGE_LATEST = "stage_latest"  # the deal has not moved again since, and the recipient still owns it
+    # The recipient is still responsible for what the note or follow-up is on (the deal's owner).
+    ACTIVITY_OWNER = "activity_owner"
+    STILL_UNREACHABLE = "still_unreachable"  # the person has not written to the bot since
+    GROUP_UNBOUND = "group_unbound"  # the team has not bound a group again
+    LEAD_NURTURED = "lead_nurtured"  # the lead still waits in nurture (nobody re-scored it into a deal)
+
+
+@dataclass(frozen=True)
+class Digest:
+    """How alerts of one family go as one message: its heading (a message with $count) and the button
+    to the list where they are acted on (an Action kind a handler registers)."""
+
+    key: str
+    action: str
+
+
+class Family(enum.Enum):
+    """Alerts that may go as one message (see the module docstring)."""
+
+    STALE = Digest("outbox-digest-stale", "stale.report")  # quiet deals, unanswered nudges: /stale
+    POOL = Digest("outbox-digest-pool", "pool.list")  # deals waiting in the pool: /pool
+    HANDOFFS = Digest("outbox-digest-handoffs", "deals.waiting")  # hand-offs not taken: the team's waiting deals
+
+
+# At least this many alerts of one family for one person at one moment go as one message, which lists
+# the first DIGEST_LINES of them.
+COALESCE_AT = 3
+DIGEST_LINES = 10
 
 
 class Audience(enum.Enum):
@@ -68,6 +128,13 @@ class Spec:
     audience: Audience = Audience.PERSON
     urgency: Urgency = Urgency.WORKING_HOURS
     refs: tuple[str, ...] = ()  # the template's fields the caller supplies
+    valid: Valid = field(kw_only=True)  # while a queued notice still holds: every kind says
+    family: Family | None = field(default=None, kw_only=True)  # it may go with others of its family as one
+    line: str | None = field(default=None, kw_only=True)  # its one-line summary in such a message (same params)
+
+    def __post_init__(self) -> None:
+        if (self.family is None) != (self.line is None):
+            raise ValueError(f"{self.key}: a kind of a family needs its one-line summary, and only it")
 
     @property
     def fields(self) -> frozenset[str]:
@@ -97,171 +164,192 @@ class Kind(enum.Enum):
     """One member per message; the value is the declaration."""
 
     # -- deals
-    WON_GROUP = Spec(
-        "pipeline-group-won", "pipeline.won", Subject.STAGE_CHANGE, "stage:{subject}:group", ("owner", "company"), _G
+    WON_GROUP = Spec(  # a won deal stays won (domain/deals/stages.py)
+        "pipeline-group-won", "pipeline.won", Subject.STAGE_CHANGE, "stage:{subject}:group", ("owner", "company"), _G,
+        valid=Valid.ALWAYS,
     )
     STAGE_CHANGED = Spec(
         "pipeline-stage-changed", "pipeline.stage", Subject.STAGE_CHANGE, "stage:{subject}:to:{to}",
-        ("actor", "company", "stage", "from_stage"),
+        ("actor", "company", "stage", "from_stage"), valid=Valid.STAGE_LATEST,
     )
     NOTE_ADDED = Spec(
         "pipeline-note-added", "pipeline.note", Subject.ACTIVITY, "activity:{subject}:to:{to}",
-        ("actor", "company", "note"),
+        ("actor", "company", "note"), valid=Valid.ACTIVITY_OWNER,
     )
 
     # -- hand-offs
-    HANDOFF_CARD = Spec("handoff-card", "handoff.card", Subject.HANDOFF, "handoff:{subject}:card", _CARD)
+    HANDOFF_CARD = Spec(
+        "handoff-card", "handoff.card", Subject.HANDOFF, "handoff:{subject}:card", _CARD, valid=Valid.HANDOFF_PENDING
+    )
     HANDOFF_CARD_REASSIGNED = Spec(
-        "handoff-card-reassigned", "handoff.card", Subject.HANDOFF, "handoff:{subject}:card", (*_CARD, "by", "reason")
+        "handoff-card-reassigned", "handoff.card", Subject.HANDOFF, "handoff:{subject}:card", (*_CARD, "by", "reason"),
+        valid=Valid.HANDOFF_PENDING,
     )
     ASSIGNED_GROUP = Spec(
         "pipeline-group-assigned", "handoff.group", Subject.HANDOFF, "handoff:{subject}:group",
-        ("company", "score", "assignee", "deadline"), _G,
+        ("company", "score", "assignee", "deadline"), _G, valid=Valid.HANDOFF_PENDING,
     )
     ACCEPTED_GROUP = Spec(
         "pipeline-group-accepted", "handoff.group", Subject.HANDOFF, "handoff:{subject}:accepted:group",
-        ("assignee", "company"), _G,
+        ("assignee", "company"), _G, valid=Valid.HANDOFF_STANDS,
     )
     HANDOFF_TAKEN_OVER = Spec(
         "handoff-taken-over", "handoff.accepted", Subject.HANDOFF, "handoff:{subject}:accepted:to:{to}",
-        ("assignee", "company"),
+        ("assignee", "company"), valid=Valid.HANDOFF_STANDS,
     )
     HANDOFF_ACCEPTED = Spec(
         "handoff-accepted-notice", "handoff.accepted", Subject.HANDOFF, "handoff:{subject}:accepted:to:{to}",
-        ("assignee", "company"),
+        ("assignee", "company"), valid=Valid.HANDOFF_STANDS,
     )
     HANDOFF_DECLINED = Spec(
         "handoff-declined-manager", "handoff.declined", Subject.HANDOFF, "handoff:{subject}:declined:to:{to}",
         ("assignee", "company", "reason", "outcome"),
+        valid=Valid.ALWAYS, family=Family.HANDOFFS, line="outbox-line-declined",
     )
     HANDOFF_EXPIRED_ASSIGNEE = Spec(
         "handoff-expired-assignee", "handoff.expired", Subject.HANDOFF, "handoff:{subject}:expired:to:{to}",
-        ("company", "deadline"),
+        ("company", "deadline"), valid=Valid.ALWAYS,
     )
     HANDOFF_EXPIRED_MANAGER = Spec(
         "handoff-expired-manager", "handoff.expired", Subject.HANDOFF, "handoff:{subject}:expired:to:{to}",
         ("assignee", "company", "deadline", "outcome", "score"),
+        valid=Valid.ALWAYS, family=Family.HANDOFFS, line="outbox-line-expired",
     )
+    # To the owner and to the rep whose hand-off was cancelled: true until the new assignee decides
+    # (an acceptance then tells the old owner itself).
     HANDOFF_REASSIGNED = Spec(
         "handoff-reassigned-old", "handoff.reassigned", Subject.HANDOFF, "handoff:{subject}:reassigned:to:{to}",
-        ("company", "manager", "assignee", "reason", "owner"),
+        ("company", "manager", "assignee", "reason", "owner"), valid=Valid.HANDOFF_PENDING,
     )
 
     # -- intake from channels outside the chat
     INTAKE_NURTURED = Spec(
         "intake-nurtured", "intake.nurtured", Subject.LEAD, "lead:{subject}:intake:to:{to}",
-        ("channel", "company", "contact", "score", "reasons", "need"),
+        ("channel", "company", "contact", "score", "reasons", "need"), valid=Valid.LEAD_NURTURED,
     )
 
     WEBHOOK_STOPPED = Spec(
         "webhook-stopped", "webhook.stopped", Subject.WEBHOOK, "webhook:{subject}:stopped:{now}:to:{to}",
-        ("url", "failures", "error"), urgency=Urgency.NOW,
+        ("url", "failures", "error"), urgency=Urgency.NOW, valid=Valid.ALWAYS,
     )
 
     # -- the public pool
     POOLED = Spec(
         "pipeline-pool-manager", "pipeline.pool", Subject.OPPORTUNITY, "opportunity:{subject}:pool:{now}:to:{to}",
-        ("company", "score", "reasons", "why"),
+        ("company", "score", "reasons", "why"), valid=Valid.DEAL_IN_POOL, family=Family.POOL, line="outbox-line-pooled",
     )
     RECYCLED_OWNER = Spec(
         "recycle-old-owner", "pipeline.recycled", Subject.OPPORTUNITY,
-        "opportunity:{subject}:recycled:{now}:to:{to}", ("company", "days", "cooloff"),
+        "opportunity:{subject}:recycled:{now}:to:{to}", ("company", "days", "cooloff"), valid=Valid.ALWAYS,
     )
     RECYCLED_MANAGER = Spec(
         "recycle-manager", "pipeline.recycled", Subject.OPPORTUNITY,
         "opportunity:{subject}:recycled:{now}:to:{to}", ("company", "owner", "days"),
+        valid=Valid.DEAL_IN_POOL, family=Family.POOL, line="outbox-line-recycled",
     )
     CLAIMED_GROUP = Spec(
         "pipeline-group-claimed", "pipeline.claimed", Subject.OPPORTUNITY, "opportunity:{subject}:claimed:{now}",
-        ("rep", "company"), _G,
+        ("rep", "company"), _G, valid=Valid.ALWAYS,
     )
 
     # -- follow-up
     FOLLOWUP_NUDGE = Spec(
         "followup-nudge", "followup.nudge", Subject.REMINDER, "reminder:{subject}:{at}",
-        ("company", "contact", "stage", "step", "last"), urgency=Urgency.SCHEDULED,
+        ("company", "contact", "stage", "step", "last"), urgency=Urgency.SCHEDULED, valid=Valid.STEP_DUE,
     )
     FOLLOWUP_ESCALATED = Spec(
         "followup-escalated-manager", "followup.escalated", Subject.REMINDER, "followup:{subject}:escalated:to:{to}",
         ("rep", "company", "step", "due", "nudged"),
+        valid=Valid.STEP_IGNORED, family=Family.STALE, line="outbox-line-escalated",
     )
     FOLLOWUP_LOGGED = Spec(
         "followup-logged-by-other", "followup.logged", Subject.ACTIVITY, "activity:{subject}:to:{to}",
-        ("actor", "company", "kind", "outcome", "note", "step"),
+        ("actor", "company", "kind", "outcome", "note", "step"), valid=Valid.ACTIVITY_OWNER,
     )
     SILENT_OWNER = Spec(
         "followup-stale-owner", "followup.stale", Subject.OPPORTUNITY, "silence:{subject}:{period}:owner",
-        ("company", "days", "limit", "stage", "try"), refs=("period",),
+        ("company", "days", "limit", "stage", "try"), refs=("period",), valid=Valid.SILENCE_OWNER,
     )
     NO_STEP_OWNER = Spec(
         "followup-no-step-owner", "followup.stale", Subject.OPPORTUNITY, "silence:{subject}:{period}:owner",
-        ("company", "days", "limit", "stage", "try"), refs=("period",),
+        ("company", "days", "limit", "stage", "try"), refs=("period",), valid=Valid.SILENCE_OWNER,
     )
     SILENT_MANAGER = Spec(
         "followup-stale-manager", "followup.stale", Subject.OPPORTUNITY, "silence:{subject}:{period}:manager:{to}",
         ("rep", "company", "days", "limit", "stage"), refs=("period",),
+        valid=Valid.SILENCE_MANAGER, family=Family.STALE, line="outbox-line-silent",
     )
     # Once per manager, deal and team-local day (the recipient is always the owner).
     PING_OWNER = Spec(
         "followup-ping-owner", "followup.ping", Subject.OPPORTUNITY, "ping:{subject}:{by}:{day}",
-        ("manager", "company", "stage", "days"), refs=("by", "day"),
+        ("manager", "company", "stage", "days"), refs=("by", "day"), valid=Valid.UNTOUCHED,
     )
 
     # -- reminders and the morning agenda
     REMINDER_NUDGE = Spec(
         "reminder-nudge", "reminder", Subject.REMINDER, "reminder:{subject}:{at}", ("text",),
-        urgency=Urgency.SCHEDULED,
+        urgency=Urgency.SCHEDULED, valid=Valid.STEP_DUE,
     )
+    # Made at the start of the person's working day from what is due that day.
     AGENDA = Spec(
         "followup-agenda", "digest.agenda", Subject.TEAM, "digest:agenda:{subject}:{day}:{to}",
-        ("head", "overdue", "handoffs", "next"), refs=("day",),
+        ("head", "overdue", "handoffs", "next"), refs=("day",), valid=Valid.ALWAYS,
     )
 
     # -- quotes and discount approvals (issue 11)
     QUOTE_APPROVAL_CARD = Spec(
         "quote-approval-card", "quote.approval", Subject.QUOTE_STEP, "approval:{subject}:card:to:{to}",
         _QUOTE_CARD,
+        valid=Valid.ALWAYS,  # not yet: a decided approval should cancel its card
     )
     QUOTE_APPROVAL_REMINDER = Spec(
         "quote-approval-reminder", "quote.approval", Subject.QUOTE_STEP, "approval:{subject}:reminder:to:{to}",
         ("number", "company", "rep", "total", "discount", "due"),
+        valid=Valid.ALWAYS,  # not yet: a decided approval should cancel its card
     )
     QUOTE_APPROVAL_ESCALATED = Spec(
         "quote-approval-escalated", "quote.approval", Subject.QUOTE_STEP, "approval:{subject}:escalated:to:{to}",
         (*_QUOTE_CARD, "waiting"),
+        valid=Valid.ALWAYS,  # not yet: a decided approval should cancel its card
     )
     QUOTE_APPROVAL_STATUS = Spec(
         "quote-approval-status", "quote.status", Subject.QUOTE_STEP, "approval:{subject}:status:{period}:to:{to}",
         ("number", "company", "where"), refs=("period",),
+        valid=Valid.ALWAYS,  # not yet: a decided approval should cancel its card
     )
     QUOTE_APPROVED = Spec(
         "quote-approved", "quote.status", Subject.QUOTE, "quote:{subject}:approved:to:{to}",
         ("number", "company", "approver", "total"),
+        valid=Valid.ALWAYS,  # not yet: a decided approval should cancel its card
     )
     QUOTE_APPROVAL_REJECTED = Spec(
         "quote-approval-rejected", "quote.status", Subject.QUOTE_STEP, "approval:{subject}:rejected:to:{to}",
         ("number", "company", "approver", "reason"),
+        valid=Valid.ALWAYS,  # not yet: a decided approval should cancel its card
     )
     QUOTE_COUNTERED = Spec(
         "quote-countered", "quote.status", Subject.QUOTE_STEP, "approval:{subject}:countered:to:{to}",
         ("number", "company", "approver", "percent", "asked"),
+        valid=Valid.ALWAYS,  # not yet: a decided approval should cancel its card
     )
     QUOTE_EXPIRING = Spec(
         "quote-expiring", "quote.expiry", Subject.QUOTE, "quote:{subject}:expiring:to:{to}",
         ("number", "company", "until"),
+        valid=Valid.ALWAYS,  # not yet: a decided approval should cancel its card
     )
     QUOTE_EXPIRED = Spec(
         "quote-expired", "quote.expiry", Subject.QUOTE, "quote:{subject}:expired:to:{to}", ("number", "company"),
+        valid=Valid.ALWAYS,  # not yet: a decided approval should cancel its card
     )
 
     # -- delivery
     USER_UNREACHABLE = Spec(
         "outbox-user-unreachable", "outbox.unreachable", Subject.USER, "unreachable:{subject}:{source}:to:{to}",
-        ("name", "role"), refs=("source",),
+        ("name", "role"), refs=("source",), valid=Valid.STILL_UNREACHABLE,
     )
     GROUP_UNREACHABLE = Spec(
         "outbox-group-unreachable", "outbox.unreachable", Subject.TEAM, "unreachable-group:{chat}:{source}:to:{to}",
-        ("team",), refs=("chat", "source"),
+        ("team",), refs=("chat", "source"), valid=Valid.GROUP_UNBOUND,
     )
 
     def __repr__(self) -> str:
@@ -271,6 +359,15 @@ class Kind(enum.Enum):
     def spec(self) -> Spec:
         spec: Spec = self.value
         return spec
+
+    @classmethod
+    def of_notice(cls, key: str | None) -> Kind | None:
+        """The kind whose message a row carries (its `notice` column); None for rows queued before kinds
+        were recorded, which hold always and go alone."""
+        return _BY_KEY.get(key or "")
+
+
+_BY_KEY: dict[str, Kind] = {kind.spec.key: kind for kind in Kind}
 
 
 def send_at(urgency: Urgency, now: datetime, team: Team | None, *, at: datetime | None = None,

@@ -16,7 +16,7 @@ class NotificationState(enum.StrEnum):
     SENT = "sent"
     DEAD = "dead"  # gave up after retries; admins can list and retry
     UNREACHABLE = "unreachable"  # 403 / chat not found: the person must /start the bot again
-    CANCELLED = "cancelled"
+    CANCELLED = "cancelled"  # its subject moved on before it went out (last_error says why); never sent
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,10 @@ class Notification:
     # What the notice is about (domain/outbox/kinds.py Subject), so one whose subject moved on can be found.
     subject_kind: str | None = None
     subject_id: int | None = None
+    # The message it carries (the kind's message key: domain/outbox/kinds.py Kind.of_notice), which says
+    # while it holds and whether it may go with others as one message; and then its one-line summary.
+    notice: str | None = None
+    summary: str | None = None
     state: NotificationState = NotificationState.PENDING
     attempts: int = 0
     next_attempt_at: datetime | None = None
@@ -74,6 +78,15 @@ class Notification:
     lease_owner: str | None = None
     lease_until: datetime | None = None
     id: int | None = None
+
+
+@dataclass(frozen=True)
+class Cancelled:
+    """A queued notice cancelled because its subject moved on before it went out."""
+
+    id: int
+    notice: str | None
+    recipient_id: int | None
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,8 @@
 """Telling people: a service says what to tell whom about what; this resolves the recipients, renders the
 message through the unit of work's renderer (the bot's, handed over at the wiring point), applies the
-working-hours rule and queues one row per recipient, once per dedupe key.
+working-hours rule and queues one row per recipient, once per dedupe key, unless the notice no longer
+holds by its kind's rule. After changing a subject, a service says `moved_on(...)`: what was queued about
+it and no longer holds is cancelled.
 
     await tell_managers(uow, team.id, Notice(Kind.HANDOFF_DECLINED, about=handoff.id, params={...}),
                         now=now, exclude=(actor.id,))
@@ -13,8 +15,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from domain.outbox.kinds import Audience, Kind, Urgency, send_at
-from domain.outbox.model import Actions, Notification, Reader
+from domain.outbox.kinds import Audience, Kind, Subject, Urgency, Valid, send_at
+from domain.outbox.model import Actions, Cancelled, Notification, Reader
 from domain.ports import UnitOfWork
 from domain.team.model import Team, User
 from domain.team.people import managers_of
@@ -60,8 +62,8 @@ def dedupe_key(notice: Notice, to: int | None, now: datetime) -> str:
 
 
 async def tell_user(uow: UnitOfWork, to: int, notice: Notice, *, team_id: int | None, now: datetime) -> Notification | None:
-    """One person (nobody if they left the team). None when nothing was queued: they were told already
-    (the dedupe key exists) or are not active."""
+    """One person (nobody if they left the team). None when nothing will go out: they were told already
+    (the dedupe key exists), are not active, or the notice no longer holds (its subject moved on)."""
     _expect(notice, Audience.PERSON)
     key = dedupe_key(notice, to, now)
     if await uow.outbox.queued(key):
@@ -69,7 +71,8 @@ async def tell_user(uow: UnitOfWork, to: int, notice: Notice, *, team_id: int | 
     user = await uow.users.get(to)
     if user is None or not user.active:
         return None
-    return await _queue_to(uow, user, notice, key, team_id=team_id, now=now)
+    row = await _queue_to(uow, user, notice, key, team_id=team_id, now=now)
+    return next(iter(await _holding(uow, notice, [row], now)), None)
 
 
 async def tell_owner(
@@ -92,10 +95,8 @@ async def tell_managers(
         key = dedupe_key(notice, manager.id, now)
         if await uow.outbox.queued(key):
             continue
-        row = await _queue_to(uow, manager, notice, key, team_id=team_id, now=now)
-        if row is not None:
-            queued.append(row)
-    return queued
+        queued.append(await _queue_to(uow, manager, notice, key, team_id=team_id, now=now))
+    return await _holding(uow, notice, queued, now)
 
 
 async def tell_group(uow: UnitOfWork, team: Team, notice: Notice, *, now: datetime) -> Notification | None:
@@ -106,8 +107,21 @@ async def tell_group(uow: UnitOfWork, team: Team, notice: Notice, *, now: dateti
     key = dedupe_key(notice, None, now)
     if await uow.outbox.queued(key):
         return None
-    return await _queue(uow, notice, key, chat_id=team.group_chat_id, recipient=None, team=team, team_id=team.id,
-                        now=now)
+    row = await _queue(uow, notice, key, chat_id=team.group_chat_id, recipient=None, team=team, team_id=team.id,
+                       now=now)
+    return next(iter(await _holding(uow, notice, [row], now)), None)
+
+
+async def _holding(
+    uow: UnitOfWork, notice: Notice, rows: list[Notification | None], now: datetime
+) -> list[Notification]:
+    """The rows just queued that still hold by their kind's rule (one check for them all); those that do
+    not (the subject moved on already) stay in the outbox cancelled, and are left out."""
+    added = [row for row in rows if row is not None]
+    if not added or notice.kind.spec.valid is Valid.ALWAYS:
+        return added
+    stale = await uow.outbox.check_queued(added, now)
+    return [row for row in added if row.id not in stale]
 
 
 def _expect(notice: Notice, audience: Audience) -> None:
@@ -132,10 +146,24 @@ async def _queue(
     spec = notice.kind.spec
     reader = Reader(recipient.language if recipient else None, team.timezone if team else None)
     rendered = uow.renderer.render(spec.key, notice.params, notice.actions, reader)
+    summary = uow.renderer.render(spec.line, notice.params, (), reader).text if spec.line else None
     not_before = send_at(spec.urgency, now, team, at=notice.at, chosen=notice.chosen)
     return await uow.outbox.add(Notification(
         chat_id=chat_id, text=rendered.text, dedupe_key=key, created_at=now, not_before=not_before,
         next_attempt_at=not_before, kind=spec.category, recipient_id=recipient.id if recipient else None,
         team_id=team_id or (team.id if team else None), reply_markup=rendered.reply_markup,
         urgent=spec.urgency is Urgency.NOW, subject_kind=spec.subject.value, subject_id=notice.about,
+        notice=spec.key, summary=summary,
     ))
+
+
+async def moved_on(
+    uow: UnitOfWork, subject: Subject, subject_id: int | None, *, why: str, now: datetime
+) -> list[Cancelled]:
+    """What a service says after changing a subject's state (a hand-off accepted, a reminder done, a deal
+    closed): the notices about it still waiting to go out that no longer hold are cancelled now, in the
+    same transaction (the dispatcher checks again before sending anyway). For a deal, the notices about
+    its hand-offs, next steps, stage changes and activities too. `why` is what happened."""
+    if subject_id is None:
+        return []
+    return list(await uow.outbox.settle(subject, subject_id, why=why, now=now))

@@ -6,7 +6,8 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
-from domain.outbox.model import Actions, DeadLetter, Notification, Reader, Rendered
+from domain.outbox.kinds import Subject
+from domain.outbox.model import Actions, Cancelled, DeadLetter, Notification, Reader, Rendered
 from domain.team.ports import AuditLog
 
 
@@ -20,6 +21,19 @@ class Outbox(Protocol):
     async def add(self, row: Notification) -> Notification | None:
         """Insert the row with its id set; None when its dedupe key exists (also against a concurrent
         writer). Wakes the dispatcher after the commit."""
+        ...
+
+    async def check_queued(self, rows: Sequence[Notification], now: datetime) -> set[int]:
+        """The ids of the rows just added that no longer hold by their kind's rule (domain/outbox/kinds.py
+        `Valid`), with everything this transaction changed so far: they are cancelled at once, marked
+        "stale when queued"."""
+        ...
+
+    async def settle(self, subject: Subject, subject_id: int, *, why: str, now: datetime) -> Sequence[Cancelled]:
+        """The subject moved on (`why`: what happened, "handoff.accepted"): cancel its pending notices
+        whose rule no longer holds, in this transaction, marked with `why`. For a deal
+        (Subject.OPPORTUNITY) that is also every notice about its hand-offs, next steps, stage changes
+        and activities. Returns what was cancelled."""
         ...
 
 

@@ -13,9 +13,9 @@ from domain.errors import AlreadyDone, Forbidden
 from domain.followup.silence import restart_silence_watch
 from domain.handoffs.offering import reasons_param
 from domain.leads.model import Lead
-from domain.outbox.kinds import Kind
+from domain.outbox.kinds import Kind, Subject
 from domain.outbox.model import Phrase
-from domain.outbox.notify import Notice, tell_group, tell_user
+from domain.outbox.notify import Notice, moved_on, tell_group, tell_user
 from domain.outbox.notify import tell_managers as notify_managers
 from domain.pool.recycling import recycle_cutoffs, stage_cutoffs
 from domain.ports import UnitOfWork
@@ -87,6 +87,7 @@ async def recycle_opportunity(uow: UnitOfWork, opportunity: Opportunity, now: da
         team_id=opportunity.team_id, before={"owner_id": owner_id},
         after={"owner_id": None, "idle_days": idle_days, "recycle_days": policy.recycle_days},
     )
+    await moved_on(uow, Subject.OPPORTUNITY, opportunity.id, why="opportunity.recycled", now=now)
     await tell_user(uow, owner_id, Notice(
         Kind.RECYCLED_OWNER, about=opportunity.id,
         params={"company": lead.company, "days": idle_days, "cooloff": policy.cooloff_days},
@@ -148,6 +149,7 @@ async def claim_from_pool(uow: UnitOfWork, *, actor: User, opportunity_id: int, 
         actor_id=actor.id, team_id=opportunity.team_id, before={"owner_id": None},
         after={"owner_id": actor.id, "via": "pool"},
     )
+    await moved_on(uow, Subject.OPPORTUNITY, opportunity.id, why="opportunity.claimed", now=now)
     await tell_group(uow, team, Notice(
         Kind.CLAIMED_GROUP, about=opportunity.id, params={"rep": actor.name, "company": lead.company},
     ), now=now)

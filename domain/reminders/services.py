@@ -10,9 +10,9 @@ from domain.audit import record
 from domain.caps import OPEN_REMINDERS
 from domain.errors import AlreadyDone, Forbidden, InvalidInput, NotFound
 from domain.followup.rules import SUBJECT_OPPORTUNITY
-from domain.outbox.kinds import Kind
+from domain.outbox.kinds import Kind, Subject
 from domain.outbox.model import Action
-from domain.outbox.notify import Notice, tell_user
+from domain.outbox.notify import Notice, moved_on, tell_user
 from domain.ports import UnitOfWork
 from domain.reminders.model import (
     ACTION_DONE,
@@ -133,6 +133,7 @@ async def cancel_reminder(uow: UnitOfWork, *, actor: User, reminder_id: int, now
         uow, now=now, action="reminder.cancelled", entity="reminder", entity_id=reminder.id, actor_id=actor.id,
         team_id=reminder.team_id,
     )
+    await moved_on(uow, Subject.REMINDER, reminder.id, why="reminder.cancelled", now=now)
     await _step_gone(uow, reminder, now)
     return reminder
 
@@ -157,6 +158,7 @@ async def complete_reminder(
         uow, now=now, action="reminder.done", entity="reminder", entity_id=reminder.id, actor_id=actor.id,
         team_id=reminder.team_id,
     )
+    await moved_on(uow, Subject.REMINDER, reminder.id, why="reminder.done", now=now)
     await _step_gone(uow, reminder, now)
     return reminder
 
@@ -181,6 +183,7 @@ async def snooze_reminder(
         uow, now=now, action="reminder.snoozed", entity="reminder", entity_id=reminder.id, actor_id=actor.id,
         team_id=reminder.team_id, after={"due_at": until.isoformat(), "snooze": choice.value},
     )
+    await moved_on(uow, Subject.REMINDER, reminder.id, why="reminder.snoozed", now=now)
     return reminder
 
 

@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from domain.audit import record, snapshot
 from domain.errors import AlreadyDone, Forbidden, InvalidInput, NotFound
+from domain.outbox.kinds import Subject
+from domain.outbox.notify import moved_on
 from domain.permissions import invitable_roles, may_manage_member
 from domain.ports import UnitOfWork
 from domain.team.model import Invite, Language, Role, Team, User
@@ -192,4 +194,6 @@ async def bind_group(uow: UnitOfWork, *, actor: User, chat_id: int, now: datetim
         uow, now=now, action="team.group_bound", entity="team", entity_id=team.id, actor_id=actor.id,
         team_id=team.id, before=before, after=snapshot(team, "group_chat_id"),
     )
+    # "The bot can no longer post in your group" is answered: the managers need not hear it now.
+    await moved_on(uow, Subject.TEAM, team.id, why="team.group_bound", now=now)
     return team

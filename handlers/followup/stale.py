@@ -16,11 +16,13 @@ from bot.callbacks import Id, Page
 from bot.formatting import h, when
 from bot.i18n import Translate
 from bot.keyboards import button, keyboard
+from bot.render import register_action
 from bot.routing import Routes
 from domain.clock import Clock
 from domain.followup import silence
 from domain.followup import stale as stale_service
 from domain.followup.rules import Flag, StaleGroup, StaleItem
+from domain.outbox.kinds import Family
 from domain.ports import UnitOfWork
 from domain.team.model import Language, Team, User
 from domain.team.queries import own_team
@@ -41,6 +43,9 @@ class StaleCb(CallbackData, prefix="stl"):
     action: StaleAction
     page: Page = 0
     deal_id: Id = 0
+
+
+register_action(Family.STALE.value.action, "outbox-digest-btn-stale", lambda action: StaleCb(action=StaleAction.PAGE))
 
 
 def item_lines(t: Translate, lang: Language, team: Team, number: int, item: StaleItem) -> list[str]:

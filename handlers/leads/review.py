@@ -13,6 +13,7 @@ from bot.callbacks import small_number
 from bot.formatting import Html, h, when
 from bot.i18n import Translate
 from bot.keyboards import button, rows_of
+from domain.handoffs.offering import card_goes_out
 from domain.leads import capture
 from domain.leads import services as lead_service
 from domain.leads.model import CaptureOutcome, CaptureResult, DuplicateHit, LeadStatus
@@ -223,7 +224,12 @@ async def result_card(ctx: Ctx, result: CaptureResult) -> str:
     if lead.related_lead_id:
         lines.append(t("lead-related"))
     if result.outcome is CaptureOutcome.HANDOFF and result.handoff is not None:
-        lines.append(t("lead-outcome-handoff", name=h(await name_of(ctx.uow, result.handoff.to_user_id))))
+        name = h(await name_of(ctx.uow, result.handoff.to_user_id))
+        lines.append(t("lead-outcome-handoff", name=name))
+        later = await card_goes_out(ctx.uow, result.handoff, ctx.clock.now())
+        if later is not None:  # outside working hours: say when the assignee will hear of it
+            tz = (await own_team(ctx.uow, ctx.user)).timezone
+            lines.append(t("lead-outcome-handoff-later", name=name, at=when(later, tz, ctx.lang)))
     else:
         lines.append(t(f"lead-outcome-{result.outcome.value}"))
     return "\n".join(lines)

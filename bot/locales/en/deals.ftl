@@ -18,11 +18,15 @@ deal-lost-other = Other
 deal-amount-none = no amount yet
 deal-close-none = not set
 deal-owner-pool = nobody (in the pool)
+deal-owner-waiting = waiting for { $name } to accept
+deal-owner-none = nobody yet
 
 ## /deals list
 
 deals-title-mine = 📋 <b>My deals</b> ({ $total } in all)
 deals-title-team = 📋 <b>Team deals</b> ({ $total } in all)
+deals-title-captured = 📥 <b>Deals I brought in</b> ({ $total } in all)
+deals-captured-hint = Leads you captured that colleagues follow up: open one to see how it goes (read-only).
 deals-filtered-by = Filter: { $filters }
 deals-page = Page { $page }/{ $pages }
 deals-line = { $n }. { $name } — { $stage } · { $amount }
@@ -38,6 +42,7 @@ deals-btn-waiting = ⏳ Waiting
 deals-btn-stale = 💤 Stale
 deals-btn-mine = 👤 Mine
 deals-btn-team = 👥 Team
+deals-btn-captured = 📥 I brought in
 deals-btn-clear = 🧹 Clear filters
 deals-choose-stage = Show deals in which stage?
 deals-stage-all = All stages
@@ -64,6 +69,7 @@ deal-history-line = • { $at } { $actor }: { $start } → { $end }
 deal-history-created = new
 deal-history-system = system
 deal-history-override = {" "}(manager skipped stages)
+deal-read-only = 👀 You brought this lead in: follow its progress here; its owner does the follow-up and the moves.
 
 deal-btn-advance = ➡️ Move to "{ $stage }"
 deal-btn-skip = ⏭ Skip stages

@@ -125,6 +125,7 @@ lead-related = 🔗 Linked to the existing record at this company.
 
 lead-outcome-nurture = 🌱 Not enough points yet: it goes to nurture. Add information later and it will be re-scored.
 lead-outcome-handoff = 👉 Assigned to { $name }, waiting for them to accept.
+lead-outcome-handoff-later = 🌙 Outside working hours: { $name } will get it at { $at } when work starts.
 lead-outcome-owned = 💪 It's yours to follow up.
 lead-outcome-pool = 🌊 It's in the public pool; the manager has been told.
 

@@ -44,3 +44,25 @@ deadletters-reason-network = couldn't connect to Telegram
 deadletters-reason-timeout = request timed out
 deadletters-reason-rejected = Telegram refused this message
 deadletters-reason-unexpected = unexpected error
+
+## Several alerts at once: one message listing them (domain/outbox/kinds.py Family, bot/outbox.py)
+
+outbox-digest-stale =
+    🚨 <b>{ $count } stale-deal alerts</b>: these deals have gone quiet, or their follow-up nudges were not acted on.
+    Tap below to open /stale and nudge the owners or reassign:
+outbox-digest-pool =
+    🌊 <b>{ $count } deals went to the pool</b> and have no owner.
+    Tap below to open /pool, or reassign them to a rep from /deals:
+outbox-digest-handoffs =
+    🙅 <b>{ $count } hand-offs were not accepted</b> (declined or not in time) and moved on by the team's rules.
+    Tap below to see the team's deals still waiting for someone to accept:
+outbox-digest-more = …and { $count } more: tap below to see them all.
+outbox-line-silent = { $company } · { $rep } · no follow-up for { $days } days ({ $stage } allows { $limit })
+outbox-line-escalated = { $company } · { $rep } · the nudge "{ $step }" (due { $due }) not acted on
+outbox-line-pooled = { $company } ({ $score }/10) · { $why }
+outbox-line-recycled = { $company } · { $owner }, no follow-up for { $days } days, recycled
+outbox-line-declined = { $company } · { $assignee } declined: { $reason }
+outbox-line-expired = { $company } · { $assignee } did not accept by { $deadline }
+outbox-digest-btn-stale = 📋 Stale deals
+outbox-digest-btn-pool = 🌊 Open the pool
+outbox-digest-btn-handoffs = ⏳ Deals waiting

@@ -163,6 +163,7 @@ error-note-text = A note needs 1 to { $max } characters; please send it again.
 error-note-kind = Notes go on a lead or an opportunity.
 error-deal-not-found = That opportunity can't be found; it may have been removed or merged.
 error-deal-not-yours = This opportunity isn't yours, so you can't open or change it.
+error-deal-read-only = You brought this deal in, so you can follow its progress but not act on it; its owner does that.
 error-deals-scope = Reps see their own opportunities; the whole team's list is for managers.
 error-lost-note = The lost note can be at most { $max } characters; please shorten it.
 error-handoff-not-found = That hand-off request can't be found.

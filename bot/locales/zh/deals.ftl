@@ -18,11 +18,15 @@ deal-lost-other = 其他原因
 deal-amount-none = 金额未填
 deal-close-none = 未定
 deal-owner-pool = 暂无（在公海）
+deal-owner-waiting = 待 { $name } 确认
+deal-owner-none = 暂无
 
 ## /deals list
 
 deals-title-mine = 📋 <b>我的商机</b>（共 { $total } 个）
 deals-title-team = 📋 <b>团队商机</b>（共 { $total } 个）
+deals-title-captured = 📥 <b>我录入的商机</b>（共 { $total } 个）
+deals-captured-hint = 这些线索是你录入、由同事跟进的，可以打开查看进展（只读）。
 deals-filtered-by = 筛选：{ $filters }
 deals-page = 第 { $page }/{ $pages } 页
 deals-line = { $n }. { $name } — { $stage } · { $amount }
@@ -38,6 +42,7 @@ deals-btn-waiting = ⏳ 待接手
 deals-btn-stale = 💤 停滞
 deals-btn-mine = 👤 我的
 deals-btn-team = 👥 团队
+deals-btn-captured = 📥 我录入的
 deals-btn-clear = 🧹 清除筛选
 deals-choose-stage = 看哪个阶段的商机？
 deals-stage-all = 全部阶段
@@ -64,6 +69,7 @@ deal-history-line = • { $at } { $actor }：{ $start } → { $end }
 deal-history-created = 新建
 deal-history-system = 系统
 deal-history-override = （经理跳过阶段）
+deal-read-only = 👀 这条线索是你录入的，你可以在这里看进展；跟进和推进由负责人来做。
 
 deal-btn-advance = ➡️ 推进到「{ $stage }」
 deal-btn-skip = ⏭ 跳过阶段

@@ -125,6 +125,7 @@ lead-related = 🔗 已关联到同公司的已有记录。
 
 lead-outcome-nurture = 🌱 分数不够，先放培育池，可以补充信息后重新评分。
 lead-outcome-handoff = 👉 已分配给 { $name }，等待 TA 确认。
+lead-outcome-handoff-later = 🌙 现在是下班时间，{ $name } 会在 { $at } 上班后收到。
 lead-outcome-owned = 💪 归你跟进。
 lead-outcome-pool = 🌊 进入公海，已通知经理。
 

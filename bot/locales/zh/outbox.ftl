@@ -41,3 +41,25 @@ deadletters-reason-network = 网络连不上 Telegram
 deadletters-reason-timeout = 请求超时
 deadletters-reason-rejected = Telegram 拒收了这条消息
 deadletters-reason-unexpected = 未知错误
+
+## Several alerts at once: one message listing them (domain/outbox/kinds.py Family, bot/outbox.py)
+
+outbox-digest-stale =
+    🚨 <b>{ $count } 条停滞提醒</b>：这些商机很久没人跟进，或者跟进提醒没人处理。
+    点下面的按钮打开 /stale，逐个提醒负责人或改派：
+outbox-digest-pool =
+    🌊 <b>{ $count } 个商机进入了公海</b>，目前都没有负责人。
+    点下面的按钮打开 /pool，或在 /deals 里改派给销售：
+outbox-digest-handoffs =
+    🙅 <b>{ $count } 个接手请求没有被接受</b>（婉拒或超时），已按团队规则转给下一位或放进公海。
+    点下面的按钮查看团队里还在等确认的商机：
+outbox-digest-more = …还有 { $count } 条，点下面的按钮查看全部。
+outbox-line-silent = { $company } · { $rep } · { $days } 天没有跟进（{ $stage }最多 { $limit } 天）
+outbox-line-escalated = { $company } · { $rep } · 提醒过的「{ $step }」还没处理（原定 { $due }）
+outbox-line-pooled = { $company }（{ $score }/10）· { $why }
+outbox-line-recycled = { $company } · { $owner } { $days } 天没有跟进，已回收
+outbox-line-declined = { $company } · { $assignee } 婉拒：{ $reason }
+outbox-line-expired = { $company } · { $assignee } 没有在 { $deadline } 前确认
+outbox-digest-btn-stale = 📋 查看停滞商机
+outbox-digest-btn-pool = 🌊 打开公海
+outbox-digest-btn-handoffs = ⏳ 查看待接手的商机

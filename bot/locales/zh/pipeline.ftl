@@ -163,6 +163,7 @@ error-note-text = 备注要 1 到 { $max } 个字，请重新发一下。
 error-note-kind = 只能给线索或商机加备注。
 error-deal-not-found = 没找到这个商机，可能已经被删除或合并。
 error-deal-not-yours = 这个商机不是你负责的，不能查看或操作。
+error-deal-read-only = 这个商机是你录入的，你只能查看进展，跟进和推进由负责人来做。
 error-deals-scope = 销售只能查看自己的商机；查看全团队的商机需要经理权限。
 error-lost-note = 丢单说明最多 { $max } 个字，请精简一下。
 error-handoff-not-found = 找不到这个接手请求了。
