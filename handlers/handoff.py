@@ -68,8 +68,10 @@ async def on_accept(
     query: CallbackQuery, callback_data: HandoffCb, user: User, uow: UnitOfWork, t: Translate, clock: Clock,
     state: FSMContext,
 ) -> None:
-    _, _, lead = await service.handoff_for(uow, actor=user, handoff_id=callback_data.id)
+    # Held while accepting: the service then finds the hand-off, deal and lead in the unit of work.
+    handoff, deal, lead = await service.handoff_for(uow, actor=user, handoff_id=callback_data.id)
     await service.accept_handoff(uow, actor=user, handoff_id=callback_data.id, now=clock.now())
+    del handoff, deal
     await state.clear()
     await query.answer()
     await _drop_buttons(query)

@@ -176,23 +176,22 @@ class SqlOpportunities:
         return DealPage(items=items, total=int(total))
 
     async def load(self, team_id: int) -> Mapping[int, int]:
+        """Open deals owned plus hand-offs waiting, per rep: one statement."""
         counts: dict[int, int] = defaultdict(int)
         owned = (
-            select(opportunities.c.owner_id, func.count())
+            select(opportunities.c.owner_id.label("user_id"), func.count().label("n"))
             .where(
                 opportunities.c.team_id == team_id, opportunities.c.owner_id.is_not(None),
                 opportunities.c.stage.not_in(CLOSED_STAGES),
             )
             .group_by(opportunities.c.owner_id)
         )
-        for row in (await self.session.execute(owned)).all():
-            counts[row[0]] += row[1]
         waiting = (
             select(handoffs.c.to_user_id, func.count())
             .where(handoffs.c.team_id == team_id, handoffs.c.state == HandoffState.PENDING)
             .group_by(handoffs.c.to_user_id)
         )
-        for row in (await self.session.execute(waiting)).all():
+        for row in (await self.session.execute(owned.union_all(waiting))).all():
             counts[row[0]] += row[1]
         return dict(counts)
 

@@ -34,13 +34,16 @@ class Preloaded:
         self.kept: list[Any] = []
         self.with_role: dict[tuple[int, tuple[str, ...]], list[User]] = {}
         self.next_steps: dict[tuple[int, int], bool] = {}
+        # Whether a team has any webhook endpoint, learnt with the update's context (SqlUsers.current):
+        # a team without one is asked nothing when a pipeline event happens (SqlWebhooks.listening).
+        self.hooked: dict[int, bool] = {}
 
     async def flush(self) -> None:
         return None
 
     def discard(self) -> None:
         """A rollback: what was loaded may be stale now; it is read again when asked for."""
-        self.kept, self.with_role, self.next_steps = [], {}, {}
+        self.kept, self.with_role, self.next_steps, self.hooked = [], {}, {}, {}
 
     async def _load(self, entity: Any, column: Any, ids: Iterable[int | None]) -> list[Any]:
         wanted = sorted({i for i in ids if i is not None})

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import exists, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.policy.model import TeamPolicy
 from domain.team.model import AuditEvent, Invite, Role, Team, User
 from storage.preload import Preloaded
-from storage.tables import audit_events, invites, team_policies, teams, users
+from storage.tables import audit_events, invites, team_policies, teams, users, webhook_endpoints
 
 
 class SqlTeams:
@@ -52,8 +52,9 @@ class SqlUsers:
     async def current(self, telegram_id: int) -> tuple[User | None, Team | None, TeamPolicy | None]:
         """The person behind an update with their team and its policy, in one statement (the update's
         context: later reads of the team by id and of the policy find them in the unit of work)."""
+        hooked = exists().where(webhook_endpoints.c.team_id == users.c.team_id).label("hooked")
         stmt = (
-            select(User, Team, TeamPolicy)
+            select(User, Team, TeamPolicy, hooked)
             .outerjoin(teams, teams.c.id == users.c.team_id)
             .outerjoin(team_policies, team_policies.c.team_id == users.c.team_id)
             .where(users.c.telegram_id == telegram_id)
@@ -61,6 +62,8 @@ class SqlUsers:
         row = (await self.session.execute(stmt)).first()
         if row is None:
             return None, None, None
+        if self.preloaded is not None and row[1] is not None and row[1].id is not None:
+            self.preloaded.hooked[row[1].id] = bool(row[3])
         return row[0], row[1], row[2]
 
     async def by_telegram_id(self, telegram_id: int) -> User | None:

@@ -82,7 +82,7 @@ class SqlUnitOfWork:
         self.followups = SqlFollowups(self.session, self.preloaded)
         self.api_keys = SqlApiKeys(self.session)
         self.intake_receipts = SqlReceipts(self.session)
-        self.webhooks = SqlWebhooks(self.session)
+        self.webhooks = SqlWebhooks(self.session, self.preloaded)
         self.products = SqlProducts(self.session)
         self.quotes = SqlQuotes(self.session)
         self.preloaded.policies = self.policies

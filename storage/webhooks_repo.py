@@ -12,6 +12,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from domain.webhooks.model import DeliveryState, WebhookDelivery, WebhookEndpoint
+from storage.preload import Preloaded
 from storage.tables import webhook_deliveries as d
 from storage.tables import webhook_endpoints as e
 
@@ -19,12 +20,15 @@ PENDING = DeliveryState.PENDING.value
 
 
 class SqlWebhooks:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, preloaded: Preloaded | None = None) -> None:
         self.session = session
+        self.preloaded = preloaded
 
     async def add(self, endpoint: WebhookEndpoint) -> WebhookEndpoint:
         self.session.add(endpoint)
         await self.session.flush()
+        if self.preloaded is not None:
+            self.preloaded.hooked.pop(endpoint.team_id, None)
         return endpoint
 
     async def get(self, endpoint_id: int) -> WebhookEndpoint | None:
@@ -35,6 +39,8 @@ class SqlWebhooks:
         return (await self.session.execute(stmt)).scalars().all()
 
     async def listening(self, team_id: int, event: str) -> Sequence[WebhookEndpoint]:
+        if self.preloaded is not None and self.preloaded.hooked.get(team_id) is False:
+            return []  # the update's context found the team has no endpoint (SqlUsers.current)
         # A team has a handful of endpoints at most: filter the events list here, the same on both databases.
         stmt = select(WebhookEndpoint).where(e.c.team_id == team_id).order_by(e.c.id)
         return [ep for ep in (await self.session.execute(stmt)).scalars().all() if event in ep.events]

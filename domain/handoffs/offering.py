@@ -21,11 +21,14 @@ from domain.team.people import name_of
 from domain.worktime import add_working_minutes
 
 
-async def team_candidates(uow: UnitOfWork, team_id: int) -> list[Candidate]:
-    """The team's active reps with their load and skills, as the assignment rule sees them."""
+async def team_candidates(uow: UnitOfWork, team_id: int, policy: TeamPolicy) -> list[Candidate]:
+    """The team's active reps with what the policy's assignment rule looks at: their load (least loaded,
+    rules) and skills (rules); round robin needs neither, and neither is read for it."""
     reps = await uow.users.with_role(team_id, Role.REP.value)
-    load = await uow.opportunities.load(team_id)
-    skills = await uow.rep_skills.of_team(team_id)
+    rule = policy.assignment
+    weighs_load = rule in (AssignmentPolicy.LEAST_LOADED, AssignmentPolicy.RULES)
+    load = await uow.opportunities.load(team_id) if weighs_load else {}
+    skills = await uow.rep_skills.of_team(team_id) if rule is AssignmentPolicy.RULES else {}
     candidates = []
     for rep in reps:
         assert rep.id is not None
@@ -94,7 +97,7 @@ async def offer(
     assert opportunity.id is not None and team.id is not None
     if to_user_id is None:
         to_user_id = pick_assignee(
-            policy, await team_candidates(uow, team.id), region=lead.region, industry=lead.industry,
+            policy, await team_candidates(uow, team.id, policy), region=lead.region, industry=lead.industry,
             product=lead.product, exclude=exclude,
         )
         if to_user_id is None:
@@ -127,7 +130,7 @@ async def offer(
         params |= {"by": await name_of(uow, requested_by), "reason": reason or ""}
     await tell_user(uow, to_user_id, Notice(
         card, about=handoff.id, params=params,
-        actions=((Action(ACTION_ACCEPT, handoff.id), Action(ACTION_DECLINE, handoff.id)),),
+        actions=((Action(ACTION_ACCEPT, handoff.id), Action(ACTION_DECLINE, handoff.id)),), fresh=True,
     ), team_id=team.id, now=now)
     await tell_group(uow, team, Notice(
         Kind.ASSIGNED_GROUP, about=handoff.id,
@@ -135,6 +138,7 @@ async def offer(
             "company": lead.company, "score": params["score"], "assignee": await name_of(uow, to_user_id),
             "deadline": deadline,
         },
+        fresh=True,
     ), now=now)
     return handoff
 

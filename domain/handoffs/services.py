@@ -118,25 +118,28 @@ async def accept_handoff(uow: UnitOfWork, *, actor: User, handoff_id: int, now: 
     )
     assert handoff.id is not None
     said = {"assignee": actor.name, "company": lead.company}
-    await tell_group(uow, team, Notice(Kind.ACCEPTED_GROUP, about=handoff.id, params=said), now=now)
+    # Just accepted, in this unit of work: these notices hold (fresh); each is checked again before sending.
+    await tell_group(uow, team, Notice(Kind.ACCEPTED_GROUP, about=handoff.id, params=said, fresh=True), now=now)
     told: set[int | None] = {actor.id}
     if previous is not None and previous != actor.id:
         told.add(previous)
         await tell_user(
-            uow, previous, Notice(Kind.HANDOFF_TAKEN_OVER, about=handoff.id, params=said), team_id=team.id, now=now
+            uow, previous, Notice(Kind.HANDOFF_TAKEN_OVER, about=handoff.id, params=said, fresh=True), team_id=team.id, now=now
         )
     to_tell: list[int] = []
+    managers: list[User] = []  # held while they are told: the unit of work then finds them without a query
     if handoff.requested_by is not None:
         to_tell.append(handoff.requested_by)
     elif team.group_chat_id is None:
-        to_tell.extend(m.id for m in await managers_of(uow, team.id or 0) if m.id is not None)
+        managers = list(await managers_of(uow, team.id or 0))
+        to_tell.extend(m.id for m in managers if m.id is not None)
     to_tell.append(lead.created_by)
     for user_id in to_tell:
         if user_id in told:
             continue
         told.add(user_id)
         await tell_user(
-            uow, user_id, Notice(Kind.HANDOFF_ACCEPTED, about=handoff.id, params=said), team_id=team.id, now=now
+            uow, user_id, Notice(Kind.HANDOFF_ACCEPTED, about=handoff.id, params=said, fresh=True), team_id=team.id, now=now
         )
     return handoff
 

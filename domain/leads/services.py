@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -200,34 +200,50 @@ async def capture_lead(
     if not checked:  # capture_unless_duplicate has just looked: nothing matched
         await _check_related(uow, actor, lead, related_lead_id)
     lead.related_lead_id = related_lead_id
+    policy = await get_policy(uow, team_id=actor.team_id)
+    scored = _score(lead, policy, now)  # before the INSERT, which then carries the score: one statement
     lead = await uow.leads.add(lead)
     await record(
         uow, now=now, action="lead.captured", entity="lead", entity_id=lead.id, actor_id=actor.id, team_id=team.id,
         after=snapshot(lead, "company", "source", "phone", "email", "related_lead_id"),
     )
-    policy = await get_policy(uow, team_id=actor.team_id)
     return await _score_and_route(
-        uow, actor=actor, lead=lead, team=team, policy=policy, now=now, keep_myself=draft.keep_myself
+        uow, actor=actor, lead=lead, team=team, policy=policy, now=now, keep_myself=draft.keep_myself, scored=scored
     )
 
 
-async def _score_and_route(
-    uow: UnitOfWork, *, actor: User, lead: Lead, team: Team, policy: TeamPolicy, now: datetime, keep_myself: bool
-) -> CaptureResult:
-    assert lead.id is not None and team.id is not None
+@dataclass(frozen=True)
+class _Scored:
+    qualified: bool
+    before: dict[str, Any]
+
+
+def _score(lead: Lead, policy: TeamPolicy, now: datetime) -> _Scored:
+    """Scores the lead and sets its status (nurture below the threshold, else converted to a deal)."""
     score = score_lead(lead, policy)
     before = snapshot(lead, "score", "status")
     lead.score = score.total
     lead.score_reasons = dict(score.reasons)
     lead.updated_at = now
-    if not score.qualified:
-        lead.status = LeadStatus.NURTURE
+    lead.status = LeadStatus.CONVERTED if score.qualified else LeadStatus.NURTURE
+    return _Scored(qualified=score.qualified, before=before)
+
+
+async def _score_and_route(
+    uow: UnitOfWork, *, actor: User, lead: Lead, team: Team, policy: TeamPolicy, now: datetime, keep_myself: bool,
+    scored: _Scored | None = None,
+) -> CaptureResult:
+    """Scores the lead (unless `scored` says it was, before it was stored) and sends it on."""
+    assert lead.id is not None and team.id is not None
+    if scored is None:
+        scored = _score(lead, policy, now)
+    before = scored.before
+    if not scored.qualified:
         await record(
             uow, now=now, action="lead.scored", entity="lead", entity_id=lead.id, actor_id=actor.id,
             team_id=team.id, before=before, after={**snapshot(lead, "score", "status"), "reasons": lead.score_reasons},
         )
         return CaptureResult(lead=lead, outcome=CaptureOutcome.NURTURE)
-    lead.status = LeadStatus.CONVERTED
     await record(
         uow, now=now, action="lead.scored", entity="lead", entity_id=lead.id, actor_id=actor.id,
         team_id=team.id, before=before, after={**snapshot(lead, "score", "status"), "reasons": lead.score_reasons},
@@ -394,10 +410,13 @@ async def capture_for_channel(
     assert creator.id is not None and team.id is not None
     lead = _lead_from_draft(replace(draft, keep_myself=False), creator, now)
     lead.team_id = team.id
+    policy = await get_policy(uow, team_id=team.id)
+    scored = _score(lead, policy, now)
     lead = await uow.leads.add(lead)
     await record(
         uow, now=now, action="lead.captured", entity="lead", entity_id=lead.id, actor_id=creator.id, team_id=team.id,
         after={**snapshot(lead, "company", "source", "phone", "email"), "via": "channel", "channel": channel},
     )
-    policy = await get_policy(uow, team_id=team.id)
-    return await _score_and_route(uow, actor=creator, lead=lead, team=team, policy=policy, now=now, keep_myself=False)
+    return await _score_and_route(
+        uow, actor=creator, lead=lead, team=team, policy=policy, now=now, keep_myself=False, scored=scored
+    )

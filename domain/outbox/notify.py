@@ -27,7 +27,9 @@ class Notice:
     """What to say (a declared kind with its parameters and buttons) and what it is about.
 
     `refs` fills the kind's own dedupe-key fields; `at` is the time of a scheduled notice (a reminder's
-    due time) and `chosen` says the person picked that time themselves."""
+    due time) and `chosen` says the person picked that time themselves. `fresh`: the service has just
+    put the subject in the state the kind's rule asks for, in this same unit of work (a hand-off it has
+    just offered), so the check when queued is skipped; the one just before sending still runs."""
 
     kind: Kind
     about: int
@@ -36,6 +38,7 @@ class Notice:
     refs: Mapping[str, object] = field(default_factory=dict)
     at: datetime | None = None
     chosen: bool = False
+    fresh: bool = False
 
     def __post_init__(self) -> None:
         spec = self.kind.spec
@@ -118,7 +121,7 @@ async def _holding(
     """The rows just queued that still hold by their kind's rule (one check for them all); those that do
     not (the subject moved on already) stay in the outbox cancelled, and are left out."""
     added = [row for row in rows if row is not None]
-    if not added or notice.kind.spec.valid is Valid.ALWAYS:
+    if not added or notice.kind.spec.valid is Valid.ALWAYS or notice.fresh:
         return added
     stale = await uow.outbox.check_queued(added, now)
     return [row for row in added if row.id not in stale]
