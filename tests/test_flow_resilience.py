@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import secrets
+
 import pytest
-import redis.asyncio as aioredis
 from aiogram.fsm.storage.redis import RedisStorage
 
 from bot.config import Settings
@@ -18,11 +19,15 @@ REDIS_URL = "redis://127.0.0.1:6379/15"
 
 
 async def restart_mid_invite(settings: Settings, clock: FakeClock) -> tuple[str, str]:
-    """The manager opens /invite, the bot restarts, the manager presses 销售 on the old message."""
+    """The manager opens /invite, the bot restarts, the manager presses 销售 on the old message.
+
+    The manager's name (so their Telegram id, so their keys in Redis) is new each run: another suite
+    running at the same time on this machine shares the Redis database, and must not touch this state."""
+    name = f"经理{secrets.token_hex(4)}"
     first = build_app(settings, session=RecordingSession(), clock=clock)
     try:
         sandbox = Sandbox(dp=first.dp, bot=first.bot, session=first.bot.session)  # type: ignore[arg-type]
-        manager = await join(first, sandbox, "经理", Role.MANAGER)
+        manager = await join(first, sandbox, name, Role.MANAGER)
         await manager.send("/invite")
         _, role_button = manager.find_button("销售")
         storage_kind = type(first.dp.storage).__name__
@@ -32,7 +37,7 @@ async def restart_mid_invite(settings: Settings, clock: FakeClock) -> tuple[str,
     second = build_app(settings, session=RecordingSession(), clock=clock)
     try:
         sandbox = Sandbox(dp=second.dp, bot=second.bot, session=second.bot.session)  # type: ignore[arg-type]
-        manager = sandbox.person("经理")
+        manager = sandbox.person(name)
         await manager.press_data(role_button)
         return storage_kind, manager.last.text
     finally:
@@ -47,9 +52,6 @@ async def test_flow_survives_restart_with_state_in_the_database(settings: Settin
 
 @pytest.mark.parametrize("backend", ["sqlite"])
 async def test_flow_survives_restart_with_state_in_redis(settings: Settings, clock: FakeClock) -> None:
-    client = aioredis.from_url(REDIS_URL)
-    await client.flushdb()
-    await client.aclose()
     kind, reply = await restart_mid_invite(settings.model_copy(update={"redis_url": REDIS_URL}), clock)
     assert kind == RedisStorage.__name__
     assert "邀请链接已生成" in reply
