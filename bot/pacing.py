@@ -169,6 +169,10 @@ class Pacer:
             self._stretch(min(self.extra + self.STEP_EXTRA, self.MAX_EXTRA))
         self.calm_since = now
 
+    def hold(self, until: float) -> None:
+        """Nothing leaves before `until` (the shared limit in Redis said so; the margin stays)."""
+        self.paused_until = max(self.paused_until, until)
+
     def _forget(self, now: float) -> None:
         """Drop chats whose window has passed: they are free anyway."""
         for chat_id in [c for c in self.chats if self.chat_ready(c) <= now]:
