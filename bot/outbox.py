@@ -8,7 +8,9 @@ How a row goes out
      time and in order, on any number of instances (storage/delivery_repo.py; PostgreSQL locks the
      candidates FOR UPDATE SKIP LOCKED, SQLite runs one process and the conditional UPDATE suffices).
   2. Pace. Claimed rows wait in memory for their turn, within the bot's, each chat's and each group's
-     limits, longest queue first (bot/pacing.py).
+     limits, longest queue first (bot/pacing.py). With REDIS_URL set, each message also books its slot
+     in Redis, for the bot and for its chat, so that all instances together keep the limits as one bot
+     (bot/shared_limits.py); a slot refused there puts the row back to wait.
   3. Send: bot.send_message in HTML (the renderer escaped everything a person typed), buttons from
      the row's reply_markup JSON. A text over 4096 characters goes out as several messages, split on
      line boundaries and never inside a tag or entity (bot/longtext.py); the buttons ride on the last
@@ -27,8 +29,11 @@ Stale notices and digests (in the claim's transaction, storage/delivery_repo.py)
   the first DIGEST_LINES summaries, a button to the list), each row marked with the digest's outcome.
 
 Failures
-  429 Too Many Requests: the whole bot pauses for `retry_after`, the row goes back in the queue and
-      the wait does not count as an attempt.
+  429 Too Many Requests: the whole bot pauses for `retry_after` (every instance, through Redis), the row
+      goes back in the queue and the wait does not count as an attempt.
+  401 Unauthorized: the token was revoked. Not the row's failure: delivery stops, every claimed row is
+      handed back untouched (no attempt, no dead letter), and nothing is claimed until a getMe (one a
+      minute) is accepted again; one log line says so (bot/token_guard.py, which also holds polling).
   5xx, network errors, timeouts: attempts + 1 and a retry after an exponential backoff with jitter
       (domain.notifications.retry_delay); after MAX_ATTEMPTS the row is dead with its last_error, for
       an admin to see and retry with /deadletters.
@@ -49,11 +54,10 @@ Crashes, and the one duplicate
   in fact delivered it is the same case seen from the network, and is retried the same way.
 
 Several instances
-  Leases never overlap, so no row is sent by two instances. The rate limits are counted per process:
-  with N instances on one bot, set RATE_GLOBAL_PER_SECOND to the bot's cap divided by N. Per chat, only
-  one message is ever in flight across all instances (the claim rule above), but two back-to-back
-  messages to one chat from two instances may come closer than the per-chat pace; Telegram then
-  answers 429 and the row is simply retried.
+  Leases never overlap, so no row is sent by two instances. Per chat, only one message is ever in
+  flight across all instances (the claim rule above); with REDIS_URL set, the slots booked in Redis keep
+  the bot's pace and each chat's window across instances too (two back-to-back messages to one chat from
+  two instances wait their turn). Without Redis each process counts only its own messages.
 """
 
 from __future__ import annotations

@@ -8,8 +8,9 @@ chat at its own limit never holds up the others, a backlog ends with all chats d
 of a few long queues trickling out, and it drains at the global cap less a 3% safety margin (for
 network jitter; a 429 widens it a while).
 
-The limits are counted per process: with N instances on one bot, set RATE_GLOBAL_PER_SECOND to the
-bot's cap divided by N.
+This pacer counts one process's messages. With REDIS_URL set, several instances also book every message's
+slot in Redis (bot/shared_limits.py), so that together they keep the limits as one bot; this pacer then
+still orders the claimed rows and keeps the process itself within the caps.
 """
 
 from __future__ import annotations
