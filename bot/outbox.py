@@ -463,6 +463,9 @@ class _Drain:
         d = self.d
         if delay > 0:  # the slot booked in Redis
             await asyncio.sleep(delay)
+            if d.pacer.paused_until > time.monotonic():  # a 429 came meanwhile: wait with the others
+                self._requeue(row)
+                return
         d.pacer.depart(slot, time.monotonic())
         parts = split_html(row.text)
         try:

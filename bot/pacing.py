@@ -102,7 +102,8 @@ class Pacer:
         self.debt = 0.0
         self.tat = -math.inf
         self.chats: dict[int, deque[list[float]]] = {}
-        self.paused_until = -math.inf
+        self.paused_until = -math.inf  # a 429: Telegram said wait
+        self.held_until = -math.inf  # the shared limit in Redis said wait (the bot's slots are booked)
 
     def _stretch(self, extra: float) -> None:
         self.extra = extra
@@ -122,8 +123,8 @@ class Pacer:
 
     def global_ready(self) -> float:
         if not self.limits.enabled:
-            return self.paused_until
-        ready = max(self.paused_until, self.tat - self.tolerance)
+            return max(self.paused_until, self.held_until)
+        ready = max(self.paused_until, self.held_until, self.tat - self.tolerance)
         if len(self.sent) == self.global_window.limit:
             ready = max(ready, self.sent[0][0] + self.global_window.seconds * self.stretch)
         return ready
@@ -172,7 +173,7 @@ class Pacer:
 
     def hold(self, until: float) -> None:
         """Nothing leaves before `until` (the shared limit in Redis said so; the margin stays)."""
-        self.paused_until = max(self.paused_until, until)
+        self.held_until = max(self.held_until, until)
 
     def _forget(self, now: float) -> None:
         """Drop chats whose window has passed: they are free anyway."""
