@@ -107,14 +107,14 @@ async def test_polling_stops_asking_while_the_token_is_refused_then_resumes(
         )
         try:
             asked = len(api.calls)
-            await wait_for(lambda: methods(api, asked).count("getMe") >= 3)  # three minutes of probing
+            await wait_for(lambda: methods(api, asked).count("getMe") >= 3, timeout=60.0)  # three minutes of probing
             # One getUpdates got the 401; since then only the probes, a minute apart (not a retry every second).
             assert methods(api, asked).count("getUpdates") == 1
             assert len(refusal_lines(caplog)) == 1
 
             api.token = TOKEN
             api.add_update(update_with_text(1, 9200, "/start"))
-            await wait_for(lambda: len(api.delivered(9200)) >= 1)  # polling resumed: the bot answers
+            await wait_for(lambda: len(api.delivered(9200)) >= 1, timeout=60.0)  # polling resumed: the bot answers
         finally:
             polling.cancel()
             await asyncio.gather(polling, return_exceptions=True)
