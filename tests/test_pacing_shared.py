@@ -85,12 +85,12 @@ async def test_a_chat_written_to_by_one_instance_waits_on_the_other(clients, nam
     assert (await a.acquire(42)).granted  # type: ignore[union-attr]
     refused = await b.acquire(42)
     assert refused is not None and not refused.granted and refused.reason == "chat"
-    assert 9.0 < refused.wait <= 10.0
+    assert 9.0 < refused.wait <= 10.01  # (the slot may lie a gap of 1 ms ahead of Redis's clock)
     assert (await b.acquire(43)).granted  # type: ignore[union-attr]  # another chat is free
     # A group takes three in its minute, from either instance, then waits for the first to leave the window.
     assert [(await s.acquire(-100500)).granted for s in (a, b, a)] == [True, True, True]  # type: ignore[union-attr]
     fourth = await b.acquire(-100500)
-    assert fourth is not None and (fourth.granted, fourth.reason) == (False, "chat") and 59.0 < fourth.wait <= 60.0
+    assert fourth is not None and (fourth.granted, fourth.reason) == (False, "chat") and 59.0 < fourth.wait <= 60.01
 
 
 async def test_a_429_seen_by_one_instance_pauses_the_other(clients, namespace: str) -> None:  # type: ignore[no-untyped-def]
