@@ -34,6 +34,10 @@ class Metrics:
         self.dead = Counter("loopbot_outbox_dead", "Notifications given up on (dead letters)", registry=r)
         self.unreachable = Counter("loopbot_outbox_unreachable", "Notifications to chats that blocked the bot", registry=r)
         self.rate_limited = Counter("loopbot_telegram_429", "429 Too Many Requests answers from Telegram", registry=r)
+        self.token_refused = Gauge(
+            "loopbot_telegram_token_refused", "1 while Telegram refuses the bot token (401: revoked in @BotFather)",
+            registry=r,
+        )
         self.backlog = Gauge("loopbot_outbox_backlog", "Notifications due now and not yet sent", registry=r)
         self.oldest_due = Gauge(
             "loopbot_outbox_oldest_due_seconds", "How long the oldest due notification has waited", registry=r

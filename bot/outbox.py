@@ -8,7 +8,9 @@ How a row goes out
      time and in order, on any number of instances (storage/delivery_repo.py; PostgreSQL locks the
      candidates FOR UPDATE SKIP LOCKED, SQLite runs one process and the conditional UPDATE suffices).
   2. Pace. Claimed rows wait in memory for their turn, within the bot's, each chat's and each group's
-     limits, longest queue first (bot/pacing.py).
+     limits, longest queue first (bot/pacing.py). With REDIS_URL set, each message also books its slot
+     in Redis, for the bot and for its chat, so that all instances together keep the limits as one bot
+     (bot/shared_limits.py); a slot refused there puts the row back to wait.
   3. Send: bot.send_message in HTML (the renderer escaped everything a person typed), buttons from
      the row's reply_markup JSON. A text over 4096 characters goes out as several messages, split on
      line boundaries and never inside a tag or entity (bot/longtext.py); the buttons ride on the last
@@ -27,8 +29,11 @@ Stale notices and digests (in the claim's transaction, storage/delivery_repo.py)
   the first DIGEST_LINES summaries, a button to the list), each row marked with the digest's outcome.
 
 Failures
-  429 Too Many Requests: the whole bot pauses for `retry_after`, the row goes back in the queue and
-      the wait does not count as an attempt.
+  429 Too Many Requests: the whole bot pauses for `retry_after` (every instance, through Redis), the row
+      goes back in the queue and the wait does not count as an attempt.
+  401 Unauthorized: the token was revoked. Not the row's failure: delivery stops, every claimed row is
+      handed back untouched (no attempt, no dead letter), and nothing is claimed until a getMe (one a
+      minute) is accepted again; one log line says so (bot/token_guard.py, which also holds polling).
   5xx, network errors, timeouts: attempts + 1 and a retry after an exponential backoff with jitter
       (domain.notifications.retry_delay); after MAX_ATTEMPTS the row is dead with its last_error, for
       an admin to see and retry with /deadletters.
@@ -49,11 +54,10 @@ Crashes, and the one duplicate
   in fact delivered it is the same case seen from the network, and is retried the same way.
 
 Several instances
-  Leases never overlap, so no row is sent by two instances. The rate limits are counted per process:
-  with N instances on one bot, set RATE_GLOBAL_PER_SECOND to the bot's cap divided by N. Per chat, only
-  one message is ever in flight across all instances (the claim rule above), but two back-to-back
-  messages to one chat from two instances may come closer than the per-chat pace; Telegram then
-  answers 429 and the row is simply retried.
+  Leases never overlap, so no row is sent by two instances. Per chat, only one message is ever in
+  flight across all instances (the claim rule above); with REDIS_URL set, the slots booked in Redis keep
+  the bot's pace and each chat's window across instances too (two back-to-back messages to one chat from
+  two instances wait their turn). Without Redis each process counts only its own messages.
 """
 
 from __future__ import annotations
@@ -80,12 +84,15 @@ from aiogram.exceptions import (
     TelegramMigrateToChat,
     TelegramNetworkError,
     TelegramRetryAfter,
+    TelegramUnauthorizedError,
 )
 from aiogram.types import InlineKeyboardMarkup
 from pydantic import ValidationError
 
 from bot.longtext import split_html
 from bot.pacing import Held, Limits, Pacer, Window, window
+from bot.shared_limits import SharedLimits
+from bot.token_guard import TokenGuard
 from domain.outbox import services as delivery
 from domain.outbox.kinds import DIGEST_LINES
 from domain.outbox.model import Action, NotificationState, Reader
@@ -112,6 +119,7 @@ class DrainReport:
     dead: int = 0
     unreachable: int = 0
     rate_limited: int = 0  # 429 answers received
+    unauthorized: int = 0  # 401 answers: Telegram refused the bot's token (the rows wait, untouched)
     cancelled: int = 0  # rows whose subject moved on before they went out: not sent
     coalesced: int = 0  # rows that went inside another row's digest (counted in `sent` too)
 
@@ -184,6 +192,8 @@ class OutboxDispatcher:
         max_attempts: int = MAX_ATTEMPTS,
         max_in_flight: int | None = None,
         rng: random.Random | None = None,
+        shared: SharedLimits | bool | None = True,
+        guard: TokenGuard | None = None,
     ) -> None:
         self.app = app
         self.limits = limits or (
@@ -201,6 +211,9 @@ class OutboxDispatcher:
         self.rng = rng or random.Random()
         self.store = DeliveryStore(app.engine)
         self.pacer = Pacer(self.limits)
+        # The limits as one bot across instances (REDIS_URL set): `shared=True` finds Redis in the settings.
+        self.shared = _shared_limits(app, self.limits) if shared is True else shared or None
+        self.guard = guard or TokenGuard(app.bot)
         self._wakeup = asyncio.Event()
         self._wakeup.set()  # serve() delivers whatever is due at start-up
         self._running = False
@@ -229,6 +242,8 @@ class OutboxDispatcher:
         self._running = True
         try:
             while True:
+                if not await self.guard.usable():  # the token is refused: the rows wait, untouched
+                    return total
                 self._again = False
                 self._drain = _Drain(self)
                 try:
@@ -313,6 +328,10 @@ class _Drain:
         last_claim = -math.inf
         while True:
             self.progress.clear()
+            if self.d.guard.refused:  # the token is refused: claim nothing more
+                self.finished = True
+                self.changed.set()
+                return
             room = self.d.capacity - len(self.held) - len(self.in_flight)
             starving = not self.held and not self.in_flight
             since = time.monotonic() - last_claim
@@ -379,6 +398,11 @@ class _Drain:
                 feeder.result()  # the feeder failed: raise its error
             if writer.done():
                 writer.result()  # cannot record outcomes: stop sending rather than send unrecorded
+            if d.guard.refused:  # 401: let what is on its way come back, then hand every row back untouched
+                if self.in_flight:
+                    await self.changed.wait()
+                    continue
+                return
             if not self.held:
                 if self.finished and not self.in_flight:
                     return
@@ -396,8 +420,20 @@ class _Drain:
             row = self.held.pop()
             if not await self._lease_holds(row):
                 continue
-            slot = d.pacer.record(row.chat_id, time.monotonic())
-            task = asyncio.create_task(self._send(row, slot))
+            delay = 0.0
+            if d.shared is not None:  # several instances: the bot's slot and the chat's, booked in Redis
+                grant = await d.shared.acquire(row.chat_id)
+                if grant is not None and not grant.granted:
+                    now = time.monotonic()
+                    if grant.reason == "chat":  # another instance wrote to this chat a moment ago
+                        self.held.push(row, now + grant.wait, now)
+                    else:  # the bot's slots are taken, or a 429 paused every instance
+                        d.pacer.hold(now + grant.wait)
+                        self.held.push(row, now, now)
+                    continue
+                delay = grant.delay if grant is not None else 0.0
+            slot = d.pacer.record(row.chat_id, time.monotonic() + delay)
+            task = asyncio.create_task(self._send(row, slot, delay))
             self.in_flight.add(task)
             task.add_done_callback(self._sent)
 
@@ -423,8 +459,13 @@ class _Drain:
         self.held.push(row, self.d.pacer.chat_ready(row.chat_id), time.monotonic())
         self.changed.set()
 
-    async def _send(self, row: ClaimedRow, slot: list[float]) -> None:
+    async def _send(self, row: ClaimedRow, slot: list[float], delay: float = 0.0) -> None:
         d = self.d
+        if delay > 0:  # the slot booked in Redis
+            await asyncio.sleep(delay)
+            if d.pacer.paused_until > time.monotonic():  # a 429 came meanwhile: wait with the others
+                self._requeue(row)
+                return
         d.pacer.depart(slot, time.monotonic())
         parts = split_html(row.text)
         try:
@@ -443,6 +484,14 @@ class _Drain:
             self.report.rate_limited += 1
             d.pacer.pause(time.monotonic(), error.retry_after)
             log.warning("Telegram asks to wait %s s (429); the whole bot pauses", error.retry_after)
+            if d.shared is not None:  # every instance
+                await d.shared.pause(error.retry_after)
+            self._requeue(row)
+            return
+        except TelegramUnauthorizedError:
+            # Not this row's failure: the token is refused. The row waits with the others (no attempt).
+            self.report.unauthorized += 1
+            d.guard.note_refused()
             self._requeue(row)
             return
         except TelegramMigrateToChat as error:
@@ -547,12 +596,28 @@ class _Drain:
         log.warning("notification %s: chat %s is unreachable (%s)", row.id, row.chat_id, mark.last_error)
 
 
+def _shared_limits(app: App, limits: Limits) -> SharedLimits | None:
+    """The bot's limits in Redis when REDIS_URL is set (on the FSM storage's connection); None: this process
+    paces alone (one instance, the default)."""
+    if not limits.enabled or not app.settings.redis_url:
+        return None
+    redis = getattr(app.dp.storage, "redis", None)
+    if redis is None:
+        from redis.asyncio import Redis
+
+        redis = Redis.from_url(app.settings.redis_url)
+    return SharedLimits(redis, limits, app.bot.id)
+
+
 def install_outbox(app: App) -> OutboxDispatcher:
     """Wire delivery into an App: the scheduler's periodic job, and a wake-up after every commit that
     queued rows (bot/runner.py runs `serve()` so the wake-up is acted on at once)."""
     from bot.app import Periodic
 
-    dispatcher = OutboxDispatcher(app)
+    # A refused token (401) pauses delivery here and polling in the session (bot/token_guard.py).
+    guard = TokenGuard(app.bot, on_change=lambda refused: app.metrics.token_refused.set(1 if refused else 0))
+    app.bot.session.middleware(guard)
+    dispatcher = OutboxDispatcher(app, guard=guard)
     app.outbox_listeners.append(dispatcher.wake)
     app.periodic.append(Periodic(name="outbox", seconds=app.settings.outbox_interval_seconds, run=dispatcher.tick))
     app.dp["outbox"] = dispatcher

@@ -8,8 +8,9 @@ chat at its own limit never holds up the others, a backlog ends with all chats d
 of a few long queues trickling out, and it drains at the global cap less a 3% safety margin (for
 network jitter; a 429 widens it a while).
 
-The limits are counted per process: with N instances on one bot, set RATE_GLOBAL_PER_SECOND to the
-bot's cap divided by N.
+This pacer counts one process's messages. With REDIS_URL set, several instances also book every message's
+slot in Redis (bot/shared_limits.py), so that together they keep the limits as one bot; this pacer then
+still orders the claimed rows and keeps the process itself within the caps.
 """
 
 from __future__ import annotations
@@ -101,7 +102,8 @@ class Pacer:
         self.debt = 0.0
         self.tat = -math.inf
         self.chats: dict[int, deque[list[float]]] = {}
-        self.paused_until = -math.inf
+        self.paused_until = -math.inf  # a 429: Telegram said wait
+        self.held_until = -math.inf  # the shared limit in Redis said wait (the bot's slots are booked)
 
     def _stretch(self, extra: float) -> None:
         self.extra = extra
@@ -121,8 +123,8 @@ class Pacer:
 
     def global_ready(self) -> float:
         if not self.limits.enabled:
-            return self.paused_until
-        ready = max(self.paused_until, self.tat - self.tolerance)
+            return max(self.paused_until, self.held_until)
+        ready = max(self.paused_until, self.held_until, self.tat - self.tolerance)
         if len(self.sent) == self.global_window.limit:
             ready = max(ready, self.sent[0][0] + self.global_window.seconds * self.stretch)
         return ready
@@ -168,6 +170,10 @@ class Pacer:
         if now - self.calm_since > 1.0:  # one widening per burst of 429s
             self._stretch(min(self.extra + self.STEP_EXTRA, self.MAX_EXTRA))
         self.calm_since = now
+
+    def hold(self, until: float) -> None:
+        """Nothing leaves before `until` (the shared limit in Redis said so; the margin stays)."""
+        self.held_until = max(self.held_until, until)
 
     def _forget(self, now: float) -> None:
         """Drop chats whose window has passed: they are free anyway."""

@@ -186,6 +186,8 @@ async def run(settings: Settings) -> int:
         if settings.webhook_url is not None:
             await serve_webhook(app, settings)
         else:
+            # A refused token (401) holds getUpdates in the bot's session until it works again, a getMe a
+            # minute, instead of aiogram's retry every few seconds (bot/token_guard.py, installed with the outbox).
             await app.dp.start_polling(app.bot, allowed_updates=app.dp.resolve_used_update_types())
     finally:
         scheduler.shutdown(wait=False)
