@@ -20,12 +20,14 @@ import pytest
 
 from bot.config import Settings
 from bot.factory import App, build_app
+from bot.i18n import catalogue
+from bot.render import Renderer
 from bot.sandbox import Person, RecordingSession, Sandbox
 from domain.team import onboarding
 from domain.team.model import Role
 from storage import migrate
 from storage.db import create_engine
-from tests.fakes import FakeClock
+from tests.fakes import FakeClock, MemoryApp
 
 PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 TEAM = "华东销售部"
@@ -100,6 +102,19 @@ async def db_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()
+
+
+@pytest.fixture(scope="session")
+def renderer() -> Renderer:
+    """The bot's renderer with the default settings' language and timezone, as build_app makes it."""
+    defaults = Settings(_env_file=None, database_url="sqlite://", bot_token=None, redis_url=None)  # type: ignore[call-arg]
+    return Renderer(catalogue(), defaults.default_language, defaults.timezone)
+
+
+@pytest.fixture
+def memory_app(clock: FakeClock, renderer: Renderer) -> MemoryApp:
+    """The pipeline on the in-memory fakes (tests/fakes.py): for service tests that need no database."""
+    return MemoryApp(clock, renderer)
 
 
 @pytest.fixture
