@@ -86,7 +86,8 @@ class FakeClock:
 
 
 class UniqueViolation(ValueError):
-    """A row broke a unique index the real table has (the databases raise an IntegrityError)."""
+    """A row broke a constraint the real table has, a unique index or a NOT NULL (the databases raise an
+    IntegrityError)."""
 
 
 # --- copying rows ----------------------------------------------------------------------------------
@@ -797,7 +798,8 @@ class FakeWebhooks(_Table):
         return self._sorted(lambda e: e.team_id == team_id, lambda e: e.id)
 
     async def listening(self, team_id: int, event: str) -> Sequence[WebhookEndpoint]:
-        return self._sorted(lambda e: e.team_id == team_id and e.active and event in e.events, lambda e: e.id)
+        # Paused endpoints too, as storage does: what happens meanwhile waits for the resume.
+        return self._sorted(lambda e: e.team_id == team_id and event in e.events, lambda e: e.id)
 
     async def remove(self, endpoint: WebhookEndpoint) -> None:
         self.deliveries = {k: d for k, d in self.deliveries.items() if d.endpoint_id != endpoint.id}
@@ -1016,6 +1018,8 @@ class FakeOutbox:
         return any(m.dedupe_key == dedupe_key for m in self.rows.values())
 
     async def add(self, row: Notification) -> Notification | None:
+        if row.next_attempt_at is None:
+            raise UniqueViolation("notifications.next_attempt_at is NOT NULL")
         if await self.queued(row.dedupe_key):
             return None
         row.id, self._next = self._next, self._next + 1
