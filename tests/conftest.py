@@ -163,3 +163,15 @@ async def join(
     await person.send(f"/start {await invite_code(app, role, team, timezone)}")
     assert "欢迎加入" in person.last.text or "Welcome" in person.last.text, person.last.text
     return person
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Service tests (tests/test_*_service.py) run in memory, so that the suite stays fast as tests are
+    added: one that asks for a database fails collection. A test about the database belongs in a
+    *_on_databases.py module (README, "Which tests run where")."""
+    for item in items:
+        if item.path.name.endswith("_service.py") and "db_url" in getattr(item, "fixturenames", ()):
+            raise pytest.UsageError(
+                f"{item.nodeid} runs on a database: service tests run in memory (the memory_app fixture); "
+                "move a test about the database to a *_on_databases.py module"
+            )
