@@ -44,6 +44,7 @@ from domain.followup.rules import (
     Visibility,
 )
 from domain.handoffs.model import Handoff, HandoffState
+from domain.intake.model import ApiKey, IntakeReceipt
 from domain.leads.model import Lead, LeadStatus
 from domain.money import Money
 from domain.outbox.kinds import Kind, Subject, Valid
@@ -778,6 +779,39 @@ class FakeRepSkills:
             self.skills.add((user_id, kind, value))
 
 
+# --- the intake: API keys and idempotency receipts ---------------------------------------------------------
+
+
+class FakeApiKeys(_Table):
+    async def add(self, key: ApiKey) -> ApiKey:
+        self._unique(key, "key_hash")
+        self._unique(key, "form_slug")
+        return self._add(key)  # type: ignore[no-any-return]
+
+    async def get(self, key_id: int) -> ApiKey | None:
+        return self.rows.get(key_id)
+
+    async def by_hash(self, key_hash: str) -> ApiKey | None:
+        return next((k for k in self.rows.values() if k.key_hash == key_hash), None)
+
+    async def by_form_slug(self, slug: str) -> ApiKey | None:
+        return next((k for k in self.rows.values() if k.form_slug == slug), None)
+
+    async def of_team(self, team_id: int) -> Sequence[ApiKey]:
+        return self._sorted(lambda k: k.team_id == team_id and k.revoked_at is None, lambda k: k.id)
+
+
+class FakeReceipts(_Table):
+    async def get(self, api_key_id: int, idempotency_key: str) -> IntakeReceipt | None:
+        return next(
+            (r for r in self.rows.values() if (r.api_key_id, r.idempotency_key) == (api_key_id, idempotency_key)), None
+        )
+
+    async def add(self, receipt: IntakeReceipt) -> IntakeReceipt:
+        self._unique(receipt, "api_key_id", "idempotency_key")  # uq_intake_receipts_key
+        return self._add(receipt)  # type: ignore[no-any-return]
+
+
 # --- outbound webhooks -----------------------------------------------------------------------------------
 
 
@@ -1222,6 +1256,8 @@ class FakeUnitOfWork:
         self.rep_skills = FakeRepSkills(self)
         self.followups = FakeFollowups(self)
         self.webhooks = FakeWebhooks()
+        self.api_keys = FakeApiKeys()
+        self.intake_receipts = FakeReceipts()
         self.products = FakeProducts()
         self.quotes = FakeQuotes(self)
         self._quote_lines, self._approval_steps = self.quotes.quote_lines, self.quotes.approval_steps

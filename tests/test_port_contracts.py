@@ -23,7 +23,8 @@ from domain.deals.model import DealQuery, Opportunity, Stage, StageChange
 from domain.followup.model import Activity, ActivityKind
 from domain.followup.rules import SUBJECT_OPPORTUNITY, SearchQuery, Visibility
 from domain.handoffs.model import Handoff, HandoffState
-from domain.leads.model import Lead
+from domain.intake.model import ApiKey, IntakeReceipt
+from domain.leads.model import Lead, LeadSource
 from domain.outbox.kinds import Kind, Subject
 from domain.outbox.model import Notification, NotificationState
 from domain.reminders.model import Reminder, ReminderState
@@ -582,6 +583,40 @@ async def test_a_policy_is_made_once_and_skills_are_replaced_per_kind(work: Work
         assert await uow.rep_skills.of_team(w.team) == {w.wang: {"industry": frozenset({"制造"}), "region": frozenset({"上海"})}}
         await uow.rep_skills.replace(w.wang, "region", [])
         assert await uow.rep_skills.of_user(w.wang) == {"industry": frozenset({"制造"})}
+
+
+# --- the intake ----------------------------------------------------------------------------------------
+
+
+async def test_api_keys_are_unique_by_hash_and_form_and_receipts_by_key(work: Work) -> None:
+    w = await world(work)
+
+    def key(n: int, **fields: Any) -> ApiKey:
+        return ApiKey(w.team, f"渠道{n}", LeadSource.WEBSITE, f"hash{n}", f"lp_{n}", w.manager, NOW, form_slug=f"form{n}", **fields)
+
+    async with work() as uow:
+        first = await uow.api_keys.add(key(1))
+        revoked = await uow.api_keys.add(key(2, revoked_at=NOW))
+        third = await uow.api_keys.add(key(3))
+        source = await lead(uow, w, "官网来的")
+        await uow.intake_receipts.add(IntakeReceipt(first.id, "req-1", source.id, "owned", NOW))
+        await uow.commit()
+    async with work() as uow:
+        assert [k.id for k in await uow.api_keys.of_team(w.team)] == [first.id, third.id]
+        assert (await uow.api_keys.by_hash("hash2")).id == revoked.id  # type: ignore[union-attr]
+        assert (await uow.api_keys.by_form_slug("form3")).id == third.id  # type: ignore[union-attr]
+        assert await uow.api_keys.by_hash("nope") is None and await uow.api_keys.by_form_slug("nope") is None
+        receipt = await uow.intake_receipts.get(first.id, "req-1")
+        assert receipt is not None and receipt.lead_id == source.id
+        assert await uow.intake_receipts.get(third.id, "req-1") is None
+    for clash in ("hash", "form", "receipt"):
+        with pytest.raises(Exception):  # noqa: B017 - unique indexes
+            async with work() as uow:
+                if clash == "receipt":
+                    await uow.intake_receipts.add(IntakeReceipt(first.id, "req-1", source.id, "owned", NOW))
+                else:
+                    await uow.api_keys.add(key(4, key_hash="hash1") if clash == "hash" else key(5, form_slug="form1"))
+                await uow.commit()
 
 
 # --- webhooks --------------------------------------------------------------------------------------------
