@@ -27,6 +27,7 @@ from domain.intake.model import ApiKey, IntakeReceipt
 from domain.leads.model import Lead, LeadSource
 from domain.outbox.kinds import Kind, Subject
 from domain.outbox.model import Notification, NotificationState
+from domain.quotes.model import ApprovalStep, Level, Quote, QuoteStatus, StepState
 from domain.reminders.model import Reminder, ReminderState
 from domain.team.model import AuditEvent, Invite, Role, Team, User
 from domain.webhooks.model import WebhookDelivery, WebhookEndpoint
@@ -583,6 +584,57 @@ async def test_a_policy_is_made_once_and_skills_are_replaced_per_kind(work: Work
         assert await uow.rep_skills.of_team(w.team) == {w.wang: {"industry": frozenset({"制造"}), "region": frozenset({"上海"})}}
         await uow.rep_skills.replace(w.wang, "region", [])
         assert await uow.rep_skills.of_user(w.wang) == {"industry": frozenset({"制造"})}
+
+
+# --- quotes (what the sweeps and the quote lists read) -----------------------------------------------------
+
+
+async def test_quotes_are_numbered_per_team_and_year_swept_when_live_and_listed_current_only(work: Work) -> None:
+    w = await world(work)
+
+    def quote(deal_id: int, seq: int, **fields: Any) -> Quote:
+        return Quote(w.team, deal_id, w.wang, 2026, seq, fields.pop("created_at", NOW), date(2026, 12, 31), **fields)
+
+    async with work() as uow:
+        d = await deal(uow, w, "华东科技", owner=w.wang)
+        assert await uow.quotes.next_seq(w.team, 2026) == 1
+        old = await uow.quotes.add(quote(d.id, 1, status=QuoteStatus.SENT, superseded_at=NOW, check_at=NOW))
+        live = await uow.quotes.add(quote(d.id, 1, version=2, status=QuoteStatus.SENT, check_at=NOW + H, created_at=NOW + H))
+        draft = await uow.quotes.add(quote(d.id, 2, check_at=NOW))
+        approved = await uow.quotes.add(quote(d.id, 3, status=QuoteStatus.APPROVED, check_at=NOW))
+        step = await uow.quotes.add_step(ApprovalStep(draft.id, w.team, 1, Level.MANAGER, NOW, state=StepState.PENDING, check_at=NOW + H))
+        later = await uow.quotes.add_step(ApprovalStep(draft.id, w.team, 2, Level.ADMIN, NOW))
+        await uow.commit()
+    with pytest.raises(Exception):  # noqa: B017 - uq_quotes_number
+        async with work() as uow:
+            await uow.quotes.add(quote(d.id, 1, version=2))
+            await uow.commit()
+    async with work() as uow:
+        assert await uow.quotes.next_seq(w.team, 2026) == 4 and await uow.quotes.next_seq(w.team, 2027) == 1
+        assert await uow.quotes.next_seq(w.other_team, 2026) == 1
+        assert [q.id for q in await uow.quotes.due(NOW + H, 10)] == [approved.id, live.id]  # live, current, by check
+        assert [q.id for q in await uow.quotes.due(NOW + H, 10, skip=[approved.id])] == [live.id]
+        assert [q.version for q in await uow.quotes.versions(w.team, 2026, 1)] == [1, 2]
+        assert [(q.id, q.number) for q in await uow.quotes.for_deal(d.id)] == [
+            (live.id, "Q-2026-0001-v2"), (approved.id, "Q-2026-0003-v1"), (draft.id, "Q-2026-0002-v1"),
+        ]
+        assert [s.id for s in await uow.quotes.steps_due(NOW + H, 10)] == [step.id]
+        assert await uow.quotes.steps_due(NOW, 10) == []
+        assert [s.id for s in await uow.quotes.open_steps(w.team, ["manager", "admin"])] == [step.id]
+        assert [s.id for s in await uow.quotes.steps(draft.id)] == [step.id, later.id]
+        row = await uow.quotes.get(old.id)
+        assert not await uow.quotes.move(row, expect={QuoteStatus.SENT}, status=QuoteStatus.EXPIRED)  # superseded
+        row = await uow.quotes.get(live.id)
+        assert await uow.quotes.move(row, expect={QuoteStatus.SENT}, status=QuoteStatus.EXPIRED, check_at=None)
+        assert not await uow.quotes.move(row, expect={QuoteStatus.SENT}, status=QuoteStatus.ACCEPTED)
+        first = await uow.quotes.get_step(step.id)
+        assert await uow.quotes.move_step(first, expect={StepState.PENDING}, state=StepState.APPROVED, decided_by=w.manager)
+        assert not await uow.quotes.move_step(first, expect={StepState.PENDING}, state=StepState.REJECTED)
+        await uow.commit()
+    async with work() as uow:
+        assert (await uow.quotes.get(live.id)).status is QuoteStatus.EXPIRED  # type: ignore[union-attr]
+        assert (await uow.quotes.get_step(step.id)).decided_by == w.manager  # type: ignore[union-attr]
+        assert await uow.quotes.open_steps(None, ["manager"]) == []
 
 
 # --- the intake ----------------------------------------------------------------------------------------
