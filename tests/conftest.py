@@ -20,12 +20,14 @@ import pytest
 
 from bot.config import Settings
 from bot.factory import App, build_app
+from bot.i18n import catalogue
+from bot.render import Renderer
 from bot.sandbox import Person, RecordingSession, Sandbox
 from domain.team import onboarding
 from domain.team.model import Role
 from storage import migrate
 from storage.db import create_engine
-from tests.fakes import FakeClock
+from tests.fakes import FakeClock, MemoryApp
 
 PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 TEAM = "华东销售部"
@@ -102,6 +104,19 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
+@pytest.fixture(scope="session")
+def renderer() -> Renderer:
+    """The bot's renderer with the default settings' language and timezone, as build_app makes it."""
+    defaults = Settings(_env_file=None, database_url="sqlite://", bot_token=None, redis_url=None)  # type: ignore[call-arg]
+    return Renderer(catalogue(), defaults.default_language, defaults.timezone)
+
+
+@pytest.fixture
+def memory_app(clock: FakeClock, renderer: Renderer) -> MemoryApp:
+    """The pipeline on the in-memory fakes (tests/fakes.py): for service tests that need no database."""
+    return MemoryApp(clock, renderer)
+
+
 @pytest.fixture
 def settings(db_url: str) -> Settings:
     return Settings(
@@ -148,3 +163,15 @@ async def join(
     await person.send(f"/start {await invite_code(app, role, team, timezone)}")
     assert "欢迎加入" in person.last.text or "Welcome" in person.last.text, person.last.text
     return person
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Service tests (tests/test_*_service.py) run in memory, so that the suite stays fast as tests are
+    added: one that asks for a database fails collection. A test about the database belongs in a
+    *_on_databases.py module (README, "Which tests run where")."""
+    for item in items:
+        if item.path.name.endswith("_service.py") and "db_url" in getattr(item, "fixturenames", ()):
+            raise pytest.UsageError(
+                f"{item.nodeid} runs on a database: service tests run in memory (the memory_app fixture); "
+                "move a test about the database to a *_on_databases.py module"
+            )

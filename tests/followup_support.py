@@ -21,6 +21,9 @@ from domain.reminders.model import Reminder
 from domain.team import onboarding
 from domain.team.model import Language, Role, Team, User
 from storage.tables import notifications
+from tests.fakes import MemoryApp
+
+AnyApp = App | MemoryApp
 
 _ids = itertools.count(91_000)
 _phones = itertools.count(1)
@@ -38,7 +41,7 @@ class Crew:
 
 
 async def crew(
-    app: App, *, team: str = "华东销售部", timezone: str = "Asia/Shanghai", reps: tuple[str, ...] = ("小王", "小李"),
+    app: AnyApp, *, team: str = "华东销售部", timezone: str = "Asia/Shanghai", reps: tuple[str, ...] = ("小王", "小李"),
     manager: str = "李经理", language: Language | None = None, recycle_days: int = 90,
 ) -> Crew:
     """A team with a manager and reps. The pool's recycling (issue 4) is pushed out of the way
@@ -61,7 +64,7 @@ async def crew(
     return Crew(row, boss, people)
 
 
-async def admin(app: App, team: Team) -> User:
+async def admin(app: AnyApp, team: Team) -> User:
     async with app.uow() as uow:
         user = await uow.users.add(
             User(telegram_id=next(_ids), name="管理员", role=Role.ADMIN, team_id=team.id or 0, created_at=app.clock.now())
@@ -82,7 +85,7 @@ def lead(company: str, **changes: Any) -> LeadDraft:
     return LeadDraft(**values)
 
 
-async def deal(app: App, rep: User, company: str, **changes: Any) -> int:
+async def deal(app: AnyApp, rep: User, company: str, **changes: Any) -> int:
     async with app.uow() as uow:
         result = await lead_service.capture_lead(uow, actor=rep, draft=lead(company, **changes), now=app.clock.now())
         await uow.commit()
@@ -91,7 +94,7 @@ async def deal(app: App, rep: User, company: str, **changes: Any) -> int:
     return result.opportunity.id
 
 
-async def call(app: App, fn: Any, **kwargs: Any) -> Any:
+async def call(app: AnyApp, fn: Any, **kwargs: Any) -> Any:
     """Run one service in its own transaction, as a handler would; a DomainError rolls it back."""
     async with app.uow() as uow:
         result = await fn(uow, **kwargs)
@@ -99,7 +102,7 @@ async def call(app: App, fn: Any, **kwargs: Any) -> Any:
     return result
 
 
-async def log(app: App, actor: User, deal_id: int, kind: str = "call", outcome: str | None = "reached", **kwargs: Any) -> Any:
+async def log(app: AnyApp, actor: User, deal_id: int, kind: str = "call", outcome: str | None = "reached", **kwargs: Any) -> Any:
     """/log, as the flow will call it: at the clock's time."""
     return await call(
         app, followup.log_activity, actor=actor, opportunity_id=deal_id, kind=kind, outcome=outcome,
@@ -107,26 +110,28 @@ async def log(app: App, actor: User, deal_id: int, kind: str = "call", outcome: 
     )
 
 
-async def deal_row(app: App, deal_id: int) -> Opportunity:
+async def deal_row(app: AnyApp, deal_id: int) -> Opportunity:
     async with app.uow() as uow:
         row = await uow.opportunities.get(deal_id)
     assert row is not None
     return row
 
 
-async def reminder_row(app: App, reminder_id: int) -> Reminder:
+async def reminder_row(app: AnyApp, reminder_id: int) -> Reminder:
     async with app.uow() as uow:
         row = await uow.reminders.get(reminder_id)
     assert row is not None
     return row
 
 
-async def sent(app: App) -> list[Any]:
+async def sent(app: AnyApp) -> list[Any]:
+    if isinstance(app, MemoryApp):
+        return app.notifications()
     async with app.engine.connect() as conn:
         return list((await conn.execute(select(notifications).order_by(notifications.c.id))).mappings())
 
 
-async def inbox(app: App, user: User, kind: str | None = None) -> list[Any]:
+async def inbox(app: AnyApp, user: User, kind: str | None = None) -> list[Any]:
     return [row for row in await sent(app) if row["recipient_id"] == user.id and (kind is None or row["kind"] == kind)]
 
 

@@ -1,4 +1,5 @@
-"""The morning agenda with follow-ups, on real SQLite and PostgreSQL: at the start of each team's working
+"""The morning agenda with follow-ups, in memory (tests/fakes.py; the agenda query itself is held to the
+SQL on both databases by tests/test_port_contracts.py): at the start of each team's working
 hours in its own timezone, each person gets today's follow-ups and reminders, the follow-ups nudged on
 earlier days and not acted on, and the hand-offs waiting for them; nothing to do, no message."""
 
@@ -6,19 +7,25 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.factory import App
+import pytest
+
 from bot.sweeps import run_digests, run_sweeps
 from domain.deals import services as deals
 from domain.deals.model import Stage
 from domain.leads import services as leads
 from domain.reminders import services as reminder_service
 from domain.team.model import Language
-from tests.fakes import FakeClock
+from tests.fakes import FakeClock, MemoryApp
 from tests.followup_support import call, crew, deal, inbox, lead, log, utc
 
 
+@pytest.fixture
+def app(memory_app: MemoryApp) -> MemoryApp:
+    return memory_app
+
+
 async def test_each_rep_gets_today_the_overdue_and_the_hand_offs_at_nine_in_their_own_timezone(
-    app: App, clock: FakeClock
+    app: MemoryApp, clock: FakeClock
 ) -> None:
     shanghai = await crew(app)
     wang, li = shanghai.reps
@@ -97,7 +104,7 @@ async def test_each_rep_gets_today_the_overdue_and_the_hand_offs_at_nine_in_thei
     assert (await run_digests(app)).teams == 0  # once a day
 
 
-async def test_only_overdue_follow_ups_still_make_an_agenda_and_logging_clears_them(app: App, clock: FakeClock) -> None:
+async def test_only_overdue_follow_ups_still_make_an_agenda_and_logging_clears_them(app: MemoryApp, clock: FakeClock) -> None:
     c = await crew(app)
     wang = c.reps[0]
     deal_id = await deal(app, wang, "华东科技有限公司")

@@ -1,5 +1,6 @@
-"""Logging follow-ups, next steps that nudge, and the escalation of a nudge nobody acted on, on real
-SQLite and PostgreSQL with a fake clock moved across days. The team works 09:00–21:00 Mon–Sat in
+"""Logging follow-ups, next steps that nudge, and the escalation of a nudge nobody acted on, in memory
+(tests/fakes.py, held to the SQL repositories by tests/test_port_contracts.py) with a fake clock moved
+across days. The team works 09:00–21:00 Mon–Sat in
 Asia/Shanghai; the clock starts on Thursday 26 November 2026 at 10:00 there."""
 
 from __future__ import annotations
@@ -8,7 +9,6 @@ from datetime import timedelta
 
 import pytest
 
-from bot.factory import App
 from bot.sweeps import run_sweeps
 from domain.deals import services as deals
 from domain.deals.model import Stage
@@ -19,7 +19,7 @@ from domain.followup.rules import Hint, NextStepPreset, next_step_time
 from domain.leads import services as leads
 from domain.reminders import services as reminder_service
 from domain.reminders.model import ReminderState, Snooze
-from tests.fakes import START, FakeClock
+from tests.fakes import START, FakeClock, MemoryApp
 from tests.followup_support import (
     call,
     callbacks,
@@ -34,8 +34,13 @@ from tests.followup_support import (
 )
 
 
+@pytest.fixture
+def app(memory_app: MemoryApp) -> MemoryApp:
+    return memory_app
+
+
 async def test_a_logged_call_restarts_the_clock_and_its_next_step_becomes_the_owners_reminder(
-    app: App, clock: FakeClock
+    app: MemoryApp, clock: FakeClock
 ) -> None:
     c = await crew(app)
     wang = c.reps[0]
@@ -68,7 +73,7 @@ async def test_a_logged_call_restarts_the_clock_and_its_next_step_becomes_the_ow
 
 
 async def test_the_nudge_comes_in_working_hours_with_the_customer_the_last_note_and_the_plan(
-    app: App, clock: FakeClock
+    app: MemoryApp, clock: FakeClock
 ) -> None:
     c = await crew(app)
     wang = c.reps[0]
@@ -111,7 +116,7 @@ async def test_the_nudge_comes_in_working_hours_with_the_customer_the_last_note_
 
 
 async def test_a_nudge_nobody_acts_on_goes_to_the_manager_at_the_end_of_the_next_working_day_once(
-    app: App, clock: FakeClock
+    app: MemoryApp, clock: FakeClock
 ) -> None:
     c = await crew(app)
     wang = c.reps[0]
@@ -159,7 +164,7 @@ async def test_a_nudge_nobody_acts_on_goes_to_the_manager_at_the_end_of_the_next
 
 
 async def test_a_snoozed_nudge_that_comes_back_escalates_on_its_own_round_and_only_once(
-    app: App, clock: FakeClock
+    app: MemoryApp, clock: FakeClock
 ) -> None:
     c = await crew(app)
     wang = c.reps[0]
@@ -185,7 +190,7 @@ async def test_a_snoozed_nudge_that_comes_back_escalates_on_its_own_round_and_on
     assert len(await inbox(app, c.manager, "followup.escalated")) == 1
 
 
-async def test_the_owner_or_a_manager_logs_and_wrong_answers_change_nothing(app: App, clock: FakeClock) -> None:
+async def test_the_owner_or_a_manager_logs_and_wrong_answers_change_nothing(app: MemoryApp, clock: FakeClock) -> None:
     c = await crew(app)
     wang, li = c.reps
     deal_id = await deal(app, wang, "华东科技有限公司")
@@ -232,7 +237,7 @@ async def test_the_owner_or_a_manager_logs_and_wrong_answers_change_nothing(app:
     assert closed.value.code == "error-followup-closed"
 
 
-async def test_outcomes_suggest_the_next_move(app: App, clock: FakeClock) -> None:
+async def test_outcomes_suggest_the_next_move(app: MemoryApp, clock: FakeClock) -> None:
     c = await crew(app)
     wang = c.reps[0]
     deal_id = await deal(app, wang, "华东科技有限公司")
@@ -249,7 +254,7 @@ async def test_outcomes_suggest_the_next_move(app: App, clock: FakeClock) -> Non
     assert bare.hints == (Hint.PLAN_NEXT_STEP,)
 
 
-async def test_logging_completes_the_owners_open_follow_ups_on_the_deal(app: App, clock: FakeClock) -> None:
+async def test_logging_completes_the_owners_open_follow_ups_on_the_deal(app: MemoryApp, clock: FakeClock) -> None:
     c = await crew(app)
     wang = c.reps[0]
     deal_id = await deal(app, wang, "华东科技有限公司")
@@ -269,7 +274,7 @@ async def test_logging_completes_the_owners_open_follow_ups_on_the_deal(app: App
     assert (await reminder_row(app, elsewhere.reminder_id)).state is ReminderState.SENT  # another deal's
 
 
-async def test_the_timeline_is_newest_first_paged_and_only_for_who_may_see_the_deal(app: App, clock: FakeClock) -> None:
+async def test_the_timeline_is_newest_first_paged_and_only_for_who_may_see_the_deal(app: MemoryApp, clock: FakeClock) -> None:
     c = await crew(app)
     wang, li = c.reps
     deal_id = await deal(app, wang, "华东科技有限公司")

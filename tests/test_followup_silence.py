@@ -1,15 +1,15 @@
-"""The silence watch (沉默客户 / 跟进断档) on real SQLite and PostgreSQL with a fake clock: each stage's
-idle limit, the owner nudged once, the manager alerted once at twice the limit, the clock restarted by
-an activity, deals with no next step, limits a manager changes, and the manager's /stale report."""
+"""The silence watch (沉默客户 / 跟进断档) in memory (tests/fakes.py, held to the SQL repositories by
+tests/test_port_contracts.py) with a fake clock: each stage's idle limit, the owner nudged once, the
+manager alerted once at twice the limit, the clock restarted by an activity, deals with no next step,
+limits a manager changes, and the manager's /stale report. Two instances sweeping at once:
+tests/test_followup_on_databases.py."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime, timedelta
 
 import pytest
 
-from bot.factory import App
 from bot.sweeps import run_sweeps
 from domain.deals import queries as deal_queries
 from domain.deals import services as deals
@@ -17,30 +17,32 @@ from domain.deals.model import Stage
 from domain.errors import AlreadyDone, Forbidden, InvalidInput
 from domain.followup import stale as stale_service
 from domain.followup.rules import Flag
-from domain.followup.silence import SILENCE_SWEEP
 from domain.policy import idle_limits
 from domain.policy import services as policy_service
-from domain.sweeps import Sweep, sweep
-from storage.db import create_engine, session_factory
-from storage.uow import SqlUnitOfWork
-from tests.fakes import START, FakeClock
+from tests.fakes import START, FakeClock, MemoryApp
 from tests.followup_support import call, crew, deal, deal_row, inbox, labels, log
 
 LATER = START + timedelta(days=40)  # a next step far enough away not to matter
 OPEN = "📂 查看商机"
 
 
-async def at(app: App, clock: FakeClock, moment: datetime) -> None:
+
+@pytest.fixture
+def app(memory_app: MemoryApp) -> MemoryApp:
+    return memory_app
+
+
+async def at(app: MemoryApp, clock: FakeClock, moment: datetime) -> None:
     clock.set(moment)
     await run_sweeps(app)
 
 
-async def stale_texts(app: App, user: object) -> list[str]:
+async def stale_texts(app: MemoryApp, user: object) -> list[str]:
     return [row["text"] for row in await inbox(app, user, "followup.stale")]  # type: ignore[arg-type]
 
 
 async def test_each_stage_has_its_limit_the_owner_hears_once_and_the_manager_at_twice_the_limit(
-    app: App, clock: FakeClock
+    app: MemoryApp, clock: FakeClock
 ) -> None:
     c = await crew(app)
     wang = c.reps[0]
@@ -80,7 +82,7 @@ async def test_each_stage_has_its_limit_the_owner_hears_once_and_the_manager_at_
     assert (await deal_row(app, fresh)).silence_check_at is None  # nothing more to say until something happens
 
 
-async def test_an_activity_restarts_the_clock_and_a_new_silence_alerts_again(app: App, clock: FakeClock) -> None:
+async def test_an_activity_restarts_the_clock_and_a_new_silence_alerts_again(app: MemoryApp, clock: FakeClock) -> None:
     c = await crew(app)
     wang = c.reps[0]
     deal_id = await deal(app, wang, "华东科技有限公司")
@@ -110,7 +112,7 @@ async def test_an_activity_restarts_the_clock_and_a_new_silence_alerts_again(app
 
 
 async def test_a_deal_with_no_next_step_is_flagged_after_a_day_and_its_manager_told_at_twice_the_limit(
-    app: App, clock: FakeClock
+    app: MemoryApp, clock: FakeClock
 ) -> None:
     c = await crew(app)
     wang = c.reps[0]
@@ -133,7 +135,7 @@ async def test_a_deal_with_no_next_step_is_flagged_after_a_day_and_its_manager_t
     assert "小王 的商机「华东科技有限公司」已经 14 天没有跟进" in alert["text"]
 
 
-async def test_a_closed_or_pooled_deal_is_not_watched(app: App, clock: FakeClock) -> None:
+async def test_a_closed_or_pooled_deal_is_not_watched(app: MemoryApp, clock: FakeClock) -> None:
     c = await crew(app)
     wang = c.reps[0]
     lost = await deal(app, wang, "华东科技有限公司")
@@ -144,7 +146,7 @@ async def test_a_closed_or_pooled_deal_is_not_watched(app: App, clock: FakeClock
     assert await stale_texts(app, wang) == [] and await inbox(app, c.manager) == []
 
 
-async def test_a_manager_changes_the_limits_and_the_watch_follows_at_once(app: App, clock: FakeClock) -> None:
+async def test_a_manager_changes_the_limits_and_the_watch_follows_at_once(app: MemoryApp, clock: FakeClock) -> None:
     c = await crew(app)
     wang = c.reps[0]
     deal_id = await deal(app, wang, "华东科技有限公司")
@@ -176,7 +178,7 @@ async def test_a_manager_changes_the_limits_and_the_watch_follows_at_once(app: A
     assert "「华东科技有限公司」已经 3 天没有跟进了" in (await stale_texts(app, wang))[0]
 
 
-async def test_the_stale_report_groups_flagged_and_overdue_deals_by_rep_oldest_first(app: App, clock: FakeClock) -> None:
+async def test_the_stale_report_groups_flagged_and_overdue_deals_by_rep_oldest_first(app: MemoryApp, clock: FakeClock) -> None:
     c = await crew(app)
     wang, li = c.reps
     berlin = await crew(app, team="Berlin Sales", timezone="Europe/Berlin", reps=("Anna",), manager="Max")
@@ -207,43 +209,16 @@ async def test_the_stale_report_groups_flagged_and_overdue_deals_by_rep_oldest_f
     assert rep.value.code == "error-stale-role"
 
 
-async def test_two_instances_sweeping_silence_at_once_alert_each_deal_once(app: App, db_url: str, clock: FakeClock) -> None:
-    c = await crew(app, reps=("小王", "小李", "小张"))
-    ids = [await deal(app, c.reps[i % 3], f"客户{i}") for i in range(60)]
-    for deal_id, i in zip(ids, range(60), strict=True):
-        await log(app, c.reps[i % 3], deal_id, next_step="回访", next_due=LATER)
-    clock.set(START + timedelta(days=4))  # every deal has earned both alerts
-
-    other_engine = create_engine(db_url)
-    try:
-        def other_uow() -> SqlUnitOfWork:
-            return SqlUnitOfWork(session_factory(other_engine), app.renderer, clock)
-
-        small = Sweep(name=SILENCE_SWEEP.name, source=SILENCE_SWEEP.source, act=SILENCE_SWEEP.act, batch=15)
-        reports = await asyncio.gather(
-            sweep(app.uow, small, clock.now()), sweep(other_uow, small, clock.now()),
-            sweep(app.uow, small, clock.now()), sweep(other_uow, small, clock.now()),
-        )
-    finally:
-        await other_engine.dispose()
-    assert sum(r.acted for r in reports) == 60 and all(r.failed == [] for r in reports)
-    owners = [row for rep in c.reps for row in await inbox(app, rep, "followup.stale")]
-    assert len(owners) == 60
-    assert len(await inbox(app, c.manager, "followup.stale")) == 60
-    await run_sweeps(app)
-    assert len(await inbox(app, c.manager, "followup.stale")) == 60
-
-
 # --- recycling: after the manager's alert has had a working day (domain/pool/recycling.py) -------------
 
 
-async def stale_list(app: App, viewer: object, clock: FakeClock) -> list[int]:
+async def stale_list(app: MemoryApp, viewer: object, clock: FakeClock) -> list[int]:
     page = await call(app, deal_queries.list_deals, viewer=viewer, scope="team", stale=True, now=clock.now())
     return [item.id for item in page.items]
 
 
 async def test_a_silent_deal_nudges_on_day_7_alerts_on_day_14_and_is_recycled_on_day_15_not_before(
-    app: App, clock: FakeClock
+    app: MemoryApp, clock: FakeClock
 ) -> None:
     c = await crew(app)
     await call(app, policy_service.update_policy, actor=c.manager, team_id=c.team.id, changes={"recycle_days": None}, now=clock.now())
@@ -273,7 +248,7 @@ async def test_a_silent_deal_nudges_on_day_7_alerts_on_day_14_and_is_recycled_on
     assert await stale_list(app, c.manager, clock) == [deal_id]
 
 
-async def test_an_alert_on_saturday_is_recycled_on_monday_and_a_set_number_waits_longer(app: App, clock: FakeClock) -> None:
+async def test_an_alert_on_saturday_is_recycled_on_monday_and_a_set_number_waits_longer(app: MemoryApp, clock: FakeClock) -> None:
     c = await crew(app)  # Mon–Sat 09:00–21:00 in Shanghai
     await call(app, policy_service.update_policy, actor=c.manager, team_id=c.team.id, changes={"recycle_days": None}, now=clock.now())
     wang, li = c.reps

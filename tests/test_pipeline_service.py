@@ -1,161 +1,54 @@
-"""The pipeline services on real SQLite and PostgreSQL: capture, dedupe, score, the confirmed hand-off
-on a fake clock, the public pool, stages and access. Assertions are on the records and on what people
-would receive (the `notifications` rows the outbox dispatcher delivers)."""
+"""The pipeline services in memory (tests/fakes.py): capture, dedupe, score, the confirmed hand-off on a
+fake clock, the public pool, stages and access. Assertions are on the records and on what people would
+receive (the notifications queued, rendered by the bot's renderer). The fakes are held to the SQL
+repositories by tests/test_port_contracts.py; what needs a real database (racing claims, the
+dispatcher, the card's buttons in chat) is in tests/test_pipeline_on_databases.py."""
 
 from __future__ import annotations
 
-import asyncio
-import itertools
-import json
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
-from sqlalchemy import select
 
-from bot.factory import App
-from bot.outbox import outbox_of
-from bot.sandbox import Sandbox
 from bot.sweeps import run_sweeps
 from domain.deals import queries as deal_queries
 from domain.deals import services as deal_service
 from domain.deals.card import DealAction
 from domain.deals.model import Stage
-from domain.errors import AlreadyDone, DomainError, Forbidden, InvalidInput
+from domain.errors import AlreadyDone, Forbidden, InvalidInput
 from domain.handoffs import services as handoff_service
 from domain.handoffs.model import HandoffState
 from domain.leads import services as lead_service
-from domain.leads.model import (
-    Authority,
-    Budget,
-    CaptureOutcome,
-    CaptureResult,
-    LeadDraft,
-    LeadSource,
-    LeadStatus,
-    Timeline,
-)
+from domain.leads.model import CaptureOutcome, LeadStatus
 from domain.policy import services as policy_service
 from domain.pool import services as pool_service
-from domain.team import onboarding
-from domain.team.model import Role, Team, User
-from storage.tables import audit_events, notifications
-from tests.fakes import START, FakeClock
-
-TEAM = "华东销售部"
-GROUP = -100_777
-_ids = itertools.count(70_000)
-
-
-@dataclass
-class Crew:
-    team: Team
-    manager: User
-    reps: list[User] = field(default_factory=list)
-
-
-async def crew(
-    app: App, *, team: str = TEAM, group: int | None = GROUP, reps: tuple[str, ...] = ("小王", "小李"),
-    manager: str = "李经理", sandbox: Sandbox | None = None,
-) -> Crew:
-    """A team with a manager and reps (ids in the order given); Telegram ids match the sandbox's people."""
-
-    def tg(name: str) -> int:
-        return sandbox.person(name).telegram_id if sandbox else next(_ids)
-
-    now = app.clock.now()
-    async with app.uow() as uow:
-        row = await onboarding.ensure_team(uow, name=team, timezone="Asia/Shanghai", now=now)
-        row.group_chat_id = group
-        assert row.id is not None
-        boss = await uow.users.add(User(telegram_id=tg(manager), name=manager, role=Role.MANAGER, team_id=row.id, created_at=now))
-        people = [
-            await uow.users.add(User(telegram_id=tg(name), name=name, role=Role.REP, team_id=row.id, created_at=now))
-            for name in reps
-        ]
-        await uow.commit()
-    return Crew(row, boss, people)
+from tests.fakes import START, FakeClock, MemoryApp
+from tests.pipeline_support import (
+    TEAM,
+    admin,
+    audit_actions,
+    buttons,
+    call,
+    capture,
+    card_row,
+    cold,
+    crew,
+    group_chat,
+    hot,
+    inbox,
+    sent,
+)
 
 
-async def admin(app: App, team: Team) -> User:
-    async with app.uow() as uow:
-        user = await uow.users.add(
-            User(telegram_id=next(_ids), name="管理员", role=Role.ADMIN, team_id=team.id or 0, created_at=app.clock.now())
-        )
-        await uow.commit()
-    return user
-
-
-def hot(company: str = "华东科技有限公司", phone: str | None = "13800138000", **changes: Any) -> LeadDraft:
-    """A lead that scores 10/10."""
-    values: dict[str, Any] = {
-        "company": company, "contact_name": "张总", "phone": phone, "source": LeadSource.REFERRAL,
-        "need": "想上一套 CRM 系统，先管 50 个销售", "budget": Budget.KNOWN, "budget_note": "50万",
-        "authority": Authority.DECISION_MAKER, "timeline": Timeline.THIS_MONTH, "industry": "制造",
-    }
-    values.update(changes)
-    return LeadDraft(**values)
-
-
-def cold(company: str = "江南贸易", phone: str | None = "13912345678") -> LeadDraft:
-    """A lead that scores 0/10: nurture."""
-    return LeadDraft(company=company, phone=phone, source=LeadSource.COLD_CALL)
-
-
-async def capture(app: App, actor: User, draft: LeadDraft, **kwargs: Any) -> CaptureResult:
-    async with app.uow() as uow:
-        result = await lead_service.capture_lead(uow, actor=actor, draft=draft, now=app.clock.now(), **kwargs)
-        await uow.commit()
-    return result
-
-
-async def call(app: App, fn: Any, **kwargs: Any) -> Any:
-    """Run one service in its own transaction, as a handler would; a DomainError rolls it back."""
-    async with app.uow() as uow:
-        result = await fn(uow, **kwargs)
-        await uow.commit()
-    return result
-
-
-async def sent(app: App) -> list[Any]:
-    async with app.engine.connect() as conn:
-        return list((await conn.execute(select(notifications).order_by(notifications.c.id))).mappings())
-
-
-async def inbox(app: App, user: User) -> list[str]:
-    return [row["text"] for row in await sent(app) if row["recipient_id"] == user.id]
-
-
-async def group_chat(app: App, chat_id: int = GROUP) -> list[str]:
-    return [row["text"] for row in await sent(app) if row["chat_id"] == chat_id and row["recipient_id"] is None]
-
-
-def buttons(row: Any) -> list[tuple[str, str]]:
-    markup = json.loads(row["reply_markup"])
-    return [(b["text"], b["callback_data"]) for line in markup["inline_keyboard"] for b in line]
-
-
-async def card_row(app: App, user: User) -> Any:
-    rows = [r for r in await sent(app) if r["recipient_id"] == user.id and r["kind"] == "handoff.card"]
-    assert rows, f"no hand-off card for {user.name}"
-    return rows[-1]
-
-
-async def audit_actions(app: App, entity: str, entity_id: int) -> list[str]:
-    async with app.engine.connect() as conn:
-        rows = await conn.execute(
-            select(audit_events.c.action)
-            .where(audit_events.c.entity == entity, audit_events.c.entity_id == entity_id)
-            .order_by(audit_events.c.id)
-        )
-        return [r[0] for r in rows]
+@pytest.fixture
+def app(memory_app: MemoryApp) -> MemoryApp:
+    return memory_app
 
 
 # --- the full hand-off story --------------------------------------------------------------------------
 
 
-async def test_missed_deadline_escalates_and_the_next_rep_accepts(app: App, clock: FakeClock) -> None:
+async def test_missed_deadline_escalates_and_the_next_rep_accepts(app: MemoryApp, clock: FakeClock) -> None:
     c = await crew(app)
     wang, li = c.reps
 
@@ -219,7 +112,7 @@ async def test_missed_deadline_escalates_and_the_next_rep_accepts(app: App, cloc
     assert await audit_actions(app, "handoff", second.id or 0) == ["handoff.requested", "handoff.accepted"]
 
 
-async def test_a_deadline_counts_working_minutes_only(app: App, clock: FakeClock) -> None:
+async def test_a_deadline_counts_working_minutes_only(app: MemoryApp, clock: FakeClock) -> None:
     c = await crew(app)
     clock.set(datetime(2026, 11, 28, 12, 50, tzinfo=UTC))  # Saturday 20:50 in Shanghai: 10 minutes left
     result = await capture(app, c.manager, hot())
@@ -234,7 +127,7 @@ async def test_a_deadline_counts_working_minutes_only(app: App, clock: FakeClock
 # --- declining ----------------------------------------------------------------------------------------
 
 
-async def test_a_decline_needs_a_reason_and_moves_on_at_once_then_to_the_pool(app: App, clock: FakeClock) -> None:
+async def test_a_decline_needs_a_reason_and_moves_on_at_once_then_to_the_pool(app: MemoryApp, clock: FakeClock) -> None:
     c = await crew(app, group=None)
     wang, li = c.reps
     result = await capture(app, c.manager, hot())
@@ -272,7 +165,7 @@ async def test_a_decline_needs_a_reason_and_moves_on_at_once_then_to_the_pool(ap
 # --- access -------------------------------------------------------------------------------------------
 
 
-async def test_nobody_answers_someone_elses_hand_off(app: App, clock: FakeClock) -> None:
+async def test_nobody_answers_someone_elses_hand_off(app: MemoryApp, clock: FakeClock) -> None:
     c = await crew(app)
     wang, li = c.reps
     result = await capture(app, c.manager, hot())
@@ -288,7 +181,7 @@ async def test_nobody_answers_someone_elses_hand_off(app: App, clock: FakeClock)
         await call(app, handoff_service.accept_handoff, actor=wang, handoff_id=result.handoff.id, now=clock.now())
 
 
-async def test_deal_cards_and_lists_follow_roles_and_teams(app: App, clock: FakeClock) -> None:
+async def test_deal_cards_and_lists_follow_roles_and_teams(app: MemoryApp, clock: FakeClock) -> None:
     c = await crew(app)
     other = await crew(app, team="华南销售部", group=-100_888, reps=("阿强",), manager="黄经理")
     wang, li = c.reps
@@ -333,7 +226,7 @@ async def test_deal_cards_and_lists_follow_roles_and_teams(app: App, clock: Fake
 # --- stages -------------------------------------------------------------------------------------------
 
 
-async def test_stages_move_by_the_rules_with_history_and_a_win_announced(app: App, clock: FakeClock) -> None:
+async def test_stages_move_by_the_rules_with_history_and_a_win_announced(app: MemoryApp, clock: FakeClock) -> None:
     c = await crew(app)
     wang, li = c.reps
     result = await capture(app, wang, hot(keep_myself=True))
@@ -368,7 +261,7 @@ async def test_stages_move_by_the_rules_with_history_and_a_win_announced(app: Ap
     assert not card.can_reassign
 
 
-async def test_lost_needs_a_reason_from_the_team_list(app: App, clock: FakeClock) -> None:
+async def test_lost_needs_a_reason_from_the_team_list(app: MemoryApp, clock: FakeClock) -> None:
     c = await crew(app)
     result = await capture(app, c.reps[0], hot(keep_myself=True))
     deal_id = result.opportunity.id if result.opportunity else 0
@@ -385,7 +278,7 @@ async def test_lost_needs_a_reason_from_the_team_list(app: App, clock: FakeClock
 # --- scoring, nurture and self-assignment -------------------------------------------------------------
 
 
-async def test_a_cold_lead_is_nurtured_and_proceeds_once_rescored(app: App, clock: FakeClock) -> None:
+async def test_a_cold_lead_is_nurtured_and_proceeds_once_rescored(app: MemoryApp, clock: FakeClock) -> None:
     c = await crew(app)
     wang = c.reps[0]
     result = await capture(app, wang, cold())
@@ -411,7 +304,7 @@ async def test_a_cold_lead_is_nurtured_and_proceeds_once_rescored(app: App, cloc
     assert "lead.updated" in await audit_actions(app, "lead", result.lead.id or 0)
 
 
-async def test_self_assignment_only_when_the_team_allows_it(app: App, clock: FakeClock) -> None:
+async def test_self_assignment_only_when_the_team_allows_it(app: MemoryApp, clock: FakeClock) -> None:
     c = await crew(app)
     wang, li = c.reps
     kept = await capture(app, li, hot(keep_myself=True))
@@ -435,7 +328,7 @@ async def test_self_assignment_only_when_the_team_allows_it(app: App, clock: Fak
     assert routed.handoff.to_user_id == wang.id  # least loaded: 小李 already owns one
 
 
-async def test_rules_policy_matches_a_reps_skills(app: App, clock: FakeClock) -> None:
+async def test_rules_policy_matches_a_reps_skills(app: MemoryApp, clock: FakeClock) -> None:
     c = await crew(app, reps=("小王", "小李", "小张"))
     await call(app, policy_service.update_policy, actor=c.manager, team_id=c.team.id, changes={"assignment": "rules"}, now=clock.now())
     with pytest.raises(Forbidden):
@@ -452,7 +345,7 @@ async def test_rules_policy_matches_a_reps_skills(app: App, clock: FakeClock) ->
 # --- the pool -----------------------------------------------------------------------------------------
 
 
-async def test_manual_policy_parks_leads_in_the_pool_and_tells_the_manager(app: App, clock: FakeClock) -> None:
+async def test_manual_policy_parks_leads_in_the_pool_and_tells_the_manager(app: MemoryApp, clock: FakeClock) -> None:
     c = await crew(app)
     await call(app, policy_service.update_policy, actor=c.manager, team_id=c.team.id, changes={"assignment": "manual"}, now=clock.now())
     result = await capture(app, c.reps[0], hot())
@@ -471,7 +364,7 @@ async def test_manual_policy_parks_leads_in_the_pool_and_tells_the_manager(app: 
     assert gone.value.code == "error-pool-taken"
 
 
-async def test_idle_deals_are_recycled_with_claim_limit_and_cool_off(app: App, clock: FakeClock) -> None:
+async def test_idle_deals_are_recycled_with_claim_limit_and_cool_off(app: MemoryApp, clock: FakeClock) -> None:
     c = await crew(app)
     wang, li = c.reps
     await call(
@@ -514,73 +407,11 @@ async def test_idle_deals_are_recycled_with_claim_limit_and_cool_off(app: App, c
     await call(app, pool_service.claim_from_pool, actor=wang, opportunity_id=another.opportunity.id, now=clock.now())
 
 
-async def test_concurrent_claims_exactly_one_wins(app: App, clock: FakeClock, backend: str) -> None:
-    c = await crew(app, reps=("甲", "乙", "丙", "丁", "戊"))
-    await call(app, policy_service.update_policy, actor=c.manager, team_id=c.team.id, changes={"assignment": "manual"}, now=clock.now())
-    result = await capture(app, c.manager, hot())
-    deal_id = result.opportunity.id if result.opportunity else 0
-
-    async def claim(rep: User) -> str:
-        try:
-            await call(app, pool_service.claim_from_pool, actor=rep, opportunity_id=deal_id, now=clock.now())
-            return "claimed"
-        except DomainError as error:
-            return error.code
-        except Exception as exc:  # SQLite: a writer that lost the race may be told the database is busy
-            return type(exc).__name__
-
-    results = await asyncio.gather(*(claim(rep) for rep in c.reps))
-    assert results.count("claimed") == 1, results
-    if backend == "postgresql":
-        assert sorted(results) == ["claimed"] + ["error-pool-taken"] * 4
-    async with app.uow() as uow:
-        deal = await uow.opportunities.get(deal_id)
-    assert deal is not None and deal.owner_id == c.reps[results.index("claimed")].id
-
-
-# --- reassignment -------------------------------------------------------------------------------------
-
-
-async def test_a_manager_reassigns_and_both_reps_are_told(app: App, clock: FakeClock) -> None:
-    c = await crew(app, reps=("小王", "小李", "小张"))
-    wang, li, zhang = c.reps
-    result = await capture(app, wang, hot(keep_myself=True))
-    deal_id = result.opportunity.id if result.opportunity else 0
-
-    with pytest.raises(Forbidden):
-        await call(app, handoff_service.reassign, actor=li, opportunity_id=deal_id, to_user_id=li.id, reason="我想要", now=clock.now())
-    with pytest.raises(InvalidInput) as no_reason:
-        await call(app, handoff_service.reassign, actor=c.manager, opportunity_id=deal_id, to_user_id=li.id, reason=" ", now=clock.now())
-    assert no_reason.value.code == "error-reassign-reason"
-    reps = await call(app, deal_queries.team_reps, viewer=c.manager)
-    assert [r.name for r in reps] == ["小王", "小李", "小张"]
-
-    first = await call(app, handoff_service.reassign, actor=c.manager, opportunity_id=deal_id, to_user_id=li.id, reason="小王下周休假", now=clock.now())
-    assert first.requested_by == c.manager.id and first.from_user_id == wang.id
-    card = await card_row(app, li)
-    assert "李经理 把一个商机改派给你" in card["text"] and "原因：小王下周休假" in card["text"]
-    assert "在 小李 确认接手之前，你仍然是负责人" in (await inbox(app, wang))[-1]
-    await outbox_of(app).run_once()  # 小李's card reaches him (a card that never did is withdrawn silently)
-
-    second = await call(app, handoff_service.reassign, actor=c.manager, opportunity_id=deal_id, to_user_id=zhang.id, reason="小李手上太满", now=clock.now())
-    async with app.uow() as uow:
-        assert (await uow.handoffs.get(first.id or 0)).state is HandoffState.CANCELLED  # type: ignore[union-attr]
-    assert "接手请求已取消" in (await inbox(app, li))[-1]
-    with pytest.raises(AlreadyDone):
-        await call(app, handoff_service.accept_handoff, actor=li, handoff_id=first.id, now=clock.now())
-
-    await call(app, handoff_service.accept_handoff, actor=zhang, handoff_id=second.id, now=clock.now())
-    async with app.uow() as uow:
-        deal = await uow.opportunities.get(deal_id)
-    assert deal is not None and deal.owner_id == zhang.id
-    assert "小张 已接手「华东科技有限公司」" in (await inbox(app, c.manager))[-1]
-    assert "已由 小张 接手，你不再是这个商机的负责人" in (await inbox(app, wang))[-1]
-
 
 # --- dedupe and notes ---------------------------------------------------------------------------------
 
 
-async def test_duplicates_show_details_only_within_the_team(app: App, clock: FakeClock) -> None:
+async def test_duplicates_show_details_only_within_the_team(app: MemoryApp, clock: FakeClock) -> None:
     east = await crew(app)
     south = await crew(app, team="华南销售部", group=-100_888, reps=("阿强",), manager="黄经理")
     wang = east.reps[0]
@@ -616,7 +447,7 @@ async def test_duplicates_show_details_only_within_the_team(app: App, clock: Fak
     assert other_team.lead.related_lead_id is None
 
 
-async def test_notes_stay_in_the_team_and_reach_the_owner(app: App, clock: FakeClock) -> None:
+async def test_notes_stay_in_the_team_and_reach_the_owner(app: MemoryApp, clock: FakeClock) -> None:
     c = await crew(app)
     south = await crew(app, team="华南销售部", group=-100_888, reps=("阿强",), manager="黄经理")
     result = await capture(app, c.reps[0], hot(keep_myself=True))
@@ -634,50 +465,3 @@ async def test_notes_stay_in_the_team_and_reach_the_owner(app: App, clock: FakeC
     assert deal is not None and deal.last_activity_at == clock.now()
     assert [(n.note, n.actor_id) for n in notes] == [("客户今天也打给我了", c.reps[1].id)]
     assert "小李 给「华东科技有限公司」加了一条备注" in (await inbox(app, c.reps[0]))[-1]
-
-
-# --- the hand-off card's buttons in chat --------------------------------------------------------------
-
-
-async def test_the_card_buttons_accept_and_decline_in_chat(app: App, sandbox: Sandbox, clock: FakeClock) -> None:
-    c = await crew(app, reps=("小王", "小李", "小张"), sandbox=sandbox)
-    wang, li, zhang = (sandbox.person(n) for n in ("小王", "小李", "小张"))
-    result = await capture(app, c.manager, hot())
-    assert result.handoff is not None
-    card = await card_row(app, c.reps[0])
-    accept, decline = (data for _, data in buttons(card))
-
-    await li.press_data(accept)  # a forged press by someone else
-    refusal = [call.method for call in sandbox.session.calls if getattr(call.method, "show_alert", False)]
-    assert refusal and "不是发给你的" in refusal[-1].text  # type: ignore[attr-defined]
-
-    await wang.press_data(decline, text=card["text"])
-    assert "婉拒「华东科技有限公司」需要说明原因" in wang.last.text
-    assert [label for label, _ in wang.last.buttons] == [
-        "手上客户太多，忙不过来", "不在我负责的区域/行业", "与我现有客户有冲突", "不熟悉这类产品/需求",
-        "✍️ 其他原因（自己写）", "✖️ 取消",
-    ]
-    await wang.press("取消")
-    assert "没有婉拒" in wang.last.text
-    await wang.press_data(decline, text=card["text"])
-    await wang.press("其他原因")
-    assert "请直接发一句话说明" in wang.last.text
-    await wang.send("这周在外地出差")
-    assert "已婉拒「华东科技有限公司」" in wang.last.text
-    assert "原因：这周在外地出差" in (await inbox(app, c.manager))[-1]
-
-    await wang.press_data(accept)  # stale: already declined
-    alerts = [call.method for call in sandbox.session.calls if getattr(call.method, "show_alert", False)]
-    assert "已经处理过了" in alerts[-1].text  # type: ignore[attr-defined]
-
-    second = await card_row(app, c.reps[1])
-    accept_2 = buttons(second)[0][1]
-    await li.press_data(accept_2, text=second["text"])
-    assert "现在由你负责" in li.last.text and "/deals" in li.last.text
-    await li.press_data(accept_2, text=second["text"])  # a repeated press
-    alerts = [call.method for call in sandbox.session.calls if getattr(call.method, "show_alert", False)]
-    assert "已经处理过了" in alerts[-1].text  # type: ignore[attr-defined]
-    async with app.uow() as uow:
-        deal = await uow.opportunities.get(result.opportunity.id if result.opportunity else 0)
-    assert deal is not None and deal.owner_id == c.reps[1].id
-    assert zhang.chat() == []

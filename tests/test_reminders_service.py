@@ -1,78 +1,29 @@
-"""Reminders, sweeps and digests on real SQLite and PostgreSQL, with a fake clock moved through days.
-Assertions are on the `notifications` rows the outbox dispatcher will deliver."""
+"""Reminders, sweeps and digests in memory (tests/fakes.py, held to the SQL repositories by
+tests/test_port_contracts.py), with a fake clock moved through days. Assertions are on the notifications
+queued for the outbox dispatcher. What a database decides (a dedupe key's unique index, racing sweepers,
+the due query's index, times stored as UTC) is in tests/test_reminders_on_databases.py."""
 
 from __future__ import annotations
 
-import asyncio
 import json
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from datetime import datetime, timedelta
 
-from sqlalchemy import select, text, update
+import pytest
 
-from bot.factory import App
 from bot.sweeps import run_digests, run_sweeps
-from domain.digests import send_due_digests
-from domain.reminders import agenda
 from domain.reminders import services as reminder_service
-from domain.reminders.model import QuickTime, Reminder, ReminderState, Snooze
-from domain.sweeps import sweep
-from domain.team import onboarding
-from domain.team.model import Language, Role, Team, User
-from storage.db import create_engine, session_factory
-from storage.tables import notifications, reminders
-from storage.uow import SqlUnitOfWork
-from tests.fakes import START, FakeClock
+from domain.reminders.model import QuickTime, ReminderState, Snooze
+from domain.team.model import Language
+from tests.fakes import START, FakeClock, MemoryApp
+from tests.reminder_support import buttons, member, outbox, remind, reminder_state, utc
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+@pytest.fixture
+def app(memory_app: MemoryApp) -> MemoryApp:
+    return memory_app
 
 
-async def member(
-    app: App, name: str, *, team: str = "华东销售部", timezone: str = "Asia/Shanghai",
-    language: Language | None = None, telegram_id: int | None = None,
-) -> User:
-    async with app.uow() as uow:
-        team_row = await onboarding.ensure_team(uow, name=team, timezone=timezone, now=app.clock.now())
-        user = await uow.users.add(
-            User(
-                telegram_id=telegram_id or 5000 + abs(hash(name)) % 10_000, name=name, role=Role.REP,
-                team_id=team_row.id or 0, language=language, created_at=app.clock.now(),
-            )
-        )
-        await uow.commit()
-    return user
-
-
-async def remind(app: App, owner: User, due_at: datetime, what: str, *, explicit: bool = True) -> Reminder:
-    async with app.uow() as uow:
-        reminder = await reminder_service.set_reminder(
-            uow, owner=owner, due_at=due_at, text=what, now=app.clock.now(), explicit=explicit
-        )
-        await uow.commit()
-    return reminder
-
-
-async def outbox(app: App) -> list[Any]:
-    async with app.engine.connect() as conn:
-        result = await conn.execute(select(notifications).order_by(notifications.c.id))
-        return list(result.mappings())
-
-
-async def reminder_state(app: App, reminder_id: int) -> Reminder:
-    async with app.uow() as uow:
-        row = await uow.reminders.get(reminder_id)
-        assert row is not None
-        return row
-
-
-def buttons(row: Any) -> list[list[str]]:
-    markup = json.loads(row["reply_markup"])
-    return [[b["text"] for b in line] for line in markup["inline_keyboard"]]
-
-
-async def test_a_reminder_fires_at_its_time_with_done_and_snooze_buttons(app: App, clock: FakeClock) -> None:
+async def test_a_reminder_fires_at_its_time_with_done_and_snooze_buttons(app: MemoryApp, clock: FakeClock) -> None:
     rep = await member(app, "小王")
     reminder = await remind(app, rep, START + timedelta(hours=2), "给华东科技回电话")
 
@@ -91,7 +42,7 @@ async def test_a_reminder_fires_at_its_time_with_done_and_snooze_buttons(app: Ap
     assert (await reminder_state(app, reminder.id or 0)).state is ReminderState.SENT
 
 
-async def test_an_explicit_time_goes_at_night_a_system_time_waits_for_working_hours(app: App, clock: FakeClock) -> None:
+async def test_an_explicit_time_goes_at_night_a_system_time_waits_for_working_hours(app: MemoryApp, clock: FakeClock) -> None:
     rep = await member(app, "小王")
     night = utc(2026, 11, 26, 14, 0)  # Thursday 22:00 in Shanghai
     mine = await remind(app, rep, night, "晚上给老板发报价", explicit=True)
@@ -103,7 +54,7 @@ async def test_an_explicit_time_goes_at_night_a_system_time_waits_for_working_ho
     assert rows[str(system.id)]["not_before"] == utc(2026, 11, 27, 1, 0)  # Friday 09:00 Shanghai
 
 
-async def test_html_in_a_reminder_is_shown_as_typed(app: App, clock: FakeClock) -> None:
+async def test_html_in_a_reminder_is_shown_as_typed(app: MemoryApp, clock: FakeClock) -> None:
     rep = await member(app, "小王")
     await remind(app, rep, START + timedelta(minutes=5), "报价 <b>A&B</b>")
     clock.advance(minutes=5)
@@ -112,7 +63,7 @@ async def test_html_in_a_reminder_is_shown_as_typed(app: App, clock: FakeClock) 
     assert row["text"] == "⏰ 提醒：报价 &lt;b&gt;A&amp;B&lt;/b&gt;"
 
 
-async def test_snooze_moves_the_reminder_and_it_fires_again(app: App, clock: FakeClock) -> None:
+async def test_snooze_moves_the_reminder_and_it_fires_again(app: MemoryApp, clock: FakeClock) -> None:
     rep = await member(app, "小王")
     reminder = await remind(app, rep, START + timedelta(minutes=30), "回电话")
     rid = reminder.id or 0
@@ -142,21 +93,7 @@ async def test_snooze_moves_the_reminder_and_it_fires_again(app: App, clock: Fak
     assert (await reminder_state(app, rid)).state is ReminderState.DONE
 
 
-async def test_a_sweep_run_twice_queues_once(app: App, clock: FakeClock) -> None:
-    rep = await member(app, "小王")
-    reminder = await remind(app, rep, START + timedelta(minutes=1), "回电话")
-    clock.advance(minutes=1)
-    first = await run_sweeps(app)
-    second = await run_sweeps(app)
-    assert first[0].acted == 1 and second[0].acted == 0
-    # Even if the row were claimed again (say a restore from an old backup), the dedupe key holds.
-    async with app.engine.begin() as conn:
-        await conn.execute(update(reminders).where(reminders.c.id == reminder.id).values(state="pending"))
-    await run_sweeps(app)
-    assert len(await outbox(app)) == 1
-
-
-async def test_an_inactive_owner_is_not_nudged(app: App, clock: FakeClock) -> None:
+async def test_an_inactive_owner_is_not_nudged(app: MemoryApp, clock: FakeClock) -> None:
     rep = await member(app, "小王")
     await remind(app, rep, START + timedelta(minutes=1), "回电话")
     async with app.uow() as uow:
@@ -169,7 +106,7 @@ async def test_an_inactive_owner_is_not_nudged(app: App, clock: FakeClock) -> No
     assert await outbox(app) == []
 
 
-async def test_two_teams_get_nudges_and_agendas_in_their_own_timezones(app: App, clock: FakeClock) -> None:
+async def test_two_teams_get_nudges_and_agendas_in_their_own_timezones(app: MemoryApp, clock: FakeClock) -> None:
     wang = await member(app, "小王", telegram_id=7001)
     anna = await member(app, "Anna", team="Berlin Sales", timezone="Europe/Berlin", language=Language.EN, telegram_id=7002)
     async with app.uow() as uow:
@@ -211,7 +148,7 @@ async def test_two_teams_get_nudges_and_agendas_in_their_own_timezones(app: App,
     assert len(rows) == 6  # four nudges, two agendas: nothing twice
 
 
-async def test_the_agenda_lists_only_what_is_ahead_today_and_skips_people_with_nothing(app: App, clock: FakeClock) -> None:
+async def test_the_agenda_lists_only_what_is_ahead_today_and_skips_people_with_nothing(app: MemoryApp, clock: FakeClock) -> None:
     busy = await member(app, "小王", telegram_id=7001)
     await member(app, "小李", telegram_id=7002)  # nothing to do today
     clock.set(utc(2026, 11, 26, 16, 0))  # Thursday 24:00 Shanghai
@@ -238,87 +175,9 @@ async def test_the_agenda_lists_only_what_is_ahead_today_and_skips_people_with_n
     assert (await run_digests(app)).teams == 0
 
 
-async def test_a_quiet_day_sends_no_agenda_but_is_still_claimed(app: App, clock: FakeClock) -> None:
+async def test_a_quiet_day_sends_no_agenda_but_is_still_claimed(app: MemoryApp, clock: FakeClock) -> None:
     await member(app, "小王")
     clock.set(utc(2026, 11, 27, 1, 0))
     report = await run_digests(app)
     assert report.teams == 1 and report.messages == 0
     assert await outbox(app) == []
-
-
-async def test_concurrent_sweepers_on_two_instances_act_once(app: App, db_url: str, clock: FakeClock) -> None:
-    owners = [await member(app, f"rep{i}", telegram_id=8000 + i) for i in range(4)]
-    async with app.uow() as uow:
-        for i in range(240):
-            await reminder_service.set_reminder(
-                uow, owner=owners[i % 4], due_at=START + timedelta(minutes=1 + i % 7), text=f"客户 {i}", now=START
-            )
-        await uow.commit()
-    clock.advance(minutes=10)
-
-    # A second "instance": its own engine and sessions on the same database.
-    other_engine = create_engine(db_url)
-    try:
-        def other_uow() -> SqlUnitOfWork:
-            return SqlUnitOfWork(session_factory(other_engine), app.renderer, clock)
-
-        kind = reminder_service.REMINDER_SWEEP
-        small = type(kind)(name=kind.name, source=kind.source, act=kind.act, batch=25)
-        reports = await asyncio.gather(
-            sweep(app.uow, small, clock.now()), sweep(other_uow, small, clock.now()),
-            sweep(app.uow, small, clock.now()), sweep(other_uow, small, clock.now()),
-        )
-    finally:
-        await other_engine.dispose()
-    assert sum(r.acted for r in reports) == 240, [(r.acted, r.skipped, r.failed) for r in reports]
-    assert all(r.failed == [] for r in reports)
-    rows = await outbox(app)
-    assert len(rows) == 240 and len({r["dedupe_key"] for r in rows}) == 240
-    async with app.engine.connect() as conn:
-        states = (await conn.execute(select(reminders.c.state).distinct())).scalars().all()
-    assert states == ["sent"]
-
-
-async def test_the_due_query_uses_the_partial_index(app: App, backend: str) -> None:
-    rep = await member(app, "小王")
-    await remind(app, rep, START + timedelta(minutes=1), "x")
-    async with app.uow() as uow:
-        assert uow.session is not None
-        stmt = select(reminders.c.id).where(
-            text("reminders.state IN ('pending', 'snoozed')"), reminders.c.due_at <= START
-        ).order_by(reminders.c.due_at).limit(100)
-        compiled = stmt.compile(uow.session.bind, compile_kwargs={"literal_binds": True})
-        if backend == "postgresql":
-            await uow.session.execute(text("SET enable_seqscan = off"))
-            plan = (await uow.session.execute(text(f"EXPLAIN {compiled}"))).scalars().all()
-        else:
-            plan = [str(r) for r in (await uow.session.execute(text(f"EXPLAIN QUERY PLAN {compiled}"))).all()]
-    assert any("ix_reminders_due" in line for line in plan), plan
-
-
-async def test_team_and_reminder_times_survive_the_database_as_utc(app: App) -> None:
-    rep = await member(app, "小王")
-    due = datetime(2026, 12, 1, 10, 0, tzinfo=UTC).astimezone()  # any zone in, UTC out
-    reminder = await remind(app, rep, due, "x")
-    loaded = await reminder_state(app, reminder.id or 0)
-    assert loaded.due_at == due and loaded.due_at.tzinfo is UTC
-    assert isinstance(loaded, Reminder) and not isinstance(loaded, Team)
-
-
-async def test_two_instances_checking_digests_at_once_send_one_agenda(app: App, db_url: str, clock: FakeClock) -> None:
-    rep = await member(app, "小王", telegram_id=7001)
-    await remind(app, rep, utc(2026, 11, 27, 6, 0), "下午拜访客户")
-    clock.set(utc(2026, 11, 27, 1, 0))  # Friday 09:00 Shanghai
-    other_engine = create_engine(db_url)
-    try:
-        def other_uow() -> SqlUnitOfWork:
-            return SqlUnitOfWork(session_factory(other_engine), app.renderer, clock)
-
-        reports = await asyncio.gather(
-            *(send_due_digests(uow, [agenda.DAILY_AGENDA], clock.now()) for uow in (app.uow, other_uow) * 3)
-        )
-    finally:
-        await other_engine.dispose()
-    assert sum(r.teams for r in reports) == 1 and sum(r.messages for r in reports) == 1
-    [row] = await outbox(app)
-    assert row["text"] == "☀️ 早上好！今天还有 1 条提醒：\n• 14:00 下午拜访客户"
