@@ -101,7 +101,7 @@ async def test_a_rep_builds_checks_needs_submits_and_the_manager_approves_from_t
     assert "你不能审批这一级" in alert(await tap(c.other_p, buttons["✅ 批准"]))
     await tap(c.manager_p, buttons["✅ 批准"])
     assert "已批准 Q-2026-0001-v1" in c.manager_p.last.text
-    assert "已经处理过了" in alert(await tap(c.manager_p, buttons["✅ 批准"]))  # a repeated press acts once
+    assert "已经由 李经理 批准了" in alert(await tap(c.manager_p, buttons["✅ 批准"]))  # a repeated press acts once
     assert (await quote_row(app, quote.id or 0)).status is QuoteStatus.APPROVED
     assert "已由 李经理 批准，合计 ¥122,944.00" in (await notes_to(app, c.rep, "quote.status"))[-1]["text"]
 
@@ -242,7 +242,7 @@ async def test_reject_with_a_reason_and_a_counter_offer_taken_with_one_tap(app: 
     assert "已接受还价，报价单已生效" in c.rep_p.last.text
     quote = await latest_quote(app, deal_id)
     assert quote.status is QuoteStatus.APPROVED and quote.discount_bp == 1200
-    assert "已经处理过了" in alert(await tap(c.manager_p, buttons_of(cards[-1])["✅ 批准"]))
+    assert "李经理 已经还过价了" in alert(await tap(c.manager_p, buttons_of(cards[-1])["✅ 批准"]))
 
 
 async def test_templates_earlier_quotes_revisions_and_price_history(app: App, sandbox: Sandbox, clock: FakeClock) -> None:

@@ -69,6 +69,11 @@ error-approval-not-found = That approval is not there.
 error-approval-own = You cannot approve your own quote.
 error-approval-level = You cannot decide this level (or it is another team's quote).
 error-approval-done = This approval was already decided.
+error-approval-decided-approved = { $by } already approved this; nothing more to do.
+error-approval-decided-rejected = { $by } already rejected this; nothing more to do.
+error-approval-decided-countered = { $by } already made a counter-offer on this; nothing more to do.
+error-approval-decided-withdrawn = { $by } took quote { $number } back to change it; it will come back when resubmitted.
+error-approval-decided-closed = Quote { $number } was already settled by { $by }; nothing more to do.
 error-approval-reason = Please give a reason for rejecting.
 error-approval-reason-long = A reason has at most { $max } characters.
 error-approval-counter = A counter-offer is below the discount asked ({ $asked }), e.g. 15.
@@ -115,9 +120,13 @@ quote-approval-escalated =
     { $uncovered }
     Rep's reason: { $reason }
     ⏳ Please decide by { $due }
+quote-approval-overdue =
+    ⏰ Quote { $number } ({ $company }, { $rep }) was escalated and still waits for a decision ({ $waiting } did not decide; it was due { $due }). Approve, reject or counter right here.
+    Total { $total } · discount { $discount }
 quote-approval-status = ℹ️ Quote { $number } ({ $company }): { $where }
 quote-where-reminded = past the approval deadline; { $approvers } reminded.
 quote-where-escalated = still not decided; escalated to the admins (approvers: { $approvers }).
+quote-where-overdue = still not decided after the escalation; { $approvers } reminded again.
 quote-where-next = approved by { $approver }; now waiting for the { $level }.
 quote-approved = ✅ Quote { $number } ({ $company }) approved by { $approver }, total { $total }. You can send the documents to the customer.
 quote-approval-rejected = ❌ Quote { $number } ({ $company }) was rejected by { $approver }: { $reason }. It is a draft again: change it and submit it again.
@@ -129,6 +138,10 @@ quote-btn-reject = ❌ Reject
 quote-btn-counter = 💬 Counter-offer
 quote-btn-take-counter = ✅ Take the offer
 quote-btn-open = 📄 Open the quote
+
+## the outbound webhook event (handlers/webhooks.py lists it with the others)
+
+webhook-event-quote-approved = quote approved
 
 ## statuses
 

@@ -69,6 +69,11 @@ error-approval-not-found = 找不到这个审批。
 error-approval-own = 不能审批自己的报价单。
 error-approval-level = 你不能审批这一级（或这不是你团队的报价单）。
 error-approval-done = 这个审批已经处理过了。
+error-approval-decided-approved = 这个审批已经由 { $by } 批准了，不用再处理。
+error-approval-decided-rejected = 这个审批已经由 { $by } 驳回了，不用再处理。
+error-approval-decided-countered = 这个审批 { $by } 已经还过价了，不用再处理。
+error-approval-decided-withdrawn = { $by } 已经撤回报价 { $number } 去修改了，改好会重新提交。
+error-approval-decided-closed = 报价 { $number } 已经由 { $by } 处理了，不用再处理。
 error-approval-reason = 请写一下驳回的原因。
 error-approval-reason-long = 原因最多 { $max } 个字。
 error-approval-counter = 还价要低于申请的折扣（{ $asked }），例如 15。
@@ -115,9 +120,13 @@ quote-approval-escalated =
     { $uncovered }
     销售说明：{ $reason }
     ⏳ 请在 { $due } 前处理
+quote-approval-overdue =
+    ⏰ 报价 { $number }（{ $company }，{ $rep }）超时升级后还在等审批（{ $waiting } 没处理，原定 { $due } 前）。请直接在这里批准、驳回或还价。
+    合计 { $total } · 折扣 { $discount }
 quote-approval-status = ℹ️ 报价 { $number }（{ $company }）：{ $where }
 quote-where-reminded = 已超过审批时限，已提醒 { $approvers }。
 quote-where-escalated = 仍未审批，已升级给管理员（原审批人：{ $approvers }）。
+quote-where-overdue = 升级后仍未审批，已再次提醒 { $approvers }。
 quote-where-next = { $approver } 已批准，现在等 { $level } 审批。
 quote-approved = ✅ 报价 { $number }（{ $company }）已由 { $approver } 批准，合计 { $total }。可以生成文件发给客户了。
 quote-approval-rejected = ❌ 报价 { $number }（{ $company }）被 { $approver } 驳回：{ $reason }。报价单已退回草稿，修改后可以重新提交。
@@ -129,6 +138,10 @@ quote-btn-reject = ❌ 驳回
 quote-btn-counter = 💬 还价
 quote-btn-take-counter = ✅ 接受还价
 quote-btn-open = 📄 打开报价单
+
+## the outbound webhook event (handlers/webhooks.py lists it with the others)
+
+webhook-event-quote-approved = 报价审批通过
 
 ## statuses
 
