@@ -24,6 +24,7 @@ from tests.deal_support import alert, deal_row, has_button, member, seed_deal
 from tests.fakes import FakeClock
 from tests.quote_support import (
     another_deal_with,
+    build,
     buttons_of,
     crew,
     deal_with_needs,
@@ -31,28 +32,8 @@ from tests.quote_support import (
     notes_to,
     quote_row,
     seed_catalog,
+    tap,
 )
-
-
-async def tap(person, data: str):  # type: ignore[no-untyped-def]
-    """Press a button whose data we hold (a notification's, a forged one) on the chat's latest message."""
-    return await person.press_data(data, message_id=person.last.message_id)
-
-
-async def build(rep_p, deal_id: int, *, discount: str = "15%", qty: str = "10") -> None:  # type: ignore[no-untyped-def]
-    """The rep's taps: deal card → 📄 报价 → new → add CRM-PRO × qty → the line's discount."""
-    from handlers.pipeline_ui import DealAct, DealCb
-
-    await tap(rep_p, DealCb(act=DealAct.OPEN, id=deal_id).pack())
-    await rep_p.press("📄 报价")
-    await rep_p.press("新报价")
-    await rep_p.press("添加产品")
-    await rep_p.send("crm")
-    await rep_p.press("CRM-PRO")
-    await rep_p.press(qty)
-    if discount:
-        await rep_p.press("1. CRM 专业版")
-        await rep_p.press(f"−{discount}")
 
 
 async def test_a_rep_builds_checks_needs_submits_and_the_manager_approves_from_the_card(
