@@ -12,7 +12,16 @@ from bot.factory import App
 from bot.sandbox import Sandbox
 from domain.webhooks import services as webhook_service
 from storage.tables import webhook_deliveries
-from tests.quote_support import build, buttons_of, crew, deal_with_needs, latest_quote, notes_to, seed_catalog, tap
+from tests.quote_support import (
+    build,
+    buttons_of,
+    crew,
+    deal_with_needs,
+    latest_quote,
+    notes_to,
+    seed_catalog,
+    tap,
+)
 
 
 async def deliveries(app: App) -> list[Any]:
