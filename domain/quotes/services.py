@@ -593,11 +593,48 @@ def parse_policy(text: str) -> dict[str, int]:
             "sla_minutes": int(minutes), "validity_days": days}
 
 
+# How each number of the policy is typed and tapped in the /policy menu: percentages (basis points), the
+# SLA in working hours (minutes, to the half hour), the validity in days; and the -/+ steps of its buttons.
+POLICY_STEPS: Final[dict[str, tuple[int, ...]]] = {
+    "manager_from_bp": (100, 500),
+    "admin_from_bp": (100, 500),
+    "margin_floor_bp": (100, 500),
+    "sla_minutes": (30, 120),
+    "validity_days": (1, 5),
+}
+
+
+def parse_policy_value(name: str, text: str) -> int:
+    """One number of the policy as a manager types it: "12.5" (%), "4" or "2.5" (working hours), "30" (days)."""
+    cleaned = text.strip().replace("％", "%")
+    try:
+        if name.endswith("_bp"):
+            return catalog.parse_discount(cleaned)
+        if name == "sla_minutes":
+            hours = Decimal(cleaned.rstrip("hH小时").strip())
+            minutes = hours * 60
+            if minutes != minutes.to_integral_value() or int(minutes) % 30:
+                raise InvalidInput("error-quote-policy-value")
+            return int(minutes)
+        if name == "validity_days":
+            return int(cleaned.rstrip("天dD").strip())
+    except (InvalidInput, ArithmeticError, ValueError):
+        raise InvalidInput("error-quote-policy-value") from None
+    raise InvalidInput("error-quote-policy-value")
+
+
 async def quote_policy(uow: UnitOfWork, *, viewer: User, team_id: int | None = None) -> QuotePolicy:
     team = team_id if team_id is not None else viewer.team_id
     if not viewer.active or not in_team(viewer, team):
         raise Forbidden("error-other-team")
     return await uow.quotes.policy(team)
+
+
+def _shown(name: str, value: int) -> str:
+    """A limit of the policy as its screen says it: 100%, 0.5 (hours), 365 (days)."""
+    if name.endswith("_bp"):
+        return f"{Decimal(value) / 100:g}%"
+    return f"{value / 60:g}" if name == "sla_minutes" else str(value)
 
 
 async def update_quote_policy(
@@ -613,7 +650,7 @@ async def update_quote_policy(
     for name, value in changes.items():
         low, high = POLICY_LIMITS.get(name, (1, 0))
         if type(value) is not int or not low <= value <= high:
-            raise InvalidInput("error-quote-policy")
+            raise InvalidInput(f"error-quote-policy-range-{name}", low=_shown(name, low), high=_shown(name, high))
         setattr(policy, name, value)
     if policy.manager_from_bp > policy.admin_from_bp:
         raise InvalidInput("error-quote-policy-order")

@@ -8,7 +8,7 @@ cmd-quotepolicy = Quote approval rules
 error-quote-policy = Type 5 numbers in this order: manager tier % admin tier % margin floor % SLA (working hours) validity (days), e.g. /quotepolicy 10 20 15 4 15
 error-quote-policy-order = The manager's tier cannot be above the admin's.
 error-quote-policy-role = Only managers and admins change the quote approval rules.
-quote-policy =
+quote-policy-rules =
     🧾 <b>Quote approval rules</b>
     Discount under { $manager }: no approval
     From { $manager }: the manager approves
@@ -16,8 +16,46 @@ quote-policy =
     A line under its floor price: at least the manager
     Each level decides within { $hours } working hours (then a reminder, then the admins)
     A quote is valid { $days } days
+quote-policy =
+    { quote-policy-rules }
     Change: /quotepolicy manager admin margin hours days, e.g. /quotepolicy 10 20 15 4 15
 quote-policy-done = ✅ Updated
+
+
+## /policy → 🧾 报价审批 (handlers/quotes/policy.py)
+
+policy-btn-quotes = 🧾 Quote approvals
+quote-policy-menu-hint = Tap one to change it: -/+ buttons, or send the number.
+quote-policy-btn-manager_from_bp = 👔 Manager's tier
+quote-policy-name-manager_from_bp = The manager's tier
+quote-policy-value-manager_from_bp = from { $value } off the manager approves
+quote-policy-hint-manager_from_bp = send a percentage, e.g. 12.5
+error-quote-policy-range-manager_from_bp = The manager's tier must be between { $low } and { $high }.
+quote-policy-btn-admin_from_bp = 🛡 Admin's tier
+quote-policy-name-admin_from_bp = The admin's tier
+quote-policy-value-admin_from_bp = from { $value } off the manager, then an admin
+quote-policy-hint-admin_from_bp = send a percentage, e.g. 25
+error-quote-policy-range-admin_from_bp = The admin's tier must be between { $low } and { $high }.
+quote-policy-btn-margin_floor_bp = 📉 Margin floor
+quote-policy-name-margin_floor_bp = The margin floor
+quote-policy-value-margin_floor_bp = a margin under { $value } needs both levels
+quote-policy-hint-margin_floor_bp = send a percentage, e.g. 15
+error-quote-policy-range-margin_floor_bp = The margin floor must be between { $low } and { $high }.
+quote-policy-btn-sla_minutes = ⏱ Approval time limit
+quote-policy-name-sla_minutes = The approval time limit
+quote-policy-value-sla_minutes = { $value } working hours per level
+quote-policy-hint-sla_minutes = send hours (half hours too), e.g. 4 or 2.5
+error-quote-policy-range-sla_minutes = The approval time limit must be between { $low } and { $high } working hours.
+quote-policy-btn-validity_days = 📅 Validity
+quote-policy-name-validity_days = The validity
+quote-policy-value-validity_days = { $value } days
+quote-policy-hint-validity_days = send a number of days, e.g. 30
+error-quote-policy-range-validity_days = The validity must be between { $low } and { $high } days.
+quote-policy-number =
+    🧾 { $name }: now { $value }
+    Tap -/+, or { $hint }.
+error-quote-policy-value = I could not read that number; please send it as the hint says.
+quote-policy-expect-number = Just send a number, or tap Back.
 
 ## errors
 

@@ -8,7 +8,7 @@ cmd-quotepolicy = 报价审批规则
 error-quote-policy = 请按顺序输入 5 个数：经理审批线% 管理员审批线% 毛利底线% 审批时限(工作小时) 有效期(天)，例如 /quotepolicy 10 20 15 4 15
 error-quote-policy-order = 经理审批线不能高于管理员审批线。
 error-quote-policy-role = 只有销售经理和管理员可以修改报价审批规则。
-quote-policy =
+quote-policy-rules =
     🧾 <b>报价审批规则</b>
     折扣低于 { $manager }：无需审批
     { $manager } 起：销售经理审批
@@ -16,8 +16,46 @@ quote-policy =
     有产品低于底价：至少经理审批
     每级审批时限：{ $hours } 个工作小时（超时提醒，再超时升级给管理员）
     报价有效期：{ $days } 天
+quote-policy =
+    { quote-policy-rules }
     修改：/quotepolicy 经理线 管理员线 毛利底线 时限小时 有效期天，例如 /quotepolicy 10 20 15 4 15
 quote-policy-done = ✅ 已更新
+
+
+## /policy → 🧾 报价审批 (handlers/quotes/policy.py)
+
+policy-btn-quotes = 🧾 报价审批
+quote-policy-menu-hint = 点一项修改：按钮加减，或者直接发数字。
+quote-policy-btn-manager_from_bp = 👔 经理审批线
+quote-policy-name-manager_from_bp = 经理审批线
+quote-policy-value-manager_from_bp = 折扣 { $value } 起要经理审批
+quote-policy-hint-manager_from_bp = 发一个百分比，例如 12.5
+error-quote-policy-range-manager_from_bp = 经理审批线要在 { $low } 到 { $high } 之间。
+quote-policy-btn-admin_from_bp = 🛡 管理员审批线
+quote-policy-name-admin_from_bp = 管理员审批线
+quote-policy-value-admin_from_bp = 折扣 { $value } 起要经理和管理员两级审批
+quote-policy-hint-admin_from_bp = 发一个百分比，例如 25
+error-quote-policy-range-admin_from_bp = 管理员审批线要在 { $low } 到 { $high } 之间。
+quote-policy-btn-margin_floor_bp = 📉 毛利底线
+quote-policy-name-margin_floor_bp = 毛利底线
+quote-policy-value-margin_floor_bp = 毛利低于 { $value } 要两级审批
+quote-policy-hint-margin_floor_bp = 发一个百分比，例如 15
+error-quote-policy-range-margin_floor_bp = 毛利底线要在 { $low } 到 { $high } 之间。
+quote-policy-btn-sla_minutes = ⏱ 审批时限
+quote-policy-name-sla_minutes = 审批时限
+quote-policy-value-sla_minutes = 每级 { $value } 个工作小时
+quote-policy-hint-sla_minutes = 发小时数（可以是半小时），例如 4 或 2.5
+error-quote-policy-range-sla_minutes = 审批时限要在 { $low } 到 { $high } 个工作小时之间。
+quote-policy-btn-validity_days = 📅 有效期
+quote-policy-name-validity_days = 有效期
+quote-policy-value-validity_days = { $value } 天
+quote-policy-hint-validity_days = 发天数，例如 30
+error-quote-policy-range-validity_days = 有效期要在 { $low } 到 { $high } 天之间。
+quote-policy-number =
+    🧾 { $name }：现在是 { $value }
+    点按钮加减，或者{ $hint }。
+error-quote-policy-value = 这个数看不懂，请按提示发。
+quote-policy-expect-number = 请直接发一个数，或者点「返回」。
 
 ## errors
 
