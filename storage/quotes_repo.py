@@ -254,7 +254,11 @@ class SqlQuotes:
     async def steps_due(self, now: datetime, limit: int, skip: Collection[int] = ()) -> Sequence[ApprovalStep]:
         stmt = (
             select(ApprovalStep)
-            .where(text("quote_approvals." + STEP_DUE_SQL), quote_approvals.c.check_at <= now)
+            # A pending step without a check is one an earlier version escalated and stopped watching: due now.
+            .where(
+                text("quote_approvals." + STEP_DUE_SQL),
+                or_(quote_approvals.c.check_at <= now, quote_approvals.c.check_at.is_(None)),
+            )
             .order_by(quote_approvals.c.check_at, quote_approvals.c.id)
             .limit(limit)
             .with_for_update(skip_locked=True)

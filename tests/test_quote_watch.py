@@ -117,6 +117,25 @@ async def test_after_the_escalation_the_admin_is_reminded_once_each_sla_period_a
     assert len(await notes_to(app, c.admin, "quote.approval")) == 3  # decided: nothing more
 
 
+async def test_a_step_escalated_before_steps_were_watched_after_it_is_picked_up_again(
+    app: App, sandbox: Sandbox, clock: FakeClock
+) -> None:
+    """A step an earlier version escalated and left without a next check (live data): the sweep takes it at
+    once, reminds the admins, and watches it from then on."""
+    c = await crew(app, sandbox)
+    await seed_catalog(app, c.manager)
+    quote_id = await submitted(app, c)
+    async with app.engine.begin() as conn:
+        await conn.execute(update(quote_approvals).where(quote_approvals.c.quote_id == quote_id).values(
+            sla_stage=2, check_at=None))
+    clock.advance(minutes=1)
+    await run_sweeps(app)
+    [step] = await steps_of(app, quote_id)
+    assert step.sla_stage == 3 and step.check_at is not None and step.check_at > clock.now()
+    [overdue] = await notes_to(app, c.admin, "quote.approval")
+    assert "超时升级后还在等审批" in overdue["text"]
+
+
 # --- stale notices -------------------------------------------------------------------------------------------
 
 

@@ -52,7 +52,7 @@ from domain.quotes.services import (
 )
 from domain.quotes.text import money_text, percent_text
 from domain.sweeps import Sweep
-from domain.team.model import Role, User
+from domain.team.model import Language, Role, User
 from domain.team.people import name_of
 from domain.worktime import add_working_minutes
 
@@ -76,38 +76,41 @@ def card_actions(step_id: int) -> tuple[tuple[Action, ...], ...]:
 # --- the card -------------------------------------------------------------------------------------------
 
 
-def card_lines(view: QuoteView) -> str:
-    """Each line as the approver reads it: quantity, price, discount, net, and its price history."""
+def card_lines(view: QuoteView, language: Language | None = None) -> str:
+    """Each line as the approver reads it, in their language: quantity, price, discount, net, and its price
+    history."""
     rows = []
     for index, (line, priced) in enumerate(zip(view.lines, view.totals.lines, strict=True), start=1):
-        row = f"{index}. {line.name} × {line.quantity} @ {money_text(Money(line.unit_price_minor, view.quote.currency))}"
+        price = money_text(Money(line.unit_price_minor, view.quote.currency), language)
+        row = f"{index}. {view.line_name(line, language)} × {line.quantity} @ {price}"
         if line.discount_bp:
             row += f" −{percent_text(line.discount_bp, bp=True)}"
-        row += f" = {money_text(priced.net)}"
+        row += f" = {money_text(priced.net, language)}"
         if priced.below_floor:
             row += " ⚠️"
         history = view.history.get(line.id or 0)
         if history is not None and (history.last or history.median):
             parts = []
             if history.last:
-                parts.append("↩ " + money_text(history.last[0]))
+                parts.append("↩ " + money_text(history.last[0], language))
             if history.median is not None:
-                parts.append("≈ " + money_text(history.median))
+                parts.append("≈ " + money_text(history.median, language))
             row += f" ({' · '.join(parts)})"
         rows.append(row)
     return "\n".join(rows)
 
 
-def card_params(view: QuoteView, step: ApprovalStep, rep: str) -> dict[str, Any]:
+def card_params(view: QuoteView, step: ApprovalStep, rep: str, language: Language | None = None) -> dict[str, Any]:
+    """The card's parameters for a reader of `language` (the product names and the money are theirs)."""
     quote, totals = view.quote, view.totals
     uncovered = quote.uncovered
     return {
         "number": quote.number, "company": view.lead.company, "deal": view.opportunity.title, "rep": rep,
-        "level": Phrase(f"quote-level-{step.level.value}"), "total": money_text(totals.total),
+        "level": Phrase(f"quote-level-{step.level.value}"), "total": money_text(totals.total, language),
         "discount": percent_text(totals.discount_percent),
         "margin_before": percent_text(view.list_totals.margin_percent),
         "margin_after": percent_text(totals.margin_percent),
-        "lines": card_lines(view),
+        "lines": card_lines(view, language),
         "uncovered": "\n".join(f"• {need}" for need in uncovered) if uncovered else Phrase("quote-needs-all-covered"),
         "reason": quote.reason or "—",
         "why": [Phrase(f"quote-why-{why.value}") for why in view.route.why],
@@ -123,11 +126,11 @@ async def _ask(uow: UnitOfWork, view: QuoteView, step: ApprovalStep, now: dateti
     step.requested_at = now
     assert step.id is not None
     rep = await name_of(uow, view.quote.owner_id)
-    params = card_params(view, step, rep)
     for user in await deciders(uow, view.quote, step.level):
         assert user.id is not None
         await tell_user(uow, user.id, Notice(
-            Kind.QUOTE_APPROVAL_CARD, about=step.id, params=params, actions=card_actions(step.id),
+            Kind.QUOTE_APPROVAL_CARD, about=step.id, params=card_params(view, step, rep, user.language),
+            actions=card_actions(step.id),
         ), team_id=view.quote.team_id, now=now)
 
 
@@ -200,10 +203,11 @@ async def _approve_quote(
     )
     if by is not None:
         assert quote.id is not None
+        owner = await uow.users.get(quote.owner_id)
         await tell_user(uow, quote.owner_id, Notice(
             Kind.QUOTE_APPROVED, about=quote.id,
             params={"number": quote.number, "company": view.lead.company, "approver": by.name,
-                    "total": money_text(view.totals.total)},
+                    "total": money_text(view.totals.total, owner.language if owner else None)},
             actions=((Action(ACTION_OPEN, quote.id),),),
         ), team_id=quote.team_id, now=now)
 
@@ -478,8 +482,8 @@ async def sla_check(uow: UnitOfWork, step: ApprovalStep, now: datetime) -> bool:
     """The SLA sweep's act for one pending step past its check: first a reminder to its deciders, then
     (a full SLA later) an escalation to the admins, then a reminder to them once every SLA period for as
     long as it waits; the rep hears where it stands each time. The step's next check is always set."""
-    if step.state is not StepState.PENDING or step.check_at is None or step.check_at > now:
-        return False
+    if step.state is not StepState.PENDING or (step.check_at is not None and step.check_at > now):
+        return False  # (no check at all: a step escalated before steps were watched after it; due now)
     quote = await uow.quotes.get(step.quote_id)
     if quote is None:
         return False
@@ -492,20 +496,23 @@ async def sla_check(uow: UnitOfWork, step: ApprovalStep, now: datetime) -> bool:
     rep = await name_of(uow, quote.owner_id)
     deciders_now = await deciders(uow, quote, step.level)
     names = "、".join(u.name for u in deciders_now) or "—"
-    short = {"number": quote.number, "company": view.lead.company, "rep": rep, "total": money_text(view.totals.total),
-             "discount": percent_text(view.totals.discount_percent), "due": step.due_at or now}
+    def short(reader: User) -> dict[str, Any]:
+        return {"number": quote.number, "company": view.lead.company, "rep": rep,
+                "total": money_text(view.totals.total, reader.language),
+                "discount": percent_text(view.totals.discount_percent), "due": step.due_at or now}
+
     if stage == REMINDED:
         for user in deciders_now:
             assert user.id is not None
             await tell_user(uow, user.id, Notice(
-                Kind.QUOTE_APPROVAL_REMINDER, about=step.id, actions=card_actions(step.id), params=short,
+                Kind.QUOTE_APPROVAL_REMINDER, about=step.id, actions=card_actions(step.id), params=short(user),
             ), team_id=quote.team_id, now=now)
         where = Phrase("quote-where-reminded", {"approvers": names})
         action, period = "quote.approval.reminded", "reminded"
     elif stage == ESCALATED:
-        params = {**card_params(view, step, rep), "waiting": names}
         for admin in await deciders(uow, quote, Level.ADMIN):
             assert admin.id is not None
+            params = {**card_params(view, step, rep, admin.language), "waiting": names}
             await tell_user(uow, admin.id, Notice(
                 Kind.QUOTE_APPROVAL_ESCALATED, about=step.id, params=params, actions=card_actions(step.id),
             ), team_id=quote.team_id, now=now)
@@ -519,7 +526,7 @@ async def sla_check(uow: UnitOfWork, step: ApprovalStep, now: datetime) -> bool:
             assert user.id is not None
             await tell_user(uow, user.id, Notice(
                 Kind.QUOTE_APPROVAL_OVERDUE, about=step.id, actions=card_actions(step.id),
-                params={**short, "waiting": names}, refs={"round": stage},
+                params={**short(user), "waiting": names}, refs={"round": stage},
             ), team_id=quote.team_id, now=now)
         where = Phrase("quote-where-overdue", {"approvers": "、".join(u.name for u in chasing) or "—"})
         action, period = "quote.approval.overdue", f"overdue-{stage}"

@@ -70,7 +70,7 @@ class QuoteRepo(Protocol):
         """Pending steps of the team (None: every team) of these levels, oldest request first."""
         ...
     async def steps_due(self, now: datetime, limit: int, skip: Collection[int] = ()) -> Sequence[ApprovalStep]:
-        """Pending steps whose SLA check is due (locked on PostgreSQL)."""
+        """Pending steps whose SLA check is due, or that have none (locked on PostgreSQL)."""
         ...
 
     # templates and the policy

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Final
@@ -72,10 +72,27 @@ class QuoteView:
     history: dict[int, PriceHistory]  # line id -> its product's price history
     steps: tuple[ApprovalStep, ...]
     policy: QuotePolicy
+    names_en: dict[int, str] = field(default_factory=dict)  # line id -> its product's English name
 
     @property
     def editable(self) -> bool:
         return self.quote.status is QuoteStatus.DRAFT and self.quote.current
+
+    def line_name(self, line: QuoteLine, language: str | None) -> str:
+        """A line's name in the reader's language: an English reader gets the product's English name when
+        it has one; everyone else (and a free line) the name on the line, the Chinese one."""
+        if language == "en" and line.id is not None and line.id in self.names_en:
+            return self.names_en[line.id]
+        return line.name
+
+
+async def line_label(uow: UnitOfWork, line: QuoteLine, language: str | None) -> str:
+    """One line's name in the reader's language (as QuoteView.line_name, for a screen without the view)."""
+    if language == "en" and line.product_id is not None:
+        product = await uow.products.get(line.product_id)
+        if product is not None and product.name_en:
+            return product.name_en
+    return line.name
 
 
 def line_input(line: QuoteLine, currency: str) -> LineInput:
@@ -158,8 +175,12 @@ async def build_view(uow: UnitOfWork, quote: Quote, now: datetime) -> QuoteView:
     policy = await uow.quotes.policy(quote.team_id)
     totals = totals_of(quote, lines)
     history = {}
+    names_en = {}
     for line in lines:
         if line.product_id is not None and line.id is not None:
+            product = await uow.products.get(line.product_id)
+            if product is not None and product.name_en:
+                names_en[line.id] = product.name_en
             history[line.id] = await price_history(
                 uow, team_id=quote.team_id, company_key=lead.company_key, product_id=line.product_id,
                 currency=quote.currency, now=now,
@@ -168,7 +189,7 @@ async def build_view(uow: UnitOfWork, quote: Quote, now: datetime) -> QuoteView:
         quote=quote, lines=lines, totals=totals, list_totals=totals_of(quote, lines, at_list=True),
         route=route(totals, policy), opportunity=opportunity, lead=lead, team=team,
         owner_name=await name_of(uow, quote.owner_id), history=history,
-        steps=tuple(await uow.quotes.steps(quote.id)), policy=policy,
+        steps=tuple(await uow.quotes.steps(quote.id)), policy=policy, names_en=names_en,
     )
 
 

@@ -14,7 +14,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 
-from bot.formatting import h, money, when
+from bot.formatting import h, when
 from bot.i18n import Translate
 from bot.keyboards import button, grid
 from bot.render import register_action
@@ -24,7 +24,7 @@ from domain.ports import UnitOfWork
 from domain.quotes import approvals as service
 from domain.quotes import catalog
 from domain.quotes import services as quote_service
-from domain.quotes.text import percent_text
+from domain.quotes.text import money_text, percent_text
 from domain.team.model import Language, User
 from handlers.common import show
 from handlers.quotes.common import ApprovalAct, ApprovalCb, QAct, QuoteCb
@@ -170,7 +170,7 @@ async def cmd_approvals(
     for number, item in enumerate(waiting, start=1):
         lines.append(t(
             "approvals-line", n=number, number=item.quote.number, company=h(item.company), rep=h(item.rep),
-            level=t(f"quote-level-{item.step.level.value}"), total=money(item.quote.total),
+            level=t(f"quote-level-{item.step.level.value}"), total=money_text(item.quote.total, lang),
             since=when(item.step.requested_at, tz.timezone if tz else "Asia/Shanghai", lang),
         ))
         buttons.append(button(f"{number}. {item.company} · {item.quote.number}", ApprovalCb(act=ApprovalAct.SHOW, id=item.step.id or 0)))
@@ -183,7 +183,7 @@ async def on_show(
     clock: Clock,
 ) -> None:
     step, view = await service.approval_view(uow, actor=user, step_id=callback_data.id, now=clock.now())
-    params = service.card_params(view, step, view.owner_name)
+    params = service.card_params(view, step, view.owner_name, lang)
     from aiogram.types import InlineKeyboardMarkup
 
     from bot.i18n import catalogue
