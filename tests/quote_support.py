@@ -139,3 +139,12 @@ async def build(rep_p, deal_id: int, *, discount: str = "15%", qty: str = "10") 
     if discount:
         await rep_p.press("1. CRM 专业版")
         await rep_p.press(f"−{discount}")
+
+
+async def submit(rep_p, reason: str | None = None):  # type: ignore[no-untyped-def]
+    """📤 on the quote; when it needs approval and has no reason yet the bot asks for one: typed, or
+    submitted without it."""
+    calls = await rep_p.press("📤 提交")
+    if "写一句折扣说明" in rep_p.last.text:
+        calls = await (rep_p.send(reason) if reason else rep_p.press("直接提交"))
+    return calls

@@ -20,6 +20,7 @@ from tests.quote_support import (
     latest_quote,
     notes_to,
     seed_catalog,
+    submit,
     tap,
 )
 
@@ -46,7 +47,7 @@ async def test_the_teams_oa_hears_quote_approved_once_the_last_level_approves(ap
     await c.rep_p.press("1. CRM 专业版")
     await c.rep_p.press("输入折扣")
     await c.rep_p.send("25")
-    await c.rep_p.press("提交")
+    await submit(c.rep_p)
     [card] = await notes_to(app, c.manager, "quote.approval")
     await tap(c.manager_p, buttons_of(card)["✅ 批准"])
     assert await deliveries(app) == []  # the manager's step: not approved yet

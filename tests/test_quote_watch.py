@@ -34,6 +34,7 @@ from tests.quote_support import (
     latest_quote,
     notes_to,
     seed_catalog,
+    submit,
     tap,
 )
 
@@ -67,7 +68,7 @@ async def submitted(app: App, c: Crew, discount: str = "10%", company: str = "�
     """The rep builds a quote with a discount on a new deal and submits it; its id."""
     deal_id = await deal_with_needs(app, c.rep, company)
     await build(c.rep_p, deal_id, discount=discount)
-    await c.rep_p.press("提交")
+    await submit(c.rep_p)
     assert "已提交审批" in c.rep_p.last.text, c.rep_p.last.text
     return (await latest_quote(app, deal_id)).id or 0
 
@@ -248,7 +249,7 @@ async def test_rejected_or_countered_at_night_and_handled_from_the_quote_before_
     assert "❌ 销售经理 已驳回" in c.rep_p.last.text
     await c.rep_p.press("自定义服务")
     await c.rep_p.send("实施服务 5000")
-    await c.rep_p.press("提交")  # 10% of the lines but 9.6% of the whole now: approved at once
+    await submit(c.rep_p)  # 10% of the lines but 9.6% of the whole now: approved at once
     assert "无需审批" in c.rep_p.last.text
     await open_quote(c.rep_p, second)  # the counter-offer is on the quote: taken with one tap
     await c.rep_p.press("接受还价")
@@ -271,11 +272,11 @@ async def test_a_quote_accepted_before_its_expiry_nudge_goes_out_and_one_revised
     await c.manager_p.send("/quotepolicy 10 20 15 4 3")  # quotes valid 3 days
     accepted_deal = await deal_with_needs(app, c.rep)
     await build(c.rep_p, accepted_deal, discount="")
-    await c.rep_p.press("提交")  # no discount: approved at once, valid through Sunday 29 Nov
+    await submit(c.rep_p)  # no discount: approved at once, valid through Sunday 29 Nov
     await c.rep_p.press("标记已发送")
     revised_deal = await deal_with_needs(app, c.rep, "西湖软件")
     await build(c.rep_p, revised_deal, discount="")
-    await c.rep_p.press("提交")
+    await submit(c.rep_p)
     accepted, revised = await latest_quote(app, accepted_deal), await latest_quote(app, revised_deal)
 
     clock.set(shanghai(27, 9))  # Friday 09:00, two working days before: the nudges are queued...

@@ -47,7 +47,7 @@ from handlers.quotes.documents import quote_pdf, quote_xlsx
 
 routes = Routes(__name__)
 QUANTITIES = (1, 2, 5, 10)
-DISCOUNTS_BP = (0, 500, 1000, 1500, 2000)
+DISCOUNTS_BP = (0, 500, 1000, 1500, 2000, 2500)  # three a row; 25% is the usual ask that needs two levels
 SEARCH_SHOWN = 8
 
 
@@ -339,8 +339,9 @@ async def on_line(
     qty.append(button(t("quote-btn-type-qty"), qcb(QAct.LINE_QTY, qid, line=lid, arg="0")))
     disc = [button(f"−{percent_text(bp, bp=True)}", qcb(QAct.LINE_DISC, qid, line=lid, arg=str(bp))) for bp in DISCOUNTS_BP]
     disc.append(button(t("quote-btn-type-discount"), qcb(QAct.LINE_DISC, qid, line=lid, arg="-1")))
-    rows = [qty, disc[:3], disc[3:], [button(t("quote-btn-remove"), qcb(QAct.LINE_DEL, qid, line=lid))],
-            [button(t("btn-back"), back_to(qid))]]
+    # At most four a row: the quantities, then the discounts three by three, then remove and back.
+    rows = [qty[:4], *rows_of(disc[:-1], 3), [qty[4], disc[-1]],
+            [button(t("quote-btn-remove"), qcb(QAct.LINE_DEL, qid, line=lid)), button(t("btn-back"), back_to(qid))]]
     await state.clear()
     text = t("quote-line-screen", name=h(await service.line_label(uow, line, lang)), qty=line.quantity, unit=h(line.unit),
              percent=percent_text(line.discount_bp, bp=True))
@@ -455,9 +456,14 @@ async def on_free_typed(
 async def on_reason_typed(
     message: Message, user: User, uow: UnitOfWork, t: Translate, lang: Language, clock: Clock, state: FSMContext
 ) -> None:
-    quote_id = int((await state.get_data()).get("quote") or 0)
+    data = await state.get_data()
+    quote_id = int(data.get("quote") or 0)
     await service.set_reason(uow, actor=user, quote_id=quote_id, reason=message.text or "", now=clock.now())
-    await show_quote(message, user, uow, t, lang, clock, quote_id, t("quote-done-changed"), state)
+    done = t("quote-done-changed")
+    if data.get("submit"):  # asked for on 📤: submitted with it
+        quote = await approval_service.submit(uow, actor=user, quote_id=quote_id, now=clock.now())
+        done = t("quote-done-approved-at-once") if quote.status is QuoteStatus.APPROVED else t("quote-done-submitted")
+    await show_quote(message, user, uow, t, lang, clock, quote_id, done, state)
 
 
 @routes.message(QuoteInput.template, F.text, ~F.text.startswith("/"))
@@ -512,6 +518,15 @@ async def on_move(
 ) -> None:
     qid, now = callback_data.id, clock.now()
     await state.clear()
+    if callback_data.act is QAct.SUBMIT and callback_data.arg != "go":
+        view = await service.view_quote(uow, viewer=user, quote_id=qid, now=now)
+        if view.editable and view.lines and view.route.needed and not view.quote.reason:
+            # The approvers will ask why: one line now saves a round trip (or submit without it).
+            levels = " → ".join(t(f"quote-level-{lv.value}") for lv in view.route.levels)
+            await _ask(query, state, QuoteInput.reason, {"quote": qid, "submit": True},
+                       t("quote-ask-reason-submit", levels=levels), t, qid,
+                       [button(t("quote-btn-submit-anyway"), qcb(QAct.SUBMIT, qid, arg="go"))])
+            return
     if callback_data.act is QAct.SUBMIT:
         quote = await approval_service.submit(uow, actor=user, quote_id=qid, now=now)
         done = t("quote-done-approved-at-once") if quote.status is QuoteStatus.APPROVED else t("quote-done-submitted")

@@ -114,24 +114,27 @@ def quote_text(t: Translate, lang: Language, view: QuoteView) -> str:
         history = history_text(t, view.history.get(line.id or 0), lang)
         if history:
             lines.append(f"    {history}")
-    lines.append("")
-    lines.append(t("quote-subtotal", amount=money_text(totals.subtotal, lang)))
-    if totals.discount.minor:
-        lines.append(t("quote-discount", amount=money_text(totals.discount, lang), percent=percent_text(totals.discount_percent)))
-    if quote.discount_bp:
-        lines.append(t("quote-discount-whole", percent=percent_text(quote.discount_bp, bp=True)))
-    lines.append(t("quote-tax", amount=money_text(totals.tax, lang)))
-    lines.append(t("quote-total", amount=money_text(totals.total, lang)))
-    lines.append(t("quote-margin", amount=money_text(totals.margin, lang), percent=percent_text(totals.margin_percent),
-                   before=percent_text(view.list_totals.margin_percent)))
-    route = view.route
-    if quote.status.value in ("draft", "pending"):
-        if route.levels:
-            levels = " → ".join(t(f"quote-level-{lv.value}") for lv in route.levels)
-            why = t("list-separator").join(t(f"quote-why-{w.value}") for w in route.why)
-            lines.append(t("quote-route", levels=levels, why=why))
-        else:
-            lines.append(t("quote-route-none"))
+    if view.lines:  # an empty draft shows no zero totals, and no route yet
+        lines.append("")
+        lines.append(t("quote-subtotal", amount=money_text(totals.subtotal, lang)))
+        if totals.discount.minor:
+            lines.append(t("quote-discount", amount=money_text(totals.discount, lang), percent=percent_text(totals.discount_percent)))
+        if quote.discount_bp:
+            lines.append(t("quote-discount-whole", percent=percent_text(quote.discount_bp, bp=True)))
+        lines.append(t("quote-tax", amount=money_text(totals.tax, lang)))
+        lines.append(t("quote-total", amount=money_text(totals.total, lang)))
+        lines.append(t("quote-margin", amount=money_text(totals.margin, lang), percent=percent_text(totals.margin_percent),
+                       before=percent_text(view.list_totals.margin_percent)))
+        route = view.route
+        if quote.status.value in ("draft", "pending"):
+            if route.levels:
+                levels = " → ".join(t(f"quote-level-{lv.value}") for lv in route.levels)
+                why = t("list-separator").join(t(f"quote-why-{w.value}") for w in route.why)
+                lines.append(t("quote-route", levels=levels, why=why))
+            else:
+                lines.append(t("quote-route-none"))
+    else:
+        lines.append("")
     if quote.needs:
         covered = len([i for i in quote.covered if i < len(quote.needs)])
         lines.append(t("quote-needs-count", covered=covered, total=len(quote.needs)))

@@ -130,7 +130,7 @@ quote-approval-card =
     Rep: { $rep }
     Total: { $total } · discount: { $discount }
     Margin: { $margin_before } → { $margin_after }
-    Why: { $why }
+    Needs approval for: { $why }
 
     { $lines }
     (↩ this customer's last unit price · ≈ the team's 90-day median · ⚠️ under the floor price)
@@ -149,7 +149,7 @@ quote-approval-escalated =
     Rep: { $rep }
     Total: { $total } · discount: { $discount }
     Margin: { $margin_before } → { $margin_after }
-    Why: { $why }
+    Needs approval for: { $why }
 
     { $lines }
     (↩ this customer's last unit price · ≈ the team's 90-day median · ⚠️ under the floor price)
@@ -262,6 +262,8 @@ quote-ask-whole-discount = A discount on the whole quote (after each line's own)
 quote-line-screen = { $name }: { $qty } { $unit }, { $percent } off. Change the quantity or the discount, or remove it:
 quote-ask-free = 🛠 Type a service line: name price [x quantity], e.g. "Implementation 5000" or "Training 2000 x3".
 quote-ask-reason = 💬 Your reason for the discount, for the approvers (e.g. a competitor is cheaper; a three-year contract):
+quote-ask-reason-submit = 📤 This quote goes to { $levels } for approval. One line on why the discount helps them decide faster (e.g. a competitor quoted lower, a three-year contract):
+quote-btn-submit-anyway = 📤 Submit without it
 quote-ask-template = 💾 The template's name:
 quote-ask-customer-reason = ❌ Why did the customer reject it? (kept for the lost-reason analysis)
 quote-needs-none = No needs are recorded on this deal yet. Note them in /log and check them here.

@@ -130,7 +130,7 @@ quote-approval-card =
     销售：{ $rep }
     合计：{ $total } · 折扣：{ $discount }
     毛利：{ $margin_before } → { $margin_after }
-    原因：{ $why }
+    审批原因：{ $why }
 
     { $lines }
     （↩ 该客户上次成交单价 · ≈ 团队 90 天中位单价 · ⚠️ 低于底价）
@@ -149,7 +149,7 @@ quote-approval-escalated =
     销售：{ $rep }
     合计：{ $total } · 折扣：{ $discount }
     毛利：{ $margin_before } → { $margin_after }
-    原因：{ $why }
+    审批原因：{ $why }
 
     { $lines }
     （↩ 该客户上次成交单价 · ≈ 团队 90 天中位单价 · ⚠️ 低于底价）
@@ -262,6 +262,8 @@ quote-ask-whole-discount = 整单折扣（在每行折扣之后再打）：现�
 quote-line-screen = { $name }：{ $qty } { $unit }，折扣 { $percent }。改数量、折扣，或删除：
 quote-ask-free = 🛠 输入自定义服务：名称 价格 [x 数量]，例如「实施服务 5000」或「培训 2000 x3」。
 quote-ask-reason = 💬 给审批人的折扣说明（例如：竞品报价更低，客户承诺三年合同）：
+quote-ask-reason-submit = 📤 这份报价要 { $levels } 审批。写一句折扣说明，审批人会更快批（例如：竞品报价更低，客户承诺三年合同）：
+quote-btn-submit-anyway = 📤 不写了，直接提交
 quote-ask-template = 💾 模板名称：
 quote-ask-customer-reason = ❌ 客户为什么拒绝？（会记录下来用于丢单分析）
 quote-needs-none = 这个商机还没有记录需求。跟进时在 /log 里记下需求，这里就能核对。
