@@ -93,6 +93,7 @@ async def test_a_rep_builds_checks_needs_submits_and_the_manager_approves_from_t
 
     calls = await tap(c.rep_p, QuoteCb(act=QAct.OPEN, id=quote.id or 0).pack())
     assert has_button(c.rep_p, "PDF") and has_button(c.rep_p, "标记已发送"), [x.method for x in calls]
+    assert "团队 90 天中位" not in c.rep_p.last.text  # a quote is not its own price history
     calls = await c.rep_p.press("PDF")
     [pdf] = [call.method for call in calls if isinstance(call.method, SendDocument)]
     assert pdf.document.filename == "Q-2026-0001-v1.pdf"  # type: ignore[union-attr]

@@ -124,12 +124,15 @@ def median(amounts: Sequence[Money]) -> Money | None:
 
 
 async def price_history(
-    uow: UnitOfWork, *, team_id: int, company_key: str, product_id: int, currency: str, now: datetime
+    uow: UnitOfWork, *, team_id: int, company_key: str, product_id: int, currency: str, now: datetime,
+    besides: tuple[int, int] | None = None,
 ) -> PriceHistory:
     """The customer's last prices for the product (accepted quotes) and the team's median of the last 90
-    days (quotes approved, sent or accepted), per unit after discounts, without tax."""
-    last = await uow.quotes.customer_prices(team_id, company_key, product_id, LAST_PRICES)
-    team = await uow.quotes.team_prices(team_id, product_id, now - timedelta(days=HISTORY_DAYS), 500)
+    days (quotes approved, sent or accepted; not quote (year, seq) `besides` itself), per unit after
+    discounts, without tax."""
+    last = await uow.quotes.customer_prices(team_id, company_key, product_id, LAST_PRICES, besides=besides)
+    since = now - timedelta(days=HISTORY_DAYS)
+    team = await uow.quotes.team_prices(team_id, product_id, since, 500, besides=besides)
     units = [unit_price(net, qty, currency) for net, qty in team]
     return PriceHistory(
         last=tuple(unit_price(net, qty, currency) for net, qty in last), median=median(units), samples=len(units)
@@ -183,7 +186,7 @@ async def build_view(uow: UnitOfWork, quote: Quote, now: datetime) -> QuoteView:
                 names_en[line.id] = product.name_en
             history[line.id] = await price_history(
                 uow, team_id=quote.team_id, company_key=lead.company_key, product_id=line.product_id,
-                currency=quote.currency, now=now,
+                currency=quote.currency, now=now, besides=(quote.year, quote.seq),
             )
     return QuoteView(
         quote=quote, lines=lines, totals=totals, list_totals=totals_of(quote, lines, at_list=True),
