@@ -29,6 +29,7 @@ from handlers.followup import nudges as followup_nudges
 from handlers.followup import stale as followup_stale
 from handlers.quotes import approvals as quote_approvals
 from handlers.quotes import builder as quote_builder
+from handlers.quotes import policy as quote_policy
 
 
 def routers() -> list[Router]:
@@ -56,6 +57,7 @@ def routers() -> list[Router]:
         products,
         quote_builder,
         quote_approvals,
+        quote_policy,
         fallback,  # always last
     ]
     return [module.routes.router() for module in ordered]

@@ -72,6 +72,7 @@ class PolicyAction(enum.StrEnum):
     WEIGHTS = "wts"
     WEIGHT_FACTOR = "wfac"  # one factor's weight
     WEIGHT_SET = "wset"  # set it (the value it sets)
+    QUOTES = "quotes"  # the quote approval rules; with a field, its editor (handlers/quotes/policy.py)
 
 
 class PolicyCb(CallbackData, prefix="pol"):
@@ -111,6 +112,7 @@ def overview(t: Translate, team_name: str, policy: TeamPolicy, done: str = "") -
         button(t("policy-btn-skills"), PolicyCb(action=PolicyAction.SKILLS)),
         button(t("policy-btn-idle"), PolicyCb(action=PolicyAction.IDLE)),
         button(t("policy-btn-weights"), PolicyCb(action=PolicyAction.WEIGHTS)),
+        button(t("policy-btn-quotes"), PolicyCb(action=PolicyAction.QUOTES)),
     ]
     return (f"{done}\n\n{text}" if done else text), grid(buttons, per_row=2)
 

@@ -20,6 +20,7 @@ from domain.handoffs.model import HandoffState
 from domain.leads.model import LeadStatus
 from domain.outbox.kinds import Kind, Valid
 from domain.outbox.model import NotificationState
+from domain.quotes.model import LIVE, QuoteStatus, StepState
 from domain.reminders.model import ReminderState
 from storage.sql import CLOSED_STAGES
 from storage.tables import (
@@ -28,6 +29,8 @@ from storage.tables import (
     leads,
     notifications,
     opportunities,
+    quote_approvals,
+    quotes,
     reminders,
     stage_changes,
     teams,
@@ -123,6 +126,27 @@ def _group_unbound() -> ColumnElement[bool]:
     return exists().where(teams.c.id == n.c.subject_id, teams.c.group_chat_id.is_(None))
 
 
+def _quote_step_pending() -> ColumnElement[bool]:
+    return exists().where(quote_approvals.c.id == n.c.subject_id, quote_approvals.c.state == StepState.PENDING)
+
+
+def _quote_back_with_rep() -> ColumnElement[bool]:
+    step = quote_approvals
+    return exists().where(
+        step.c.id == n.c.subject_id, quotes.c.id == step.c.quote_id, quotes.c.status == QuoteStatus.DRAFT,
+        quotes.c.superseded_at.is_(None),
+    )
+
+
+def _quote_in(statuses: frozenset[QuoteStatus]) -> Callable[[], ColumnElement[bool]]:
+    def predicate() -> ColumnElement[bool]:
+        return exists().where(
+            quotes.c.id == n.c.subject_id, quotes.c.status.in_(statuses), quotes.c.superseded_at.is_(None)
+        )
+
+    return predicate
+
+
 PREDICATES: dict[Valid, Callable[[], ColumnElement[bool]]] = {
     Valid.HANDOFF_PENDING: _handoff_pending,
     Valid.HANDOFF_STANDS: _handoff_stands,
@@ -137,6 +161,10 @@ PREDICATES: dict[Valid, Callable[[], ColumnElement[bool]]] = {
     Valid.STILL_UNREACHABLE: _still_unreachable,
     Valid.GROUP_UNBOUND: _group_unbound,
     Valid.LEAD_NURTURED: _lead_nurtured,
+    Valid.QUOTE_STEP_PENDING: _quote_step_pending,
+    Valid.QUOTE_BACK_WITH_REP: _quote_back_with_rep,
+    Valid.QUOTE_LIVE: _quote_in(LIVE),
+    Valid.QUOTE_EXPIRED: _quote_in(frozenset({QuoteStatus.EXPIRED})),
 }
 
 

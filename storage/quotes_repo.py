@@ -6,7 +6,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, text, update
+from sqlalchemy import and_, delete, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.money import Money
@@ -173,7 +173,7 @@ class SqlQuotes:
         return (await self.session.execute(stmt)).scalars().all()
 
     async def customer_prices(
-        self, team_id: int, company_key: str, product_id: int, limit: int
+        self, team_id: int, company_key: str, product_id: int, limit: int, *, besides: tuple[int, int] | None = None
     ) -> Sequence[tuple[int, int]]:
         stmt = (
             select(quote_lines.c.net_minor, quote_lines.c.quantity)
@@ -187,9 +187,13 @@ class SqlQuotes:
             .order_by(quotes.c.decided_at.desc(), quotes.c.id.desc())
             .limit(limit)
         )
+        if besides is not None:
+            stmt = stmt.where(~and_(quotes.c.year == besides[0], quotes.c.seq == besides[1]))
         return [(int(row[0]), int(row[1])) for row in (await self.session.execute(stmt)).all()]
 
-    async def team_prices(self, team_id: int, product_id: int, since: datetime, limit: int) -> Sequence[tuple[int, int]]:
+    async def team_prices(
+        self, team_id: int, product_id: int, since: datetime, limit: int, *, besides: tuple[int, int] | None = None
+    ) -> Sequence[tuple[int, int]]:
         stmt = (
             select(quote_lines.c.net_minor, quote_lines.c.quantity)
             .join(quotes, quotes.c.id == quote_lines.c.quote_id)
@@ -200,6 +204,8 @@ class SqlQuotes:
             .order_by(quotes.c.submitted_at.desc())
             .limit(limit)
         )
+        if besides is not None:
+            stmt = stmt.where(~and_(quotes.c.year == besides[0], quotes.c.seq == besides[1]))
         return [(int(row[0]), int(row[1])) for row in (await self.session.execute(stmt)).all()]
 
     async def due(self, now: datetime, limit: int, skip: Collection[int] = ()) -> Sequence[Quote]:
@@ -254,7 +260,11 @@ class SqlQuotes:
     async def steps_due(self, now: datetime, limit: int, skip: Collection[int] = ()) -> Sequence[ApprovalStep]:
         stmt = (
             select(ApprovalStep)
-            .where(text("quote_approvals." + STEP_DUE_SQL), quote_approvals.c.check_at <= now)
+            # A pending step without a check is one an earlier version escalated and stopped watching: due now.
+            .where(
+                text("quote_approvals." + STEP_DUE_SQL),
+                or_(quote_approvals.c.check_at <= now, quote_approvals.c.check_at.is_(None)),
+            )
             .order_by(quote_approvals.c.check_at, quote_approvals.c.id)
             .limit(limit)
             .with_for_update(skip_locked=True)

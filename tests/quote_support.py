@@ -118,3 +118,33 @@ async def another_deal_with(app: App, rep: User, deal_id: int) -> int:
         assert result.opportunity is not None and result.opportunity.id is not None
         await uow.commit()
     return result.opportunity.id
+
+
+async def tap(person, data: str):  # type: ignore[no-untyped-def]
+    """Press a button whose data we hold (a notification's, a forged one) on the chat's latest message."""
+    return await person.press_data(data, message_id=person.last.message_id)
+
+
+async def build(rep_p, deal_id: int, *, discount: str = "15%", qty: str = "10") -> None:  # type: ignore[no-untyped-def]
+    """The rep's taps: deal card → 📄 报价 → new → add CRM-PRO × qty → the line's discount."""
+    from handlers.pipeline_ui import DealAct, DealCb
+
+    await tap(rep_p, DealCb(act=DealAct.OPEN, id=deal_id).pack())
+    await rep_p.press("📄 报价")
+    await rep_p.press("新报价")
+    await rep_p.press("添加产品")
+    await rep_p.send("crm")
+    await rep_p.press("CRM-PRO")
+    await rep_p.press(qty)
+    if discount:
+        await rep_p.press("1. CRM 专业版")
+        await rep_p.press(f"−{discount}")
+
+
+async def submit(rep_p, reason: str | None = None):  # type: ignore[no-untyped-def]
+    """📤 on the quote; when it needs approval and has no reason yet the bot asks for one: typed, or
+    submitted without it."""
+    calls = await rep_p.press("📤 提交")
+    if "写一句折扣说明" in rep_p.last.text:
+        calls = await (rep_p.send(reason) if reason else rep_p.press("直接提交"))
+    return calls

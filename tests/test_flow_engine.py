@@ -84,6 +84,14 @@ async def start_number(app: App, sandbox: Sandbox) -> Person:
     return manager
 
 
+async def start_quote_policy(app: App, sandbox: Sandbox) -> Person:
+    manager = await join(app, sandbox, "李经理", Role.MANAGER)
+    await manager.send("/policy")
+    await manager.press("报价审批")
+    await manager.press("审批时限")
+    return manager
+
+
 async def start_idle(app: App, sandbox: Sandbox) -> Person:
     manager = await join(app, sandbox, "李经理", Role.MANAGER)
     await manager.send("/policy")
@@ -137,6 +145,7 @@ STARTERS: dict[str, tuple[Starter, dict[str, Any]]] = {
     "remind": (start_remind, {"due": "2026-11-27T01:00:00+00:00"}),
     "pnum": (start_number, {}),
     "pidle": (start_idle, {}),
+    "qpol": (start_quote_policy, {}),
     "pskill": (start_skills, {}),
     "apikey": (start_apikey, {"channel": "官网表单"}),
     "hook": (start_hook, {"url": "https://oa.example.com/hook", "events": ["lead.created"]}),

@@ -24,6 +24,7 @@ from tests.deal_support import alert, deal_row, has_button, member, seed_deal
 from tests.fakes import FakeClock
 from tests.quote_support import (
     another_deal_with,
+    build,
     buttons_of,
     crew,
     deal_with_needs,
@@ -31,28 +32,9 @@ from tests.quote_support import (
     notes_to,
     quote_row,
     seed_catalog,
+    submit,
+    tap,
 )
-
-
-async def tap(person, data: str):  # type: ignore[no-untyped-def]
-    """Press a button whose data we hold (a notification's, a forged one) on the chat's latest message."""
-    return await person.press_data(data, message_id=person.last.message_id)
-
-
-async def build(rep_p, deal_id: int, *, discount: str = "15%", qty: str = "10") -> None:  # type: ignore[no-untyped-def]
-    """The rep's taps: deal card → 📄 报价 → new → add CRM-PRO × qty → the line's discount."""
-    from handlers.pipeline_ui import DealAct, DealCb
-
-    await tap(rep_p, DealCb(act=DealAct.OPEN, id=deal_id).pack())
-    await rep_p.press("📄 报价")
-    await rep_p.press("新报价")
-    await rep_p.press("添加产品")
-    await rep_p.send("crm")
-    await rep_p.press("CRM-PRO")
-    await rep_p.press(qty)
-    if discount:
-        await rep_p.press("1. CRM 专业版")
-        await rep_p.press(f"−{discount}")
 
 
 async def test_a_rep_builds_checks_needs_submits_and_the_manager_approves_from_the_card(
@@ -81,7 +63,7 @@ async def test_a_rep_builds_checks_needs_submits_and_the_manager_approves_from_t
 
     await c.rep_p.press("折扣说明")
     await c.rep_p.send("竞品报价更低")
-    await c.rep_p.press("提交")
+    await submit(c.rep_p)
     assert "已提交审批" in c.rep_p.last.text and "等待 销售经理 审批" in c.rep_p.last.text
     quote = await latest_quote(app, deal_id)
     assert quote.status is QuoteStatus.PENDING and (await deal_row(app, deal_id)).quote_status == "pending"
@@ -101,7 +83,7 @@ async def test_a_rep_builds_checks_needs_submits_and_the_manager_approves_from_t
     assert "你不能审批这一级" in alert(await tap(c.other_p, buttons["✅ 批准"]))
     await tap(c.manager_p, buttons["✅ 批准"])
     assert "已批准 Q-2026-0001-v1" in c.manager_p.last.text
-    assert "已经处理过了" in alert(await tap(c.manager_p, buttons["✅ 批准"]))  # a repeated press acts once
+    assert "已经由 李经理 批准了" in alert(await tap(c.manager_p, buttons["✅ 批准"]))  # a repeated press acts once
     assert (await quote_row(app, quote.id or 0)).status is QuoteStatus.APPROVED
     assert "已由 李经理 批准，合计 ¥122,944.00" in (await notes_to(app, c.rep, "quote.status"))[-1]["text"]
 
@@ -111,6 +93,7 @@ async def test_a_rep_builds_checks_needs_submits_and_the_manager_approves_from_t
 
     calls = await tap(c.rep_p, QuoteCb(act=QAct.OPEN, id=quote.id or 0).pack())
     assert has_button(c.rep_p, "PDF") and has_button(c.rep_p, "标记已发送"), [x.method for x in calls]
+    assert "团队 90 天中位" not in c.rep_p.last.text  # a quote is not its own price history
     calls = await c.rep_p.press("PDF")
     [pdf] = [call.method for call in calls if isinstance(call.method, SendDocument)]
     assert pdf.document.filename == "Q-2026-0001-v1.pdf"  # type: ignore[union-attr]
@@ -147,8 +130,13 @@ async def test_a_25_percent_discount_goes_to_the_manager_then_an_admin_and_other
     # 20% on the line, then 5% on the whole: 24% in all, and under the floor price (¥97,280 < ¥98,000).
     assert "折扣：-¥30,720.00（24%）" in c.rep_p.last.text and "其中整单折扣 5%" in c.rep_p.last.text
     assert "需要审批：销售经理 → 管理员（折扣达到审批线，有产品低于底价）" in c.rep_p.last.text
-    await c.rep_p.press("提交")
+    await c.rep_p.press("📤 提交")  # no reason yet: the bot asks for one line for the approvers first
+    assert "这份报价要 销售经理 → 管理员 审批。写一句折扣说明" in c.rep_p.last.text
+    assert [label for label, _ in c.rep_p.last.buttons] == ["📤 不写了，直接提交", "⬅️ 返回"]
+    await c.rep_p.send("客户承诺三年合同")
+    assert "已提交审批" in c.rep_p.last.text and "💬 折扣说明：客户承诺三年合同" in c.rep_p.last.text
     [card] = await notes_to(app, c.manager, "quote.approval")
+    assert "销售说明：客户承诺三年合同" in card["text"] and "审批原因：折扣达到审批线" in card["text"]
     step_one = buttons_of(card)["✅ 批准"]
 
     south_p = await join(app, sandbox, "华南经理", Role.MANAGER, team="华南销售部")
@@ -184,7 +172,7 @@ async def test_the_sla_reminds_then_escalates_and_the_rep_hears_where_it_stands(
     await seed_catalog(app, c.manager)
     deal_id = await deal_with_needs(app, c.rep)
     await build(c.rep_p, deal_id, discount="10%")
-    await c.rep_p.press("提交")
+    await submit(c.rep_p)
     await run_sweeps(app)
     assert not await notes_to(app, c.manager, "quote.approval")[1:] if False else True
     clock.advance(hours=3, minutes=59)
@@ -214,7 +202,7 @@ async def test_reject_with_a_reason_and_a_counter_offer_taken_with_one_tap(app: 
     await seed_catalog(app, c.manager)
     deal_id = await deal_with_needs(app, c.rep)
     await build(c.rep_p, deal_id, discount="15%")
-    await c.rep_p.press("提交")
+    await submit(c.rep_p)
     [card] = await notes_to(app, c.manager, "quote.approval")
     await tap(c.manager_p, buttons_of(card)["❌ 驳回"])
     assert "驳回 Q-2026-0001-v1 的原因" in c.manager_p.last.text
@@ -230,7 +218,7 @@ async def test_reject_with_a_reason_and_a_counter_offer_taken_with_one_tap(app: 
     await c.rep_p.press("自定义服务")
     await c.rep_p.send("上门培训 2000 x2")
     assert "2. 上门培训 × 2 项 @ ¥2,000.00 = <b>¥4,000.00</b> 🛠" in c.rep_p.last.text
-    await c.rep_p.press("提交")
+    await submit(c.rep_p)
     cards = await notes_to(app, c.manager, "quote.approval")
     await tap(c.manager_p, buttons_of(cards[-1])["💬 还价"])
     assert "你能接受多少" in c.manager_p.last.text
@@ -242,7 +230,7 @@ async def test_reject_with_a_reason_and_a_counter_offer_taken_with_one_tap(app: 
     assert "已接受还价，报价单已生效" in c.rep_p.last.text
     quote = await latest_quote(app, deal_id)
     assert quote.status is QuoteStatus.APPROVED and quote.discount_bp == 1200
-    assert "已经处理过了" in alert(await tap(c.manager_p, buttons_of(cards[-1])["✅ 批准"]))
+    assert "李经理 已经还过价了" in alert(await tap(c.manager_p, buttons_of(cards[-1])["✅ 批准"]))
 
 
 async def test_templates_earlier_quotes_revisions_and_price_history(app: App, sandbox: Sandbox, clock: FakeClock) -> None:
@@ -250,7 +238,7 @@ async def test_templates_earlier_quotes_revisions_and_price_history(app: App, sa
     await seed_catalog(app, c.manager)
     first_deal = await deal_with_needs(app, c.rep)
     await build(c.rep_p, first_deal, discount="5%", qty="5")
-    await c.rep_p.press("提交")  # under 10%: approved at once
+    await submit(c.rep_p)  # under 10%: approved at once
     assert "无需审批，报价单已生效" in c.rep_p.last.text
     await c.rep_p.press("客户接受")
 
@@ -279,7 +267,7 @@ async def test_templates_earlier_quotes_revisions_and_price_history(app: App, sa
     assert "↩ 该客户上次 ¥12,160.00" in screen and "≈ 团队 90 天中位 ¥12,160.00（1 笔）" in screen
 
     # Revising an approved quote makes v2; v1 stays readable.
-    await c.rep_p.press("提交")
+    await submit(c.rep_p)
     await c.rep_p.press("修改报价")
     assert "已生成新版本 Q-2026-0002-v2" in c.rep_p.last.text and "草稿" in c.rep_p.last.text
     v1 = await quote_row(app, (await latest_quote(app, second_deal)).parent_id or 0)
@@ -309,7 +297,7 @@ async def test_the_contract_stage_waits_for_a_quote_and_expiry_nudges_then_expir
     await tap(c.rep_p, DealCb(act=DealAct.OPEN, id=deal_id).pack())
     assert not has_button(c.rep_p, "推进到「合同签署」")  # no agreed quote yet
     await build(c.rep_p, deal_id, discount="")
-    await c.rep_p.press("提交")
+    await submit(c.rep_p)
     await c.rep_p.press("标记已发送")
     quote = await latest_quote(app, deal_id)
     assert quote.valid_until.isoformat() == "2026-12-11"  # 15 days

@@ -54,7 +54,9 @@ OVERRIDES_QUOTES: dict[Kind, dict[str, Any]] = {
     for kind in (Kind.QUOTE_APPROVAL_CARD, Kind.QUOTE_APPROVAL_ESCALATED, Kind.QUOTE_APPROVAL_REJECTED)
 }
 OVERRIDES: dict[Kind, dict[str, Any]] = {Kind.HANDOFF_REASSIGNED: {"owner": "yes"}, **OVERRIDES_QUOTES}
-REFS: dict[str, object] = {"period": "2026-11-20", "by": 3, "day": "2026-11-26", "source": 77, "chat": -1001234}
+REFS: dict[str, object] = {
+    "period": "2026-11-20", "by": 3, "day": "2026-11-26", "source": 77, "chat": -1001234, "round": 3,
+}
 
 
 def sample_params(kind: Kind) -> dict[str, Any]:
@@ -171,6 +173,7 @@ def test_the_dedupe_keys_are_those_live_databases_hold() -> None:
         Kind.QUOTE_APPROVAL_CARD: "approval:7:card:to:42",
         Kind.QUOTE_APPROVAL_REMINDER: "approval:7:reminder:to:42",
         Kind.QUOTE_APPROVAL_ESCALATED: "approval:7:escalated:to:42",
+        Kind.QUOTE_APPROVAL_OVERDUE: "approval:7:overdue:3:to:42",
         Kind.QUOTE_APPROVAL_STATUS: "approval:7:status:2026-11-20:to:42",
         Kind.QUOTE_APPROVED: "quote:7:approved:to:42",
         Kind.QUOTE_APPROVAL_REJECTED: "approval:7:rejected:to:42",

@@ -77,6 +77,11 @@ class Valid(enum.Enum):
     STILL_UNREACHABLE = "still_unreachable"  # the person has not written to the bot since
     GROUP_UNBOUND = "group_unbound"  # the team has not bound a group again
     LEAD_NURTURED = "lead_nurtured"  # the lead still waits in nurture (nobody re-scored it into a deal)
+    QUOTE_STEP_PENDING = "quote_step_pending"  # the approval step still waits for a decision
+    # The answered step's quote is still the current draft back with the rep (not resubmitted, taken or revised).
+    QUOTE_BACK_WITH_REP = "quote_back_with_rep"
+    QUOTE_LIVE = "quote_live"  # the quote is the current version, approved or sent
+    QUOTE_EXPIRED = "quote_expired"  # the quote is the current version and still expired (no new version yet)
 
 
 @dataclass(frozen=True)
@@ -299,47 +304,45 @@ class Kind(enum.Enum):
     # -- quotes and discount approvals (issue 11)
     QUOTE_APPROVAL_CARD = Spec(
         "quote-approval-card", "quote.approval", Subject.QUOTE_STEP, "approval:{subject}:card:to:{to}",
-        _QUOTE_CARD,
-        valid=Valid.ALWAYS,  # not yet: a decided approval should cancel its card
+        _QUOTE_CARD, valid=Valid.QUOTE_STEP_PENDING,
     )
     QUOTE_APPROVAL_REMINDER = Spec(
         "quote-approval-reminder", "quote.approval", Subject.QUOTE_STEP, "approval:{subject}:reminder:to:{to}",
-        ("number", "company", "rep", "total", "discount", "due"),
-        valid=Valid.ALWAYS,  # not yet: a decided approval should cancel its card
+        ("number", "company", "rep", "total", "discount", "due"), valid=Valid.QUOTE_STEP_PENDING,
     )
     QUOTE_APPROVAL_ESCALATED = Spec(
         "quote-approval-escalated", "quote.approval", Subject.QUOTE_STEP, "approval:{subject}:escalated:to:{to}",
-        (*_QUOTE_CARD, "waiting"),
-        valid=Valid.ALWAYS,  # not yet: a decided approval should cancel its card
+        (*_QUOTE_CARD, "waiting"), valid=Valid.QUOTE_STEP_PENDING,
+    )
+    # After the escalation, once per SLA period while the step still waits (`round`: the SLA stage).
+    QUOTE_APPROVAL_OVERDUE = Spec(
+        "quote-approval-overdue", "quote.approval", Subject.QUOTE_STEP, "approval:{subject}:overdue:{round}:to:{to}",
+        ("number", "company", "rep", "total", "discount", "due", "waiting"), refs=("round",),
+        valid=Valid.QUOTE_STEP_PENDING,
     )
     QUOTE_APPROVAL_STATUS = Spec(
         "quote-approval-status", "quote.status", Subject.QUOTE_STEP, "approval:{subject}:status:{period}:to:{to}",
-        ("number", "company", "where"), refs=("period",),
-        valid=Valid.ALWAYS,  # not yet: a decided approval should cancel its card
+        ("number", "company", "where"), refs=("period",), valid=Valid.QUOTE_STEP_PENDING,
     )
     QUOTE_APPROVED = Spec(
         "quote-approved", "quote.status", Subject.QUOTE, "quote:{subject}:approved:to:{to}",
-        ("number", "company", "approver", "total"),
-        valid=Valid.ALWAYS,  # not yet: a decided approval should cancel its card
+        ("number", "company", "approver", "total"), valid=Valid.QUOTE_LIVE,
     )
     QUOTE_APPROVAL_REJECTED = Spec(
         "quote-approval-rejected", "quote.status", Subject.QUOTE_STEP, "approval:{subject}:rejected:to:{to}",
-        ("number", "company", "approver", "reason"),
-        valid=Valid.ALWAYS,  # not yet: a decided approval should cancel its card
+        ("number", "company", "approver", "reason"), valid=Valid.QUOTE_BACK_WITH_REP,
     )
     QUOTE_COUNTERED = Spec(
         "quote-countered", "quote.status", Subject.QUOTE_STEP, "approval:{subject}:countered:to:{to}",
-        ("number", "company", "approver", "percent", "asked"),
-        valid=Valid.ALWAYS,  # not yet: a decided approval should cancel its card
+        ("number", "company", "approver", "percent", "asked"), valid=Valid.QUOTE_BACK_WITH_REP,
     )
     QUOTE_EXPIRING = Spec(
         "quote-expiring", "quote.expiry", Subject.QUOTE, "quote:{subject}:expiring:to:{to}",
-        ("number", "company", "until"),
-        valid=Valid.ALWAYS,  # not yet: a decided approval should cancel its card
+        ("number", "company", "until"), valid=Valid.QUOTE_LIVE,
     )
     QUOTE_EXPIRED = Spec(
         "quote-expired", "quote.expiry", Subject.QUOTE, "quote:{subject}:expired:to:{to}", ("number", "company"),
-        valid=Valid.ALWAYS,  # not yet: a decided approval should cancel its card
+        valid=Valid.QUOTE_EXPIRED,
     )
 
     # -- delivery

@@ -18,7 +18,7 @@ from domain.outbox.kinds import Kind
 from domain.outbox.model import Action
 from domain.outbox.notify import Notice, tell_user
 from domain.ports import UnitOfWork
-from domain.quotes.approvals import ACTION_OPEN, withdraw
+from domain.quotes.approvals import ACTION_OPEN, settle, withdraw
 from domain.quotes.model import LIVE, REVISABLE, Quote, QuoteLine, QuoteStatus
 from domain.quotes.services import (
     _context,
@@ -92,6 +92,7 @@ async def revise(uow: UnitOfWork, *, actor: User, quote_id: int, now: datetime) 
         await uow.quotes.add_line(QuoteLine(quote_id=newer.id, position=line.position, **line_seed(line)))
     await reprice(uow, newer, now)
     opportunity.quote_status = newer.status.value
+    await settle(uow, quote, why="quote.revised", now=now)
     await record(
         uow, now=now, action="quote.revised", entity="quote", entity_id=newer.id, actor_id=actor.id,
         team_id=quote.team_id, before={"number": quote.number, "status": quote.status.value},
@@ -110,6 +111,7 @@ async def mark_sent(uow: UnitOfWork, *, actor: User, quote_id: int, now: datetim
     opportunity.quote_status = QuoteStatus.SENT.value
     schedule_expiry(quote, team, now)
     await _step_to(uow, opportunity, Stage.PROPOSAL, actor, now)
+    await settle(uow, quote, why="quote.sent", now=now)
     await record(
         uow, now=now, action="quote.sent", entity="quote", entity_id=quote.id, actor_id=actor.id,
         team_id=quote.team_id, after={"number": quote.number},
@@ -127,6 +129,7 @@ async def mark_accepted(uow: UnitOfWork, *, actor: User, quote_id: int, now: dat
     opportunity.amount = quote.total
     opportunity.quote_status = QuoteStatus.ACCEPTED.value
     opportunity.updated_at = now
+    await settle(uow, quote, why="quote.accepted", now=now)
     await record(
         uow, now=now, action="quote.accepted", entity="quote", entity_id=quote.id, actor_id=actor.id,
         team_id=quote.team_id, before={"deal_amount_minor": before},
@@ -150,6 +153,7 @@ async def mark_rejected(uow: UnitOfWork, *, actor: User, quote_id: int, reason: 
         raise AlreadyDone("error-quote-not-live")
     opportunity, _lead, _team = await _context(uow, quote)
     opportunity.quote_status = QuoteStatus.REJECTED.value
+    await settle(uow, quote, why="quote.rejected", now=now)
     await record(
         uow, now=now, action="quote.rejected", entity="quote", entity_id=quote.id, actor_id=actor.id,
         team_id=quote.team_id, after={"number": quote.number, "reason": text},
@@ -167,6 +171,7 @@ async def expiry_check(uow: UnitOfWork, quote: Quote, now: datetime) -> bool:
         if not await uow.quotes.move(quote, expect=LIVE, status=QuoteStatus.EXPIRED, check_at=None):
             return False
         opportunity.quote_status = QuoteStatus.EXPIRED.value
+        await settle(uow, quote, why="quote.expired", now=now)
         await record(
             uow, now=now, action="quote.expired", entity="quote", entity_id=quote.id, actor_id=None,
             team_id=quote.team_id, after={"number": quote.number, "valid_until": quote.valid_until.isoformat()},

@@ -64,7 +64,8 @@ class Product:
     def tax_rate(self) -> Decimal:
         return percent_of(self.tax_bp)
 
-    def name(self, language: str) -> str:
+    def name(self, language: str | None) -> str:
+        """In the reader's language, else the other one."""
         return self.name_en if language == "en" and self.name_en else self.name_zh
 
 

@@ -50,12 +50,15 @@ class QuoteRepo(Protocol):
         ...
     async def versions(self, team_id: int, year: int, seq: int) -> Sequence[Quote]: ...
     async def customer_prices(
-        self, team_id: int, company_key: str, product_id: int, limit: int
+        self, team_id: int, company_key: str, product_id: int, limit: int, *, besides: tuple[int, int] | None = None
     ) -> Sequence[tuple[int, int]]:
         """(net, quantity) of the product's lines in the customer's accepted quotes, newest first."""
         ...
-    async def team_prices(self, team_id: int, product_id: int, since: datetime, limit: int) -> Sequence[tuple[int, int]]:
-        """(net, quantity) of the product's lines in the team's quotes approved, sent or accepted since `since`."""
+    async def team_prices(
+        self, team_id: int, product_id: int, since: datetime, limit: int, *, besides: tuple[int, int] | None = None
+    ) -> Sequence[tuple[int, int]]:
+        """(net, quantity) of the product's lines in the team's quotes approved, sent or accepted since `since`;
+        not those of quote (year, seq) `besides`, in any version (a quote is not its own history)."""
         ...
     async def due(self, now: datetime, limit: int, skip: Collection[int] = ()) -> Sequence[Quote]:
         """Current, live quotes whose expiry check is due (locked on PostgreSQL)."""
@@ -70,7 +73,7 @@ class QuoteRepo(Protocol):
         """Pending steps of the team (None: every team) of these levels, oldest request first."""
         ...
     async def steps_due(self, now: datetime, limit: int, skip: Collection[int] = ()) -> Sequence[ApprovalStep]:
-        """Pending steps whose SLA check is due (locked on PostgreSQL)."""
+        """Pending steps whose SLA check is due, or that have none (locked on PostgreSQL)."""
         ...
 
     # templates and the policy

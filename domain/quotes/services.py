@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Final
@@ -72,10 +72,27 @@ class QuoteView:
     history: dict[int, PriceHistory]  # line id -> its product's price history
     steps: tuple[ApprovalStep, ...]
     policy: QuotePolicy
+    names_en: dict[int, str] = field(default_factory=dict)  # line id -> its product's English name
 
     @property
     def editable(self) -> bool:
         return self.quote.status is QuoteStatus.DRAFT and self.quote.current
+
+    def line_name(self, line: QuoteLine, language: str | None) -> str:
+        """A line's name in the reader's language: an English reader gets the product's English name when
+        it has one; everyone else (and a free line) the name on the line, the Chinese one."""
+        if language == "en" and line.id is not None and line.id in self.names_en:
+            return self.names_en[line.id]
+        return line.name
+
+
+async def line_label(uow: UnitOfWork, line: QuoteLine, language: str | None) -> str:
+    """One line's name in the reader's language (as QuoteView.line_name, for a screen without the view)."""
+    if language == "en" and line.product_id is not None:
+        product = await uow.products.get(line.product_id)
+        if product is not None and product.name_en:
+            return product.name_en
+    return line.name
 
 
 def line_input(line: QuoteLine, currency: str) -> LineInput:
@@ -107,12 +124,15 @@ def median(amounts: Sequence[Money]) -> Money | None:
 
 
 async def price_history(
-    uow: UnitOfWork, *, team_id: int, company_key: str, product_id: int, currency: str, now: datetime
+    uow: UnitOfWork, *, team_id: int, company_key: str, product_id: int, currency: str, now: datetime,
+    besides: tuple[int, int] | None = None,
 ) -> PriceHistory:
     """The customer's last prices for the product (accepted quotes) and the team's median of the last 90
-    days (quotes approved, sent or accepted), per unit after discounts, without tax."""
-    last = await uow.quotes.customer_prices(team_id, company_key, product_id, LAST_PRICES)
-    team = await uow.quotes.team_prices(team_id, product_id, now - timedelta(days=HISTORY_DAYS), 500)
+    days (quotes approved, sent or accepted; not quote (year, seq) `besides` itself), per unit after
+    discounts, without tax."""
+    last = await uow.quotes.customer_prices(team_id, company_key, product_id, LAST_PRICES, besides=besides)
+    since = now - timedelta(days=HISTORY_DAYS)
+    team = await uow.quotes.team_prices(team_id, product_id, since, 500, besides=besides)
     units = [unit_price(net, qty, currency) for net, qty in team]
     return PriceHistory(
         last=tuple(unit_price(net, qty, currency) for net, qty in last), median=median(units), samples=len(units)
@@ -158,17 +178,21 @@ async def build_view(uow: UnitOfWork, quote: Quote, now: datetime) -> QuoteView:
     policy = await uow.quotes.policy(quote.team_id)
     totals = totals_of(quote, lines)
     history = {}
+    names_en = {}
     for line in lines:
         if line.product_id is not None and line.id is not None:
+            product = await uow.products.get(line.product_id)
+            if product is not None and product.name_en:
+                names_en[line.id] = product.name_en
             history[line.id] = await price_history(
                 uow, team_id=quote.team_id, company_key=lead.company_key, product_id=line.product_id,
-                currency=quote.currency, now=now,
+                currency=quote.currency, now=now, besides=(quote.year, quote.seq),
             )
     return QuoteView(
         quote=quote, lines=lines, totals=totals, list_totals=totals_of(quote, lines, at_list=True),
         route=route(totals, policy), opportunity=opportunity, lead=lead, team=team,
         owner_name=await name_of(uow, quote.owner_id), history=history,
-        steps=tuple(await uow.quotes.steps(quote.id)), policy=policy,
+        steps=tuple(await uow.quotes.steps(quote.id)), policy=policy, names_en=names_en,
     )
 
 
@@ -593,11 +617,48 @@ def parse_policy(text: str) -> dict[str, int]:
             "sla_minutes": int(minutes), "validity_days": days}
 
 
+# How each number of the policy is typed and tapped in the /policy menu: percentages (basis points), the
+# SLA in working hours (minutes, to the half hour), the validity in days; and the -/+ steps of its buttons.
+POLICY_STEPS: Final[dict[str, tuple[int, ...]]] = {
+    "manager_from_bp": (100, 500),
+    "admin_from_bp": (100, 500),
+    "margin_floor_bp": (100, 500),
+    "sla_minutes": (30, 120),
+    "validity_days": (1, 5),
+}
+
+
+def parse_policy_value(name: str, text: str) -> int:
+    """One number of the policy as a manager types it: "12.5" (%), "4" or "2.5" (working hours), "30" (days)."""
+    cleaned = text.strip().replace("％", "%")
+    try:
+        if name.endswith("_bp"):
+            return catalog.parse_discount(cleaned)
+        if name == "sla_minutes":
+            hours = Decimal(cleaned.rstrip("hH小时").strip())
+            minutes = hours * 60
+            if minutes != minutes.to_integral_value() or int(minutes) % 30:
+                raise InvalidInput("error-quote-policy-value")
+            return int(minutes)
+        if name == "validity_days":
+            return int(cleaned.rstrip("天dD").strip())
+    except (InvalidInput, ArithmeticError, ValueError):
+        raise InvalidInput("error-quote-policy-value") from None
+    raise InvalidInput("error-quote-policy-value")
+
+
 async def quote_policy(uow: UnitOfWork, *, viewer: User, team_id: int | None = None) -> QuotePolicy:
     team = team_id if team_id is not None else viewer.team_id
     if not viewer.active or not in_team(viewer, team):
         raise Forbidden("error-other-team")
     return await uow.quotes.policy(team)
+
+
+def _shown(name: str, value: int) -> str:
+    """A limit of the policy as its screen says it: 100%, 0.5 (hours), 365 (days)."""
+    if name.endswith("_bp"):
+        return f"{Decimal(value) / 100:g}%"
+    return f"{value / 60:g}" if name == "sla_minutes" else str(value)
 
 
 async def update_quote_policy(
@@ -613,7 +674,7 @@ async def update_quote_policy(
     for name, value in changes.items():
         low, high = POLICY_LIMITS.get(name, (1, 0))
         if type(value) is not int or not low <= value <= high:
-            raise InvalidInput("error-quote-policy")
+            raise InvalidInput(f"error-quote-policy-range-{name}", low=_shown(name, low), high=_shown(name, high))
         setattr(policy, name, value)
     if policy.manager_from_bp > policy.admin_from_bp:
         raise InvalidInput("error-quote-policy-order")

@@ -1,4 +1,5 @@
-"""Amounts and percentages as a quote shows them in any language: ¥12,345.00, 12.5%."""
+"""Amounts and percentages as a quote shows them to its reader: ¥12,345.00 (CNY 12,345.00 in English), 12.5%;
+and a line's name in the reader's language."""
 
 from __future__ import annotations
 
@@ -6,15 +7,17 @@ from decimal import Decimal
 
 from domain.money import Money
 from domain.quotes.model import percent_of
+from domain.team.model import Language
 
 SYMBOLS = {"CNY": "¥", "USD": "$", "EUR": "€"}
 
 
-def money_text(amount: Money) -> str:
-    """¥12,345.00; a currency without a symbol by its code: "JPY 1,200" (as bot/formatting.py shows money)."""
+def money_text(amount: Money, language: Language | None = None) -> str:
+    """¥12,345.00 for a Chinese reader (and when the reader is not known); for an English one, who may read ¥
+    as yen, the code: "CNY 12,345.00". A currency without a symbol is shown by its code: "JPY 1,200"."""
     sign = "-" if amount.minor < 0 else ""
     units, minor = divmod(abs(amount.minor), 10**amount.digits)
-    symbol = SYMBOLS.get(amount.currency, amount.currency + " ")
+    symbol = amount.currency + " " if language is Language.EN else SYMBOLS.get(amount.currency, amount.currency + " ")
     fraction = f".{minor:0{amount.digits}d}" if amount.digits else ""
     return f"{sign}{symbol}{units:,}{fraction}"
 

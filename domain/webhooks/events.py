@@ -19,6 +19,7 @@ FROM_AUDIT: Final[dict[str, str]] = {
     "opportunity.stage": "deal.stage_changed",
     "handoff.accepted": "handoff.accepted",
     "opportunity.reassigned": "deal.reassigned",
+    "quote.approved": "quote.approved",
 }
 EVENTS: Final[tuple[str, ...]] = tuple(dict.fromkeys(FROM_AUDIT.values()))
 

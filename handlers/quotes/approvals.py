@@ -6,6 +6,7 @@ acts once and is answered politely)."""
 from __future__ import annotations
 
 import contextlib
+from collections.abc import AsyncIterator
 
 from aiogram import F
 from aiogram.exceptions import TelegramBadRequest
@@ -14,17 +15,19 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 
-from bot.formatting import h, money, when
+from bot.formatting import h, when
 from bot.i18n import Translate
 from bot.keyboards import button, grid
 from bot.render import register_action
 from bot.routing import Routes
 from domain.clock import Clock
+from domain.errors import AlreadyDone
 from domain.ports import UnitOfWork
 from domain.quotes import approvals as service
 from domain.quotes import catalog
 from domain.quotes import services as quote_service
-from domain.quotes.text import percent_text
+from domain.quotes.model import ApprovalStep
+from domain.quotes.text import money_text, percent_text
 from domain.team.model import Language, User
 from handlers.common import show
 from handlers.quotes.common import ApprovalAct, ApprovalCb, QAct, QuoteCb
@@ -51,30 +54,53 @@ async def _drop_buttons(query: CallbackQuery) -> None:
             await query.message.edit_reply_markup(reply_markup=None)
 
 
+@contextlib.asynccontextmanager
+async def _stale_card(query: CallbackQuery) -> AsyncIterator[None]:
+    """A press on a card whose step was decided already: the card loses its buttons, and the refusal (who
+    decided it) is told as usual."""
+    try:
+        yield
+    except AlreadyDone:
+        await _drop_buttons(query)
+        raise
+
+
 def _outcome(t: Translate, decision: service.Decision) -> str:
     key = {"approved": "approval-done-approved", "next": "approval-done-next", "rejected": "approval-done-rejected",
            "countered": "approval-done-countered"}[decision.outcome]
     return t(key, number=decision.quote.number)
 
 
+def card_text(view: quote_service.QuoteView, step: ApprovalStep, lang: Language) -> str:
+    """The approval card as its notification shows it, in `lang`."""
+    from bot.i18n import catalogue
+    from bot.render import format_params
+
+    cat = catalogue()
+    params = service.card_params(view, step, view.owner_name, lang)
+    return cat.get(lang, "quote-approval-card", **format_params(params, view.team.timezone, lang, cat))
+
+
 @routes.callback_query(ApprovalCb.filter(F.act == ApprovalAct.APPROVE))
 async def on_approve(
-    query: CallbackQuery, callback_data: ApprovalCb, user: User, uow: UnitOfWork, t: Translate, clock: Clock,
-    state: FSMContext,
+    query: CallbackQuery, callback_data: ApprovalCb, user: User, uow: UnitOfWork, t: Translate, lang: Language,
+    clock: Clock, state: FSMContext,
 ) -> None:
-    decision = await service.approve(uow, actor=user, step_id=callback_data.id, now=clock.now())
+    """Approved from the card: the card itself says so (edited in place, its buttons gone)."""
+    now = clock.now()
+    async with _stale_card(query):
+        decision = await service.approve(uow, actor=user, step_id=callback_data.id, now=now)
     await state.clear()
-    await query.answer(_outcome(t, decision))
-    await _drop_buttons(query)
-    if isinstance(query.message, Message):
-        await query.message.answer(_outcome(t, decision))
+    view = await quote_service.build_view(uow, decision.quote, now)
+    await show(query, f"{card_text(view, decision.step, lang)}\n\n{_outcome(t, decision)}")
 
 
 @routes.callback_query(ApprovalCb.filter(F.act == ApprovalAct.REJECT))
 async def on_reject(
     query: CallbackQuery, callback_data: ApprovalCb, user: User, uow: UnitOfWork, t: Translate, state: FSMContext,
 ) -> None:
-    _step, quote = await service.step_for(uow, actor=user, step_id=callback_data.id)
+    async with _stale_card(query):
+        _step, quote = await service.step_for(uow, actor=user, step_id=callback_data.id)
     await state.set_state(ApprovalInput.reject_reason)
     await state.set_data({"step": callback_data.id})
     await query.answer()
@@ -100,7 +126,8 @@ async def on_reject_reason(
 async def on_counter(
     query: CallbackQuery, callback_data: ApprovalCb, user: User, uow: UnitOfWork, t: Translate, clock: Clock,
 ) -> None:
-    _step, view = await service.approval_view(uow, actor=user, step_id=callback_data.id, now=clock.now())
+    async with _stale_card(query):
+        _step, view = await service.approval_view(uow, actor=user, step_id=callback_data.id, now=clock.now())
     asked = view.totals.discount_percent
     offers = [bp for bp in COUNTER_STEPS_BP if bp < asked * 100]
     buttons = [
@@ -170,7 +197,7 @@ async def cmd_approvals(
     for number, item in enumerate(waiting, start=1):
         lines.append(t(
             "approvals-line", n=number, number=item.quote.number, company=h(item.company), rep=h(item.rep),
-            level=t(f"quote-level-{item.step.level.value}"), total=money(item.quote.total),
+            level=t(f"quote-level-{item.step.level.value}"), total=money_text(item.quote.total, lang),
             since=when(item.step.requested_at, tz.timezone if tz else "Asia/Shanghai", lang),
         ))
         buttons.append(button(f"{number}. {item.company} · {item.quote.number}", ApprovalCb(act=ApprovalAct.SHOW, id=item.step.id or 0)))
@@ -183,15 +210,13 @@ async def on_show(
     clock: Clock,
 ) -> None:
     step, view = await service.approval_view(uow, actor=user, step_id=callback_data.id, now=clock.now())
-    params = service.card_params(view, step, view.owner_name)
     from aiogram.types import InlineKeyboardMarkup
 
     from bot.i18n import catalogue
-    from bot.render import format_params, markup_json  # the card as the notification shows it
+    from bot.render import markup_json  # the card as the notification shows it
 
-    cat = catalogue()
-    text = cat.get(lang, "quote-approval-card", **format_params(params, view.team.timezone, lang, cat))
-    markup = markup_json(cat, lang, service.card_actions(callback_data.id))
+    text = card_text(view, step, lang)
+    markup = markup_json(catalogue(), lang, service.card_actions(callback_data.id))
     await show(query, text, InlineKeyboardMarkup.model_validate_json(markup) if markup else None)
 
 

@@ -24,7 +24,7 @@ from aiogram.types import (
     Message,
 )
 
-from bot.formatting import h, money
+from bot.formatting import h
 from bot.i18n import Translate
 from bot.keyboards import button, grid, rows_of
 from bot.routing import Routes
@@ -37,7 +37,7 @@ from domain.quotes import catalog, lifecycle
 from domain.quotes import products as product_service
 from domain.quotes import services as service
 from domain.quotes.model import QuoteStatus
-from domain.quotes.text import percent_text
+from domain.quotes.text import money_text, percent_text
 from domain.team.model import Language, User
 from handlers.common import render_flow, show
 from handlers.deals import View, fetch_page
@@ -47,7 +47,7 @@ from handlers.quotes.documents import quote_pdf, quote_xlsx
 
 routes = Routes(__name__)
 QUANTITIES = (1, 2, 5, 10)
-DISCOUNTS_BP = (0, 500, 1000, 1500, 2000)
+DISCOUNTS_BP = (0, 500, 1000, 1500, 2000, 2500)  # three a row; 25% is the usual ask that needs two levels
 SEARCH_SHOWN = 8
 
 
@@ -72,7 +72,7 @@ def back_to(quote_id: int) -> QuoteCb:
 # --- the quote screen -------------------------------------------------------------------------------------
 
 
-def quote_markup(t: Translate, user: User, view: service.QuoteView) -> InlineKeyboardMarkup:
+def quote_markup(t: Translate, user: User, view: service.QuoteView, lang: Language) -> InlineKeyboardMarkup:
     quote = view.quote
     qid = quote.id or 0
     rows: list[list[InlineKeyboardButton]] = []
@@ -82,7 +82,7 @@ def quote_markup(t: Translate, user: User, view: service.QuoteView) -> InlineKey
                                 qcb(QAct.TAKE_COUNTER, qid))])
         rows.append([button(t("quote-btn-add"), qcb(QAct.ADD, qid)), button(t("quote-btn-free"), qcb(QAct.FREE, qid))])
         line_buttons = [
-            button(f"{n}. {line.name[:14]}", qcb(QAct.LINE, qid, line=line.id or 0))
+            button(f"{n}. {view.line_name(line, lang)[:14]}", qcb(QAct.LINE, qid, line=line.id or 0))
             for n, line in enumerate(view.lines, start=1)
         ]
         rows += rows_of(line_buttons, 3)
@@ -118,7 +118,7 @@ async def show_quote(
 ) -> None:
     view = await service.view_quote(uow, viewer=user, quote_id=quote_id, now=clock.now())
     text = quote_text(t, lang, view)
-    markup = quote_markup(t, user, view)
+    markup = quote_markup(t, user, view, lang)
     body = f"{done}\n\n{text}" if done else text
     if state is not None and isinstance(event, Message):
         await render_flow(event, state, event.bot, body, markup)  # type: ignore[arg-type]
@@ -159,7 +159,8 @@ async def cmd_quote(
 
 @routes.callback_query(QuoteCb.filter(F.act == QAct.DEAL))
 async def on_deal(
-    query: CallbackQuery, callback_data: QuoteCb, user: User, uow: UnitOfWork, t: Translate, state: FSMContext,
+    query: CallbackQuery, callback_data: QuoteCb, user: User, uow: UnitOfWork, t: Translate, lang: Language,
+    state: FSMContext,
 ) -> None:
     await state.clear()
     deal_id = callback_data.id
@@ -168,7 +169,7 @@ async def on_deal(
     lines = [t("quote-deal-title", deal=deal_name(lead.company, opportunity.title)), ""]
     buttons = []
     for item in quotes:
-        lines.append(t("quote-deal-line", number=item.number, status=status_text(t, item.status), total=money(item.total)))
+        lines.append(t("quote-deal-line", number=item.number, status=status_text(t, item.status), total=money_text(item.total, lang)))
         buttons.append(button(f"{item.number} · {t(f'quote-status-{item.status.value}')}", qcb(QAct.OPEN, item.id)))
     if not quotes:
         lines.append(t("quote-deal-none"))
@@ -182,7 +183,7 @@ async def on_deal(
 
 @routes.callback_query(QuoteCb.filter(F.act == QAct.FROM))
 async def on_from(
-    query: CallbackQuery, callback_data: QuoteCb, user: User, uow: UnitOfWork, t: Translate,
+    query: CallbackQuery, callback_data: QuoteCb, user: User, uow: UnitOfWork, t: Translate, lang: Language,
 ) -> None:
     deal_id = callback_data.id
     await service.quotable_deal(uow, user, deal_id)
@@ -190,7 +191,7 @@ async def on_from(
     earlier = await service.customer_quotes(uow, viewer=user, opportunity_id=deal_id)
     buttons = [button(f"📋 {tpl.name}", QuoteCb(act=QAct.NEW_TEMPLATE, id=deal_id, arg=str(tpl.id))) for tpl in templates]
     buttons += [
-        button(f"🔁 {item.number} · {money(item.total)}", QuoteCb(act=QAct.NEW_COPY, id=deal_id, arg=str(item.id)))
+        button(f"🔁 {item.number} · {money_text(item.total, lang)}", QuoteCb(act=QAct.NEW_COPY, id=deal_id, arg=str(item.id)))
         for item in earlier
     ]
     text = t("quote-from-title") if buttons else t("quote-from-none")
@@ -236,7 +237,9 @@ async def on_add(
 
 
 @routes.message(QuoteInput.searching, F.text, ~F.text.startswith("/"))
-async def on_search(message: Message, user: User, uow: UnitOfWork, t: Translate, state: FSMContext) -> None:
+async def on_search(
+    message: Message, user: User, uow: UnitOfWork, t: Translate, lang: Language, state: FSMContext
+) -> None:
     data = await state.get_data()
     quote_id = int(data.get("quote") or 0)
     try:
@@ -251,7 +254,7 @@ async def on_search(message: Message, user: User, uow: UnitOfWork, t: Translate,
                           grid([], extra_rows=[[button(t("btn-back"), back_to(quote_id))]]))
         return
     buttons = [
-        button(f"{p.code} · {p.name(user.language.value if user.language else 'zh')} · {money(p.list_price)}",
+        button(f"{p.code} · {p.name(lang)} · {money_text(p.list_price, lang)}",
                qcb(QAct.PICK, quote_id, arg=str(p.id)))
         for p in found.items
     ]
@@ -261,13 +264,14 @@ async def on_search(message: Message, user: User, uow: UnitOfWork, t: Translate,
 
 @routes.callback_query(QuoteCb.filter(F.act == QAct.PICK))
 async def on_pick(
-    query: CallbackQuery, callback_data: QuoteCb, user: User, uow: UnitOfWork, t: Translate, state: FSMContext
+    query: CallbackQuery, callback_data: QuoteCb, user: User, uow: UnitOfWork, t: Translate, lang: Language,
+    state: FSMContext,
 ) -> None:
     await service.draft(uow, user, callback_data.id)
     product = await product_service.product_for(uow, viewer=user, product_id=int(callback_data.arg or 0))
     buttons = [button(str(n), qcb(QAct.QTY, callback_data.id, arg=f"{product.id}-{n}")) for n in QUANTITIES]
     buttons.append(button(t("quote-btn-type-qty"), qcb(QAct.QTY, callback_data.id, arg=f"{product.id}-0")))
-    text = t("quote-ask-qty", name=h(product.name_zh), unit=h(product.unit), price=money(product.list_price))
+    text = t("quote-ask-qty", name=h(product.name(lang)), unit=h(product.unit), price=money_text(product.list_price, lang))
     await state.clear()
     await show(query, text, grid(buttons, per_row=5, extra_rows=[[button(t("btn-back"), back_to(callback_data.id))]]))
 
@@ -289,7 +293,8 @@ async def on_qty(
     line = await service.add_product_line(
         uow, actor=user, quote_id=callback_data.id, product_id=int(product), quantity=int(qty), now=clock.now()
     )
-    await show_quote(query, user, uow, t, lang, clock, callback_data.id, t("quote-done-added", name=h(line.name), qty=line.quantity))
+    name = await service.line_label(uow, line, lang)
+    await show_quote(query, user, uow, t, lang, clock, callback_data.id, t("quote-done-added", name=h(name), qty=line.quantity))
 
 
 @routes.message(QuoteInput.quantity, F.text, ~F.text.startswith("/"))
@@ -307,7 +312,7 @@ async def on_qty_typed(
         line = await service.add_product_line(
             uow, actor=user, quote_id=quote_id, product_id=int(data["product"]), quantity=qty, now=clock.now()
         )
-        done = t("quote-done-added", name=h(line.name), qty=line.quantity)
+        done = t("quote-done-added", name=h(await service.line_label(uow, line, lang)), qty=line.quantity)
     else:
         await service.set_quantity(uow, actor=user, quote_id=quote_id, line_id=int(data.get("line") or 0),
                                    quantity=qty, now=clock.now())
@@ -320,7 +325,8 @@ async def on_qty_typed(
 
 @routes.callback_query(QuoteCb.filter(F.act == QAct.LINE))
 async def on_line(
-    query: CallbackQuery, callback_data: QuoteCb, user: User, uow: UnitOfWork, t: Translate, state: FSMContext
+    query: CallbackQuery, callback_data: QuoteCb, user: User, uow: UnitOfWork, t: Translate, lang: Language,
+    state: FSMContext,
 ) -> None:
     quote = await service.draft(uow, user, callback_data.id)
     lines = {line.id: line for line in await uow.quotes.lines(quote.id or 0)}
@@ -333,10 +339,11 @@ async def on_line(
     qty.append(button(t("quote-btn-type-qty"), qcb(QAct.LINE_QTY, qid, line=lid, arg="0")))
     disc = [button(f"−{percent_text(bp, bp=True)}", qcb(QAct.LINE_DISC, qid, line=lid, arg=str(bp))) for bp in DISCOUNTS_BP]
     disc.append(button(t("quote-btn-type-discount"), qcb(QAct.LINE_DISC, qid, line=lid, arg="-1")))
-    rows = [qty, disc[:3], disc[3:], [button(t("quote-btn-remove"), qcb(QAct.LINE_DEL, qid, line=lid))],
-            [button(t("btn-back"), back_to(qid))]]
+    # At most four a row: the quantities, then the discounts three by three, then remove and back.
+    rows = [qty[:4], *rows_of(disc[:-1], 3), [qty[4], disc[-1]],
+            [button(t("quote-btn-remove"), qcb(QAct.LINE_DEL, qid, line=lid)), button(t("btn-back"), back_to(qid))]]
     await state.clear()
-    text = t("quote-line-screen", name=h(line.name), qty=line.quantity, unit=h(line.unit),
+    text = t("quote-line-screen", name=h(await service.line_label(uow, line, lang)), qty=line.quantity, unit=h(line.unit),
              percent=percent_text(line.discount_bp, bp=True))
     await show(query, text, InlineKeyboardMarkup(inline_keyboard=rows))
 
@@ -449,9 +456,14 @@ async def on_free_typed(
 async def on_reason_typed(
     message: Message, user: User, uow: UnitOfWork, t: Translate, lang: Language, clock: Clock, state: FSMContext
 ) -> None:
-    quote_id = int((await state.get_data()).get("quote") or 0)
+    data = await state.get_data()
+    quote_id = int(data.get("quote") or 0)
     await service.set_reason(uow, actor=user, quote_id=quote_id, reason=message.text or "", now=clock.now())
-    await show_quote(message, user, uow, t, lang, clock, quote_id, t("quote-done-changed"), state)
+    done = t("quote-done-changed")
+    if data.get("submit"):  # asked for on 📤: submitted with it
+        quote = await approval_service.submit(uow, actor=user, quote_id=quote_id, now=clock.now())
+        done = t("quote-done-approved-at-once") if quote.status is QuoteStatus.APPROVED else t("quote-done-submitted")
+    await show_quote(message, user, uow, t, lang, clock, quote_id, done, state)
 
 
 @routes.message(QuoteInput.template, F.text, ~F.text.startswith("/"))
@@ -506,6 +518,15 @@ async def on_move(
 ) -> None:
     qid, now = callback_data.id, clock.now()
     await state.clear()
+    if callback_data.act is QAct.SUBMIT and callback_data.arg != "go":
+        view = await service.view_quote(uow, viewer=user, quote_id=qid, now=now)
+        if view.editable and view.lines and view.route.needed and not view.quote.reason:
+            # The approvers will ask why: one line now saves a round trip (or submit without it).
+            levels = " → ".join(t(f"quote-level-{lv.value}") for lv in view.route.levels)
+            await _ask(query, state, QuoteInput.reason, {"quote": qid, "submit": True},
+                       t("quote-ask-reason-submit", levels=levels), t, qid,
+                       [button(t("quote-btn-submit-anyway"), qcb(QAct.SUBMIT, qid, arg="go"))])
+            return
     if callback_data.act is QAct.SUBMIT:
         quote = await approval_service.submit(uow, actor=user, quote_id=qid, now=now)
         done = t("quote-done-approved-at-once") if quote.status is QuoteStatus.APPROVED else t("quote-done-submitted")
@@ -514,7 +535,7 @@ async def on_move(
         done = t("quote-done-sent")
     elif callback_data.act is QAct.ACCEPTED:
         quote = await lifecycle.mark_accepted(uow, actor=user, quote_id=qid, now=now)
-        done = t("quote-done-accepted", total=money(quote.total))
+        done = t("quote-done-accepted", total=money_text(quote.total, lang))
     elif callback_data.act is QAct.TAKE_COUNTER:
         decision = await approval_service.take_counter(uow, actor=user, quote_id=qid, now=now)
         done = t("quote-done-counter-taken") if decision is None else t("quote-done-submitted")

@@ -7,12 +7,12 @@ import enum
 from aiogram.filters.callback_data import CallbackData
 
 from bot.callbacks import Id
-from bot.formatting import h, money
+from bot.formatting import h
 from bot.i18n import Translate
 from domain.money import Money
 from domain.quotes.model import PriceHistory, QuoteStatus
 from domain.quotes.services import QuoteView
-from domain.quotes.text import percent_text
+from domain.quotes.text import money_text, percent_text
 from domain.team.model import Language
 from handlers.pipeline_ui import day_text
 
@@ -80,14 +80,14 @@ def status_text(t: Translate, status: QuoteStatus) -> str:
     return f"{STATUS_ICONS[status]} {t(f'quote-status-{status.value}')}"
 
 
-def history_text(t: Translate, history: PriceHistory | None) -> str:
+def history_text(t: Translate, history: PriceHistory | None, lang: Language | None = None) -> str:
     if history is None or (not history.last and history.median is None):
         return ""
     parts = []
     if history.last:
-        parts.append(t("quote-history-last", prices=" / ".join(money(m) for m in history.last)))
+        parts.append(t("quote-history-last", prices=" / ".join(money_text(m, lang) for m in history.last)))
     if history.median is not None:
-        parts.append(t("quote-history-median", price=money(history.median), count=history.samples))
+        parts.append(t("quote-history-median", price=money_text(history.median, lang), count=history.samples))
     return " · ".join(parts)
 
 
@@ -101,37 +101,40 @@ def quote_text(t: Translate, lang: Language, view: QuoteView) -> str:
     if not view.lines:
         lines.append(t("quote-no-lines"))
     for index, (line, priced) in enumerate(zip(view.lines, totals.lines, strict=True), start=1):
-        price = money(Money(line.unit_price_minor, quote.currency))
-        text = t("quote-line", n=index, name=h(line.name), qty=line.quantity, unit=h(line.unit), price=price,
-                 net=money(priced.net))
+        price = money_text(Money(line.unit_price_minor, quote.currency), lang)
+        text = t("quote-line", n=index, name=h(view.line_name(line, lang)), qty=line.quantity, unit=h(line.unit), price=price,
+                 net=money_text(priced.net, lang))
         if line.discount_bp:
             text += t("quote-line-discount", percent=percent_text(line.discount_bp, bp=True))
         if line.free:
             text += t("quote-line-free")
         if priced.below_floor:
-            text += t("quote-line-floor", floor=money(Money(line.floor_minor, quote.currency)))
+            text += t("quote-line-floor", floor=money_text(Money(line.floor_minor, quote.currency), lang))
         lines.append(text)
-        history = history_text(t, view.history.get(line.id or 0))
+        history = history_text(t, view.history.get(line.id or 0), lang)
         if history:
             lines.append(f"    {history}")
-    lines.append("")
-    lines.append(t("quote-subtotal", amount=money(totals.subtotal)))
-    if totals.discount.minor:
-        lines.append(t("quote-discount", amount=money(totals.discount), percent=percent_text(totals.discount_percent)))
-    if quote.discount_bp:
-        lines.append(t("quote-discount-whole", percent=percent_text(quote.discount_bp, bp=True)))
-    lines.append(t("quote-tax", amount=money(totals.tax)))
-    lines.append(t("quote-total", amount=money(totals.total)))
-    lines.append(t("quote-margin", amount=money(totals.margin), percent=percent_text(totals.margin_percent),
-                   before=percent_text(view.list_totals.margin_percent)))
-    route = view.route
-    if quote.status.value in ("draft", "pending"):
-        if route.levels:
-            levels = " → ".join(t(f"quote-level-{lv.value}") for lv in route.levels)
-            why = t("list-separator").join(t(f"quote-why-{w.value}") for w in route.why)
-            lines.append(t("quote-route", levels=levels, why=why))
-        else:
-            lines.append(t("quote-route-none"))
+    if view.lines:  # an empty draft shows no zero totals, and no route yet
+        lines.append("")
+        lines.append(t("quote-subtotal", amount=money_text(totals.subtotal, lang)))
+        if totals.discount.minor:
+            lines.append(t("quote-discount", amount=money_text(totals.discount, lang), percent=percent_text(totals.discount_percent)))
+        if quote.discount_bp:
+            lines.append(t("quote-discount-whole", percent=percent_text(quote.discount_bp, bp=True)))
+        lines.append(t("quote-tax", amount=money_text(totals.tax, lang)))
+        lines.append(t("quote-total", amount=money_text(totals.total, lang)))
+        lines.append(t("quote-margin", amount=money_text(totals.margin, lang), percent=percent_text(totals.margin_percent),
+                       before=percent_text(view.list_totals.margin_percent)))
+        route = view.route
+        if quote.status.value in ("draft", "pending"):
+            if route.levels:
+                levels = " → ".join(t(f"quote-level-{lv.value}") for lv in route.levels)
+                why = t("list-separator").join(t(f"quote-why-{w.value}") for w in route.why)
+                lines.append(t("quote-route", levels=levels, why=why))
+            else:
+                lines.append(t("quote-route-none"))
+    else:
+        lines.append("")
     if quote.needs:
         covered = len([i for i in quote.covered if i < len(quote.needs)])
         lines.append(t("quote-needs-count", covered=covered, total=len(quote.needs)))

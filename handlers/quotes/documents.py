@@ -1,6 +1,7 @@
 """The quote as documents for the customer: a PDF (reportlab; Chinese in its built-in CID font
 STSong-Light, so no font file is shipped or downloaded) and an XLSX (openpyxl). Both carry the number,
-the customer, the validity, every line and the totals; labels in the rep's language."""
+the customer, the validity, every line and the totals; labels, product names (the English name when the
+product has one) and money (¥12,345.00, or CNY 12,345.00 in English) in the rep's language."""
 
 from __future__ import annotations
 
@@ -17,11 +18,10 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from bot.formatting import money
 from bot.i18n import Translate
 from domain.money import Money
 from domain.quotes.services import QuoteView
-from domain.quotes.text import percent_text
+from domain.quotes.text import money_text, percent_text
 from domain.team.model import Language
 from handlers.pipeline_ui import day_text
 
@@ -34,27 +34,31 @@ def _font() -> str:
     return FONT
 
 
-def _rows(view: QuoteView, t: Translate) -> list[list[str]]:
+def _rows(view: QuoteView, t: Translate, lang: Language) -> list[list[str]]:
     quote = view.quote
     rows = [[t("doc-col-no"), t("doc-col-item"), t("doc-col-qty"), t("doc-col-price"), t("doc-col-discount"),
              t("doc-col-tax"), t("doc-col-amount")]]
     for n, (line, priced) in enumerate(zip(view.lines, view.totals.lines, strict=True), start=1):
         discount = line.discount_bp + (quote.discount_bp if quote.discount_bp else 0)
         rows.append([
-            str(n), f"{line.name}" + (f" ({line.code})" if line.code else ""), f"{line.quantity} {line.unit}",
-            money(Money(line.unit_price_minor, quote.currency)),
+            str(n), view.line_name(line, lang) + (f" ({line.code})" if line.code else ""), f"{line.quantity} {line.unit}",
+            money_text(Money(line.unit_price_minor, quote.currency), lang),
             percent_text(line.discount_bp, bp=True) if discount else "—",
-            percent_text(line.tax_bp, bp=True), money(priced.net),
+            percent_text(line.tax_bp, bp=True), money_text(priced.net, lang),
         ])
     return rows
 
 
-def _summary(view: QuoteView, t: Translate) -> list[tuple[str, str]]:
+def _summary(view: QuoteView, t: Translate, lang: Language) -> list[tuple[str, str]]:
     totals = view.totals
-    items = [(t("doc-subtotal"), money(totals.subtotal))]
+
+    def cash(amount: Money) -> str:
+        return money_text(amount, lang)
+
+    items = [(t("doc-subtotal"), cash(totals.subtotal))]
     if totals.discount.minor:
-        items.append((t("doc-discount"), f"-{money(totals.discount)} ({percent_text(totals.discount_percent)})"))
-    items += [(t("doc-net"), money(totals.net)), (t("doc-tax"), money(totals.tax)), (t("doc-total"), money(totals.total))]
+        items.append((t("doc-discount"), f"-{cash(totals.discount)} ({percent_text(totals.discount_percent)})"))
+    items += [(t("doc-net"), cash(totals.net)), (t("doc-tax"), cash(totals.tax)), (t("doc-total"), cash(totals.total))]
     return items
 
 
@@ -79,7 +83,7 @@ def quote_pdf(view: QuoteView, t: Translate, lang: Language) -> bytes:
     for label, value in _head(view, t, lang):
         story.append(Paragraph(f"{label}：{value}" if lang is Language.ZH else f"{label}: {value}", body))
     story.append(Spacer(1, 6 * mm))
-    rows = [[Paragraph(cell, body) for cell in row] for row in _rows(view, t)]
+    rows = [[Paragraph(cell, body) for cell in row] for row in _rows(view, t, lang)]
     table = Table(rows, colWidths=[10 * mm, 62 * mm, 20 * mm, 26 * mm, 16 * mm, 14 * mm, 32 * mm], repeatRows=1)
     table.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, -1), font, 9),
@@ -89,7 +93,7 @@ def quote_pdf(view: QuoteView, t: Translate, lang: Language) -> bytes:
     ]))
     story.append(table)
     story.append(Spacer(1, 4 * mm))
-    summary = Table([[label, value] for label, value in _summary(view, t)], colWidths=[150 * mm, 30 * mm])
+    summary = Table([[label, value] for label, value in _summary(view, t, lang)], colWidths=[150 * mm, 30 * mm])
     summary.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), font, 10), ("ALIGN", (0, 0), (-1, -1), "RIGHT")]))
     story.append(summary)
     story.append(Spacer(1, 6 * mm))
@@ -108,7 +112,7 @@ def quote_xlsx(view: QuoteView, t: Translate, lang: Language) -> bytes:
     for label, value in _head(view, t, lang):
         sheet.append([label, value])
     sheet.append([""])
-    rows = _rows(view, t)
+    rows = _rows(view, t, lang)
     # The amounts also as numbers, so the customer's spreadsheet can add them up.
     sheet.append([*rows[0], t("doc-col-amount-number")])
     for cell in sheet[sheet.max_row]:
@@ -116,7 +120,7 @@ def quote_xlsx(view: QuoteView, t: Translate, lang: Language) -> bytes:
     for row, priced in zip(rows[1:], view.totals.lines, strict=True):
         sheet.append([*row, float(priced.net.amount)])
     sheet.append([""])
-    for label, value in _summary(view, t):
+    for label, value in _summary(view, t, lang):
         sheet.append(["", "", "", "", "", label, value])
     sheet.append([""])
     sheet.append([t("doc-note", until=day_text(view.quote.valid_until, lang))])

@@ -8,7 +8,7 @@ cmd-quotepolicy = Quote approval rules
 error-quote-policy = Type 5 numbers in this order: manager tier % admin tier % margin floor % SLA (working hours) validity (days), e.g. /quotepolicy 10 20 15 4 15
 error-quote-policy-order = The manager's tier cannot be above the admin's.
 error-quote-policy-role = Only managers and admins change the quote approval rules.
-quote-policy =
+quote-policy-rules =
     🧾 <b>Quote approval rules</b>
     Discount under { $manager }: no approval
     From { $manager }: the manager approves
@@ -16,8 +16,46 @@ quote-policy =
     A line under its floor price: at least the manager
     Each level decides within { $hours } working hours (then a reminder, then the admins)
     A quote is valid { $days } days
+quote-policy =
+    { quote-policy-rules }
     Change: /quotepolicy manager admin margin hours days, e.g. /quotepolicy 10 20 15 4 15
 quote-policy-done = ✅ Updated
+
+
+## /policy → 🧾 报价审批 (handlers/quotes/policy.py)
+
+policy-btn-quotes = 🧾 Quote approvals
+quote-policy-menu-hint = Tap one to change it: -/+ buttons, or send the number.
+quote-policy-btn-manager_from_bp = 👔 Manager's tier
+quote-policy-name-manager_from_bp = The manager's tier
+quote-policy-value-manager_from_bp = from { $value } off the manager approves
+quote-policy-hint-manager_from_bp = send a percentage, e.g. 12.5
+error-quote-policy-range-manager_from_bp = The manager's tier must be between { $low } and { $high }.
+quote-policy-btn-admin_from_bp = 🛡 Admin's tier
+quote-policy-name-admin_from_bp = The admin's tier
+quote-policy-value-admin_from_bp = from { $value } off the manager, then an admin
+quote-policy-hint-admin_from_bp = send a percentage, e.g. 25
+error-quote-policy-range-admin_from_bp = The admin's tier must be between { $low } and { $high }.
+quote-policy-btn-margin_floor_bp = 📉 Margin floor
+quote-policy-name-margin_floor_bp = The margin floor
+quote-policy-value-margin_floor_bp = a margin under { $value } needs both levels
+quote-policy-hint-margin_floor_bp = send a percentage, e.g. 15
+error-quote-policy-range-margin_floor_bp = The margin floor must be between { $low } and { $high }.
+quote-policy-btn-sla_minutes = ⏱ Approval time limit
+quote-policy-name-sla_minutes = The approval time limit
+quote-policy-value-sla_minutes = { $value } working hours per level
+quote-policy-hint-sla_minutes = send hours (half hours too), e.g. 4 or 2.5
+error-quote-policy-range-sla_minutes = The approval time limit must be between { $low } and { $high } working hours.
+quote-policy-btn-validity_days = 📅 Validity
+quote-policy-name-validity_days = The validity
+quote-policy-value-validity_days = { $value } days
+quote-policy-hint-validity_days = send a number of days, e.g. 30
+error-quote-policy-range-validity_days = The validity must be between { $low } and { $high } days.
+quote-policy-number =
+    🧾 { $name }: now { $value }
+    Tap -/+, or { $hint }.
+error-quote-policy-value = I could not read that number; please send it as the hint says.
+quote-policy-expect-number = Just send a number, or tap Back.
 
 ## errors
 
@@ -69,6 +107,11 @@ error-approval-not-found = That approval is not there.
 error-approval-own = You cannot approve your own quote.
 error-approval-level = You cannot decide this level (or it is another team's quote).
 error-approval-done = This approval was already decided.
+error-approval-decided-approved = { $by } already approved this; nothing more to do.
+error-approval-decided-rejected = { $by } already rejected this; nothing more to do.
+error-approval-decided-countered = { $by } already made a counter-offer on this; nothing more to do.
+error-approval-decided-withdrawn = { $by } took quote { $number } back to change it; it will come back when resubmitted.
+error-approval-decided-closed = Quote { $number } was already settled by { $by }; nothing more to do.
 error-approval-reason = Please give a reason for rejecting.
 error-approval-reason-long = A reason has at most { $max } characters.
 error-approval-counter = A counter-offer is below the discount asked ({ $asked }), e.g. 15.
@@ -87,7 +130,7 @@ quote-approval-card =
     Rep: { $rep }
     Total: { $total } · discount: { $discount }
     Margin: { $margin_before } → { $margin_after }
-    Why: { $why }
+    Needs approval for: { $why }
 
     { $lines }
     (↩ this customer's last unit price · ≈ the team's 90-day median · ⚠️ under the floor price)
@@ -106,7 +149,7 @@ quote-approval-escalated =
     Rep: { $rep }
     Total: { $total } · discount: { $discount }
     Margin: { $margin_before } → { $margin_after }
-    Why: { $why }
+    Needs approval for: { $why }
 
     { $lines }
     (↩ this customer's last unit price · ≈ the team's 90-day median · ⚠️ under the floor price)
@@ -115,9 +158,13 @@ quote-approval-escalated =
     { $uncovered }
     Rep's reason: { $reason }
     ⏳ Please decide by { $due }
+quote-approval-overdue =
+    ⏰ Quote { $number } ({ $company }, { $rep }) was escalated and still waits for a decision ({ $waiting } did not decide; it was due { $due }). Approve, reject or counter right here.
+    Total { $total } · discount { $discount }
 quote-approval-status = ℹ️ Quote { $number } ({ $company }): { $where }
 quote-where-reminded = past the approval deadline; { $approvers } reminded.
 quote-where-escalated = still not decided; escalated to the admins (approvers: { $approvers }).
+quote-where-overdue = still not decided after the escalation; { $approvers } reminded again.
 quote-where-next = approved by { $approver }; now waiting for the { $level }.
 quote-approved = ✅ Quote { $number } ({ $company }) approved by { $approver }, total { $total }. You can send the documents to the customer.
 quote-approval-rejected = ❌ Quote { $number } ({ $company }) was rejected by { $approver }: { $reason }. It is a draft again: change it and submit it again.
@@ -129,6 +176,10 @@ quote-btn-reject = ❌ Reject
 quote-btn-counter = 💬 Counter-offer
 quote-btn-take-counter = ✅ Take the offer
 quote-btn-open = 📄 Open the quote
+
+## the outbound webhook event (handlers/webhooks.py lists it with the others)
+
+webhook-event-quote-approved = quote approved
 
 ## statuses
 
@@ -211,6 +262,8 @@ quote-ask-whole-discount = A discount on the whole quote (after each line's own)
 quote-line-screen = { $name }: { $qty } { $unit }, { $percent } off. Change the quantity or the discount, or remove it:
 quote-ask-free = 🛠 Type a service line: name price [x quantity], e.g. "Implementation 5000" or "Training 2000 x3".
 quote-ask-reason = 💬 Your reason for the discount, for the approvers (e.g. a competitor is cheaper; a three-year contract):
+quote-ask-reason-submit = 📤 This quote goes to { $levels } for approval. One line on why the discount helps them decide faster (e.g. a competitor quoted lower, a three-year contract):
+quote-btn-submit-anyway = 📤 Submit without it
 quote-ask-template = 💾 The template's name:
 quote-ask-customer-reason = ❌ Why did the customer reject it? (kept for the lost-reason analysis)
 quote-needs-none = No needs are recorded on this deal yet. Note them in /log and check them here.

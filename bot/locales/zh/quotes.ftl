@@ -8,7 +8,7 @@ cmd-quotepolicy = 报价审批规则
 error-quote-policy = 请按顺序输入 5 个数：经理审批线% 管理员审批线% 毛利底线% 审批时限(工作小时) 有效期(天)，例如 /quotepolicy 10 20 15 4 15
 error-quote-policy-order = 经理审批线不能高于管理员审批线。
 error-quote-policy-role = 只有销售经理和管理员可以修改报价审批规则。
-quote-policy =
+quote-policy-rules =
     🧾 <b>报价审批规则</b>
     折扣低于 { $manager }：无需审批
     { $manager } 起：销售经理审批
@@ -16,8 +16,46 @@ quote-policy =
     有产品低于底价：至少经理审批
     每级审批时限：{ $hours } 个工作小时（超时提醒，再超时升级给管理员）
     报价有效期：{ $days } 天
+quote-policy =
+    { quote-policy-rules }
     修改：/quotepolicy 经理线 管理员线 毛利底线 时限小时 有效期天，例如 /quotepolicy 10 20 15 4 15
 quote-policy-done = ✅ 已更新
+
+
+## /policy → 🧾 报价审批 (handlers/quotes/policy.py)
+
+policy-btn-quotes = 🧾 报价审批
+quote-policy-menu-hint = 点一项修改：按钮加减，或者直接发数字。
+quote-policy-btn-manager_from_bp = 👔 经理审批线
+quote-policy-name-manager_from_bp = 经理审批线
+quote-policy-value-manager_from_bp = 折扣 { $value } 起要经理审批
+quote-policy-hint-manager_from_bp = 发一个百分比，例如 12.5
+error-quote-policy-range-manager_from_bp = 经理审批线要在 { $low } 到 { $high } 之间。
+quote-policy-btn-admin_from_bp = 🛡 管理员审批线
+quote-policy-name-admin_from_bp = 管理员审批线
+quote-policy-value-admin_from_bp = 折扣 { $value } 起要经理和管理员两级审批
+quote-policy-hint-admin_from_bp = 发一个百分比，例如 25
+error-quote-policy-range-admin_from_bp = 管理员审批线要在 { $low } 到 { $high } 之间。
+quote-policy-btn-margin_floor_bp = 📉 毛利底线
+quote-policy-name-margin_floor_bp = 毛利底线
+quote-policy-value-margin_floor_bp = 毛利低于 { $value } 要两级审批
+quote-policy-hint-margin_floor_bp = 发一个百分比，例如 15
+error-quote-policy-range-margin_floor_bp = 毛利底线要在 { $low } 到 { $high } 之间。
+quote-policy-btn-sla_minutes = ⏱ 审批时限
+quote-policy-name-sla_minutes = 审批时限
+quote-policy-value-sla_minutes = 每级 { $value } 个工作小时
+quote-policy-hint-sla_minutes = 发小时数（可以是半小时），例如 4 或 2.5
+error-quote-policy-range-sla_minutes = 审批时限要在 { $low } 到 { $high } 个工作小时之间。
+quote-policy-btn-validity_days = 📅 有效期
+quote-policy-name-validity_days = 有效期
+quote-policy-value-validity_days = { $value } 天
+quote-policy-hint-validity_days = 发天数，例如 30
+error-quote-policy-range-validity_days = 有效期要在 { $low } 到 { $high } 天之间。
+quote-policy-number =
+    🧾 { $name }：现在是 { $value }
+    点按钮加减，或者{ $hint }。
+error-quote-policy-value = 这个数看不懂，请按提示发。
+quote-policy-expect-number = 请直接发一个数，或者点「返回」。
 
 ## errors
 
@@ -69,6 +107,11 @@ error-approval-not-found = 找不到这个审批。
 error-approval-own = 不能审批自己的报价单。
 error-approval-level = 你不能审批这一级（或这不是你团队的报价单）。
 error-approval-done = 这个审批已经处理过了。
+error-approval-decided-approved = 这个审批已经由 { $by } 批准了，不用再处理。
+error-approval-decided-rejected = 这个审批已经由 { $by } 驳回了，不用再处理。
+error-approval-decided-countered = 这个审批 { $by } 已经还过价了，不用再处理。
+error-approval-decided-withdrawn = { $by } 已经撤回报价 { $number } 去修改了，改好会重新提交。
+error-approval-decided-closed = 报价 { $number } 已经由 { $by } 处理了，不用再处理。
 error-approval-reason = 请写一下驳回的原因。
 error-approval-reason-long = 原因最多 { $max } 个字。
 error-approval-counter = 还价要低于申请的折扣（{ $asked }），例如 15。
@@ -87,7 +130,7 @@ quote-approval-card =
     销售：{ $rep }
     合计：{ $total } · 折扣：{ $discount }
     毛利：{ $margin_before } → { $margin_after }
-    原因：{ $why }
+    审批原因：{ $why }
 
     { $lines }
     （↩ 该客户上次成交单价 · ≈ 团队 90 天中位单价 · ⚠️ 低于底价）
@@ -106,7 +149,7 @@ quote-approval-escalated =
     销售：{ $rep }
     合计：{ $total } · 折扣：{ $discount }
     毛利：{ $margin_before } → { $margin_after }
-    原因：{ $why }
+    审批原因：{ $why }
 
     { $lines }
     （↩ 该客户上次成交单价 · ≈ 团队 90 天中位单价 · ⚠️ 低于底价）
@@ -115,9 +158,13 @@ quote-approval-escalated =
     { $uncovered }
     销售说明：{ $reason }
     ⏳ 请在 { $due } 前处理
+quote-approval-overdue =
+    ⏰ 报价 { $number }（{ $company }，{ $rep }）超时升级后还在等审批（{ $waiting } 没处理，原定 { $due } 前）。请直接在这里批准、驳回或还价。
+    合计 { $total } · 折扣 { $discount }
 quote-approval-status = ℹ️ 报价 { $number }（{ $company }）：{ $where }
 quote-where-reminded = 已超过审批时限，已提醒 { $approvers }。
 quote-where-escalated = 仍未审批，已升级给管理员（原审批人：{ $approvers }）。
+quote-where-overdue = 升级后仍未审批，已再次提醒 { $approvers }。
 quote-where-next = { $approver } 已批准，现在等 { $level } 审批。
 quote-approved = ✅ 报价 { $number }（{ $company }）已由 { $approver } 批准，合计 { $total }。可以生成文件发给客户了。
 quote-approval-rejected = ❌ 报价 { $number }（{ $company }）被 { $approver } 驳回：{ $reason }。报价单已退回草稿，修改后可以重新提交。
@@ -129,6 +176,10 @@ quote-btn-reject = ❌ 驳回
 quote-btn-counter = 💬 还价
 quote-btn-take-counter = ✅ 接受还价
 quote-btn-open = 📄 打开报价单
+
+## the outbound webhook event (handlers/webhooks.py lists it with the others)
+
+webhook-event-quote-approved = 报价审批通过
 
 ## statuses
 
@@ -211,6 +262,8 @@ quote-ask-whole-discount = 整单折扣（在每行折扣之后再打）：现�
 quote-line-screen = { $name }：{ $qty } { $unit }，折扣 { $percent }。改数量、折扣，或删除：
 quote-ask-free = 🛠 输入自定义服务：名称 价格 [x 数量]，例如「实施服务 5000」或「培训 2000 x3」。
 quote-ask-reason = 💬 给审批人的折扣说明（例如：竞品报价更低，客户承诺三年合同）：
+quote-ask-reason-submit = 📤 这份报价要 { $levels } 审批。写一句折扣说明，审批人会更快批（例如：竞品报价更低，客户承诺三年合同）：
+quote-btn-submit-anyway = 📤 不写了，直接提交
 quote-ask-template = 💾 模板名称：
 quote-ask-customer-reason = ❌ 客户为什么拒绝？（会记录下来用于丢单分析）
 quote-needs-none = 这个商机还没有记录需求。跟进时在 /log 里记下需求，这里就能核对。
