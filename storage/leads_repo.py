@@ -17,7 +17,6 @@ from storage.tables import (
     leads,
 )
 
-
 IN_CHUNK = 500  # values per IN (...) list
 
 

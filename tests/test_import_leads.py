@@ -72,7 +72,7 @@ async def people(app: App, sandbox: Sandbox) -> tuple[Person, Person, Person, Us
 
 
 async def test_a_fair_list_is_previewed_imported_once_and_each_rep_hears_once(app: App, sandbox: Sandbox) -> None:
-    manager, wang_p, li_p, wang, li = await people(app, sandbox)
+    manager, wang_p, li_p, wang, _li = await people(app, sandbox)
     await seed_known(app, wang)
     before = await team_leads(app, wang)
 
@@ -159,7 +159,7 @@ async def test_fixing_a_column_and_the_source_with_buttons(app: App, sandbox: Sa
 async def test_only_managers_import_leads_and_another_teams_leads_are_not_touched(
     app: App, sandbox: Sandbox
 ) -> None:
-    manager, wang_p, _, wang, _ = await people(app, sandbox)
+    _manager, wang_p, _, wang, _ = await people(app, sandbox)
     await wang_p.send_document("名单.csv", FAIR_CSV.encode("utf-8"))
     assert "只有销售经理和管理员可以导入" in wang_p.last.text
     await seed_known(app, wang)  # 老朋友贸易 is a lead of 李经理's team
@@ -174,7 +174,7 @@ async def test_only_managers_import_leads_and_another_teams_leads_are_not_touche
 
 
 async def test_cards_are_held_until_the_file_is_done(app: App, sandbox: Sandbox) -> None:
-    manager_p, _, _, wang, _ = await people(app, sandbox)
+    manager_p, _, _, _wang, _ = await people(app, sandbox)
     manager = await member(app, manager_p)
     now = app.clock.now()
     async with app.uow() as uow:

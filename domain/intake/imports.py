@@ -25,7 +25,16 @@ from domain.errors import InvalidInput
 from domain.leads import capture
 from domain.leads.contact import company_key as make_company_key
 from domain.leads.contact import parse_quick_capture
-from domain.leads.model import Authority, Budget, CaptureOutcome, CaptureResult, Lead, LeadDraft, LeadSource, Timeline
+from domain.leads.model import (
+    Authority,
+    Budget,
+    CaptureOutcome,
+    CaptureResult,
+    Lead,
+    LeadDraft,
+    LeadSource,
+    Timeline,
+)
 from domain.leads.services import capture_for_channel
 from domain.outbox.kinds import Kind
 from domain.outbox.notify import release_held
@@ -140,7 +149,10 @@ def header_name(title: Any) -> str:
     text = unicodedata.normalize("NFKC", str(title or "")).casefold()
     for mark in ("(必填)", "(选填)", "*", ":"):
         text = text.replace(mark, "")
-    return " ".join(text.replace("_", " ").split())
+    words = text.replace("_", " ").split()
+    if not any("a" <= ch <= "z" for ch in text):  # "备 注", as a sheet spaced it out, is 备注
+        return "".join(words)
+    return " ".join(words)
 
 
 def guess_mapping(header: Sequence[Any]) -> dict[str, int]:
