@@ -7,6 +7,7 @@ the same file again creates no duplicate, a rep may not import, another team's l
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 from typing import Any
 
 from aiogram.methods import SendDocument
@@ -16,14 +17,19 @@ from sqlalchemy import func, select
 from bot.factory import App
 from bot.outbox import outbox_of
 from bot.sandbox import Call, Person, Sandbox
+from domain.handoffs import services as handoff_service
 from domain.intake import imports as service
 from domain.leads.model import LeadSource
 from domain.outbox.kinds import Kind
 from domain.team.model import Role, User
 from storage.tables import leads, notifications
 from tests.conftest import join
-from tests.deal_support import alert, hot_lead, member
+from tests.deal_support import alert, hot_lead, member, set_policy
+from tests.fakes import FakeClock
 
+THURSDAY_NIGHT = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)  # 23:00 in Shanghai
+FRIDAY_EARLY = datetime(2026, 11, 26, 23, 30, tzinfo=UTC)  # 07:30
+FRIDAY_NINE = datetime(2026, 11, 27, 1, 0, tzinfo=UTC)  # 09:00, work starts
 HEADER = "姓名,手机,公司名称,来源,需求,预算,时间,是否决策人"
 GOOD = [
     f"张总{n},1390013{n:04d},客户{n}科技有限公司,展会,想上一套CRM管销售线索,50万,本月上线,是" for n in range(1, 9)
@@ -199,3 +205,32 @@ async def test_cards_are_held_until_the_file_is_done(app: App, sandbox: Sandbox)
     assert report.outcomes == {"handoff": 8, "nurture": 1}  # 老朋友贸易 says too little: nurture, no card
     assert len(report.duplicates) == 4  # the batch's first four were in already
     assert released == 8 and await due() == 8
+
+
+async def test_an_imported_lead_accepted_before_nine_is_left_out_of_the_morning_digest(
+    app: App, sandbox: Sandbox, clock: FakeClock
+) -> None:
+    manager, wang_p, _, wang, _ = await people(app, sandbox)
+    await set_policy(app, await member(app, manager), assignment="least_loaded")
+    async with app.uow() as uow:  # 小李 is away: everything goes to 小王
+        li = await uow.users.by_telegram_id(sandbox.people["小李"].telegram_id)
+        assert li is not None
+        li.reachable = False
+        await uow.commit()
+    clock.set(THURSDAY_NIGHT)  # the manager imports late at night: the cards wait for the morning
+    four = "\n".join(FAIR_CSV.splitlines()[:5]) + "\n"
+    await manager.send_document("夜里.csv", four.encode("utf-8"))
+    await manager.press("✅ 导入 4 条新线索")
+    assert "小王 4 条" in manager.last.text
+    clock.set(FRIDAY_EARLY)
+    async with app.engine.connect() as conn:
+        stmt = select(notifications.c.subject_id).where(notifications.c.notice == Kind.HANDOFF_CARD_IMPORTED.spec.key)
+        handoff_ids = sorted(r[0] for r in await conn.execute(stmt))
+    async with app.uow() as uow:  # 小王 accepts the first from /deals before work
+        await handoff_service.accept_handoff(uow, actor=wang, handoff_id=handoff_ids[0], now=clock.now())
+        await uow.commit()
+    seen = len(wang_p.chat())
+    clock.set(FRIDAY_NINE)
+    await outbox_of(app).run_once()
+    [digest] = [s.text for s in wang_p.chat()[seen:]]
+    assert "有 3 条导入的新线索分给了你" in digest and "客户1科技" not in digest

@@ -38,6 +38,9 @@ from storage.tables import notifications, reminders
 from tests.conftest import join
 from tests.deal_support import deal_row, member, seed_deal, set_policy
 from tests.fakes import FakeClock
+from tests.test_import_leads import (
+    test_an_imported_lead_accepted_before_nine_is_left_out_of_the_morning_digest,
+)
 
 GROUP = -100_7777
 LEAD_LINE = "张三 13800138000 华东科技有限公司 官网 预算50万 要一套CRM管销售线索 本月上线"
@@ -568,6 +571,7 @@ STALE_STORIES = {
     Kind.USER_UNREACHABLE: test_a_rep_back_in_the_chat_before_nine_the_manager_is_not_told_they_cannot_be_reached,
     Kind.GROUP_UNREACHABLE: test_a_group_bound_again_before_nine_the_managers_are_not_told_to_bind_it,
     Kind.INTAKE_NURTURED: test_a_web_lead_rescored_into_a_deal_before_nine_is_not_reported_as_nurtured,
+    Kind.HANDOFF_CARD_IMPORTED: imported_lead_story,
 }
 
 
