@@ -240,9 +240,15 @@ async def current(query: CallbackQuery, callback_data: ImpCb, state: FSMContext,
     """The import on screen, or None (and the stale alert) when the press is from another preview."""
     data = await state.get_data()
     if not data.get("imp_tok") or data.get("imp_tok") != callback_data.tok:
-        await query.answer(t("stale-button"), show_alert=True)
+        await stale(query, t)
         return None
     return data
+
+
+async def stale(query: CallbackQuery, t: Translate) -> None:
+    # A second ✅ waits in the chat's queue while the first imports: by then Telegram may call it too old.
+    with contextlib.suppress(TelegramBadRequest):
+        await query.answer(t("stale-button"), show_alert=True)
 
 
 @routes.callback_query(LeadsImport.previewing, ImpCb.filter(F.act == ImpAct.PREVIEW))
@@ -279,7 +285,7 @@ async def on_field(
     data = await current(query, callback_data, state, t)
     if data is None or not 0 <= callback_data.fact < len(FIELDS):
         if data is not None:
-            await query.answer(t("stale-button"), show_alert=True)
+            await stale(query, t)
         return
     token, fact = str(data["imp_tok"]), callback_data.fact
     rows = await rows_of(bot, data)
@@ -303,7 +309,7 @@ async def on_column(
     if data is None:
         return
     if not 0 <= callback_data.fact < len(FIELDS):
-        await query.answer(t("stale-button"), show_alert=True)
+        await stale(query, t)
         return
     fact = FIELDS[callback_data.fact]
     mapping = {name: index for name, index in mapping_of(data).items() if name != fact and index != callback_data.col}
@@ -442,4 +448,4 @@ async def on_confirm(
 
 @routes.callback_query(ImpCb.filter())
 async def on_stale(query: CallbackQuery, t: Translate) -> None:
-    await query.answer(t("stale-button"), show_alert=True)
+    await stale(query, t)
