@@ -24,6 +24,7 @@ from domain.followup import activities as followup
 from domain.followup.nudges import ESCALATION_SWEEP
 from domain.followup.silence import SILENCE_SWEEP, ping_owner
 from domain.handoffs import services as handoff_service
+from domain.intake import imports
 from domain.intake import services as intake
 from domain.leads import services as lead_service
 from domain.leads.model import LeadDraft, LeadSource
@@ -509,6 +510,15 @@ async def test_a_week_where_nothing_moves_on_every_notice_goes_out(
     await reassign(app, manager, quiet, li)
     await deliver()
     await accept_from_deals(li_p, "甲公司")
+    # A lead imported from a file: its held card goes once the file is done, and is accepted.
+    sheet = [["公司", "电话", "需求", "预算", "时间", "决策人"], ["壬公司", "13600136001", "要一套CRM", "50万", "本月上线", "是"]]
+    plan = await call(app, imports.plan_import, actor=manager, rows=sheet, now=clock.now())
+    report = imports.ImportReport(total=plan.total)
+    await call(app, imports.import_batch, actor=manager, rows=plan.new, channel="导入:x", report=report, now=clock.now())
+    await call(app, imports.finish_import, actor=manager, channel="导入:x", report=report, now=clock.now())
+    await deliver()
+    [imported_to] = report.by_rep
+    await accept_from_deals(people[imported_to], "壬公司")
     await set_policy(app, manager, assignment="manual")
     await seed_deal(app, zhang, "庚公司", keep=False)  # to the pool
     await call(app, deal_service.change_stage, actor=manager, opportunity_id=moved, to=Stage.FOLLOWING_UP,
