@@ -2,13 +2,16 @@
 product's card with ✏️ edit and 🚫 deactivate / ✅ re-activate, ➕ add on the flow engine — and the import:
 send a .csv or .xlsx file (columns in the README and domain/quotes/catalog.py), read the preview (what is
 new, what changes, each bad row by its number), and only ✅ writes it. Importing the same file again
-changes nothing (rows are matched by code)."""
+changes nothing (rows are matched by code). A file whose header another import recognises (leads:
+handlers/imports.py) is routed there instead (DOCUMENT_ROUTES): one handler for every sent document."""
 
 from __future__ import annotations
 
 import csv
 import enum
 import io
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from aiogram import Bot, F
@@ -342,11 +345,47 @@ def preview_text(t: Translate, plan: ImportPlan) -> str:
     return "\n".join(lines)
 
 
+@dataclass(frozen=True)
+class SentFile:
+    """A .csv / .xlsx a person sent, read: what a document route gets."""
+
+    message: Message
+    name: str
+    file_id: str
+    rows: list[list[Any]]
+
+
+@dataclass(frozen=True)
+class DocumentRoute:
+    """Another import that takes the files whose header it recognises (e.g. leads: handlers/imports.py).
+    `allowed` says whether the person may use it (else `refusal` is their answer); `handle` gets the
+    file with the handler's own dependencies (user, uow, t, state, bot, ...)."""
+
+    claims: Callable[[Sequence[Any]], bool]
+    allowed: Callable[[User], bool]
+    refusal: str
+    handle: Callable[..., Awaitable[None]]
+
+
+# Files are routed by their header: the first route that claims it takes it, the catalog import the rest.
+DOCUMENT_ROUTES: list[DocumentRoute] = []
+
+
+def route_documents(route: DocumentRoute) -> None:
+    DOCUMENT_ROUTES.append(route)
+
+
+async def download(bot: Bot, file_id: str, name: str) -> list[list[Any]]:
+    buffer = io.BytesIO()
+    await bot.download(file_id, destination=buffer)
+    return read_rows(name, buffer.getvalue())
+
+
 @routes.message(F.document, F.chat.type == "private")
 async def on_document(
-    message: Message, user: User, uow: UnitOfWork, t: Translate, state: FSMContext, bot: Bot
+    message: Message, user: User, uow: UnitOfWork, t: Translate, state: FSMContext, bot: Bot, **deps: Any
 ) -> None:
-    if not can(user, Ability.MANAGE_CATALOG):
+    if not can(user, Ability.MANAGE_CATALOG) and not any(route.allowed(user) for route in DOCUMENT_ROUTES):
         await message.answer(t("products-import-not-allowed"))
         return
     document = message.document
@@ -358,10 +397,24 @@ async def on_document(
     if (document.file_size or 0) > MAX_FILE_BYTES:
         await message.answer(t("error-import-unreadable"))
         return
-    buffer = io.BytesIO()
-    await bot.download(document, destination=buffer)
     try:
-        plan = await service.plan_catalog_import(uow, actor=user, rows=read_rows(name, buffer.getvalue()))
+        rows = await download(bot, document.file_id, name)
+    except DomainError as error:
+        await message.answer(t(error.code, **{k: str(v) for k, v in error.params.items()}))
+        return
+    for route in DOCUMENT_ROUTES:
+        if route.claims(rows[0] if rows else ()):
+            if not route.allowed(user):
+                await message.answer(t(route.refusal))
+                return
+            sent = SentFile(message, name, document.file_id, rows)
+            await route.handle(sent, user=user, uow=uow, t=t, state=state, bot=bot, **deps)
+            return
+    if not can(user, Ability.MANAGE_CATALOG):
+        await message.answer(t("products-import-not-allowed"))
+        return
+    try:
+        plan = await service.plan_catalog_import(uow, actor=user, rows=rows)
     except DomainError as error:
         await message.answer(t(error.code, **{k: str(v) for k, v in error.params.items()}))
         return

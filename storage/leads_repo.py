@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from sqlalchemy import (
@@ -16,6 +16,8 @@ from domain.leads.model import Lead
 from storage.tables import (
     leads,
 )
+
+IN_CHUNK = 500  # values per IN (...) list
 
 
 class SqlLeads:
@@ -44,6 +46,19 @@ class SqlLeads:
             return []
         stmt = select(Lead).where(or_(*conditions)).order_by(leads.c.id.desc()).limit(limit)
         return (await self.session.execute(stmt)).scalars().all()
+
+    async def in_team_matching(
+        self, team_id: int, *, phones: Collection[str], emails: Collection[str], company_keys: Collection[str]
+    ) -> Sequence[Lead]:
+        found: dict[int, Lead] = {}
+        for column, values in ((leads.c.phone, phones), (leads.c.email, emails), (leads.c.company_key, company_keys)):
+            wanted = sorted({value for value in values if value})
+            for start in range(0, len(wanted), IN_CHUNK):
+                stmt = select(Lead).where(leads.c.team_id == team_id, column.in_(wanted[start : start + IN_CHUNK]))
+                for lead in (await self.session.execute(stmt)).scalars():
+                    assert lead.id is not None
+                    found[lead.id] = lead
+        return [found[key] for key in sorted(found)]
 
     async def captured_since(self, user_id: int, since: datetime) -> int:
         # On ix_leads_created_by (created_by, created_at): the per-person capture cap.

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, insert, or_
+from sqlalchemy import and_, insert, or_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -70,6 +70,19 @@ class SqlOutbox:
             if row.id in stale:
                 row.state = NotificationState.CANCELLED
         return stale
+
+    async def release(self, notice: str, team_id: int, at: datetime) -> int:
+        stmt = (
+            update(n)
+            .where(n.c.notice == notice, n.c.team_id == team_id, n.c.state == NotificationState.PENDING,
+                   n.c.next_attempt_at > at)
+            .values(not_before=at, next_attempt_at=at)
+        )
+        result = await self.session.execute(stmt)
+        released = int(result.rowcount or 0)  # type: ignore[attr-defined]
+        if released:
+            self.on_queued()
+        return released
 
     async def settle(self, subject: Subject, subject_id: int, *, why: str, now: datetime) -> Sequence[Cancelled]:
         await self.session.flush()

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from bot.factory import App
 from bot.i18n import LOCALES, catalogue
 from bot.render import Renderer
-from domain.outbox.kinds import Audience, Kind, Subject, Urgency, Valid, send_at
+from domain.outbox.kinds import HELD_AT_MOST, Audience, Kind, Subject, Urgency, Valid, send_at
 from domain.outbox.model import Phrase, Reader
 from domain.outbox.notify import Notice, tell_group, tell_managers, tell_owner, tell_user
 from domain.reminders.model import Reminder, ReminderState
@@ -145,6 +145,7 @@ def test_the_dedupe_keys_are_those_live_databases_hold() -> None:
         Kind.NOTE_ADDED: "activity:7:to:42",
         Kind.HANDOFF_CARD: "handoff:7:card",
         Kind.HANDOFF_CARD_REASSIGNED: "handoff:7:card",
+        Kind.HANDOFF_CARD_IMPORTED: "handoff:7:card",
         Kind.ASSIGNED_GROUP: "handoff:7:group",
         Kind.ACCEPTED_GROUP: "handoff:7:accepted:group",
         Kind.HANDOFF_TAKEN_OVER: "handoff:7:accepted:to:42",
@@ -192,6 +193,7 @@ def test_the_dedupe_keys_are_those_live_databases_hold() -> None:
 ONE_RECIPIENT = {
     Kind.HANDOFF_CARD: "the hand-off's assignee",
     Kind.HANDOFF_CARD_REASSIGNED: "the hand-off's assignee",
+    Kind.HANDOFF_CARD_IMPORTED: "the hand-off's assignee",
     Kind.PING_OWNER: "the deal's owner",
     Kind.SILENT_OWNER: "the deal's owner",
     Kind.NO_STEP_OWNER: "the deal's owner",
@@ -254,6 +256,9 @@ def test_outside_working_hours_a_notice_waits_and_an_urgent_one_does_not() -> No
     assert send_at(Urgency.SCHEDULED, START, SHANGHAI, at=NIGHT, chosen=True) == NIGHT
     assert send_at(Urgency.SCHEDULED, START, SHANGHAI, at=NIGHT) == NEXT_MORNING
     assert send_at(Urgency.WORKING_HOURS, NIGHT, None) == NIGHT  # no team, no hours to keep
+    # Held for the batch that queued it (released sooner by notify.release_held), then within working hours.
+    assert send_at(Urgency.HELD, AT, SHANGHAI) == AT + HELD_AT_MOST
+    assert send_at(Urgency.HELD, NIGHT, SHANGHAI) == NEXT_MORNING
 
 
 async def _team(uow: FakeUnitOfWork, team: Team = SHANGHAI) -> Team:

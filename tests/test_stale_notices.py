@@ -24,6 +24,7 @@ from domain.followup import activities as followup
 from domain.followup.nudges import ESCALATION_SWEEP
 from domain.followup.silence import SILENCE_SWEEP, ping_owner
 from domain.handoffs import services as handoff_service
+from domain.intake import imports
 from domain.intake import services as intake
 from domain.leads import services as lead_service
 from domain.leads.model import LeadDraft, LeadSource
@@ -38,6 +39,9 @@ from storage.tables import notifications, reminders
 from tests.conftest import join
 from tests.deal_support import deal_row, member, seed_deal, set_policy
 from tests.fakes import FakeClock
+from tests.test_import_leads import (  # told there; an alias, so that it is not collected twice
+    test_an_imported_lead_accepted_before_nine_is_left_out_of_the_morning_digest as imported_lead_story,
+)
 from tests.test_quote_watch import QUOTE_STALE_STORIES
 
 GROUP = -100_7777
@@ -507,6 +511,15 @@ async def test_a_week_where_nothing_moves_on_every_notice_goes_out(
     await reassign(app, manager, quiet, li)
     await deliver()
     await accept_from_deals(li_p, "甲公司")
+    # A lead imported from a file: its held card goes once the file is done, and is accepted.
+    sheet = [["公司", "电话", "需求", "预算", "时间", "决策人"], ["壬公司", "13600136001", "要一套CRM", "50万", "本月上线", "是"]]
+    plan = await call(app, imports.plan_import, actor=manager, rows=sheet, now=clock.now())
+    report = imports.ImportReport(total=plan.total)
+    await call(app, imports.import_batch, actor=manager, rows=plan.new, channel="导入:x", report=report, now=clock.now())
+    await call(app, imports.finish_import, actor=manager, channel="导入:x", report=report, now=clock.now())
+    await deliver()
+    [imported_to] = report.by_rep
+    await accept_from_deals(people[imported_to], "壬公司")
     await set_policy(app, manager, assignment="manual")
     await seed_deal(app, zhang, "庚公司", keep=False)  # to the pool
     await call(app, deal_service.change_stage, actor=manager, opportunity_id=moved, to=Stage.FOLLOWING_UP,
@@ -569,6 +582,7 @@ STALE_STORIES = {
     Kind.USER_UNREACHABLE: test_a_rep_back_in_the_chat_before_nine_the_manager_is_not_told_they_cannot_be_reached,
     Kind.GROUP_UNREACHABLE: test_a_group_bound_again_before_nine_the_managers_are_not_told_to_bind_it,
     Kind.INTAKE_NURTURED: test_a_web_lead_rescored_into_a_deal_before_nine_is_not_reported_as_nurtured,
+    Kind.HANDOFF_CARD_IMPORTED: imported_lead_story,
 }
 
 

@@ -90,10 +90,13 @@ async def offer(
     from_user_id: int | None = None,
     reason: str | None = None,
     to_user_id: int | None = None,
+    imported_by: str | None = None,
 ) -> Handoff | None:
     """Offer the deal to `to_user_id`, or to the next rep by the team's policy: a pending hand-off with a
     deadline in working minutes, the card with Accept/Decline, and the group's announcement.
-    None when the policy is manual or nobody is available."""
+    None when the policy is manual or nobody is available. `imported_by` (the name of the manager who
+    imported the lead from a file): the card is held until the file is done and may go with the file's
+    others as one message (Kind.HANDOFF_CARD_IMPORTED); the group is not told of each lead."""
     assert opportunity.id is not None and team.id is not None
     if to_user_id is None:
         to_user_id = pick_assignee(
@@ -128,10 +131,15 @@ async def offer(
     if requested_by is not None:  # a manager's reassignment says who and why
         card = Kind.HANDOFF_CARD_REASSIGNED
         params |= {"by": await name_of(uow, requested_by), "reason": reason or ""}
+    elif imported_by is not None:
+        card = Kind.HANDOFF_CARD_IMPORTED
+        params |= {"by": imported_by}
     await tell_user(uow, to_user_id, Notice(
         card, about=handoff.id, params=params,
         actions=((Action(ACTION_ACCEPT, handoff.id), Action(ACTION_DECLINE, handoff.id)),), fresh=True,
     ), team_id=team.id, now=now)
+    if imported_by is not None:
+        return handoff
     await tell_group(uow, team, Notice(
         Kind.ASSIGNED_GROUP, about=handoff.id,
         params={

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -18,6 +18,12 @@ class LeadRepo(Protocol):
         self, *, phone: str | None, email: str | None, company_key: str | None, limit: int
     ) -> Sequence[Lead]:
         """Leads of every team with the same phone, e-mail or company key (empty values match nothing)."""
+        ...
+    async def in_team_matching(
+        self, team_id: int, *, phones: Collection[str], emails: Collection[str], company_keys: Collection[str]
+    ) -> Sequence[Lead]:
+        """The team's leads with any of these phones, e-mails or company keys: a whole file's rows checked
+        for duplicates at once (domain/intake/imports.py)."""
         ...
     async def captured_since(self, user_id: int, since: datetime) -> int:
         """How many leads the user captured after `since` (the per-person capture cap)."""

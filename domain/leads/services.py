@@ -231,7 +231,7 @@ def _score(lead: Lead, policy: TeamPolicy, now: datetime) -> _Scored:
 
 async def _score_and_route(
     uow: UnitOfWork, *, actor: User, lead: Lead, team: Team, policy: TeamPolicy, now: datetime, keep_myself: bool,
-    scored: _Scored | None = None,
+    scored: _Scored | None = None, imported_by: str | None = None,
 ) -> CaptureResult:
     """Scores the lead (unless `scored` says it was, before it was stored) and sends it on."""
     assert lead.id is not None and team.id is not None
@@ -271,7 +271,9 @@ async def _score_and_route(
             actor_id=actor.id, team_id=team.id, after={"owner_id": actor.id, "via": "self"},
         )
         return CaptureResult(lead=lead, outcome=CaptureOutcome.OWNED, opportunity=opportunity)
-    handoff = await offer(uow, opportunity=opportunity, lead=lead, team=team, policy=policy, now=now)
+    handoff = await offer(
+        uow, opportunity=opportunity, lead=lead, team=team, policy=policy, now=now, imported_by=imported_by
+    )
     if handoff is not None:
         return CaptureResult(lead=lead, outcome=CaptureOutcome.HANDOFF, opportunity=opportunity, handoff=handoff)
     why = "manual" if policy.assignment is AssignmentPolicy.MANUAL else "nobody"
@@ -401,12 +403,15 @@ async def add_note(
 
 
 async def capture_for_channel(
-    uow: UnitOfWork, *, creator: User, team: Team, draft: LeadDraft, now: datetime, channel: str
+    uow: UnitOfWork, *, creator: User, team: Team, draft: LeadDraft, now: datetime, channel: str,
+    imported: bool = False,
 ) -> CaptureResult:
     """A lead that came in through a channel outside the chat (an API key's website form, an event
     scanner): checked by the same capture spec, scored and routed exactly as a rep's capture, recorded as
     brought in by the manager who owns the channel. The caller has checked for duplicates; the per-person
-    hourly cap does not apply (a channel is rate-limited where it enters)."""
+    hourly cap does not apply (a channel is rate-limited where it enters). `imported`: one row of a file
+    the creator imported (domain/intake/imports.py): its hand-off card is held until the file is done and
+    goes to the rep with the file's others as one message; the group is not told of each lead."""
     assert creator.id is not None and team.id is not None
     lead = _lead_from_draft(replace(draft, keep_myself=False), creator, now)
     lead.team_id = team.id
@@ -418,5 +423,6 @@ async def capture_for_channel(
         after={**snapshot(lead, "company", "source", "phone", "email"), "via": "channel", "channel": channel},
     )
     return await _score_and_route(
-        uow, actor=creator, lead=lead, team=team, policy=policy, now=now, keep_myself=False, scored=scored
+        uow, actor=creator, lead=lead, team=team, policy=policy, now=now, keep_myself=False, scored=scored,
+        imported_by=creator.name if imported else None,
     )

@@ -32,7 +32,7 @@ from __future__ import annotations
 import enum
 import string
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from domain.team.model import Team
 from domain.worktime import next_working_moment
@@ -99,6 +99,8 @@ class Family(enum.Enum):
     STALE = Digest("outbox-digest-stale", "stale.report")  # quiet deals, unanswered nudges: /stale
     POOL = Digest("outbox-digest-pool", "pool.list")  # deals waiting in the pool: /pool
     HANDOFFS = Digest("outbox-digest-handoffs", "deals.waiting")  # hand-offs not taken: the team's waiting deals
+    # Leads a manager imported from a file, offered to a rep: the rep's deals waiting for them (/deals).
+    IMPORTED = Digest("outbox-digest-imported", "deals.waiting_mine")
 
 
 # At least this many alerts of one family for one person at one moment go as one message, which lists
@@ -118,7 +120,13 @@ class Urgency(enum.Enum):
     # At a given time (a reminder's due time): exactly then when the person chose it, else within
     # working hours like anything the system schedules by itself.
     SCHEDULED = "scheduled"
+    # Queued by a batch of many (a file import) and held until the batch is done (`notify.release_held`),
+    # so that the whole batch reaches each person at one moment and goes as one digest of its family;
+    # at the latest HELD_AT_MOST after it was queued. Then within working hours.
+    HELD = "held"
 
+
+HELD_AT_MOST = timedelta(minutes=30)  # a batch that never finished (the process died) lets its notices go
 
 BUILT_IN = frozenset({"subject", "to", "now", "at"})
 
@@ -185,6 +193,12 @@ class Kind(enum.Enum):
     # -- hand-offs
     HANDOFF_CARD = Spec(
         "handoff-card", "handoff.card", Subject.HANDOFF, "handoff:{subject}:card", _CARD, valid=Valid.HANDOFF_PENDING
+    )
+    # The card of a lead that came in a file a manager imported: held until the import is done, so that
+    # a rep who is offered many gets one message listing them (Family.IMPORTED); one or two go as cards.
+    HANDOFF_CARD_IMPORTED = Spec(
+        "handoff-card-imported", "handoff.card", Subject.HANDOFF, "handoff:{subject}:card", (*_CARD, "by"),
+        urgency=Urgency.HELD, valid=Valid.HANDOFF_PENDING, family=Family.IMPORTED, line="outbox-line-imported",
     )
     HANDOFF_CARD_REASSIGNED = Spec(
         "handoff-card-reassigned", "handoff.card", Subject.HANDOFF, "handoff:{subject}:card", (*_CARD, "by", "reason"),
@@ -378,6 +392,8 @@ def send_at(urgency: Urgency, now: datetime, team: Team | None, *, at: datetime 
     """When a notice may go out: urgent ones and times a person chose at once (or at that time);
     anything else the system decided by itself waits for the team's working hours."""
     moment = at or now
+    if urgency is Urgency.HELD:
+        moment = now + HELD_AT_MOST
     if urgency is Urgency.NOW or (urgency is Urgency.SCHEDULED and chosen) or team is None:
         return moment
     return next_working_moment(moment, team)

@@ -160,6 +160,15 @@ async def _queue(
     ))
 
 
+async def release_held(uow: UnitOfWork, kind: Kind, team: Team, *, now: datetime) -> int:
+    """The batch that queued held notices of `kind` for the team (Urgency.HELD) is done: they may go now
+    (within the team's working hours), all at one moment, so that each person's go as one digest of
+    the kind's family. Returns how many were released."""
+    if kind.spec.urgency is not Urgency.HELD or team.id is None:
+        raise ValueError(f"{kind.name} is not held")
+    return await uow.outbox.release(kind.spec.key, team.id, send_at(Urgency.WORKING_HOURS, now, team))
+
+
 async def moved_on(
     uow: UnitOfWork, subject: Subject, subject_id: int | None, *, why: str, now: datetime
 ) -> list[Cancelled]:

@@ -29,6 +29,11 @@ class Outbox(Protocol):
         "stale when queued"."""
         ...
 
+    async def release(self, notice: str, team_id: int, at: datetime) -> int:
+        """Pending rows of the team carrying message `notice` that are held until later than `at`: due at
+        `at` from now on. Returns how many (domain/outbox/notify.py release_held)."""
+        ...
+
     async def settle(self, subject: Subject, subject_id: int, *, why: str, now: datetime) -> Sequence[Cancelled]:
         """The subject moved on (`why`: what happened, "handoff.accepted"): cancel its pending notices
         whose rule no longer holds, in this transaction, marked with `why`. For a deal
