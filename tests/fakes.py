@@ -265,6 +265,19 @@ class FakeLeads(_Table):
 
         return self._sorted(hit, lambda lead: -lead.id)[:limit]
 
+    async def in_team_matching(
+        self, team_id: int, *, phones: Collection[str], emails: Collection[str], company_keys: Collection[str]
+    ) -> Sequence[Lead]:
+        wanted = {value for values in (phones, emails, company_keys) for value in values if value}
+
+        def hit(lead: Lead) -> bool:  # as storage: each column against its own values, empty ones left out
+            return lead.team_id == team_id and (
+                (lead.phone in phones and lead.phone in wanted) or (lead.email in emails and lead.email in wanted)
+                or (lead.company_key in company_keys and lead.company_key in wanted)
+            )
+
+        return self._sorted(hit, lambda lead: lead.id)
+
     async def captured_since(self, user_id: int, since: datetime) -> int:
         return sum(1 for lead in self.rows.values() if lead.created_by == user_id and lead.created_at > since)
 
@@ -1060,6 +1073,16 @@ class FakeOutbox:
         self.rows[row.id] = row
         return row
 
+    async def release(self, notice: str, team_id: int, at: datetime) -> int:
+        held = [
+            n for n in self.rows.values()
+            if n.notice == notice and n.team_id == team_id and n.state is NotificationState.PENDING
+            and n.next_attempt_at is not None and n.next_attempt_at > at
+        ]
+        for n in held:
+            n.not_before, n.next_attempt_at = at, at
+        return len(held)
+
     async def check_queued(self, rows: Sequence[Notification], now: datetime) -> set[int]:
         ids = {row.id for row in rows if row.id is not None}
         stale = self._cancel(lambda n: n.id in ids, now, None, "stale when queued")
@@ -1201,6 +1224,25 @@ def _lead_nurtured(db: FakeUnitOfWork, n: Notification) -> bool:
     return lead is not None and lead.status is LeadStatus.NURTURE
 
 
+def _quote_step_pending(db: FakeUnitOfWork, n: Notification) -> bool:
+    step = db.quotes.approval_steps.rows.get(n.subject_id or 0)
+    return step is not None and step.state is StepState.PENDING
+
+
+def _quote_back_with_rep(db: FakeUnitOfWork, n: Notification) -> bool:
+    step = db.quotes.approval_steps.rows.get(n.subject_id or 0)
+    quote = db.quotes.rows.get(step.quote_id) if step is not None else None
+    return quote is not None and quote.status is QuoteStatus.DRAFT and quote.superseded_at is None
+
+
+def _quote_in(statuses: frozenset[QuoteStatus]) -> Callable[[FakeUnitOfWork, Notification], bool]:
+    def predicate(db: FakeUnitOfWork, n: Notification) -> bool:
+        quote = db.quotes.rows.get(n.subject_id or 0)
+        return quote is not None and quote.status in statuses and quote.superseded_at is None
+
+    return predicate
+
+
 _PREDICATES: dict[Valid, Callable[[FakeUnitOfWork, Notification], bool]] = {
     Valid.HANDOFF_PENDING: _handoff_pending,
     Valid.HANDOFF_STANDS: _handoff_stands,
@@ -1215,6 +1257,10 @@ _PREDICATES: dict[Valid, Callable[[FakeUnitOfWork, Notification], bool]] = {
     Valid.STILL_UNREACHABLE: _still_unreachable,
     Valid.GROUP_UNBOUND: _group_unbound,
     Valid.LEAD_NURTURED: _lead_nurtured,
+    Valid.QUOTE_STEP_PENDING: _quote_step_pending,
+    Valid.QUOTE_BACK_WITH_REP: _quote_back_with_rep,
+    Valid.QUOTE_LIVE: _quote_in(LIVE),
+    Valid.QUOTE_EXPIRED: _quote_in(frozenset({QuoteStatus.EXPIRED})),
 }
 
 

@@ -25,7 +25,7 @@ from domain.followup.rules import SUBJECT_OPPORTUNITY, SearchQuery, Visibility
 from domain.handoffs.model import Handoff, HandoffState
 from domain.intake.model import ApiKey, IntakeReceipt
 from domain.leads.model import Lead, LeadSource
-from domain.outbox.kinds import Kind, Subject
+from domain.outbox.kinds import Kind, Subject, Valid
 from domain.outbox.model import Notification, NotificationState
 from domain.quotes.model import ApprovalStep, Level, Quote, QuoteStatus, StepState
 from domain.reminders.model import Reminder, ReminderState
@@ -741,3 +741,14 @@ async def test_a_notice_whose_subject_moved_on_is_cancelled_when_queued_or_settl
         assert [(c.id, c.notice, c.recipient_id) for c in cancelled] == [(card.id, Kind.HANDOFF_CARD.spec.key, w.wang)]
         assert await uow.outbox.settle(Subject.OPPORTUNITY, d.id, why="again", now=NOW + H) == []
         await uow.commit()
+
+
+def test_every_validity_rule_is_judged_in_memory_as_in_sql() -> None:
+    """A kind's rule (domain/outbox/kinds.py Valid) is said twice: in SQL for storage and in Python for the
+    fakes. A new rule without its fake twin would leave a service test judging nothing stale."""
+    from storage.notice_rules import PREDICATES as SQL_PREDICATES
+    from tests.fakes import _PREDICATES as FAKE_PREDICATES
+
+    judged = set(Valid) - {Valid.ALWAYS}
+    assert set(SQL_PREDICATES) == judged
+    assert set(FAKE_PREDICATES) == judged
