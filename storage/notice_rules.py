@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, exists, false, literal, not_, or_, select, update
 
+from domain.contracts.model import COLLECTING, UNSIGNED, PaymentState
 from domain.followup.rules import SUBJECT_OPPORTUNITY
 from domain.handoffs.model import HandoffState
 from domain.leads.model import LeadStatus
@@ -24,10 +25,13 @@ from domain.reminders.model import ReminderState
 from storage.sql import CLOSED_STAGES
 from storage.tables import (
     activities,
+    contract_milestones,
+    contracts,
     handoffs,
     leads,
     notifications,
     opportunities,
+    payments,
     reminders,
     stage_changes,
     teams,
@@ -123,6 +127,22 @@ def _group_unbound() -> ColumnElement[bool]:
     return exists().where(teams.c.id == n.c.subject_id, teams.c.group_chat_id.is_(None))
 
 
+def _contract_unsigned() -> ColumnElement[bool]:
+    return exists().where(contracts.c.id == n.c.subject_id, contracts.c.status.in_([x.value for x in UNSIGNED]))
+
+
+def _milestone_open() -> ColumnElement[bool]:
+    ms = contract_milestones
+    return exists().where(
+        ms.c.id == n.c.subject_id, ms.c.paid_minor < ms.c.amount_minor, contracts.c.id == ms.c.contract_id,
+        contracts.c.status.in_([x.value for x in COLLECTING]),
+    )
+
+
+def _payment_waiting() -> ColumnElement[bool]:
+    return exists().where(payments.c.id == n.c.subject_id, payments.c.state == PaymentState.REPORTED.value)
+
+
 PREDICATES: dict[Valid, Callable[[], ColumnElement[bool]]] = {
     Valid.HANDOFF_PENDING: _handoff_pending,
     Valid.HANDOFF_STANDS: _handoff_stands,
@@ -137,6 +157,9 @@ PREDICATES: dict[Valid, Callable[[], ColumnElement[bool]]] = {
     Valid.STILL_UNREACHABLE: _still_unreachable,
     Valid.GROUP_UNBOUND: _group_unbound,
     Valid.LEAD_NURTURED: _lead_nurtured,
+    Valid.CONTRACT_UNSIGNED: _contract_unsigned,
+    Valid.MILESTONE_OPEN: _milestone_open,
+    Valid.PAYMENT_WAITING: _payment_waiting,
 }
 
 
