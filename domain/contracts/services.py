@@ -36,6 +36,7 @@ from domain.outbox.model import Action, Phrase
 from domain.outbox.notify import Notice, moved_on, tell_managers, tell_user
 from domain.permissions import Ability, in_team, manages_team, require, sees_whole_team
 from domain.ports import UnitOfWork
+from domain.quotes.text import money_text
 from domain.team.model import Role, Team, User
 from domain.team.people import name_of
 from domain.worktime import local
@@ -426,9 +427,9 @@ async def report_payment(
     assert payment.id is not None
     notice = Notice(
         Kind.PAYMENT_CARD, about=payment.id,
-        params={"number": contract.number, "company": lead.company, "rep": actor.name, "amount": amount,
+        params={"number": contract.number, "company": lead.company, "rep": actor.name, "amount": money_text(amount),
                 "milestone": f"{milestone.position}. {milestone.label}", "paid_on": paid_on.isoformat(),
-                "method": method_phrase(method), "outstanding": contract.outstanding,
+                "method": method_phrase(method), "outstanding": money_text(contract.outstanding),
                 "receipt": Phrase("payment-receipt-attached")},
         actions=((Action(ACTION_CONFIRM, payment.id), Action(ACTION_REJECT, payment.id)),
                  (Action(ACTION_DIFFERS, payment.id), Action(ACTION_RECEIPT, payment.id))),
@@ -537,8 +538,8 @@ async def _settle_and_tell(
     await moved_on(uow, Subject.PAYMENT, payment.id, why="payment.confirmed", now=now)
     notice = Notice(
         Kind.PAYMENT_CONFIRMED, about=payment.id,
-        params={"number": contract.number, "company": lead.company, "amount": payment.settled_amount,
-                "by": actor.name, "outstanding": contract.outstanding},
+        params={"number": contract.number, "company": lead.company, "amount": money_text(payment.settled_amount),
+                "by": actor.name, "outstanding": money_text(contract.outstanding)},
         actions=((Action(ACTION_OPEN, contract.id),),),
     )
     told = {actor.id}
@@ -552,7 +553,7 @@ async def _settle_and_tell(
             assert person.id is not None
             await tell_user(uow, person.id, Notice(
                 Kind.PAYMENT_OVERPAID, about=payment.id,
-                params={"number": contract.number, "company": lead.company, "over": over},
+                params={"number": contract.number, "company": lead.company, "over": money_text(over)},
                 actions=((Action(ACTION_OPEN, contract.id),),),
             ), team_id=contract.team_id, now=now)
     if completed and opportunity.stage is Stage.PAYMENT:
@@ -605,7 +606,7 @@ async def reject_payment(uow: UnitOfWork, *, actor: User, payment_id: int, reaso
     assert contract.id is not None and payment.id is not None
     await tell_user(uow, payment.reported_by, Notice(
         Kind.PAYMENT_REJECTED, about=payment.id,
-        params={"number": contract.number, "company": lead.company, "amount": payment.amount, "by": actor.name,
+        params={"number": contract.number, "company": lead.company, "amount": money_text(payment.amount), "by": actor.name,
                 "reason": text},
         actions=((Action(ACTION_OPEN, contract.id),),),
     ), team_id=contract.team_id, now=now)
