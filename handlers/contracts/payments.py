@@ -315,10 +315,14 @@ async def _close_card(query: CallbackQuery, outcome: str) -> None:
 
 @routes.callback_query(PayCb.filter(F.act == PAct.CONFIRM))
 async def on_confirm(
-    query: CallbackQuery, callback_data: PayCb, user: User, uow: UnitOfWork, t: Translate, clock: Clock,
+    query: CallbackQuery, callback_data: PayCb, user: User, uow: UnitOfWork, t: Translate, lang: Language,
+    clock: Clock,
 ) -> None:
     settled = await service.confirm_payment(uow, actor=user, payment_id=callback_data.id, now=clock.now())
     text = _settled_text(t, settled)
+    if callback_data.arg == "contract":  # from the contract's screen: the contract again, as it stands now
+        await show_contract(query, user, uow, t, lang, settled.contract.id or 0, text)
+        return
     await query.answer(t("payment-done-confirmed-short"))
     await _close_card(query, text)
 

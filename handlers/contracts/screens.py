@@ -27,7 +27,7 @@ from domain.permissions import manages_team
 from domain.ports import UnitOfWork
 from domain.team.model import Language, User
 from handlers.common import show
-from handlers.contracts.common import CAct, ContractCb, contract_lines
+from handlers.contracts.common import CAct, ContractCb, PAct, PayCb, contract_lines
 from handlers.pipeline_ui import DealAct, DealCb, deal_name
 
 routes = Routes(__name__)
@@ -113,6 +113,10 @@ async def show_contract(
         buttons.append(button(t("contract-btn-report"), ContractCb(act=CAct.REPORT, id=cid)))
     if view.may_confirm and contract.status in COLLECTING:
         buttons.append(button(t("contract-btn-record"), ContractCb(act=CAct.RECORD, id=cid)))
+    if view.may_confirm:
+        buttons += [button(t("contract-btn-confirm-payment", amount=money(p.amount)), PayCb(act=PAct.CONFIRM, id=p.id or 0,
+                                                                                          arg="contract"))
+                    for p in view.waiting]
     if contract.document_file_id:
         buttons.append(button(t("contract-btn-document"), ContractCb(act=CAct.DOC, id=cid)))
     if contract.status in OPEN and unpaid and manages_team(user, contract.team_id):

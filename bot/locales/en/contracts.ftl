@@ -23,6 +23,7 @@ contract-btn-sign = ✍️ Upload signed copy
 contract-btn-report = 💰 Report payment
 contract-btn-record = 💵 Record payment
 contract-btn-document = 📎 Signed copy
+contract-btn-confirm-payment = ✅ Confirm { $amount }
 contract-btn-cancel = 🚫 Cancel contract
 contract-deal-title = 📑 Contracts of <b>{ $deal }</b>
 contract-deal-line = • { $number } · { $status } · { $amount }, { $paid } received

@@ -23,6 +23,7 @@ contract-btn-sign = ✍️ 上传签署件
 contract-btn-report = 💰 报回款
 contract-btn-record = 💵 登记到账
 contract-btn-document = 📎 签署件
+contract-btn-confirm-payment = ✅ 确认到账 { $amount }
 contract-btn-cancel = 🚫 作废合同
 contract-deal-title = 📑 <b>{ $deal }</b> 的合同
 contract-deal-line = • { $number } · { $status } · 合同额 { $amount } · 已回 { $paid }
