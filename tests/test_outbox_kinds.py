@@ -52,6 +52,10 @@ SAMPLES: dict[str, Any] = {
     "amount": "¥43,392.00", "milestone": "1. 签约后", "paid_on": "2026-11-26", "method": Phrase("payment-method-bank"),
     "outstanding": "¥101,248.00", "receipt": Phrase("payment-receipt-attached"), "over": "¥100.00",
     "when": Phrase("payment-when-overdue", {"days": 7}),
+    "payments": Phrase("payment-agenda", {
+        "due": Phrase("payment-agenda-due", {"count": 1, "items": "• HT-2026-0001 华东科技 1. 签约后 ¥43,392.00"}),
+        "overdue": "", "waiting": Phrase("payment-agenda-waiting", {"count": 2}),
+    }),
 }
 OVERRIDES_QUOTES: dict[Kind, dict[str, Any]] = {
     kind: {"why": [Phrase("quote-why-discount")], "reason": "客户预算有限"}

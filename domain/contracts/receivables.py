@@ -102,3 +102,33 @@ async def waiting_for(uow: UnitOfWork, viewer: User) -> Sequence[Payment]:
     if viewer.role.value not in ("finance", "admin"):
         return []
     return [p for p in await uow.contracts.waiting_payments(viewer.team_id)]
+
+
+# --- the morning agenda ---------------------------------------------------------------------------------
+
+
+@dataclass
+class PaymentAgenda:
+    """What a person's morning agenda says about money: their milestones due today and overdue, and the
+    reported payments waiting for their confirmation (finance)."""
+
+    due_today: list[ReceivableLine] = field(default_factory=list)
+    overdue: list[ReceivableLine] = field(default_factory=list)
+    waiting: int = 0
+
+
+async def payment_agenda(uow: UnitOfWork, team_id: int, day: date) -> dict[int, PaymentAgenda]:
+    from domain.contracts.services import finance_of
+
+    agenda: dict[int, PaymentAgenda] = {}
+    for line in await uow.contracts.receivables(team_id, None):
+        if line.due_on == day:
+            agenda.setdefault(line.owner_id, PaymentAgenda()).due_today.append(line)
+        elif line.due_on < day:
+            agenda.setdefault(line.owner_id, PaymentAgenda()).overdue.append(line)
+    waiting = len(await uow.contracts.waiting_payments(team_id))
+    if waiting:
+        for person in await finance_of(uow, team_id):
+            if person.id is not None:
+                agenda.setdefault(person.id, PaymentAgenda()).waiting = waiting
+    return agenda

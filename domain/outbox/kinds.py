@@ -299,7 +299,7 @@ class Kind(enum.Enum):
     # Made at the start of the person's working day from what is due that day.
     AGENDA = Spec(
         "followup-agenda", "digest.agenda", Subject.TEAM, "digest:agenda:{subject}:{day}:{to}",
-        ("head", "overdue", "handoffs", "next"), refs=("day",), valid=Valid.ALWAYS,
+        ("head", "overdue", "handoffs", "next", "payments"), refs=("day",), valid=Valid.ALWAYS,
     )
 
     # -- quotes and discount approvals (issue 11)

@@ -137,6 +137,22 @@ payment-overdue =
     { $outstanding } open · due { $due } · { $when }
     Please chase the customer together with the owner.
 
+payment-agenda = { $due }{ $overdue }{ $waiting }
+payment-agenda-due =
+    {""}
+
+    💰 { $count } payment(s) due today:
+    { $items }
+payment-agenda-overdue =
+    {""}
+
+    🔴 { $count } payment(s) overdue:
+    { $items }
+payment-agenda-waiting =
+    {""}
+
+    ⏳ { $count } payment(s) wait for your confirmation: tap the cards, or send /receivables to open the contracts.
+
 ## /receivables
 
 receivables-title = 📊 <b>Receivables</b>: { $total } ({ $count } instalments open)

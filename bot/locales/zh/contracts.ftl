@@ -137,6 +137,22 @@ payment-overdue =
     未回 { $outstanding } · { $due } 到期 · { $when }
     请和负责人一起跟进客户。
 
+payment-agenda = { $due }{ $overdue }{ $waiting }
+payment-agenda-due =
+    {""}
+
+    💰 今天到期的回款 { $count } 笔：
+    { $items }
+payment-agenda-overdue =
+    {""}
+
+    🔴 逾期未回的款 { $count } 笔：
+    { $items }
+payment-agenda-waiting =
+    {""}
+
+    ⏳ 有 { $count } 笔回款等你确认：在确认卡片上点，或发 /receivables 打开合同。
+
 ## /receivables
 
 receivables-title = 📊 <b>应收回款</b>：共 { $total }（{ $count } 期未回齐）
