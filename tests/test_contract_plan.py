@@ -168,6 +168,7 @@ def test_the_cadence_across_a_month_end(team: Team) -> None:
     # After a pause only the latest step due is said; a plan made late starts there.
     late = moments[4] + timedelta(hours=1)  # type: ignore[operator]
     assert watch.due_step(due, late, team) == 4
-    assert watch.first_check(due, late, team) == (4, moments[4])
+    assert watch.first_check(due, late, team) == (4, moments[4])  # overdue: said at once
+    assert watch.first_check(due, moments[0] + timedelta(hours=1), team) == (1, moments[1])  # not "7 days before" late
     assert watch.first_check(due, moments[0] - timedelta(days=30), team) == (0, moments[0])  # type: ignore[operator]
     assert watch.days_overdue(due, moments[4], team) == 7 and watch.escalates(7) and not watch.escalates(6)

@@ -36,10 +36,15 @@ def due_step(due_on: date, now: datetime, team: Team, cadence: tuple[int, ...] =
 
 
 def first_check(due_on: date, now: datetime, team: Team, cadence: tuple[int, ...] = CADENCE) -> tuple[int, datetime | None]:
-    """Where a new milestone's cadence starts: the first step still ahead at `now` (a plan made late
-    starts with what is due now, not with a week-old "7 days before")."""
+    """Where a milestone's cadence starts when its contract is signed: with the next step still ahead; a
+    milestone already due or overdue is said at once (where it stands), never with a stale "7 days before"."""
     step = due_step(due_on, now, team, cadence)
-    start = 0 if step is None else step
+    if step is None:
+        start = 0
+    elif cadence[step] < 0:
+        start = step + 1  # a "days before" step that has passed: the next one
+    else:
+        start = step
     return start, reminder_at(due_on, start, team, cadence)
 
 

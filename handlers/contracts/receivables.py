@@ -42,10 +42,10 @@ def report_text(t: Translate, lang: Language, report: Receivables) -> str:
     lines += [t("receivables-age-line", age=t(f"receivables-age-{age.value}"), amount=money(amount))
               for age, amount in report.by_age]
     lines += ["", t("receivables-by-customer")]
-    lines += [f"• {h(name)}：{money(amount)}" for name, amount in report.by_customer[:SHOWN]]
+    lines += [t("receivables-name-line", name=name, amount=money(amount)) for name, amount in report.by_customer[:SHOWN]]
     if not report.mine_only:
         lines += ["", t("receivables-by-rep")]
-        lines += [f"• {h(name)}：{money(amount)}" for name, amount in report.by_rep[:SHOWN]]
+        lines += [t("receivables-name-line", name=name, amount=money(amount)) for name, amount in report.by_rep[:SHOWN]]
     overdue = report.overdue()
     if overdue:
         lines += ["", t("receivables-overdue", count=len(overdue))]

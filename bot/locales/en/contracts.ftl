@@ -166,6 +166,7 @@ receivables-age-31_60 = 31–60 days overdue
 receivables-age-61_90 = 61–90 days overdue
 receivables-age-90_plus = over 90 days overdue
 receivables-by-customer = By customer:
+receivables-name-line = • { $name }: { $amount }
 receivables-by-rep = By rep:
 receivables-overdue = 🔴 { $count } overdue:
 receivables-line = • { $number } { $company } { $amount } (due { $due }, { $days } days overdue)

@@ -166,6 +166,7 @@ receivables-age-31_60 = 逾期 31–60 天
 receivables-age-61_90 = 逾期 61–90 天
 receivables-age-90_plus = 逾期 90 天以上
 receivables-by-customer = 按客户：
+receivables-name-line = • { $name }：{ $amount }
 receivables-by-rep = 按销售：
 receivables-overdue = 🔴 逾期 { $count } 期：
 receivables-line = • { $number } { $company } { $amount }（{ $due } 到期，逾期 { $days } 天）
