@@ -386,7 +386,7 @@ def card_markup(t: Translate, card: DealCard, view: View) -> InlineKeyboardMarku
     deal = card.opportunity
     if card.contract is not None or (
         card.actions.allows(DealAction.LOG_ACTIVITY)
-        and (deal.quote_status == "accepted" or deal.stage in (Stage.CONTRACT, Stage.PAYMENT))
+        and (deal.quote_status == "accepted" or deal.stage in (Stage.CONTRACT, Stage.PAYMENT) or card.can_reassign)
     ):
         followup.append(button(t("contract-btn-card"), ContractCb(act=CAct.DEAL, id=deal.id or 0)))
     back = [button(t("deal-btn-back-list"), view.cb(DealAct.LIST))]

@@ -242,3 +242,39 @@ async def test_webhooks_hear_contract_signed_and_payment_confirmed(app: App, san
     assert signed["data"]["number"] == "HT-2026-0001" and signed["data"]["amount_minor"] == 14_464_000
     assert confirmed["data"]["amount_minor"] == 14_464_000 and confirmed["data"]["status"] == "completed"
     assert confirmed["previous"]["state"] == "reported"
+
+
+async def test_a_manager_drafts_without_a_quote_changes_the_amount_and_cancels(app: App, sandbox: Sandbox) -> None:
+    from tests.deal_support import seed_deal
+
+    c = await crew(app, sandbox)
+    deal_id = await seed_deal(app, c.rep, "华南制造", amount_minor=5_000_000)
+    # The rep has no accepted quote: no contract for them.
+    await tap(c.rep_p, DealCb(act=DealAct.OPEN, id=deal_id).pack())
+    assert not has_button(c.rep_p, "📑 合同")
+    # The manager drafts one on the deal's amount from the deal card.
+    await tap(c.manager_p, DealCb(act=DealAct.OPEN, id=deal_id).pack())
+    await c.manager_p.press("📑 合同")
+    await c.manager_p.press("按商机金额 ¥50,000.00 起草合同")
+    assert "合同额 ¥50,000.00" in c.manager_p.last.text
+    await c.manager_p.press("🗓 回款计划")
+    await c.manager_p.press("一次付清")
+    await c.manager_p.press("改金额")
+    await c.manager_p.send("六万")  # unreadable: asked again, nothing changed
+    assert "没看懂这个金额" in c.manager_p.last.text
+    await c.manager_p.send("60000")  # no reason: refused
+    assert "改金额要写原因" in c.manager_p.last.text
+    await c.manager_p.send("60000 客户追加移动端模块")
+    assert "金额已改为 ¥60,000.00" in c.manager_p.last.text and "还没有回款计划" in c.manager_p.last.text
+    contract, milestones = await contract_of(app, deal_id)
+    assert contract.amount_minor == 6_000_000 and contract.amount_reason == "客户追加移动端模块" and not milestones
+    # A rep who owns the deal may not change the amount or cancel.
+    from handlers.contracts.common import CAct, ContractCb
+
+    assert "只有销售经理可以改合同金额" in alert(await tap(c.rep_p, ContractCb(act=CAct.AMOUNT, id=contract.id).pack()))
+    assert "只有销售经理可以作废合同" in alert(await tap(c.rep_p, ContractCb(act=CAct.CANCEL, id=contract.id).pack()))
+    await c.manager_p.press("作废合同")
+    await c.manager_p.send("客户改用别家")
+    assert "已作废" in c.manager_p.last.text
+    contract, _ = await contract_of(app, deal_id)
+    assert contract.status is ContractStatus.CANCELLED and contract.check_at is None

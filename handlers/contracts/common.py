@@ -28,6 +28,7 @@ class CAct(enum.StrEnum):
     SIGN = "sign"  # asks for the signed document
     DOC = "doc"  # send me the signed document again
     CANCEL = "cx"  # a manager cancels it (asks why)
+    AMOUNT = "amt"  # a manager changes an unsigned contract's amount (asks the amount and why)
     REPORT = "pay"  # the rep reports a payment: pick the milestone
     RECORD = "rec"  # finance records a payment directly: pick the milestone
 

@@ -21,6 +21,7 @@ from domain.clock import Clock
 from domain.contracts import services as service
 from domain.contracts.model import COLLECTING, OPEN, UNSIGNED, ContractStatus
 from domain.contracts.plan import Template
+from domain.contracts.reading import parse_amount
 from domain.contracts.signature import InChatSignature
 from domain.errors import InvalidInput
 from domain.permissions import manages_team
@@ -40,6 +41,7 @@ register_action(service.ACTION_OPEN, "contract-btn-open", lambda a: ContractCb(a
 class ContractInput(StatesGroup):
     signed_document = State()
     cancel_reason = State()
+    amount = State()
 
 
 def plan_labels(t: Translate) -> dict[str, str]:
@@ -119,6 +121,8 @@ async def show_contract(
                     for p in view.waiting]
     if contract.document_file_id:
         buttons.append(button(t("contract-btn-document"), ContractCb(act=CAct.DOC, id=cid)))
+    if contract.status in UNSIGNED and manages_team(user, contract.team_id):
+        buttons.append(button(t("contract-btn-amount"), ContractCb(act=CAct.AMOUNT, id=cid)))
     if contract.status in OPEN and unpaid and manages_team(user, contract.team_id):
         buttons.append(button(t("contract-btn-cancel"), ContractCb(act=CAct.CANCEL, id=cid)))
     back = [button(t("contract-btn-deal"), DealCb(act=DealAct.OPEN, id=contract.opportunity_id))]
@@ -276,3 +280,39 @@ async def on_cancel_reason(
                                              now=clock.now())
     await state.clear()
     await show_contract(message, user, uow, t, lang, contract_id, t("contract-done-cancelled", number=contract.number))
+
+
+# --- a manager changes the amount ---------------------------------------------------------------------------
+
+
+@routes.callback_query(ContractCb.filter(F.act == CAct.AMOUNT))
+async def on_amount(
+    query: CallbackQuery, callback_data: ContractCb, user: User, uow: UnitOfWork, t: Translate, state: FSMContext,
+) -> None:
+    view = await service.view_contract(uow, viewer=user, contract_id=callback_data.id)
+    if not manages_team(user, view.contract.team_id):
+        await query.answer(t("error-contract-amount-role"), show_alert=True)
+        return
+    await state.set_state(ContractInput.amount)
+    await state.set_data({"contract": callback_data.id})
+    await show(query, t("contract-ask-amount", number=view.contract.number, amount=money(view.contract.amount)),
+               grid([], t, back=ContractCb(act=CAct.SHOW, id=callback_data.id)))
+
+
+@routes.message(ContractInput.amount, F.text, ~F.text.startswith("/"))
+async def on_amount_typed(
+    message: Message, user: User, uow: UnitOfWork, t: Translate, lang: Language, clock: Clock, state: FSMContext,
+) -> None:
+    contract_id = (await state.get_data()).get("contract")
+    if not isinstance(contract_id, int):
+        await state.clear()
+        await message.answer(t("stale-flow"))
+        return
+    words = (message.text or "").split(maxsplit=1)
+    view = await service.view_contract(uow, viewer=user, contract_id=contract_id)
+    amount = parse_amount(words[0] if words else "", view.contract.currency)
+    contract = await service.change_amount(uow, actor=user, contract_id=contract_id, amount=amount,
+                                           reason=words[1] if len(words) > 1 else "", now=clock.now())
+    await state.clear()
+    await show_contract(message, user, uow, t, lang, contract_id,
+                        t("contract-done-amount", number=contract.number, amount=money(contract.amount)))
