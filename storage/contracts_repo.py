@@ -60,6 +60,10 @@ class SqlContracts:
         stmt = select(Contract).where(c.c.opportunity_id == opportunity_id).order_by(c.c.id.desc())
         return (await self.session.execute(stmt)).scalars().all()
 
+    async def lock(self, contract_id: int) -> None:
+        if self._dialect == "postgresql":
+            await self.session.execute(select(c.c.id).where(c.c.id == contract_id).with_for_update())
+
     async def move(self, contract: Contract, *, expect: Collection[ContractStatus], **changes: object) -> bool:
         stmt = (
             update(Contract)

@@ -22,7 +22,7 @@ from domain.team.model import Role, User
 from handlers.pipeline_ui import DealAct, DealCb
 from storage.tables import audit_events, payments, webhook_deliveries
 from tests.conftest import join
-from tests.deal_support import alert, deal_row, has_button, member
+from tests.deal_support import alert, deal_row, has_button, member, screen
 from tests.fakes import FakeClock
 from tests.quote_support import buttons_of, crew, deal_with_needs, notes_to, seed_catalog
 
@@ -200,12 +200,14 @@ async def test_finance_rejects_with_a_reason_and_corrects_an_amount(app: App, sa
     await finance_p.press("📑 合同")
     await finance_p.press("HT-2026-0001")
     await finance_p.press("登记到账")
+    await finance_p.send("第一期")  # a button is expected: said so, the flow stays
+    assert "请点上面的按钮" in finance_p.last.text
     await finance_p.press("1. 签约后")
     await finance_p.press("全额")
     await finance_p.press("昨天")
     await finance_p.press("承兑汇票")
     await finance_p.press("确认登记")
-    assert "全部回齐" in finance_p.last.text
+    assert "全部回齐" in screen(finance_p)  # the flow's message, edited in place above the hint
     assert (await deal_row(app, deal_id)).stage is Stage.DELIVERY
     assert len(await notes_to(app, c.rep, "payment.decided")) == 3  # rejected, corrected, recorded
 

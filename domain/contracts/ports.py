@@ -27,6 +27,9 @@ class ContractRepo(Protocol):
     async def for_deal(self, opportunity_id: int) -> Sequence[Contract]:
         """The deal's contracts, newest first."""
         ...
+    async def lock(self, contract_id: int) -> None:
+        """Hold the contract's row until the commit (PostgreSQL): two confirmations settle one after the other."""
+        ...
     async def move(self, contract: Contract, *, expect: Collection[ContractStatus], **changes: object) -> bool:
         """Set `changes` if the contract is still in one of `expect`; False when it moved first."""
         ...

@@ -434,11 +434,10 @@ async def report_payment(
         actions=((Action(ACTION_CONFIRM, payment.id), Action(ACTION_REJECT, payment.id)),
                  (Action(ACTION_DIFFERS, payment.id), Action(ACTION_RECEIPT, payment.id))),
     )
-    told = 0
     for person in await finance_of(uow, contract.team_id):
         assert person.id is not None
-        if person.id != actor.id and await tell_user(uow, person.id, notice, team_id=contract.team_id, now=now):
-            told += 1
+        if person.id != actor.id:
+            await tell_user(uow, person.id, notice, team_id=contract.team_id, now=now)
     return payment
 
 
@@ -566,6 +565,7 @@ async def settle(uow: UnitOfWork, contract: Contract, now: datetime) -> Money:
     """Confirmed money on the milestones in plan order; the contract's paid total and status follow.
     Returns the overpayment (money beyond the whole contract)."""
     assert contract.id is not None
+    await uow.contracts.lock(contract.id)  # then every confirmed payment, also one confirmed a moment ago
     milestones = list(await uow.contracts.milestones(contract.id))
     confirmed = sum((p.settled_amount.minor for p in await uow.contracts.payments(contract.id)), 0)
     settlement = rules.allocate([m.amount for m in milestones], Money(confirmed, contract.currency))

@@ -12,6 +12,7 @@ from typing import Any
 
 from aiogram import Bot, F
 from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
@@ -285,6 +286,12 @@ async def on_save(
     )
     await state.clear()
     await show_contract(query, user, uow, t, lang, data["contract"], _settled_text(t, settled))
+
+
+@routes.message(StateFilter(PayFlow.milestone, PayFlow.method, PayFlow.review), ~F.text.startswith("/"))
+async def on_button_expected(message: Message, t: Translate) -> None:
+    """Text (or a sticker) where a button is expected: say so; the flow and its answers stay."""
+    await message.answer(t("payment-expect-button"))
 
 
 @routes.callback_query(PayCb.filter(F.act.in_({PAct.MILESTONE, PAct.FULL, PAct.DAY, PAct.METHOD, PAct.SAVE})))

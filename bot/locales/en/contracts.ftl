@@ -102,6 +102,7 @@ payment-ask-day = When did it arrive? Tap, or type the date (12-01).
 payment-ask-method = How was it paid?
 payment-ask-receipt = Last step: send a photo or PDF of the receipt and I'll pass it to finance.
 payment-ask-save = If it all looks right, tap "💾 Record it": it is confirmed at once and the rep is told.
+payment-expect-button = Please tap one of the buttons above, or Cancel to stop.
 payment-expect-receipt = I need the receipt here: a photo or a PDF.
 payment-done-reported = ✅ { $amount } sent to finance to confirm; I'll tell you when they do.
 payment-done-confirmed = ✅ { $number }: { $amount } confirmed, { $left } still open.

@@ -102,6 +102,7 @@ payment-ask-day = 哪天到账的？点一下，或输入日期（如 12-01）�
 payment-ask-method = 怎么付的？
 payment-ask-receipt = 最后一步：请发回单照片或 PDF，我交给财务确认。
 payment-ask-save = 核对无误就点「💾 确认登记」，会直接记为已确认，并告诉销售。
+payment-expect-button = 请点上面的按钮选一个；不报了就点「取消」。
 payment-expect-receipt = 这里需要回单：请发照片或 PDF。
 payment-done-reported = ✅ 已提交 { $amount }，等财务确认；确认后我会告诉你。
 payment-done-confirmed = ✅ { $number } 已确认到账 { $amount }，还差 { $left }。
