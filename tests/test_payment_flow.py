@@ -113,8 +113,19 @@ async def test_from_accepted_quote_to_confirmed_final_payment(app: App, sandbox:
     assert contract.document_hash == hashlib.sha256(SIGNED_PDF).hexdigest() and contract.document_file_id
     assert (await deal_row(app, deal_id)).stage is Stage.PAYMENT
 
+    # Back goes one step back with the answers kept.
+    await c.rep_p.press("💰 报回款")
+    await c.rep_p.press("2. 交付后")
+    await c.rep_p.press("⬅️ 返回")
+    assert "这笔钱是哪一期的" in c.rep_p.last.text
+    await c.rep_p.press("✖️ 取消")
+
     # The rep reports the first 30% with the bank slip; finance gets the card.
     await report(c.rep_p, deal_id, milestone="1. 签约后")
+    from handlers.contracts.common import PAct, PayCb
+
+    stale = await tap(c.rep_p, PayCb(act=PAct.METHOD, arg="bank").pack())  # a button of the finished flow
+    assert "过期" in alert(stale) or "失效" in alert(stale)
     assert "已提交 ¥43,392.00，等财务确认" in c.rep_p.chat()[-1].text
     [card] = await notes_to(app, finance, "payment.card")
     assert "回款待确认" in card["text"] and "¥43,392.00" in card["text"] and "小王" in card["text"]
