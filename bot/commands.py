@@ -63,6 +63,7 @@ COMMANDS: list[Command] = [
     Command("approvals", Ability.APPROVE_DISCOUNTS),
     Command("products", Ability.MANAGE_CATALOG),
     Command("quotepolicy", Ability.EDIT_POLICY),
+    Command("receivables", Ability.USE_BOT),
     Command("cancel", Ability.USE_BOT),
 ]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Protocol
 
+from domain.contracts.ports import ContractRepo
 from domain.deals.ports import OpportunityRepo, StageChangeRepo
 from domain.followup.ports import ActivityRepo, FollowupRepo
 from domain.handoffs.ports import HandoffRepo
@@ -62,6 +63,8 @@ class UnitOfWork(Protocol):
     def products(self) -> ProductRepo: ...
     @property
     def quotes(self) -> QuoteRepo: ...
+    @property
+    def contracts(self) -> ContractRepo: ...
 
     async def __aenter__(self) -> UnitOfWork: ...
     async def __aexit__(

@@ -24,6 +24,9 @@ from handlers import (
     team,
     webhooks,
 )
+from handlers.contracts import payments as contract_payments
+from handlers.contracts import receivables as contract_receivables
+from handlers.contracts import screens as contract_screens
 from handlers.followup import find as followup_find
 from handlers.followup import log as followup_log
 from handlers.followup import nudges as followup_nudges
@@ -56,6 +59,9 @@ def routers() -> list[Router]:
         followup_stale,
         followup_find,
         imports,
+        contract_screens,  # before products: a document sent while a contract waits for it is the signed scan
+        contract_payments,
+        contract_receivables,
         products,
         quote_builder,
         quote_approvals,

@@ -34,6 +34,7 @@ from domain.ports import UnitOfWork
 from domain.team.model import Language, Team, User
 from domain.team.people import name_of
 from handlers.common import refuse, show
+from handlers.contracts.common import CAct, ContractCb, contract_lines
 from handlers.handoff import HandoffAct, HandoffCb
 from handlers.pipeline_ui import (
     STAGES,
@@ -332,6 +333,8 @@ def card_text(t: Translate, lang: Language, card: DealCard) -> str:
             "deal-waiting-line", name=h(card.assignee_name) if card.assignee_name else t("deal-waiting-someone"),
             deadline=when(card.pending_handoff.deadline_at, team.timezone, lang),
         ))
+    if card.contract is not None:
+        lines.extend(["", *contract_lines(t, lang, card.contract, card.milestones, card.payments)])
     history = history_lines(t, lang, team.timezone, card.history)
     if history:
         lines.extend(["", t("deal-history-title"), *history])
@@ -380,6 +383,12 @@ def card_markup(t: Translate, card: DealCard, view: View) -> InlineKeyboardMarku
     followup = [offer_button(t, card, o, view) for o in card.actions if o.action in FOLLOWUP_ACTIONS]
     if card.actions.allows(DealAction.LOG_ACTIVITY):  # the owner or a manager, while the deal is open
         followup.append(button(t("quote-btn-card"), QuoteCb(act=QAct.DEAL, id=card.opportunity.id or 0)))
+    deal = card.opportunity
+    if card.contract is not None or (
+        card.actions.allows(DealAction.LOG_ACTIVITY)
+        and (deal.quote_status == "accepted" or deal.stage in (Stage.CONTRACT, Stage.PAYMENT) or card.can_reassign)
+    ):
+        followup.append(button(t("contract-btn-card"), ContractCb(act=CAct.DEAL, id=deal.id or 0)))
     back = [button(t("deal-btn-back-list"), view.cb(DealAct.LIST))]
     return grid(actions, per_row=2, extra_rows=[followup, back])
 

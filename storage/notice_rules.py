@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, exists, false, literal, not_, or_, select, update
 
+from domain.contracts.model import COLLECTING, UNSIGNED, PaymentState
 from domain.followup.rules import SUBJECT_OPPORTUNITY
 from domain.handoffs.model import HandoffState
 from domain.leads.model import LeadStatus
@@ -25,10 +26,13 @@ from domain.reminders.model import ReminderState
 from storage.sql import CLOSED_STAGES
 from storage.tables import (
     activities,
+    contract_milestones,
+    contracts,
     handoffs,
     leads,
     notifications,
     opportunities,
+    payments,
     quote_approvals,
     quotes,
     reminders,
@@ -145,6 +149,20 @@ def _quote_in(statuses: frozenset[QuoteStatus]) -> Callable[[], ColumnElement[bo
         )
 
     return predicate
+def _contract_unsigned() -> ColumnElement[bool]:
+    return exists().where(contracts.c.id == n.c.subject_id, contracts.c.status.in_([x.value for x in UNSIGNED]))
+
+
+def _milestone_open() -> ColumnElement[bool]:
+    ms = contract_milestones
+    return exists().where(
+        ms.c.id == n.c.subject_id, ms.c.paid_minor < ms.c.amount_minor, contracts.c.id == ms.c.contract_id,
+        contracts.c.status.in_([x.value for x in COLLECTING]),
+    )
+
+
+def _payment_waiting() -> ColumnElement[bool]:
+    return exists().where(payments.c.id == n.c.subject_id, payments.c.state == PaymentState.REPORTED.value)
 
 
 PREDICATES: dict[Valid, Callable[[], ColumnElement[bool]]] = {
@@ -165,6 +183,9 @@ PREDICATES: dict[Valid, Callable[[], ColumnElement[bool]]] = {
     Valid.QUOTE_BACK_WITH_REP: _quote_back_with_rep,
     Valid.QUOTE_LIVE: _quote_in(LIVE),
     Valid.QUOTE_EXPIRED: _quote_in(frozenset({QuoteStatus.EXPIRED})),
+    Valid.CONTRACT_UNSIGNED: _contract_unsigned,
+    Valid.MILESTONE_OPEN: _milestone_open,
+    Valid.PAYMENT_WAITING: _payment_waiting,
 }
 
 

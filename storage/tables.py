@@ -26,6 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import registry
 
+from domain.contracts.model import Contract, ContractStatus, Milestone, Payment, PaymentMethod, PaymentState
 from domain.deals.model import Opportunity, Stage, StageChange
 from domain.followup.model import Activity, ActivityKind, ActivityOutcome
 from domain.handoffs.model import Handoff, HandoffState
@@ -570,6 +571,96 @@ quote_policies = Table(
     Column("validity_days", Integer, nullable=False),
 )
 
+# --- Contracts, payment plans and payments (issue 12) ------------------------------------------------------
+
+CONTRACT_CHECK_SQL = "check_at IS NOT NULL"
+
+contracts = Table(
+    "contracts", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("team_id", Integer, ForeignKey("teams.id"), nullable=False),
+    Column("opportunity_id", Integer, ForeignKey("opportunities.id"), nullable=False),
+    Column("quote_id", Integer, ForeignKey("quotes.id"), nullable=True),
+    Column("owner_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("created_by", Integer, ForeignKey("users.id"), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("amount_minor", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("status", _enum(ContractStatus, "contract_status"), nullable=False),
+    Column("plan", String(16), nullable=True),
+    Column("amount_reason", Text, nullable=True),
+    Column("sign_by", Date, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=True),
+    Column("sent_at", UTCDateTime, nullable=True),
+    Column("signed_at", UTCDateTime, nullable=True),
+    Column("signed_by", Integer, ForeignKey("users.id"), nullable=True),
+    Column("document_file_id", String(255), nullable=True),
+    Column("document_hash", String(64), nullable=True),
+    Column("document_name", String(120), nullable=True),
+    Column("provider", String(32), nullable=False),
+    Column("cancelled_reason", Text, nullable=True),
+    Column("paid_minor", BigInteger, nullable=False),
+    Column("check_at", UTCDateTime, nullable=True),
+    Column("sign_stage", Integer, nullable=False),
+    # HT-2026-0001: one per number in a team.
+    Index("uq_contracts_number", "team_id", "year", "seq", unique=True),
+    Index("ix_contracts_opportunity", "opportunity_id"),
+    # The signing watch: only contracts with a check to come.
+    Index(
+        "ix_contracts_check", "check_at",
+        postgresql_where=text(CONTRACT_CHECK_SQL), sqlite_where=text(CONTRACT_CHECK_SQL),
+    ),
+)
+
+contract_milestones = Table(
+    "contract_milestones", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("contract_id", Integer, ForeignKey("contracts.id"), nullable=False),
+    Column("team_id", Integer, ForeignKey("teams.id"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("label", String(60), nullable=False),
+    Column("amount_minor", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("percent_bp", Integer, nullable=True),
+    Column("due_on", Date, nullable=False),
+    Column("paid_minor", BigInteger, nullable=False),
+    Column("paid_at", UTCDateTime, nullable=True),
+    Column("remind_step", Integer, nullable=False),
+    Column("check_at", UTCDateTime, nullable=True),
+    Index("ix_contract_milestones_contract", "contract_id", "position"),
+    Index("ix_contract_milestones_team_due", "team_id", "due_on"),
+    # The payment reminders: only open milestones of collecting contracts have a check.
+    Index(
+        "ix_contract_milestones_check", "check_at",
+        postgresql_where=text(CONTRACT_CHECK_SQL), sqlite_where=text(CONTRACT_CHECK_SQL),
+    ),
+)
+
+payments = Table(
+    "payments", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("contract_id", Integer, ForeignKey("contracts.id"), nullable=False),
+    Column("team_id", Integer, ForeignKey("teams.id"), nullable=False),
+    Column("milestone_id", Integer, ForeignKey("contract_milestones.id"), nullable=True),
+    Column("amount_minor", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("paid_on", Date, nullable=False),
+    Column("method", _enum(PaymentMethod, "payment_method"), nullable=False),
+    Column("receipt_file_id", String(255), nullable=True),
+    Column("receipt_kind", String(16), nullable=True),
+    Column("reported_by", Integer, ForeignKey("users.id"), nullable=False),
+    Column("reported_at", UTCDateTime, nullable=False),
+    Column("state", _enum(PaymentState, "payment_state"), nullable=False),
+    Column("confirmed_minor", BigInteger, nullable=True),
+    Column("decided_by", Integer, ForeignKey("users.id"), nullable=True),
+    Column("decided_at", UTCDateTime, nullable=True),
+    Column("reject_reason", Text, nullable=True),
+    Index("ix_payments_contract", "contract_id", "id"),
+    Index("ix_payments_team_state", "team_id", "state"),
+)
+
 # Infrastructure tables: no domain entity behind them.
 processed_updates = Table(
     "processed_updates", metadata,
@@ -624,4 +715,7 @@ def map_domain() -> None:
     mapper_registry.map_imperatively(ApprovalStep, quote_approvals)
     mapper_registry.map_imperatively(QuoteTemplate, quote_templates)
     mapper_registry.map_imperatively(QuotePolicy, quote_policies)
+    mapper_registry.map_imperatively(Contract, contracts)
+    mapper_registry.map_imperatively(Milestone, contract_milestones)
+    mapper_registry.map_imperatively(Payment, payments)
     _mapped = True

@@ -13,6 +13,7 @@ from domain.clock import Clock
 from domain.outbox.model import Notification
 from domain.outbox.ports import NoticeRenderer
 from domain.reminders.model import Reminder
+from storage.contracts_repo import SqlContracts
 from storage.deals_repo import SqlOpportunities, SqlStageChanges
 from storage.delivery_repo import SqlDeadLetters
 from storage.digest_repo import SqlDigestRuns
@@ -85,6 +86,7 @@ class SqlUnitOfWork:
         self.webhooks = SqlWebhooks(self.session, self.preloaded)
         self.products = SqlProducts(self.session)
         self.quotes = SqlQuotes(self.session)
+        self.contracts = SqlContracts(self.session)
         self.preloaded.policies = self.policies
         self.participants = [self.audit, self.policies, self.preloaded]
         return self

@@ -48,14 +48,25 @@ SAMPLES: dict[str, Any] = {
     "discount": "15%", "margin_before": "68.8%", "margin_after": "63.2%", "lines": "1. CRM 专业版 × 10 = ¥108,800.00",
     "uncovered": "• 移动端", "approver": "李经理", "percent": "12%", "asked": "15%", "until": "2026-12-11",
     "where": Phrase("quote-where-reminded", {"approvers": "李经理"}), "waiting": "李经理",
+    # contracts and payments (issue 12)
+    "amount": "¥43,392.00", "milestone": "1. 签约后", "paid_on": "2026-11-26", "method": Phrase("payment-method-bank"),
+    "outstanding": "¥101,248.00", "receipt": Phrase("payment-receipt-attached"), "over": "¥100.00",
+    "when": Phrase("payment-when-overdue", {"days": 7}),
+    "payments": Phrase("payment-agenda", {
+        "due": Phrase("payment-agenda-due", {"count": 1, "items": "• HT-2026-0001 华东科技 1. 签约后 ¥43,392.00"}),
+        "overdue": "", "waiting": Phrase("payment-agenda-waiting", {"count": 2}),
+    }),
 }
 OVERRIDES_QUOTES: dict[Kind, dict[str, Any]] = {
     kind: {"why": [Phrase("quote-why-discount")], "reason": "客户预算有限"}
     for kind in (Kind.QUOTE_APPROVAL_CARD, Kind.QUOTE_APPROVAL_ESCALATED, Kind.QUOTE_APPROVAL_REJECTED)
 }
-OVERRIDES: dict[Kind, dict[str, Any]] = {Kind.HANDOFF_REASSIGNED: {"owner": "yes"}, **OVERRIDES_QUOTES}
+OVERRIDES_PAYMENTS: dict[Kind, dict[str, Any]] = {Kind.PAYMENT_REJECTED: {"reason": "银行流水里没有这笔"}}
+OVERRIDES: dict[Kind, dict[str, Any]] = {
+    Kind.HANDOFF_REASSIGNED: {"owner": "yes"}, **OVERRIDES_QUOTES, **OVERRIDES_PAYMENTS,
+}
 REFS: dict[str, object] = {
-    "period": "2026-11-20", "by": 3, "day": "2026-11-26", "source": 77, "chat": -1001234, "round": 3,
+    "period": "2026-11-20", "by": 3, "day": "2026-11-26", "source": 77, "chat": -1001234, "round": 3, "step": 4,
 }
 
 
@@ -181,6 +192,14 @@ def test_the_dedupe_keys_are_those_live_databases_hold() -> None:
         Kind.QUOTE_COUNTERED: "approval:7:countered:to:42",
         Kind.QUOTE_EXPIRING: "quote:7:expiring:to:42",
         Kind.QUOTE_EXPIRED: "quote:7:expired:to:42",
+        Kind.CONTRACT_SIGN_HALF: "contract:7:sign-half:to:42",
+        Kind.CONTRACT_SIGN_OVERDUE: "contract:7:sign-late:2026-11-26:to:42",
+        Kind.PAYMENT_CARD: "payment:7:card:to:42",
+        Kind.PAYMENT_CONFIRMED: "payment:7:decided:to:42",
+        Kind.PAYMENT_REJECTED: "payment:7:decided:to:42",
+        Kind.PAYMENT_OVERPAID: "payment:7:overpaid:to:42",
+        Kind.PAYMENT_DUE: "milestone:7:remind:4:to:42",
+        Kind.PAYMENT_OVERDUE: "milestone:7:escalated:4:to:42",
     }
     assert set(expected) == set(Kind)
     for kind, key in expected.items():

@@ -36,6 +36,7 @@ from domain.reminders.services import REMINDER_SWEEP
 from domain.team.model import Role, User
 from storage import notice_rules
 from storage.tables import notifications, reminders
+from tests import test_payment_reminders as payments
 from tests.conftest import join
 from tests.deal_support import deal_row, member, seed_deal, set_policy
 from tests.fakes import FakeClock
@@ -536,6 +537,7 @@ async def test_a_week_where_nothing_moves_on_every_notice_goes_out(
     key, _ = await call(app, intake.issue_key, actor=manager, channel="官网表单", source=LeadSource.WEBSITE, now=clock.now())
     await call(app, intake.capture_via_key, key=key, draft=LeadDraft(company="辛公司", phone="13700137000"),
                idempotency_key=None, now=clock.now())
+    await payments.a_quiet_week_of_contracts(app, sandbox, clock, manager, wang)
     await deliver()
     for moment in (shanghai(26, 13), shanghai(27, 10, 30), shanghai(27, 21, 1), shanghai(28, 9), shanghai(28, 10, 30),
                    shanghai(30, 10, 30), shanghai(30, 11) + timedelta(days=1)):
@@ -583,6 +585,12 @@ STALE_STORIES = {
     Kind.GROUP_UNREACHABLE: test_a_group_bound_again_before_nine_the_managers_are_not_told_to_bind_it,
     Kind.INTAKE_NURTURED: test_a_web_lead_rescored_into_a_deal_before_nine_is_not_reported_as_nurtured,
     Kind.HANDOFF_CARD_IMPORTED: imported_lead_story,
+    # contracts and payments (issue 12): the stories are in tests/test_payment_reminders.py
+    Kind.CONTRACT_SIGN_HALF: payments.test_signed_before_nine_no_signing_nudge,
+    Kind.CONTRACT_SIGN_OVERDUE: payments.test_signed_on_the_morning_after_the_deadline_nobody_hears_it_passed,
+    Kind.PAYMENT_DUE: payments.test_paid_before_the_reminder_went_out_no_reminder_and_no_escalation,
+    Kind.PAYMENT_OVERDUE: payments.test_paid_before_the_reminder_went_out_no_reminder_and_no_escalation,
+    Kind.PAYMENT_CARD: payments.test_confirmed_before_nine_finance_gets_no_card,
 }
 
 

@@ -11,6 +11,7 @@ import enum
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
+from domain.contracts.model import Contract, Milestone, Payment
 from domain.deals.model import HistoryEntry, Opportunity, Stage
 from domain.deals.stages import STAGE_RULES, StageRules, moves_for, next_stage, refusal, skip_targets
 from domain.errors import Forbidden
@@ -149,6 +150,10 @@ class DealCard:
     actions: DealActions
     assignee_name: str | None = None  # who the pending hand-off waits for
     read_only: bool = False  # the rep who brought it in follows it: the card, its timeline, no actions
+    # The deal's latest contract (domain/contracts/), its plan and payments: the card shows where the money is.
+    contract: Contract | None = None
+    milestones: tuple[Milestone, ...] = ()
+    payments: tuple[Payment, ...] = ()
 
     @property
     def can_reassign(self) -> bool:

@@ -62,6 +62,9 @@ async def deal_card(uow: UnitOfWork, *, viewer: User, opportunity_id: int) -> De
     lead, team, policy = await deal_context(uow, opportunity)
     access = deal_access(viewer, opportunity, lead, pending)
     read_only = access is DealAccess.READ_ONLY
+    contract = next(iter(await uow.contracts.for_deal(opportunity.id)), None)
+    milestones = tuple(await uow.contracts.milestones(contract.id)) if contract and contract.id else ()
+    payments = tuple(await uow.contracts.payments(contract.id)) if contract and contract.id else ()
     return DealCard(
         opportunity=opportunity,
         lead=lead,
@@ -72,6 +75,9 @@ async def deal_card(uow: UnitOfWork, *, viewer: User, opportunity_id: int) -> De
         actions=read_only_actions() if read_only else actions_for(opportunity, viewer=viewer, policy=policy, pending=pending),
         assignee_name=await name_of(uow, pending.to_user_id) if pending is not None else None,
         read_only=read_only,
+        contract=contract,
+        milestones=milestones,
+        payments=payments,
     )
 
 

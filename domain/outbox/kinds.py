@@ -42,6 +42,9 @@ class Subject(enum.StrEnum):
     """What a notice is about (stored on the row, so a notice whose subject moved on can be found)."""
 
     ACTIVITY = "activity"
+    CONTRACT = "contract"
+    MILESTONE = "milestone"  # one milestone of a contract's payment plan
+    PAYMENT = "payment"
     HANDOFF = "handoff"
     LEAD = "lead"
     OPPORTUNITY = "opportunity"
@@ -82,6 +85,9 @@ class Valid(enum.Enum):
     QUOTE_BACK_WITH_REP = "quote_back_with_rep"
     QUOTE_LIVE = "quote_live"  # the quote is the current version, approved or sent
     QUOTE_EXPIRED = "quote_expired"  # the quote is the current version and still expired (no new version yet)
+    CONTRACT_UNSIGNED = "contract_unsigned"  # the contract is still a draft or out for signature
+    MILESTONE_OPEN = "milestone_open"  # the milestone is not paid in full and its contract still collects
+    PAYMENT_WAITING = "payment_waiting"  # the reported payment still waits for finance's decision
 
 
 @dataclass(frozen=True)
@@ -312,7 +318,7 @@ class Kind(enum.Enum):
     # Made at the start of the person's working day from what is due that day.
     AGENDA = Spec(
         "followup-agenda", "digest.agenda", Subject.TEAM, "digest:agenda:{subject}:{day}:{to}",
-        ("head", "overdue", "handoffs", "next"), refs=("day",), valid=Valid.ALWAYS,
+        ("head", "overdue", "handoffs", "next", "payments"), refs=("day",), valid=Valid.ALWAYS,
     )
 
     # -- quotes and discount approvals (issue 11)
@@ -357,6 +363,45 @@ class Kind(enum.Enum):
     QUOTE_EXPIRED = Spec(
         "quote-expired", "quote.expiry", Subject.QUOTE, "quote:{subject}:expired:to:{to}", ("number", "company"),
         valid=Valid.QUOTE_EXPIRED,
+    )
+
+    # -- contracts and payments (issue 12)
+    CONTRACT_SIGN_HALF = Spec(
+        "contract-sign-half", "contract.signing", Subject.CONTRACT, "contract:{subject}:sign-half:to:{to}",
+        ("number", "company", "until"), valid=Valid.CONTRACT_UNSIGNED,
+    )
+    # Daily once the deadline has passed, to the owner and the managers.
+    CONTRACT_SIGN_OVERDUE = Spec(
+        "contract-sign-overdue", "contract.signing", Subject.CONTRACT, "contract:{subject}:sign-late:{day}:to:{to}",
+        ("number", "company", "until", "rep"), refs=("day",), valid=Valid.CONTRACT_UNSIGNED,
+    )
+    PAYMENT_CARD = Spec(
+        "payment-card", "payment.card", Subject.PAYMENT, "payment:{subject}:card:to:{to}",
+        ("number", "company", "rep", "amount", "milestone", "paid_on", "method", "outstanding", "receipt"),
+        valid=Valid.PAYMENT_WAITING,
+    )
+    PAYMENT_CONFIRMED = Spec(
+        "payment-confirmed", "payment.decided", Subject.PAYMENT, "payment:{subject}:decided:to:{to}",
+        ("number", "company", "amount", "by", "outstanding"), valid=Valid.ALWAYS,
+    )
+    PAYMENT_REJECTED = Spec(
+        "payment-rejected", "payment.decided", Subject.PAYMENT, "payment:{subject}:decided:to:{to}",
+        ("number", "company", "amount", "by", "reason"), valid=Valid.ALWAYS,
+    )
+    PAYMENT_OVERPAID = Spec(
+        "payment-overpaid", "payment.overpaid", Subject.PAYMENT, "payment:{subject}:overpaid:to:{to}",
+        ("number", "company", "over"), valid=Valid.ALWAYS,
+    )
+    # The cadence: one per milestone and step of the cadence.
+    PAYMENT_DUE = Spec(
+        "payment-due", "payment.reminder", Subject.MILESTONE, "milestone:{subject}:remind:{step}:to:{to}",
+        ("number", "company", "milestone", "outstanding", "due", "when"), refs=("step",),
+        valid=Valid.MILESTONE_OPEN,
+    )
+    PAYMENT_OVERDUE = Spec(
+        "payment-overdue", "payment.reminder", Subject.MILESTONE, "milestone:{subject}:escalated:{step}:to:{to}",
+        ("number", "company", "rep", "milestone", "outstanding", "due", "when"), refs=("step",),
+        valid=Valid.MILESTONE_OPEN,
     )
 
     # -- delivery

@@ -6,12 +6,15 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from itertools import groupby
 
+from domain.contracts.model import ReceivableLine
+from domain.contracts.receivables import PaymentAgenda, payment_agenda
 from domain.digests import DigestSchedule
 from domain.followup.rules import AgendaLine
 from domain.outbox.kinds import Kind
 from domain.outbox.model import Phrase
 from domain.outbox.notify import Notice, tell_user
 from domain.ports import UnitOfWork
+from domain.quotes.text import money_text
 from domain.team.model import Team
 from domain.worktime import day_bounds, local
 
@@ -34,16 +37,40 @@ def _agenda_items(lines: Sequence[AgendaLine], tz: str, with_date: bool) -> str:
     return shown + ("\n…" if len(lines) > AGENDA_SHOWN else "")
 
 
+def _payments(money: PaymentAgenda | None) -> Phrase | str:
+    """The agenda's money section (domain/contracts/): payments due today, overdue, waiting to be confirmed."""
+    if money is None:
+        return ""
+
+    def items(lines: Sequence[ReceivableLine]) -> str:
+        shown = "\n".join(f"• {line.number} {line.company} {line.position}. {line.label} {money_text(line.outstanding)}"
+                          for line in lines[:AGENDA_SHOWN])
+        return shown + ("\n…" if len(lines) > AGENDA_SHOWN else "")
+
+    return Phrase("payment-agenda", {
+        "due": Phrase("payment-agenda-due", {"count": len(money.due_today), "items": items(money.due_today)})
+        if money.due_today else "",
+        "overdue": Phrase("payment-agenda-overdue", {"count": len(money.overdue), "items": items(money.overdue)})
+        if money.overdue else "",
+        "waiting": Phrase("payment-agenda-waiting", {"count": money.waiting}) if money.waiting else "",
+    })
+
+
 async def compose_agenda(uow: UnitOfWork, team: Team, day: date, now: datetime) -> int:
     """The morning agenda: each person gets one message with what is ahead today (their reminders and
-    follow-ups), follow-ups nudged on earlier days and not acted on, and hand-offs waiting for them to
-    accept. Nobody with nothing to do hears anything."""
+    follow-ups), follow-ups nudged on earlier days and not acted on, hand-offs waiting for them to
+    accept, and money: payments due today or overdue on their contracts, payments waiting for their
+    confirmation (finance). Nobody with nothing to do hears anything."""
     assert team.id is not None
     start, end = day_bounds(day, team.timezone)
     lines = await uow.followups.agenda(team.id, start, end, now)
-    queued = 0
+    money = await payment_agenda(uow, team.id, day)
+    grouped: dict[int, list[AgendaLine]] = {}
     for user_id, items in groupby(lines, key=lambda line: line.user_id):
-        mine = list(items)
+        grouped.setdefault(user_id, []).extend(items)
+    queued = 0
+    for user_id in [*grouped, *(uid for uid in money if uid not in grouped)]:
+        mine = grouped.get(user_id, [])
         today = [line for line in mine if line.section == "today"]
         overdue = [line for line in mine if line.section == "overdue"]
         handoffs = [line for line in mine if line.section == "handoff"]
@@ -59,6 +86,7 @@ async def compose_agenda(uow: UnitOfWork, team: Team, day: date, now: datetime) 
             ) if handoffs else "",
             # Only personal reminders: the reminder says what to do; follow-ups get the how.
             "next": Phrase("followup-agenda-next") if followups else "",
+            "payments": _payments(money.get(user_id)),
         }
         notice = Notice(Kind.AGENDA, about=team.id, refs={"day": day.isoformat()}, params=params)
         if await tell_user(uow, user_id, notice, team_id=team.id, now=now) is not None:

@@ -20,6 +20,8 @@ FROM_AUDIT: Final[dict[str, str]] = {
     "handoff.accepted": "handoff.accepted",
     "opportunity.reassigned": "deal.reassigned",
     "quote.approved": "quote.approved",
+    "contract.signed": "contract.signed",
+    "payment.confirmed": "payment.confirmed",
 }
 EVENTS: Final[tuple[str, ...]] = tuple(dict.fromkeys(FROM_AUDIT.values()))
 

@@ -1,0 +1,1 @@
+"""Contracts and payments in chat (issue 12)."""
