@@ -751,4 +751,9 @@ def test_every_validity_rule_is_judged_in_memory_as_in_sql() -> None:
 
     judged = set(Valid) - {Valid.ALWAYS}
     assert set(SQL_PREDICATES) == judged
-    assert set(FAKE_PREDICATES) == judged
+    assert set(FAKE_PREDICATES) == judged - ON_DATABASES_ONLY
+
+
+# Rules about subjects with no fake repository yet (contracts, payments): their service tests run on the
+# databases, and a fake asked to judge one fails loudly (tests/fakes.py FakeOutbox._holds).
+ON_DATABASES_ONLY = {Valid.CONTRACT_UNSIGNED, Valid.MILESTONE_OPEN, Valid.PAYMENT_WAITING}
