@@ -14,6 +14,7 @@ from domain.outbox.ports import NoticeRenderer, Outbox
 from domain.policy.ports import PolicyRepo, RepSkillRepo
 from domain.quotes.ports import ProductRepo, QuoteRepo
 from domain.reminders.ports import DigestRuns, ReminderRepo
+from domain.reports.ports import ReportRepo
 from domain.team.ports import AuditLog, InviteRepo, TeamRepo, UserRepo
 from domain.webhooks.ports import WebhookRepo
 
@@ -62,6 +63,8 @@ class UnitOfWork(Protocol):
     def products(self) -> ProductRepo: ...
     @property
     def quotes(self) -> QuoteRepo: ...
+    @property
+    def reports(self) -> ReportRepo: ...
 
     async def __aenter__(self) -> UnitOfWork: ...
     async def __aexit__(

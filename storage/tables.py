@@ -150,6 +150,7 @@ notifications = Table(
     # summary when it may (domain/outbox/kinds.py).
     Column("notice", String(48), nullable=True),
     Column("summary", Text, nullable=True),
+    Index("ix_notifications_team_notice", "team_id", "notice", "created_at"),  # reports: alerts per period
     # The dispatcher's query: pending rows in due order. Partial index keeps it small on PostgreSQL
     # and SQLite alike once millions of rows are sent.
     Index(
@@ -262,6 +263,7 @@ leads = Table(
     Index("ix_leads_team_status", "team_id", "status"),
     # The per-person capture cap (domain/caps.py): one person's leads of the last hour.
     Index("ix_leads_created_by", "created_by", "created_at"),
+    Index("ix_leads_team_created", "team_id", "created_at"),  # reports: a team's new leads in a period
 )
 
 opportunities = Table(
@@ -319,6 +321,7 @@ stage_changes = Table(
     Column("override", Boolean, nullable=False),
     Column("note", Text, nullable=True),
     Index("ix_stage_changes_opportunity", "opportunity_id", "at"),
+    Index("ix_stage_changes_at", "at"),  # reports: a period's stage moves (issue 14)
 )
 
 handoffs = Table(
@@ -337,6 +340,9 @@ handoffs = Table(
     Column("decline_reason", Text, nullable=True),
     Column("attempt", Integer, nullable=False),
     Index("ix_handoffs_opportunity", "opportunity_id"),
+    # Reports: a team's hand-offs past their deadline, and accepted, in a period.
+    Index("ix_handoffs_team_deadline", "team_id", "deadline_at"),
+    Index("ix_handoffs_team_decided", "team_id", "decided_at"),
     Index("ix_handoffs_to_user_state", "to_user_id", "state"),
     # The deadline sweep: pending hand-offs by deadline.
     Index("ix_handoffs_due", "deadline_at", postgresql_where=text(PENDING_SQL), sqlite_where=text(PENDING_SQL)),
@@ -364,6 +370,7 @@ activities = Table(
     Column("next_due", UTCDateTime, nullable=True),
     Index("ix_activities_opportunity", "opportunity_id", "at"),
     Index("ix_activities_lead", "lead_id", "at"),
+    Index("ix_activities_team_at", "team_id", "at"),  # reports: a team's activity in a period
 )
 
 # A rep's skills for the RULES assignment policy: (user, kind, value), kind region|industry|product.

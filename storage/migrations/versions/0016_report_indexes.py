@@ -1,0 +1,33 @@
+"""reports: indexes for the period ranges the reports aggregate over (issue 14)
+
+Revision ID: 0016
+Revises: 0008 (TEMPORARY: the lead re-chains it to 0015 at merge)
+Create Date: 2026-11-30 08:00:00
+"""
+from __future__ import annotations
+
+from alembic import op
+
+revision = '0016'
+down_revision = '0008'  # TEMPORARY until 0012–0015 land: then '0015'
+branch_labels = None
+depends_on = None
+
+INDEXES = (
+    ('ix_stage_changes_at', 'stage_changes', ['at']),
+    ('ix_activities_team_at', 'activities', ['team_id', 'at']),
+    ('ix_leads_team_created', 'leads', ['team_id', 'created_at']),
+    ('ix_handoffs_team_deadline', 'handoffs', ['team_id', 'deadline_at']),
+    ('ix_handoffs_team_decided', 'handoffs', ['team_id', 'decided_at']),
+    ('ix_notifications_team_notice', 'notifications', ['team_id', 'notice', 'created_at']),
+)
+
+
+def upgrade() -> None:
+    for name, table, columns in INDEXES:
+        op.create_index(name, table, columns)
+
+
+def downgrade() -> None:
+    for name, table, _ in reversed(INDEXES):
+        op.drop_index(name, table_name=table)
