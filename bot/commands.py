@@ -63,6 +63,7 @@ COMMANDS: list[Command] = [
     Command("approvals", Ability.APPROVE_DISCOUNTS),
     Command("products", Ability.MANAGE_CATALOG),
     Command("quotepolicy", Ability.EDIT_POLICY),
+    Command("report", Ability.SEE_REPORTS),
     Command("cancel", Ability.USE_BOT),
 ]
 

@@ -19,6 +19,7 @@ from handlers import (
     products,
     profile,
     reminders,
+    report,
     start,
     team,
     webhooks,
@@ -56,6 +57,7 @@ def routers() -> list[Router]:
         products,
         quote_builder,
         quote_approvals,
+        report,
         fallback,  # always last
     ]
     return [module.routes.router() for module in ordered]

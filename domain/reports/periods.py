@@ -54,9 +54,9 @@ class Period:
 
 def between(first: date, last: date, tz: str, kind: PeriodKind = PeriodKind.CUSTOM) -> Period:
     if last < first:
-        raise DomainError("report-period-backwards")
+        raise DomainError("error-report-period-backwards")
     if (last - first).days + 1 > MAX_CUSTOM_DAYS:
-        raise DomainError("report-period-too-long")
+        raise DomainError("error-report-period-too-long")
     return Period(kind, first, last, tz, day_bounds(first, tz)[0], day_bounds(last, tz)[1])
 
 
@@ -77,5 +77,5 @@ def period_of(kind: PeriodKind, now: datetime, tz: str, first: date | None = Non
             return between(today - timedelta(days=1), today - timedelta(days=1), tz, kind)
         case PeriodKind.CUSTOM:
             if first is None or last is None:
-                raise DomainError("report-period-custom-needs-days")
+                raise DomainError("error-report-period-custom-needs-days")
             return between(first, last, tz, kind)

@@ -1,0 +1,142 @@
+"""/report: the review (复盘). Period buttons, then the key numbers in chat (edited in place) and one
+picture (the funnel and the time in each stage). Managers see their team, admins any team or the whole
+organisation (🌐), reps their own deals. `/report 2026-11-01 2026-11-15` (or `11-01 11-15`) asks for
+any span of days."""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import re
+from datetime import date
+
+from aiogram import F
+from aiogram.filters import Command, CommandObject
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.context import FSMContext
+from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
+
+from bot.callbacks import Index
+from bot.charts import draw_report
+from bot.i18n import Translate
+from bot.keyboards import button, keyboard
+from bot.routing import Routes
+from domain.clock import Clock
+from domain.errors import DomainError
+from domain.permissions import Ability, can
+from domain.ports import UnitOfWork
+from domain.reports import services
+from domain.reports.model import Report
+from domain.reports.periods import PeriodKind
+from domain.team.model import Language, User
+from domain.team.queries import own_team
+from domain.worktime import local
+from handlers.common import refuse, show
+from handlers.report_view import chart_text, summary
+
+routes = Routes(__name__)
+PICKABLE = (PeriodKind.THIS_WEEK, PeriodKind.LAST_WEEK, PeriodKind.THIS_MONTH, PeriodKind.LAST_30_DAYS)
+DAY = re.compile(r"^(?:(\d{4})[-/.])?(\d{1,2})[-/.](\d{1,2})$")
+
+
+class ReportAct(enum.StrEnum):
+    PERIOD = "p"  # show the report of PICKABLE[kind]
+    CUSTOM = "c"  # how to ask for other days
+    CLOSE = "x"
+
+
+class ReportCb(CallbackData, prefix="rpt"):
+    act: ReportAct
+    kind: Index = 0
+    org: bool = False  # an admin's whole organisation
+
+
+def picker(t: Translate, user: User, org: bool = False) -> InlineKeyboardMarkup:
+    periods = [
+        button(t(f"report-period-{kind.value}"), ReportCb(act=ReportAct.PERIOD, kind=index, org=org))
+        for index, kind in enumerate(PICKABLE)
+    ]
+    extra = [button(t("report-btn-custom"), ReportCb(act=ReportAct.CUSTOM, org=org))]
+    if can(user, Ability.WORK_IN_ANY_TEAM):
+        extra.append(button(t("report-btn-team" if org else "report-btn-org"), ReportCb(act=ReportAct.PERIOD, kind=-1, org=not org)))
+    return keyboard(periods[:2], periods[2:], extra, [button(t("btn-cancel"), ReportCb(act=ReportAct.CLOSE))])
+
+
+def parse_day(text: str, today: date) -> date | None:
+    match = DAY.match(text.strip())
+    if match is None:
+        return None
+    year, month, day = match.groups()
+    try:
+        return date(int(year) if year else today.year, int(month), int(day))
+    except ValueError:
+        return None
+
+
+async def send_report(
+    event: Message | CallbackQuery, user: User, uow: UnitOfWork, t: Translate, lang: Language, clock: Clock,
+    kind: PeriodKind, *, org: bool = False, first: date | None = None, last: date | None = None,
+) -> None:
+    try:
+        report = await services.build_report(uow, user, kind, clock.now(), first=first, last=last, whole_org=org)
+    except DomainError as error:
+        await refuse(event, t, error)
+        return
+    await show(event, summary(t, lang, report), picker(t, user, org))
+    await send_chart(event, t, report)
+
+
+async def send_chart(event: Message | CallbackQuery, t: Translate, report: Report) -> None:
+    # Drawing takes a few hundred milliseconds of CPU: off the event loop.
+    chart = await asyncio.to_thread(draw_report, chart_text(t, report))
+    message = event.message if isinstance(event, CallbackQuery) else event
+    if not isinstance(message, Message) or message.bot is None:
+        return
+    name = f"report-{report.period.first_day:%Y%m%d}-{report.period.last_day:%Y%m%d}.png"
+    await message.bot.send_photo(message.chat.id, BufferedInputFile(chart.png, filename=name))
+
+
+@routes.message(Command("report"), F.chat.type == "private")
+async def cmd_report(
+    message: Message, command: CommandObject, user: User, uow: UnitOfWork, state: FSMContext, t: Translate,
+    lang: Language, clock: Clock,
+) -> None:
+    await state.clear()
+    if not can(user, Ability.SEE_REPORTS):
+        await message.answer(t("error-report-role"))
+        return
+    words = (command.args or "").split()
+    if not words:
+        await message.answer(t("report-pick"), reply_markup=picker(t, user))
+        return
+    today = local(clock.now(), (await own_team(uow, user)).timezone).date()
+    days = [parse_day(word, today) for word in words[:2]]
+    if len(words) > 2 or any(day is None for day in days):
+        await message.answer(t("report-custom-hint"))
+        return
+    first, last = days[0], days[-1]
+    await send_report(message, user, uow, t, lang, clock, PeriodKind.CUSTOM, first=first, last=last)
+
+
+@routes.callback_query(ReportCb.filter(F.act == ReportAct.PERIOD))
+async def on_period(
+    query: CallbackQuery, callback_data: ReportCb, user: User, uow: UnitOfWork, t: Translate, lang: Language,
+    clock: Clock,
+) -> None:
+    if not can(user, Ability.SEE_REPORTS):
+        await query.answer(t("error-report-role"), show_alert=True)
+        return
+    if not 0 <= callback_data.kind < len(PICKABLE):  # the org / team switch: pick the period again
+        await show(query, t("report-pick"), picker(t, user, callback_data.org))
+        return
+    await send_report(query, user, uow, t, lang, clock, PICKABLE[callback_data.kind], org=callback_data.org)
+
+
+@routes.callback_query(ReportCb.filter(F.act == ReportAct.CUSTOM))
+async def on_custom(query: CallbackQuery, t: Translate) -> None:
+    await query.answer(t("report-custom-hint"), show_alert=True)
+
+
+@routes.callback_query(ReportCb.filter(F.act == ReportAct.CLOSE))
+async def on_close(query: CallbackQuery, t: Translate) -> None:
+    await show(query, t("report-closed-menu"), None)
