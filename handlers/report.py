@@ -20,12 +20,13 @@ from bot.callbacks import Index
 from bot.charts import draw_report
 from bot.i18n import Translate
 from bot.keyboards import button, keyboard
+from bot.render import register_action
 from bot.routing import Routes
 from domain.clock import Clock
 from domain.errors import DomainError
 from domain.permissions import Ability, can
 from domain.ports import UnitOfWork
-from domain.reports import services
+from domain.reports import digests, services
 from domain.reports.model import Report
 from domain.reports.periods import PeriodKind
 from domain.team.model import Language, User
@@ -35,6 +36,8 @@ from handlers.common import refuse, show
 from handlers.report_view import chart_text, summary
 
 routes = Routes(__name__)
+register_action(digests.OPEN_LAST_WEEK, "report-btn-last-week", lambda action: ReportCb(act=ReportAct.PERIOD, kind=1))
+register_action(digests.MUTE, "report-btn-mute", lambda action: ReportCb(act=ReportAct.MUTE, kind=action.id))
 PICKABLE = (PeriodKind.THIS_WEEK, PeriodKind.LAST_WEEK, PeriodKind.THIS_MONTH, PeriodKind.LAST_30_DAYS)
 DAY = re.compile(r"^(?:(\d{4})[-/.])?(\d{1,2})[-/.](\d{1,2})$")
 
@@ -43,6 +46,9 @@ class ReportAct(enum.StrEnum):
     PERIOD = "p"  # show the report of PICKABLE[kind]
     CUSTOM = "c"  # how to ask for other days
     CLOSE = "x"
+    MUTE = "m"  # switch off the digest DIGEST_KINDS[kind] (its 🔕 button)
+    DIGESTS = "d"  # my digests, each on or off
+    SWITCH = "s"  # switch DIGEST_KINDS[kind] on or off (org: on)
 
 
 class ReportCb(CallbackData, prefix="rpt"):
@@ -57,6 +63,8 @@ def picker(t: Translate, user: User, org: bool = False) -> InlineKeyboardMarkup:
         for index, kind in enumerate(PICKABLE)
     ]
     extra = [button(t("report-btn-custom"), ReportCb(act=ReportAct.CUSTOM, org=org))]
+    if services.digests_for(user):
+        extra.append(button(t("report-btn-digests"), ReportCb(act=ReportAct.DIGESTS)))
     if can(user, Ability.WORK_IN_ANY_TEAM):
         extra.append(button(t("report-btn-team" if org else "report-btn-org"), ReportCb(act=ReportAct.PERIOD, kind=-1, org=not org)))
     return keyboard(periods[:2], periods[2:], extra, [button(t("btn-cancel"), ReportCb(act=ReportAct.CLOSE))])
@@ -140,3 +148,45 @@ async def on_custom(query: CallbackQuery, t: Translate) -> None:
 @routes.callback_query(ReportCb.filter(F.act == ReportAct.CLOSE))
 async def on_close(query: CallbackQuery, t: Translate) -> None:
     await show(query, t("report-closed-menu"), None)
+
+
+async def show_digests(event: Message | CallbackQuery, user: User, uow: UnitOfWork, t: Translate) -> None:
+    settings = await services.digest_settings(uow, user)
+    rows = [
+        [button(
+            t("report-digest-on" if on else "report-digest-off", name=t(f"report-digest-name-{kind}")),
+            ReportCb(act=ReportAct.SWITCH, kind=digests.MUTE_ID[kind], org=not on),
+        )]
+        for kind, on in settings.items()
+    ]
+    rows.append([button(t("btn-back"), ReportCb(act=ReportAct.PERIOD, kind=-1))])
+    await show(event, t("report-digests"), keyboard(*rows))
+
+
+def _kind(index: int) -> str | None:
+    return digests.DIGEST_KINDS[index] if 0 <= index < len(digests.DIGEST_KINDS) else None
+
+
+@routes.callback_query(ReportCb.filter(F.act == ReportAct.DIGESTS))
+async def on_digests(query: CallbackQuery, user: User, uow: UnitOfWork, t: Translate) -> None:
+    await show_digests(query, user, uow, t)
+
+
+@routes.callback_query(ReportCb.filter(F.act == ReportAct.SWITCH))
+async def on_switch(query: CallbackQuery, callback_data: ReportCb, user: User, uow: UnitOfWork, t: Translate) -> None:
+    kind = _kind(callback_data.kind)
+    if kind is None:
+        await query.answer(t("stale-button"), show_alert=True)
+        return
+    await services.switch_digest(uow, user, kind, on=callback_data.org)
+    await show_digests(query, user, uow, t)
+
+
+@routes.callback_query(ReportCb.filter(F.act == ReportAct.MUTE))
+async def on_mute(query: CallbackQuery, callback_data: ReportCb, user: User, uow: UnitOfWork, t: Translate) -> None:
+    kind = _kind(callback_data.kind)
+    if kind is None:
+        await query.answer(t("stale-button"), show_alert=True)
+        return
+    await services.switch_digest(uow, user, kind, on=False)
+    await query.answer(t("report-muted", name=t(f"report-digest-name-{kind}")), show_alert=True)

@@ -23,9 +23,11 @@ from sqlalchemy import (
     and_,
     case,
     cast,
+    delete,
     distinct,
     exists,
     func,
+    insert,
     literal,
     or_,
     select,
@@ -50,11 +52,13 @@ from domain.reports.model import (
     LostReport,
     Scope,
     Timeliness,
+    Waiting,
     WinRate,
 )
 from domain.reports.periods import Period
 from storage.tables import (
     activities,
+    digest_optouts,
     handoffs,
     leads,
     notifications,
@@ -408,6 +412,36 @@ class SqlReports:
             .join(u, u.c.id == r.c.user_id).where(*where).group_by(r.c.user_id, u.c.name).order_by(u.c.name)
         )
         return [Timeliness(int(user), name, int(ok), int(late)) for user, name, ok, late in rows]
+
+    # -- digests -----------------------------------------------------------------------------------
+
+    async def waiting(self, team_id: int, now: datetime) -> Waiting:
+        handoffs = await self._scalar(
+            select(func.count()).select_from(h).where(h.c.team_id == team_id, h.c.state == HandoffState.PENDING)
+        )
+        approvals = await self._scalar(
+            select(func.count()).select_from(qa).where(qa.c.team_id == team_id, qa.c.state == StepState.PENDING)
+        )
+        return Waiting(handoffs, approvals)
+
+    async def muted(self, team_id: int, kind: str) -> set[int]:
+        rows = await self._rows(
+            select(digest_optouts.c.user_id).join(u, u.c.id == digest_optouts.c.user_id)
+            .where(u.c.team_id == team_id, digest_optouts.c.kind == kind)
+        )
+        return {int(user_id) for (user_id,) in rows}
+
+    async def muted_kinds(self, user_id: int) -> set[str]:
+        rows = await self._rows(select(digest_optouts.c.kind).where(digest_optouts.c.user_id == user_id))
+        return {str(kind) for (kind,) in rows}
+
+    async def mute(self, user_id: int, kind: str, off: bool) -> None:
+        key = and_(digest_optouts.c.user_id == user_id, digest_optouts.c.kind == kind)
+        known = (await self.session.execute(select(digest_optouts.c.kind).where(key))).first() is not None
+        if off and not known:
+            await self.session.execute(insert(digest_optouts).values(user_id=user_id, kind=kind))
+        elif not off and known:
+            await self.session.execute(delete(digest_optouts).where(key))
 
 
 # --- the breakpoint sources -------------------------------------------------------------------------

@@ -205,6 +205,13 @@ digest_runs = Table(
     Column("at", UTCDateTime, nullable=False),
 )
 
+# A digest a person switched off (domain/reports/digests.py): one row per person and digest kind.
+digest_optouts = Table(
+    "digest_optouts", metadata,
+    Column("user_id", Integer, ForeignKey("users.id"), primary_key=True),
+    Column("kind", String(32), primary_key=True),
+)
+
 # --- The pipeline: leads, opportunities, hand-offs, the pool (issue 4) -----------------------------
 
 # Spelled like the predicates of the partial indexes below, so both databases use them.

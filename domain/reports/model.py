@@ -154,6 +154,14 @@ class Timeliness:
 
 
 @dataclass(frozen=True)
+class Waiting:
+    """What waits for someone in a team right now: hand-offs not yet accepted, quotes for approval."""
+
+    handoffs: int
+    approvals: int
+
+
+@dataclass(frozen=True)
 class Report:
     period: Period
     scope: Scope

@@ -6,11 +6,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Protocol
 
+from domain.errors import Forbidden
 from domain.permissions import Ability, can, require, require_team
+from domain.reports.digests import DAILY, REP_WEEKLY, WEEKLY
 from domain.reports.model import Report, Scope
 from domain.reports.periods import Period, PeriodKind, period_of
 from domain.reports.ports import ReportRepo
-from domain.team.model import Team, User
+from domain.team.model import Role, Team, User
 from domain.team.ports import TeamRepo
 
 
@@ -56,3 +58,32 @@ async def build_report(
     period = period_of(kind, now, tz, first, last)
     title = "" if scope.whole_org or team is None else team.name
     return await compute(uow.reports, scope, period, now, title)
+
+
+def digests_for(user: User) -> tuple[str, ...]:
+    """The report digests this person gets (each can be switched off): managers the team's daily digest
+    and weekly review, reps their own weekly summary."""
+    if user.role is Role.MANAGER:
+        return (DAILY, WEEKLY)
+    if user.role is Role.REP:
+        return (REP_WEEKLY,)
+    return ()
+
+
+class DigestWork(Protocol):
+    @property
+    def reports(self) -> ReportRepo: ...
+
+
+async def digest_settings(uow: DigestWork, user: User) -> dict[str, bool]:
+    """Each of this person's digests: on (True) or switched off."""
+    assert user.id is not None
+    off = await uow.reports.muted_kinds(user.id)
+    return {kind: kind not in off for kind in digests_for(user)}
+
+
+async def switch_digest(uow: DigestWork, user: User, kind: str, on: bool) -> None:
+    if kind not in digests_for(user):
+        raise Forbidden("error-report-digest")
+    assert user.id is not None
+    await uow.reports.mute(user.id, kind, off=not on)

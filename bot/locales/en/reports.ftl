@@ -66,3 +66,40 @@ report-chart-median = Median
 report-chart-p90 = 90th percentile
 report-chart-days = days
 report-chart-empty = No deal left a stage in this period
+
+## Report digests (the outbox): the manager's morning digest, the Monday review, a rep's own week
+
+report-digest-daily =
+    ☀️ <b>Team morning digest</b>
+    New leads yesterday: { $leads }
+    Hand-offs waiting to be accepted: { $handoffs_waiting }
+    Quotes waiting for approval: { $approvals_waiting }
+    Breakpoints now: { $breakpoints }
+    👉 Tap below to see the lists and act on them.
+report-digest-weekly =
+    📊 <b>Last week's review { $period }</b>
+    New leads { $leads } ({ $leads_change } on the week before)
+    Won { $won } ({ $won_change }) for { $amount }
+    Win rate { $rate } ({ $rate_change } points)
+    Breakpoints now: { $breakpoints }
+    👉 Tap “Last week” for the funnel chart and who holds each breakpoint.
+report-digest-rep =
+    📊 <b>Your last week { $period }</b>
+    New leads { $leads } ({ $leads_change } on the week before), won { $won } ({ $won_change }) for { $amount }
+    Win rate { $rate } ({ $rate_change } points)
+    Follow-ups { $touches }; next steps on time { $on_time }, late { $late }
+    Waiting for you: { $breakpoints }
+    👉 Tap “Last week” for the details.
+report-digest-bp = { $label } { $n }
+report-digest-bp-none = none 👍
+report-btn-last-week = 📊 Last week
+report-btn-mute = 🔕 Stop these
+report-btn-digests = 🔔 Digests
+report-digests = 🔔 <b>Digests</b>: tap to switch on / off.
+report-digest-on = ✅ { $name }
+report-digest-off = 🔕 { $name } (off)
+report-digest-name-report_daily = Team morning digest (each working day)
+report-digest-name-report_weekly = Monday review
+report-digest-name-report_rep = My week (Mondays)
+report-muted = “{ $name }” is off. To get it again: /report → 🔔 Digests.
+error-report-digest = That digest isn't one of yours.

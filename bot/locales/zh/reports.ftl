@@ -66,3 +66,40 @@ report-chart-median = 中位数
 report-chart-p90 = 90% 分位
 report-chart-days = 天
 report-chart-empty = 本期没有离开某个阶段的商机
+
+## Report digests (the outbox): the manager's morning digest, the Monday review, a rep's own week
+
+report-digest-daily =
+    ☀️ <b>团队早报</b>
+    昨天新线索：{ $leads } 条
+    等待接手：{ $handoffs_waiting } 个
+    等待审批的报价：{ $approvals_waiting } 个
+    当前断点：{ $breakpoints }
+    👉 点下面的按钮看明细，逐条处理。
+report-digest-weekly =
+    📊 <b>上周复盘 { $period }</b>
+    新线索 { $leads } 条（比前一周 { $leads_change }）
+    赢单 { $won } 单（{ $won_change }），金额 { $amount }
+    赢率 { $rate }（{ $rate_change } 个百分点）
+    当前断点：{ $breakpoints }
+    👉 点「上周复盘」看漏斗图和每个断点在谁手上。
+report-digest-rep =
+    📊 <b>你的上周小结 { $period }</b>
+    新线索 { $leads } 条（比前一周 { $leads_change }），赢单 { $won } 单（{ $won_change }），金额 { $amount }
+    赢率 { $rate }（{ $rate_change } 个百分点）
+    跟进 { $touches } 次；待办按时 { $on_time }，逾期 { $late }
+    需要你处理的：{ $breakpoints }
+    👉 点「上周复盘」看明细。
+report-digest-bp = { $label } { $n }
+report-digest-bp-none = 没有 👍
+report-btn-last-week = 📊 上周复盘
+report-btn-mute = 🔕 不再接收
+report-btn-digests = 🔔 简报设置
+report-digests = 🔔 <b>简报设置</b>：点一下开 / 关。
+report-digest-on = ✅ { $name }
+report-digest-off = 🔕 { $name }（已关）
+report-digest-name-report_daily = 团队早报（每个工作日上班时）
+report-digest-name-report_weekly = 周一复盘
+report-digest-name-report_rep = 我的周小结（周一）
+report-muted = 已关闭「{ $name }」。想再收到，发 /report → 🔔 简报设置。
+error-report-digest = 这份简报不是发给你的。

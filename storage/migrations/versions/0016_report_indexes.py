@@ -1,4 +1,5 @@
-"""reports: indexes for the period ranges the reports aggregate over (issue 14)
+"""reports: indexes for the period ranges the reports aggregate over; the digests people switched off
+(issue 14)
 
 Revision ID: 0016
 Revises: 0008 (TEMPORARY: the lead re-chains it to 0015 at merge)
@@ -6,6 +7,7 @@ Create Date: 2026-11-30 08:00:00
 """
 from __future__ import annotations
 
+import sqlalchemy as sa
 from alembic import op
 
 revision = '0016'
@@ -26,8 +28,16 @@ INDEXES = (
 def upgrade() -> None:
     for name, table, columns in INDEXES:
         op.create_index(name, table, columns)
+    op.create_table(
+        'digest_optouts',
+        sa.Column('user_id', sa.Integer(), nullable=False),
+        sa.Column('kind', sa.String(length=32), nullable=False),
+        sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_digest_optouts_user_id_users')),
+        sa.PrimaryKeyConstraint('user_id', 'kind', name=op.f('pk_digest_optouts')),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('digest_optouts')
     for name, table, _ in reversed(INDEXES):
         op.drop_index(name, table_name=table)
