@@ -6,17 +6,19 @@ any span of days."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import enum
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from aiogram import F
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 
-from bot.callbacks import Index
+from bot.callbacks import Id, Index, Page
 from bot.charts import draw_report
 from bot.i18n import Translate
 from bot.keyboards import button, keyboard
@@ -27,13 +29,15 @@ from domain.errors import DomainError
 from domain.permissions import Ability, can
 from domain.ports import UnitOfWork
 from domain.reports import digests, services
-from domain.reports.model import Report
+from domain.reports.export import plan_export
+from domain.reports.model import Report, Sheet
 from domain.reports.periods import PeriodKind
 from domain.team.model import Language, User
 from domain.team.queries import own_team
 from domain.worktime import local
 from handlers.common import refuse, show
-from handlers.report_view import chart_text, summary
+from handlers.report_export import build_xlsx
+from handlers.report_view import chart_text, period_text, summary
 
 routes = Routes(__name__)
 register_action(digests.OPEN_LAST_WEEK, "report-btn-last-week", lambda action: ReportCb(act=ReportAct.PERIOD, kind=1))
@@ -49,15 +53,21 @@ class ReportAct(enum.StrEnum):
     MUTE = "m"  # switch off the digest DIGEST_KINDS[kind] (its 🔕 button)
     DIGESTS = "d"  # my digests, each on or off
     SWITCH = "s"  # switch DIGEST_KINDS[kind] on or off (org: on)
+    EXPORT = "e"  # the period's deals, activities and quotes as an XLSX
 
 
 class ReportCb(CallbackData, prefix="rpt"):
     act: ReportAct
-    kind: Index = 0
+    kind: Index = 0  # PICKABLE[kind]; CUSTOM_INDEX: the days from `first` (an ordinal) for `span` days
     org: bool = False  # an admin's whole organisation
+    first: Id = 0
+    span: Page = 0
 
 
-def picker(t: Translate, user: User, org: bool = False) -> InlineKeyboardMarkup:
+CUSTOM_INDEX = len(PICKABLE)
+PROGRESS_EVERY = 10_000  # rows between edits of the export's status message
+
+def picker(t: Translate, user: User, org: bool = False, shown: ReportCb | None = None) -> InlineKeyboardMarkup:
     periods = [
         button(t(f"report-period-{kind.value}"), ReportCb(act=ReportAct.PERIOD, kind=index, org=org))
         for index, kind in enumerate(PICKABLE)
@@ -67,7 +77,8 @@ def picker(t: Translate, user: User, org: bool = False) -> InlineKeyboardMarkup:
         extra.append(button(t("report-btn-digests"), ReportCb(act=ReportAct.DIGESTS)))
     if can(user, Ability.WORK_IN_ANY_TEAM):
         extra.append(button(t("report-btn-team" if org else "report-btn-org"), ReportCb(act=ReportAct.PERIOD, kind=-1, org=not org)))
-    return keyboard(periods[:2], periods[2:], extra, [button(t("btn-cancel"), ReportCb(act=ReportAct.CLOSE))])
+    export = [button(t("report-btn-export"), shown.model_copy(update={"act": ReportAct.EXPORT}))] if shown else []
+    return keyboard(periods[:2], periods[2:], extra, export, [button(t("btn-cancel"), ReportCb(act=ReportAct.CLOSE))])
 
 
 def parse_day(text: str, today: date) -> date | None:
@@ -90,7 +101,11 @@ async def send_report(
     except DomainError as error:
         await refuse(event, t, error)
         return
-    await show(event, summary(t, lang, report), picker(t, user, org))
+    shown = ReportCb(act=ReportAct.PERIOD, kind=CUSTOM_INDEX, org=org, first=report.period.first_day.toordinal(),
+                     span=report.period.days)
+    if kind in PICKABLE:
+        shown = ReportCb(act=ReportAct.PERIOD, kind=PICKABLE.index(kind), org=org)
+    await show(event, summary(t, lang, report), picker(t, user, org, shown))
     await send_chart(event, t, report)
 
 
@@ -134,10 +149,65 @@ async def on_period(
     if not can(user, Ability.SEE_REPORTS):
         await query.answer(t("error-report-role"), show_alert=True)
         return
-    if not 0 <= callback_data.kind < len(PICKABLE):  # the org / team switch: pick the period again
+    chosen = chosen_period(callback_data)
+    if chosen is None:  # the org / team switch: pick the period again
         await show(query, t("report-pick"), picker(t, user, callback_data.org))
         return
-    await send_report(query, user, uow, t, lang, clock, PICKABLE[callback_data.kind], org=callback_data.org)
+    kind, first, last = chosen
+    await send_report(query, user, uow, t, lang, clock, kind, org=callback_data.org, first=first, last=last)
+
+
+def chosen_period(data: ReportCb) -> tuple[PeriodKind, date | None, date | None] | None:
+    if 0 <= data.kind < len(PICKABLE):
+        return PICKABLE[data.kind], None, None
+    if data.kind == CUSTOM_INDEX and data.first > 0 and data.span > 0:
+        try:
+            first = date.fromordinal(data.first)
+            return PeriodKind.CUSTOM, first, first + timedelta(days=data.span - 1)
+        except (ValueError, OverflowError):
+            return None
+    return None
+
+
+@routes.callback_query(ReportCb.filter(F.act == ReportAct.EXPORT))
+async def on_export(
+    query: CallbackQuery, callback_data: ReportCb, user: User, uow: UnitOfWork, t: Translate, clock: Clock,
+) -> None:
+    chosen = chosen_period(callback_data)
+    message = query.message
+    if chosen is None or not isinstance(message, Message) or message.bot is None:
+        await query.answer(t("stale-button"), show_alert=True)
+        return
+    kind, first, last = chosen
+    export = await plan_export(uow, user, kind, clock.now(), uow.reports, first=first, last=last, whole_org=callback_data.org)
+    if export.total == 0:
+        await query.answer(t("report-export-empty"), show_alert=True)
+        return
+    await query.answer()
+    bot, chat = message.bot, message.chat.id
+    period = period_text(t, export.period)
+    status = await bot.send_message(chat, t("report-export-start", period=period, total=export.total))
+    shown = 0
+
+    async def progress(done: int) -> None:
+        nonlocal shown
+        if done - shown >= PROGRESS_EVERY and done < export.total:
+            shown = done
+            with contextlib.suppress(TelegramBadRequest):
+                await bot.edit_message_text(
+                    t("report-export-progress", period=period, done=done, total=export.total),
+                    chat_id=chat, message_id=status.message_id,
+                )
+
+    data, count = await build_xlsx(uow.reports, export, t, progress)
+    name = f"report-{export.period.first_day:%Y%m%d}-{export.period.last_day:%Y%m%d}.xlsx"
+    await bot.send_document(chat, BufferedInputFile(data, filename=name))
+    with contextlib.suppress(TelegramBadRequest):
+        await bot.edit_message_text(
+            t("report-export-done", period=period, total=count, deals=export.counts[Sheet.DEALS],
+              activities=export.counts[Sheet.ACTIVITIES], quotes=export.counts[Sheet.QUOTES]),
+            chat_id=chat, message_id=status.message_id,
+        )
 
 
 @routes.callback_query(ReportCb.filter(F.act == ReportAct.CUSTOM))

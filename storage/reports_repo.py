@@ -51,6 +51,7 @@ from domain.reports.model import (
     LostLine,
     LostReport,
     Scope,
+    Sheet,
     Timeliness,
     Waiting,
     WinRate,
@@ -442,6 +443,55 @@ class SqlReports:
             await self.session.execute(insert(digest_optouts).values(user_id=user_id, kind=kind))
         elif not off and known:
             await self.session.execute(delete(digest_optouts).where(key))
+
+    # -- the XLSX export (domain/reports/export.py): pages in id order --------------------------------
+
+    def _export(self, sheet: Sheet, scope: Scope, period: Period) -> Select[Any]:
+        if sheet is Sheet.DEALS:
+            return (
+                select(
+                    o.c.id, ld.c.company, o.c.title, u.c.name, o.c.stage, o.c.amount_minor, ld.c.source, o.c.created_at,
+                    o.c.lost_reason, o.c.last_activity_at,
+                )
+                .join(ld, ld.c.id == o.c.lead_id).outerjoin(u, u.c.id == o.c.owner_id)
+                .where(*self.deals_in(scope), within(o.c.created_at, period))
+            )
+        if sheet is Sheet.ACTIVITIES:
+            where = [*self.team_in(scope, a.c.team_id), within(a.c.at, period)]
+            if scope.owner_id is not None:
+                where.append(a.c.actor_id == scope.owner_id)
+            return (
+                select(
+                    a.c.id, a.c.at, u.c.name, a.c.kind, a.c.outcome, ld.c.company, a.c.note, a.c.next_step, a.c.next_due,
+                )
+                .join(u, u.c.id == a.c.actor_id).outerjoin(o, o.c.id == a.c.opportunity_id)
+                .outerjoin(ld, ld.c.id == func.coalesce(o.c.lead_id, a.c.lead_id))
+                .where(*where)
+            )
+        where = [*self.team_in(scope, q.c.team_id), within(q.c.created_at, period)]
+        if scope.owner_id is not None:
+            where.append(q.c.owner_id == scope.owner_id)
+        return (
+            select(
+                q.c.id, q.c.year, q.c.seq, q.c.version, ld.c.company, u.c.name, q.c.status, q.c.total_minor,
+                q.c.discount_bp, q.c.created_at, q.c.submitted_at, q.c.decided_at,
+            )
+            .join(o, o.c.id == q.c.opportunity_id).join(ld, ld.c.id == o.c.lead_id).join(u, u.c.id == q.c.owner_id)
+            .where(*where)
+        )
+
+    async def export_page(
+        self, sheet: Sheet, scope: Scope, period: Period, after_id: int, limit: int
+    ) -> Sequence[tuple[Any, ...]]:
+        stmt = self._export(sheet, scope, period)
+        key = {Sheet.DEALS: o.c.id, Sheet.ACTIVITIES: a.c.id, Sheet.QUOTES: q.c.id}[sheet]
+        page = await self._rows(stmt.where(key > after_id).order_by(key).limit(limit))
+        if sheet is not Sheet.QUOTES:
+            return [tuple(row) for row in page]
+        return [(row[0], f"Q-{row[1]}-{row[2]:04d}-v{row[3]}", *row[4:]) for row in page]
+
+    async def export_count(self, sheet: Sheet, scope: Scope, period: Period) -> int:
+        return await self._scalar(select(func.count()).select_from(self._export(sheet, scope, period).subquery()))
 
 
 # --- the breakpoint sources -------------------------------------------------------------------------

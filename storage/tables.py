@@ -300,6 +300,7 @@ opportunities = Table(
     Index("ix_opportunities_lead_id", "lead_id"),
     Index("ix_opportunities_owner_stage", "owner_id", "stage"),
     Index("ix_opportunities_team_stage", "team_id", "stage"),
+    Index("ix_opportunities_team_created", "team_id", "created_at"),  # reports: a period's new deals, the export
     # The recycle sweep: open, owned deals by last activity.
     Index(
         "ix_opportunities_idle", "last_activity_at",

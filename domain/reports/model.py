@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -176,3 +177,11 @@ class Report:
 
     def breakpoint(self, key: str) -> BreakpointRow:
         return next(row for row in self.board if row.key == key)
+
+
+class Sheet(enum.StrEnum):
+    """The sheets of the XLSX export (domain/reports/export.py)."""
+
+    DEALS = "deals"
+    ACTIVITIES = "activities"
+    QUOTES = "quotes"

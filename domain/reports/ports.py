@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from domain.reports.model import (
     ActivityCount,
@@ -12,6 +13,7 @@ from domain.reports.model import (
     Funnel,
     LostReport,
     Scope,
+    Sheet,
     Timeliness,
     Waiting,
 )
@@ -30,3 +32,8 @@ class ReportRepo(Protocol):
     async def muted(self, team_id: int, kind: str) -> set[int]: ...
     async def muted_kinds(self, user_id: int) -> set[str]: ...
     async def mute(self, user_id: int, kind: str, off: bool) -> None: ...
+    # The XLSX export (domain/reports/export.py): a sheet's rows in id order, a page at a time.
+    async def export_page(
+        self, sheet: Sheet, scope: Scope, period: Period, after_id: int, limit: int
+    ) -> Sequence[tuple[Any, ...]]: ...
+    async def export_count(self, sheet: Sheet, scope: Scope, period: Period) -> int: ...

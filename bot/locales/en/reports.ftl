@@ -103,3 +103,37 @@ report-digest-name-report_weekly = Monday review
 report-digest-name-report_rep = My week (Mondays)
 report-muted = “{ $name }” is off. To get it again: /report → 🔔 Digests.
 error-report-digest = That digest isn't one of yours.
+
+## The XLSX export
+
+report-btn-export = 📥 Export Excel
+report-export-start = 📥 Exporting { $period }: { $total } rows…
+report-export-progress = 📥 Exporting { $period }: { $done } / { $total } rows…
+report-export-done = ✅ Exported { $period }: { $total } rows (deals { $deals }, follow-ups { $activities }, quotes { $quotes }). The file is below, ready to forward.
+report-export-empty = No deals, follow-ups or quotes to export in this period.
+report-sheet-deals = Deals
+report-sheet-activities = Follow-ups
+report-sheet-quotes = Quotes
+report-col-id = No.
+report-col-company = Customer
+report-col-title = Deal
+report-col-owner = Owner
+report-col-stage = Stage
+report-col-amount = Amount (CNY)
+report-col-source = Source
+report-col-created = Created
+report-col-lost_reason = Lost reason
+report-col-last_activity = Last follow-up
+report-col-at = When
+report-col-rep = Rep
+report-col-kind = How
+report-col-outcome = Outcome
+report-col-note = Note
+report-col-next_step = Next step
+report-col-next_due = Next step due
+report-col-number = Quote no.
+report-col-status = Status
+report-col-total = Total (CNY)
+report-col-discount = Discount
+report-col-submitted = Submitted
+report-col-decided = Decided

@@ -103,3 +103,37 @@ report-digest-name-report_weekly = 周一复盘
 report-digest-name-report_rep = 我的周小结（周一）
 report-muted = 已关闭「{ $name }」。想再收到，发 /report → 🔔 简报设置。
 error-report-digest = 这份简报不是发给你的。
+
+## The XLSX export
+
+report-btn-export = 📥 导出 Excel
+report-export-start = 📥 正在导出 { $period }：共 { $total } 行…
+report-export-progress = 📥 正在导出 { $period }：{ $done } / { $total } 行…
+report-export-done = ✅ 已导出 { $period }：{ $total } 行（商机 { $deals }，跟进 { $activities }，报价 { $quotes }）。文件在下面，可以直接转发。
+report-export-empty = 这段时间没有可导出的商机、跟进或报价。
+report-sheet-deals = 商机
+report-sheet-activities = 跟进记录
+report-sheet-quotes = 报价单
+report-col-id = 编号
+report-col-company = 客户
+report-col-title = 商机名称
+report-col-owner = 负责人
+report-col-stage = 阶段
+report-col-amount = 金额（元）
+report-col-source = 来源
+report-col-created = 创建时间
+report-col-lost_reason = 丢单原因
+report-col-last_activity = 最近跟进
+report-col-at = 时间
+report-col-rep = 销售
+report-col-kind = 方式
+report-col-outcome = 结果
+report-col-note = 备注
+report-col-next_step = 下一步
+report-col-next_due = 下一步时间
+report-col-number = 报价单号
+report-col-status = 状态
+report-col-total = 总价（元）
+report-col-discount = 折扣
+report-col-submitted = 提交时间
+report-col-decided = 决定时间

@@ -22,6 +22,7 @@ INDEXES = (
     ('ix_handoffs_team_deadline', 'handoffs', ['team_id', 'deadline_at']),
     ('ix_handoffs_team_decided', 'handoffs', ['team_id', 'decided_at']),
     ('ix_notifications_team_notice', 'notifications', ['team_id', 'notice', 'created_at']),
+    ('ix_opportunities_team_created', 'opportunities', ['team_id', 'created_at']),
 )
 
 
