@@ -62,7 +62,7 @@ SEED = [
        SELECT i, 1 + i % :teams, (i % :teams) * (:reps + 1) + 2 + (i / :teams) % :reps, 'c' || i, 'c' || i,
               (ARRAY['website', 'event', 'referral', 'cold_call', 'partner'])[1 + i % 5],
               'unknown', 'no', 'unknown', '[]', 'converted',
-              CAST(:base AS timestamp) + (i % 365) * interval '1 day' + ((i * 7919) % 86400) * interval '1 second'
+              CAST(:base AS timestamp) + (i % 365) * interval '1 day' + ((i::bigint * 7919) % 86400) * interval '1 second'
        FROM generate_series(1, :deals) i""",
     """INSERT INTO opportunities (id, team_id, lead_id, title, owner_id, stage, amount_minor, currency,
                                   claimed_from_pool, created_at, owner_since, last_activity_at, silence_level,
