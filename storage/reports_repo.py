@@ -166,25 +166,21 @@ class SqlReports:
 
     async def funnel(self, scope: Scope, period: Period) -> Funnel:
         later = sc.alias("later")
-        entered = {
-            stage: count for stage, count in await self._rows(
-                select(sc.c.to_stage, func.count(distinct(sc.c.opportunity_id)))
-                .join(o, o.c.id == sc.c.opportunity_id)
-                .where(*self.deals_in(scope), within(sc.c.at, period), sc.c.to_stage.in_(FUNNEL_STAGES))
-                .group_by(sc.c.to_stage)
-            )
-        }
         moved_on = exists().where(
             later.c.opportunity_id == sc.c.opportunity_id,
             or_(later.c.at > sc.c.at, and_(later.c.at == sc.c.at, later.c.id > sc.c.id)),
             later.c.at < t(period.end),
             stage_rank(later.c.to_stage) > stage_rank(sc.c.to_stage),
         )
-        converted = {
-            stage: count for stage, count in await self._rows(
-                select(sc.c.to_stage, func.count(distinct(sc.c.opportunity_id)))
+        # One pass over the period's stage moves: who entered each stage, and who of them went further.
+        counts = {
+            stage: (int(entered), int(converted)) for stage, entered, converted in await self._rows(
+                select(
+                    sc.c.to_stage, func.count(distinct(sc.c.opportunity_id)),
+                    func.count(distinct(case((moved_on, sc.c.opportunity_id)))),
+                )
                 .join(o, o.c.id == sc.c.opportunity_id)
-                .where(*self.deals_in(scope), within(sc.c.at, period), sc.c.to_stage.in_(PIPELINE), moved_on)
+                .where(*self.deals_in(scope), within(sc.c.at, period), sc.c.to_stage.in_(FUNNEL_STAGES))
                 .group_by(sc.c.to_stage)
             )
         }
@@ -227,7 +223,9 @@ class SqlReports:
         ]
         return Funnel(
             stages=tuple(
-                FunnelStage(stage, int(entered.get(stage, 0)), int(converted.get(stage, 0))) for stage in FUNNEL_STAGES
+                FunnelStage(stage, *counts.get(stage, (0, 0))) if stage is not Stage.WON
+                else FunnelStage(stage, counts.get(stage, (0, 0))[0], 0)
+                for stage in FUNNEL_STAGES
             ),
             leads=int(lead_row[0]), leads_won=int(lead_row[1]),
             won=int(closed.get(Stage.WON, (0, 0))[0]), won_amount_minor=int(closed.get(Stage.WON, (0, 0))[1]),
