@@ -204,17 +204,19 @@ async def main() -> None:
     parser.add_argument("--deals", type=int, default=1_000_000)
     parser.add_argument("--export-rows", type=int, default=100_000)
     parser.add_argument("--keep", action="store_true", help="keep the database (prints its URL)")
+    parser.add_argument("--url", help="time again on a database an earlier --keep run seeded (with its --deals)")
     args = parser.parse_args()
 
-    url, name = await create_database()
+    url, name = (args.url, "") if args.url else await create_database()
     engine = create_engine(url)
     try:
         await migrate.upgrade(engine)
         now = datetime.now(UTC).replace(microsecond=0)
-        print(f"seeding {args.deals:,} deals in {TEAMS} teams on PostgreSQL ({name})")
-        started = time.perf_counter()
-        await seed(engine, args.deals, now)
-        print(f"  seeded in {time.perf_counter() - started:.0f} s")
+        if not args.url:
+            print(f"seeding {args.deals:,} deals in {TEAMS} teams on PostgreSQL ({name})")
+            started = time.perf_counter()
+            await seed(engine, args.deals, now)
+            print(f"  seeded in {time.perf_counter() - started:.0f} s")
 
         sessions = session_factory(engine)
         today = now.date()
@@ -248,7 +250,7 @@ async def main() -> None:
         print(f"\nuptime load: {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} (1, 5, 15 min)")
     finally:
         await engine.dispose()
-        if args.keep:
+        if args.keep or args.url:
             print(f"kept: {url}")
         else:
             await drop_database(name)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,7 +19,6 @@ from bot.i18n import Translate
 from domain.reports.export import COLUMNS, Cell, Export, ExportRepo, Sheet, rows
 
 MONEY_FORMAT = "#,##0.00"
-MOMENT_FORMAT = "yyyy-mm-dd hh:mm"
 PERCENT_FORMAT = "0.0%"
 WIDTHS = {Cell.ID: 8, Cell.MONEY: 14, Cell.MOMENT: 17, Cell.PERCENT: 9, Cell.TEXT: 22}
 LABELS = {
@@ -51,10 +50,9 @@ class _Cells:
             out.number_format = MONEY_FORMAT
             return out
         if cell is Cell.MOMENT:
+            # A plain date-time: openpyxl writes it with its date-time format, no styled cell needed.
             at = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-            out = WriteOnlyCell(sheet, value=at.replace(tzinfo=at.tzinfo or ZoneInfo("UTC")).astimezone(self.zone).replace(tzinfo=None))
-            out.number_format = MOMENT_FORMAT
-            return out
+            return at.replace(tzinfo=at.tzinfo or UTC).astimezone(self.zone).replace(tzinfo=None)
         if cell is Cell.PERCENT:
             out = WriteOnlyCell(sheet, value=Decimal(int(value)) / 10_000)
             out.number_format = PERCENT_FORMAT
