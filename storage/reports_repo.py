@@ -319,37 +319,45 @@ class SqlReports:
         what became a breakpoint in the period), and the notices of the `alerts` keys (`escalations`
         among them went to a manager or an admin) queued in the period."""
         current = open_now.subquery()
-        await self._tune()
-        count, oldest = (await self.session.execute(select(func.count(), func.min(current.c.since)))).one()
-        holders = await self._rows(
-            select(current.c.holder, u.c.name, func.count().label("c"))
+        # One pass: per holder, how many and the oldest; the row's totals are the sums over the holders.
+        groups = await self._rows(
+            select(current.c.holder, u.c.name, func.count(), func.min(current.c.since))
             .outerjoin(u, u.c.id == current.c.holder)
-            .where(current.c.holder.is_not(None))
             .group_by(current.c.holder, u.c.name)
-            .order_by(func.count().desc(), u.c.name)
-            .limit(HOLDERS_SHOWN)
         )
+        count = sum(int(c) for _, _, c, _ in groups)
+        oldest = min((moment for moment in (_parse(since) for _, _, _, since in groups) if moment), default=None)
+        ranked = sorted(
+            ((holder, name, int(c)) for holder, name, c, _ in groups if holder is not None),
+            key=lambda row: (-row[2], row[1] or ""),
+        )
+        holders = ranked[:HOLDERS_SHOWN]
         alerted = escalated = None
         if alerts is not None:
-            alerted = await self.notices(scope, period, [*alerts, *escalations], person=True)
-            escalated = None if scope.owner_id is not None else await self.notices(scope, period, escalations)
+            alerted, escalated_count = await self.notices(scope, period, [*alerts, *escalations], escalations)
+            escalated = None if scope.owner_id is not None else escalated_count
         return BreakpointRow(
             key=key, now=int(count), period=await self._scalar(became),
             holders=tuple(Holder(holder, name, int(c)) for holder, name, c in holders),
-            oldest=_parse(oldest),
+            oldest=oldest,
             alerted=alerted, escalated=escalated,
         )
 
-    async def notices(self, scope: Scope, period: Period, keys: Sequence[str], *, person: bool = False) -> int:
-        if not keys:
-            return 0
+    async def notices(
+        self, scope: Scope, period: Period, keys: Sequence[str], escalations: Sequence[str]
+    ) -> tuple[int, int]:
+        """Notices of `keys` queued in the period (a rep's: those to them), and how many of them were of
+        `escalations`."""
         where = [
             *self.team_in(scope, n.c.team_id), n.c.notice.in_(keys), within(n.c.created_at, period),
             n.c.state != NotificationState.CANCELLED,
         ]
-        if person and scope.owner_id is not None:
+        if scope.owner_id is not None:
             where.append(n.c.recipient_id == scope.owner_id)
-        return await self._scalar(select(func.count()).select_from(n).where(*where))
+        escalated = func.coalesce(func.sum(case((n.c.notice.in_(escalations or ["-"]), 1), else_=0)), 0)
+        await self._tune()
+        row: Any = (await self.session.execute(select(func.count(), escalated).where(*where))).one()
+        return int(row[0]), int(row[1])
 
     # -- lost reasons -----------------------------------------------------------------------------
 
