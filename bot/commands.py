@@ -64,6 +64,7 @@ COMMANDS: list[Command] = [
     Command("products", Ability.MANAGE_CATALOG),
     Command("quotepolicy", Ability.EDIT_POLICY),
     Command("receivables", Ability.USE_BOT),
+    Command("report", Ability.SEE_REPORTS),
     Command("cancel", Ability.USE_BOT),
 ]
 

@@ -23,7 +23,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TextIO
 
-from aiogram.methods import AnswerCallbackQuery, SendDocument
+from aiogram.methods import AnswerCallbackQuery, SendDocument, SendPhoto
 from aiogram.types import BufferedInputFile
 
 from bot.app import App, prepare
@@ -65,6 +65,9 @@ class Console:
         if isinstance(call.method, AnswerCallbackQuery):
             if call.method.text:
                 self.print(f"  bot (popup) › {call.method.text}")
+            return
+        if isinstance(call.method, SendPhoto) and isinstance(call.method.photo, BufferedInputFile):
+            self.print(f"  bot › 🖼 {call.method.photo.filename} ({len(call.method.photo.data):,} bytes)")
             return
         if isinstance(call.method, SendDocument) and isinstance(call.method.document, BufferedInputFile):
             document = call.method.document

@@ -26,6 +26,7 @@ from domain.quotes.approvals import APPROVAL_SWEEP
 from domain.quotes.lifecycle import EXPIRY_SWEEP
 from domain.reminders.agenda import DAILY_AGENDA
 from domain.reminders.services import REMINDER_SWEEP
+from domain.reports.digests import REPORT_DIGESTS
 from domain.sweeps import Sweep, SweepReport, sweep
 from storage.updates_repo import SqlProcessedUpdates
 
@@ -37,7 +38,7 @@ SWEEPS: list[Sweep[Any]] = [
     REMINDER_SWEEP, HANDOFF_SWEEP, ESCALATION_SWEEP, SILENCE_SWEEP, RECYCLE_SWEEP, APPROVAL_SWEEP, EXPIRY_SWEEP,
     SIGNING_SWEEP, PAYMENT_SWEEP,
 ]
-DIGESTS: list[DigestSchedule] = [DAILY_AGENDA]
+DIGESTS: list[DigestSchedule] = [DAILY_AGENDA, *REPORT_DIGESTS]
 # Digests are checked every minute: each team's own local time decides who is due.
 DIGEST_CHECK_SECONDS = 60.0
 # Telegram redelivers an update for a day at most; a week of handled update ids is plenty to dedupe.

@@ -31,12 +31,15 @@ class DigestSchedule:
     compose: Callable[[UnitOfWork, Team, date, datetime], Awaitable[int]]
     local_time: Callable[[Team], time] = at_work_start
     working_days_only: bool = True
+    weekdays: frozenset[int] | None = None  # only on these local weekdays (Monday = 0), e.g. a weekly review
 
 
 def due_day(schedule: DigestSchedule, team: Team, now: datetime) -> date | None:
     """The team-local date whose digest is due at `now`, None when none is."""
     here = local(now, team.timezone)
     if schedule.working_days_only and not is_working_day(here.date(), team):
+        return None
+    if schedule.weekdays is not None and here.weekday() not in schedule.weekdays:
         return None
     start = schedule.local_time(team)
     cutoff = team.work_end if team.work_end > start else time.max

@@ -15,6 +15,7 @@ from domain.outbox.ports import NoticeRenderer, Outbox
 from domain.policy.ports import PolicyRepo, RepSkillRepo
 from domain.quotes.ports import ProductRepo, QuoteRepo
 from domain.reminders.ports import DigestRuns, ReminderRepo
+from domain.reports.ports import ReportRepo
 from domain.team.ports import AuditLog, InviteRepo, TeamRepo, UserRepo
 from domain.webhooks.ports import WebhookRepo
 
@@ -65,6 +66,8 @@ class UnitOfWork(Protocol):
     def quotes(self) -> QuoteRepo: ...
     @property
     def contracts(self) -> ContractRepo: ...
+    @property
+    def reports(self) -> ReportRepo: ...
 
     async def __aenter__(self) -> UnitOfWork: ...
     async def __aexit__(

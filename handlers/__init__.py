@@ -20,6 +20,7 @@ from handlers import (
     products,
     profile,
     reminders,
+    report,
     start,
     team,
     webhooks,
@@ -66,6 +67,7 @@ def routers() -> list[Router]:
         quote_builder,
         quote_approvals,
         quote_policy,
+        report,
         fallback,  # always last
     ]
     return [module.routes.router() for module in ordered]

@@ -151,6 +151,7 @@ notifications = Table(
     # summary when it may (domain/outbox/kinds.py).
     Column("notice", String(48), nullable=True),
     Column("summary", Text, nullable=True),
+    Index("ix_notifications_team_notice", "team_id", "notice", "created_at"),  # reports: alerts per period
     # The dispatcher's query: pending rows in due order. Partial index keeps it small on PostgreSQL
     # and SQLite alike once millions of rows are sent.
     Index(
@@ -203,6 +204,13 @@ digest_runs = Table(
     Column("kind", String(32), primary_key=True),
     Column("local_date", Date, primary_key=True),
     Column("at", UTCDateTime, nullable=False),
+)
+
+# A digest a person switched off (domain/reports/digests.py): one row per person and digest kind.
+digest_optouts = Table(
+    "digest_optouts", metadata,
+    Column("user_id", Integer, ForeignKey("users.id"), primary_key=True),
+    Column("kind", String(32), primary_key=True),
 )
 
 # --- The pipeline: leads, opportunities, hand-offs, the pool (issue 4) -----------------------------
@@ -263,6 +271,7 @@ leads = Table(
     Index("ix_leads_team_status", "team_id", "status"),
     # The per-person capture cap (domain/caps.py): one person's leads of the last hour.
     Index("ix_leads_created_by", "created_by", "created_at"),
+    Index("ix_leads_team_created", "team_id", "created_at"),  # reports: a team's new leads in a period
 )
 
 opportunities = Table(
@@ -292,6 +301,7 @@ opportunities = Table(
     Index("ix_opportunities_lead_id", "lead_id"),
     Index("ix_opportunities_owner_stage", "owner_id", "stage"),
     Index("ix_opportunities_team_stage", "team_id", "stage"),
+    Index("ix_opportunities_team_created", "team_id", "created_at"),  # reports: a period's new deals, the export
     # The recycle sweep: open, owned deals by last activity.
     Index(
         "ix_opportunities_idle", "last_activity_at",
@@ -320,6 +330,7 @@ stage_changes = Table(
     Column("override", Boolean, nullable=False),
     Column("note", Text, nullable=True),
     Index("ix_stage_changes_opportunity", "opportunity_id", "at"),
+    Index("ix_stage_changes_at", "at"),  # reports: a period's stage moves (issue 14)
 )
 
 handoffs = Table(
@@ -338,6 +349,9 @@ handoffs = Table(
     Column("decline_reason", Text, nullable=True),
     Column("attempt", Integer, nullable=False),
     Index("ix_handoffs_opportunity", "opportunity_id"),
+    # Reports: a team's hand-offs past their deadline, and accepted, in a period.
+    Index("ix_handoffs_team_deadline", "team_id", "deadline_at"),
+    Index("ix_handoffs_team_decided", "team_id", "decided_at"),
     Index("ix_handoffs_to_user_state", "to_user_id", "state"),
     # The deadline sweep: pending hand-offs by deadline.
     Index("ix_handoffs_due", "deadline_at", postgresql_where=text(PENDING_SQL), sqlite_where=text(PENDING_SQL)),
@@ -365,6 +379,7 @@ activities = Table(
     Column("next_due", UTCDateTime, nullable=True),
     Index("ix_activities_opportunity", "opportunity_id", "at"),
     Index("ix_activities_lead", "lead_id", "at"),
+    Index("ix_activities_team_at", "team_id", "at"),  # reports: a team's activity in a period
 )
 
 # A rep's skills for the RULES assignment policy: (user, kind, value), kind region|industry|product.

@@ -26,6 +26,7 @@ from storage.policy_repo import SqlPolicies, SqlRepSkills
 from storage.preload import Preloaded
 from storage.quotes_repo import SqlProducts, SqlQuotes
 from storage.reminder_repo import SqlReminders
+from storage.reports_repo import SqlReports
 from storage.team_repo import SqlAudit, SqlInvites, SqlTeams, SqlUsers
 from storage.webhooks_repo import SqlWebhooks
 
@@ -87,6 +88,7 @@ class SqlUnitOfWork:
         self.products = SqlProducts(self.session)
         self.quotes = SqlQuotes(self.session)
         self.contracts = SqlContracts(self.session)
+        self.reports = SqlReports(self.session)
         self.preloaded.policies = self.policies
         self.participants = [self.audit, self.policies, self.preloaded]
         return self

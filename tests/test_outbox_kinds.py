@@ -56,6 +56,12 @@ SAMPLES: dict[str, Any] = {
         "due": Phrase("payment-agenda-due", {"count": 1, "items": "• HT-2026-0001 华东科技 1. 签约后 ¥43,392.00"}),
         "overdue": "", "waiting": Phrase("payment-agenda-waiting", {"count": 2}),
     }),
+    # report digests (issue 14)
+    "leads": 12, "handoffs_waiting": 2, "approvals_waiting": 1,
+    "breakpoints": [Phrase("report-digest-bp", {"label": Phrase("report-bp-silent"), "n": 3})],
+    "period": Phrase("report-span", {"m1": 11, "d1": 23, "m2": 11, "d2": 29}), "leads_change": "+3", "won": 2,
+    "won_change": "-1", "rate": "40%", "rate_change": "+5", "touches": 14, "on_time": 5,
+    "late": 1,
 }
 OVERRIDES_QUOTES: dict[Kind, dict[str, Any]] = {
     kind: {"why": [Phrase("quote-why-discount")], "reason": "客户预算有限"}
@@ -180,6 +186,9 @@ def test_the_dedupe_keys_are_those_live_databases_hold() -> None:
         Kind.PING_OWNER: "ping:7:3:2026-11-26",
         Kind.REMINDER_NUDGE: f"reminder:7:{AT.isoformat()}",
         Kind.AGENDA: "digest:agenda:7:2026-11-26:42",
+        Kind.REPORT_DAILY: "digest:report_daily:7:2026-11-26:42",
+        Kind.REPORT_WEEKLY: "digest:report_weekly:7:2026-11-26:42",
+        Kind.REPORT_REP_WEEKLY: "digest:report_rep:7:2026-11-26:42",
         Kind.USER_UNREACHABLE: "unreachable:7:77:to:42",
         Kind.GROUP_UNREACHABLE: "unreachable-group:-1001234:77:to:42",
         Kind.QUOTE_APPROVAL_CARD: "approval:7:card:to:42",

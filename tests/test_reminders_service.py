@@ -12,10 +12,14 @@ import pytest
 
 from bot.sweeps import run_digests, run_sweeps
 from domain.reminders import services as reminder_service
+from domain.reminders.agenda import DAILY_AGENDA
 from domain.reminders.model import QuickTime, ReminderState, Snooze
 from domain.team.model import Language
 from tests.fakes import START, FakeClock, MemoryApp
 from tests.reminder_support import buttons, member, outbox, remind, reminder_state, utc
+
+# The report digests (issue 14) run on the same schedule; these tests are about the agenda.
+AGENDA_ONLY = [DAILY_AGENDA]
 
 
 @pytest.fixture
@@ -122,7 +126,7 @@ async def test_two_teams_get_nudges_and_agendas_in_their_own_timezones(app: Memo
 
     seen: dict[str, datetime] = {}
     while clock.now() < utc(2026, 11, 28, 0, 0):
-        await run_digests(app)
+        await run_digests(app, AGENDA_ONLY)
         await run_sweeps(app)
         for row in await outbox(app):
             seen.setdefault(row["dedupe_key"], clock.now())
@@ -160,24 +164,24 @@ async def test_the_agenda_lists_only_what_is_ahead_today_and_skips_people_with_n
         await uow.commit()
 
     clock.set(utc(2026, 11, 27, 0, 59))  # 08:59
-    assert (await run_digests(app)).teams == 0
+    assert (await run_digests(app, AGENDA_ONLY)).teams == 0
     clock.set(utc(2026, 11, 27, 1, 0))
-    report = await run_digests(app)
+    report = await run_digests(app, AGENDA_ONLY)
     assert report.teams == 1 and report.messages == 1
     [row] = await outbox(app)
     assert row["chat_id"] == 7001 and row["text"] == "☀️ 早上好！今天还有 1 条提醒：\n• 15:00 下午拜访客户"
     clock.set(utc(2026, 11, 27, 1, 1))
-    assert (await run_digests(app)).teams == 0  # claimed for today
+    assert (await run_digests(app, AGENDA_ONLY)).teams == 0  # claimed for today
 
     # Sunday is not a working day: no agenda, though a reminder is due.
     await remind(app, busy, utc(2026, 11, 29, 6, 0), "周日的事")
     clock.set(utc(2026, 11, 29, 1, 30))
-    assert (await run_digests(app)).teams == 0
+    assert (await run_digests(app, AGENDA_ONLY)).teams == 0
 
 
 async def test_a_quiet_day_sends_no_agenda_but_is_still_claimed(app: MemoryApp, clock: FakeClock) -> None:
     await member(app, "小王")
     clock.set(utc(2026, 11, 27, 1, 0))
-    report = await run_digests(app)
+    report = await run_digests(app, AGENDA_ONLY)
     assert report.teams == 1 and report.messages == 0
     assert await outbox(app) == []

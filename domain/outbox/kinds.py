@@ -178,6 +178,8 @@ _QUOTE_CARD = (
     "uncovered", "reason", "why", "due",
 )
 
+_WEEK = ("period", "leads", "leads_change", "won", "won_change", "rate", "rate_change", "amount", "breakpoints")
+
 
 class Kind(enum.Enum):
     """One member per message; the value is the declaration."""
@@ -319,6 +321,20 @@ class Kind(enum.Enum):
     AGENDA = Spec(
         "followup-agenda", "digest.agenda", Subject.TEAM, "digest:agenda:{subject}:{day}:{to}",
         ("head", "overdue", "handoffs", "next", "payments"), refs=("day",), valid=Valid.ALWAYS,
+    )
+
+    # -- report digests (issue 14): made at the start of the working day from the team's numbers then
+    REPORT_DAILY = Spec(
+        "report-digest-daily", "digest.report", Subject.TEAM, "digest:report_daily:{subject}:{day}:{to}",
+        ("leads", "handoffs_waiting", "approvals_waiting", "breakpoints"), refs=("day",), valid=Valid.ALWAYS,
+    )
+    REPORT_WEEKLY = Spec(
+        "report-digest-weekly", "digest.report", Subject.TEAM, "digest:report_weekly:{subject}:{day}:{to}",
+        _WEEK, refs=("day",), valid=Valid.ALWAYS,
+    )
+    REPORT_REP_WEEKLY = Spec(
+        "report-digest-rep", "digest.report", Subject.TEAM, "digest:report_rep:{subject}:{day}:{to}",
+        (*_WEEK, "touches", "on_time", "late"), refs=("day",), valid=Valid.ALWAYS,
     )
 
     # -- quotes and discount approvals (issue 11)

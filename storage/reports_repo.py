@@ -1,0 +1,666 @@
+"""The reports' aggregates (domain/reports), computed by the database: GROUP BY, window functions and
+indexed ranges, never a Python loop over the rows. The same SQL runs on SQLite and PostgreSQL; where the
+two differ (seconds between two moments, the length of a JSON list) a small helper picks the spelling.
+
+Percentiles are nearest-rank (the ceil(p × n)-th smallest), taken with ROW_NUMBER and COUNT windows, so
+neither backend needs an ordered-set aggregate.
+
+The breakpoint board is a table of sources, BREAKPOINT_SOURCES: one small query function each, run in
+order. A feature adds its row (overdue payments, tickets over SLA) by writing one function and
+registering it with `@breakpoint_source("key")`, plus the label `report-bp-<key>` in both locales.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    case,
+    cast,
+    delete,
+    distinct,
+    exists,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    text,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.deals.model import PIPELINE, Stage
+from domain.handoffs.model import HandoffState
+from domain.outbox.model import NotificationState
+from domain.quotes.model import QuoteStatus, StepState
+from domain.reminders.model import ReminderState
+from domain.reports.model import (
+    FUNNEL_STAGES,
+    ActivityCount,
+    BreakpointRow,
+    CycleTimes,
+    Durations,
+    Funnel,
+    FunnelStage,
+    Holder,
+    LostLine,
+    LostReport,
+    Scope,
+    Sheet,
+    Timeliness,
+    Waiting,
+    WinRate,
+)
+from domain.reports.periods import Period
+from storage.tables import (
+    activities,
+    digest_optouts,
+    handoffs,
+    leads,
+    notifications,
+    opportunities,
+    quote_approvals,
+    quotes,
+    reminders,
+    stage_changes,
+    users,
+)
+from storage.types import UTCDateTime
+
+o, sc, ld, h, a, q, qa, n, r, u = (
+    opportunities, stage_changes, leads, handoffs, activities, quotes, quote_approvals, notifications, reminders,
+    users,
+)
+CLOSED = (Stage.WON, Stage.LOST)
+HOLDERS_SHOWN = 5
+# A deal its owner got this long ago with nothing logged since is "without a follow-up record".
+NO_RECORD_AFTER = timedelta(days=1)
+ORDER = {stage: index for index, stage in enumerate(FUNNEL_STAGES)}
+
+
+def t(at: datetime) -> ColumnElement[Any]:
+    """A moment as a bound parameter of the stored type (UTC, naive in the database)."""
+    return literal(at, UTCDateTime())
+
+
+def within(column: Any, period: Period) -> ColumnElement[bool]:
+    return and_(column >= t(period.start), column < t(period.end))
+
+
+def stage_rank(column: Any) -> ColumnElement[Any]:
+    return case({stage: index for stage, index in ORDER.items()}, value=column, else_=-1)
+
+
+class SqlReports:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self._tuned = False
+
+    async def _tune(self) -> None:
+        """PostgreSQL's JIT compiles each of these short aggregate queries for ~100 ms, more than most take
+        to run: off, for this transaction only."""
+        if not self._tuned:
+            self._tuned = True
+            if self.dialect == "postgresql":
+                await self.session.execute(text("SET LOCAL jit = off"))
+
+    @property
+    def dialect(self) -> str:
+        return self.session.bind.dialect.name if self.session.bind else "sqlite"
+
+    def seconds(self, start: Any, end: Any) -> ColumnElement[Any]:
+        """Whole seconds from `start` to `end`."""
+        if self.dialect == "postgresql":
+            return cast(func.round(func.extract("epoch", end - start)), Integer)
+        return cast(func.round((func.julianday(end) - func.julianday(start)) * 86400.0), Integer)
+
+    def json_length(self, column: Any) -> ColumnElement[Any]:
+        return func.json_array_length(column)
+
+    # -- scopes -----------------------------------------------------------------------------------
+
+    @staticmethod
+    def deals_in(scope: Scope) -> list[ColumnElement[bool]]:
+        where: list[ColumnElement[bool]] = []
+        if scope.team_id is not None:
+            where.append(o.c.team_id == scope.team_id)
+        if scope.owner_id is not None:
+            where.append(o.c.owner_id == scope.owner_id)
+        return where
+
+    @staticmethod
+    def team_in(scope: Scope, column: Any) -> list[ColumnElement[bool]]:
+        return [] if scope.team_id is None else [column == scope.team_id]
+
+    async def _rows(self, stmt: Select[Any]) -> Sequence[Any]:
+        await self._tune()
+        return list((await self.session.execute(stmt)).all())
+
+    async def _scalar(self, stmt: Select[Any]) -> int:
+        await self._tune()
+        return int((await self.session.execute(stmt)).scalar() or 0)
+
+    async def percentiles(self, sub: Any) -> dict[Any, Durations]:
+        """Count, median and p90 of `sub.c.secs` per `sub.c.g` (nearest rank)."""
+        ranked = select(
+            sub.c.g, sub.c.secs,
+            func.row_number().over(partition_by=sub.c.g, order_by=sub.c.secs).label("rn"),
+            func.count().over(partition_by=sub.c.g).label("n"),
+        ).subquery()
+        stmt = select(
+            ranked.c.g, func.max(ranked.c.n),
+            func.max(case((ranked.c.rn == (ranked.c.n + 1) // 2, ranked.c.secs))),
+            func.max(case((ranked.c.rn == (ranked.c.n * 9 + 9) // 10, ranked.c.secs))),
+        ).group_by(ranked.c.g)
+        return {g: Durations(int(count), median, p90) for g, count, median, p90 in await self._rows(stmt)}
+
+    async def durations(self, secs: ColumnElement[Any], stmt: Select[Any]) -> Durations:
+        sub = stmt.add_columns(literal(0).label("g"), secs.label("secs")).subquery()
+        return (await self.percentiles(sub)).get(0, Durations())
+
+    # -- the funnel -------------------------------------------------------------------------------
+
+    def closed_in(self, period: Period) -> ColumnElement[bool]:
+        """The deal is won or lost, and got there in the period."""
+        closing = sc.alias("closing")
+        return and_(
+            o.c.stage.in_(CLOSED),
+            exists().where(
+                closing.c.opportunity_id == o.c.id, closing.c.to_stage == o.c.stage, within(closing.c.at, period)
+            ),
+        )
+
+    async def funnel(self, scope: Scope, period: Period) -> Funnel:
+        later = sc.alias("later")
+        moved_on = exists().where(
+            later.c.opportunity_id == sc.c.opportunity_id,
+            or_(later.c.at > sc.c.at, and_(later.c.at == sc.c.at, later.c.id > sc.c.id)),
+            later.c.at < t(period.end),
+            stage_rank(later.c.to_stage) > stage_rank(sc.c.to_stage),
+        )
+        # One pass over the period's stage moves: who entered each stage, and who of them went further.
+        counts = {
+            stage: (int(entered), int(converted)) for stage, entered, converted in await self._rows(
+                select(
+                    sc.c.to_stage, func.count(distinct(sc.c.opportunity_id)),
+                    func.count(distinct(case((moved_on, sc.c.opportunity_id)))),
+                )
+                .join(o, o.c.id == sc.c.opportunity_id)
+                .where(*self.deals_in(scope), within(sc.c.at, period), sc.c.to_stage.in_(FUNNEL_STAGES))
+                .group_by(sc.c.to_stage)
+            )
+        }
+        lead_scope = [*self.team_in(scope, ld.c.team_id)]
+        if scope.owner_id is not None:
+            lead_scope.append(ld.c.created_by == scope.owner_id)
+        won_by_end = exists().where(
+            o.c.lead_id == ld.c.id, o.c.stage == Stage.WON,
+            exists().where(sc.c.opportunity_id == o.c.id, sc.c.to_stage == Stage.WON, sc.c.at < t(period.end)),
+        )
+        await self._tune()
+        lead_row = (await self.session.execute(
+            select(func.count(), func.coalesce(func.sum(case((won_by_end, 1), else_=0)), 0))
+            .where(*lead_scope, within(ld.c.created_at, period))
+        )).one()
+        closed = {
+            stage: (count, amount) for stage, count, amount in await self._rows(
+                select(o.c.stage, func.count(), func.coalesce(func.sum(o.c.amount_minor), 0))
+                .where(*self.deals_in(scope), self.closed_in(period)).group_by(o.c.stage)
+            )
+        }
+        by_source = [
+            WinRate(str(source), int(won), int(lost)) for source, won, lost in await self._rows(
+                select(
+                    ld.c.source, func.sum(case((o.c.stage == Stage.WON, 1), else_=0)),
+                    func.sum(case((o.c.stage == Stage.LOST, 1), else_=0)),
+                )
+                .join(ld, ld.c.id == o.c.lead_id)
+                .where(*self.deals_in(scope), self.closed_in(period)).group_by(ld.c.source)
+            )
+        ]
+        by_rep = [
+            WinRate(name or "—", int(won), int(lost), user_id) for user_id, name, won, lost in await self._rows(
+                select(
+                    o.c.owner_id, u.c.name, func.sum(case((o.c.stage == Stage.WON, 1), else_=0)),
+                    func.sum(case((o.c.stage == Stage.LOST, 1), else_=0)),
+                )
+                .outerjoin(u, u.c.id == o.c.owner_id)
+                .where(*self.deals_in(scope), self.closed_in(period)).group_by(o.c.owner_id, u.c.name)
+            )
+        ]
+        return Funnel(
+            stages=tuple(
+                FunnelStage(stage, *counts.get(stage, (0, 0))) if stage is not Stage.WON
+                else FunnelStage(stage, counts.get(stage, (0, 0))[0], 0)
+                for stage in FUNNEL_STAGES
+            ),
+            leads=int(lead_row[0]), leads_won=int(lead_row[1]),
+            won=int(closed.get(Stage.WON, (0, 0))[0]), won_amount_minor=int(closed.get(Stage.WON, (0, 0))[1]),
+            lost=int(closed.get(Stage.LOST, (0, 0))[0]),
+            by_source=tuple(sorted(by_source, key=lambda w: (-(w.won + w.lost), w.key))),
+            by_rep=tuple(sorted(by_rep, key=lambda w: (-w.won, -(w.won + w.lost), w.key))),
+        )
+
+    # -- cycle times ------------------------------------------------------------------------------
+
+    async def cycle_times(self, scope: Scope, period: Period) -> CycleTimes:
+        # A stay in a stage that ended in the period is a stage move in the period (out of `from_stage`),
+        # which began at the deal's move before it: one index probe per move, never the deals' whole history.
+        before = sc.alias("before")
+        entered_at = (
+            select(func.max(before.c.at))
+            .where(
+                before.c.opportunity_id == sc.c.opportunity_id,
+                or_(before.c.at < sc.c.at, and_(before.c.at == sc.c.at, before.c.id < sc.c.id)),
+            )
+            .scalar_subquery()
+        )
+        in_stage_sub = (
+            select(sc.c.from_stage.label("g"), self.seconds(entered_at, sc.c.at).label("secs"))
+            .join(o, o.c.id == sc.c.opportunity_id)
+            .where(*self.deals_in(scope), within(sc.c.at, period), sc.c.from_stage.in_(PIPELINE))
+        ).subquery()
+        in_stage = {Stage(g): d for g, d in (await self.percentiles(in_stage_sub)).items()}
+
+        lead_scope = [*self.team_in(scope, ld.c.team_id)]
+        if scope.owner_id is not None:
+            lead_scope.append(o.c.owner_id == scope.owner_id)
+        firsts = (
+            select(ld.c.created_at.label("captured"), func.min(a.c.at).label("first"))
+            .join(o, o.c.lead_id == ld.c.id)
+            .outerjoin(a, and_(a.c.opportunity_id == o.c.id, a.c.kind != "note"))
+            .where(*lead_scope, within(ld.c.created_at, period))
+            .group_by(ld.c.id, ld.c.created_at)
+        ).subquery()
+        first_followup = await self.durations(
+            self.seconds(firsts.c.captured, firsts.c.first), select().select_from(firsts).where(firsts.c.first.is_not(None))
+        )
+        no_followup = await self._scalar(select(func.count()).select_from(firsts).where(firsts.c.first.is_(None)))
+
+        handoff_scope = [*self.team_in(scope, h.c.team_id)]
+        if scope.owner_id is not None:
+            handoff_scope.append(h.c.to_user_id == scope.owner_id)
+        handoff_accept = await self.durations(
+            self.seconds(h.c.requested_at, h.c.decided_at),
+            select().select_from(h).where(*handoff_scope, h.c.state == HandoffState.ACCEPTED, within(h.c.decided_at, period)),
+        )
+
+        # A quote that needed approval: its first step was asked at submission, its last approval ended it.
+        quote_scope = [*self.team_in(scope, qa.c.team_id)]
+        approved = (
+            select(func.min(qa.c.requested_at).label("asked"), func.max(qa.c.decided_at).label("done"))
+            .join(q, q.c.id == qa.c.quote_id)
+            .where(*quote_scope, *([q.c.owner_id == scope.owner_id] if scope.owner_id is not None else []))
+            .group_by(qa.c.quote_id)
+            .having(func.sum(case((qa.c.state == StepState.APPROVED, 0), else_=1)) == 0)
+        ).subquery()
+        quote_approval = await self.durations(
+            self.seconds(approved.c.asked, approved.c.done),
+            select().select_from(approved).where(approved.c.done >= t(period.start), approved.c.done < t(period.end)),
+        )
+        return CycleTimes(in_stage, first_followup, no_followup, handoff_accept, quote_approval)
+
+    # -- the breakpoint board ---------------------------------------------------------------------
+
+    async def breakpoints(self, scope: Scope, period: Period, now: datetime) -> list[BreakpointRow]:
+        return [await query(self, scope, period, now) for _, query in BREAKPOINT_SOURCES]
+
+    async def board_row(
+        self, key: str, open_now: Select[Any], became: Select[Any], *, scope: Scope, period: Period,
+        alerts: Sequence[str] | None = None, escalations: Sequence[str] = (),
+    ) -> BreakpointRow:
+        """One row from `open_now` (columns `holder`, `since`: what is open now) and `became` (one count:
+        what became a breakpoint in the period), and the notices of the `alerts` keys (`escalations`
+        among them went to a manager or an admin) queued in the period."""
+        current = open_now.subquery()
+        # One pass: per holder, how many and the oldest; the row's totals are the sums over the holders.
+        groups = await self._rows(
+            select(current.c.holder, u.c.name, func.count(), func.min(current.c.since))
+            .outerjoin(u, u.c.id == current.c.holder)
+            .group_by(current.c.holder, u.c.name)
+        )
+        count = sum(int(c) for _, _, c, _ in groups)
+        oldest = min((moment for moment in (_parse(since) for _, _, _, since in groups) if moment), default=None)
+        ranked = sorted(
+            ((holder, name, int(c)) for holder, name, c, _ in groups if holder is not None),
+            key=lambda row: (-row[2], row[1] or ""),
+        )
+        holders = ranked[:HOLDERS_SHOWN]
+        alerted = escalated = None
+        if alerts is not None:
+            alerted, escalated_count = await self.notices(scope, period, [*alerts, *escalations], escalations)
+            escalated = None if scope.owner_id is not None else escalated_count
+        return BreakpointRow(
+            key=key, now=int(count), period=await self._scalar(became),
+            holders=tuple(Holder(holder, name, int(c)) for holder, name, c in holders),
+            oldest=oldest,
+            alerted=alerted, escalated=escalated,
+        )
+
+    async def notices(
+        self, scope: Scope, period: Period, keys: Sequence[str], escalations: Sequence[str]
+    ) -> tuple[int, int]:
+        """Notices of `keys` queued in the period (a rep's: those to them), and how many of them were of
+        `escalations`."""
+        where = [
+            *self.team_in(scope, n.c.team_id), n.c.notice.in_(keys), within(n.c.created_at, period),
+            n.c.state != NotificationState.CANCELLED,
+        ]
+        if scope.owner_id is not None:
+            where.append(n.c.recipient_id == scope.owner_id)
+        escalated = func.coalesce(func.sum(case((n.c.notice.in_(escalations or ["-"]), 1), else_=0)), 0)
+        await self._tune()
+        row: Any = (await self.session.execute(select(func.count(), escalated).where(*where))).one()
+        return int(row[0]), int(row[1])
+
+    # -- lost reasons -----------------------------------------------------------------------------
+
+    async def lost_reasons(self, scope: Scope, period: Period) -> LostReport:
+        lost = [*self.deals_in(scope), o.c.stage == Stage.LOST, self.closed_in(period)]
+        by_reason = await self._rows(
+            select(o.c.lost_reason, func.count(), func.coalesce(func.sum(o.c.amount_minor), 0))
+            .where(*lost).group_by(o.c.lost_reason).order_by(func.count().desc(), o.c.lost_reason)
+        )
+        by_stage = await self._rows(
+            select(sc.c.from_stage, func.count(distinct(o.c.id)))
+            .join(sc, and_(sc.c.opportunity_id == o.c.id, sc.c.to_stage == Stage.LOST, within(sc.c.at, period)))
+            .where(*lost).group_by(sc.c.from_stage)
+        )
+        by_rep = await self._rows(
+            select(u.c.name, func.count(), func.coalesce(func.sum(o.c.amount_minor), 0))
+            .outerjoin(u, u.c.id == o.c.owner_id)
+            .where(*lost).group_by(o.c.owner_id, u.c.name).order_by(func.count().desc(), u.c.name)
+        )
+        rejections = await self._rows(
+            select(q.c.customer_reason, func.count(), func.coalesce(func.sum(q.c.total_minor), 0))
+            .where(
+                *self.team_in(scope, q.c.team_id), *([q.c.owner_id == scope.owner_id] if scope.owner_id else []),
+                q.c.status == QuoteStatus.REJECTED, within(q.c.decided_at, period),
+            )
+            .group_by(q.c.customer_reason).order_by(func.count().desc(), q.c.customer_reason)
+        )
+        rank = {stage: index for index, stage in enumerate(PIPELINE)}
+        return LostReport(
+            by_reason=tuple(LostLine(reason or "", int(c), int(m)) for reason, c, m in by_reason),
+            by_stage=tuple(
+                LostLine(str(stage or ""), int(c))
+                for stage, c in sorted(by_stage, key=lambda row: rank.get(row[0], 99))
+            ),
+            by_rep=tuple(LostLine(name or "—", int(c), int(m)) for name, c, m in by_rep),
+            quote_rejections=tuple(LostLine(reason or "", int(c), int(m)) for reason, c, m in rejections),
+        )
+
+    # -- activity ---------------------------------------------------------------------------------
+
+    async def activity(self, scope: Scope, period: Period) -> list[ActivityCount]:
+        starts = period.weeks()
+        index: ColumnElement[Any] = literal(0)
+        if len(starts) > 1:
+            index = case(*((a.c.at < t(start), number) for number, start in enumerate(starts[1:])), else_=len(starts) - 1)
+        week = index.label("week")
+        where = [*self.team_in(scope, a.c.team_id), within(a.c.at, period)]
+        if scope.owner_id is not None:
+            where.append(a.c.actor_id == scope.owner_id)
+        rows = await self._rows(
+            select(a.c.actor_id, u.c.name, week, a.c.kind, func.count())
+            .join(u, u.c.id == a.c.actor_id)
+            .where(*where).group_by(a.c.actor_id, u.c.name, week, a.c.kind)
+        )
+        return sorted(
+            (ActivityCount(int(actor), name, int(wk), str(kind), int(c)) for actor, name, wk, kind, c in rows),
+            key=lambda row: (row.name, row.week, row.kind),
+        )
+
+    async def timeliness(self, scope: Scope, period: Period, now: datetime) -> list[Timeliness]:
+        """Follow-ups (a deal's next steps) due in the period and by now: done before any escalation to
+        the manager, or not."""
+        on_time = and_(r.c.state == ReminderState.DONE, r.c.escalated_at.is_(None))
+        where = [
+            *self.team_in(scope, r.c.team_id), r.c.subject_kind == "opportunity", within(r.c.due_at, period),
+            r.c.due_at < t(now), r.c.state != ReminderState.CANCELLED,
+        ]
+        if scope.owner_id is not None:
+            where.append(r.c.user_id == scope.owner_id)
+        rows = await self._rows(
+            select(
+                r.c.user_id, u.c.name, func.sum(case((on_time, 1), else_=0)), func.sum(case((on_time, 0), else_=1)),
+            )
+            .join(u, u.c.id == r.c.user_id).where(*where).group_by(r.c.user_id, u.c.name).order_by(u.c.name)
+        )
+        return [Timeliness(int(user), name, int(ok), int(late)) for user, name, ok, late in rows]
+
+    # -- digests -----------------------------------------------------------------------------------
+
+    async def waiting(self, team_id: int, now: datetime) -> Waiting:
+        handoffs = await self._scalar(
+            select(func.count()).select_from(h).where(h.c.team_id == team_id, h.c.state == HandoffState.PENDING)
+        )
+        approvals = await self._scalar(
+            select(func.count()).select_from(qa).where(qa.c.team_id == team_id, qa.c.state == StepState.PENDING)
+        )
+        return Waiting(handoffs, approvals)
+
+    async def muted(self, team_id: int, kind: str) -> set[int]:
+        rows = await self._rows(
+            select(digest_optouts.c.user_id).join(u, u.c.id == digest_optouts.c.user_id)
+            .where(u.c.team_id == team_id, digest_optouts.c.kind == kind)
+        )
+        return {int(user_id) for (user_id,) in rows}
+
+    async def muted_kinds(self, user_id: int) -> set[str]:
+        rows = await self._rows(select(digest_optouts.c.kind).where(digest_optouts.c.user_id == user_id))
+        return {str(kind) for (kind,) in rows}
+
+    async def mute(self, user_id: int, kind: str, off: bool) -> None:
+        key = and_(digest_optouts.c.user_id == user_id, digest_optouts.c.kind == kind)
+        known = (await self.session.execute(select(digest_optouts.c.kind).where(key))).first() is not None
+        if off and not known:
+            await self.session.execute(insert(digest_optouts).values(user_id=user_id, kind=kind))
+        elif not off and known:
+            await self.session.execute(delete(digest_optouts).where(key))
+
+    # -- the XLSX export (domain/reports/export.py): pages in id order --------------------------------
+
+    def _export(self, sheet: Sheet, scope: Scope, period: Period) -> Select[Any]:
+        if sheet is Sheet.DEALS:
+            return (
+                select(
+                    o.c.id, ld.c.company, o.c.title, u.c.name, o.c.stage, o.c.amount_minor, ld.c.source, o.c.created_at,
+                    o.c.lost_reason, o.c.last_activity_at,
+                )
+                .join(ld, ld.c.id == o.c.lead_id).outerjoin(u, u.c.id == o.c.owner_id)
+                .where(*self.deals_in(scope), within(o.c.created_at, period))
+            )
+        if sheet is Sheet.ACTIVITIES:
+            where = [*self.team_in(scope, a.c.team_id), within(a.c.at, period)]
+            if scope.owner_id is not None:
+                where.append(a.c.actor_id == scope.owner_id)
+            return (
+                select(
+                    a.c.id, a.c.at, u.c.name, a.c.kind, a.c.outcome, ld.c.company, a.c.note, a.c.next_step, a.c.next_due,
+                )
+                .join(u, u.c.id == a.c.actor_id).outerjoin(o, o.c.id == a.c.opportunity_id)
+                .outerjoin(ld, ld.c.id == func.coalesce(o.c.lead_id, a.c.lead_id))
+                .where(*where)
+            )
+        where = [*self.team_in(scope, q.c.team_id), within(q.c.created_at, period)]
+        if scope.owner_id is not None:
+            where.append(q.c.owner_id == scope.owner_id)
+        return (
+            select(
+                q.c.id, q.c.year, q.c.seq, q.c.version, ld.c.company, u.c.name, q.c.status, q.c.total_minor,
+                q.c.discount_bp, q.c.created_at, q.c.submitted_at, q.c.decided_at,
+            )
+            .join(o, o.c.id == q.c.opportunity_id).join(ld, ld.c.id == o.c.lead_id).join(u, u.c.id == q.c.owner_id)
+            .where(*where)
+        )
+
+    async def export_page(
+        self, sheet: Sheet, scope: Scope, period: Period, after_id: int, limit: int
+    ) -> Sequence[tuple[Any, ...]]:
+        stmt = self._export(sheet, scope, period)
+        key = {Sheet.DEALS: o.c.id, Sheet.ACTIVITIES: a.c.id, Sheet.QUOTES: q.c.id}[sheet]
+        page = await self._rows(stmt.where(key > after_id).order_by(key).limit(limit))
+        if sheet is not Sheet.QUOTES:
+            return [tuple(row) for row in page]
+        return [(row[0], f"Q-{row[1]}-{row[2]:04d}-v{row[3]}", *row[4:]) for row in page]
+
+    async def export_count(self, sheet: Sheet, scope: Scope, period: Period) -> int:
+        return await self._scalar(select(func.count()).select_from(self._export(sheet, scope, period).subquery()))
+
+
+# --- the breakpoint sources -------------------------------------------------------------------------
+
+BreakpointQuery = Callable[[SqlReports, Scope, Period, datetime], Awaitable[BreakpointRow]]
+BREAKPOINT_SOURCES: list[tuple[str, BreakpointQuery]] = []
+
+
+def breakpoint_source(key: str) -> Callable[[BreakpointQuery], BreakpointQuery]:
+    """Registers a row of the board (in the order of registration); its label is `report-bp-<key>`."""
+
+    def register(query: BreakpointQuery) -> BreakpointQuery:
+        if any(known == key for known, _ in BREAKPOINT_SOURCES):
+            raise ValueError(f"breakpoint source {key!r} registered twice")
+        BREAKPOINT_SOURCES.append((key, query))
+        return query
+
+    return register
+
+
+def _open_deals() -> ColumnElement[bool]:
+    return o.c.stage.not_in(CLOSED)
+
+
+@breakpoint_source("unassigned")
+async def unassigned_leads(db: SqlReports, scope: Scope, period: Period, now: datetime) -> BreakpointRow:
+    """Deals waiting in the pool with nobody on them (a rep's view: the ones they lost to it)."""
+    where = [_open_deals(), o.c.owner_id.is_(None), o.c.pooled_at.is_not(None), *db.team_in(scope, o.c.team_id)]
+    if scope.owner_id is not None:
+        where.append(o.c.recycled_from_id == scope.owner_id)
+    return await db.board_row(
+        "unassigned",
+        select(literal(None, Integer).label("holder"), o.c.pooled_at.label("since")).where(*where),
+        select(func.count()).select_from(o).where(*where, within(o.c.pooled_at, period)),
+        scope=scope, period=period,
+        alerts=["recycle-old-owner"], escalations=["pipeline-pool-manager", "recycle-manager"],
+    )
+
+
+@breakpoint_source("no_record")
+async def deals_without_record(db: SqlReports, scope: Scope, period: Period, now: datetime) -> BreakpointRow:
+    """Open deals whose owner got them over a day ago and has logged nothing on them since."""
+    got = func.coalesce(o.c.owner_since, o.c.created_at)
+    where = [
+        *db.deals_in(scope), _open_deals(), o.c.owner_id.is_not(None),
+        or_(o.c.last_activity_at.is_(None), o.c.last_activity_at < got), got < t(now - NO_RECORD_AFTER),
+    ]
+    return await db.board_row(
+        "no_record",
+        select(o.c.owner_id.label("holder"), got.label("since")).where(*where),
+        select(func.count()).select_from(o).where(
+            *where, got >= t(period.start - NO_RECORD_AFTER), got < t(period.end - NO_RECORD_AFTER)
+        ),
+        scope=scope, period=period,
+    )
+
+
+@breakpoint_source("uncovered_needs")
+async def proposals_with_uncovered_needs(db: SqlReports, scope: Scope, period: Period, now: datetime) -> BreakpointRow:
+    """Live quotes (the latest version, not yet accepted or rejected) that leave some of the deal's needs
+    unticked."""
+    live = (QuoteStatus.DRAFT, QuoteStatus.PENDING, QuoteStatus.APPROVED, QuoteStatus.SENT)
+    where = [
+        *db.team_in(scope, q.c.team_id), *([q.c.owner_id == scope.owner_id] if scope.owner_id else []),
+        db.json_length(q.c.needs) > db.json_length(q.c.covered),
+    ]
+    now_where = [*where, q.c.superseded_at.is_(None), q.c.status.in_(live)]
+    return await db.board_row(
+        "uncovered_needs",
+        select(q.c.owner_id.label("holder"), q.c.created_at.label("since"))
+        .join(o, o.c.id == q.c.opportunity_id).where(*now_where, _open_deals()),
+        select(func.count()).select_from(q).where(*where, within(q.c.submitted_at, period)),
+        scope=scope, period=period,
+    )
+
+
+@breakpoint_source("slow_approvals")
+async def slow_quote_approvals(db: SqlReports, scope: Scope, period: Period, now: datetime) -> BreakpointRow:
+    """Approval steps past their SLA: waiting now, and those whose deadline passed in the period before
+    anyone decided. The holder is the rep whose quote waits."""
+    owner = [q.c.owner_id == scope.owner_id] if scope.owner_id else []
+    where = [*db.team_in(scope, qa.c.team_id), *owner, qa.c.due_at.is_not(None)]
+    return await db.board_row(
+        "slow_approvals",
+        select(q.c.owner_id.label("holder"), qa.c.due_at.label("since")).join(q, q.c.id == qa.c.quote_id)
+        .where(*where, qa.c.state == StepState.PENDING, qa.c.due_at < t(now)),
+        select(func.count()).select_from(qa).join(q, q.c.id == qa.c.quote_id).where(
+            *where, within(qa.c.due_at, period), qa.c.due_at < t(now),
+            qa.c.state.not_in((StepState.WAITING, StepState.CANCELLED)),
+            or_(qa.c.decided_at.is_(None), qa.c.decided_at > qa.c.due_at),
+        ),
+        scope=scope, period=period,
+        alerts=["quote-approval-reminder", "quote-approval-status"], escalations=["quote-approval-escalated"],
+    )
+
+
+@breakpoint_source("late_handoffs")
+async def handoffs_not_accepted(db: SqlReports, scope: Scope, period: Period, now: datetime) -> BreakpointRow:
+    """Hand-offs whose deadline passed with nobody accepting: waiting now, and those past it in the period
+    (expired, or accepted or declined late)."""
+    where = [*db.team_in(scope, h.c.team_id), *([h.c.to_user_id == scope.owner_id] if scope.owner_id else [])]
+    return await db.board_row(
+        "late_handoffs",
+        select(h.c.to_user_id.label("holder"), h.c.deadline_at.label("since"))
+        .where(*where, h.c.state == HandoffState.PENDING, h.c.deadline_at < t(now)),
+        select(func.count()).select_from(h).where(
+            *where, within(h.c.deadline_at, period), h.c.deadline_at < t(now),
+            or_(
+                h.c.state.in_((HandoffState.EXPIRED, HandoffState.PENDING)),
+                and_(h.c.state.in_((HandoffState.ACCEPTED, HandoffState.DECLINED)), h.c.decided_at > h.c.deadline_at),
+            ),
+        ),
+        scope=scope, period=period,
+        alerts=["handoff-expired-assignee"], escalations=["handoff-expired-manager"],
+    )
+
+
+@breakpoint_source("silent")
+async def silent_deals(db: SqlReports, scope: Scope, period: Period, now: datetime) -> BreakpointRow:
+    """Open deals past their stage's idle limit (the silence watch nudged the owner): now, and the deals
+    nudged in the period."""
+    idle_since = func.coalesce(o.c.last_activity_at, o.c.owner_since, o.c.created_at)
+    nudged = [
+        *db.team_in(scope, n.c.team_id), n.c.subject_kind == "opportunity",
+        n.c.notice.in_(("followup-stale-owner", "followup-no-step-owner")), within(n.c.created_at, period),
+        n.c.state != NotificationState.CANCELLED,
+    ]
+    if scope.owner_id is not None:
+        nudged.append(n.c.recipient_id == scope.owner_id)
+    return await db.board_row(
+        "silent",
+        select(o.c.owner_id.label("holder"), idle_since.label("since"))
+        .where(*db.deals_in(scope), _open_deals(), o.c.owner_id.is_not(None), o.c.silence_level >= 1),
+        select(func.count(distinct(n.c.subject_id))).where(*nudged),
+        scope=scope, period=period,
+        alerts=["followup-stale-owner", "followup-no-step-owner"],
+        escalations=["followup-stale-manager", "followup-escalated-manager"],
+    )
+
+
+def _parse(value: object) -> datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if isinstance(value, str):
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)  # SQLite's MIN() over a moment: text
+    raise TypeError(f"not a moment: {value!r}")
+
+
+__all__ = ["BREAKPOINT_SOURCES", "SqlReports", "breakpoint_source"]

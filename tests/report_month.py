@@ -1,0 +1,235 @@
+"""A small team's November 2026 (Asia/Shanghai), written straight into the tables, with the numbers a
+manager would count by hand (tests/test_reports_storage.py states each one and why).
+
+Team 华东 (A): manager 老周, reps 小王 and 小李. Team 华南 (B): one rep and one won deal, which team A's
+reports must never show. Times are team-local wall times."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.tables import (
+    activities,
+    handoffs,
+    leads,
+    notifications,
+    opportunities,
+    quote_approvals,
+    quotes,
+    reminders,
+    stage_changes,
+    teams,
+    users,
+)
+
+TZ = "Asia/Shanghai"
+SH = ZoneInfo(TZ)
+# The report is asked for at 10:00 on 1 December, local.
+NOW = datetime(2026, 12, 1, 10, 0, tzinfo=SH).astimezone(UTC)
+
+
+def L(month: int, day: int, hour: int = 10, minute: int = 0) -> datetime:
+    """A team-local wall time as a UTC moment."""
+    return datetime(2026, month, day, hour, minute, tzinfo=SH).astimezone(UTC)
+
+
+def N(day: int, hour: int = 10, minute: int = 0) -> datetime:
+    return L(11, day, hour, minute)
+
+
+@dataclass
+class Month:
+    team_a: int
+    team_b: int
+    manager: int
+    wang: int
+    li: int
+    deals: dict[str, int]
+
+
+class Seeder:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self.count = 0
+
+    async def add(self, table: Any, **values: Any) -> int:
+        result = await self.session.execute(insert(table).values(**values).returning(table.c.id))
+        return int(result.scalar_one())
+
+    async def team(self, name: str) -> int:
+        return await self.add(teams, name=name, timezone=TZ, work_start=time(9), work_end=time(21), work_days="012345")
+
+    async def user(self, name: str, role: str, team: int) -> int:
+        self.count += 1
+        return await self.add(
+            users, telegram_id=9000 + self.count, name=name, role=role, team_id=team, active=True, reachable=True,
+        )
+
+    async def lead(self, team: int, by: int, source: str, at: datetime, status: str = "converted") -> int:
+        return await self.add(
+            leads, team_id=team, created_by=by, company=f"公司{at:%m%d%H%M}", company_key=f"k{at:%m%d%H%M}",
+            source=source, budget="unknown", authority="no", timeline="unknown", score_reasons=[], status=status,
+            created_at=at,
+        )
+
+    async def deal(
+        self, team: int, lead: int, owner: int | None, stage: str, at: datetime, moves: list[tuple[str, datetime]],
+        **more: Any,
+    ) -> int:
+        deal = await self.add(
+            opportunities, team_id=team, lead_id=lead, title="deal", owner_id=owner, stage=stage, currency="CNY",
+            claimed_from_pool=False, created_at=at, owner_since=more.pop("owner_since", at if owner else None), **more,
+        )
+        previous = None
+        for to, when in [("qualified", at), *moves]:
+            await self.add(
+                stage_changes, opportunity_id=deal, from_stage=previous, to_stage=to, actor_id=owner, at=when,
+                override=False,
+            )
+            previous = to
+        return deal
+
+    async def activity(self, team: int, deal: int, actor: int, kind: str, at: datetime) -> None:
+        await self.add(activities, team_id=team, opportunity_id=deal, actor_id=actor, kind=kind, at=at)
+
+    async def handoff(self, team: int, deal: int, to: int, asked: datetime, minutes: int, state: str,
+                      decided: datetime | None = None) -> None:
+        from datetime import timedelta
+
+        await self.add(
+            handoffs, team_id=team, opportunity_id=deal, to_user_id=to, requested_at=asked,
+            deadline_at=asked + timedelta(minutes=minutes), state=state, decided_at=decided, attempt=1,
+        )
+
+    async def quote(self, team: int, deal: int, owner: int, seq: int, status: str, at: datetime, **more: Any) -> int:
+        values: dict[str, Any] = dict(
+            team_id=team, opportunity_id=deal, owner_id=owner, year=2026, seq=seq, version=1, status=status,
+            currency="CNY", discount_bp=0, valid_until=at.date(), needs=[], covered=[], total_minor=0, created_at=at,
+            expiry_nudged=False,
+        )
+        values.update(more)
+        return await self.add(quotes, **values)
+
+    async def step(self, team: int, quote: int, step: int, level: str, state: str, asked: datetime, due: datetime,
+                   decided: datetime | None = None) -> None:
+        await self.add(
+            quote_approvals, quote_id=quote, team_id=team, step=step, level=level, state=state, requested_at=asked,
+            due_at=due, sla_stage=0, decided_at=decided,
+        )
+
+    async def notice(self, team: int, to: int, key: str, subject: str, about: int, at: datetime,
+                     state: str = "sent") -> None:
+        self.count += 1
+        await self.add(
+            notifications, kind="x", team_id=team, recipient_id=to, chat_id=1, text="…", urgent=False,
+            not_before=at, dedupe_key=f"fixture:{self.count}", state=state, attempts=0, next_attempt_at=at,
+            created_at=at, subject_kind=subject, subject_id=about, notice=key,
+        )
+
+    async def reminder(self, team: int, user: int, deal: int, due: datetime, state: str,
+                       escalated: datetime | None = None) -> None:
+        await self.add(
+            reminders, user_id=user, team_id=team, text="回访", due_at=due, state=state, explicit=False,
+            subject_kind="opportunity", subject_id=deal, created_at=due, snoozes=0, escalated_at=escalated,
+        )
+
+
+async def seed_month(session: AsyncSession) -> Month:
+    s = Seeder(session)
+    a, b = await s.team("华东"), await s.team("华南")
+    boss, wang, li = await s.user("老周", "manager", a), await s.user("小王", "rep", a), await s.user("小李", "rep", a)
+    other = await s.user("阿强", "rep", b)
+    d: dict[str, int] = {}
+
+    # D1 (小王, 官网): through every stage to won, ¥100,000.00.
+    l1 = await s.lead(a, wang, "website", N(2))
+    d["D1"] = await s.deal(a, l1, wang, "won", N(2), [
+        ("following_up", N(3)), ("proposal", N(6)), ("contract", N(8)), ("won", N(10)),
+    ], amount_minor=10_000_000)
+    # D2 (小李, 转介绍): lost from following-up on price, ¥50,000.00.
+    l2 = await s.lead(a, li, "referral", N(4, 9))
+    d["D2"] = await s.deal(a, l2, li, "lost", N(4, 9), [("following_up", N(4, 21)), ("lost", N(12, 9))],
+                           amount_minor=5_000_000, lost_reason="价格太高")
+    # D3 (小王, 官网): into proposal, back to following-up, into proposal again (re-enters), silent.
+    l3 = await s.lead(a, wang, "website", N(5))
+    d["D3"] = await s.deal(a, l3, wang, "proposal", N(5), [
+        ("following_up", N(7)), ("proposal", N(9)), ("following_up", N(10)), ("proposal", N(12)),
+    ], silence_level=1, last_activity_at=N(16))
+    # D4: captured at 23:30 on the last evening (local 30 Nov, UTC 15:30): in November; its hand-off to
+    # 小李 is still pending, its deadline local midnight (the period's end, so it went late in December).
+    l4 = await s.lead(a, boss, "event", N(30, 23, 30))
+    d["D4"] = await s.deal(a, l4, None, "qualified", N(30, 23, 30), [])
+    # D5: captured at 00:30 on 1 December local (UTC still 30 Nov): not in November.
+    l5 = await s.lead(a, boss, "event", L(12, 1, 0, 30))
+    d["D5"] = await s.deal(a, l5, wang, "qualified", L(12, 1, 0, 30), [])
+    # D6 (小王, 官网): captured 07:30 on 1 November local (UTC 31 Oct): in November; lost, no budget.
+    l6 = await s.lead(a, wang, "website", N(1, 7, 30))
+    d["D6"] = await s.deal(a, l6, wang, "lost", N(1, 7, 30), [("lost", N(20))], lost_reason="没预算")
+    # A lead below the threshold, never a deal.
+    await s.lead(a, wang, "event", N(15), status="nurture")
+    # D9: an October deal recycled from 小李 into the pool on 21 November.
+    l9 = await s.lead(a, li, "other", L(10, 10))
+    d["D9"] = await s.deal(a, l9, None, "following_up", L(10, 10), [("following_up", L(10, 12))],
+                           pooled_at=N(21), recycled_from_id=li)
+    # D10: an October deal reassigned to 小李 on 25 November, nothing logged by her since.
+    l10 = await s.lead(a, boss, "other", L(10, 20))
+    d["D10"] = await s.deal(a, l10, li, "following_up", L(10, 20), [("following_up", L(10, 21))],
+                            owner_since=N(25), last_activity_at=L(10, 25))
+    # Team B: one won deal in November (never in team A's numbers).
+    l7 = await s.lead(b, other, "website", N(10))
+    d["D7"] = await s.deal(b, l7, other, "won", N(10), [("won", N(15))], amount_minor=99_900)
+
+    # Follow-ups logged (a note is not a contact with the customer).
+    await s.activity(a, d["D1"], wang, "call", N(2, 14))
+    await s.activity(a, d["D2"], li, "note", N(4, 10))
+    await s.activity(a, d["D2"], li, "visit", N(5, 9))
+    await s.activity(a, d["D3"], wang, "message", N(8))
+    await s.activity(a, d["D3"], wang, "call", N(16))
+    await s.activity(b, d["D7"], other, "call", N(11))
+
+    # Hand-offs: D1 accepted in 20 minutes; D2 expired at 小王, then accepted late by 小李 (90 minutes);
+    # D4 waits for 小李 past its deadline.
+    await s.handoff(a, d["D1"], wang, N(2), 30, "accepted", N(2, 10, 20))
+    await s.handoff(a, d["D2"], wang, N(4, 9), 30, "expired", N(4, 9, 31))
+    await s.handoff(a, d["D2"], li, N(4, 9, 31), 30, "accepted", N(4, 11, 1))
+    await s.handoff(a, d["D4"], li, N(30, 23, 30), 30, "pending")
+    await s.notice(a, wang, "handoff-expired-assignee", "handoff", 2, N(4, 9, 31))
+    await s.notice(a, boss, "handoff-expired-manager", "handoff", 2, N(4, 9, 31))
+
+    # Quotes: Q1 (D1) needed both levels, approved 8 hours after submission (the admin late);
+    # Q2 (D3) leaves one of two needs uncovered and waits for the manager past the SLA;
+    # Q3 (D2) was rejected by the customer on price.
+    q1 = await s.quote(a, d["D1"], wang, 1, "accepted", N(6), needs=["CRM", "培训"], covered=[0, 1],
+                       submitted_at=N(6), total_minor=10_000_000)
+    await s.step(a, q1, 1, "manager", "approved", N(6), N(6, 14), N(6, 12))
+    await s.step(a, q1, 2, "admin", "approved", N(6, 12), N(6, 16), N(6, 18))
+    q2 = await s.quote(a, d["D3"], wang, 2, "pending", N(9), needs=["仓储", "报表"], covered=[0], submitted_at=N(9))
+    await s.step(a, q2, 1, "manager", "pending", N(9), N(9, 14))
+    await s.notice(a, boss, "quote-approval-reminder", "quote_step", 3, N(9, 14))
+    await s.notice(a, boss, "quote-approval-escalated", "quote_step", 3, N(9, 18))
+    await s.quote(a, d["D2"], li, 3, "rejected", N(10), submitted_at=N(10), decided_at=N(11),
+                  customer_reason="价格太高", total_minor=4_000_000)
+
+    # The silence watch on D3: the owner nudged, later the manager; a nudge cancelled before it went.
+    await s.notice(a, wang, "followup-stale-owner", "opportunity", d["D3"], N(16))
+    await s.notice(a, wang, "followup-stale-owner", "opportunity", d["D3"], N(20), state="cancelled")
+    await s.notice(a, boss, "followup-stale-manager", "opportunity", d["D3"], N(23))
+    # The pool: D9's old owner and the manager were told.
+    await s.notice(a, li, "recycle-old-owner", "opportunity", d["D9"], N(21))
+    await s.notice(a, boss, "recycle-manager", "opportunity", d["D9"], N(21))
+    await s.notice(b, other, "followup-stale-owner", "opportunity", d["D7"], N(12))
+
+    # Next steps: 小王 one on time, one escalated; 小李 one done after the escalation; a cancelled one and
+    # one due in December do not count.
+    await s.reminder(a, wang, d["D1"], N(3), "done")
+    await s.reminder(a, wang, d["D3"], N(12), "sent", escalated=N(13, 21))
+    await s.reminder(a, li, d["D2"], N(5), "done", escalated=N(6, 21))
+    await s.reminder(a, li, d["D2"], N(7), "cancelled")
+    await s.reminder(a, wang, d["D3"], L(12, 2), "pending")
+    return Month(a, b, boss, wang, li, d)

@@ -1,0 +1,146 @@
+"""The report's numbers on a hand-computed month (tests/report_month.py), on SQLite and PostgreSQL.
+
+Period: November 2026 in Asia/Shanghai, i.e. [31 Oct 16:00 UTC, 30 Nov 16:00 UTC)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import date
+
+import pytest
+
+from domain.deals.model import Stage
+from domain.reports.model import Durations, Holder, LostLine, Scope
+from domain.reports.periods import PeriodKind, between
+from domain.reports.services import compute
+from storage import migrate
+from storage.db import create_engine, session_factory
+from storage.reports_repo import BREAKPOINT_SOURCES, SqlReports
+from tests.report_month import NOW, TZ, Month, N, seed_month
+
+DAY, HOUR = 86_400, 3_600
+NOVEMBER = between(date(2026, 11, 1), date(2026, 11, 30), TZ)
+
+
+@pytest.fixture
+async def month(db_url: str) -> AsyncIterator[tuple[SqlReports, Month]]:
+    engine = create_engine(db_url)
+    await migrate.upgrade(engine)
+    sessions = session_factory(engine)
+    async with sessions() as session:
+        seeded = await seed_month(session)
+        await session.commit()
+    async with sessions() as session:
+        yield SqlReports(session), seeded
+    await engine.dispose()
+
+
+async def test_the_funnel_of_the_month(month: tuple[SqlReports, Month]) -> None:
+    repo, m = month
+    funnel = await repo.funnel(Scope(m.team_a), NOVEMBER)
+    # Qualified: D1, D2, D3, D4 (23:30 on the 30th), D6 (07:30 on the 1st); not D5 (1 Dec local).
+    # Converted: D1, D2, D3 reached following-up.
+    assert funnel.stage(Stage.QUALIFIED).entered == 5 and funnel.stage(Stage.QUALIFIED).converted == 3
+    assert funnel.stage(Stage.FOLLOWING_UP).entered == 3 and funnel.stage(Stage.FOLLOWING_UP).converted == 2
+    # D3 entered the proposal stage twice: counted once, and never moved beyond it.
+    assert funnel.stage(Stage.PROPOSAL).entered == 2 and funnel.stage(Stage.PROPOSAL).converted == 1
+    assert funnel.stage(Stage.CONTRACT).entered == 1 and funnel.stage(Stage.CONTRACT).converted == 1
+    assert funnel.stage(Stage.PROPOSAL).conversion == 0.5
+    # Leads: L1 L2 L3 L4 L6 and the nurtured one (not L5, nor team B's); one of them is won.
+    assert (funnel.leads, funnel.leads_won) == (6, 1)
+    assert (funnel.won, funnel.won_amount_minor, funnel.lost) == (1, 10_000_000, 2)
+    assert funnel.win_rate == pytest.approx(1 / 3)
+    assert {(w.key, w.won, w.lost) for w in funnel.by_source} == {("website", 1, 1), ("referral", 0, 1)}
+    assert {(w.key, w.won, w.lost) for w in funnel.by_rep} == {("小王", 1, 1), ("小李", 0, 1)}
+
+
+async def test_the_funnel_of_one_rep_and_of_the_whole_org(month: tuple[SqlReports, Month]) -> None:
+    repo, m = month
+    mine = await repo.funnel(Scope(m.team_a, owner_id=m.wang), NOVEMBER)
+    assert mine.stage(Stage.QUALIFIED).entered == 3  # D1, D3, D6
+    assert (mine.leads, mine.won, mine.lost) == (4, 1, 1)  # L1, L3, L6 and the nurtured one
+    org = await repo.funnel(Scope(None), NOVEMBER)
+    assert (org.leads, org.won, org.won_amount_minor) == (7, 2, 10_099_900)
+
+
+async def test_cycle_times_median_and_p90(month: tuple[SqlReports, Month]) -> None:
+    repo, m = month
+    cycle = await repo.cycle_times(Scope(m.team_a), NOVEMBER)
+    # Qualified stays: D2 12h, D1 1d, D3 2d, D6 19d 2.5h (to lost): median the 2nd, p90 the 4th.
+    assert cycle.in_stage[Stage.QUALIFIED] == Durations(4, DAY, 19 * DAY + 9_000)
+    # Following-up: D3 2d twice, D1 3d, D2 7.5d (21:00 → 09:00).
+    assert cycle.in_stage[Stage.FOLLOWING_UP] == Durations(4, 2 * DAY, 7 * DAY + 12 * HOUR)
+    assert cycle.in_stage[Stage.PROPOSAL] == Durations(2, DAY, 2 * DAY)  # D3 1d, D1 2d
+    assert cycle.in_stage[Stage.CONTRACT] == Durations(1, 2 * DAY, 2 * DAY)
+    assert Stage.PAYMENT not in cycle.in_stage
+    # First contact: D1 4h, D2 1d (the note before the visit does not count), D3 3d; D4 and D6 none.
+    assert cycle.first_followup == Durations(3, DAY, 3 * DAY)
+    assert cycle.no_followup == 2
+    assert cycle.handoff_accept == Durations(2, 20 * 60, 90 * 60)
+    assert cycle.quote_approval == Durations(1, 8 * HOUR, 8 * HOUR)  # Q2 still waits: not counted
+
+
+async def test_the_breakpoint_board(month: tuple[SqlReports, Month]) -> None:
+    repo, m = month
+    board = {row.key: row for row in await repo.breakpoints(Scope(m.team_a), NOVEMBER, NOW)}
+    assert list(board) == [key for key, _ in BREAKPOINT_SOURCES]
+    pool = board["unassigned"]
+    assert (pool.now, pool.period, pool.holders, pool.oldest, pool.alerted, pool.escalated) == (1, 1, (), N(21), 2, 1)
+    no_record = board["no_record"]
+    assert (no_record.now, no_record.period, no_record.oldest) == (1, 1, N(25))
+    assert no_record.holders == (Holder(m.li, "小李", 1),)
+    needs = board["uncovered_needs"]
+    assert (needs.now, needs.period, needs.holders) == (1, 1, (Holder(m.wang, "小王", 1),))
+    slow = board["slow_approvals"]
+    # Now: Q2's step; in November: Q2's and Q1's admin step (decided two hours late).
+    assert (slow.now, slow.period, slow.oldest, slow.alerted, slow.escalated) == (1, 2, N(9, 14), 2, 1)
+    late = board["late_handoffs"]
+    # Now: D4's (deadline at the period's end, so not November's); November: D2 expired, then accepted late.
+    assert (late.now, late.period, late.alerted, late.escalated) == (1, 2, 2, 1)
+    assert late.holders == (Holder(m.li, "小李", 1),)
+    silent = board["silent"]
+    # The cancelled nudge and team B's do not count.
+    assert (silent.now, silent.period, silent.oldest, silent.alerted, silent.escalated) == (1, 1, N(16), 2, 1)
+
+
+async def test_a_reps_board_shows_their_own(month: tuple[SqlReports, Month]) -> None:
+    repo, m = month
+    board = {row.key: row for row in await repo.breakpoints(Scope(m.team_a, owner_id=m.li), NOVEMBER, NOW)}
+    assert board["unassigned"].now == 1  # D9 went to the pool from her
+    assert board["silent"].now == 0 and board["uncovered_needs"].now == 0
+    assert board["late_handoffs"].alerted == 0 and board["late_handoffs"].escalated is None
+
+
+async def test_lost_reasons_and_quote_rejections(month: tuple[SqlReports, Month]) -> None:
+    repo, m = month
+    lost = await repo.lost_reasons(Scope(m.team_a), NOVEMBER)
+    assert set(lost.by_reason) == {LostLine("价格太高", 1, 5_000_000), LostLine("没预算", 1, 0)}
+    assert lost.by_stage == (LostLine("qualified", 1), LostLine("following_up", 1))
+    assert set(lost.by_rep) == {LostLine("小李", 1, 5_000_000), LostLine("小王", 1, 0)}
+    assert lost.quote_rejections == (LostLine("价格太高", 1, 4_000_000),)
+    assert lost.total == 2
+
+
+async def test_activity_by_rep_and_week_and_follow_ups_on_time(month: tuple[SqlReports, Month]) -> None:
+    repo, m = month
+    # Weeks of November 2026: Sun 1 (0), 2–8 (1), 9–15 (2), 16–22 (3), 23–29 (4), Mon 30 (5).
+    assert len(NOVEMBER.weeks()) == 6
+    rows = {(row.name, row.week, row.kind): row.count for row in await repo.activity(Scope(m.team_a), NOVEMBER)}
+    assert rows == {
+        ("小王", 1, "call"): 1, ("小王", 1, "message"): 1, ("小王", 3, "call"): 1,
+        ("小李", 1, "note"): 1, ("小李", 1, "visit"): 1,
+    }
+    timely = {row.name: (row.on_time, row.late) for row in await repo.timeliness(Scope(m.team_a), NOVEMBER, NOW)}
+    assert timely == {"小王": (1, 1), "小李": (0, 1)}
+
+
+async def test_an_empty_period_has_zeros_not_errors(month: tuple[SqlReports, Month]) -> None:
+    repo, m = month
+    empty = between(date(2025, 1, 1), date(2025, 1, 31), TZ, PeriodKind.CUSTOM)
+    report = await compute(repo, Scope(m.team_a), empty, NOW)
+    assert all(row.entered == 0 and row.conversion is None for row in report.funnel.stages)
+    assert (report.funnel.leads, report.funnel.lead_to_won, report.funnel.win_rate) == (0, None, None)
+    assert report.cycle.in_stage == {} and report.cycle.first_followup == Durations()
+    assert all(row.period == 0 for row in report.board)
+    assert report.breakpoint("silent").now == 1  # what is open now is open whatever the period
+    assert report.lost.total == 0 and report.activity == () and report.timeliness == ()
