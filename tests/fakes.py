@@ -23,6 +23,18 @@ from datetime import UTC, date, datetime, timedelta
 from types import TracebackType
 from typing import Any
 
+from domain.contracts.model import (
+    COLLECTING,
+    UNSIGNED,
+    Contract,
+    ContractStatus,
+    Milestone,
+    Payment,
+    PaymentLine,
+    PaymentState,
+    ReceivableLine,
+    contract_number,
+)
 from domain.deals.model import (
     CLOSED,
     DealPage,
@@ -857,6 +869,140 @@ class FakeWebhooks(_Table):
         self.deliveries[delivery.id] = delivery
 
 
+# --- contracts and payments (their sweeps run with the pipeline's; the agenda lists money due) ----------
+
+
+class FakeContracts(_Linked):
+    """Contracts, with their milestones and payments in tables of their own (FakeUnitOfWork registers them,
+    so a transaction saves and restores them too)."""
+
+    def __init__(self, db: FakeUnitOfWork) -> None:
+        super().__init__(db)
+        self.milestone_rows = _Table()
+        self.payment_rows = _Table()
+
+    async def add(self, contract: Contract) -> Contract:
+        self._unique(contract, "team_id", "year", "seq")
+        return self._add(contract)  # type: ignore[no-any-return]
+
+    async def get(self, contract_id: int) -> Contract | None:
+        return self.rows.get(contract_id)
+
+    async def next_seq(self, team_id: int, year: int) -> int:
+        return max((c.seq for c in self.rows.values() if c.team_id == team_id and c.year == year), default=0) + 1
+
+    async def for_deal(self, opportunity_id: int) -> Sequence[Contract]:
+        return self._sorted(lambda c: c.opportunity_id == opportunity_id, lambda c: -c.id)
+
+    async def lock(self, contract_id: int) -> None:
+        return None  # one transaction at a time
+
+    async def move(self, contract: Contract, *, expect: Collection[ContractStatus], **changes: object) -> bool:
+        row = self.rows.get(contract.id or 0)
+        if row is None or row.status not in expect:
+            return False
+        for name, value in changes.items():
+            setattr(row, name, value)
+            setattr(contract, name, value)
+        return True
+
+    async def signing_due(self, now: datetime, limit: int, skip: Collection[int] = ()) -> Sequence[Contract]:
+        due = self._sorted(
+            lambda c: c.check_at is not None and c.check_at <= now and c.status in UNSIGNED and c.id not in skip,
+            lambda c: (c.check_at, c.id),
+        )
+        return due[:limit]
+
+    # the plan
+    async def add_milestone(self, milestone: Milestone) -> Milestone:
+        return self.milestone_rows._add(milestone)  # type: ignore[no-any-return]
+
+    async def milestones(self, contract_id: int) -> Sequence[Milestone]:
+        return self.milestone_rows._sorted(lambda m: m.contract_id == contract_id, lambda m: (m.position, m.id))
+
+    async def clear_milestones(self, contract_id: int) -> None:
+        for milestone in await self.milestones(contract_id):
+            del self.milestone_rows.rows[milestone.id]
+
+    async def get_milestone(self, milestone_id: int) -> Milestone | None:
+        return self.milestone_rows.rows.get(milestone_id)  # type: ignore[no-any-return]
+
+    async def milestones_due(self, now: datetime, limit: int, skip: Collection[int] = ()) -> Sequence[Milestone]:
+        def due(m: Milestone) -> bool:
+            contract = self.rows.get(m.contract_id)
+            return (
+                m.check_at is not None and m.check_at <= now and m.paid_minor < m.amount_minor
+                and contract is not None and contract.status in COLLECTING and m.id not in skip
+            )
+
+        return self.milestone_rows._sorted(due, lambda m: (m.check_at, m.id))[:limit]
+
+    # payments
+    async def add_payment(self, payment: Payment) -> Payment:
+        return self.payment_rows._add(payment)  # type: ignore[no-any-return]
+
+    async def get_payment(self, payment_id: int) -> Payment | None:
+        return self.payment_rows.rows.get(payment_id)  # type: ignore[no-any-return]
+
+    async def payments(self, contract_id: int) -> Sequence[Payment]:
+        return self.payment_rows._sorted(lambda p: p.contract_id == contract_id, lambda p: p.id)
+
+    async def decide_payment(self, payment: Payment, *, expect: PaymentState, **changes: object) -> bool:
+        row = self.payment_rows.rows.get(payment.id or 0)
+        if row is None or row.state is not expect:
+            return False
+        for name, value in changes.items():
+            setattr(row, name, value)
+            setattr(payment, name, value)
+        return True
+
+    async def waiting_payments(self, team_id: int | None) -> Sequence[Payment]:
+        waiting = self.payment_rows._sorted(
+            lambda p: p.state is PaymentState.REPORTED and (team_id is None or p.team_id == team_id),
+            lambda p: (p.reported_at, p.id),
+        )
+        return waiting[:200]
+
+    # receivables
+    def _company(self, contract: Contract) -> str:
+        deal = self.db.opportunities.rows.get(contract.opportunity_id)
+        lead = self.db.leads.rows.get(deal.lead_id) if deal is not None else None
+        return lead.company if lead is not None else ""
+
+    async def receivables(self, team_id: int | None, owner_id: int | None) -> Sequence[ReceivableLine]:
+        lines = []
+        for m in self.milestone_rows.rows.values():
+            c = self.rows.get(m.contract_id)
+            if c is None or c.status not in COLLECTING or m.paid_minor >= m.amount_minor:
+                continue
+            if (team_id is not None and c.team_id != team_id) or (owner_id is not None and c.owner_id != owner_id):
+                continue
+            owner = self.db.users.rows.get(c.owner_id)
+            lines.append((m.due_on, c.id, m.position, ReceivableLine(
+                contract_id=c.id, number=contract_number(c.year, c.seq), company=self._company(c),
+                owner_id=c.owner_id, owner_name=owner.name if owner is not None else "", position=m.position,
+                label=m.label, due_on=m.due_on, outstanding=Money(m.amount_minor - m.paid_minor, m.currency),
+            )))
+        return [line for *_, line in sorted(lines, key=lambda t: t[:3])]
+
+    async def payment_lines(self, team_id: int | None, owner_id: int | None, limit: int) -> Sequence[PaymentLine]:
+        lines = []
+        for p in self.payment_rows.rows.values():
+            c = self.rows.get(p.contract_id)
+            if c is None or (team_id is not None and p.team_id != team_id):
+                continue
+            if owner_id is not None and c.owner_id != owner_id:
+                continue
+            by = self.db.users.rows.get(p.reported_by)
+            lines.append((p.paid_on, p.id, PaymentLine(
+                number=contract_number(c.year, c.seq), company=self._company(c),
+                amount=Money(p.amount_minor, p.currency), paid_on=p.paid_on, method=p.method, state=p.state,
+                reported_by=by.name if by is not None else "",
+                confirmed=Money(p.confirmed_minor, p.currency) if p.confirmed_minor is not None else None,
+            )))
+        return [line for *_, line in sorted(lines, key=lambda t: t[:2], reverse=True)][:limit]
+
+
 # --- quotes (the sweeps of approvals and expiry run with the pipeline's) -----------------------------------
 
 AGREED_FOR_HISTORY = (QuoteStatus.APPROVED, QuoteStatus.SENT, QuoteStatus.ACCEPTED)
@@ -1245,6 +1391,22 @@ def _quote_in(statuses: frozenset[QuoteStatus]) -> Callable[[FakeUnitOfWork, Not
     return predicate
 
 
+def _contract_unsigned(db: FakeUnitOfWork, n: Notification) -> bool:
+    contract = db.contracts.rows.get(n.subject_id or 0)
+    return contract is not None and contract.status in UNSIGNED
+
+
+def _milestone_open(db: FakeUnitOfWork, n: Notification) -> bool:
+    m = db.contracts.milestone_rows.rows.get(n.subject_id or 0)
+    contract = db.contracts.rows.get(m.contract_id) if m is not None else None
+    return m is not None and m.paid_minor < m.amount_minor and contract is not None and contract.status in COLLECTING
+
+
+def _payment_waiting(db: FakeUnitOfWork, n: Notification) -> bool:
+    payment = db.contracts.payment_rows.rows.get(n.subject_id or 0)
+    return payment is not None and payment.state is PaymentState.REPORTED
+
+
 _PREDICATES: dict[Valid, Callable[[FakeUnitOfWork, Notification], bool]] = {
     Valid.HANDOFF_PENDING: _handoff_pending,
     Valid.HANDOFF_STANDS: _handoff_stands,
@@ -1263,6 +1425,9 @@ _PREDICATES: dict[Valid, Callable[[FakeUnitOfWork, Notification], bool]] = {
     Valid.QUOTE_BACK_WITH_REP: _quote_back_with_rep,
     Valid.QUOTE_LIVE: _quote_in(LIVE),
     Valid.QUOTE_EXPIRED: _quote_in(frozenset({QuoteStatus.EXPIRED})),
+    Valid.CONTRACT_UNSIGNED: _contract_unsigned,
+    Valid.MILESTONE_OPEN: _milestone_open,
+    Valid.PAYMENT_WAITING: _payment_waiting,
 }
 
 
@@ -1310,6 +1475,8 @@ class FakeUnitOfWork:
         self.quotes = FakeQuotes(self)
         self._quote_lines, self._approval_steps = self.quotes.quote_lines, self.quotes.approval_steps
         self._quote_templates, self._quote_policies = self.quotes.quote_templates, self.quotes.quote_policies
+        self.contracts = FakeContracts(self)
+        self._contract_milestones, self._payments = self.contracts.milestone_rows, self.contracts.payment_rows
         self.committed = 0
         self._saved: dict[str, dict[str, Any]] | None = None
 

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from domain.contracts.model import Contract, ContractStatus, Milestone, Payment, PaymentMethod, PaymentState
 from domain.deals.model import DealQuery, Opportunity, Stage, StageChange
 from domain.followup.model import Activity, ActivityKind
 from domain.followup.rules import SUBJECT_OPPORTUNITY, SearchQuery, Visibility
@@ -637,6 +638,74 @@ async def test_quotes_are_numbered_per_team_and_year_swept_when_live_and_listed_
         assert await uow.quotes.open_steps(None, ["manager"]) == []
 
 
+# --- contracts and payments (what the sweeps, the agenda and /receivables read) ---------------------------
+
+
+async def test_contracts_are_numbered_swept_while_unsigned_or_collecting_and_owed_by_due_date(work: Work) -> None:
+    w = await world(work)
+
+    def contract(deal_id: int, seq: int, owner: int | None = None, **fields: Any) -> Contract:
+        return Contract(w.team, deal_id, owner or w.wang, w.wang, 2026, seq, 100_000, NOW, date(2026, 12, 4), **fields)
+
+    async with work() as uow:
+        a = await deal(uow, w, "华东科技", owner=w.wang)
+        b = await deal(uow, w, "南方电气", owner=w.li)
+        assert await uow.contracts.next_seq(w.team, 2026) == 1
+        unsigned = await uow.contracts.add(contract(a.id, 1, check_at=NOW))
+        active = await uow.contracts.add(contract(b.id, 2, owner=w.li, status=ContractStatus.ACTIVE))
+        m2 = await uow.contracts.add_milestone(Milestone(active.id, w.team, 2, "交付", 60_000, date(2026, 12, 20),
+                                                         check_at=NOW + H))
+        m1 = await uow.contracts.add_milestone(Milestone(active.id, w.team, 1, "签约", 40_000, date(2026, 12, 1),
+                                                         paid_minor=10_000, check_at=NOW))
+        await uow.contracts.add_milestone(Milestone(unsigned.id, w.team, 1, "签约", 100_000, date(2026, 12, 1),
+                                                    check_at=NOW))  # its contract collects nothing yet
+        paid = await uow.contracts.add_payment(Payment(active.id, w.team, 10_000, date(2026, 11, 20),
+                                                       PaymentMethod.BANK, w.li, NOW, state=PaymentState.CONFIRMED,
+                                                       confirmed_minor=10_000))
+        waiting = await uow.contracts.add_payment(Payment(active.id, w.team, 5_000, date(2026, 11, 25),
+                                                          PaymentMethod.BANK, w.li, NOW + H))
+        await uow.commit()
+    with pytest.raises(Exception):  # noqa: B017 - uq_contracts_number
+        async with work() as uow:
+            await uow.contracts.add(contract(a.id, 1))
+            await uow.commit()
+    async with work() as uow:
+        assert await uow.contracts.next_seq(w.team, 2026) == 3 and await uow.contracts.next_seq(w.other_team, 2026) == 1
+        assert [c.id for c in await uow.contracts.for_deal(a.id)] == [unsigned.id]
+        assert [c.id for c in await uow.contracts.signing_due(NOW, 10)] == [unsigned.id]
+        assert await uow.contracts.signing_due(NOW, 10, skip=[unsigned.id]) == []
+        assert [m.id for m in await uow.contracts.milestones(active.id)] == [m1.id, m2.id]  # plan order
+        assert [m.id for m in await uow.contracts.milestones_due(NOW + H, 10)] == [m1.id, m2.id]  # by check, collecting
+        assert [m.id for m in await uow.contracts.milestones_due(NOW, 10)] == [m1.id]
+        owed = await uow.contracts.receivables(w.team, None)
+        assert [(r.number, r.company, r.owner_name, r.position, r.outstanding.minor) for r in owed] == [
+            ("HT-2026-0002", "南方电气", "小李", 1, 30_000), ("HT-2026-0002", "南方电气", "小李", 2, 60_000),
+        ]
+        assert await uow.contracts.receivables(w.team, w.wang) == []
+        assert await uow.contracts.receivables(w.other_team, None) == []
+        assert [p.id for p in await uow.contracts.payments(active.id)] == [paid.id, waiting.id]
+        assert [p.id for p in await uow.contracts.waiting_payments(w.team)] == [waiting.id]
+        assert await uow.contracts.waiting_payments(w.other_team) == []
+        assert [(line.amount.minor, line.state) for line in await uow.contracts.payment_lines(w.team, w.li, 10)] == [
+            (5_000, PaymentState.REPORTED), (10_000, PaymentState.CONFIRMED),
+        ]
+        row = await uow.contracts.get(unsigned.id)
+        assert await uow.contracts.move(row, expect={ContractStatus.DRAFT}, status=ContractStatus.SENT, check_at=None)
+        assert not await uow.contracts.move(row, expect={ContractStatus.DRAFT}, status=ContractStatus.CANCELLED)
+        pay = await uow.contracts.get_payment(waiting.id)
+        assert await uow.contracts.decide_payment(pay, expect=PaymentState.REPORTED, state=PaymentState.REJECTED)
+        assert not await uow.contracts.decide_payment(pay, expect=PaymentState.REPORTED, state=PaymentState.CONFIRMED)
+        await uow.commit()
+    async with work() as uow:
+        assert (await uow.contracts.get(unsigned.id)).status is ContractStatus.SENT  # type: ignore[union-attr]
+        assert await uow.contracts.signing_due(NOW + H, 10) == []  # its check was cleared
+        assert await uow.contracts.waiting_payments(None) == []
+        await uow.contracts.clear_milestones(active.id)
+        await uow.commit()
+    async with work() as uow:
+        assert await uow.contracts.milestones(active.id) == [] and await uow.contracts.receivables(w.team, None) == []
+
+
 # --- the intake ----------------------------------------------------------------------------------------
 
 
@@ -754,6 +823,6 @@ def test_every_validity_rule_is_judged_in_memory_as_in_sql() -> None:
     assert set(FAKE_PREDICATES) == judged - ON_DATABASES_ONLY
 
 
-# Rules about subjects with no fake repository yet (contracts, payments): their service tests run on the
-# databases, and a fake asked to judge one fails loudly (tests/fakes.py FakeOutbox._holds).
-ON_DATABASES_ONLY = {Valid.CONTRACT_UNSIGNED, Valid.MILESTONE_OPEN, Valid.PAYMENT_WAITING}
+# Rules about subjects with no fake repository (yet): their service tests run on the databases, and a fake
+# asked to judge one fails loudly (tests/fakes.py FakeOutbox._holds).
+ON_DATABASES_ONLY: set[Valid] = set()
