@@ -63,6 +63,8 @@ COMMANDS: list[Command] = [
     Command("approvals", Ability.APPROVE_DISCOUNTS),
     Command("products", Ability.MANAGE_CATALOG),
     Command("quotepolicy", Ability.EDIT_POLICY),
+    Command("ticket", Ability.WORK_TICKETS),
+    Command("tickets", Ability.WORK_TICKETS),
     Command("cancel", Ability.USE_BOT),
 ]
 

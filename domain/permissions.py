@@ -40,6 +40,9 @@ class Ability(enum.StrEnum):
     MANAGE_CATALOG = "manage_catalog"  # /products: the team's price list, imports
     APPROVE_DISCOUNTS = "approve_discounts"  # /approvals (each step still checks its own level)
     SAVE_TEMPLATES = "save_templates"  # save a quote as the team's template
+    # after-sales (issue 13)
+    WORK_TICKETS = "work_tickets"  # /ticket, /tickets: open tickets, work the ones they own
+    SEE_TEAM_TICKETS = "see_team_tickets"  # /tickets for the whole team
     # finance (and managers)
     CONFIRM_PAYMENTS = "confirm_payments"
     # admins
@@ -70,6 +73,8 @@ ROLES: Final[dict[Ability, frozenset[Role]]] = {
     Ability.MANAGE_CATALOG: LEADERS,
     Ability.APPROVE_DISCOUNTS: LEADERS,
     Ability.SAVE_TEMPLATES: LEADERS,
+    Ability.WORK_TICKETS: EVERYONE,
+    Ability.SEE_TEAM_TICKETS: LEADERS,
     Ability.CONFIRM_PAYMENTS: frozenset({Role.ADMIN, Role.MANAGER, Role.FINANCE}),
     Ability.MANAGE_WEBHOOKS: frozenset({Role.ADMIN}),
     Ability.RETRY_DEAD_LETTERS: frozenset({Role.ADMIN}),

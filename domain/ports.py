@@ -15,6 +15,7 @@ from domain.policy.ports import PolicyRepo, RepSkillRepo
 from domain.quotes.ports import ProductRepo, QuoteRepo
 from domain.reminders.ports import DigestRuns, ReminderRepo
 from domain.team.ports import AuditLog, InviteRepo, TeamRepo, UserRepo
+from domain.tickets.ports import TicketRepo
 from domain.webhooks.ports import WebhookRepo
 
 
@@ -62,6 +63,8 @@ class UnitOfWork(Protocol):
     def products(self) -> ProductRepo: ...
     @property
     def quotes(self) -> QuoteRepo: ...
+    @property
+    def tickets(self) -> TicketRepo: ...
 
     async def __aenter__(self) -> UnitOfWork: ...
     async def __aexit__(

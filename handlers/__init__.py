@@ -29,12 +29,15 @@ from handlers.followup import nudges as followup_nudges
 from handlers.followup import stale as followup_stale
 from handlers.quotes import approvals as quote_approvals
 from handlers.quotes import builder as quote_builder
+from handlers.tickets import desk as ticket_desk
+from handlers.tickets import survey as ticket_survey
 
 
 def routers() -> list[Router]:
     """A fresh Router per feature, in order (the catch-all last), for one Dispatcher."""
     ordered = [
         start,
+        ticket_survey,  # a customer answering a survey: only its own state and buttons, before anything else
         group,  # before profile: /help in a group is the group's own
         profile,
         invite,
@@ -56,6 +59,7 @@ def routers() -> list[Router]:
         products,
         quote_builder,
         quote_approvals,
+        ticket_desk,
         fallback,  # always last
     ]
     return [module.routes.router() for module in ordered]

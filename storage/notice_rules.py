@@ -21,6 +21,9 @@ from domain.leads.model import LeadStatus
 from domain.outbox.kinds import Kind, Valid
 from domain.outbox.model import NotificationState
 from domain.reminders.model import ReminderState
+from domain.tickets.model import OPEN as TICKET_OPEN
+from domain.tickets.model import RUNNING as TICKET_RUNNING
+from domain.tickets.model import TicketStatus
 from storage.sql import CLOSED_STAGES
 from storage.tables import (
     activities,
@@ -31,6 +34,7 @@ from storage.tables import (
     reminders,
     stage_changes,
     teams,
+    tickets,
     users,
 )
 
@@ -123,6 +127,21 @@ def _group_unbound() -> ColumnElement[bool]:
     return exists().where(teams.c.id == n.c.subject_id, teams.c.group_chat_id.is_(None))
 
 
+def _ticket_open() -> ColumnElement[bool]:
+    return exists().where(
+        tickets.c.id == n.c.subject_id, tickets.c.status.in_([st.value for st in TICKET_OPEN]),
+        tickets.c.owner_id == n.c.recipient_id,
+    )
+
+
+def _ticket_running() -> ColumnElement[bool]:
+    return exists().where(tickets.c.id == n.c.subject_id, tickets.c.status.in_([st.value for st in TICKET_RUNNING]))
+
+
+def _ticket_unanswered() -> ColumnElement[bool]:
+    return exists().where(tickets.c.id == n.c.subject_id, tickets.c.status == TicketStatus.NEW.value)
+
+
 PREDICATES: dict[Valid, Callable[[], ColumnElement[bool]]] = {
     Valid.HANDOFF_PENDING: _handoff_pending,
     Valid.HANDOFF_STANDS: _handoff_stands,
@@ -137,6 +156,9 @@ PREDICATES: dict[Valid, Callable[[], ColumnElement[bool]]] = {
     Valid.STILL_UNREACHABLE: _still_unreachable,
     Valid.GROUP_UNBOUND: _group_unbound,
     Valid.LEAD_NURTURED: _lead_nurtured,
+    Valid.TICKET_OPEN: _ticket_open,
+    Valid.TICKET_RUNNING: _ticket_running,
+    Valid.TICKET_UNANSWERED: _ticket_unanswered,
 }
 
 

@@ -26,6 +26,7 @@ from storage.preload import Preloaded
 from storage.quotes_repo import SqlProducts, SqlQuotes
 from storage.reminder_repo import SqlReminders
 from storage.team_repo import SqlAudit, SqlInvites, SqlTeams, SqlUsers
+from storage.tickets_repo import SqlTickets
 from storage.webhooks_repo import SqlWebhooks
 
 
@@ -85,6 +86,7 @@ class SqlUnitOfWork:
         self.webhooks = SqlWebhooks(self.session)
         self.products = SqlProducts(self.session)
         self.quotes = SqlQuotes(self.session)
+        self.tickets = SqlTickets(self.session)
         self.preloaded.policies = self.policies
         self.participants = [self.audit, self.policies, self.preloaded]
         return self

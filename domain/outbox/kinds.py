@@ -50,6 +50,8 @@ class Subject(enum.StrEnum):
     REMINDER = "reminder"
     STAGE_CHANGE = "stage_change"
     TEAM = "team"
+    TICKET = "ticket"
+    SURVEY = "survey"
     WEBHOOK = "webhook"
     USER = "user"
 
@@ -77,6 +79,9 @@ class Valid(enum.Enum):
     STILL_UNREACHABLE = "still_unreachable"  # the person has not written to the bot since
     GROUP_UNBOUND = "group_unbound"  # the team has not bound a group again
     LEAD_NURTURED = "lead_nurtured"  # the lead still waits in nurture (nobody re-scored it into a deal)
+    TICKET_OPEN = "ticket_open"  # the ticket is not resolved or closed, and the recipient still owns it
+    TICKET_RUNNING = "ticket_running"  # its SLA clock still runs (new or in progress: not waiting, not done)
+    TICKET_UNANSWERED = "ticket_unanswered"  # nobody has answered the ticket yet (still new)
 
 
 @dataclass(frozen=True)
@@ -340,6 +345,38 @@ class Kind(enum.Enum):
     QUOTE_EXPIRED = Spec(
         "quote-expired", "quote.expiry", Subject.QUOTE, "quote:{subject}:expired:to:{to}", ("number", "company"),
         valid=Valid.ALWAYS,  # not yet: a decided approval should cancel its card
+    )
+
+    # -- after-sales: tickets and surveys (issue 13)
+    TICKET_ASSIGNED = Spec(
+        "ticket-assigned", "ticket.assigned", Subject.TICKET, "ticket:{subject}:assigned:to:{to}",
+        ("number", "company", "priority", "category", "opener"), valid=Valid.TICKET_OPEN,
+    )
+    TICKET_RESPONSE_DUE = Spec(
+        "ticket-response-due", "ticket.sla", Subject.TICKET, "ticket:{subject}:response:75:to:{to}",
+        ("number", "company", "priority", "category", "due"), valid=Valid.TICKET_UNANSWERED,
+    )
+    TICKET_RESOLVE_DUE = Spec(
+        "ticket-resolve-due", "ticket.sla", Subject.TICKET, "ticket:{subject}:resolve:75:to:{to}",
+        ("number", "company", "priority", "category", "due"), valid=Valid.TICKET_RUNNING,
+    )
+    TICKET_RESPONSE_LATE = Spec(
+        "ticket-response-late", "ticket.sla", Subject.TICKET, "ticket:{subject}:response:{level}:to:{to}",
+        ("number", "company", "priority", "category", "due", "owner", "late"), refs=("level",),
+        valid=Valid.TICKET_UNANSWERED,
+    )
+    TICKET_RESOLVE_LATE = Spec(
+        "ticket-resolve-late", "ticket.sla", Subject.TICKET, "ticket:{subject}:resolve:{level}:to:{to}",
+        ("number", "company", "priority", "category", "due", "owner", "late"), refs=("level",),
+        valid=Valid.TICKET_RUNNING,
+    )
+    TICKET_RESOLVED = Spec(  # to the owner when someone else resolved it: the survey link is on the card
+        "ticket-resolved-owner", "ticket.resolved", Subject.TICKET, "ticket:{subject}:resolved:{now}:to:{to}",
+        ("number", "company", "priority", "category", "by"), valid=Valid.ALWAYS,
+    )
+    SURVEY_LOW_SCORE = Spec(
+        "survey-low-score", "survey.low", Subject.SURVEY, "survey:{subject}:low:to:{to}",
+        ("company", "number", "score", "comment", "owner", "channel"), urgency=Urgency.NOW, valid=Valid.ALWAYS,
     )
 
     # -- delivery

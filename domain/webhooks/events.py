@@ -19,6 +19,8 @@ FROM_AUDIT: Final[dict[str, str]] = {
     "opportunity.stage": "deal.stage_changed",
     "handoff.accepted": "handoff.accepted",
     "opportunity.reassigned": "deal.reassigned",
+    "ticket.created": "ticket.created",
+    "ticket.resolved": "ticket.resolved",
 }
 EVENTS: Final[tuple[str, ...]] = tuple(dict.fromkeys(FROM_AUDIT.values()))
 

@@ -1,0 +1,176 @@
+## After-sales (issue 13): service tickets (/ticket, /tickets) and satisfaction surveys
+
+cmd-ticket = New service ticket
+cmd-tickets = Service tickets
+
+ticket-category-fault = Fault
+ticket-category-question = Question
+ticket-category-complaint = Complaint
+ticket-category-change = Change request
+ticket-priority-p1 = P1 urgent
+ticket-priority-p2 = P2 high
+ticket-priority-p3 = P3 normal
+ticket-priority-any = any priority
+ticket-priority-any-short = All
+ticket-status-new = New
+ticket-status-in_progress = In progress
+ticket-status-waiting = Waiting for customer
+ticket-status-resolved = Resolved
+ticket-status-closed = Closed
+ticket-scope-mine = Mine
+ticket-scope-team = Team
+ticket-filter-open = Open
+ticket-filter-waiting = Waiting
+ticket-filter-risk = ⚠️ At risk
+ticket-filter-done = Resolved
+ticket-filter-all = All
+ticket-late-100 = is overdue
+ticket-late-200 = is overdue twice over, still not handled
+
+## /ticket
+ticket-new-head = 🛠 <b>New service ticket</b> · { $company }
+ticket-new-head-empty = 🛠 <b>New service ticket</b>
+ticket-ask-customer = Which customer is it? Tap one below or send the customer's name.
+ticket-expect-customer = Tap a customer, or send the customer's name as text.
+ticket-ask-category = What kind of issue is it?
+ticket-ask-priority =
+    How urgent is it?
+    P1 urgent: answer within 1 working hour, resolve within 1 working day
+    P2 high: answer within 4 working hours, resolve within 3 working days
+    P3 normal: answer within 1 working day, resolve within 7 working days
+ticket-ask-description = Describe the customer's problem: type it, send a photo (with a caption) or a voice note.
+ticket-expect-description = Please send text, a photo or a voice note describing the problem.
+ticket-description-photo = (see the photo)
+ticket-description-voice = (see the voice note)
+ticket-created = ✅ Ticket { $number } created, owner: { $owner }. Its time limits now run in working time.
+
+## the list and the card
+ticket-list-head = 🛠 <b>Service tickets</b> · { $scope } · { $what } · { $priority }
+ticket-list-empty = No tickets here. Open one with /ticket.
+ticket-line = { $icon } { $number } { $company } · { $category } · { $status }
+ticket-card-head = { $icon } <b>{ $number }</b> · { $company } · { $priority } · { $category }
+ticket-card-status = Status: { $status } · Owner: { $owner } · Opened by: { $opener }
+ticket-card-contact = Contact: { $contact }
+ticket-card-description = Problem: { $text }
+ticket-card-media-photo = 📎 Photo attached
+ticket-card-media-voice = 📎 Voice note attached
+ticket-card-response-due = ⏱ First response due: { $due }
+ticket-card-resolve-due = ⏱ Resolution due: { $due }
+ticket-card-paused = ⏸ Waiting for the customer, the clock is paused ({ $left } of working time left)
+ticket-card-late = 🚨 Past its time limit
+ticket-card-at-risk = ⚠️ Its time limit is close
+ticket-card-scores = ⭐ Satisfaction: { $scores }
+ticket-card-history = <b>History</b>
+ticket-duration = { $hours } h { $minutes } min
+ticket-history-ticket-created = opened the ticket
+ticket-history-ticket-started = started work
+ticket-history-ticket-waiting = set it to waiting for the customer
+ticket-history-ticket-resumed = customer answered, work goes on
+ticket-history-ticket-resolved = marked it resolved
+ticket-history-ticket-closed = closed it
+ticket-history-ticket-reopened = reopened it
+ticket-history-ticket-sla-response-2 = ⏰ first response overdue, manager told
+ticket-history-ticket-sla-response-3 = ⏰ first response overdue twice over, manager told again
+ticket-history-ticket-sla-resolve-2 = ⏰ resolution overdue, manager told
+ticket-history-ticket-sla-resolve-3 = ⏰ resolution overdue twice over, manager told again
+ticket-history-survey-answered = ⭐ customer's rating
+ticket-history-survey-phone = ☎️ score given on the phone
+ticket-btn-start = ▶️ Start
+ticket-btn-wait = ⏸ Wait for customer
+ticket-btn-resume = ▶️ Customer answered
+ticket-btn-resolve = ✅ Resolved
+ticket-btn-close = 🔒 Close
+ticket-btn-reopen = ↩️ Reopen
+ticket-btn-link = 🔗 Survey link
+ticket-btn-phone = ☎️ Phone score
+ticket-btn-refresh = 🔄 Refresh
+ticket-btn-list = 🛠 Tickets
+ticket-btn-open = Open ticket
+ticket-btn-follow = 🛠 Open follow-up
+ticket-done-start = ▶️ { $number } in progress, first response recorded.
+ticket-done-wait = ⏸ { $number } waits for the customer; the resolution clock is paused.
+ticket-done-resume = ▶️ { $number } back in progress; the resolution clock runs on.
+ticket-done-resolve = ✅ { $number } resolved.
+ticket-done-close = 🔒 { $number } closed.
+ticket-done-reopen = ↩️ { $number } reopened.
+ticket-ask-phone-score = ☎️ What score did the customer give on the phone? (1 worst, 5 best)
+ticket-phone-recorded = ☎️ Phone score recorded: { $score }/5
+ticket-follow-up-opened = 🛠 Follow-up ticket opened; its owner has been told.
+ticket-survey-link =
+    🔗 Forward this link to the customer and ask them to rate the service:
+    { $link }
+    It is valid for { $days } days and works once. If the customer tells you a score on the phone, tap ☎️ Phone score.
+
+## notices
+ticket-assigned =
+    🛠 New service ticket <b>{ $number }</b> for you
+    Customer: { $company } · { $priority } · { $category }
+    Opened by: { $opener }
+    Contact the customer soon and tap "Start" to record the first response.
+ticket-response-due =
+    ⏰ Ticket <b>{ $number }</b> ({ $company } · { $priority } · { $category }) has no response yet
+    First response due: { $due }
+    Contact the customer and tap "Start" before it is late.
+ticket-resolve-due =
+    ⏰ Ticket <b>{ $number }</b> ({ $company } · { $priority } · { $category }) is close to its resolution limit
+    Resolution due: { $due }
+    Tap "Resolved" once it is fixed; if you are waiting for the customer, tap "Wait for customer" to pause the clock.
+ticket-response-late =
+    🚨 Ticket <b>{ $number }</b>: first response { $late }
+    Customer: { $company } · { $priority } · { $category }
+    Owner: { $owner } · Due: { $due }
+    Please check with the owner or reassign it.
+ticket-resolve-late =
+    🚨 Ticket <b>{ $number }</b>: resolution { $late }
+    Customer: { $company } · { $priority } · { $category }
+    Owner: { $owner } · Due: { $due }
+    Please check with the owner or reassign it.
+ticket-resolved-owner =
+    ✅ Your ticket <b>{ $number }</b> ({ $company } · { $priority } · { $category }) was marked resolved by { $by }.
+    Open it and tap "🔗 Survey link" to ask the customer for a rating.
+survey-low-score =
+    😟 Low satisfaction: <b>{ $score }/5</b> ({ $channel })
+    Customer: { $company } · Ticket: { $number } · Owner: { $owner }
+    The customer said: { $comment }
+    Call them back soon; tap "Open follow-up" to track it.
+survey-no-comment = (no comment)
+survey-channel-link = rated online
+survey-channel-phone = phone call
+
+## the customer's side
+survey-welcome =
+    Hello, and thank you for your trust 🙏
+    How satisfied are you with our recent service for "{ $company }"? Tap a score (1 worst, 5 best).
+survey-ask-score = Tap a score (1 worst, 5 best).
+survey-ask-comment = You gave { $score }, thank you! Anything you would like to tell us? Just type it; or tap "Send" to finish.
+survey-ask-comment-low = You gave { $score }; we are sorry we let you down. Could you tell us what went wrong? Just type it and our manager will follow up personally; or tap "Send" to finish.
+survey-btn-send = ✅ Send
+survey-btn-rescore = ✏️ Change score
+survey-thanks = 🙏 Thank you, we have your rating ({ $score }/5)! The link has been used; there is nothing else to do.
+survey-expect-score = Please tap one of the scores above. This chat is only for rating our service.
+survey-expect-comment = Please type your comment, or tap "Send". This chat is only for rating our service.
+
+## errors
+error-ticket-description = Please describe the customer's problem.
+error-ticket-description-long = The description is too long: { $max } characters at most.
+error-ticket-company = The customer's name takes 1–{ $max } characters.
+error-ticket-note-long = A note takes { $max } characters at most.
+error-ticket-not-found = This ticket cannot be found.
+error-ticket-not-yours = This ticket is not yours.
+error-ticket-role = You may not work on service tickets.
+error-ticket-team-role = Only managers and admins see the whole team's tickets.
+error-ticket-moved = This ticket has moved on meanwhile; refresh to see where it stands.
+error-ticket-in_progress-not-now = This ticket cannot go back to in progress now; refresh to see where it stands.
+error-ticket-reopen-late = A ticket resolved more than { $days } days ago cannot be reopened; please open a new one.
+error-survey-score = A score is from 1 to 5.
+error-survey-comment-long = The comment is too long: { $max } characters at most.
+error-survey-not-resolved = Ask the customer for a rating once the ticket is resolved.
+error-survey-member = This rating link is for your customer: forward it to them, no need to open it yourself.
+error-survey-link = This rating link is not valid. Please ask your sales contact for a new one.
+error-survey-used = This rating link has been used already. Thank you for your feedback!
+error-survey-expired = This rating link has expired. Please ask your sales contact for a new one.
+error-survey-follow-up-role = Only managers and admins open follow-up tickets.
+error-survey-follow-up-done = The follow-up ticket is open already.
+
+webhook-event-ticket-created = New service ticket
+webhook-event-ticket-resolved = Ticket resolved
