@@ -42,12 +42,12 @@ class SqlTickets:
         )
         return rowcount(await self.session.execute(stmt)) == 1
 
-    async def claim_sla(self, ticket: Ticket, *, response_stage: int, resolve_stage: int, **changes: object) -> bool:
+    async def claim_sla(self, ticket: Ticket, *, stages: tuple[int, int], **changes: object) -> bool:
         stmt = (
             update(Ticket)
             .where(
                 tickets.c.id == ticket.id, tickets.c.status.in_([s.value for s in RUNNING]),
-                tickets.c.response_stage == response_stage, tickets.c.resolve_stage == resolve_stage,
+                tickets.c.response_stage == stages[0], tickets.c.resolve_stage == stages[1],
             )
             .values(**changes)
             .execution_options(synchronize_session="fetch")

@@ -48,13 +48,16 @@ SAMPLES: dict[str, Any] = {
     "discount": "15%", "margin_before": "68.8%", "margin_after": "63.2%", "lines": "1. CRM 专业版 × 10 = ¥108,800.00",
     "uncovered": "• 移动端", "approver": "李经理", "percent": "12%", "asked": "15%", "until": "2026-12-11",
     "where": Phrase("quote-where-reminded", {"approvers": "李经理"}), "waiting": "李经理",
+    # after-sales (issue 13)
+    "opener": "李经理", "priority": Phrase("ticket-priority-p1"), "category": Phrase("ticket-category-fault"),
+    "late": Phrase("ticket-late-100"), "comment": "响应太慢",
 }
 OVERRIDES_QUOTES: dict[Kind, dict[str, Any]] = {
     kind: {"why": [Phrase("quote-why-discount")], "reason": "客户预算有限"}
     for kind in (Kind.QUOTE_APPROVAL_CARD, Kind.QUOTE_APPROVAL_ESCALATED, Kind.QUOTE_APPROVAL_REJECTED)
 }
 OVERRIDES: dict[Kind, dict[str, Any]] = {Kind.HANDOFF_REASSIGNED: {"owner": "yes"}, **OVERRIDES_QUOTES}
-REFS: dict[str, object] = {"period": "2026-11-20", "by": 3, "day": "2026-11-26", "source": 77, "chat": -1001234}
+REFS: dict[str, object] = {"level": "100", "period": "2026-11-20", "by": 3, "day": "2026-11-26", "source": 77, "chat": -1001234}
 
 
 def sample_params(kind: Kind) -> dict[str, Any]:
@@ -177,6 +180,13 @@ def test_the_dedupe_keys_are_those_live_databases_hold() -> None:
         Kind.QUOTE_COUNTERED: "approval:7:countered:to:42",
         Kind.QUOTE_EXPIRING: "quote:7:expiring:to:42",
         Kind.QUOTE_EXPIRED: "quote:7:expired:to:42",
+        Kind.TICKET_ASSIGNED: "ticket:7:assigned:to:42",
+        Kind.TICKET_RESPONSE_DUE: "ticket:7:response:75:to:42",
+        Kind.TICKET_RESOLVE_DUE: "ticket:7:resolve:75:to:42",
+        Kind.TICKET_RESPONSE_LATE: "ticket:7:response:100:to:42",
+        Kind.TICKET_RESOLVE_LATE: "ticket:7:resolve:100:to:42",
+        Kind.TICKET_RESOLVED: f"ticket:7:resolved:{now.isoformat()}:to:42",
+        Kind.SURVEY_LOW_SCORE: "survey:7:low:to:42",
     }
     assert set(expected) == set(Kind)
     for kind, key in expected.items():

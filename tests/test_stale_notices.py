@@ -38,6 +38,7 @@ from storage.tables import notifications, reminders
 from tests.conftest import join
 from tests.deal_support import deal_row, member, seed_deal, set_policy
 from tests.fakes import FakeClock
+from tests.test_ticket_flow import test_sla_notices_still_queued_when_the_ticket_moves_on_never_go_out
 
 GROUP = -100_7777
 LEAD_LINE = "张三 13800138000 华东科技有限公司 官网 预算50万 要一套CRM管销售线索 本月上线"
@@ -535,6 +536,17 @@ async def test_a_week_where_nothing_moves_on_every_notice_goes_out(
     await call(app, delivery.report_unreachable_group, chat_id=GROUP, team_id=manager.team_id, source_id=2,
                now=clock.now())
     await deliver()
+    # A P1 ticket nobody answers: the owner's card, then each SLA mark of both clocks, each delivered.
+    from tests.ticket_support import open_ticket, ticket_row
+    ticket = await open_ticket(app, manager, await seed_deal(app, wang, "壬公司"))
+    await deliver()
+    assert ticket.id is not None
+    for _ in range(6):
+        due = (await ticket_row(app, ticket.id)).check_at
+        assert due is not None
+        clock.set(due)
+        await run_sweeps(app)
+        await deliver()
 
     async with app.engine.connect() as conn:
         rows = list((await conn.execute(select(notifications.c.notice, notifications.c.state))).all())
@@ -568,6 +580,11 @@ STALE_STORIES = {
     Kind.USER_UNREACHABLE: test_a_rep_back_in_the_chat_before_nine_the_manager_is_not_told_they_cannot_be_reached,
     Kind.GROUP_UNREACHABLE: test_a_group_bound_again_before_nine_the_managers_are_not_told_to_bind_it,
     Kind.INTAKE_NURTURED: test_a_web_lead_rescored_into_a_deal_before_nine_is_not_reported_as_nurtured,
+    **dict.fromkeys(
+        (Kind.TICKET_ASSIGNED, Kind.TICKET_RESPONSE_DUE, Kind.TICKET_RESPONSE_LATE, Kind.TICKET_RESOLVE_DUE,
+         Kind.TICKET_RESOLVE_LATE),
+        test_sla_notices_still_queued_when_the_ticket_moves_on_never_go_out,
+    ),
 }
 
 

@@ -15,7 +15,7 @@ class TicketRepo(Protocol):
     async def move(self, ticket: Ticket, *, expect: Collection[TicketStatus], **changes: object) -> bool:
         """Set `changes` if the ticket is still in one of `expect`; False when it moved first."""
         ...
-    async def claim_sla(self, ticket: Ticket, *, response_stage: int, resolve_stage: int, **changes: object) -> bool:
+    async def claim_sla(self, ticket: Ticket, *, stages: tuple[int, int], **changes: object) -> bool:
         """Set `changes` if the ticket is still running with these SLA stages (one sweeper acts once)."""
         ...
     async def find(self, query: TicketQuery, now: datetime, limit: int) -> Sequence[Ticket]:

@@ -352,8 +352,7 @@ async def sla_check(uow: UnitOfWork, ticket: Ticket, now: datetime) -> bool:
     old = (ticket.response_stage, ticket.resolve_stage)
     check_at = next_check(replace(ticket, response_stage=response_stage, resolve_stage=resolve_stage), team)
     if not await uow.tickets.claim_sla(
-        ticket, response_stage=old[0], resolve_stage=old[1], check_at=check_at,
-        **{"response_stage": response_stage, "resolve_stage": resolve_stage},
+        ticket, stages=old, check_at=check_at, response_stage=response_stage, resolve_stage=resolve_stage,
     ):
         return False
     assert ticket.id is not None

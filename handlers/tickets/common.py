@@ -69,7 +69,8 @@ def card_text(t: Translate, lang: Language, card: TicketCard, note: str = "") ->
         lines.append(t("ticket-card-contact", contact=h(ticket.contact)))
     lines.append(t("ticket-card-description", text=h(ticket.description)))
     if ticket.media:
-        lines.append(t("ticket-card-media-" + ticket.media.split(":", 1)[0]))
+        media = ticket.media.split(":", 1)[0]
+        lines.append(t(f"ticket-card-media-{media}"))
     sla = card.sla
     if sla.response_due is not None:
         lines.append(t("ticket-card-response-due", due=when(sla.response_due, tz, lang)))
@@ -86,7 +87,8 @@ def card_text(t: Translate, lang: Language, card: TicketCard, note: str = "") ->
     if card.history:
         lines.extend(["", t("ticket-card-history")])
         for line in card.history[-8:]:
-            what = t("ticket-history-" + line.action.replace(".", "-"))
+            action = line.action.replace(".", "-")
+            what = t(f"ticket-history-{action}")
             extra = f" — {h(line.note)}" if line.note else ""
             lines.append(f"{when(line.at, tz, lang)} {h(line.actor)} {what}{extra}")
     return "\n".join(lines)
