@@ -109,6 +109,13 @@ async def start_apikey(app: App, sandbox: Sandbox) -> Person:
     return manager
 
 
+async def start_ticket(app: App, sandbox: Sandbox) -> Person:
+    rep = await join(app, sandbox, "小王", Role.REP)
+    await seed_deal(app, await member(app, rep), "华东科技")
+    await rep.send("/ticket")
+    return rep
+
+
 async def start_hook(app: App, sandbox: Sandbox) -> Person:
     admin = await join(app, sandbox, "王总", Role.ADMIN)
     await admin.send("/webhooks")
@@ -140,6 +147,7 @@ STARTERS: dict[str, tuple[Starter, dict[str, Any]]] = {
     "pskill": (start_skills, {}),
     "apikey": (start_apikey, {"channel": "官网表单"}),
     "hook": (start_hook, {"url": "https://oa.example.com/hook", "events": ["lead.created"]}),
+    "ticket": (start_ticket, {"deal": None, "company": "华东科技", "category": "fault", "priority": "p1"}),
     "prod": (start_product, {
         "code": "CRM-PRO", "name_zh": "CRM 专业版", "unit": "套", "list_price_minor": 1_280_000, "cost_minor": 400_000,
     }),
