@@ -116,6 +116,14 @@ async def start_ticket(app: App, sandbox: Sandbox) -> Person:
     return rep
 
 
+async def start_service_number(app: App, sandbox: Sandbox) -> Person:
+    manager = await join(app, sandbox, "李经理", Role.MANAGER)
+    await manager.send("/policy")
+    await manager.press("售后规则")
+    await manager.press("P2 解决")
+    return manager
+
+
 async def start_hook(app: App, sandbox: Sandbox) -> Person:
     admin = await join(app, sandbox, "王总", Role.ADMIN)
     await admin.send("/webhooks")
@@ -147,6 +155,7 @@ STARTERS: dict[str, tuple[Starter, dict[str, Any]]] = {
     "pskill": (start_skills, {}),
     "apikey": (start_apikey, {"channel": "官网表单"}),
     "hook": (start_hook, {"url": "https://oa.example.com/hook", "events": ["lead.created"]}),
+    "psvc": (start_service_number, {}),
     "ticket": (start_ticket, {"deal": None, "company": "华东科技", "category": "fault", "priority": "p1"}),
     "prod": (start_product, {
         "code": "CRM-PRO", "name_zh": "CRM 专业版", "unit": "套", "list_price_minor": 1_280_000, "cost_minor": 400_000,

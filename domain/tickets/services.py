@@ -36,6 +36,7 @@ from domain.tickets.model import (
     OwnerRule,
     Priority,
     Scope,
+    ServicePolicy,
     Ticket,
     TicketDraft,
     TicketQuery,
@@ -468,3 +469,82 @@ async def customers_for(uow: UnitOfWork, viewer: User) -> Sequence[tuple[int, st
     require(viewer, Ability.WORK_TICKETS, "error-ticket-role")
     owner = None if sees_whole_team(viewer) else viewer.id
     return await uow.tickets.recent_customers(viewer.team_id, owner, 6)
+
+
+async def customer_of_deal(uow: UnitOfWork, viewer: User, deal_id: int) -> str:
+    """The company a ticket opened from a deal's card is about (the deal as the viewer may see it)."""
+    require(viewer, Ability.WORK_TICKETS, "error-ticket-role")
+    deal = await visible_opportunity(uow, viewer, deal_id)
+    lead = await uow.leads.get(deal.lead_id)
+    if lead is None:
+        raise NotFound("error-deal-not-found")
+    return lead.company
+
+
+# --- the team's service policy ---------------------------------------------------------------------------
+
+SLA_FIELDS: Final = ("p1_response", "p1_resolve", "p2_response", "p2_resolve", "p3_response", "p3_resolve")
+SLA_MIN_MINUTES: Final = 30
+SLA_MAX_MINUTES: Final = 30 * 24 * 60
+SURVEY_DAYS: Final = (1, 60)
+
+
+def _require_manager(actor: User, team_id: int) -> None:
+    if not actor.active or not manages_team(actor, team_id):
+        raise Forbidden("error-policy-role")
+
+
+async def service_policy(uow: UnitOfWork, *, viewer: User, team_id: int) -> ServicePolicy:
+    _require_manager(viewer, team_id)
+    return await uow.tickets.policy(team_id)
+
+
+async def update_service_policy(
+    uow: UnitOfWork, *, actor: User, team_id: int, changes: dict[str, Any], now: datetime
+) -> ServicePolicy:
+    """A manager changes the team's after-sales rules: who owns a new ticket (the deal's owner or the
+    service person), the service person (an active member of the team, or nobody), the SLA limits in
+    working minutes (a first response never longer than its resolution) and how long a survey link lasts.
+    Tickets already open keep the limits they were opened with."""
+    _require_manager(actor, team_id)
+    policy = await uow.tickets.policy(team_id)
+    before = {name: _plain(getattr(policy, name)) for name in changes}
+    wanted: dict[str, Any] = {}
+    for name, value in changes.items():  # checked whole before anything is set: a refusal changes nothing
+        if name == "owner_rule":
+            value = OwnerRule(value)
+        elif name == "service_user_id":
+            if value is not None:
+                person = await uow.users.get(int(value))
+                if person is None or not person.active or person.team_id != team_id:
+                    raise InvalidInput("error-service-person")
+        elif name in SLA_FIELDS:
+            if not isinstance(value, int) or not SLA_MIN_MINUTES <= value <= SLA_MAX_MINUTES:
+                raise InvalidInput("error-service-sla", min=SLA_MIN_MINUTES // 60 or 1, max=SLA_MAX_MINUTES // 60)
+        elif name == "survey_days":
+            if not isinstance(value, int) or not SURVEY_DAYS[0] <= value <= SURVEY_DAYS[1]:
+                raise InvalidInput("error-service-survey-days", min=SURVEY_DAYS[0], max=SURVEY_DAYS[1])
+        else:
+            raise InvalidInput()
+        wanted[name] = value
+    merged = {name: wanted.get(name, getattr(policy, name)) for name in (*SLA_FIELDS, "owner_rule", "service_user_id")}
+    for priority in Priority:
+        if merged[f"{priority.value}_response"] > merged[f"{priority.value}_resolve"]:
+            raise InvalidInput("error-service-sla-order", priority=priority.value.upper())
+    if merged["owner_rule"] is OwnerRule.SERVICE and merged["service_user_id"] is None:
+        raise InvalidInput("error-service-person-needed")
+    after = {name: _plain(value) for name, value in wanted.items()}
+    if after == before:
+        raise AlreadyDone("error-policy-unchanged")  # a repeated tap sets the same value again
+    for name, value in wanted.items():
+        setattr(policy, name, value)
+    await uow.tickets.save_policy(policy)
+    await record(
+        uow, now=now, action="service_policy.updated", entity="team", entity_id=team_id, actor_id=actor.id,
+        team_id=team_id, before=before, after=after,
+    )
+    return policy
+
+
+def _plain(value: Any) -> Any:
+    return value.value if isinstance(value, OwnerRule) else value

@@ -30,6 +30,7 @@ class TicketAct(enum.StrEnum):
     PHONE = "phone"  # record a score given on the phone: pick it
     SCORE = "score"  # ... the score picked
     FOLLOW_UP = "follow"  # a manager opens a follow-up ticket from a low score (id: the survey)
+    DEAL = "deal"  # a new ticket about a deal, from its card (id: the deal)
 
 
 class TicketCb(CallbackData, prefix="tk"):

@@ -220,10 +220,13 @@ MOVES = {
 @routes.callback_query(TicketCb.filter())
 async def on_ticket(
     query: CallbackQuery, callback_data: TicketCb, bot: Bot, uow: UnitOfWork, user: User, t: Translate,
-    lang: Language, clock: Clock,
+    lang: Language, clock: Clock, state: FSMContext,
 ) -> None:
     act, ticket_id, now = callback_data.act, callback_data.id, clock.now()
-    if act is TicketAct.OPEN:
+    if act is TicketAct.DEAL:  # id: the deal whose card the button was on
+        company = await tickets.customer_of_deal(uow, user, ticket_id)
+        await start_for_deal(query, state, bot, t, lang, uow, user, clock, ticket_id, company)
+    elif act is TicketAct.OPEN:
         await show_card(query, uow, user, t, lang, clock, ticket_id)
     elif act in MOVES:
         ticket = await MOVES[act](uow, actor=user, ticket_id=ticket_id, now=now)

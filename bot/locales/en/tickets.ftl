@@ -174,3 +174,46 @@ error-survey-follow-up-done = The follow-up ticket is open already.
 
 webhook-event-ticket-created = New service ticket
 webhook-event-ticket-resolved = Ticket resolved
+
+# --- wire-ups: the deal card's ticket button, the after-sales rules in /policy
+ticket-btn-deal = 🛠 Ticket
+policy-btn-service = 🛠 After-sales
+policy-service-card =
+    🛠 <b>After-sales rules</b>
+    New tickets go to: { $rule }
+    Service person: { $person }
+    Limits (working time, first response / resolution):
+    P1 urgent: { $p1 }
+    P2 normal: { $p2 }
+    P3 low: { $p3 }
+    Survey links stay valid for { $days } days
+policy-service-sla = { $response } h / { $resolve } h
+policy-service-nobody = not set
+policy-service-rule-deal_owner = the deal's owner (the service person when there is no deal)
+policy-service-rule-service = always the service person
+policy-btn-service-rule-deal_owner = 🔀 Switch to: deal owner
+policy-btn-service-rule-service = 🔀 Switch to: service person
+policy-btn-service-person = 🧑‍🔧 Service person
+policy-btn-service-nobody = Nobody
+policy-service-choose-person = Who is your service person? With "always the service person" every new ticket goes to them; tickets without a deal go to them too.
+policy-btn-service-p1_response = P1 response
+policy-btn-service-p2_response = P2 response
+policy-btn-service-p3_response = P3 response
+policy-btn-service-p1_resolve = P1 resolve
+policy-btn-service-p2_resolve = P2 resolve
+policy-btn-service-p3_resolve = P3 resolve
+policy-btn-service-survey_days = 🔗 Link validity
+policy-service-name-p1_response = P1 first-response limit
+policy-service-name-p2_response = P2 first-response limit
+policy-service-name-p3_response = P3 first-response limit
+policy-service-name-p1_resolve = P1 resolution limit
+policy-service-name-p2_resolve = P2 resolution limit
+policy-service-name-p3_resolve = P3 resolution limit
+policy-service-name-survey_days = Survey link validity
+policy-service-unit-hours = { $value } working hours
+policy-service-unit-days = { $value } days
+error-service-person = That person is not an active member of your team; pick someone else.
+error-service-person-needed = To send every ticket to the service person, pick a service person first.
+error-service-sla = A limit must be between { $min } and { $max } working hours.
+error-service-sla-order = The { $priority } first-response limit cannot be longer than its resolution limit.
+error-service-survey-days = A link must stay valid between { $min } and { $max } days.

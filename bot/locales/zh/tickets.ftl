@@ -174,3 +174,46 @@ error-survey-follow-up-done = 跟进工单已经开过了。
 
 webhook-event-ticket-created = 新售后工单
 webhook-event-ticket-resolved = 工单已解决
+
+# --- wire-ups: the deal card's ticket button, the after-sales rules in /policy
+ticket-btn-deal = 🛠 工单
+policy-btn-service = 🛠 售后规则
+policy-service-card =
+    🛠 <b>售后规则</b>
+    新工单给谁：{ $rule }
+    售后专员：{ $person }
+    时限（工作时间，首次响应 / 解决）：
+    P1 紧急：{ $p1 }
+    P2 一般：{ $p2 }
+    P3 不急：{ $p3 }
+    满意度链接有效期：{ $days } 天
+policy-service-sla = { $response } 小时 / { $resolve } 小时
+policy-service-nobody = 未指定
+policy-service-rule-deal_owner = 商机负责人（没有商机时给售后专员）
+policy-service-rule-service = 一律给售后专员
+policy-btn-service-rule-deal_owner = 🔀 改为：给商机负责人
+policy-btn-service-rule-service = 🔀 改为：一律给售后专员
+policy-btn-service-person = 🧑‍🔧 售后专员
+policy-btn-service-nobody = 不指定
+policy-service-choose-person = 谁来当售后专员？按“一律给售后专员”时，新工单都给 TA；没有商机的工单也给 TA。
+policy-btn-service-p1_response = P1 响应
+policy-btn-service-p2_response = P2 响应
+policy-btn-service-p3_response = P3 响应
+policy-btn-service-p1_resolve = P1 解决
+policy-btn-service-p2_resolve = P2 解决
+policy-btn-service-p3_resolve = P3 解决
+policy-btn-service-survey_days = 🔗 链接有效期
+policy-service-name-p1_response = P1 首次响应时限
+policy-service-name-p2_response = P2 首次响应时限
+policy-service-name-p3_response = P3 首次响应时限
+policy-service-name-p1_resolve = P1 解决时限
+policy-service-name-p2_resolve = P2 解决时限
+policy-service-name-p3_resolve = P3 解决时限
+policy-service-name-survey_days = 满意度链接有效期
+policy-service-unit-hours = { $value } 个工作小时
+policy-service-unit-days = { $value } 天
+error-service-person = 这个人不在你们团队，或者已经停用了，换一个吧。
+error-service-person-needed = 要“一律给售后专员”，得先指定一位售后专员。
+error-service-sla = 时限要在 { $min } 到 { $max } 个工作小时之间。
+error-service-sla-order = { $priority } 的首次响应时限不能比解决时限还长。
+error-service-survey-days = 链接有效期要在 { $min } 到 { $max } 天之间。
