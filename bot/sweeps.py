@@ -16,6 +16,7 @@ from functools import partial
 from typing import Any
 
 from bot.app import App, Periodic
+from domain.delivery.services import DELIVERY_SWEEP
 from domain.digests import DigestReport, DigestSchedule, send_due_digests
 from domain.followup.nudges import ESCALATION_SWEEP
 from domain.followup.silence import SILENCE_SWEEP
@@ -35,7 +36,7 @@ log = logging.getLogger(__name__)
 # silent deal before it goes back to the pool.
 SWEEPS: list[Sweep[Any]] = [
     REMINDER_SWEEP, HANDOFF_SWEEP, ESCALATION_SWEEP, SILENCE_SWEEP, RECYCLE_SWEEP, APPROVAL_SWEEP, EXPIRY_SWEEP,
-    TICKET_SWEEP,
+    TICKET_SWEEP, DELIVERY_SWEEP,
 ]
 DIGESTS: list[DigestSchedule] = [DAILY_AGENDA]
 # Digests are checked every minute: each team's own local time decides who is due.

@@ -6,6 +6,7 @@ from types import TracebackType
 from typing import Protocol
 
 from domain.deals.ports import OpportunityRepo, StageChangeRepo
+from domain.delivery.ports import ChecklistRepo
 from domain.followup.ports import ActivityRepo, FollowupRepo
 from domain.handoffs.ports import HandoffRepo
 from domain.intake.ports import ApiKeyRepo, ReceiptRepo
@@ -65,6 +66,8 @@ class UnitOfWork(Protocol):
     def quotes(self) -> QuoteRepo: ...
     @property
     def tickets(self) -> TicketRepo: ...
+    @property
+    def checklists(self) -> ChecklistRepo: ...
 
     async def __aenter__(self) -> UnitOfWork: ...
     async def __aexit__(

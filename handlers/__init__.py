@@ -29,6 +29,7 @@ from handlers.followup import nudges as followup_nudges
 from handlers.followup import stale as followup_stale
 from handlers.quotes import approvals as quote_approvals
 from handlers.quotes import builder as quote_builder
+from handlers.tickets import delivery as ticket_delivery
 from handlers.tickets import desk as ticket_desk
 from handlers.tickets import survey as ticket_survey
 
@@ -56,6 +57,7 @@ def routers() -> list[Router]:
         followup_log,
         followup_stale,
         followup_find,
+        ticket_delivery,  # before products: a signed acceptance form sent as a file is not a catalogue import
         products,
         quote_builder,
         quote_approvals,

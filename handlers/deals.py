@@ -51,6 +51,7 @@ from handlers.pipeline_ui import (
 )
 from handlers.quotes.common import QAct, QuoteCb
 from handlers.tickets.common import TicketAct, TicketCb
+from handlers.tickets.delivery import checklist_button
 
 routes = Routes(__name__)
 PER_PAGE = 8
@@ -345,6 +346,7 @@ def card_text(t: Translate, lang: Language, card: DealCard) -> str:
 FOLLOWUP_ACTIONS = frozenset({DealAction.LOG_ACTIVITY, DealAction.TIMELINE})
 # From delivery on, the card opens an after-sales ticket about the deal (issue 13).
 AFTER_SALES_STAGES = frozenset({Stage.DELIVERY, Stage.AFTER_SALES, Stage.WON})
+CHECKLIST_STAGES = frozenset({Stage.DELIVERY, Stage.AFTER_SALES})
 
 
 def offer_button(t: Translate, card: DealCard, offer: DealOffer, view: View) -> InlineKeyboardButton:
@@ -383,6 +385,8 @@ def card_markup(t: Translate, card: DealCard, view: View) -> InlineKeyboardMarku
     followup = [offer_button(t, card, o, view) for o in card.actions if o.action in FOLLOWUP_ACTIONS]
     if card.actions.allows(DealAction.LOG_ACTIVITY):  # the owner or a manager, while the deal is open
         followup.append(button(t("quote-btn-card"), QuoteCb(act=QAct.DEAL, id=card.opportunity.id or 0)))
+    if not card.read_only and card.opportunity.stage in CHECKLIST_STAGES:  # handlers/tickets/delivery.py
+        followup.append(checklist_button(t, card.opportunity.id or 0))
     if not card.read_only and card.opportunity.stage in AFTER_SALES_STAGES:  # handlers/tickets/desk.py
         followup.append(button(t("ticket-btn-deal"), TicketCb(act=TicketAct.DEAL, id=card.opportunity.id or 0)))
     back = [button(t("deal-btn-back-list"), view.cb(DealAct.LIST))]

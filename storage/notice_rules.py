@@ -27,6 +27,7 @@ from domain.tickets.model import TicketStatus
 from storage.sql import CLOSED_STAGES
 from storage.tables import (
     activities,
+    delivery_items,
     handoffs,
     leads,
     notifications,
@@ -138,6 +139,21 @@ def _ticket_running() -> ColumnElement[bool]:
     return exists().where(tickets.c.id == n.c.subject_id, tickets.c.status.in_([st.value for st in TICKET_RUNNING]))
 
 
+def _delivery_item_open() -> ColumnElement[bool]:
+    return exists().where(
+        delivery_items.c.id == n.c.subject_id, delivery_items.c.done_at.is_(None),
+        opportunities.c.id == delivery_items.c.opportunity_id, opportunities.c.stage == "delivery",
+    )
+
+
+def _delivery_item_owned() -> ColumnElement[bool]:
+    return exists().where(
+        delivery_items.c.id == n.c.subject_id, delivery_items.c.done_at.is_(None),
+        delivery_items.c.owner_id == n.c.recipient_id,
+        opportunities.c.id == delivery_items.c.opportunity_id, opportunities.c.stage == "delivery",
+    )
+
+
 def _ticket_unanswered() -> ColumnElement[bool]:
     return exists().where(tickets.c.id == n.c.subject_id, tickets.c.status == TicketStatus.NEW.value)
 
@@ -159,6 +175,8 @@ PREDICATES: dict[Valid, Callable[[], ColumnElement[bool]]] = {
     Valid.TICKET_OPEN: _ticket_open,
     Valid.TICKET_RUNNING: _ticket_running,
     Valid.TICKET_UNANSWERED: _ticket_unanswered,
+    Valid.DELIVERY_ITEM_OPEN: _delivery_item_open,
+    Valid.DELIVERY_ITEM_OWNED: _delivery_item_owned,
 }
 
 

@@ -27,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import registry
 
 from domain.deals.model import Opportunity, Stage, StageChange
+from domain.delivery.model import DeliveryItem, ItemKey, TemplateRow
 from domain.followup.model import Activity, ActivityKind, ActivityOutcome
 from domain.handoffs.model import Handoff, HandoffState
 from domain.intake.model import ApiKey, IntakeReceipt
@@ -656,6 +657,45 @@ service_policies = Table(
     Column("survey_days", Integer, nullable=False),
 )
 
+# --- Delivery checklists (issue 13) -----------------------------------------------------------------------
+
+DELIVERY_CHECK_SQL = "check_at IS NOT NULL"
+
+delivery_items = Table(
+    "delivery_items", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("team_id", Integer, ForeignKey("teams.id"), nullable=False),
+    Column("opportunity_id", Integer, ForeignKey("opportunities.id"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("key", _enum(ItemKey, "delivery_item_key"), nullable=False),
+    Column("name", String(60), nullable=True),
+    Column("owner_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("due_at", UTCDateTime, nullable=False),
+    Column("done_at", UTCDateTime, nullable=True),
+    Column("done_by", Integer, ForeignKey("users.id"), nullable=True),
+    Column("document", String(255), nullable=True),
+    Column("nudge_stage", Integer, nullable=False),
+    Column("check_at", UTCDateTime, nullable=True),
+    UniqueConstraint("opportunity_id", "position", name="uq_delivery_items_opportunity_id_position"),
+    Index("ix_delivery_items_owner", "team_id", "owner_id", "done_at"),
+    # The delivery sweep: only open items with a nudge to come are in it.
+    Index("ix_delivery_items_check", "check_at", postgresql_where=text(DELIVERY_CHECK_SQL),
+          sqlite_where=text(DELIVERY_CHECK_SQL)),
+)
+
+delivery_templates = Table(
+    "delivery_templates", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("team_id", Integer, ForeignKey("teams.id"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("key", _enum(ItemKey, "delivery_item_key"), nullable=False),
+    Column("name", String(60), nullable=True),
+    Column("days", Integer, nullable=False),
+    Column("owner_id", Integer, ForeignKey("users.id"), nullable=True),
+    UniqueConstraint("team_id", "position", name="uq_delivery_templates_team_id_position"),
+)
+
 # Infrastructure tables: no domain entity behind them.
 processed_updates = Table(
     "processed_updates", metadata,
@@ -713,4 +753,6 @@ def map_domain() -> None:
     mapper_registry.map_imperatively(Ticket, tickets)
     mapper_registry.map_imperatively(Survey, surveys)
     mapper_registry.map_imperatively(ServicePolicy, service_policies)
+    mapper_registry.map_imperatively(DeliveryItem, delivery_items)
+    mapper_registry.map_imperatively(TemplateRow, delivery_templates)
     _mapped = True

@@ -13,6 +13,7 @@ from domain.clock import Clock
 from domain.outbox.model import Notification
 from domain.outbox.ports import NoticeRenderer
 from domain.reminders.model import Reminder
+from storage.checklists_repo import SqlChecklists
 from storage.deals_repo import SqlOpportunities, SqlStageChanges
 from storage.delivery_repo import SqlDeadLetters
 from storage.digest_repo import SqlDigestRuns
@@ -87,6 +88,7 @@ class SqlUnitOfWork:
         self.products = SqlProducts(self.session)
         self.quotes = SqlQuotes(self.session)
         self.tickets = SqlTickets(self.session)
+        self.checklists = SqlChecklists(self.session)
         self.preloaded.policies = self.policies
         self.participants = [self.audit, self.policies, self.preloaded]
         return self

@@ -51,6 +51,10 @@ SAMPLES: dict[str, Any] = {
     # after-sales (issue 13)
     "opener": "李经理", "priority": Phrase("ticket-priority-p1"), "category": Phrase("ticket-category-fault"),
     "late": Phrase("ticket-late-100"), "comment": "响应太慢",
+    # delivery checklists (issue 13)
+    "item": Phrase("delivery-item-install"),
+    "delivery": Phrase("delivery-agenda", {"count": 1, "items": (Phrase("delivery-agenda-line", {
+        "company": "华东科技", "item": Phrase("delivery-item-install"), "due": AT, "late": ""}),)}),
 }
 OVERRIDES_QUOTES: dict[Kind, dict[str, Any]] = {
     kind: {"why": [Phrase("quote-why-discount")], "reason": "客户预算有限"}
@@ -187,6 +191,10 @@ def test_the_dedupe_keys_are_those_live_databases_hold() -> None:
         Kind.TICKET_RESOLVE_LATE: "ticket:7:resolve:100:to:42",
         Kind.TICKET_RESOLVED: f"ticket:7:resolved:{now.isoformat()}:to:42",
         Kind.SURVEY_LOW_SCORE: "survey:7:low:to:42",
+        Kind.DELIVERY_ITEM_ASSIGNED: "delivery:7:assigned:to:42",
+        Kind.DELIVERY_ITEM_DUE: "delivery:7:due:to:42",
+        Kind.DELIVERY_ITEM_OVERDUE: "delivery:7:overdue:to:42",
+        Kind.DELIVERY_ACCEPTED: "delivery:7:accepted:to:42",
     }
     assert set(expected) == set(Kind)
     for kind, key in expected.items():

@@ -38,6 +38,7 @@ from storage.tables import notifications, reminders
 from tests.conftest import join
 from tests.deal_support import deal_row, member, seed_deal, set_policy
 from tests.fakes import FakeClock
+from tests.test_delivery_flow import test_a_nudge_still_queued_when_the_item_is_done_never_goes_out
 from tests.test_ticket_flow import test_sla_notices_still_queued_when_the_ticket_moves_on_never_go_out
 
 GROUP = -100_7777
@@ -547,6 +548,26 @@ async def test_a_week_where_nothing_moves_on_every_notice_goes_out(
         clock.set(due)
         await run_sweeps(app)
         await deliver()
+    # A deal in delivery: its kick-off handed to 小李 (his card), nudged on its day, overdue at its end
+    # (told the next morning), each delivered.
+    from domain.delivery import services as checklists
+    handed = await seed_deal(app, wang, "癸公司")
+    async with app.uow() as uow:
+        await deal_service.change_stage(uow, actor=manager, opportunity_id=handed, to=Stage.DELIVERY, override=True,
+                                        now=clock.now())
+        kickoff = (await uow.checklists.for_deal(handed))[0]
+        assert kickoff.id is not None and li.id is not None
+        await checklists.reassign_item(uow, actor=manager, item_id=kickoff.id, to_user_id=li.id, now=clock.now())
+        await uow.commit()
+    await deliver()
+    for _ in range(2):
+        async with app.uow() as uow:
+            item = await uow.checklists.get(kickoff.id)
+        assert item is not None and item.check_at is not None
+        clock.set(item.check_at)
+        await run_sweeps(app)
+        clock.advance(hours=12)
+        await deliver()
 
     async with app.engine.connect() as conn:
         rows = list((await conn.execute(select(notifications.c.notice, notifications.c.state))).all())
@@ -584,6 +605,10 @@ STALE_STORIES = {
         (Kind.TICKET_ASSIGNED, Kind.TICKET_RESPONSE_DUE, Kind.TICKET_RESPONSE_LATE, Kind.TICKET_RESOLVE_DUE,
          Kind.TICKET_RESOLVE_LATE),
         test_sla_notices_still_queued_when_the_ticket_moves_on_never_go_out,
+    ),
+    **dict.fromkeys(
+        (Kind.DELIVERY_ITEM_ASSIGNED, Kind.DELIVERY_ITEM_DUE, Kind.DELIVERY_ITEM_OVERDUE),
+        test_a_nudge_still_queued_when_the_item_is_done_never_goes_out,
     ),
 }
 

@@ -52,6 +52,7 @@ class Subject(enum.StrEnum):
     TEAM = "team"
     TICKET = "ticket"
     SURVEY = "survey"
+    DELIVERY_ITEM = "delivery_item"
     WEBHOOK = "webhook"
     USER = "user"
 
@@ -82,6 +83,8 @@ class Valid(enum.Enum):
     TICKET_OPEN = "ticket_open"  # the ticket is not resolved or closed, and the recipient still owns it
     TICKET_RUNNING = "ticket_running"  # its SLA clock still runs (new or in progress: not waiting, not done)
     TICKET_UNANSWERED = "ticket_unanswered"  # nobody has answered the ticket yet (still new)
+    DELIVERY_ITEM_OWNED = "delivery_item_owned"  # the item is open, its deal in delivery, the recipient owns it
+    DELIVERY_ITEM_OPEN = "delivery_item_open"  # the item is open and its deal still in delivery
 
 
 @dataclass(frozen=True)
@@ -298,7 +301,7 @@ class Kind(enum.Enum):
     # Made at the start of the person's working day from what is due that day.
     AGENDA = Spec(
         "followup-agenda", "digest.agenda", Subject.TEAM, "digest:agenda:{subject}:{day}:{to}",
-        ("head", "overdue", "handoffs", "next"), refs=("day",), valid=Valid.ALWAYS,
+        ("head", "overdue", "handoffs", "delivery", "next"), refs=("day",), valid=Valid.ALWAYS,
     )
 
     # -- quotes and discount approvals (issue 11)
@@ -377,6 +380,24 @@ class Kind(enum.Enum):
     SURVEY_LOW_SCORE = Spec(
         "survey-low-score", "survey.low", Subject.SURVEY, "survey:{subject}:low:to:{to}",
         ("company", "number", "score", "comment", "owner", "channel"), urgency=Urgency.NOW, valid=Valid.ALWAYS,
+    )
+
+    # -- delivery checklists (issue 13)
+    DELIVERY_ITEM_ASSIGNED = Spec(
+        "delivery-item-assigned", "delivery.item", Subject.DELIVERY_ITEM, "delivery:{subject}:assigned:to:{to}",
+        ("company", "item", "due", "by"), valid=Valid.DELIVERY_ITEM_OWNED,
+    )
+    DELIVERY_ITEM_DUE = Spec(
+        "delivery-item-due", "delivery.item", Subject.DELIVERY_ITEM, "delivery:{subject}:due:to:{to}",
+        ("company", "item", "due"), valid=Valid.DELIVERY_ITEM_OWNED,
+    )
+    DELIVERY_ITEM_OVERDUE = Spec(
+        "delivery-item-overdue", "delivery.item", Subject.DELIVERY_ITEM, "delivery:{subject}:overdue:to:{to}",
+        ("company", "item", "due", "owner"), valid=Valid.DELIVERY_ITEM_OPEN,
+    )
+    DELIVERY_ACCEPTED = Spec(  # to the deal's owner when a manager signed off: the survey link is a tap away
+        "delivery-accepted-owner", "delivery.accepted", Subject.OPPORTUNITY, "delivery:{subject}:accepted:to:{to}",
+        ("company", "by"), valid=Valid.ALWAYS,
     )
 
     # -- delivery

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from itertools import groupby
 
+from domain.delivery.model import AgendaItem
+from domain.delivery.services import agenda_of, item_label
 from domain.digests import DigestSchedule
 from domain.followup.rules import AgendaLine
 from domain.outbox.kinds import Kind
@@ -34,6 +36,19 @@ def _agenda_items(lines: Sequence[AgendaLine], tz: str, with_date: bool) -> str:
     return shown + ("\n…" if len(lines) > AGENDA_SHOWN else "")
 
 
+def _delivery_section(items: Sequence[AgendaItem], start: datetime) -> Phrase | str:
+    if not items:
+        return ""
+    lines = tuple(
+        Phrase("delivery-agenda-line", {
+            "company": item.company, "item": item_label(item), "due": item.due_at,
+            "late": Phrase("delivery-agenda-late") if item.due_at < start else "",
+        })
+        for item in items[:AGENDA_SHOWN]
+    )
+    return Phrase("delivery-agenda", {"count": len(items), "items": lines})
+
+
 async def compose_agenda(uow: UnitOfWork, team: Team, day: date, now: datetime) -> int:
     """The morning agenda: each person gets one message with what is ahead today (their reminders and
     follow-ups), follow-ups nudged on earlier days and not acted on, and hand-offs waiting for them to
@@ -41,9 +56,13 @@ async def compose_agenda(uow: UnitOfWork, team: Team, day: date, now: datetime) 
     assert team.id is not None
     start, end = day_bounds(day, team.timezone)
     lines = await uow.followups.agenda(team.id, start, end, now)
+    by_user = {user_id: list(items) for user_id, items in groupby(lines, key=lambda line: line.user_id)}
+    delivery = {
+        owner: list(items) for owner, items in groupby(await agenda_of(uow, team.id, end), key=lambda i: i.owner_id)
+    }
     queued = 0
-    for user_id, items in groupby(lines, key=lambda line: line.user_id):
-        mine = list(items)
+    for user_id in sorted({*by_user, *delivery}):
+        mine = by_user.get(user_id, [])
         today = [line for line in mine if line.section == "today"]
         overdue = [line for line in mine if line.section == "overdue"]
         handoffs = [line for line in mine if line.section == "handoff"]
@@ -57,6 +76,8 @@ async def compose_agenda(uow: UnitOfWork, team: Team, day: date, now: datetime) 
             "handoffs": Phrase(
                 "followup-agenda-handoffs", {"count": len(handoffs), "items": _agenda_items(handoffs, team.timezone, True)}
             ) if handoffs else "",
+            # Delivery items (交付) due today or overdue, their owner's to tick off.
+            "delivery": _delivery_section(delivery.get(user_id, []), start),
             # Only personal reminders: the reminder says what to do; follow-ups get the how.
             "next": Phrase("followup-agenda-next") if followups else "",
         }

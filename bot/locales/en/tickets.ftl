@@ -217,3 +217,72 @@ error-service-person-needed = To send every ticket to the service person, pick a
 error-service-sla = A limit must be between { $min } and { $max } working hours.
 error-service-sla-order = The { $priority } first-response limit cannot be longer than its resolution limit.
 error-service-survey-days = A link must stay valid between { $min } and { $max } days.
+
+# --- delivery checklists
+delivery-item-kickoff = Kick-off call
+delivery-item-install = Installation
+delivery-item-training = Training
+delivery-item-acceptance = Acceptance sign-off
+delivery-item-custom = Delivery item
+delivery-head = 📦 <b>Delivery checklist</b> · { $company }
+delivery-line = { $mark } { $n }. { $name } — { $owner } · { $state } { $due }
+delivery-state-done = done
+delivery-state-due = due
+delivery-hint = Tap an item to tick it off or hand it to a colleague; once the customer signs the acceptance, the deal moves on to after-sales.
+delivery-signed = ✍️ The customer signed the acceptance: delivery is done and the deal is in after-sales.
+delivery-item-card =
+    📦 { $company } · <b>{ $name }</b>
+    Owner: { $owner }
+    { $state } { $due }
+delivery-item-done = Done ({ $at }) ·
+delivery-item-document = 📎 Signed acceptance attached
+delivery-btn-card = 📦 Delivery
+delivery-btn-open = 📦 Open the checklist
+delivery-btn-deal = ⬅️ Back to the deal
+delivery-btn-back = ⬅️ Back to the checklist
+delivery-btn-done = ✅ Done
+delivery-btn-sign = ✍️ Sign off acceptance
+delivery-btn-owner = 👤 Change owner
+delivery-btn-link = 🔗 Survey link
+delivery-btn-no-document = No paper form: sign off
+delivery-ask-owner = Who should own “{ $name }”? They are told now and nudged when it is due.
+delivery-ask-document = ✍️ <b>{ $company }</b> acceptance: send a photo or a file of the signed form, or tap the button if there is no paper form.
+delivery-expect-document = Please send a photo or a file of the signed form, or tap “No paper form: sign off”.
+delivery-done-item = ✅ “{ $name }” is done.
+delivery-done-signed = ✍️ { $company } signed the acceptance: delivery is done and the deal is in after-sales.
+delivery-survey-link =
+    🔗 Delivery is done. Forward this link to the customer and ask them to rate it:
+    { $link }
+    It is valid for { $days } days and works once.
+delivery-agenda =
+    {""}
+
+    📦 { $count } delivery items: { $items }
+delivery-agenda-line = { $company } · { $item } (due { $due }{ $late })
+delivery-agenda-late = , overdue
+delivery-item-assigned =
+    📦 { $by } gave you the delivery item “{ $item }” for { $company }, due { $due }.
+    Tick it off in the checklist when it is done.
+delivery-item-due =
+    ⏰ The delivery item “{ $item }” for { $company } is due today ({ $due }).
+    Tick it off in the checklist when it is done; if it slips, tell the customer and your manager first.
+delivery-item-overdue =
+    ⚠️ The delivery item “{ $item }” for { $company } is overdue (due { $due }); owner: { $owner }.
+    Please check where it is stuck.
+delivery-accepted-owner =
+    ✍️ { $by } signed off the acceptance for { $company }: delivery is done and the deal is in after-sales.
+    Tap below for the survey link to forward to the customer.
+error-delivery-none = This deal has no delivery checklist yet (it opens when the deal reaches delivery).
+error-delivery-not-yours = This checklist is not yours to work.
+error-delivery-sign-instead = Acceptance is signed with “Sign off acceptance”, with the signed form if there is one.
+error-delivery-done-already = That item is done already.
+error-delivery-owner = That person is not an active member of your team.
+error-delivery-owner-same = They own it already.
+error-delivery-not-acceptance = This item is not the acceptance sign-off.
+error-delivery-sign-role = The deal's owner or a manager signs off the acceptance.
+error-delivery-signed-already = The acceptance is signed already.
+error-delivery-not-signed = The customer has not signed the acceptance yet.
+error-delivery-template-role = Only a manager changes the checklist template.
+error-delivery-template = A checklist has 1 to { $max } items, exactly one of them the acceptance sign-off.
+error-delivery-item-name = An item needs a name of at most { $max } characters.
+error-delivery-days = An item is due within 0 to { $max } working days.

@@ -217,3 +217,72 @@ error-service-person-needed = 要“一律给售后专员”，得先指定一�
 error-service-sla = 时限要在 { $min } 到 { $max } 个工作小时之间。
 error-service-sla-order = { $priority } 的首次响应时限不能比解决时限还长。
 error-service-survey-days = 链接有效期要在 { $min } 到 { $max } 天之间。
+
+# --- delivery checklists (交付清单)
+delivery-item-kickoff = 启动会
+delivery-item-install = 安装部署
+delivery-item-training = 培训
+delivery-item-acceptance = 验收签字
+delivery-item-custom = 交付事项
+delivery-head = 📦 <b>交付清单</b> · { $company }
+delivery-line = { $mark } { $n }. { $name } — { $owner } · { $state } { $due }
+delivery-state-done = 完成于
+delivery-state-due = 截止
+delivery-hint = 点事项可以标记完成或换负责人；客户验收签字后，商机自动转入售后。
+delivery-signed = ✍️ 客户已验收签字，交付完成，商机已转入售后。
+delivery-item-card =
+    📦 { $company } · <b>{ $name }</b>
+    负责人：{ $owner }
+    { $state } { $due }
+delivery-item-done = 已完成（{ $at }）·
+delivery-item-document = 📎 已附验收单
+delivery-btn-card = 📦 交付清单
+delivery-btn-open = 📦 打开交付清单
+delivery-btn-deal = ⬅️ 返回商机
+delivery-btn-back = ⬅️ 返回清单
+delivery-btn-done = ✅ 完成
+delivery-btn-sign = ✍️ 验收签字
+delivery-btn-owner = 👤 换负责人
+delivery-btn-link = 🔗 满意度链接
+delivery-btn-no-document = 没有验收单，直接签收
+delivery-ask-owner = 「{ $name }」交给谁负责？TA 会收到通知，到期前会被提醒。
+delivery-ask-document = ✍️ <b>{ $company }</b> 验收签字：把签好字的验收单拍照或发文件过来；没有纸面单据就点下面的按钮。
+delivery-expect-document = 请发验收单的照片或文件，或者点“没有验收单，直接签收”。
+delivery-done-item = ✅ 「{ $name }」已完成。
+delivery-done-signed = ✍️ { $company } 已验收签字，交付完成，商机转入售后。
+delivery-survey-link =
+    🔗 交付完成了，把下面的链接转发给客户，请他给这次交付打个分：
+    { $link }
+    链接 { $days } 天内有效，只能用一次。
+delivery-agenda =
+    {""}
+
+    📦 交付事项 { $count } 件：{ $items }
+delivery-agenda-line = { $company }·{ $item }（{ $due } 截止{ $late }）
+delivery-agenda-late = ，已逾期
+delivery-item-assigned =
+    📦 { $by } 把 { $company } 的交付事项「{ $item }」交给你负责，截止 { $due }。
+    做完后在交付清单里点“完成”。
+delivery-item-due =
+    ⏰ { $company } 的交付事项「{ $item }」今天到期（{ $due }）。
+    做完后打开交付清单点“完成”；做不完请先跟客户和经理说一声。
+delivery-item-overdue =
+    ⚠️ { $company } 的交付事项「{ $item }」已逾期（截止 { $due }），负责人：{ $owner }。
+    请跟进一下，看看卡在哪里。
+delivery-accepted-owner =
+    ✍️ { $by } 已为 { $company } 办理验收签字，交付完成，商机转入售后。
+    点下面的按钮拿满意度链接，转发给客户打分。
+error-delivery-none = 这个商机还没有交付清单（商机进入交付阶段时自动生成）。
+error-delivery-not-yours = 这份交付清单不归你管。
+error-delivery-sign-instead = 验收要点“验收签字”，可以附上验收单。
+error-delivery-done-already = 这件事已经完成了。
+error-delivery-owner = 这个人不在你们团队，或者已经停用了。
+error-delivery-owner-same = 本来就是 TA 负责的。
+error-delivery-not-acceptance = 这一项不是验收签字。
+error-delivery-sign-role = 验收签字要商机负责人或经理来办。
+error-delivery-signed-already = 已经验收签字过了。
+error-delivery-not-signed = 客户还没验收签字，先办验收。
+error-delivery-template-role = 只有经理能改交付清单模板。
+error-delivery-template = 交付清单要有 1 到 { $max } 项，而且正好有一项验收签字。
+error-delivery-item-name = 事项名称不能为空，最多 { $max } 个字。
+error-delivery-days = 截止天数要在 0 到 { $max } 个工作日之间。

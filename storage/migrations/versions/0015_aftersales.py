@@ -23,6 +23,7 @@ PRIORITIES = ('p1', 'p2', 'p3')
 STATUSES = ('new', 'in_progress', 'waiting', 'resolved', 'closed')
 CHANNELS = ('link', 'phone')
 OWNER_RULES = ('deal_owner', 'service')
+ITEM_KEYS = ('kickoff', 'install', 'training', 'acceptance', 'custom')
 
 
 def _enum(values: tuple[str, ...], name: str) -> sa.Enum:
@@ -119,8 +120,55 @@ def upgrade() -> None:
         sa.UniqueConstraint('team_id', name=op.f('uq_service_policies_team_id')),
     )
 
+    op.create_table(
+        'delivery_items',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('team_id', sa.Integer(), nullable=False),
+        sa.Column('opportunity_id', sa.Integer(), nullable=False),
+        sa.Column('position', sa.Integer(), nullable=False),
+        sa.Column('key', _enum(ITEM_KEYS, 'delivery_item_key'), nullable=False),
+        sa.Column('name', sa.String(length=60), nullable=True),
+        sa.Column('owner_id', sa.Integer(), nullable=False),
+        sa.Column('created_at', UTC(), nullable=False),
+        sa.Column('due_at', UTC(), nullable=False),
+        sa.Column('done_at', UTC(), nullable=True),
+        sa.Column('done_by', sa.Integer(), nullable=True),
+        sa.Column('document', sa.String(length=255), nullable=True),
+        sa.Column('nudge_stage', sa.Integer(), nullable=False),
+        sa.Column('check_at', UTC(), nullable=True),
+        sa.ForeignKeyConstraint(['team_id'], ['teams.id'], name=op.f('fk_delivery_items_team_id_teams')),
+        sa.ForeignKeyConstraint(['opportunity_id'], ['opportunities.id'],
+                                name=op.f('fk_delivery_items_opportunity_id_opportunities')),
+        sa.ForeignKeyConstraint(['owner_id'], ['users.id'], name=op.f('fk_delivery_items_owner_id_users')),
+        sa.ForeignKeyConstraint(['done_by'], ['users.id'], name=op.f('fk_delivery_items_done_by_users')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_delivery_items')),
+        sa.UniqueConstraint('opportunity_id', 'position', name='uq_delivery_items_opportunity_id_position'),
+    )
+    op.create_index('ix_delivery_items_owner', 'delivery_items', ['team_id', 'owner_id', 'done_at'], unique=False)
+    op.create_index('ix_delivery_items_check', 'delivery_items', ['check_at'], unique=False,
+                    postgresql_where=sa.text('check_at IS NOT NULL'), sqlite_where=sa.text('check_at IS NOT NULL'))
+
+    op.create_table(
+        'delivery_templates',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('team_id', sa.Integer(), nullable=False),
+        sa.Column('position', sa.Integer(), nullable=False),
+        sa.Column('key', _enum(ITEM_KEYS, 'delivery_item_key'), nullable=False),
+        sa.Column('name', sa.String(length=60), nullable=True),
+        sa.Column('days', sa.Integer(), nullable=False),
+        sa.Column('owner_id', sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(['team_id'], ['teams.id'], name=op.f('fk_delivery_templates_team_id_teams')),
+        sa.ForeignKeyConstraint(['owner_id'], ['users.id'], name=op.f('fk_delivery_templates_owner_id_users')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_delivery_templates')),
+        sa.UniqueConstraint('team_id', 'position', name='uq_delivery_templates_team_id_position'),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table('delivery_templates')
+    op.drop_index('ix_delivery_items_check', table_name='delivery_items')
+    op.drop_index('ix_delivery_items_owner', table_name='delivery_items')
+    op.drop_table('delivery_items')
     op.drop_table('service_policies')
     op.drop_index('ix_surveys_customer', table_name='surveys')
     op.drop_index('ix_surveys_ticket', table_name='surveys')
