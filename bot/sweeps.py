@@ -26,6 +26,7 @@ from domain.quotes.approvals import APPROVAL_SWEEP
 from domain.quotes.lifecycle import EXPIRY_SWEEP
 from domain.reminders.agenda import DAILY_AGENDA
 from domain.reminders.services import REMINDER_SWEEP
+from domain.renewals.services import RENEWAL_SWEEP
 from domain.sweeps import Sweep, SweepReport, sweep
 from domain.tickets.services import TICKET_SWEEP
 from storage.updates_repo import SqlProcessedUpdates
@@ -36,7 +37,7 @@ log = logging.getLogger(__name__)
 # silent deal before it goes back to the pool.
 SWEEPS: list[Sweep[Any]] = [
     REMINDER_SWEEP, HANDOFF_SWEEP, ESCALATION_SWEEP, SILENCE_SWEEP, RECYCLE_SWEEP, APPROVAL_SWEEP, EXPIRY_SWEEP,
-    TICKET_SWEEP, DELIVERY_SWEEP,
+    TICKET_SWEEP, DELIVERY_SWEEP, RENEWAL_SWEEP,
 ]
 DIGESTS: list[DigestSchedule] = [DAILY_AGENDA]
 # Digests are checked every minute: each team's own local time decides who is due.

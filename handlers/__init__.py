@@ -31,6 +31,7 @@ from handlers.quotes import approvals as quote_approvals
 from handlers.quotes import builder as quote_builder
 from handlers.tickets import delivery as ticket_delivery
 from handlers.tickets import desk as ticket_desk
+from handlers.tickets import renewal as ticket_renewal
 from handlers.tickets import survey as ticket_survey
 
 
@@ -62,6 +63,7 @@ def routers() -> list[Router]:
         quote_builder,
         quote_approvals,
         ticket_desk,
+        ticket_renewal,
         fallback,  # always last
     ]
     return [module.routes.router() for module in ordered]

@@ -50,7 +50,7 @@ from handlers.pipeline_ui import (
     team_of,
 )
 from handlers.quotes.common import QAct, QuoteCb
-from handlers.tickets.common import TicketAct, TicketCb
+from handlers.tickets.common import RenewalAct, RenewalCb, TicketAct, TicketCb
 from handlers.tickets.delivery import checklist_button
 
 routes = Routes(__name__)
@@ -347,6 +347,7 @@ FOLLOWUP_ACTIONS = frozenset({DealAction.LOG_ACTIVITY, DealAction.TIMELINE})
 # From delivery on, the card opens an after-sales ticket about the deal (issue 13).
 AFTER_SALES_STAGES = frozenset({Stage.DELIVERY, Stage.AFTER_SALES, Stage.WON})
 CHECKLIST_STAGES = frozenset({Stage.DELIVERY, Stage.AFTER_SALES})
+RENEWAL_STAGES = frozenset({Stage.AFTER_SALES, Stage.WON})
 
 
 def offer_button(t: Translate, card: DealCard, offer: DealOffer, view: View) -> InlineKeyboardButton:
@@ -389,6 +390,8 @@ def card_markup(t: Translate, card: DealCard, view: View) -> InlineKeyboardMarku
         followup.append(checklist_button(t, card.opportunity.id or 0))
     if not card.read_only and card.opportunity.stage in AFTER_SALES_STAGES:  # handlers/tickets/desk.py
         followup.append(button(t("ticket-btn-deal"), TicketCb(act=TicketAct.DEAL, id=card.opportunity.id or 0)))
+    if not card.read_only and card.opportunity.stage in RENEWAL_STAGES:  # handlers/tickets/renewal.py
+        followup.append(button(t("renewal-btn-card"), RenewalCb(act=RenewalAct.SET, id=card.opportunity.id or 0)))
     back = [button(t("deal-btn-back-list"), view.cb(DealAct.LIST))]
     return grid(actions, per_row=2, extra_rows=[followup, back])
 

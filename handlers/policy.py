@@ -633,6 +633,7 @@ SERVICE_NUMBERS: dict[str, tuple[int, ...]] = {
     **{f"{p.value}_response": (1, 4) for p in Priority},
     **{f"{p.value}_resolve": (4, 12) for p in Priority},
     "survey_days": (1, 7),
+    "renewal_days": (7, 30),
 }
 
 
@@ -648,7 +649,7 @@ def service_overview(t: Translate, policy: ServicePolicy, person: str | None, do
     text = t(
         "policy-service-card", rule=t(f"policy-service-rule-{policy.owner_rule.value}"),
         person=h(person) if person else t("policy-service-nobody"), p1=sla["p1"], p2=sla["p2"], p3=sla["p3"],
-        days=policy.survey_days,
+        days=policy.survey_days, renewal=policy.renewal_days,
     )
     other = OwnerRule.SERVICE if policy.owner_rule is OwnerRule.DEAL_OWNER else OwnerRule.DEAL_OWNER
     buttons = [
@@ -735,7 +736,7 @@ def service_field(ctx: Ctx) -> str:
 
 
 def _in_days(name: str) -> bool:
-    return name == "survey_days"
+    return name in {"survey_days", "renewal_days"}
 
 
 async def service_number_now(ctx: Ctx) -> int:

@@ -33,6 +33,7 @@ from storage.tables import (
     notifications,
     opportunities,
     reminders,
+    renewals,
     stage_changes,
     teams,
     tickets,
@@ -154,6 +155,10 @@ def _delivery_item_owned() -> ColumnElement[bool]:
     )
 
 
+def _renewal_open() -> ColumnElement[bool]:
+    return exists().where(renewals.c.id == n.c.subject_id, renewals.c.new_opportunity_id.is_(None))
+
+
 def _ticket_unanswered() -> ColumnElement[bool]:
     return exists().where(tickets.c.id == n.c.subject_id, tickets.c.status == TicketStatus.NEW.value)
 
@@ -177,6 +182,7 @@ PREDICATES: dict[Valid, Callable[[], ColumnElement[bool]]] = {
     Valid.TICKET_UNANSWERED: _ticket_unanswered,
     Valid.DELIVERY_ITEM_OPEN: _delivery_item_open,
     Valid.DELIVERY_ITEM_OWNED: _delivery_item_owned,
+    Valid.RENEWAL_OPEN: _renewal_open,
 }
 
 

@@ -46,6 +46,7 @@ from domain.quotes.model import (
     StepState,
 )
 from domain.reminders.model import Reminder, ReminderState
+from domain.renewals.model import Renewal
 from domain.team.model import AuditEvent, Invite, Language, Role, Team, User
 from domain.tickets.model import (
     Category,
@@ -655,6 +656,7 @@ service_policies = Table(
     Column("p3_response", Integer, nullable=False),
     Column("p3_resolve", Integer, nullable=False),
     Column("survey_days", Integer, nullable=False),
+    Column("renewal_days", Integer, nullable=False, server_default=text("30")),
 )
 
 # --- Delivery checklists (issue 13) -----------------------------------------------------------------------
@@ -694,6 +696,21 @@ delivery_templates = Table(
     Column("days", Integer, nullable=False),
     Column("owner_id", Integer, ForeignKey("users.id"), nullable=True),
     UniqueConstraint("team_id", "position", name="uq_delivery_templates_team_id_position"),
+)
+
+renewals = Table(
+    "renewals", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("team_id", Integer, ForeignKey("teams.id"), nullable=False),
+    Column("opportunity_id", Integer, ForeignKey("opportunities.id"), nullable=False, unique=True),
+    Column("renew_on", Date, nullable=False),
+    Column("nudge_at", UTCDateTime, nullable=False),
+    Column("nudged_at", UTCDateTime, nullable=True),
+    Column("new_opportunity_id", Integer, ForeignKey("opportunities.id"), nullable=True),
+    Column("set_by", Integer, ForeignKey("users.id"), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=True),
+    Index("ix_renewals_nudge", "nudge_at"),
 )
 
 # Infrastructure tables: no domain entity behind them.
@@ -755,4 +772,5 @@ def map_domain() -> None:
     mapper_registry.map_imperatively(ServicePolicy, service_policies)
     mapper_registry.map_imperatively(DeliveryItem, delivery_items)
     mapper_registry.map_imperatively(TemplateRow, delivery_templates)
+    mapper_registry.map_imperatively(Renewal, renewals)
     _mapped = True

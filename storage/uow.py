@@ -26,6 +26,7 @@ from storage.policy_repo import SqlPolicies, SqlRepSkills
 from storage.preload import Preloaded
 from storage.quotes_repo import SqlProducts, SqlQuotes
 from storage.reminder_repo import SqlReminders
+from storage.renewals_repo import SqlRenewals
 from storage.team_repo import SqlAudit, SqlInvites, SqlTeams, SqlUsers
 from storage.tickets_repo import SqlTickets
 from storage.webhooks_repo import SqlWebhooks
@@ -89,6 +90,7 @@ class SqlUnitOfWork:
         self.quotes = SqlQuotes(self.session)
         self.tickets = SqlTickets(self.session)
         self.checklists = SqlChecklists(self.session)
+        self.renewals = SqlRenewals(self.session)
         self.preloaded.policies = self.policies
         self.participants = [self.audit, self.policies, self.preloaded]
         return self

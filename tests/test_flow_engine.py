@@ -138,6 +138,16 @@ async def start_sign_off(app: App, sandbox: Sandbox) -> Person:
     return rep
 
 
+async def start_renewal(app: App, sandbox: Sandbox) -> Person:
+    rep = await join(app, sandbox, "小王", Role.REP)
+    deal_id = await seed_deal(app, await member(app, rep), "华东科技")
+    manager = await join(app, sandbox, "李经理", Role.MANAGER)
+    await move(app, await member(app, manager), deal_id, Stage.WON, override=True)
+    await rep.press_data(DealCb(act=DealAct.OPEN, id=deal_id).pack())
+    await rep.press("续约/复购")
+    return rep
+
+
 async def start_hook(app: App, sandbox: Sandbox) -> Person:
     admin = await join(app, sandbox, "王总", Role.ADMIN)
     await admin.send("/webhooks")
@@ -171,6 +181,7 @@ STARTERS: dict[str, tuple[Starter, dict[str, Any]]] = {
     "hook": (start_hook, {"url": "https://oa.example.com/hook", "events": ["lead.created"]}),
     "psvc": (start_service_number, {}),
     "dsign": (start_sign_off, {}),
+    "renew": (start_renewal, {}),
     "ticket": (start_ticket, {"deal": None, "company": "华东科技", "category": "fault", "priority": "p1"}),
     "prod": (start_product, {
         "code": "CRM-PRO", "name_zh": "CRM 专业版", "unit": "套", "list_price_minor": 1_280_000, "cost_minor": 400_000,

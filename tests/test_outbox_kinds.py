@@ -52,7 +52,7 @@ SAMPLES: dict[str, Any] = {
     "opener": "李经理", "priority": Phrase("ticket-priority-p1"), "category": Phrase("ticket-category-fault"),
     "late": Phrase("ticket-late-100"), "comment": "响应太慢",
     # delivery checklists (issue 13)
-    "item": Phrase("delivery-item-install"),
+    "item": Phrase("delivery-item-install"), "on": "2027-11-26",
     "delivery": Phrase("delivery-agenda", {"count": 1, "items": (Phrase("delivery-agenda-line", {
         "company": "华东科技", "item": Phrase("delivery-item-install"), "due": AT, "late": ""}),)}),
 }
@@ -195,6 +195,7 @@ def test_the_dedupe_keys_are_those_live_databases_hold() -> None:
         Kind.DELIVERY_ITEM_DUE: "delivery:7:due:to:42",
         Kind.DELIVERY_ITEM_OVERDUE: "delivery:7:overdue:to:42",
         Kind.DELIVERY_ACCEPTED: "delivery:7:accepted:to:42",
+        Kind.RENEWAL_DUE: "renewal:7:due:to:42",
     }
     assert set(expected) == set(Kind)
     for kind, key in expected.items():

@@ -39,6 +39,9 @@ from tests.conftest import join
 from tests.deal_support import deal_row, member, seed_deal, set_policy
 from tests.fakes import FakeClock
 from tests.test_delivery_flow import test_a_nudge_still_queued_when_the_item_is_done_never_goes_out
+from tests.test_renewal_flow import (
+    test_a_renewal_nudge_still_queued_when_the_renewal_deal_was_opened_never_goes_out,
+)
 from tests.test_ticket_flow import test_sla_notices_still_queued_when_the_ticket_moves_on_never_go_out
 
 GROUP = -100_7777
@@ -568,11 +571,22 @@ async def test_a_week_where_nothing_moves_on_every_notice_goes_out(
         await run_sweeps(app)
         clock.advance(hours=12)
         await deliver()
+    # A won deal's renewal: the owner's nudge 30 days before, delivered.
+    from domain.renewals import services as renewals
+    renewed = await seed_deal(app, wang, "子公司")
+    async with app.uow() as uow:
+        await deal_service.change_stage(uow, actor=manager, opportunity_id=renewed, to=Stage.WON, override=True,
+                                        now=clock.now())
+        await renewals.set_renewal(uow, actor=wang, deal_id=renewed, on=clock.now().date() + timedelta(days=20),
+                                   now=clock.now())
+        await uow.commit()
+    await run_sweeps(app)  # within 30 days: the nudge at once
+    await deliver()
 
     async with app.engine.connect() as conn:
         rows = list((await conn.execute(select(notifications.c.notice, notifications.c.state))).all())
     assert {notice for notice, _ in rows} >= {kind.spec.key for kind in STALE_STORIES}
-    assert {str(getattr(st, "value", st)) for _, st in rows} == {"sent"}
+    assert {str(getattr(st, "value", st)) for _, st in rows} == {"sent"}, [r for r in rows if "sent" not in str(r[1])]
 
 
 # --- the registry ----------------------------------------------------------------------------------------
@@ -610,6 +624,7 @@ STALE_STORIES = {
         (Kind.DELIVERY_ITEM_ASSIGNED, Kind.DELIVERY_ITEM_DUE, Kind.DELIVERY_ITEM_OVERDUE),
         test_a_nudge_still_queued_when_the_item_is_done_never_goes_out,
     ),
+    Kind.RENEWAL_DUE: test_a_renewal_nudge_still_queued_when_the_renewal_deal_was_opened_never_goes_out,
 }
 
 

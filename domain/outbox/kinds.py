@@ -53,6 +53,7 @@ class Subject(enum.StrEnum):
     TICKET = "ticket"
     SURVEY = "survey"
     DELIVERY_ITEM = "delivery_item"
+    RENEWAL = "renewal"
     WEBHOOK = "webhook"
     USER = "user"
 
@@ -85,6 +86,7 @@ class Valid(enum.Enum):
     TICKET_UNANSWERED = "ticket_unanswered"  # nobody has answered the ticket yet (still new)
     DELIVERY_ITEM_OWNED = "delivery_item_owned"  # the item is open, its deal in delivery, the recipient owns it
     DELIVERY_ITEM_OPEN = "delivery_item_open"  # the item is open and its deal still in delivery
+    RENEWAL_OPEN = "renewal_open"  # no opportunity was opened from the renewal yet
 
 
 @dataclass(frozen=True)
@@ -398,6 +400,10 @@ class Kind(enum.Enum):
     DELIVERY_ACCEPTED = Spec(  # to the deal's owner when a manager signed off: the survey link is a tap away
         "delivery-accepted-owner", "delivery.accepted", Subject.OPPORTUNITY, "delivery:{subject}:accepted:to:{to}",
         ("company", "by"), valid=Valid.ALWAYS,
+    )
+    RENEWAL_DUE = Spec(
+        "renewal-due", "renewal.due", Subject.RENEWAL, "renewal:{subject}:due:to:{to}",
+        ("company", "on", "days"), valid=Valid.RENEWAL_OPEN,
     )
 
     # -- delivery

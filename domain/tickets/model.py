@@ -79,6 +79,7 @@ class ServicePolicy:
     p3_response: int = DEFAULT_SLA[Priority.P3][0]
     p3_resolve: int = DEFAULT_SLA[Priority.P3][1]
     survey_days: int = 7
+    renewal_days: int = 30  # the owner's re-engagement nudge, this many days before a renewal date
     id: int | None = None
 
     def limits(self, priority: Priority) -> tuple[int, int]:

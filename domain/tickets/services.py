@@ -487,6 +487,7 @@ SLA_FIELDS: Final = ("p1_response", "p1_resolve", "p2_response", "p2_resolve", "
 SLA_MIN_MINUTES: Final = 30
 SLA_MAX_MINUTES: Final = 30 * 24 * 60
 SURVEY_DAYS: Final = (1, 60)
+RENEWAL_DAYS: Final = (1, 180)
 
 
 def _require_manager(actor: User, team_id: int) -> None:
@@ -524,6 +525,9 @@ async def update_service_policy(
         elif name == "survey_days":
             if not isinstance(value, int) or not SURVEY_DAYS[0] <= value <= SURVEY_DAYS[1]:
                 raise InvalidInput("error-service-survey-days", min=SURVEY_DAYS[0], max=SURVEY_DAYS[1])
+        elif name == "renewal_days":
+            if not isinstance(value, int) or not RENEWAL_DAYS[0] <= value <= RENEWAL_DAYS[1]:
+                raise InvalidInput("error-service-renewal-days", min=RENEWAL_DAYS[0], max=RENEWAL_DAYS[1])
         else:
             raise InvalidInput()
         wanted[name] = value

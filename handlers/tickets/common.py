@@ -39,6 +39,16 @@ class TicketCb(CallbackData, prefix="tk"):
     score: Index = 0
 
 
+class RenewalAct(enum.StrEnum):
+    SET = "set"  # the renewal date of a won deal (id: the deal)
+    REOPEN = "reopen"  # the nudge's one tap: a new opportunity for the same customer (id: the renewal)
+
+
+class RenewalCb(CallbackData, prefix="rnw"):
+    act: RenewalAct
+    id: Id = 0
+
+
 class TicketListCb(CallbackData, prefix="tkl"):
     scope: Scope = Scope.MINE
     what: Filter = Filter.OPEN

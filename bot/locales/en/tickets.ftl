@@ -187,6 +187,7 @@ policy-service-card =
     P2 normal: { $p2 }
     P3 low: { $p3 }
     Survey links stay valid for { $days } days
+    Renewal nudge: { $renewal } days before
 policy-service-sla = { $response } h / { $resolve } h
 policy-service-nobody = not set
 policy-service-rule-deal_owner = the deal's owner (the service person when there is no deal)
@@ -286,3 +287,30 @@ error-delivery-template-role = Only a manager changes the checklist template.
 error-delivery-template = A checklist has 1 to { $max } items, exactly one of them the acceptance sign-off.
 error-delivery-item-name = An item needs a name of at most { $max } characters.
 error-delivery-days = An item is due within 0 to { $max } working days.
+policy-btn-service-renewal_days = 🔁 Renewal nudge
+policy-service-name-renewal_days = Days before a renewal to nudge
+error-service-renewal-days = The renewal nudge comes { $min } to { $max } days before.
+
+# --- the second sale
+renewal-btn-card = 🔁 Renewal
+renewal-btn-year = 📅 In a year
+renewal-btn-reopen = ➕ Open the renewal deal
+renewal-none = No renewal date yet.
+renewal-now = Renewal date now: { $on }.
+renewal-ask =
+    🔁 Renewal or repurchase date for <b>{ $company }</b>
+    { $now }
+    Tap “In a year”, or send a date such as 2027-11-26. The owner is nudged { $days } days before.
+renewal-expect = Please send a date such as 2027-11-26, or tap “In a year”.
+renewal-done = 🔁 Renewal date set to { $on }; you will be nudged { $days } days before.
+renewal-opened = ➕ A renewal deal is open for this existing customer (source: existing customer), linked to the old deal.
+renewal-due =
+    🔁 { $company } is up for renewal or repurchase on { $on }, in { $days } days.
+    A good time to call them: tap below to open the renewal deal in one tap.
+error-renewal-date = That is not a date; please send one like 2027-11-26.
+error-renewal-date-range = A renewal date lies after today and within { $years } years.
+error-renewal-not-won = Only a won deal (or one in after-sales) gets a renewal date.
+error-renewal-not-yours = Only the deal's owner or a manager sets its renewal.
+error-renewal-unchanged = That is the renewal date already.
+error-renewal-opened = A deal was opened from this renewal already.
+error-renewal-none = That renewal was not found.

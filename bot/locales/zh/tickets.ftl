@@ -187,6 +187,7 @@ policy-service-card =
     P2 一般：{ $p2 }
     P3 不急：{ $p3 }
     满意度链接有效期：{ $days } 天
+    续约提醒：到期前 { $renewal } 天
 policy-service-sla = { $response } 小时 / { $resolve } 小时
 policy-service-nobody = 未指定
 policy-service-rule-deal_owner = 商机负责人（没有商机时给售后专员）
@@ -286,3 +287,30 @@ error-delivery-template-role = 只有经理能改交付清单模板。
 error-delivery-template = 交付清单要有 1 到 { $max } 项，而且正好有一项验收签字。
 error-delivery-item-name = 事项名称不能为空，最多 { $max } 个字。
 error-delivery-days = 截止天数要在 0 到 { $max } 个工作日之间。
+policy-btn-service-renewal_days = 🔁 续约提醒
+policy-service-name-renewal_days = 续约提前提醒天数
+error-service-renewal-days = 续约提醒要提前 { $min } 到 { $max } 天。
+
+# --- the second sale (二次销售)
+renewal-btn-card = 🔁 续约/复购
+renewal-btn-year = 📅 一年后
+renewal-btn-reopen = ➕ 新建续约商机
+renewal-none = 还没设续约日期。
+renewal-now = 现在的续约日期：{ $on }。
+renewal-ask =
+    🔁 <b>{ $company }</b> 的续约/复购日期
+    { $now }
+    点“一年后”，或者直接发日期，比如 2027-11-26。到期前 { $days } 天会提醒负责人。
+renewal-expect = 请发一个日期，比如 2027-11-26，或者点“一年后”。
+renewal-done = 🔁 续约日期定在 { $on }，到期前 { $days } 天会提醒你。
+renewal-opened = ➕ 已为老客户新建续约商机（来源：老客户），关联原商机。
+renewal-due =
+    🔁 { $company } 的续约/复购日期是 { $on }，还有 { $days } 天。
+    现在联系客户正合适：点下面的按钮一键新建续约商机。
+error-renewal-date = 日期格式不对，请发像 2027-11-26 这样的日期。
+error-renewal-date-range = 续约日期要在今天之后、{ $years } 年以内。
+error-renewal-not-won = 赢单或进入售后的商机才能设续约日期。
+error-renewal-not-yours = 只有商机负责人或经理能设续约。
+error-renewal-unchanged = 续约日期本来就是这天。
+error-renewal-opened = 这个续约已经新建过商机了。
+error-renewal-none = 没找到这个续约。

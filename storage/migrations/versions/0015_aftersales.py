@@ -114,6 +114,7 @@ def upgrade() -> None:
         sa.Column('p3_response', sa.Integer(), nullable=False),
         sa.Column('p3_resolve', sa.Integer(), nullable=False),
         sa.Column('survey_days', sa.Integer(), nullable=False),
+        sa.Column('renewal_days', sa.Integer(), server_default=sa.text('30'), nullable=False),
         sa.ForeignKeyConstraint(['team_id'], ['teams.id'], name=op.f('fk_service_policies_team_id_teams')),
         sa.ForeignKeyConstraint(['service_user_id'], ['users.id'], name=op.f('fk_service_policies_service_user_id_users')),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_service_policies')),
@@ -163,8 +164,33 @@ def upgrade() -> None:
         sa.UniqueConstraint('team_id', 'position', name='uq_delivery_templates_team_id_position'),
     )
 
+    op.create_table(
+        'renewals',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('team_id', sa.Integer(), nullable=False),
+        sa.Column('opportunity_id', sa.Integer(), nullable=False),
+        sa.Column('renew_on', sa.Date(), nullable=False),
+        sa.Column('nudge_at', UTC(), nullable=False),
+        sa.Column('nudged_at', UTC(), nullable=True),
+        sa.Column('new_opportunity_id', sa.Integer(), nullable=True),
+        sa.Column('set_by', sa.Integer(), nullable=False),
+        sa.Column('created_at', UTC(), nullable=False),
+        sa.Column('updated_at', UTC(), nullable=True),
+        sa.ForeignKeyConstraint(['team_id'], ['teams.id'], name=op.f('fk_renewals_team_id_teams')),
+        sa.ForeignKeyConstraint(['opportunity_id'], ['opportunities.id'],
+                                name=op.f('fk_renewals_opportunity_id_opportunities')),
+        sa.ForeignKeyConstraint(['new_opportunity_id'], ['opportunities.id'],
+                                name=op.f('fk_renewals_new_opportunity_id_opportunities')),
+        sa.ForeignKeyConstraint(['set_by'], ['users.id'], name=op.f('fk_renewals_set_by_users')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_renewals')),
+        sa.UniqueConstraint('opportunity_id', name=op.f('uq_renewals_opportunity_id')),
+    )
+    op.create_index('ix_renewals_nudge', 'renewals', ['nudge_at'], unique=False)
+
 
 def downgrade() -> None:
+    op.drop_index('ix_renewals_nudge', table_name='renewals')
+    op.drop_table('renewals')
     op.drop_table('delivery_templates')
     op.drop_index('ix_delivery_items_check', table_name='delivery_items')
     op.drop_index('ix_delivery_items_owner', table_name='delivery_items')
