@@ -65,6 +65,7 @@ COMMANDS: list[Command] = [
     Command("quotepolicy", Ability.EDIT_POLICY),
     Command("ticket", Ability.WORK_TICKETS),
     Command("tickets", Ability.WORK_TICKETS),
+    Command("customer", Ability.WORK_TICKETS),
     Command("cancel", Ability.USE_BOT),
 ]
 

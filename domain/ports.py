@@ -15,7 +15,7 @@ from domain.outbox.ports import NoticeRenderer, Outbox
 from domain.policy.ports import PolicyRepo, RepSkillRepo
 from domain.quotes.ports import ProductRepo, QuoteRepo
 from domain.reminders.ports import DigestRuns, ReminderRepo
-from domain.renewals.ports import RenewalRepo
+from domain.renewals.ports import CustomerFacts, RenewalRepo
 from domain.team.ports import AuditLog, InviteRepo, TeamRepo, UserRepo
 from domain.tickets.ports import TicketRepo
 from domain.webhooks.ports import WebhookRepo
@@ -71,6 +71,8 @@ class UnitOfWork(Protocol):
     def checklists(self) -> ChecklistRepo: ...
     @property
     def renewals(self) -> RenewalRepo: ...
+    @property
+    def customers(self) -> CustomerFacts: ...
 
     async def __aenter__(self) -> UnitOfWork: ...
     async def __aexit__(

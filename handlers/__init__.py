@@ -29,6 +29,7 @@ from handlers.followup import nudges as followup_nudges
 from handlers.followup import stale as followup_stale
 from handlers.quotes import approvals as quote_approvals
 from handlers.quotes import builder as quote_builder
+from handlers.tickets import customer as ticket_customer
 from handlers.tickets import delivery as ticket_delivery
 from handlers.tickets import desk as ticket_desk
 from handlers.tickets import renewal as ticket_renewal
@@ -64,6 +65,7 @@ def routers() -> list[Router]:
         quote_approvals,
         ticket_desk,
         ticket_renewal,
+        ticket_customer,
         fallback,  # always last
     ]
     return [module.routes.router() for module in ordered]

@@ -386,14 +386,15 @@ def card_markup(t: Translate, card: DealCard, view: View) -> InlineKeyboardMarku
     followup = [offer_button(t, card, o, view) for o in card.actions if o.action in FOLLOWUP_ACTIONS]
     if card.actions.allows(DealAction.LOG_ACTIVITY):  # the owner or a manager, while the deal is open
         followup.append(button(t("quote-btn-card"), QuoteCb(act=QAct.DEAL, id=card.opportunity.id or 0)))
+    aftersales: list[InlineKeyboardButton] = []  # after-sales on a row of its own (issue 13)
     if not card.read_only and card.opportunity.stage in CHECKLIST_STAGES:  # handlers/tickets/delivery.py
-        followup.append(checklist_button(t, card.opportunity.id or 0))
+        aftersales.append(checklist_button(t, card.opportunity.id or 0))
     if not card.read_only and card.opportunity.stage in AFTER_SALES_STAGES:  # handlers/tickets/desk.py
-        followup.append(button(t("ticket-btn-deal"), TicketCb(act=TicketAct.DEAL, id=card.opportunity.id or 0)))
+        aftersales.append(button(t("ticket-btn-deal"), TicketCb(act=TicketAct.DEAL, id=card.opportunity.id or 0)))
     if not card.read_only and card.opportunity.stage in RENEWAL_STAGES:  # handlers/tickets/renewal.py
-        followup.append(button(t("renewal-btn-card"), RenewalCb(act=RenewalAct.SET, id=card.opportunity.id or 0)))
+        aftersales.append(button(t("renewal-btn-card"), RenewalCb(act=RenewalAct.SET, id=card.opportunity.id or 0)))
     back = [button(t("deal-btn-back-list"), view.cb(DealAct.LIST))]
-    return grid(actions, per_row=2, extra_rows=[followup, back])
+    return grid(actions, per_row=2, extra_rows=[row for row in (followup, aftersales, back) if row])
 
 
 async def load_card(

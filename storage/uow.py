@@ -14,6 +14,7 @@ from domain.outbox.model import Notification
 from domain.outbox.ports import NoticeRenderer
 from domain.reminders.model import Reminder
 from storage.checklists_repo import SqlChecklists
+from storage.customers_repo import SqlCustomers
 from storage.deals_repo import SqlOpportunities, SqlStageChanges
 from storage.delivery_repo import SqlDeadLetters
 from storage.digest_repo import SqlDigestRuns
@@ -91,6 +92,7 @@ class SqlUnitOfWork:
         self.tickets = SqlTickets(self.session)
         self.checklists = SqlChecklists(self.session)
         self.renewals = SqlRenewals(self.session)
+        self.customers = SqlCustomers(self.session)
         self.preloaded.policies = self.policies
         self.participants = [self.audit, self.policies, self.preloaded]
         return self

@@ -22,7 +22,7 @@ async def test_invited_rep_starts_and_is_greeted_with_their_commands(app: App, s
     assert "/me" in greeting and "/invite" not in greeting
     menus = [c.method for c in calls if isinstance(c.method, SetMyCommands)]
     assert menus and {c.command for c in menus[0].commands} == {
-        "help", "me", "lang", "remind", "reminders", "hours", "lead", "deals", "log", "find", "pool", "quote", "ticket", "tickets",
+        "help", "me", "lang", "remind", "reminders", "hours", "lead", "deals", "log", "find", "pool", "quote", "ticket", "tickets", "customer",
         "cancel",
     }
     assert menus[0].scope.chat_id == rep.telegram_id  # type: ignore[union-attr]

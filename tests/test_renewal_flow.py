@@ -17,12 +17,14 @@ from bot.sweeps import run_sweeps
 from domain.deals.model import Stage
 from domain.leads.model import LeadSource
 from domain.renewals import services as renewals
+from domain.tickets import services as tickets
+from domain.tickets import surveys
 from handlers.pipeline_ui import DealAct, DealCb
 from storage.tables import notifications, opportunities
 from tests.deal_support import move, seed_deal
 from tests.fakes import FakeClock
 from tests.quote_support import buttons_of, crew, notes_to
-from tests.ticket_support import shanghai
+from tests.ticket_support import open_ticket, shanghai
 
 
 async def test_a_won_deal_gets_a_renewal_date_and_the_nudge_opens_a_linked_opportunity_in_one_tap(
@@ -114,3 +116,34 @@ async def test_a_renewal_nudge_still_queued_when_the_renewal_deal_was_opened_nev
     async with app.engine.connect() as conn:
         rows = (await conn.execute(select(notifications.c.state).where(notifications.c.kind == "renewal.due"))).all()
     assert [str(getattr(r[0], "value", r[0])) for r in rows] == ["cancelled"]
+
+
+async def test_the_customer_card_shows_deals_quotes_tickets_and_scores_as_the_viewer_may_see_them(
+    app: App, sandbox: Sandbox, clock: FakeClock
+) -> None:
+    c = await crew(app, sandbox)
+    won = await seed_deal(app, c.rep, "华东科技")
+    await move(app, c.manager, won, Stage.WON, override=True)
+    ticket = await open_ticket(app, c.rep, won)
+    assert ticket.id is not None
+    async with app.uow() as uow:
+        await tickets.resolve(uow, actor=c.rep, ticket_id=ticket.id, now=clock.now())
+        await surveys.record_phone_score(uow, actor=c.rep, ticket_id=ticket.id, score=4, comment=None, now=clock.now())
+        await uow.commit()
+    async with app.uow() as uow:  # the same customer's renewal deal, the manager's own
+        renewal = await renewals.set_renewal(uow, actor=c.manager, deal_id=won, on=date(2027, 11, 1), now=clock.now())
+        assert renewal.id is not None
+        await renewals.reopen(uow, actor=c.manager, renewal_id=renewal.id, now=clock.now())
+        await uow.commit()
+
+    await c.rep_p.send("/customer 华东")
+    card = c.rep_p.last.text
+    assert "👥 <b>华东科技</b> 客户卡片" in card and "💼 商机 1 个" in card  # only their own deal
+    assert "T-00001 华东科技" in card and "满意度平均 4.0 分（4/5）" in card
+    assert "🛠 T-00001" in [label for label, _ in c.rep_p.last.buttons]
+
+    await c.manager_p.send("/customer 华东科技")
+    assert "💼 商机 2 个" in c.manager_p.last.text
+
+    await c.rep_p.send("/customer 不存在的公司")
+    assert "没找到这个客户" in c.rep_p.last.text

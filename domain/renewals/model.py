@@ -21,3 +21,22 @@ class Renewal:
     new_opportunity_id: int | None = None  # the opportunity opened from the nudge (once)
     updated_at: datetime | None = None
     id: int | None = None
+
+
+@dataclass(frozen=True)
+class CustomerDeal:
+    id: int
+    title: str
+    stage: str
+    owner_id: int | None
+    amount_minor: int | None
+    currency: str
+
+
+@dataclass(frozen=True)
+class CustomerQuote:
+    opportunity_id: int
+    number: str
+    status: str
+    total_minor: int
+    currency: str

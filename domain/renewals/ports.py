@@ -6,7 +6,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Protocol
 
-from domain.renewals.model import Renewal
+from domain.renewals.model import CustomerDeal, CustomerQuote, Renewal
 
 
 class RenewalRepo(Protocol):
@@ -20,3 +20,12 @@ class RenewalRepo(Protocol):
         """Link the new opportunity if none is linked yet."""
         ...
     async def due(self, now: datetime, limit: int, skip: Collection[int] = ()) -> Sequence[Renewal]: ...
+
+
+class CustomerFacts(Protocol):
+    """What the customer card reads about one company (by its key) in one team."""
+
+    async def deals_of(self, team_id: int, company_key: str) -> Sequence[CustomerDeal]: ...
+    async def quotes_of(self, team_id: int, opportunity_ids: Collection[int]) -> Sequence[CustomerQuote]:
+        """The current quotes of these deals, newest first."""
+        ...

@@ -1,6 +1,7 @@
 ## After-sales (issue 13): service tickets (/ticket, /tickets) and satisfaction surveys
 
 cmd-ticket = New service ticket
+cmd-customer = Customer card (deals, quotes, tickets, scores)
 cmd-tickets = Service tickets
 
 ticket-category-fault = Fault
@@ -314,3 +315,18 @@ error-renewal-not-yours = Only the deal's owner or a manager sets its renewal.
 error-renewal-unchanged = That is the renewal date already.
 error-renewal-opened = A deal was opened from this renewal already.
 error-renewal-none = That renewal was not found.
+
+# --- the customer card
+customer-ask = Send /customer with a company, contact or phone, e.g. /customer Acme
+customer-head = 👥 <b>{ $company }</b> customer card
+customer-deals = {""}
+    💼 { $count } deals:
+customer-quotes = {""}
+    📄 { $count } quotes:
+customer-tickets = {""}
+    🛠 { $count } service tickets:
+customer-no-scores = {""}
+    ⭐ No satisfaction scores yet.
+customer-scores = {""}
+    ⭐ Satisfaction { $average } on average ({ $scores })
+error-customer-none = No such customer; try another company name, contact or phone.

@@ -2,6 +2,7 @@
 
 cmd-ticket = 新建售后工单
 cmd-tickets = 售后工单列表
+cmd-customer = 客户卡片（商机、报价、工单、评分）
 
 ticket-category-fault = 故障
 ticket-category-question = 咨询
@@ -314,3 +315,18 @@ error-renewal-not-yours = 只有商机负责人或经理能设续约。
 error-renewal-unchanged = 续约日期本来就是这天。
 error-renewal-opened = 这个续约已经新建过商机了。
 error-renewal-none = 没找到这个续约。
+
+# --- the customer card (客户卡片)
+customer-ask = 发 /customer 加客户名称、联系人或电话，比如 /customer 华东科技
+customer-head = 👥 <b>{ $company }</b> 客户卡片
+customer-deals = {""}
+    💼 商机 { $count } 个：
+customer-quotes = {""}
+    📄 报价 { $count } 份：
+customer-tickets = {""}
+    🛠 售后工单 { $count } 张：
+customer-no-scores = {""}
+    ⭐ 还没有满意度评分。
+customer-scores = {""}
+    ⭐ 满意度平均 { $average } 分（{ $scores }）
+error-customer-none = 没找到这个客户，换个名称、联系人或电话试试。
