@@ -236,7 +236,7 @@ delivery-item-card =
     📦 { $company } · <b>{ $name }</b>
     Owner: { $owner }
     { $state } { $due }
-delivery-item-done = Done ({ $at }) ·
+delivery-item-done = Done ({ $at }) · due
 delivery-item-document = 📎 Signed acceptance attached
 delivery-btn-card = 📦 Delivery
 delivery-btn-open = 📦 Open the checklist

@@ -236,7 +236,7 @@ delivery-item-card =
     📦 { $company } · <b>{ $name }</b>
     负责人：{ $owner }
     { $state } { $due }
-delivery-item-done = 已完成（{ $at }）·
+delivery-item-done = 已完成（{ $at }）· 截止
 delivery-item-document = 📎 已附验收单
 delivery-btn-card = 📦 交付清单
 delivery-btn-open = 📦 打开交付清单
