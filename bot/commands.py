@@ -65,6 +65,9 @@ COMMANDS: list[Command] = [
     Command("quotepolicy", Ability.EDIT_POLICY),
     Command("receivables", Ability.USE_BOT),
     Command("report", Ability.SEE_REPORTS),
+    Command("ticket", Ability.WORK_TICKETS),
+    Command("tickets", Ability.WORK_TICKETS),
+    Command("customer", Ability.WORK_TICKETS),
     Command("cancel", Ability.USE_BOT),
 ]
 

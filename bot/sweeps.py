@@ -17,6 +17,7 @@ from typing import Any
 
 from bot.app import App, Periodic
 from domain.contracts.sweeps import PAYMENT_SWEEP, SIGNING_SWEEP
+from domain.delivery.services import DELIVERY_SWEEP
 from domain.digests import DigestReport, DigestSchedule, send_due_digests
 from domain.followup.nudges import ESCALATION_SWEEP
 from domain.followup.silence import SILENCE_SWEEP
@@ -26,8 +27,10 @@ from domain.quotes.approvals import APPROVAL_SWEEP
 from domain.quotes.lifecycle import EXPIRY_SWEEP
 from domain.reminders.agenda import DAILY_AGENDA
 from domain.reminders.services import REMINDER_SWEEP
+from domain.renewals.services import RENEWAL_SWEEP
 from domain.reports.digests import REPORT_DIGESTS
 from domain.sweeps import Sweep, SweepReport, sweep
+from domain.tickets.services import TICKET_SWEEP
 from storage.updates_repo import SqlProcessedUpdates
 
 log = logging.getLogger(__name__)
@@ -37,6 +40,7 @@ log = logging.getLogger(__name__)
 SWEEPS: list[Sweep[Any]] = [
     REMINDER_SWEEP, HANDOFF_SWEEP, ESCALATION_SWEEP, SILENCE_SWEEP, RECYCLE_SWEEP, APPROVAL_SWEEP, EXPIRY_SWEEP,
     SIGNING_SWEEP, PAYMENT_SWEEP,
+    TICKET_SWEEP, DELIVERY_SWEEP, RENEWAL_SWEEP,
 ]
 DIGESTS: list[DigestSchedule] = [DAILY_AGENDA, *REPORT_DIGESTS]
 # Digests are checked every minute: each team's own local time decides who is due.

@@ -43,6 +43,9 @@ class Ability(enum.StrEnum):
     # reports (issue 14): sellers see their own numbers, managers and admins their team's
     SEE_REPORTS = "see_reports"
     SEE_TEAM_REPORTS = "see_team_reports"
+    # after-sales (issue 13)
+    WORK_TICKETS = "work_tickets"  # /ticket, /tickets: open tickets, work the ones they own
+    SEE_TEAM_TICKETS = "see_team_tickets"  # /tickets for the whole team
     # finance (and managers)
     CONFIRM_PAYMENTS = "confirm_payments"
     # admins
@@ -75,6 +78,8 @@ ROLES: Final[dict[Ability, frozenset[Role]]] = {
     Ability.SAVE_TEMPLATES: LEADERS,
     Ability.SEE_REPORTS: SELLERS,
     Ability.SEE_TEAM_REPORTS: LEADERS,
+    Ability.WORK_TICKETS: EVERYONE,
+    Ability.SEE_TEAM_TICKETS: LEADERS,
     Ability.CONFIRM_PAYMENTS: frozenset({Role.ADMIN, Role.MANAGER, Role.FINANCE}),
     Ability.MANAGE_WEBHOOKS: frozenset({Role.ADMIN}),
     Ability.RETRY_DEAD_LETTERS: frozenset({Role.ADMIN}),

@@ -7,6 +7,7 @@ from typing import Protocol
 
 from domain.contracts.ports import ContractRepo
 from domain.deals.ports import OpportunityRepo, StageChangeRepo
+from domain.delivery.ports import ChecklistRepo
 from domain.followup.ports import ActivityRepo, FollowupRepo
 from domain.handoffs.ports import HandoffRepo
 from domain.intake.ports import ApiKeyRepo, ReceiptRepo
@@ -15,8 +16,10 @@ from domain.outbox.ports import NoticeRenderer, Outbox
 from domain.policy.ports import PolicyRepo, RepSkillRepo
 from domain.quotes.ports import ProductRepo, QuoteRepo
 from domain.reminders.ports import DigestRuns, ReminderRepo
+from domain.renewals.ports import CustomerFacts, RenewalRepo
 from domain.reports.ports import ReportRepo
 from domain.team.ports import AuditLog, InviteRepo, TeamRepo, UserRepo
+from domain.tickets.ports import TicketRepo
 from domain.webhooks.ports import WebhookRepo
 
 
@@ -68,6 +71,14 @@ class UnitOfWork(Protocol):
     def contracts(self) -> ContractRepo: ...
     @property
     def reports(self) -> ReportRepo: ...
+    @property
+    def tickets(self) -> TicketRepo: ...
+    @property
+    def checklists(self) -> ChecklistRepo: ...
+    @property
+    def renewals(self) -> RenewalRepo: ...
+    @property
+    def customers(self) -> CustomerFacts: ...
 
     async def __aenter__(self) -> UnitOfWork: ...
     async def __aexit__(

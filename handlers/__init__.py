@@ -35,12 +35,18 @@ from handlers.followup import stale as followup_stale
 from handlers.quotes import approvals as quote_approvals
 from handlers.quotes import builder as quote_builder
 from handlers.quotes import policy as quote_policy
+from handlers.tickets import customer as ticket_customer
+from handlers.tickets import delivery as ticket_delivery
+from handlers.tickets import desk as ticket_desk
+from handlers.tickets import renewal as ticket_renewal
+from handlers.tickets import survey as ticket_survey
 
 
 def routers() -> list[Router]:
     """A fresh Router per feature, in order (the catch-all last), for one Dispatcher."""
     ordered = [
         start,
+        ticket_survey,  # a customer answering a survey: only its own state and buttons, before anything else
         group,  # before profile: /help in a group is the group's own
         profile,
         invite,
@@ -63,11 +69,15 @@ def routers() -> list[Router]:
         contract_screens,  # before products: a document sent while a contract waits for it is the signed scan
         contract_payments,
         contract_receivables,
+        ticket_delivery,  # before products: a signed acceptance form sent as a file is not a catalogue import
         products,
         quote_builder,
         quote_approvals,
         quote_policy,
         report,
+        ticket_desk,
+        ticket_renewal,
+        ticket_customer,
         fallback,  # always last
     ]
     return [module.routes.router() for module in ordered]

@@ -51,6 +51,8 @@ from handlers.pipeline_ui import (
     team_of,
 )
 from handlers.quotes.common import QAct, QuoteCb
+from handlers.tickets.common import RenewalAct, RenewalCb, TicketAct, TicketCb
+from handlers.tickets.delivery import checklist_button
 
 routes = Routes(__name__)
 PER_PAGE = 8
@@ -345,6 +347,10 @@ def card_text(t: Translate, lang: Language, card: DealCard) -> str:
 
 # The card's follow-up actions go on a row of their own (handlers/followup_log.py answers them).
 FOLLOWUP_ACTIONS = frozenset({DealAction.LOG_ACTIVITY, DealAction.TIMELINE})
+# From delivery on, the card opens an after-sales ticket about the deal (issue 13).
+AFTER_SALES_STAGES = frozenset({Stage.DELIVERY, Stage.AFTER_SALES, Stage.WON})
+CHECKLIST_STAGES = frozenset({Stage.DELIVERY, Stage.AFTER_SALES})
+RENEWAL_STAGES = frozenset({Stage.AFTER_SALES, Stage.WON})
 
 
 def offer_button(t: Translate, card: DealCard, offer: DealOffer, view: View) -> InlineKeyboardButton:
@@ -389,8 +395,15 @@ def card_markup(t: Translate, card: DealCard, view: View) -> InlineKeyboardMarku
         and (deal.quote_status == "accepted" or deal.stage in (Stage.CONTRACT, Stage.PAYMENT) or card.can_reassign)
     ):
         followup.append(button(t("contract-btn-card"), ContractCb(act=CAct.DEAL, id=deal.id or 0)))
+    aftersales: list[InlineKeyboardButton] = []  # after-sales on a row of its own (issue 13)
+    if not card.read_only and card.opportunity.stage in CHECKLIST_STAGES:  # handlers/tickets/delivery.py
+        aftersales.append(checklist_button(t, card.opportunity.id or 0))
+    if not card.read_only and card.opportunity.stage in AFTER_SALES_STAGES:  # handlers/tickets/desk.py
+        aftersales.append(button(t("ticket-btn-deal"), TicketCb(act=TicketAct.DEAL, id=card.opportunity.id or 0)))
+    if not card.read_only and card.opportunity.stage in RENEWAL_STAGES:  # handlers/tickets/renewal.py
+        aftersales.append(button(t("renewal-btn-card"), RenewalCb(act=RenewalAct.SET, id=card.opportunity.id or 0)))
     back = [button(t("deal-btn-back-list"), view.cb(DealAct.LIST))]
-    return grid(actions, per_row=2, extra_rows=[followup, back])
+    return grid(actions, per_row=2, extra_rows=[row for row in (followup, aftersales, back) if row])
 
 
 async def load_card(

@@ -113,7 +113,23 @@ class Card:
     name: str
 
 
-Input: TypeAlias = Typed | Spoken | Card
+@dataclass(frozen=True)
+class Pictured:
+    """A photo (the largest size Telegram sent) with its caption."""
+
+    file_id: str
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class Filed:
+    """A document (a scanned, signed PDF)."""
+
+    file_id: str
+    name: str = ""
+
+
+Input: TypeAlias = Typed | Spoken | Card | Pictured | Filed
 
 
 def input_of(message: Message) -> Input | None:
@@ -121,6 +137,10 @@ def input_of(message: Message) -> Input | None:
         return Typed(message.text)
     if message.voice is not None:
         return Spoken(message.voice.file_id)
+    if message.photo:
+        return Pictured(message.photo[-1].file_id, message.caption or "")
+    if message.document is not None:
+        return Filed(message.document.file_id, message.document.file_name or "")
     if message.contact is not None:
         card = message.contact
         return Card(card.phone_number, " ".join(p for p in (card.first_name, card.last_name) if p).strip())

@@ -34,6 +34,8 @@ from domain.pool.recycling import shortest_recycle_days
 from domain.ports import UnitOfWork
 from domain.team.model import Language, User
 from domain.team.queries import own_team
+from domain.tickets import services as ticket_service
+from domain.tickets.model import OwnerRule, Priority, ServicePolicy
 from handlers.common import refuse, show
 from handlers.flow import STAY, Alert, Answers, Ctx, Done, Flow, Rows, Step, Transition, typed
 
@@ -73,6 +75,11 @@ class PolicyAction(enum.StrEnum):
     WEIGHT_FACTOR = "wfac"  # one factor's weight
     WEIGHT_SET = "wset"  # set it (the value it sets)
     QUOTES = "quotes"  # the quote approval rules; with a field, its editor (handlers/quotes/policy.py)
+    SERVICE = "svc"  # the after-sales rules (issue 13)
+    SERVICE_RULE = "svcr"  # who owns a new ticket (the rule it sets)
+    SERVICE_PERSON = "svcp"  # pick the service person
+    SERVICE_PERSON_SET = "svcps"  # ... this one (user 0: nobody)
+    SERVICE_NUMBER = "svcn"  # open an SLA limit's or the survey validity's editor
 
 
 class PolicyCb(CallbackData, prefix="pol"):
@@ -113,6 +120,7 @@ def overview(t: Translate, team_name: str, policy: TeamPolicy, done: str = "") -
         button(t("policy-btn-idle"), PolicyCb(action=PolicyAction.IDLE)),
         button(t("policy-btn-weights"), PolicyCb(action=PolicyAction.WEIGHTS)),
         button(t("policy-btn-quotes"), PolicyCb(action=PolicyAction.QUOTES)),
+        button(t("policy-btn-service"), PolicyCb(action=PolicyAction.SERVICE)),
     ]
     return (f"{done}\n\n{text}" if done else text), grid(buttons, per_row=2)
 
@@ -618,3 +626,192 @@ async def on_weight_set(
 NUMBER_EDITOR.install(routes)
 SKILLS_EDITOR.install(routes)
 IDLE_EDITOR.install(routes)
+
+
+# --- the after-sales rules (售后规则): who owns a new ticket, the service person, SLA, survey validity -----
+# Limits are kept in working minutes and edited in working hours; a button carries the value it sets.
+
+SERVICE_NUMBERS: dict[str, tuple[int, ...]] = {
+    **{f"{p.value}_response": (1, 4) for p in Priority},
+    **{f"{p.value}_resolve": (4, 12) for p in Priority},
+    "survey_days": (1, 7),
+    "renewal_days": (7, 30),
+}
+
+
+def _hours(minutes: int) -> str:
+    return f"{minutes / 60:g}"
+
+
+def service_overview(t: Translate, policy: ServicePolicy, person: str | None, done: str = "") -> tuple[str, InlineKeyboardMarkup]:
+    sla = {
+        p.value: t("policy-service-sla", response=_hours(policy.limits(p)[0]), resolve=_hours(policy.limits(p)[1]))
+        for p in Priority
+    }
+    text = t(
+        "policy-service-card", rule=t(f"policy-service-rule-{policy.owner_rule.value}"),
+        person=h(person) if person else t("policy-service-nobody"), p1=sla["p1"], p2=sla["p2"], p3=sla["p3"],
+        days=policy.survey_days, renewal=policy.renewal_days,
+    )
+    other = OwnerRule.SERVICE if policy.owner_rule is OwnerRule.DEAL_OWNER else OwnerRule.DEAL_OWNER
+    buttons = [
+        button(t(f"policy-btn-service-rule-{other.value}"), PolicyCb(action=PolicyAction.SERVICE_RULE, value=other.value)),
+        button(t("policy-btn-service-person"), PolicyCb(action=PolicyAction.SERVICE_PERSON)),
+        *(button(t(f"policy-btn-service-{name}"), PolicyCb(action=PolicyAction.SERVICE_NUMBER, field=name))
+          for name in SERVICE_NUMBERS),
+    ]
+    markup = grid(buttons, t, back=PolicyCb(action=PolicyAction.SHOW), cancel=False, per_row=2)
+    return (f"{done}\n\n{text}" if done else text), markup
+
+
+async def service_screen(uow: UnitOfWork, user: User, t: Translate, done: str = "") -> tuple[str, InlineKeyboardMarkup]:
+    policy = await ticket_service.service_policy(uow, viewer=user, team_id=user.team_id)
+    person = await uow.users.get(policy.service_user_id) if policy.service_user_id else None
+    return service_overview(t, policy, person.name if person else None, done)
+
+
+async def show_service(event: Message | CallbackQuery, user: User, uow: UnitOfWork, t: Translate, done: str = "") -> None:
+    try:
+        await show(event, *await service_screen(uow, user, t, done))
+    except DomainError as error:
+        await refuse(event, t, error)
+
+
+async def change_service(
+    event: Message | CallbackQuery, user: User, uow: UnitOfWork, t: Translate, clock: Clock, changes: dict[str, Any]
+) -> bool:
+    try:
+        await ticket_service.update_service_policy(
+            uow, actor=user, team_id=user.team_id, changes=changes, now=clock.now()
+        )
+    except DomainError as error:
+        await refuse(event, t, error)
+        return False
+    return True
+
+
+@routes.callback_query(PolicyCb.filter(F.action == PolicyAction.SERVICE))
+async def on_service(query: CallbackQuery, user: User, uow: UnitOfWork, state: FSMContext, t: Translate) -> None:
+    await state.clear()
+    await show_service(query, user, uow, t)
+
+
+@routes.callback_query(PolicyCb.filter(F.action == PolicyAction.SERVICE_RULE))
+async def on_service_rule(
+    query: CallbackQuery, callback_data: PolicyCb, user: User, uow: UnitOfWork, t: Translate, clock: Clock
+) -> None:
+    if callback_data.value not in {rule.value for rule in OwnerRule}:
+        await query.answer(t("stale-button"), show_alert=True)
+        return
+    if await change_service(query, user, uow, t, clock, {"owner_rule": callback_data.value}):
+        await show_service(query, user, uow, t, t("policy-done"))
+
+
+@routes.callback_query(PolicyCb.filter(F.action == PolicyAction.SERVICE_PERSON))
+async def on_service_person(query: CallbackQuery, user: User, uow: UnitOfWork, t: Translate) -> None:
+    try:
+        policy = await ticket_service.service_policy(uow, viewer=user, team_id=user.team_id)
+    except DomainError as error:
+        await refuse(query, t, error)
+        return
+    people = [person for person in await uow.users.in_team(user.team_id) if person.active]
+    buttons = [
+        button(("✅ " if person.id == policy.service_user_id else "") + person.name,
+               PolicyCb(action=PolicyAction.SERVICE_PERSON_SET, user=person.id or 0))
+        for person in people
+    ]
+    buttons.append(button(t("policy-btn-service-nobody"), PolicyCb(action=PolicyAction.SERVICE_PERSON_SET, user=0)))
+    markup = grid(buttons, t, back=PolicyCb(action=PolicyAction.SERVICE), cancel=False, per_row=2)
+    await show(query, t("policy-service-choose-person"), markup)
+
+
+@routes.callback_query(PolicyCb.filter(F.action == PolicyAction.SERVICE_PERSON_SET))
+async def on_service_person_set(
+    query: CallbackQuery, callback_data: PolicyCb, user: User, uow: UnitOfWork, t: Translate, clock: Clock
+) -> None:
+    if await change_service(query, user, uow, t, clock, {"service_user_id": callback_data.user or None}):
+        await show_service(query, user, uow, t, t("policy-done"))
+
+
+def service_field(ctx: Ctx) -> str:
+    return str(ctx.data["field"])
+
+
+def _in_days(name: str) -> bool:
+    return name in {"survey_days", "renewal_days"}
+
+
+async def service_number_now(ctx: Ctx) -> int:
+    """The value as edited: working hours for an SLA limit, days for the survey link."""
+    policy = await ticket_service.service_policy(ctx.uow, viewer=ctx.user, team_id=ctx.user.team_id)
+    value = int(getattr(policy, service_field(ctx)))
+    return value if _in_days(service_field(ctx)) else value // 60
+
+
+async def service_number_screen(ctx: Ctx) -> str:
+    name = service_field(ctx)
+    unit = "policy-service-unit-days" if _in_days(name) else "policy-service-unit-hours"
+    return ctx.t("policy-number", name=ctx.t(f"policy-service-name-{name}"),
+                 value=ctx.t(unit, value=await service_number_now(ctx)))
+
+
+async def service_number_keyboard(ctx: Ctx) -> Rows:
+    current = await service_number_now(ctx)
+    steps = SERVICE_NUMBERS[service_field(ctx)]
+    return rows_of([
+        *(ctx.button(f"−{s}", str(current - s)) for s in reversed(steps) if current - s >= 1),
+        *(ctx.button(f"+{s}", str(current + s)) for s in steps),
+    ], per_row=2)
+
+
+async def save_service_number(ctx: Ctx, value: int) -> None:
+    name = service_field(ctx)
+    await ticket_service.update_service_policy(
+        ctx.uow, actor=ctx.user, team_id=ctx.user.team_id,
+        changes={name: value if _in_days(name) else value * 60}, now=ctx.clock.now(),
+    )
+
+
+async def on_service_number_pick(ctx: Ctx, value: str) -> Transition:
+    if not NUMBER.fullmatch(value):
+        return Alert(ctx.t("stale-button"))
+    await save_service_number(ctx, int(value))
+    return STAY
+
+
+async def on_service_number_typed(ctx: Ctx, answers: Answers) -> Transition:
+    await save_service_number(ctx, answers["value"])
+    return Done(*await service_screen(ctx.uow, ctx.user, ctx.t, ctx.t("policy-done")))
+
+
+SERVICE_EDITOR = Flow(
+    "psvc",
+    (
+        Step(
+            "value", parse=typed("value", whole_number), keyboard=service_number_keyboard, pick=on_service_number_pick,
+            accept=on_service_number_typed, back=lambda ctx: PolicyCb(action=PolicyAction.SERVICE),
+            expect="policy-expect-number",
+            problems={"error-not-a-number": "policy-error-not-a-number"},
+            problem_params=lambda ctx: {"name": ctx.t(f"policy-service-name-{ctx.data.get('field')}")},
+        ),
+    ),
+    screen=service_number_screen, cancel_button=False, refusal=may_edit,
+)
+
+
+@routes.callback_query(PolicyCb.filter(F.action == PolicyAction.SERVICE_NUMBER))
+async def on_service_number(
+    query: CallbackQuery, callback_data: PolicyCb, state: FSMContext, bot: Bot, t: Translate, lang: Language,
+    uow: UnitOfWork, user: User, clock: Clock,
+) -> None:
+    if callback_data.field not in SERVICE_NUMBERS:
+        await query.answer(t("stale-button"), show_alert=True)
+        return
+    try:
+        await ticket_service.service_policy(uow, viewer=user, team_id=user.team_id)
+    except DomainError as error:
+        await refuse(query, t, error)
+        return
+    ctx = SERVICE_EDITOR.context(query, state, bot, t, lang, uow, user, clock)
+    await SERVICE_EDITOR.start(ctx, {"field": callback_data.field}, first="value")
+SERVICE_EDITOR.install(routes)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiogram import Bot, F
 from aiogram.filters import CommandObject, CommandStart
+from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
 from bot.commands import commands_for, main_menu, set_user_commands
@@ -18,7 +19,9 @@ from domain.team import onboarding
 from domain.team.model import Language, Team, User
 from domain.team.ports import TeamsWork
 from domain.team.queries import own_team
+from domain.tickets.surveys import is_survey_payload
 from handlers.common import role_name
+from handlers.tickets import survey
 
 routes = Routes(__name__)
 
@@ -33,8 +36,11 @@ def greeting(t: Translate, user: User, team: Team) -> str:
 @routes.message(CommandStart(deep_link=True), F.chat.type == "private", flags={"public": True})
 async def cmd_start_with_code(
     message: Message, command: CommandObject, uow: UnitOfWork, user: User | None, t: Translate,
-    lang: Language, clock: Clock, catalogue: Catalogue, bot: Bot,
+    lang: Language, clock: Clock, catalogue: Catalogue, bot: Bot, state: FSMContext,
 ) -> None:
+    if is_survey_payload(command.args):  # a customer's satisfaction survey (handlers/tickets/survey.py)
+        await survey.open_link(message, command.args or "", state, uow, user, t, clock)
+        return
     if user is not None:
         await cmd_start_known(message, uow, user, t, catalogue, lang)
         return

@@ -23,11 +23,15 @@ from domain.outbox.kinds import Kind, Valid
 from domain.outbox.model import NotificationState
 from domain.quotes.model import LIVE, QuoteStatus, StepState
 from domain.reminders.model import ReminderState
+from domain.tickets.model import OPEN as TICKET_OPEN
+from domain.tickets.model import RUNNING as TICKET_RUNNING
+from domain.tickets.model import TicketStatus
 from storage.sql import CLOSED_STAGES
 from storage.tables import (
     activities,
     contract_milestones,
     contracts,
+    delivery_items,
     handoffs,
     leads,
     notifications,
@@ -36,8 +40,10 @@ from storage.tables import (
     quote_approvals,
     quotes,
     reminders,
+    renewals,
     stage_changes,
     teams,
+    tickets,
     users,
 )
 
@@ -165,6 +171,40 @@ def _payment_waiting() -> ColumnElement[bool]:
     return exists().where(payments.c.id == n.c.subject_id, payments.c.state == PaymentState.REPORTED.value)
 
 
+def _ticket_open() -> ColumnElement[bool]:
+    return exists().where(
+        tickets.c.id == n.c.subject_id, tickets.c.status.in_([st.value for st in TICKET_OPEN]),
+        tickets.c.owner_id == n.c.recipient_id,
+    )
+
+
+def _ticket_running() -> ColumnElement[bool]:
+    return exists().where(tickets.c.id == n.c.subject_id, tickets.c.status.in_([st.value for st in TICKET_RUNNING]))
+
+
+def _delivery_item_open() -> ColumnElement[bool]:
+    return exists().where(
+        delivery_items.c.id == n.c.subject_id, delivery_items.c.done_at.is_(None),
+        opportunities.c.id == delivery_items.c.opportunity_id, opportunities.c.stage == "delivery",
+    )
+
+
+def _delivery_item_owned() -> ColumnElement[bool]:
+    return exists().where(
+        delivery_items.c.id == n.c.subject_id, delivery_items.c.done_at.is_(None),
+        delivery_items.c.owner_id == n.c.recipient_id,
+        opportunities.c.id == delivery_items.c.opportunity_id, opportunities.c.stage == "delivery",
+    )
+
+
+def _renewal_open() -> ColumnElement[bool]:
+    return exists().where(renewals.c.id == n.c.subject_id, renewals.c.new_opportunity_id.is_(None))
+
+
+def _ticket_unanswered() -> ColumnElement[bool]:
+    return exists().where(tickets.c.id == n.c.subject_id, tickets.c.status == TicketStatus.NEW.value)
+
+
 PREDICATES: dict[Valid, Callable[[], ColumnElement[bool]]] = {
     Valid.HANDOFF_PENDING: _handoff_pending,
     Valid.HANDOFF_STANDS: _handoff_stands,
@@ -186,6 +226,12 @@ PREDICATES: dict[Valid, Callable[[], ColumnElement[bool]]] = {
     Valid.CONTRACT_UNSIGNED: _contract_unsigned,
     Valid.MILESTONE_OPEN: _milestone_open,
     Valid.PAYMENT_WAITING: _payment_waiting,
+    Valid.TICKET_OPEN: _ticket_open,
+    Valid.TICKET_RUNNING: _ticket_running,
+    Valid.TICKET_UNANSWERED: _ticket_unanswered,
+    Valid.DELIVERY_ITEM_OPEN: _delivery_item_open,
+    Valid.DELIVERY_ITEM_OWNED: _delivery_item_owned,
+    Valid.RENEWAL_OPEN: _renewal_open,
 }
 
 

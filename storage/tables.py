@@ -28,6 +28,7 @@ from sqlalchemy.orm import registry
 
 from domain.contracts.model import Contract, ContractStatus, Milestone, Payment, PaymentMethod, PaymentState
 from domain.deals.model import Opportunity, Stage, StageChange
+from domain.delivery.model import DeliveryItem, ItemKey, TemplateRow
 from domain.followup.model import Activity, ActivityKind, ActivityOutcome
 from domain.handoffs.model import Handoff, HandoffState
 from domain.intake.model import ApiKey, IntakeReceipt
@@ -46,7 +47,18 @@ from domain.quotes.model import (
     StepState,
 )
 from domain.reminders.model import Reminder, ReminderState
+from domain.renewals.model import Renewal
 from domain.team.model import AuditEvent, Invite, Language, Role, Team, User
+from domain.tickets.model import (
+    Category,
+    OwnerRule,
+    Priority,
+    ServicePolicy,
+    Survey,
+    SurveyChannel,
+    Ticket,
+    TicketStatus,
+)
 from domain.webhooks.model import DeliveryState, WebhookDelivery, WebhookEndpoint
 from storage.types import UTCDateTime
 
@@ -676,6 +688,137 @@ payments = Table(
     Index("ix_payments_team_state", "team_id", "state"),
 )
 
+# --- After-sales: service tickets, satisfaction surveys, the team's service policy (issue 13) -------------
+
+TICKET_CHECK_SQL = "check_at IS NOT NULL"
+
+tickets = Table(
+    "tickets", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("team_id", Integer, ForeignKey("teams.id"), nullable=False),
+    Column("opportunity_id", Integer, ForeignKey("opportunities.id"), nullable=True),
+    Column("company", String(100), nullable=False),
+    Column("company_key", String(100), nullable=False),
+    Column("contact", String(100), nullable=True),
+    Column("category", _enum(Category, "ticket_category"), nullable=False),
+    Column("priority", _enum(Priority, "ticket_priority"), nullable=False),
+    Column("status", _enum(TicketStatus, "ticket_status"), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("media", String(255), nullable=True),
+    Column("created_by", Integer, ForeignKey("users.id"), nullable=False),
+    Column("owner_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=True),
+    Column("response_minutes", Integer, nullable=False),
+    Column("resolve_minutes", Integer, nullable=False),
+    Column("responded_at", UTCDateTime, nullable=True),
+    Column("resolve_used", Integer, nullable=False),
+    Column("resolve_since", UTCDateTime, nullable=True),
+    Column("response_stage", Integer, nullable=False),
+    Column("resolve_stage", Integer, nullable=False),
+    Column("check_at", UTCDateTime, nullable=True),
+    Column("resolved_at", UTCDateTime, nullable=True),
+    Column("closed_at", UTCDateTime, nullable=True),
+    Column("survey_id", Integer, nullable=True),
+    Index("ix_tickets_team_status", "team_id", "status", "created_at"),
+    Index("ix_tickets_owner_status", "owner_id", "status"),
+    Index("ix_tickets_customer", "team_id", "company_key"),
+    # The SLA sweep: only running tickets with a mark to come are in it.
+    Index("ix_tickets_check", "check_at", postgresql_where=text(TICKET_CHECK_SQL), sqlite_where=text(TICKET_CHECK_SQL)),
+)
+
+surveys = Table(
+    "surveys", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("team_id", Integer, ForeignKey("teams.id"), nullable=False),
+    Column("ticket_id", Integer, ForeignKey("tickets.id"), nullable=True),
+    Column("opportunity_id", Integer, ForeignKey("opportunities.id"), nullable=True),
+    Column("company", String(100), nullable=False),
+    Column("company_key", String(100), nullable=False),
+    Column("channel", _enum(SurveyChannel, "survey_channel"), nullable=False),
+    Column("token_hash", String(64), nullable=True, unique=True),
+    Column("created_by", Integer, ForeignKey("users.id"), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=True),
+    Column("answered_at", UTCDateTime, nullable=True),
+    Column("score", Integer, nullable=True),
+    Column("comment", Text, nullable=True),
+    Column("respondent", BigInteger, nullable=True),
+    Column("follow_up_id", Integer, ForeignKey("tickets.id"), nullable=True),
+    Index("ix_surveys_ticket", "ticket_id"),
+    Index("ix_surveys_customer", "team_id", "company_key"),
+)
+
+service_policies = Table(
+    "service_policies", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("team_id", Integer, ForeignKey("teams.id"), nullable=False, unique=True),
+    Column("owner_rule", _enum(OwnerRule, "ticket_owner_rule"), nullable=False),
+    Column("service_user_id", Integer, ForeignKey("users.id"), nullable=True),
+    Column("p1_response", Integer, nullable=False),
+    Column("p1_resolve", Integer, nullable=False),
+    Column("p2_response", Integer, nullable=False),
+    Column("p2_resolve", Integer, nullable=False),
+    Column("p3_response", Integer, nullable=False),
+    Column("p3_resolve", Integer, nullable=False),
+    Column("survey_days", Integer, nullable=False),
+    Column("renewal_days", Integer, nullable=False, server_default=text("30")),
+)
+
+# --- Delivery checklists (issue 13) -----------------------------------------------------------------------
+
+DELIVERY_CHECK_SQL = "check_at IS NOT NULL"
+
+delivery_items = Table(
+    "delivery_items", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("team_id", Integer, ForeignKey("teams.id"), nullable=False),
+    Column("opportunity_id", Integer, ForeignKey("opportunities.id"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("key", _enum(ItemKey, "delivery_item_key"), nullable=False),
+    Column("name", String(60), nullable=True),
+    Column("owner_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("due_at", UTCDateTime, nullable=False),
+    Column("done_at", UTCDateTime, nullable=True),
+    Column("done_by", Integer, ForeignKey("users.id"), nullable=True),
+    Column("document", String(255), nullable=True),
+    Column("nudge_stage", Integer, nullable=False),
+    Column("check_at", UTCDateTime, nullable=True),
+    UniqueConstraint("opportunity_id", "position", name="uq_delivery_items_opportunity_id_position"),
+    Index("ix_delivery_items_owner", "team_id", "owner_id", "done_at"),
+    # The delivery sweep: only open items with a nudge to come are in it.
+    Index("ix_delivery_items_check", "check_at", postgresql_where=text(DELIVERY_CHECK_SQL),
+          sqlite_where=text(DELIVERY_CHECK_SQL)),
+)
+
+delivery_templates = Table(
+    "delivery_templates", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("team_id", Integer, ForeignKey("teams.id"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("key", _enum(ItemKey, "delivery_item_key"), nullable=False),
+    Column("name", String(60), nullable=True),
+    Column("days", Integer, nullable=False),
+    Column("owner_id", Integer, ForeignKey("users.id"), nullable=True),
+    UniqueConstraint("team_id", "position", name="uq_delivery_templates_team_id_position"),
+)
+
+renewals = Table(
+    "renewals", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("team_id", Integer, ForeignKey("teams.id"), nullable=False),
+    Column("opportunity_id", Integer, ForeignKey("opportunities.id"), nullable=False, unique=True),
+    Column("renew_on", Date, nullable=False),
+    Column("nudge_at", UTCDateTime, nullable=False),
+    Column("nudged_at", UTCDateTime, nullable=True),
+    Column("new_opportunity_id", Integer, ForeignKey("opportunities.id"), nullable=True),
+    Column("set_by", Integer, ForeignKey("users.id"), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=True),
+    Index("ix_renewals_nudge", "nudge_at"),
+)
+
 # Infrastructure tables: no domain entity behind them.
 processed_updates = Table(
     "processed_updates", metadata,
@@ -733,4 +876,10 @@ def map_domain() -> None:
     mapper_registry.map_imperatively(Contract, contracts)
     mapper_registry.map_imperatively(Milestone, contract_milestones)
     mapper_registry.map_imperatively(Payment, payments)
+    mapper_registry.map_imperatively(Ticket, tickets)
+    mapper_registry.map_imperatively(Survey, surveys)
+    mapper_registry.map_imperatively(ServicePolicy, service_policies)
+    mapper_registry.map_imperatively(DeliveryItem, delivery_items)
+    mapper_registry.map_imperatively(TemplateRow, delivery_templates)
+    mapper_registry.map_imperatively(Renewal, renewals)
     _mapped = True

@@ -13,7 +13,9 @@ from domain.clock import Clock
 from domain.outbox.model import Notification
 from domain.outbox.ports import NoticeRenderer
 from domain.reminders.model import Reminder
+from storage.checklists_repo import SqlChecklists
 from storage.contracts_repo import SqlContracts
+from storage.customers_repo import SqlCustomers
 from storage.deals_repo import SqlOpportunities, SqlStageChanges
 from storage.delivery_repo import SqlDeadLetters
 from storage.digest_repo import SqlDigestRuns
@@ -26,8 +28,10 @@ from storage.policy_repo import SqlPolicies, SqlRepSkills
 from storage.preload import Preloaded
 from storage.quotes_repo import SqlProducts, SqlQuotes
 from storage.reminder_repo import SqlReminders
+from storage.renewals_repo import SqlRenewals
 from storage.reports_repo import SqlReports
 from storage.team_repo import SqlAudit, SqlInvites, SqlTeams, SqlUsers
+from storage.tickets_repo import SqlTickets
 from storage.webhooks_repo import SqlWebhooks
 
 
@@ -89,6 +93,10 @@ class SqlUnitOfWork:
         self.quotes = SqlQuotes(self.session)
         self.contracts = SqlContracts(self.session)
         self.reports = SqlReports(self.session)
+        self.tickets = SqlTickets(self.session)
+        self.checklists = SqlChecklists(self.session)
+        self.renewals = SqlRenewals(self.session)
+        self.customers = SqlCustomers(self.session)
         self.preloaded.policies = self.policies
         self.participants = [self.audit, self.policies, self.preloaded]
         return self

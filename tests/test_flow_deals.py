@@ -358,7 +358,8 @@ async def test_from_the_contract_on_the_owner_closes_the_deal_as_won(app: App, s
     assert "从「合同签署」推进到「赢单」吗？" in wang_p.last.text
     await wang_p.press("确认推进")
     assert "🎉 恭喜赢单！" in wang_p.last.text and "阶段：赢单" in wang_p.last.text
-    assert labels(wang_p) == ["🕘 跟进记录", "⬅️ 返回列表"]  # the timeline stays readable; no more logging
+    # The timeline stays readable, no more logging; after-sales tickets from here on (issue 13).
+    assert labels(wang_p) == ["🕘 跟进记录", "🛠 工单", "🔁 续约/复购", "⬅️ 返回列表"]
     assert (await deal_row(app, deal_id)).stage is Stage.WON
     await manager_p.send("/deals")
     assert "团队商机</b>（共 0 个）" in manager_p.last.text  # the list shows open deals unless a stage is picked

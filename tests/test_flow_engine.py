@@ -18,11 +18,13 @@ from aiogram.types import Chat, Message, Sticker, Update
 
 from bot.factory import App
 from bot.sandbox import Call, Person, Sandbox, Sent
+from domain.deals.model import Stage
 from domain.leads import contact
 from domain.team.model import Language, Role
 from handlers.flow import FLOWS, FlowAction, FlowCb
+from handlers.pipeline_ui import DealAct, DealCb
 from tests.conftest import join
-from tests.deal_support import member, seed_deal
+from tests.deal_support import member, move, seed_deal
 
 STICKER = Sticker(
     file_id="sticker-1", file_unique_id="s1", type="regular", width=512, height=512, is_animated=False, is_video=False
@@ -117,6 +119,43 @@ async def start_apikey(app: App, sandbox: Sandbox) -> Person:
     return manager
 
 
+async def start_ticket(app: App, sandbox: Sandbox) -> Person:
+    rep = await join(app, sandbox, "小王", Role.REP)
+    await seed_deal(app, await member(app, rep), "华东科技")
+    await rep.send("/ticket")
+    return rep
+
+
+async def start_service_number(app: App, sandbox: Sandbox) -> Person:
+    manager = await join(app, sandbox, "李经理", Role.MANAGER)
+    await manager.send("/policy")
+    await manager.press("售后规则")
+    await manager.press("P2 解决")
+    return manager
+
+
+async def start_sign_off(app: App, sandbox: Sandbox) -> Person:
+    rep = await join(app, sandbox, "小王", Role.REP)
+    deal_id = await seed_deal(app, await member(app, rep), "华东科技")
+    manager = await join(app, sandbox, "李经理", Role.MANAGER)
+    await move(app, await member(app, manager), deal_id, Stage.DELIVERY, override=True)
+    await rep.press_data(DealCb(act=DealAct.OPEN, id=deal_id).pack())
+    await rep.press("交付清单")
+    await rep.press("4. 验收签字")
+    await rep.press("✍️ 验收签字")
+    return rep
+
+
+async def start_renewal(app: App, sandbox: Sandbox) -> Person:
+    rep = await join(app, sandbox, "小王", Role.REP)
+    deal_id = await seed_deal(app, await member(app, rep), "华东科技")
+    manager = await join(app, sandbox, "李经理", Role.MANAGER)
+    await move(app, await member(app, manager), deal_id, Stage.WON, override=True)
+    await rep.press_data(DealCb(act=DealAct.OPEN, id=deal_id).pack())
+    await rep.press("续约/复购")
+    return rep
+
+
 async def start_hook(app: App, sandbox: Sandbox) -> Person:
     admin = await join(app, sandbox, "王总", Role.ADMIN)
     await admin.send("/webhooks")
@@ -149,6 +188,10 @@ STARTERS: dict[str, tuple[Starter, dict[str, Any]]] = {
     "pskill": (start_skills, {}),
     "apikey": (start_apikey, {"channel": "官网表单"}),
     "hook": (start_hook, {"url": "https://oa.example.com/hook", "events": ["lead.created"]}),
+    "psvc": (start_service_number, {}),
+    "dsign": (start_sign_off, {}),
+    "renew": (start_renewal, {}),
+    "ticket": (start_ticket, {"deal": None, "company": "华东科技", "category": "fault", "priority": "p1"}),
     "prod": (start_product, {
         "code": "CRM-PRO", "name_zh": "CRM 专业版", "unit": "套", "list_price_minor": 1_280_000, "cost_minor": 400_000,
     }),

@@ -78,7 +78,7 @@ async def test_rep_captures_a_lead_step_by_step_and_sees_score_and_owner(app: Ap
     assert "邮箱" in rep.last.text
     await rep.press("跳过")
     assert "从哪来的" in rep.last.text
-    assert labels(rep)[:7] == ["官网", "展会活动", "转介绍", "陌拜电话", "广告", "合作伙伴", "其他"]
+    assert labels(rep)[:8] == ["官网", "展会活动", "转介绍", "陌拜电话", "广告", "合作伙伴", "老客户", "其他"]
     step_message = rep.last
     await rep.press("转介绍")
     assert rep.last is step_message and step_message.edited  # a button press edits the message in place

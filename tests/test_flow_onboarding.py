@@ -23,7 +23,7 @@ async def test_invited_rep_starts_and_is_greeted_with_their_commands(app: App, s
     menus = [c.method for c in calls if isinstance(c.method, SetMyCommands)]
     assert menus and {c.command for c in menus[0].commands} == {
         "help", "me", "lang", "remind", "reminders", "hours", "lead", "deals", "log", "find", "pool", "quote",
-        "receivables", "report", "cancel",
+        "receivables", "report", "ticket", "tickets", "customer", "cancel",
     }
     assert menus[0].scope.chat_id == rep.telegram_id  # type: ignore[union-attr]
 

@@ -61,18 +61,27 @@ SAMPLES: dict[str, Any] = {
     "breakpoints": [Phrase("report-digest-bp", {"label": Phrase("report-bp-silent"), "n": 3})],
     "period": Phrase("report-span", {"m1": 11, "d1": 23, "m2": 11, "d2": 29}), "leads_change": "+3", "won": 2,
     "won_change": "-1", "rate": "40%", "rate_change": "+5", "touches": 14, "on_time": 5,
-    "late": 1,
+    # after-sales (issue 13)
+    "opener": "李经理", "priority": Phrase("ticket-priority-p1"), "category": Phrase("ticket-category-fault"),
+    "late": Phrase("ticket-late-100"), "comment": "响应太慢",
+    # delivery checklists (issue 13)
+    "item": Phrase("delivery-item-install"), "on": "2027-11-26",
+    "delivery": Phrase("delivery-agenda", {"count": 1, "items": (Phrase("delivery-agenda-line", {
+        "company": "华东科技", "item": Phrase("delivery-item-install"), "due": AT, "late": ""}),)}),
 }
 OVERRIDES_QUOTES: dict[Kind, dict[str, Any]] = {
     kind: {"why": [Phrase("quote-why-discount")], "reason": "客户预算有限"}
     for kind in (Kind.QUOTE_APPROVAL_CARD, Kind.QUOTE_APPROVAL_ESCALATED, Kind.QUOTE_APPROVAL_REJECTED)
 }
 OVERRIDES_PAYMENTS: dict[Kind, dict[str, Any]] = {Kind.PAYMENT_REJECTED: {"reason": "银行流水里没有这笔"}}
+# "late" is a count in the rep's weekly review, a phrase (how late) on a ticket's SLA notices.
+OVERRIDES_REPORTS: dict[Kind, dict[str, Any]] = {Kind.REPORT_REP_WEEKLY: {"late": 1}}
 OVERRIDES: dict[Kind, dict[str, Any]] = {
-    Kind.HANDOFF_REASSIGNED: {"owner": "yes"}, **OVERRIDES_QUOTES, **OVERRIDES_PAYMENTS,
+    Kind.HANDOFF_REASSIGNED: {"owner": "yes"}, **OVERRIDES_QUOTES, **OVERRIDES_PAYMENTS, **OVERRIDES_REPORTS,
 }
 REFS: dict[str, object] = {
-    "period": "2026-11-20", "by": 3, "day": "2026-11-26", "source": 77, "chat": -1001234, "round": 3, "step": 4,
+    "level": "100", "period": "2026-11-20", "by": 3, "day": "2026-11-26", "source": 77, "chat": -1001234, "round": 3,
+    "step": 4,
 }
 
 
@@ -209,6 +218,18 @@ def test_the_dedupe_keys_are_those_live_databases_hold() -> None:
         Kind.PAYMENT_OVERPAID: "payment:7:overpaid:to:42",
         Kind.PAYMENT_DUE: "milestone:7:remind:4:to:42",
         Kind.PAYMENT_OVERDUE: "milestone:7:escalated:4:to:42",
+        Kind.TICKET_ASSIGNED: "ticket:7:assigned:to:42",
+        Kind.TICKET_RESPONSE_DUE: "ticket:7:response:75:to:42",
+        Kind.TICKET_RESOLVE_DUE: "ticket:7:resolve:75:to:42",
+        Kind.TICKET_RESPONSE_LATE: "ticket:7:response:100:to:42",
+        Kind.TICKET_RESOLVE_LATE: "ticket:7:resolve:100:to:42",
+        Kind.TICKET_RESOLVED: f"ticket:7:resolved:{now.isoformat()}:to:42",
+        Kind.SURVEY_LOW_SCORE: "survey:7:low:to:42",
+        Kind.DELIVERY_ITEM_ASSIGNED: "delivery:7:assigned:to:42",
+        Kind.DELIVERY_ITEM_DUE: "delivery:7:due:to:42",
+        Kind.DELIVERY_ITEM_OVERDUE: "delivery:7:overdue:to:42",
+        Kind.DELIVERY_ACCEPTED: "delivery:7:accepted:to:42",
+        Kind.RENEWAL_DUE: "renewal:7:due:to:42",
     }
     assert set(expected) == set(Kind)
     for kind, key in expected.items():

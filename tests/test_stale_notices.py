@@ -40,10 +40,15 @@ from tests import test_payment_reminders as payments
 from tests.conftest import join
 from tests.deal_support import deal_row, member, seed_deal, set_policy
 from tests.fakes import FakeClock
+from tests.test_delivery_flow import test_a_nudge_still_queued_when_the_item_is_done_never_goes_out
 from tests.test_import_leads import (  # told there; an alias, so that it is not collected twice
     test_an_imported_lead_accepted_before_nine_is_left_out_of_the_morning_digest as imported_lead_story,
 )
 from tests.test_quote_watch import QUOTE_STALE_STORIES
+from tests.test_renewal_flow import (
+    test_a_renewal_nudge_still_queued_when_the_renewal_deal_was_opened_never_goes_out,
+)
+from tests.test_ticket_flow import test_sla_notices_still_queued_when_the_ticket_moves_on_never_go_out
 
 GROUP = -100_7777
 LEAD_LINE = "张三 13800138000 华东科技有限公司 官网 预算50万 要一套CRM管销售线索 本月上线"
@@ -551,11 +556,53 @@ async def test_a_week_where_nothing_moves_on_every_notice_goes_out(
     await call(app, delivery.report_unreachable_group, chat_id=GROUP, team_id=manager.team_id, source_id=2,
                now=clock.now())
     await deliver()
+    # A P1 ticket nobody answers: the owner's card, then each SLA mark of both clocks, each delivered.
+    from tests.ticket_support import open_ticket, ticket_row
+    ticket = await open_ticket(app, manager, await seed_deal(app, wang, "壬公司"))
+    await deliver()
+    assert ticket.id is not None
+    for _ in range(6):
+        due = (await ticket_row(app, ticket.id)).check_at
+        assert due is not None
+        clock.set(due)
+        await run_sweeps(app)
+        await deliver()
+    # A deal in delivery: its kick-off handed to 小李 (his card), nudged on its day, overdue at its end
+    # (told the next morning), each delivered.
+    from domain.delivery import services as checklists
+    handed = await seed_deal(app, wang, "癸公司")
+    async with app.uow() as uow:
+        await deal_service.change_stage(uow, actor=manager, opportunity_id=handed, to=Stage.DELIVERY, override=True,
+                                        now=clock.now())
+        kickoff = (await uow.checklists.for_deal(handed))[0]
+        assert kickoff.id is not None and li.id is not None
+        await checklists.reassign_item(uow, actor=manager, item_id=kickoff.id, to_user_id=li.id, now=clock.now())
+        await uow.commit()
+    await deliver()
+    for _ in range(2):
+        async with app.uow() as uow:
+            item = await uow.checklists.get(kickoff.id)
+        assert item is not None and item.check_at is not None
+        clock.set(item.check_at)
+        await run_sweeps(app)
+        clock.advance(hours=12)
+        await deliver()
+    # A won deal's renewal: the owner's nudge 30 days before, delivered.
+    from domain.renewals import services as renewals
+    renewed = await seed_deal(app, wang, "子公司")
+    async with app.uow() as uow:
+        await deal_service.change_stage(uow, actor=manager, opportunity_id=renewed, to=Stage.WON, override=True,
+                                        now=clock.now())
+        await renewals.set_renewal(uow, actor=wang, deal_id=renewed, on=clock.now().date() + timedelta(days=20),
+                                   now=clock.now())
+        await uow.commit()
+    await run_sweeps(app)  # within 30 days: the nudge at once
+    await deliver()
 
     async with app.engine.connect() as conn:
         rows = list((await conn.execute(select(notifications.c.notice, notifications.c.state))).all())
     assert {notice for notice, _ in rows} >= {kind.spec.key for kind in STALE_STORIES}
-    assert {str(getattr(st, "value", st)) for _, st in rows} == {"sent"}
+    assert {str(getattr(st, "value", st)) for _, st in rows} == {"sent"}, [r for r in rows if "sent" not in str(r[1])]
 
 
 # --- the registry ----------------------------------------------------------------------------------------
@@ -591,6 +638,16 @@ STALE_STORIES = {
     Kind.PAYMENT_DUE: payments.test_paid_before_the_reminder_went_out_no_reminder_and_no_escalation,
     Kind.PAYMENT_OVERDUE: payments.test_paid_before_the_reminder_went_out_no_reminder_and_no_escalation,
     Kind.PAYMENT_CARD: payments.test_confirmed_before_nine_finance_gets_no_card,
+    **dict.fromkeys(
+        (Kind.TICKET_ASSIGNED, Kind.TICKET_RESPONSE_DUE, Kind.TICKET_RESPONSE_LATE, Kind.TICKET_RESOLVE_DUE,
+         Kind.TICKET_RESOLVE_LATE),
+        test_sla_notices_still_queued_when_the_ticket_moves_on_never_go_out,
+    ),
+    **dict.fromkeys(
+        (Kind.DELIVERY_ITEM_ASSIGNED, Kind.DELIVERY_ITEM_DUE, Kind.DELIVERY_ITEM_OVERDUE),
+        test_a_nudge_still_queued_when_the_item_is_done_never_goes_out,
+    ),
+    Kind.RENEWAL_DUE: test_a_renewal_nudge_still_queued_when_the_renewal_deal_was_opened_never_goes_out,
 }
 
 

@@ -8,6 +8,7 @@ from domain.audit import record, snapshot
 from domain.deals.access import deal_context, visible_opportunity
 from domain.deals.model import CLOSED, Opportunity, Stage
 from domain.deals.stages import check_transition
+from domain.delivery.services import open_checklist
 from domain.errors import InvalidInput
 from domain.followup.silence import restart_silence_watch
 from domain.handoffs.services import cancel_pending
@@ -58,6 +59,8 @@ async def change_stage(
     assert change.id is not None
     # An earlier move's news, a win reopened, a closed deal's nudges and alerts: no longer true.
     await moved_on(uow, Subject.OPPORTUNITY, opportunity.id, why=f"opportunity.{to.value}", now=now)
+    if to is Stage.DELIVERY:  # the team's checklist opens (domain/delivery)
+        await open_checklist(uow, opportunity, actor=actor, company=lead.company, now=now)
     if to is Stage.WON:
         owner = await name_of(uow, opportunity.owner_id or actor.id)
         await tell_group(uow, team, Notice(

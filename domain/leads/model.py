@@ -18,6 +18,7 @@ class LeadSource(enum.StrEnum):
     COLD_CALL = "cold_call"
     ADVERTISING = "advertising"
     PARTNER = "partner"
+    EXISTING = "existing"  # an existing customer's next purchase (the second sale)
     OTHER = "other"
 
 

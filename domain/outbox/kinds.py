@@ -53,6 +53,10 @@ class Subject(enum.StrEnum):
     REMINDER = "reminder"
     STAGE_CHANGE = "stage_change"
     TEAM = "team"
+    TICKET = "ticket"
+    SURVEY = "survey"
+    DELIVERY_ITEM = "delivery_item"
+    RENEWAL = "renewal"
     WEBHOOK = "webhook"
     USER = "user"
 
@@ -88,6 +92,12 @@ class Valid(enum.Enum):
     CONTRACT_UNSIGNED = "contract_unsigned"  # the contract is still a draft or out for signature
     MILESTONE_OPEN = "milestone_open"  # the milestone is not paid in full and its contract still collects
     PAYMENT_WAITING = "payment_waiting"  # the reported payment still waits for finance's decision
+    TICKET_OPEN = "ticket_open"  # the ticket is not resolved or closed, and the recipient still owns it
+    TICKET_RUNNING = "ticket_running"  # its SLA clock still runs (new or in progress: not waiting, not done)
+    TICKET_UNANSWERED = "ticket_unanswered"  # nobody has answered the ticket yet (still new)
+    DELIVERY_ITEM_OWNED = "delivery_item_owned"  # the item is open, its deal in delivery, the recipient owns it
+    DELIVERY_ITEM_OPEN = "delivery_item_open"  # the item is open and its deal still in delivery
+    RENEWAL_OPEN = "renewal_open"  # no opportunity was opened from the renewal yet
 
 
 @dataclass(frozen=True)
@@ -320,7 +330,7 @@ class Kind(enum.Enum):
     # Made at the start of the person's working day from what is due that day.
     AGENDA = Spec(
         "followup-agenda", "digest.agenda", Subject.TEAM, "digest:agenda:{subject}:{day}:{to}",
-        ("head", "overdue", "handoffs", "next", "payments"), refs=("day",), valid=Valid.ALWAYS,
+        ("head", "overdue", "handoffs", "delivery", "next", "payments"), refs=("day",), valid=Valid.ALWAYS,
     )
 
     # -- report digests (issue 14): made at the start of the working day from the team's numbers then
@@ -418,6 +428,60 @@ class Kind(enum.Enum):
         "payment-overdue", "payment.reminder", Subject.MILESTONE, "milestone:{subject}:escalated:{step}:to:{to}",
         ("number", "company", "rep", "milestone", "outstanding", "due", "when"), refs=("step",),
         valid=Valid.MILESTONE_OPEN,
+    )
+
+    # -- after-sales: tickets and surveys (issue 13)
+    TICKET_ASSIGNED = Spec(
+        "ticket-assigned", "ticket.assigned", Subject.TICKET, "ticket:{subject}:assigned:to:{to}",
+        ("number", "company", "priority", "category", "opener"), valid=Valid.TICKET_OPEN,
+    )
+    TICKET_RESPONSE_DUE = Spec(
+        "ticket-response-due", "ticket.sla", Subject.TICKET, "ticket:{subject}:response:75:to:{to}",
+        ("number", "company", "priority", "category", "due"), valid=Valid.TICKET_UNANSWERED,
+    )
+    TICKET_RESOLVE_DUE = Spec(
+        "ticket-resolve-due", "ticket.sla", Subject.TICKET, "ticket:{subject}:resolve:75:to:{to}",
+        ("number", "company", "priority", "category", "due"), valid=Valid.TICKET_RUNNING,
+    )
+    TICKET_RESPONSE_LATE = Spec(
+        "ticket-response-late", "ticket.sla", Subject.TICKET, "ticket:{subject}:response:{level}:to:{to}",
+        ("number", "company", "priority", "category", "due", "owner", "late"), refs=("level",),
+        valid=Valid.TICKET_UNANSWERED,
+    )
+    TICKET_RESOLVE_LATE = Spec(
+        "ticket-resolve-late", "ticket.sla", Subject.TICKET, "ticket:{subject}:resolve:{level}:to:{to}",
+        ("number", "company", "priority", "category", "due", "owner", "late"), refs=("level",),
+        valid=Valid.TICKET_RUNNING,
+    )
+    TICKET_RESOLVED = Spec(  # to the owner when someone else resolved it: the survey link is on the card
+        "ticket-resolved-owner", "ticket.resolved", Subject.TICKET, "ticket:{subject}:resolved:{now}:to:{to}",
+        ("number", "company", "priority", "category", "by"), valid=Valid.ALWAYS,
+    )
+    SURVEY_LOW_SCORE = Spec(
+        "survey-low-score", "survey.low", Subject.SURVEY, "survey:{subject}:low:to:{to}",
+        ("company", "number", "score", "comment", "owner", "channel"), urgency=Urgency.NOW, valid=Valid.ALWAYS,
+    )
+
+    # -- delivery checklists (issue 13)
+    DELIVERY_ITEM_ASSIGNED = Spec(
+        "delivery-item-assigned", "delivery.item", Subject.DELIVERY_ITEM, "delivery:{subject}:assigned:to:{to}",
+        ("company", "item", "due", "by"), valid=Valid.DELIVERY_ITEM_OWNED,
+    )
+    DELIVERY_ITEM_DUE = Spec(
+        "delivery-item-due", "delivery.item", Subject.DELIVERY_ITEM, "delivery:{subject}:due:to:{to}",
+        ("company", "item", "due"), valid=Valid.DELIVERY_ITEM_OWNED,
+    )
+    DELIVERY_ITEM_OVERDUE = Spec(
+        "delivery-item-overdue", "delivery.item", Subject.DELIVERY_ITEM, "delivery:{subject}:overdue:to:{to}",
+        ("company", "item", "due", "owner"), valid=Valid.DELIVERY_ITEM_OPEN,
+    )
+    DELIVERY_ACCEPTED = Spec(  # to the deal's owner when a manager signed off: the survey link is a tap away
+        "delivery-accepted-owner", "delivery.accepted", Subject.OPPORTUNITY, "delivery:{subject}:accepted:to:{to}",
+        ("company", "by"), valid=Valid.ALWAYS,
+    )
+    RENEWAL_DUE = Spec(
+        "renewal-due", "renewal.due", Subject.RENEWAL, "renewal:{subject}:due:to:{to}",
+        ("company", "on", "days"), valid=Valid.RENEWAL_OPEN,
     )
 
     # -- delivery

@@ -8,6 +8,8 @@ from itertools import groupby
 
 from domain.contracts.model import ReceivableLine
 from domain.contracts.receivables import PaymentAgenda, payment_agenda
+from domain.delivery.model import AgendaItem
+from domain.delivery.services import agenda_of, item_label
 from domain.digests import DigestSchedule
 from domain.followup.rules import AgendaLine
 from domain.outbox.kinds import Kind
@@ -56,11 +58,24 @@ def _payments(money: PaymentAgenda | None) -> Phrase | str:
     })
 
 
+def _delivery_section(items: Sequence[AgendaItem], start: datetime) -> Phrase | str:
+    if not items:
+        return ""
+    lines = tuple(
+        Phrase("delivery-agenda-line", {
+            "company": item.company, "item": item_label(item), "due": item.due_at,
+            "late": Phrase("delivery-agenda-late") if item.due_at < start else "",
+        })
+        for item in items[:AGENDA_SHOWN]
+    )
+    return Phrase("delivery-agenda", {"count": len(items), "items": lines})
+
+
 async def compose_agenda(uow: UnitOfWork, team: Team, day: date, now: datetime) -> int:
     """The morning agenda: each person gets one message with what is ahead today (their reminders and
     follow-ups), follow-ups nudged on earlier days and not acted on, hand-offs waiting for them to
-    accept, and money: payments due today or overdue on their contracts, payments waiting for their
-    confirmation (finance). Nobody with nothing to do hears anything."""
+    accept, delivery items due, and money: payments due today or overdue on their contracts, payments
+    waiting for their confirmation (finance). Nobody with nothing to do hears anything."""
     assert team.id is not None
     start, end = day_bounds(day, team.timezone)
     lines = await uow.followups.agenda(team.id, start, end, now)
@@ -68,8 +83,11 @@ async def compose_agenda(uow: UnitOfWork, team: Team, day: date, now: datetime) 
     grouped: dict[int, list[AgendaLine]] = {}
     for user_id, items in groupby(lines, key=lambda line: line.user_id):
         grouped.setdefault(user_id, []).extend(items)
+    delivery: dict[int, list[AgendaItem]] = {}
+    for owner, found in groupby(await agenda_of(uow, team.id, end), key=lambda i: i.owner_id):
+        delivery.setdefault(owner, []).extend(found)
     queued = 0
-    for user_id in [*grouped, *(uid for uid in money if uid not in grouped)]:
+    for user_id in sorted({*grouped, *money, *delivery}):
         mine = grouped.get(user_id, [])
         today = [line for line in mine if line.section == "today"]
         overdue = [line for line in mine if line.section == "overdue"]
@@ -84,6 +102,8 @@ async def compose_agenda(uow: UnitOfWork, team: Team, day: date, now: datetime) 
             "handoffs": Phrase(
                 "followup-agenda-handoffs", {"count": len(handoffs), "items": _agenda_items(handoffs, team.timezone, True)}
             ) if handoffs else "",
+            # Delivery items (交付) due today or overdue, their owner's to tick off.
+            "delivery": _delivery_section(delivery.get(user_id, []), start),
             # Only personal reminders: the reminder says what to do; follow-ups get the how.
             "next": Phrase("followup-agenda-next") if followups else "",
             "payments": _payments(money.get(user_id)),

@@ -22,6 +22,8 @@ FROM_AUDIT: Final[dict[str, str]] = {
     "quote.approved": "quote.approved",
     "contract.signed": "contract.signed",
     "payment.confirmed": "payment.confirmed",
+    "ticket.created": "ticket.created",
+    "ticket.resolved": "ticket.resolved",
 }
 EVENTS: Final[tuple[str, ...]] = tuple(dict.fromkeys(FROM_AUDIT.values()))
 

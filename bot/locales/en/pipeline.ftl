@@ -19,6 +19,7 @@ source-referral = Referral
 source-cold_call = Cold call
 source-advertising = Advertising
 source-partner = Partner
+source-existing = Existing customer
 source-other = Other
 
 score-reason-need = clear need +{ $points }

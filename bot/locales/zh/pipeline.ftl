@@ -19,6 +19,7 @@ source-referral = 转介绍
 source-cold_call = 陌拜电话
 source-advertising = 广告
 source-partner = 合作伙伴
+source-existing = 老客户
 source-other = 其他
 
 score-reason-need = 需求明确 +{ $points }

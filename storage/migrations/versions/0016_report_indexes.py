@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0016'
-down_revision = '0012'  # after contracts (0012); after-sales (0015) re-chains it when it lands
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 

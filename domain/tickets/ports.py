@@ -1,0 +1,49 @@
+"""Ports of the after-sales feature."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import datetime
+from typing import Protocol
+
+from domain.tickets.model import ServicePolicy, Survey, Ticket, TicketQuery, TicketStatus
+
+
+class TicketRepo(Protocol):
+    async def add(self, ticket: Ticket) -> Ticket: ...
+    async def get(self, ticket_id: int) -> Ticket | None: ...
+    async def move(self, ticket: Ticket, *, expect: Collection[TicketStatus], **changes: object) -> bool:
+        """Set `changes` if the ticket is still in one of `expect`; False when it moved first."""
+        ...
+    async def claim_sla(self, ticket: Ticket, *, stages: tuple[int, int], **changes: object) -> bool:
+        """Set `changes` if the ticket is still running with these SLA stages (one sweeper acts once)."""
+        ...
+    async def find(self, query: TicketQuery, now: datetime, limit: int) -> Sequence[Ticket]:
+        """Tickets matching the query, the most urgent first (open before done, P1 first, oldest first)."""
+        ...
+    async def due(self, now: datetime, limit: int, skip: Collection[int] = ()) -> Sequence[Ticket]:
+        """Running tickets whose SLA check is due (locked on PostgreSQL)."""
+        ...
+    async def recent_customers(self, team_id: int, owner_id: int | None, limit: int) -> Sequence[tuple[int, str]]:
+        """(deal id, company) of the person's (None: the team's) latest deals, won ones too."""
+        ...
+
+    # surveys
+    async def add_survey(self, survey: Survey) -> Survey: ...
+    async def get_survey(self, survey_id: int) -> Survey | None: ...
+    async def survey_by_hash(self, token_hash: str) -> Survey | None: ...
+    async def answer_survey(self, survey: Survey, now: datetime, **changes: object) -> bool:
+        """Record the answer if the survey is still unanswered (and, for a link, unexpired at `now`)."""
+        ...
+    async def set_follow_up(self, survey: Survey, ticket_id: int) -> bool:
+        """Link the follow-up ticket if none is linked yet."""
+        ...
+    async def surveys_for(self, team_id: int, *, ticket_id: int | None = None, company_key: str | None = None,
+                          limit: int = 20) -> Sequence[Survey]:
+        """Answered surveys of a ticket or of a customer, newest first."""
+        ...
+
+    async def policy(self, team_id: int) -> ServicePolicy:
+        """The team's service policy, the defaults until a manager changes one."""
+        ...
+    async def save_policy(self, policy: ServicePolicy) -> ServicePolicy: ...
