@@ -45,6 +45,7 @@ from domain.deals.model import (
     Stage,
     StageChange,
 )
+from domain.delivery.model import AgendaItem, DeliveryItem, TemplateRow
 from domain.followup.model import Activity
 from domain.followup.rules import (
     SUBJECT_OPPORTUNITY,
@@ -77,7 +78,11 @@ from domain.quotes.model import (
     quote_number,
 )
 from domain.reminders.model import OPEN_STATES, Reminder, ReminderState
+from domain.renewals.model import Renewal
 from domain.team.model import AuditEvent, Invite, Role, Team, User
+from domain.tickets.model import OPEN as TICKET_OPEN
+from domain.tickets.model import RUNNING as TICKET_RUNNING
+from domain.tickets.model import Ticket, TicketStatus
 from domain.webhooks.model import WebhookDelivery, WebhookEndpoint
 
 START = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)  # Thursday 10:00 in Shanghai
@@ -1003,6 +1008,90 @@ class FakeContracts(_Linked):
         return [line for *_, line in sorted(lines, key=lambda t: t[:2], reverse=True)][:limit]
 
 
+# --- after-sales: delivery checklists in full; tickets and renewals only as far as their sweeps read ----
+
+
+class FakeChecklists(_Linked):
+    """Delivery items (a deal entering delivery opens its checklist), with the teams' templates."""
+
+    def __init__(self, db: FakeUnitOfWork) -> None:
+        super().__init__(db)
+        self.template_rows = _Table()
+
+    async def add(self, item: DeliveryItem) -> DeliveryItem:
+        return self._add(item)  # type: ignore[no-any-return]
+
+    async def get(self, item_id: int) -> DeliveryItem | None:
+        return self.rows.get(item_id)
+
+    async def for_deal(self, opportunity_id: int) -> Sequence[DeliveryItem]:
+        return self._sorted(lambda i: i.opportunity_id == opportunity_id, lambda i: (i.position, i.id))
+
+    async def update(self, item: DeliveryItem, *, open_only: bool, stage: int | None = None, **changes: object) -> bool:
+        row = self.rows.get(item.id or 0)
+        if row is None or (open_only and row.done_at is not None) or (stage is not None and row.nudge_stage != stage):
+            return False
+        for name, value in changes.items():
+            setattr(row, name, value)
+            setattr(item, name, value)
+        return True
+
+    async def due(self, now: datetime, limit: int, skip: Collection[int] = ()) -> Sequence[DeliveryItem]:
+        due = self._sorted(
+            lambda i: i.check_at is not None and i.check_at <= now and i.done_at is None and i.id not in skip,
+            lambda i: (i.check_at, i.id),
+        )
+        return due[:limit]
+
+    async def agenda(self, team_id: int, until: datetime) -> Sequence[AgendaItem]:
+        items = []
+        for i in self.rows.values():
+            deal = self.db.opportunities.rows.get(i.opportunity_id)
+            lead = self.db.leads.rows.get(deal.lead_id) if deal is not None else None
+            if (i.team_id != team_id or i.done_at is not None or i.due_at >= until or deal is None
+                    or deal.stage is not Stage.DELIVERY or lead is None):
+                continue
+            items.append(AgendaItem(i.owner_id, i.id, i.key, i.name, lead.company, i.due_at))
+        return sorted(items, key=lambda a: (a.owner_id, a.due_at, a.item_id))
+
+    async def template(self, team_id: int) -> Sequence[TemplateRow]:
+        return self.template_rows._sorted(lambda r: r.team_id == team_id, lambda r: r.position)
+
+    async def set_template(self, team_id: int, rows: Sequence[TemplateRow]) -> None:
+        for row in await self.template(team_id):
+            del self.template_rows.rows[row.id]
+        for row in rows:
+            self.template_rows._add(row)
+
+
+class _SweptOnly(_Table):
+    """A repository the in-memory pipeline knows only as far as its sweep reads (empty unless a test adds
+    rows); anything else is for the flow tests on the databases, and says so."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        raise NotImplementedError(f"{type(self).__name__}.{name} is not faked: test it on the databases")
+
+
+class FakeTickets(_SweptOnly):
+    async def due(self, now: datetime, limit: int, skip: Collection[int] = ()) -> Sequence[Ticket]:
+        due = self._sorted(
+            lambda t: t.check_at is not None and t.check_at <= now and t.status in TICKET_RUNNING and t.id not in skip,
+            lambda t: (t.check_at, t.id),
+        )
+        return due[:limit]
+
+
+class FakeRenewals(_SweptOnly):
+    async def due(self, now: datetime, limit: int, skip: Collection[int] = ()) -> Sequence[Renewal]:
+        due = self._sorted(
+            lambda r: r.nudged_at is None and r.new_opportunity_id is None and r.nudge_at <= now and r.id not in skip,
+            lambda r: (r.nudge_at, r.id),
+        )
+        return due[:limit]
+
+
 # --- quotes (the sweeps of approvals and expiry run with the pipeline's) -----------------------------------
 
 AGREED_FOR_HISTORY = (QuoteStatus.APPROVED, QuoteStatus.SENT, QuoteStatus.ACCEPTED)
@@ -1407,6 +1496,31 @@ def _payment_waiting(db: FakeUnitOfWork, n: Notification) -> bool:
     return payment is not None and payment.state is PaymentState.REPORTED
 
 
+def _ticket_in(statuses: Collection[TicketStatus], *, owned: bool = False) -> Callable[[FakeUnitOfWork, Notification], bool]:
+    def predicate(db: FakeUnitOfWork, n: Notification) -> bool:
+        ticket = db.tickets.rows.get(n.subject_id or 0)
+        return ticket is not None and ticket.status in statuses and (not owned or _eq(ticket.owner_id, n.recipient_id))
+
+    return predicate
+
+
+def _delivery_item(*, owned: bool) -> Callable[[FakeUnitOfWork, Notification], bool]:
+    def predicate(db: FakeUnitOfWork, n: Notification) -> bool:
+        item = db.checklists.rows.get(n.subject_id or 0)
+        deal = db.opportunities.rows.get(item.opportunity_id) if item is not None else None
+        return (
+            item is not None and item.done_at is None and deal is not None and deal.stage is Stage.DELIVERY
+            and (not owned or _eq(item.owner_id, n.recipient_id))
+        )
+
+    return predicate
+
+
+def _renewal_open(db: FakeUnitOfWork, n: Notification) -> bool:
+    renewal = db.renewals.rows.get(n.subject_id or 0)
+    return renewal is not None and renewal.new_opportunity_id is None
+
+
 _PREDICATES: dict[Valid, Callable[[FakeUnitOfWork, Notification], bool]] = {
     Valid.HANDOFF_PENDING: _handoff_pending,
     Valid.HANDOFF_STANDS: _handoff_stands,
@@ -1428,6 +1542,12 @@ _PREDICATES: dict[Valid, Callable[[FakeUnitOfWork, Notification], bool]] = {
     Valid.CONTRACT_UNSIGNED: _contract_unsigned,
     Valid.MILESTONE_OPEN: _milestone_open,
     Valid.PAYMENT_WAITING: _payment_waiting,
+    Valid.TICKET_OPEN: _ticket_in(TICKET_OPEN, owned=True),
+    Valid.TICKET_RUNNING: _ticket_in(TICKET_RUNNING),
+    Valid.TICKET_UNANSWERED: _ticket_in((TicketStatus.NEW,)),
+    Valid.DELIVERY_ITEM_OPEN: _delivery_item(owned=False),
+    Valid.DELIVERY_ITEM_OWNED: _delivery_item(owned=True),
+    Valid.RENEWAL_OPEN: _renewal_open,
 }
 
 
@@ -1477,6 +1597,10 @@ class FakeUnitOfWork:
         self._quote_templates, self._quote_policies = self.quotes.quote_templates, self.quotes.quote_policies
         self.contracts = FakeContracts(self)
         self._contract_milestones, self._payments = self.contracts.milestone_rows, self.contracts.payment_rows
+        self.checklists = FakeChecklists(self)
+        self._delivery_templates = self.checklists.template_rows
+        self.tickets = FakeTickets()
+        self.renewals = FakeRenewals()
         self.committed = 0
         self._saved: dict[str, dict[str, Any]] | None = None
 
