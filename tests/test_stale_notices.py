@@ -558,7 +558,7 @@ async def test_a_week_where_nothing_moves_on_every_notice_goes_out(
     await deliver()
     # A P1 ticket nobody answers: the owner's card, then each SLA mark of both clocks, each delivered.
     from tests.ticket_support import open_ticket, ticket_row
-    ticket = await open_ticket(app, manager, await seed_deal(app, wang, "壬公司"))
+    ticket = await open_ticket(app, manager, await seed_deal(app, wang, "丑公司"))
     await deliver()
     assert ticket.id is not None
     for _ in range(6):
