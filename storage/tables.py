@@ -656,6 +656,7 @@ contract_milestones = Table(
     Column("paid_at", UTCDateTime, nullable=True),
     Column("remind_step", Integer, nullable=False),
     Column("check_at", UTCDateTime, nullable=True),
+    Column("trigger", String(16), nullable=True),
     Index("ix_contract_milestones_contract", "contract_id", "position"),
     Index("ix_contract_milestones_team_due", "team_id", "due_on"),
     # The payment reminders: only open milestones of collecting contracts have a check.

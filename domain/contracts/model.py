@@ -116,6 +116,9 @@ class Milestone:
     # The reminder cadence (domain/contracts/reminders.py): the next step of the cadence and when it falls.
     remind_step: int = 0
     check_at: datetime | None = None
+    # What the milestone waits for, when a template says it: "signing", "delivery", "acceptance" (the
+    # acceptance sign-off, 验收, releases it: domain/delivery/signoff.py on_acceptance_signed).
+    trigger: str | None = None
     id: int | None = None
 
     @property

@@ -40,6 +40,7 @@ class Part:
     due_on: date
     amount: Money | None = None
     percent_bp: int | None = None
+    trigger: str | None = None  # what it waits for (Milestone.trigger)
 
     def __post_init__(self) -> None:
         if (self.amount is None) == (self.percent_bp is None):
@@ -53,6 +54,7 @@ class Planned:
     due_on: date
     amount: Money
     percent_bp: int | None
+    trigger: str | None = None
 
 
 def build_plan(total: Money, parts: Sequence[Part]) -> list[Planned]:
@@ -84,7 +86,8 @@ def build_plan(total: Money, parts: Sequence[Part]) -> list[Planned]:
     if sum(a.minor for a in amounts) != total.minor or any(a.minor <= 0 for a in amounts):
         raise PlanMismatch(total=total.minor, planned=sum(a.minor for a in amounts))
     return [
-        Planned(position=i, label=_label(p.label), due_on=p.due_on, amount=a, percent_bp=p.percent_bp)
+        Planned(position=i, label=_label(p.label), due_on=p.due_on, amount=a, percent_bp=p.percent_bp,
+                trigger=p.trigger)
         for i, (p, a) in enumerate(zip(parts, amounts, strict=True), start=1)
     ]
 
@@ -129,16 +132,19 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, 28))
 
 
+SIGNING, DELIVERY, ACCEPTANCE = "signing", "delivery", "acceptance"  # Milestone.trigger
+
+
 def template_parts(template: Template, start: date, labels: dict[str, str]) -> list[Part]:
     """The template's milestones from `start` (the signing deadline): labels come in the team's words
     (`labels`: signing, delivery, acceptance, month)."""
     if template is Template.ON_SIGNING:
-        return [Part(labels["signing"], start, percent_bp=FULL_BP)]
+        return [Part(labels["signing"], start, percent_bp=FULL_BP, trigger=SIGNING)]
     if template is Template.SPLIT_30_60_10:
         return [
-            Part(labels["signing"], start, percent_bp=3000),
-            Part(labels["delivery"], start + timedelta(days=DELIVERY_DAYS), percent_bp=6000),
-            Part(labels["acceptance"], start + timedelta(days=ACCEPTANCE_DAYS), percent_bp=1000),
+            Part(labels["signing"], start, percent_bp=3000, trigger=SIGNING),
+            Part(labels["delivery"], start + timedelta(days=DELIVERY_DAYS), percent_bp=6000, trigger=DELIVERY),
+            Part(labels["acceptance"], start + timedelta(days=ACCEPTANCE_DAYS), percent_bp=1000, trigger=ACCEPTANCE),
         ]
     share, rest = divmod(FULL_BP, MONTHLY_INSTALMENTS)
     return [

@@ -261,7 +261,7 @@ async def set_plan(
         milestone = Milestone(
             contract_id=contract.id, team_id=contract.team_id, position=item.position, label=item.label,
             amount_minor=item.amount.minor, currency=item.amount.currency, due_on=item.due_on,
-            percent_bp=item.percent_bp,
+            percent_bp=item.percent_bp, trigger=item.trigger,
         )
         if contract.status in COLLECTING:
             milestone.remind_step, milestone.check_at = watch.first_check(milestone.due_on, now, team)
@@ -626,3 +626,39 @@ async def receipt_of(uow: UnitOfWork, *, viewer: User, payment_id: int) -> Payme
     if not payment.receipt_file_id:
         raise NotFound("error-payment-no-receipt")
     return payment
+
+
+# --- what delivery releases ------------------------------------------------------------------------------
+
+
+async def release_on_acceptance(uow: UnitOfWork, *, opportunity: Opportunity, now: datetime,
+                                actor_id: int | None = None) -> list[Milestone]:
+    """The customer signed the acceptance (验收, domain/delivery/signoff.py): each open milestone that waits
+    for it ("10% 验收后") falls due today, so its reminder goes out now and receivables show it due; the
+    rest of the plan keeps its dates. Returns the milestones released."""
+    assert opportunity.id is not None
+    team = await uow.teams.get(opportunity.team_id)
+    if team is None:
+        return []
+    today = local(now, team.timezone).date()
+    released = []
+    for contract in await uow.contracts.for_deal(opportunity.id):
+        if contract.status not in COLLECTING:
+            continue
+        assert contract.id is not None
+        for milestone in await uow.contracts.milestones(contract.id):
+            if milestone.trigger != rules.ACCEPTANCE or milestone.paid_minor >= milestone.amount_minor:
+                continue
+            if milestone.due_on <= today:
+                continue  # due already: its reminders run as they are
+            before = milestone.due_on.isoformat()
+            milestone.due_on = today
+            milestone.remind_step, milestone.check_at = watch.first_check(today, now, team)
+            released.append(milestone)
+            await record(
+                uow, now=now, action="milestone.released", entity="contract", entity_id=contract.id,
+                actor_id=actor_id, team_id=contract.team_id,
+                after={"milestone": milestone.position, "due_on": today.isoformat(), "was": before,
+                       "why": "delivery.accepted"},
+            )
+    return released

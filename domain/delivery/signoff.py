@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from domain.audit import record
+from domain.contracts.services import release_on_acceptance
 from domain.deals.model import Opportunity, Stage
 from domain.deals.services import change_stage
 from domain.delivery.services import ACTION_CHECKLIST, ACTION_SURVEY, item_in_reach, may_run
@@ -23,13 +24,13 @@ from domain.team.model import User
 
 async def on_acceptance_signed(uow: UnitOfWork, deal: Opportunity, now: datetime, *, actor_id: int | None = None,
                                document: str | None = None) -> None:
-    """The customer signed the acceptance (验收): recorded as `delivery.accepted`.
-
-    The one hook for what acceptance releases: the contracts feature connects its payment milestone
-    "after acceptance" here (finance sees it at once)."""
+    """The customer signed the acceptance (验收): recorded as `delivery.accepted`, and what waited for it is
+    released: the contract's milestone "after acceptance" falls due today (its reminder goes out, finance
+    sees it due in /receivables and the agenda)."""
     assert deal.id is not None
     await record(uow, now=now, action="delivery.accepted", entity="opportunity", entity_id=deal.id,
                  actor_id=actor_id, team_id=deal.team_id, after={"document": bool(document)})
+    await release_on_acceptance(uow, opportunity=deal, now=now, actor_id=actor_id)
 
 
 async def sign_acceptance(

@@ -84,6 +84,7 @@ def upgrade() -> None:
         sa.Column('paid_at', UTC(), nullable=True),
         sa.Column('remind_step', sa.Integer(), nullable=False),
         sa.Column('check_at', UTC(), nullable=True),
+        sa.Column('trigger', sa.String(length=16), nullable=True),
         sa.ForeignKeyConstraint(['contract_id'], ['contracts.id'], name=op.f('fk_contract_milestones_contract_id_contracts')),
         sa.ForeignKeyConstraint(['team_id'], ['teams.id'], name=op.f('fk_contract_milestones_team_id_teams')),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_contract_milestones')),
