@@ -26,8 +26,16 @@ def hash_code(code: str) -> str:
     return hashlib.sha256(code.encode()).hexdigest()
 
 
+# Other deep links share /start with invites: a survey link is "s_<token>" (domain/tickets/surveys.py
+# LINK_PREFIX). An invite code never starts like one, or its person would be shown a survey.
+OTHER_LINKS: tuple[str, ...] = ("s_",)
+
+
 def new_invite_code() -> str:
-    return secrets.token_urlsafe(INVITE_CODE_LENGTH)[:INVITE_CODE_LENGTH]
+    while True:
+        code = secrets.token_urlsafe(INVITE_CODE_LENGTH)[:INVITE_CODE_LENGTH]
+        if not code.startswith(OTHER_LINKS):
+            return code
 
 
 def validate_timezone(name: str) -> str:
