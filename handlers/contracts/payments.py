@@ -32,7 +32,7 @@ from domain.team.model import Language, User
 from domain.worktime import local
 from handlers.common import render_flow
 from handlers.contracts.common import CAct, ContractCb, PAct, PayCb
-from handlers.contracts.screens import read_file, show_contract
+from handlers.contracts.screens import flow_id, read_file, show_contract
 from handlers.pipeline_ui import day_text
 
 routes = Routes(__name__)
@@ -350,12 +350,7 @@ async def on_decide_typed(
 
 
 async def _payment_id(message: Message, state: FSMContext, t: Translate) -> int | None:
-    payment_id = (await state.get_data()).get("payment")
-    if not isinstance(payment_id, int):
-        await state.clear()
-        await message.answer(t("stale-flow"))
-        return None
-    return payment_id
+    return await flow_id(message, t, state, "payment")
 
 
 @routes.message(FinanceInput.reject_reason, F.text, ~F.text.startswith("/"))

@@ -190,6 +190,17 @@ async def on_sign(
                grid([], t, back=ContractCb(act=CAct.SHOW, id=callback_data.id)))
 
 
+async def flow_id(message: Message, t: Translate, state: FSMContext, key: str = "contract") -> int | None:
+    """The record a typed step (a reason, an amount, a file) is about, kept in the flow's data under `key`;
+    None (and the person told the flow is gone) when it is not there any more."""
+    record_id = (await state.get_data()).get(key)
+    if isinstance(record_id, int):
+        return record_id
+    await state.clear()
+    await message.answer(t("stale-flow"))
+    return None
+
+
 async def read_file(message: Message, bot: Bot) -> tuple[str, str, str, str]:
     """(file id, sha256 of its bytes, name, kind) of the PDF or photo a person sent."""
     if message.photo:
@@ -215,10 +226,8 @@ async def on_signed_document(
     message: Message, user: User, uow: UnitOfWork, t: Translate, lang: Language, clock: Clock, state: FSMContext,
     bot: Bot,
 ) -> None:
-    contract_id = (await state.get_data()).get("contract")
-    if not isinstance(contract_id, int):
-        await state.clear()
-        await message.answer(t("stale-flow"))
+    contract_id = await flow_id(message, t, state)
+    if contract_id is None:
         return
     file_id, digest, name, _kind = await read_file(message, bot)
     event = SIGNATURE.signed({"contract_id": contract_id, "file_id": file_id, "file_hash": digest, "file_name": name})
@@ -271,10 +280,8 @@ async def on_cancel(
 async def on_cancel_reason(
     message: Message, user: User, uow: UnitOfWork, t: Translate, lang: Language, clock: Clock, state: FSMContext,
 ) -> None:
-    contract_id = (await state.get_data()).get("contract")
-    if not isinstance(contract_id, int):
-        await state.clear()
-        await message.answer(t("stale-flow"))
+    contract_id = await flow_id(message, t, state)
+    if contract_id is None:
         return
     contract = await service.cancel_contract(uow, actor=user, contract_id=contract_id, reason=message.text or "",
                                              now=clock.now())
@@ -303,10 +310,8 @@ async def on_amount(
 async def on_amount_typed(
     message: Message, user: User, uow: UnitOfWork, t: Translate, lang: Language, clock: Clock, state: FSMContext,
 ) -> None:
-    contract_id = (await state.get_data()).get("contract")
-    if not isinstance(contract_id, int):
-        await state.clear()
-        await message.answer(t("stale-flow"))
+    contract_id = await flow_id(message, t, state)
+    if contract_id is None:
         return
     words = (message.text or "").split(maxsplit=1)
     view = await service.view_contract(uow, viewer=user, contract_id=contract_id)
