@@ -118,6 +118,9 @@ async def escalate_followup(uow: UnitOfWork, reminder: Reminder, now: datetime) 
             "due": reminder.due_at, "nudged": reminder.sent_at or reminder.due_at,
         },
         actions=((Action(ACTION_OPEN, opportunity.id),),),
+        # The sweep's own "not acted on" test, just claimed by a compare-and-set: it holds (fresh); it is
+        # checked again just before sending.
+        fresh=True,
     ), now=now, exclude=(reminder.user_id,))
     return True
 

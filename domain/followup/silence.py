@@ -78,6 +78,8 @@ async def check_silence(uow: UnitOfWork, opportunity: Opportunity, now: datetime
         return False
     if alert is None:
         return False
+    # The level was just raised by a compare-and-set on the deal read in this unit of work (open, this
+    # owner): its alerts hold (fresh); each is checked again just before sending.
     lead = await lead_of(uow, opportunity)
     period = period_key(opportunity)
     idle_days = (now - opportunity.idle_since).days
@@ -95,14 +97,14 @@ async def check_silence(uow: UnitOfWork, opportunity: Opportunity, now: datetime
                 "company": lead.company, "days": idle_days, "limit": limit.days, "stage": stage,
                 "try": Phrase(f"followup-try-{suggestion(opportunity.stage, opportunity.idle_since)}"),
             },
-            actions=((Action(ACTION_LOG, opportunity.id), Action(ACTION_OPEN, opportunity.id)),),
+            actions=((Action(ACTION_LOG, opportunity.id), Action(ACTION_OPEN, opportunity.id)),), fresh=True,
         ), now=now)
     if alert is Level.MANAGER:
         owner = await name_of(uow, owner_id)
         await tell_managers(uow, opportunity.team_id, Notice(
             Kind.SILENT_MANAGER, about=opportunity.id, refs={"period": period},
             params={"rep": owner, "company": lead.company, "days": idle_days, "limit": limit.days, "stage": stage},
-            actions=((Action(ACTION_OPEN, opportunity.id),),),
+            actions=((Action(ACTION_OPEN, opportunity.id),),), fresh=True,
         ), now=now, exclude=(owner_id,))
     return True
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
 from domain.audit import record
@@ -239,7 +239,9 @@ async def fire_reminder(uow: UnitOfWork, reminder: Reminder, now: datetime) -> b
         changes["escalate_at"] = custom.escalate_at
     if not await uow.reminders.transition(reminder, expect=OPEN_STATES, round=reminder.snoozes, **changes):
         return False
-    notice = custom.notice if custom is not None else nudge(reminder)
+    # Just claimed as sent, in this unit of work, by a compare-and-set (and the composer has just read its
+    # deal): the nudge holds (fresh); it is checked again just before sending.
+    notice = replace(custom.notice if custom is not None else nudge(reminder), fresh=True)
     await tell_user(uow, reminder.user_id, notice, team_id=reminder.team_id, now=now)
     return True
 
