@@ -51,6 +51,15 @@ class Settings(BaseSettings):
     webhook_url: str | None = None
     # The X-Telegram-Bot-Api-Secret-Token Telegram sends with every update (derived from the token if unset).
     webhook_secret: SecretStr | None = None
+    # E-signature callbacks (POST /api/v1/esign/<provider>/<team id>): the secret each provider signs them
+    # with, as JSON: {"webhook-signed": "..."} for every team, {"webhook-signed:3": "..."} for team 3 only
+    # (it wins). A provider without a secret is off (404).
+    esign_secrets: dict[str, SecretStr] = Field(default_factory=dict)
+
+    def esign_secret(self, provider: str, team_id: int) -> str | None:
+        """The secret `provider` signs team `team_id`'s callbacks with: the team's own, else the provider's."""
+        found = self.esign_secrets.get(f"{provider}:{team_id}") or self.esign_secrets.get(provider)
+        return found.get_secret_value() if found is not None and found.get_secret_value() else None
 
     @field_validator("http_port", mode="before")
     @classmethod
