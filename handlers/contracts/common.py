@@ -69,6 +69,9 @@ class ReceivablesCb(CallbackData, prefix="rv"):
     act: RAct
 
 
+# A deal with such a contract may enter the payment stage without a word of warning (handlers/deals.py).
+SIGNED_CONTRACT = frozenset({ContractStatus.SIGNED, ContractStatus.ACTIVE, ContractStatus.COMPLETED})
+
 STATUS_ICONS = {
     ContractStatus.DRAFT: "📝", ContractStatus.SENT: "📤", ContractStatus.SIGNED: "✍️", ContractStatus.ACTIVE: "💰",
     ContractStatus.COMPLETED: "✅", ContractStatus.CANCELLED: "🚫",

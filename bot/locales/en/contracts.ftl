@@ -296,3 +296,7 @@ error-cadence-words = I couldn't read "{ $word }". Write whole days only, separa
 error-cadence-size = Between 1 and { $max } reminder days.
 error-cadence-range = Each reminder day must be between { $low } and { $high } (days from the due date).
 error-cadence-unchanged = That is the cadence already.
+
+# --- the way into the contract and the payment stage ---
+quote-btn-contract = 📑 Draft the contract
+deal-confirm-payment-unsigned = ⚠️ This deal has no signed contract yet. Moved to payment by hand, no payment reminders start and /receivables won't show the money. Better: upload the signed copy under "📑 Contract"; once it is signed the deal moves to payment by itself.

@@ -296,3 +296,7 @@ error-cadence-words = 没看懂「{ $word }」。请只写整数天数，用空�
 error-cadence-size = 提醒点要有 1–{ $max } 个。
 error-cadence-range = 每个提醒点要在到期前 { $low } 天到逾期 { $high } 天之间（写成 { $low } 到 { $high }）。
 error-cadence-unchanged = 节奏没有变化。
+
+# --- the way into the contract and the payment stage ---
+quote-btn-contract = 📑 起草合同
+deal-confirm-payment-unsigned = ⚠️ 这单还没有已签署的合同。直接推进到回款，回款提醒不会开始，应收里也看不到这笔钱。建议先在「📑 合同」里上传签署件，合同签好后商机会自动进入回款阶段。
