@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from typing import Annotated
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from domain.team.model import Language
 
@@ -54,7 +56,19 @@ class Settings(BaseSettings):
     # E-signature callbacks (POST /api/v1/esign/<provider>/<team id>): the secret each provider signs them
     # with, as JSON: {"webhook-signed": "..."} for every team, {"webhook-signed:3": "..."} for team 3 only
     # (it wins). A provider without a secret is off (404).
-    esign_secrets: dict[str, SecretStr] = Field(default_factory=dict)
+    esign_secrets: Annotated[dict[str, SecretStr], NoDecode] = Field(default_factory=dict)
+
+    @field_validator("esign_secrets", mode="before")
+    @classmethod
+    def _esign_secrets(cls, value: object) -> object:
+        if isinstance(value, str):
+            if not value.strip():
+                return {}
+            try:
+                value = json.loads(value)
+            except ValueError as exc:
+                raise ValueError('must be JSON, e.g. {"webhook-signed": "a-long-random-secret"}') from exc
+        return value
 
     def esign_secret(self, provider: str, team_id: int) -> str | None:
         """The secret `provider` signs team `team_id`'s callbacks with: the team's own, else the provider's."""

@@ -498,7 +498,7 @@ async def start_web(app: App) -> web.AppRunner | None:
     await runner.setup()
     site = web.TCPSite(runner, app.settings.http_host, port)
     await site.start()
-    log.info("HTTP API on %s:%s (POST /api/v1/leads, GET /healthz, GET /metrics)", app.settings.http_host, port)
+    log.info("HTTP API on %s:%s (POST /api/v1/leads, POST /api/v1/esign/..., GET /healthz, GET /metrics)", app.settings.http_host, port)
     return runner
 
 

@@ -199,3 +199,17 @@ async def test_a_provider_without_a_secret_is_off(app: App, clock: FakeClock) ->
     async with TestClient(TestServer(build_web_app(app))) as off:
         response = await post(off, clock, callback())
         assert response.status == 404 and (await response.json())["type"] == "/problems/esign-unknown"
+
+
+def test_the_secrets_are_read_from_json_and_a_teams_own_wins(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.config import SettingsError, load_settings
+
+    monkeypatch.setenv("ESIGN_SECRETS", '{"webhook-signed": "shared", "webhook-signed:3": "third"}')
+    loaded = load_settings(_env_file=None, bot_token=None)
+    assert loaded.esign_secret("webhook-signed", 1) == "shared" and loaded.esign_secret("webhook-signed", 3) == "third"
+    assert loaded.esign_secret("docusign", 1) is None
+    monkeypatch.setenv("ESIGN_SECRETS", "")
+    assert load_settings(_env_file=None, bot_token=None).esign_secrets == {}
+    monkeypatch.setenv("ESIGN_SECRETS", "webhook-signed=oops")
+    with pytest.raises(SettingsError, match="ESIGN_SECRETS: must be JSON"):
+        load_settings(_env_file=None, bot_token=None)
