@@ -201,6 +201,26 @@ async def test_a_provider_without_a_secret_is_off(app: App, clock: FakeClock) ->
         assert response.status == 404 and (await response.json())["type"] == "/problems/esign-unknown"
 
 
+async def test_a_deal_handed_over_moves_on_in_its_new_owners_name(
+    app: App, sandbox: Sandbox, clock: FakeClock, client: TestClient[Any, Any]
+) -> None:
+    _rep_p, deal_id, contract_id = await sent_contract(app, sandbox)
+    async with app.uow() as uow:
+        [new_owner] = [u for u in await uow.users.in_team(1) if u.name == "小李"]  # the crew's other rep
+        deal = await uow.opportunities.get(deal_id)
+        assert deal is not None
+        deal.owner_id = new_owner.id
+        await uow.commit()
+    response = await post(client, clock, callback())
+    assert response.status == 200 and (await response.json())["outcome"] == "signed"
+    assert (await deal_row(app, deal_id)).stage is Stage.PAYMENT
+    async with app.engine.connect() as conn:
+        stmt = select(audit_events.c.actor_id).where(audit_events.c.action == "opportunity.stage")
+        assert [row[0] for row in await conn.execute(stmt)][-1] == new_owner.id
+    contract, _ = await contract_now(app, contract_id)
+    assert contract.status is ContractStatus.SIGNED
+
+
 def test_the_secrets_are_read_from_json_and_a_teams_own_wins(monkeypatch: pytest.MonkeyPatch) -> None:
     from bot.config import SettingsError, load_settings
 

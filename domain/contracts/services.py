@@ -30,7 +30,7 @@ from domain.contracts.providers import parse_number
 from domain.deals.access import deal_context, visible_opportunity
 from domain.deals.model import Opportunity, Stage
 from domain.deals.services import change_stage
-from domain.errors import AlreadyDone, Forbidden, InvalidInput, NotFound
+from domain.errors import AlreadyDone, DomainError, Forbidden, InvalidInput, NotFound
 from domain.leads.model import Lead
 from domain.money import Money
 from domain.outbox.kinds import Kind, Subject
@@ -357,10 +357,11 @@ async def record_provider_signature(
             raise AlreadyDone("error-contract-final")
         return ProviderSigned(contract, recorded=False)
     opportunity, lead, team = await _context(uow, contract)
-    owner = await uow.users.get(contract.owner_id)
+    # The deal moves on in its current owner's name (the contract's owner may have handed it over).
+    owner = await uow.users.get(opportunity.owner_id) if opportunity.owner_id is not None else None
+    mover = owner if owner is not None and owner.active and owner.team_id == contract.team_id else None
     try:
-        await _sign(uow, contract, opportunity, team, event, owner if owner is not None and owner.active else None,
-                    now, by_provider=True)
+        await _sign(uow, contract, opportunity, team, event, mover, now, by_provider=True)
     except AlreadyDone:
         if contract.status is ContractStatus.CANCELLED:
             raise
@@ -405,7 +406,12 @@ async def _sign(
     await moved_on(uow, Subject.CONTRACT, contract.id, why="contract.signed", now=now)
     if opportunity.stage is Stage.CONTRACT and actor is not None:
         assert opportunity.id is not None
-        await change_stage(uow, actor=actor, opportunity_id=opportunity.id, to=Stage.PAYMENT, now=now)
+        try:
+            await change_stage(uow, actor=actor, opportunity_id=opportunity.id, to=Stage.PAYMENT, now=now)
+        except DomainError:
+            if not by_provider:
+                raise
+            # A callback signs the contract whatever the deal's state; the deal's people move it on.
 
 
 async def cancel_contract(uow: UnitOfWork, *, actor: User, contract_id: int, reason: str, now: datetime) -> Contract:
