@@ -68,6 +68,11 @@ async def test_a_manager_adds_and_removes_a_template_and_the_plan_step_offers_th
     await rep_p.press_data(ContractCb(act=CAct.SHOW, id=contract_id).pack())
     await rep_p.press("🗓 回款计划")
     assert has_button(rep_p, "4-5-1 分期") and has_button(rep_p, "30% 签约") and not has_button(rep_p, "按月 3 期")
+    # Meanwhile the manager takes 30/60/10 off the list: the rep's button for it is answered politely.
+    await open_templates(manager_p)
+    await manager_p.press("🗑 30% 签约")
+    stale = await rep_p.press("30% 签约")
+    assert "这个模板已经不在了" in alert(stale)
     await rep_p.press("4-5-1 分期")
     async with app.uow() as uow:
         contract = await uow.contracts.get(contract_id)
