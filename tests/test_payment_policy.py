@@ -160,3 +160,32 @@ async def test_a_contract_signed_by_the_team_starts_on_its_cadence(app: App, san
     async with app.uow() as uow:
         [milestone] = await uow.contracts.milestones(contract_id)
     assert milestone.check_at == utc(2026, 12, 17, 1, 0)  # 14 days before the 31st, 09:00 Shanghai
+
+
+async def test_a_teams_cadence_falls_at_its_own_morning_in_new_york(app: App, sandbox: Sandbox, clock: FakeClock) -> None:
+    """A New York team reminds the day before, on the day and the day after: each at 09:00 New York (14:00
+    UTC in winter), across the month end, never at Shanghai's morning."""
+    p = await people(app, sandbox, team="纽约销售部", tz="America/New_York")
+    (manager_p, manager), rep = p["经理"], p["销售"][1]
+    await manager_p.send("/policy")
+    await manager_p.press("⏰ 回款提醒")
+    await manager_p.send("-1 0 1")
+    contract_id = await contract_on(app, manager, rep)
+    await plan(app, rep, contract_id, date(2026, 12, 1))
+    await sign(app, rep, contract_id)
+
+    async def count() -> int:
+        return len(await notices(app, Kind.PAYMENT_DUE, rep))
+
+    await sweep_at(app, clock, utc(2026, 11, 30, 13, 59))
+    assert await count() == 0
+    await sweep_at(app, clock, utc(2026, 11, 30, 14, 0))
+    assert await count() == 1
+    await sweep_at(app, clock, utc(2026, 12, 1, 1, 0))  # Shanghai's morning of the 1st: still the 30th in NY
+    assert await count() == 1
+    await sweep_at(app, clock, utc(2026, 12, 1, 14, 0))
+    await sweep_at(app, clock, utc(2026, 12, 2, 14, 0))
+    texts = [row["text"] for row in await notices(app, Kind.PAYMENT_DUE, rep)]
+    assert len(texts) == 3 and "今天到期" in texts[1] and "已逾期 1 天" in texts[2]
+    await sweep_at(app, clock, utc(2026, 12, 9, 14, 0))  # past the team's last step: quiet
+    assert await count() == 3
