@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from typing import Annotated
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from domain.team.model import Language
 
@@ -51,6 +53,27 @@ class Settings(BaseSettings):
     webhook_url: str | None = None
     # The X-Telegram-Bot-Api-Secret-Token Telegram sends with every update (derived from the token if unset).
     webhook_secret: SecretStr | None = None
+    # E-signature callbacks (POST /api/v1/esign/<provider>/<team id>): the secret each provider signs them
+    # with, as JSON: {"webhook-signed": "..."} for every team, {"webhook-signed:3": "..."} for team 3 only
+    # (it wins). A provider without a secret is off (404).
+    esign_secrets: Annotated[dict[str, SecretStr], NoDecode] = Field(default_factory=dict)
+
+    @field_validator("esign_secrets", mode="before")
+    @classmethod
+    def _esign_secrets(cls, value: object) -> object:
+        if isinstance(value, str):
+            if not value.strip():
+                return {}
+            try:
+                value = json.loads(value)
+            except ValueError as exc:
+                raise ValueError('must be JSON, e.g. {"webhook-signed": "a-long-random-secret"}') from exc
+        return value
+
+    def esign_secret(self, provider: str, team_id: int) -> str | None:
+        """The secret `provider` signs team `team_id`'s callbacks with: the team's own, else the provider's."""
+        found = self.esign_secrets.get(f"{provider}:{team_id}") or self.esign_secrets.get(provider)
+        return found.get_secret_value() if found is not None and found.get_secret_value() else None
 
     @field_validator("http_port", mode="before")
     @classmethod

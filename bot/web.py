@@ -4,6 +4,9 @@
 POST /api/v1/leads   Authorization: Bearer <key from /apikeys> (or X-Api-Key), JSON body of the lead's
                      facts (domain/leads/capture.py checks them, as for a rep's capture); optional
                      Idempotency-Key. 201 a new lead, 200 a known one (the submission became a note on it).
+POST /api/v1/esign/<provider>/<team id>   an e-signature provider's status callback, signed by it
+                     (domain/contracts/providers.py): 200 {"outcome": "signed" | "already_signed" |
+                     "ignored"}; a repeated callback records once.
 GET  /healthz        200 when the database answers and the scheduler ticks; 503 otherwise. JSON.
 GET  /metrics        Prometheus text format (bot/metrics.py).
 
@@ -32,7 +35,9 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.app import App
 from bot.config import Settings
-from domain.errors import DomainError
+from domain.contracts import services as contracts
+from domain.contracts.providers import PROVIDERS
+from domain.errors import AlreadyDone, DomainError, NotFound
 from domain.intake import services as intake
 from domain.team.model import Language
 from storage.health import outbox_health
@@ -126,7 +131,8 @@ def problem(
 
 
 _TITLES = {
-    400: "Bad Request", 401: "Unauthorized", 413: "Payload Too Large", 415: "Unsupported Media Type",
+    400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 409: "Conflict", 413: "Payload Too Large",
+    415: "Unsupported Media Type",
     422: "Unprocessable Content", 429: "Too Many Requests", 503: "Service Unavailable",
 }
 
@@ -211,6 +217,56 @@ async def post_lead(request: web.Request) -> web.Response:
         {"lead_id": result.lead.id, "deal_id": result.opportunity_id, "outcome": result.outcome},
         status=status, headers=headers,
     )
+
+
+async def post_esign(request: web.Request) -> web.Response:
+    """An e-signature provider says a contract was signed. Checked in this order, each telling nothing
+    about the next: the provider is known and has a secret (404), the request carries its valid, recent
+    signature over the raw body (401), the body reads (400/422), the contract is the team's (404)."""
+    app = request.app[APP_KEY]
+    name = request.match_info["provider"]
+    provider = PROVIDERS.get(name)
+    team_text = request.match_info["team"]
+    team_id = int(team_text) if team_text.isdigit() and len(team_text) < 10 else None
+    secret = app.settings.esign_secret(name, team_id) if provider is not None and team_id is not None else None
+    if provider is None or team_id is None or secret is None:
+        return problem(request, 404, "error-esign-unknown")
+    if request.content_length is not None and request.content_length > MAX_BODY:
+        return problem(request, 413, "error-intake-body")
+    raw = await request.content.read(MAX_BODY + 1)
+    if len(raw) > MAX_BODY:
+        return problem(request, 413, "error-intake-body")
+    now = app.clock.now()
+    if not provider.verify(request.headers, raw, secret, now):
+        return problem(request, 401, "error-esign-signature")
+    try:
+        payload = json.loads(raw.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        return problem(request, 400, "error-intake-body")
+    if not isinstance(payload, dict):
+        return problem(request, 400, "error-intake-body")
+    try:
+        event = provider.signed(payload)
+    except DomainError as exc:
+        return problem(request, 422, exc.code, field=str(exc.params.get("field") or "body"), params=exc.params)
+    if event is None:
+        return web.json_response({"outcome": "ignored"})
+    try:
+        async with app.uow() as uow:
+            done = await contracts.record_provider_signature(uow, team_id=team_id, event=event, now=now)
+            await uow.commit()
+    except NotFound as exc:
+        return problem(request, 404, exc.code)
+    except AlreadyDone as exc:
+        return problem(request, 409, exc.code, params=exc.params)
+    except DomainError as exc:
+        return problem(request, 422, exc.code, params=exc.params)
+    except IntegrityError:  # the same callback twice at once: the other one recorded it
+        return problem(request, 503, "error-intake-busy", headers={"Retry-After": "1"})
+    return web.json_response({
+        "outcome": "signed" if done.recorded else "already_signed", "contract_no": done.contract.number,
+        "status": done.contract.status.value,
+    })
 
 
 def _validation_problem(request: web.Request, exc: ValidationError) -> web.Response:
@@ -412,6 +468,7 @@ def build_web_app(app: App) -> web.Application:
     web_app[LIMITER_KEY] = RateLimiter(app.settings.intake_per_minute)
     web_app[STARTED_KEY] = time.monotonic()
     web_app.router.add_post("/api/v1/leads", post_lead)
+    web_app.router.add_post("/api/v1/esign/{provider}/{team}", post_esign)
     web_app.router.add_get("/healthz", healthz)
     web_app.router.add_get("/metrics", metrics_view)
     web_app[FORM_LIMITER_KEY] = RateLimiter(FORM_PER_IP_PER_MINUTE)
@@ -441,7 +498,7 @@ async def start_web(app: App) -> web.AppRunner | None:
     await runner.setup()
     site = web.TCPSite(runner, app.settings.http_host, port)
     await site.start()
-    log.info("HTTP API on %s:%s (POST /api/v1/leads, GET /healthz, GET /metrics)", app.settings.http_host, port)
+    log.info("HTTP API on %s:%s (POST /api/v1/leads, POST /api/v1/esign/..., GET /healthz, GET /metrics)", app.settings.http_host, port)
     return runner
 
 

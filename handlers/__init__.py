@@ -26,6 +26,7 @@ from handlers import (
     webhooks,
 )
 from handlers.contracts import payments as contract_payments
+from handlers.contracts import plan_templates as contract_plan_templates
 from handlers.contracts import receivables as contract_receivables
 from handlers.contracts import screens as contract_screens
 from handlers.followup import find as followup_find
@@ -69,6 +70,7 @@ def routers() -> list[Router]:
         contract_screens,  # before products: a document sent while a contract waits for it is the signed scan
         contract_payments,
         contract_receivables,
+        contract_plan_templates,
         ticket_delivery,  # before products: a signed acceptance form sent as a file is not a catalogue import
         products,
         quote_builder,

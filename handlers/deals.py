@@ -34,7 +34,7 @@ from domain.ports import UnitOfWork
 from domain.team.model import Language, Team, User
 from domain.team.people import name_of
 from handlers.common import refuse, show
-from handlers.contracts.common import CAct, ContractCb, contract_lines
+from handlers.contracts.common import SIGNED_CONTRACT, CAct, ContractCb, contract_lines
 from handlers.handoff import HandoffAct, HandoffCb
 from handlers.pipeline_ui import (
     STAGES,
@@ -470,7 +470,12 @@ async def on_move_asked(
         start=stage_name(t, deal.stage), end=stage_name(t, target),
     )
     label = t("deal-btn-confirm-skip" if skipping else "deal-btn-confirm-advance")
-    await show(query, text, keyboard([button(label, confirm)], [button(t("btn-back"), back)]))
+    rows = [[button(label, confirm)], [button(t("btn-back"), back)]]
+    if target is Stage.PAYMENT and (card.contract is None or card.contract.status not in SIGNED_CONTRACT):
+        # By hand into the payment stage without a signed contract: said plainly before the confirmation.
+        text = f"{text}\n\n{t('deal-confirm-payment-unsigned')}"
+        rows.insert(1, [button(t("contract-btn-card"), ContractCb(act=CAct.DEAL, id=deal_id))])
+    await show(query, text, keyboard(*rows))
 
 
 @routes.callback_query(DealCb.filter(F.act.in_({DealAct.ADVANCE_CONFIRMED, DealAct.SKIP_CONFIRMED})))

@@ -80,6 +80,10 @@ class PolicyAction(enum.StrEnum):
     SERVICE_PERSON = "svcp"  # pick the service person
     SERVICE_PERSON_SET = "svcps"  # ... this one (user 0: nobody)
     SERVICE_NUMBER = "svcn"  # open an SLA limit's or the survey validity's editor
+    PLAN_TEMPLATES = "ptpl"  # the payment plan templates (handlers/contracts/plan_templates.py)
+    PLAN_TEMPLATE_ADD = "ptadd"  # a new one (the flow)
+    PLAN_TEMPLATE_DEL = "ptdel"  # remove one (value: its key)
+    CADENCE = "cad"  # the payment reminder cadence (its editor)
 
 
 class PolicyCb(CallbackData, prefix="pol"):
@@ -121,6 +125,8 @@ def overview(t: Translate, team_name: str, policy: TeamPolicy, done: str = "") -
         button(t("policy-btn-weights"), PolicyCb(action=PolicyAction.WEIGHTS)),
         button(t("policy-btn-quotes"), PolicyCb(action=PolicyAction.QUOTES)),
         button(t("policy-btn-service"), PolicyCb(action=PolicyAction.SERVICE)),
+        button(t("policy-btn-plan-templates"), PolicyCb(action=PolicyAction.PLAN_TEMPLATES)),
+        button(t("policy-btn-cadence"), PolicyCb(action=PolicyAction.CADENCE)),
     ]
     return (f"{done}\n\n{text}" if done else text), grid(buttons, per_row=2)
 

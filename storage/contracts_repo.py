@@ -18,13 +18,23 @@ from domain.contracts.model import (
     Payment,
     PaymentLine,
     PaymentMethod,
+    PaymentPolicy,
     PaymentState,
     ReceivableLine,
     contract_number,
 )
 from domain.money import Money
 from storage.sql import rowcount
-from storage.tables import contract_milestones, contracts, leads, opportunities, payments, teams, users
+from storage.tables import (
+    contract_milestones,
+    contracts,
+    leads,
+    opportunities,
+    payment_policies,
+    payments,
+    teams,
+    users,
+)
 
 c = contracts
 m = contract_milestones
@@ -73,6 +83,10 @@ class SqlContracts:
         )
         return rowcount(await self.session.execute(stmt)) == 1
 
+    async def by_number(self, team_id: int, year: int, seq: int) -> Contract | None:
+        stmt = select(Contract).where(c.c.team_id == team_id, c.c.year == year, c.c.seq == seq)
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
     async def signing_due(self, now: datetime, limit: int, skip: Collection[int] = ()) -> Sequence[Contract]:
         stmt = (
             select(Contract)
@@ -105,6 +119,15 @@ class SqlContracts:
     async def get_milestone(self, milestone_id: int) -> Milestone | None:
         return await self.session.get(Milestone, milestone_id)
 
+    async def open_milestones(self, team_id: int) -> Sequence[Milestone]:
+        collecting = select(c.c.id).where(c.c.id == m.c.contract_id, c.c.status.in_(COLLECTING_VALUES)).exists()
+        stmt = (
+            select(Milestone)
+            .where(m.c.team_id == team_id, m.c.paid_minor < m.c.amount_minor, collecting)
+            .order_by(m.c.id)
+        )
+        return (await self.session.execute(stmt)).scalars().all()
+
     async def milestones_due(self, now: datetime, limit: int, skip: Collection[int] = ()) -> Sequence[Milestone]:
         collecting = select(c.c.id).where(c.c.id == m.c.contract_id, c.c.status.in_(COLLECTING_VALUES)).exists()
         stmt = (
@@ -118,6 +141,19 @@ class SqlContracts:
         if skip:
             stmt = stmt.where(m.c.id.not_in(list(skip)))
         return (await self.session.execute(stmt)).scalars().all()
+
+    # --- the team's payment policy -------------------------------------------------------------------------
+
+    async def policy(self, team_id: int) -> PaymentPolicy:
+        stmt = select(PaymentPolicy).where(payment_policies.c.team_id == team_id)
+        found = (await self.session.execute(stmt)).scalar_one_or_none()
+        return found if found is not None else PaymentPolicy(team_id=team_id)
+
+    async def save_policy(self, policy: PaymentPolicy) -> PaymentPolicy:
+        if policy.id is None:
+            self.session.add(policy)
+        await self.session.flush()
+        return policy
 
     # --- payments ---------------------------------------------------------------------------------------
 

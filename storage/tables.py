@@ -26,7 +26,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import registry
 
-from domain.contracts.model import Contract, ContractStatus, Milestone, Payment, PaymentMethod, PaymentState
+from domain.contracts.model import (
+    Contract,
+    ContractStatus,
+    Milestone,
+    Payment,
+    PaymentMethod,
+    PaymentPolicy,
+    PaymentState,
+)
 from domain.deals.model import Opportunity, Stage, StageChange
 from domain.delivery.model import DeliveryItem, ItemKey, TemplateRow
 from domain.followup.model import Activity, ActivityKind, ActivityOutcome
@@ -627,6 +635,8 @@ contracts = Table(
     Column("document_hash", String(64), nullable=True),
     Column("document_name", String(120), nullable=True),
     Column("provider", String(32), nullable=False),
+    Column("signature_ref", String(128), nullable=True),  # an e-signature callback's envelope id
+    Column("document_url", String(500), nullable=True),  # where the provider keeps the signed document
     Column("cancelled_reason", Text, nullable=True),
     Column("paid_minor", BigInteger, nullable=False),
     Column("check_at", UTCDateTime, nullable=True),
@@ -687,6 +697,15 @@ payments = Table(
     Column("reject_reason", Text, nullable=True),
     Index("ix_payments_contract", "contract_id", "id"),
     Index("ix_payments_team_state", "team_id", "state"),
+)
+
+# A team's payment plan templates and reminder cadence (NULL: the built-in ones).
+payment_policies = Table(
+    "payment_policies", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("team_id", Integer, ForeignKey("teams.id"), nullable=False, unique=True),
+    Column("templates", JSON, nullable=True),
+    Column("cadence", JSON, nullable=True),
 )
 
 # --- After-sales: service tickets, satisfaction surveys, the team's service policy (issue 13) -------------
@@ -877,6 +896,7 @@ def map_domain() -> None:
     mapper_registry.map_imperatively(Contract, contracts)
     mapper_registry.map_imperatively(Milestone, contract_milestones)
     mapper_registry.map_imperatively(Payment, payments)
+    mapper_registry.map_imperatively(PaymentPolicy, payment_policies)
     mapper_registry.map_imperatively(Ticket, tickets)
     mapper_registry.map_imperatively(Survey, surveys)
     mapper_registry.map_imperatively(ServicePolicy, service_policies)

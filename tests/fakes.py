@@ -31,6 +31,7 @@ from domain.contracts.model import (
     Milestone,
     Payment,
     PaymentLine,
+    PaymentPolicy,
     PaymentState,
     ReceivableLine,
     contract_number,
@@ -885,6 +886,7 @@ class FakeContracts(_Linked):
         super().__init__(db)
         self.milestone_rows = _Table()
         self.payment_rows = _Table()
+        self.policy_rows = _Table()
 
     async def add(self, contract: Contract) -> Contract:
         self._unique(contract, "team_id", "year", "seq")
@@ -910,6 +912,27 @@ class FakeContracts(_Linked):
             setattr(row, name, value)
             setattr(contract, name, value)
         return True
+
+    async def by_number(self, team_id: int, year: int, seq: int) -> Contract | None:
+        return next((c for c in self.rows.values() if (c.team_id, c.year, c.seq) == (team_id, year, seq)), None)
+
+    async def open_milestones(self, team_id: int) -> Sequence[Milestone]:
+        def open_(m: Milestone) -> bool:
+            contract = self.rows.get(m.contract_id)
+            return (m.team_id == team_id and m.paid_minor < m.amount_minor and contract is not None
+                    and contract.status in COLLECTING)
+
+        return self.milestone_rows._sorted(open_, lambda m: m.id)
+
+    async def policy(self, team_id: int) -> PaymentPolicy:
+        found = next((p for p in self.policy_rows.rows.values() if p.team_id == team_id), None)
+        return found if found is not None else PaymentPolicy(team_id=team_id)
+
+    async def save_policy(self, policy: PaymentPolicy) -> PaymentPolicy:
+        if policy.id is None:
+            self.policy_rows._unique(policy, "team_id")
+            self.policy_rows._add(policy)
+        return policy
 
     async def signing_due(self, now: datetime, limit: int, skip: Collection[int] = ()) -> Sequence[Contract]:
         due = self._sorted(
@@ -1597,6 +1620,7 @@ class FakeUnitOfWork:
         self._quote_templates, self._quote_policies = self.quotes.quote_templates, self.quotes.quote_policies
         self.contracts = FakeContracts(self)
         self._contract_milestones, self._payments = self.contracts.milestone_rows, self.contracts.payment_rows
+        self._payment_policies = self.contracts.policy_rows
         self.checklists = FakeChecklists(self)
         self._delivery_templates = self.checklists.template_rows
         self.tickets = FakeTickets()

@@ -86,6 +86,21 @@ async def start_number(app: App, sandbox: Sandbox) -> Person:
     return manager
 
 
+async def start_plan_template(app: App, sandbox: Sandbox) -> Person:
+    manager = await join(app, sandbox, "李经理", Role.MANAGER)
+    await manager.send("/policy")
+    await manager.press("🗓 回款模板")
+    await manager.press("➕ 新建模板")
+    return manager
+
+
+async def start_cadence(app: App, sandbox: Sandbox) -> Person:
+    manager = await join(app, sandbox, "李经理", Role.MANAGER)
+    await manager.send("/policy")
+    await manager.press("⏰ 回款提醒")
+    return manager
+
+
 async def start_quote_policy(app: App, sandbox: Sandbox) -> Person:
     manager = await join(app, sandbox, "李经理", Role.MANAGER)
     await manager.send("/policy")
@@ -185,6 +200,8 @@ STARTERS: dict[str, tuple[Starter, dict[str, Any]]] = {
     "pnum": (start_number, {}),
     "pidle": (start_idle, {}),
     "qpol": (start_quote_policy, {}),
+    "ptpl": (start_plan_template, {"name": "4-5-1 分期"}),
+    "pcad": (start_cadence, {}),
     "pskill": (start_skills, {}),
     "apikey": (start_apikey, {"channel": "官网表单"}),
     "hook": (start_hook, {"url": "https://oa.example.com/hook", "events": ["lead.created"]}),

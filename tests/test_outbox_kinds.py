@@ -51,7 +51,7 @@ SAMPLES: dict[str, Any] = {
     # contracts and payments (issue 12)
     "amount": "¥43,392.00", "milestone": "1. 签约后", "paid_on": "2026-11-26", "method": Phrase("payment-method-bank"),
     "outstanding": "¥101,248.00", "receipt": Phrase("payment-receipt-attached"), "over": "¥100.00",
-    "when": Phrase("payment-when-overdue", {"days": 7}),
+    "when": Phrase("payment-when-overdue", {"days": 7}), "provider": "webhook-signed",
     "payments": Phrase("payment-agenda", {
         "due": Phrase("payment-agenda-due", {"count": 1, "items": "• HT-2026-0001 华东科技 1. 签约后 ¥43,392.00"}),
         "overdue": "", "waiting": Phrase("payment-agenda-waiting", {"count": 2}),
@@ -81,7 +81,7 @@ OVERRIDES: dict[Kind, dict[str, Any]] = {
 }
 REFS: dict[str, object] = {
     "level": "100", "period": "2026-11-20", "by": 3, "day": "2026-11-26", "source": 77, "chat": -1001234, "round": 3,
-    "step": 4,
+    "step": "d7",
 }
 
 
@@ -216,8 +216,9 @@ def test_the_dedupe_keys_are_those_live_databases_hold() -> None:
         Kind.PAYMENT_CONFIRMED: "payment:7:decided:to:42",
         Kind.PAYMENT_REJECTED: "payment:7:decided:to:42",
         Kind.PAYMENT_OVERPAID: "payment:7:overpaid:to:42",
-        Kind.PAYMENT_DUE: "milestone:7:remind:4:to:42",
-        Kind.PAYMENT_OVERDUE: "milestone:7:escalated:4:to:42",
+        Kind.PAYMENT_DUE: "milestone:7:remind:d7:to:42",
+        Kind.PAYMENT_OVERDUE: "milestone:7:escalated:d7:to:42",
+        Kind.CONTRACT_SIGNED_REMOTE: "contract:7:signed:to:42",
         Kind.TICKET_ASSIGNED: "ticket:7:assigned:to:42",
         Kind.TICKET_RESPONSE_DUE: "ticket:7:response:75:to:42",
         Kind.TICKET_RESOLVE_DUE: "ticket:7:resolve:75:to:42",

@@ -706,6 +706,43 @@ async def test_contracts_are_numbered_swept_while_unsigned_or_collecting_and_owe
         assert await uow.contracts.milestones(active.id) == [] and await uow.contracts.receivables(w.team, None) == []
 
 
+async def test_a_contract_is_found_by_number_in_its_team_and_the_payment_policy_is_per_team(work: Work) -> None:
+    """What the e-signature callback, the team's templates and its cadence read (domain/contracts/policy.py)."""
+    w = await world(work)
+    async with work() as uow:
+        a = await deal(uow, w, "华东科技", owner=w.wang)
+        b = await deal(uow, w, "南方电气", owner=w.wang)
+        signed = await uow.contracts.add(Contract(w.team, a.id, w.wang, w.wang, 2026, 1, 100_000, NOW, date(2026, 12, 4),
+                                                  status=ContractStatus.SIGNED))
+        draft = await uow.contracts.add(Contract(w.team, b.id, w.wang, w.wang, 2026, 2, 100_000, NOW, date(2026, 12, 4)))
+        open_one = await uow.contracts.add_milestone(Milestone(signed.id, w.team, 1, "签约", 60_000, date(2026, 12, 1)))
+        await uow.contracts.add_milestone(Milestone(signed.id, w.team, 2, "交付", 40_000, date(2026, 12, 9),
+                                                    paid_minor=40_000))  # paid: nothing to remind
+        await uow.contracts.add_milestone(Milestone(draft.id, w.team, 1, "签约", 100_000, date(2026, 12, 1)))
+        assert (await uow.contracts.policy(w.team)).id is None  # the built-in ones until saved
+        policy = await uow.contracts.policy(w.team)
+        policy.cadence = [-3, 0, 3]
+        policy.templates = [{"key": "t1", "name": "全款", "parts": [[10_000, "signing", 0, 0]]}]
+        await uow.contracts.save_policy(policy)
+        await uow.commit()
+    async with work() as uow:
+        assert (await uow.contracts.by_number(w.team, 2026, 1)).id == signed.id  # type: ignore[union-attr]
+        assert await uow.contracts.by_number(w.other_team, 2026, 1) is None
+        assert await uow.contracts.by_number(w.team, 2025, 1) is None
+        assert [m.id for m in await uow.contracts.open_milestones(w.team)] == [open_one.id]
+        assert await uow.contracts.open_milestones(w.other_team) == []
+        saved = await uow.contracts.policy(w.team)
+        assert saved.cadence == [-3, 0, 3] and saved.templates == [
+            {"key": "t1", "name": "全款", "parts": [[10_000, "signing", 0, 0]]}]
+        saved.cadence = [0]
+        await uow.contracts.save_policy(saved)
+        await uow.commit()
+    async with work() as uow:
+        assert (await uow.contracts.policy(w.team)).cadence == [0]
+        other = await uow.contracts.policy(w.other_team)
+        assert other.cadence is None and other.templates is None
+
+
 # --- the intake ----------------------------------------------------------------------------------------
 
 

@@ -69,6 +69,8 @@ class Contract:
     document_hash: str | None = None  # sha256 of its bytes
     document_name: str | None = None
     provider: str = "chat"  # the SignatureProvider that recorded the signature
+    signature_ref: str | None = None  # the provider's id of the envelope (an e-signature callback's)
+    document_url: str | None = None  # where the provider keeps the signed document (a callback's)
     cancelled_reason: str | None = None
     paid_minor: int = 0  # confirmed payments, all of them (an overpayment included)
     # The signing watch (domain/contracts/sweeps.py): when it looks next, and what it said already
@@ -179,6 +181,18 @@ class Payment:
         if self.state is not PaymentState.CONFIRMED:
             return Money(0, self.currency)
         return Money(self.confirmed_minor if self.confirmed_minor is not None else self.amount_minor, self.currency)
+
+
+@dataclass(eq=False)
+class PaymentPolicy:
+    """A team's payment settings: its plan templates (None: the built-in ones, domain/contracts/plan.py
+    BUILT_IN) and its reminder cadence in days from the due date (None: domain/contracts/watch.py CADENCE).
+    Templates are stored as plain dicts (plan.template_to_dict) and read back with plan.template_from_dict."""
+
+    team_id: int
+    templates: list[dict[str, object]] | None = None
+    cadence: list[int] | None = None
+    id: int | None = None
 
 
 # --- read models -----------------------------------------------------------------------------------------

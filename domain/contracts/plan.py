@@ -9,6 +9,7 @@ not the contract's amount is refused (PlanMismatch), never adjusted silently."""
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -107,6 +108,9 @@ def _label(text: str) -> str:
 
 
 # --- templates ------------------------------------------------------------------------------------------
+# A template is a list of shares of the contract, each with what it waits for (its trigger) and when it
+# falls due: the signing deadline (the plan's start) plus some days or months. The three built-in ones
+# are every team's until a manager changes the team's list (/policy → 🗓 回款模板).
 
 
 class Template(enum.StrEnum):
@@ -133,25 +137,149 @@ def add_months(day: date, months: int) -> date:
 
 
 SIGNING, DELIVERY, ACCEPTANCE = "signing", "delivery", "acceptance"  # Milestone.trigger
+DATE: Final = "date"  # a template's share due a set time after the start, waiting for nothing else
+TRIGGERS: Final = (SIGNING, DELIVERY, ACCEPTANCE, DATE)
+DEFAULT_DAYS: Final = {SIGNING: 0, DELIVERY: DELIVERY_DAYS, ACCEPTANCE: ACCEPTANCE_DAYS, DATE: 0}
+MAX_TEMPLATES: Final = 12
+MAX_TEMPLATE_NAME: Final = 30
+MAX_OFFSET_DAYS: Final = 730
+MAX_OFFSET_MONTHS: Final = 24
 
 
-def template_parts(template: Template, start: date, labels: dict[str, str]) -> list[Part]:
-    """The template's milestones from `start` (the signing deadline): labels come in the team's words
-    (`labels`: signing, delivery, acceptance, month)."""
-    if template is Template.ON_SIGNING:
-        return [Part(labels["signing"], start, percent_bp=FULL_BP, trigger=SIGNING)]
-    if template is Template.SPLIT_30_60_10:
-        return [
-            Part(labels["signing"], start, percent_bp=3000, trigger=SIGNING),
-            Part(labels["delivery"], start + timedelta(days=DELIVERY_DAYS), percent_bp=6000, trigger=DELIVERY),
-            Part(labels["acceptance"], start + timedelta(days=ACCEPTANCE_DAYS), percent_bp=1000, trigger=ACCEPTANCE),
-        ]
+@dataclass(frozen=True)
+class TemplatePart:
+    """One share of a template: percent_bp of the contract, due `days` + `months` after the start."""
+
+    percent_bp: int
+    trigger: str
+    days: int = 0
+    months: int = 0
+
+
+@dataclass(frozen=True)
+class PlanTemplate:
+    key: str  # what a contract's `plan` keeps: a built-in's value ("30-60-10") or a team's own ("t3")
+    parts: tuple[TemplatePart, ...]
+    name: str | None = None  # a team's own template's name; a built-in one is named by the catalogue
+
+    @property
+    def built_in(self) -> bool:
+        return self.name is None
+
+
+def _monthly() -> tuple[TemplatePart, ...]:
     share, rest = divmod(FULL_BP, MONTHLY_INSTALMENTS)
-    return [
-        Part(labels["month"].format(n=n), add_months(start, n - 1),
-             percent_bp=share + (rest if n == MONTHLY_INSTALMENTS else 0))
+    return tuple(
+        TemplatePart(share + (rest if n == MONTHLY_INSTALMENTS else 0), DATE, months=n - 1)
         for n in range(1, MONTHLY_INSTALMENTS + 1)
-    ]
+    )
+
+
+BUILT_IN: Final[tuple[PlanTemplate, ...]] = (
+    PlanTemplate(Template.SPLIT_30_60_10.value, (
+        TemplatePart(3000, SIGNING), TemplatePart(6000, DELIVERY, days=DELIVERY_DAYS),
+        TemplatePart(1000, ACCEPTANCE, days=ACCEPTANCE_DAYS),
+    )),
+    PlanTemplate(Template.ON_SIGNING.value, (TemplatePart(FULL_BP, SIGNING),)),
+    PlanTemplate(Template.MONTHLY.value, _monthly()),
+)
+
+
+def template_name(text: str) -> str:
+    cleaned = " ".join((text or "").split())
+    if not cleaned or len(cleaned) > MAX_TEMPLATE_NAME:
+        raise InvalidInput("error-plan-template-name", max=MAX_TEMPLATE_NAME)
+    return cleaned
+
+
+def check_template(name: str, parts: Sequence[TemplatePart]) -> tuple[str, tuple[TemplatePart, ...]]:
+    """A team's own template as the domain takes it: a name and 1..MAX_MILESTONES shares that add up to
+    100% exactly (error-plan-template-sum says how far off they are, never adjusted silently)."""
+    cleaned = template_name(name)
+    if not parts or len(parts) > MAX_MILESTONES:
+        raise InvalidInput("error-plan-size", max=MAX_MILESTONES)
+    for part in parts:
+        if part.trigger not in TRIGGERS or not 0 < part.percent_bp <= FULL_BP:
+            raise InvalidInput("error-plan-template-part")
+        if not (0 <= part.days <= MAX_OFFSET_DAYS and 0 <= part.months <= MAX_OFFSET_MONTHS):
+            raise InvalidInput("error-plan-template-offset", days=MAX_OFFSET_DAYS, months=MAX_OFFSET_MONTHS)
+    total = sum(p.percent_bp for p in parts)
+    if total != FULL_BP:
+        raise InvalidInput("error-plan-template-sum", total=percent_text(total))
+    return cleaned, tuple(parts)
+
+
+def percent_text(bp: int) -> str:
+    """3000 -> "30", 3333 -> "33.33" (a template's share as people write it)."""
+    whole, rest = divmod(bp, 100)
+    return str(whole) if not rest else f"{whole}.{rest:02d}".rstrip("0")
+
+
+_TRIGGER_WORDS: Final = {
+    "签约": SIGNING, "签署": SIGNING, "signing": SIGNING, "sign": SIGNING,
+    "交付": DELIVERY, "发货": DELIVERY, "delivery": DELIVERY,
+    "验收": ACCEPTANCE, "acceptance": ACCEPTANCE,
+    "日期": DATE, "固定日期": DATE, "date": DATE,
+}
+_PART = re.compile(
+    r"(?P<pct>\d{1,3}(?:\.\d{1,2})?)\s*[%％]?\s*(?P<word>[^\s+\d]+)\s*"
+    r"(?:\+\s*(?P<n>\d{1,4})\s*(?P<unit>天|日|个月|月|days?|d|months?|m)?)?",
+    re.IGNORECASE,
+)
+_SPLIT: Final = re.compile(r"[,，;；、/\n]+")
+
+
+def parse_template_parts(text: str) -> list[TemplatePart]:
+    """A template's shares as a manager types them: `30% 签约, 60% 交付+30天, 10% 验收+60天` or
+    `50% 日期, 50% 日期+1月` (a share, what it waits for, and optionally +days or +months after the start;
+    without an offset delivery is +30 days, acceptance +60). error-plan-template-parts names the first bad one."""
+    items = [item.strip() for item in _SPLIT.split(text or "") if item.strip()]
+    if not items:
+        raise InvalidInput("error-plan-template-parts", item="—")
+    parts = []
+    for item in items:
+        found = _PART.fullmatch(item)
+        trigger = _TRIGGER_WORDS.get(found.group("word").lower()) if found else None
+        if found is None or trigger is None:
+            raise InvalidInput("error-plan-template-parts", item=item)
+        percent = Decimal(found.group("pct"))
+        days = months = 0
+        if found.group("n") is None:
+            days = DEFAULT_DAYS[trigger]
+        elif (found.group("unit") or "").lower().startswith(("月", "个", "m")):
+            months = int(found.group("n"))
+        else:
+            days = int(found.group("n"))
+        parts.append(TemplatePart(int(percent * 100), trigger, days=days, months=months))
+    return parts
+
+
+def template_to_dict(template: PlanTemplate) -> dict[str, object]:
+    return {"key": template.key, "name": template.name,
+            "parts": [[p.percent_bp, p.trigger, p.days, p.months] for p in template.parts]}
+
+
+def template_from_dict(raw: dict[str, object]) -> PlanTemplate:
+    parts = raw.get("parts") or []
+    assert isinstance(parts, list)
+    name = raw.get("name")
+    return PlanTemplate(
+        key=str(raw["key"]), name=str(name) if name is not None else None,
+        parts=tuple(TemplatePart(int(p[0]), str(p[1]), int(p[2]), int(p[3])) for p in parts),
+    )
+
+
+def template_parts(template: Template | PlanTemplate, start: date, labels: dict[str, str]) -> list[Part]:
+    """The template's milestones from `start` (the signing deadline): labels come in the team's words
+    (`labels`: signing, delivery, acceptance, month — the last for a share due on a date, numbered)."""
+    if isinstance(template, Template):
+        template = next(t for t in BUILT_IN if t.key == template.value)
+    made = []
+    for n, part in enumerate(template.parts, start=1):
+        due = add_months(start, part.months) + timedelta(days=part.days)
+        label = labels["month"].format(n=n) if part.trigger == DATE else labels[part.trigger]
+        made.append(Part(label, due, percent_bp=part.percent_bp, trigger=None if part.trigger == DATE else part.trigger))
+    return made
 
 
 # --- settlement -----------------------------------------------------------------------------------------

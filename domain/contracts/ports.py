@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -13,6 +13,7 @@ from domain.contracts.model import (
     Milestone,
     Payment,
     PaymentLine,
+    PaymentPolicy,
     PaymentState,
     ReceivableLine,
 )
@@ -33,6 +34,9 @@ class ContractRepo(Protocol):
     async def move(self, contract: Contract, *, expect: Collection[ContractStatus], **changes: object) -> bool:
         """Set `changes` if the contract is still in one of `expect`; False when it moved first."""
         ...
+    async def by_number(self, team_id: int, year: int, seq: int) -> Contract | None:
+        """The team's contract HT-<year>-<seq>."""
+        ...
     async def signing_due(self, now: datetime, limit: int, skip: Collection[int] = ()) -> Sequence[Contract]:
         """Unsigned contracts whose signing check is due (locked on PostgreSQL)."""
         ...
@@ -44,6 +48,9 @@ class ContractRepo(Protocol):
         ...
     async def clear_milestones(self, contract_id: int) -> None: ...
     async def get_milestone(self, milestone_id: int) -> Milestone | None: ...
+    async def open_milestones(self, team_id: int) -> Sequence[Milestone]:
+        """Open milestones of the team's collecting contracts (their reminders follow the team's cadence)."""
+        ...
     async def milestones_due(self, now: datetime, limit: int, skip: Collection[int] = ()) -> Sequence[Milestone]:
         """Open milestones of collecting contracts whose reminder is due (locked on PostgreSQL)."""
         ...
@@ -70,6 +77,13 @@ class ContractRepo(Protocol):
         ...
 
 
+    # the team's payment policy
+    async def policy(self, team_id: int) -> PaymentPolicy:
+        """The team's templates and cadence (a new, unsaved one with the built-ins when it has none)."""
+        ...
+    async def save_policy(self, policy: PaymentPolicy) -> PaymentPolicy: ...
+
+
 # --- e-signature ----------------------------------------------------------------------------------------
 
 
@@ -84,13 +98,18 @@ class SignatureRequest:
 
 @dataclass(frozen=True)
 class SignatureEvent:
-    """A provider's word that a contract was signed: the signed file as the chat holds it."""
+    """A provider's word that a contract was signed: the signed file as the chat holds it (in-chat), or
+    the contract's number, the envelope and where the provider keeps the signed document (a callback)."""
 
     provider: str
-    contract_id: int
-    file_id: str
+    contract_id: int | None
+    file_id: str | None
     file_hash: str
     file_name: str | None = None
+    number: str | None = None  # HT-2026-0001: how a callback names the contract (within its team)
+    reference: str | None = None  # the provider's envelope id
+    document_url: str | None = None
+    signed_at: datetime | None = None  # when the provider says the last party signed
 
 
 class SignatureProvider(Protocol):
@@ -103,3 +122,12 @@ class SignatureProvider(Protocol):
     async def send(self, contract: Contract, *, now: datetime) -> SignatureRequest: ...
 
     def signed(self, callback: dict[str, object]) -> SignatureEvent | None: ...
+
+
+class CallbackProvider(SignatureProvider, Protocol):
+    """A provider that tells us by an HTTP callback (POST /api/v1/esign/<name>/<team id>, bot/web.py):
+    `verify` checks that the request really comes from it (its signature over the raw body with the
+    secret the operator configured, recent enough); `signed` then reads it (InvalidInput naming the field
+    for a malformed one; None for a status other than signed)."""
+
+    def verify(self, headers: Mapping[str, str], body: bytes, secret: str, now: datetime) -> bool: ...

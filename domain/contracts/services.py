@@ -24,11 +24,13 @@ from domain.contracts.model import (
     PaymentMethod,
     PaymentState,
 )
+from domain.contracts.policy import cadence_of, template_of
 from domain.contracts.ports import SignatureEvent, SignatureProvider
+from domain.contracts.providers import parse_number
 from domain.deals.access import deal_context, visible_opportunity
 from domain.deals.model import Opportunity, Stage
 from domain.deals.services import change_stage
-from domain.errors import AlreadyDone, Forbidden, InvalidInput, NotFound
+from domain.errors import AlreadyDone, DomainError, Forbidden, InvalidInput, NotFound
 from domain.leads.model import Lead
 from domain.money import Money
 from domain.outbox.kinds import Kind, Subject
@@ -257,6 +259,7 @@ async def set_plan(
     before = [m.amount_minor for m in await uow.contracts.milestones(contract.id)]
     await uow.contracts.clear_milestones(contract.id)
     made = []
+    cadence = await cadence_of(uow, contract.team_id)
     for item in planned:
         milestone = Milestone(
             contract_id=contract.id, team_id=contract.team_id, position=item.position, label=item.label,
@@ -264,7 +267,7 @@ async def set_plan(
             percent_bp=item.percent_bp, trigger=item.trigger,
         )
         if contract.status in COLLECTING:
-            milestone.remind_step, milestone.check_at = watch.first_check(milestone.due_on, now, team)
+            milestone.remind_step, milestone.check_at = watch.first_check(milestone.due_on, now, team, cadence)
         made.append(await uow.contracts.add_milestone(milestone))
     contract.plan, contract.updated_at = template, now
     await record(
@@ -277,15 +280,18 @@ async def set_plan(
 
 
 async def apply_template(
-    uow: UnitOfWork, *, actor: User, contract_id: int, template: rules.Template, labels: dict[str, str],
+    uow: UnitOfWork, *, actor: User, contract_id: int, template: rules.Template | str, labels: dict[str, str],
     now: datetime,
 ) -> list[Milestone]:
-    """A plan from one of the templates, its first milestone due on the signing deadline."""
+    """A plan from one of the team's templates (by its key), its first milestone due on the signing
+    deadline."""
     contract = await visible_contract(uow, actor, contract_id)
     _opportunity, _lead, team = await _context(uow, contract)
+    chosen = await template_of(uow, contract.team_id, str(template.value if isinstance(template, rules.Template)
+                                                            else template))
     start = max(contract.sign_by, local(now, team.timezone).date())
-    parts = rules.template_parts(template, start, labels)
-    return await set_plan(uow, actor=actor, contract_id=contract_id, parts=parts, now=now, template=template.value)
+    parts = rules.template_parts(chosen, start, labels)
+    return await set_plan(uow, actor=actor, contract_id=contract_id, parts=parts, now=now, template=chosen.key)
 
 
 # --- signature -------------------------------------------------------------------------------------------
@@ -322,32 +328,90 @@ async def _need_plan(uow: UnitOfWork, contract: Contract) -> list[Milestone]:
 async def record_signature(uow: UnitOfWork, *, actor: User, event: SignatureEvent, now: datetime) -> Contract:
     """The signed document is on file (by Telegram file id and sha256): the contract is signed, the plan's
     reminders start, the signing watch stops, and the deal moves to the payment stage."""
+    if event.contract_id is None:
+        raise NotFound("error-contract-not-found")
     contract, opportunity, _lead, team = await _workable(uow, actor, event.contract_id)
+    await _sign(uow, contract, opportunity, team, event, actor, now)
+    return contract
+
+
+@dataclass(frozen=True)
+class ProviderSigned:
+    contract: Contract
+    recorded: bool  # False: it was signed already (a repeated callback changes nothing)
+
+
+async def record_provider_signature(
+    uow: UnitOfWork, *, team_id: int, event: SignatureEvent, now: datetime
+) -> ProviderSigned:
+    """An e-signature provider's callback says the team's contract was signed (bot/web.py checked that it
+    comes from the provider): recorded as a scan in chat is, by nobody in chat; the deal moves on in its
+    owner's name and the owner is told. A contract signed already is left as it is (a provider repeats
+    its callbacks); one of another team is not found."""
+    number = parse_number(event.number or "")
+    contract = await uow.contracts.by_number(team_id, *number) if number else None
+    if contract is None:
+        raise NotFound("error-contract-not-found")
+    if contract.status not in UNSIGNED:
+        if contract.status is ContractStatus.CANCELLED:
+            raise AlreadyDone("error-contract-final")
+        return ProviderSigned(contract, recorded=False)
+    opportunity, lead, team = await _context(uow, contract)
+    # The deal moves on in its current owner's name (the contract's owner may have handed it over).
+    owner = await uow.users.get(opportunity.owner_id) if opportunity.owner_id is not None else None
+    mover = owner if owner is not None and owner.active and owner.team_id == contract.team_id else None
+    try:
+        await _sign(uow, contract, opportunity, team, event, mover, now, by_provider=True)
+    except AlreadyDone:
+        if contract.status is ContractStatus.CANCELLED:
+            raise
+        return ProviderSigned(contract, recorded=False)  # the same callback, a moment ago
+    assert contract.id is not None
+    await tell_user(uow, contract.owner_id, Notice(
+        Kind.CONTRACT_SIGNED_REMOTE, about=contract.id,
+        params={"number": contract.number, "company": lead.company, "provider": event.provider},
+        actions=((Action(ACTION_OPEN, contract.id),),),
+    ), team_id=contract.team_id, now=now)
+    return ProviderSigned(contract, recorded=True)
+
+
+async def _sign(
+    uow: UnitOfWork, contract: Contract, opportunity: Opportunity, team: Team, event: SignatureEvent,
+    actor: User | None, now: datetime, *, by_provider: bool = False,
+) -> None:
     milestones = await _need_plan(uow, contract)
     if contract.status not in UNSIGNED:
         raise AlreadyDone("error-contract-signed-already")
+    signed_at = min(event.signed_at, now) if event.signed_at is not None else now
     if not await uow.contracts.move(
-        contract, expect=UNSIGNED, status=ContractStatus.SIGNED, signed_at=now, signed_by=actor.id,
+        contract, expect=UNSIGNED, status=ContractStatus.SIGNED, signed_at=signed_at,
+        signed_by=None if by_provider or actor is None else actor.id,
         document_file_id=event.file_id, document_hash=event.file_hash,
         document_name=(event.file_name or "")[:MAX_FILE_NAME] or None, provider=event.provider, check_at=None,
-        updated_at=now,
+        signature_ref=event.reference, document_url=event.document_url, updated_at=now,
     ):
         raise AlreadyDone("error-contract-signed-already")
+    cadence = await cadence_of(uow, contract.team_id)
     for milestone in milestones:
-        milestone.remind_step, milestone.check_at = watch.first_check(milestone.due_on, now, team)
+        milestone.remind_step, milestone.check_at = watch.first_check(milestone.due_on, now, team, cadence)
     await record(
-        uow, now=now, action="contract.signed", entity="contract", entity_id=contract.id, actor_id=actor.id,
+        uow, now=now, action="contract.signed", entity="contract", entity_id=contract.id,
+        actor_id=None if by_provider or actor is None else actor.id,
         team_id=contract.team_id, before={"status": "sent" if contract.sent_at else "draft"},
         after={"number": contract.number, "status": "signed", "opportunity_id": contract.opportunity_id,
                "amount_minor": contract.amount_minor, "currency": contract.currency, "provider": event.provider,
-               "document_hash": event.file_hash,
+               "document_hash": event.file_hash, "reference": event.reference,
                "milestones": [{"amount_minor": m.amount_minor, "due_on": m.due_on.isoformat()} for m in milestones]},
     )
     await moved_on(uow, Subject.CONTRACT, contract.id, why="contract.signed", now=now)
-    if opportunity.stage is Stage.CONTRACT:
+    if opportunity.stage is Stage.CONTRACT and actor is not None:
         assert opportunity.id is not None
-        await change_stage(uow, actor=actor, opportunity_id=opportunity.id, to=Stage.PAYMENT, now=now)
-    return contract
+        try:
+            await change_stage(uow, actor=actor, opportunity_id=opportunity.id, to=Stage.PAYMENT, now=now)
+        except DomainError:
+            if not by_provider:
+                raise
+            # A callback signs the contract whatever the deal's state; the deal's people move it on.
 
 
 async def cancel_contract(uow: UnitOfWork, *, actor: User, contract_id: int, reason: str, now: datetime) -> Contract:
@@ -653,7 +717,8 @@ async def release_on_acceptance(uow: UnitOfWork, *, opportunity: Opportunity, no
                 continue  # due already: its reminders run as they are
             before = milestone.due_on.isoformat()
             milestone.due_on = today
-            milestone.remind_step, milestone.check_at = watch.first_check(today, now, team)
+            milestone.remind_step, milestone.check_at = watch.first_check(
+                today, now, team, await cadence_of(uow, contract.team_id))
             released.append(milestone)
             await record(
                 uow, now=now, action="milestone.released", entity="contract", entity_id=contract.id,

@@ -2,10 +2,9 @@
 scan (the customer's signed PDF or photo) to the bot; its Telegram file id and sha256 are the record.
 Nothing is sent anywhere, and nothing pretends to be an e-signature service.
 
-A real provider (e签宝, 法大大, DocuSign…) implements domain/contracts/ports.py SignatureProvider: `send`
-creates the envelope at the provider and returns its reference; `signed` reads the provider's status
-callback into a SignatureEvent, which domain/contracts/services.py `record_signature` records exactly as
-it records a scan sent in chat."""
+A provider that reports by HTTP callback (e签宝, 法大大, DocuSign…, or our own signed `webhook-signed`
+format) is registered in domain/contracts/providers.py; bot/web.py receives its callbacks and
+domain/contracts/services.py `record_provider_signature` records them by the same step as a scan sent in chat."""
 
 from __future__ import annotations
 

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from domain.contracts import watch
 from domain.contracts.model import COLLECTING, UNSIGNED, Contract, Milestone
+from domain.contracts.policy import cadence_of
 from domain.contracts.services import ACTION_OPEN, ACTION_REPORT, finance_of
 from domain.deals.access import deal_context
 from domain.outbox.kinds import Kind
@@ -70,8 +71,8 @@ def when_phrase(days_overdue: int) -> Phrase:
 
 
 async def payment_check(uow: UnitOfWork, milestone: Milestone, now: datetime) -> bool:
-    """The milestone's cadence: the owner at each step; from 7 days overdue the managers and finance too.
-    After a pause only the latest step due is said."""
+    """The team's cadence (domain/contracts/policy.py): the owner at each step; from 7 days overdue the
+    managers and finance too. After a pause only the latest step due is said."""
     if milestone.settled or milestone.check_at is None or milestone.check_at > now:
         return False
     contract = await uow.contracts.get(milestone.contract_id)
@@ -82,19 +83,20 @@ async def payment_check(uow: UnitOfWork, milestone: Milestone, now: datetime) ->
     if opportunity is None:
         return False
     lead, team, _policy = await deal_context(uow, opportunity)
-    step = watch.due_step(milestone.due_on, now, team)
+    cadence = await cadence_of(uow, contract.team_id)
+    step = watch.due_step(milestone.due_on, now, team, cadence)
     if step is None or step < milestone.remind_step:
-        milestone.check_at = watch.reminder_at(milestone.due_on, milestone.remind_step, team)
+        milestone.check_at = watch.reminder_at(milestone.due_on, milestone.remind_step, team, cadence)
         return False
     milestone.remind_step = step + 1
-    milestone.check_at = watch.reminder_at(milestone.due_on, step + 1, team)
+    milestone.check_at = watch.reminder_at(milestone.due_on, step + 1, team, cadence)
     assert contract.id is not None and milestone.id is not None
     days = watch.days_overdue(milestone.due_on, now, team)
     params = {"number": contract.number, "company": lead.company,
               "milestone": f"{milestone.position}. {milestone.label}",
               "outstanding": money_text(milestone.outstanding), "due": milestone.due_on.isoformat(),
               "when": when_phrase(days)}
-    refs = {"step": step}
+    refs = {"step": f"d{cadence[step]}"}
     await tell_user(uow, contract.owner_id, Notice(
         Kind.PAYMENT_DUE, about=milestone.id, params=params, refs=refs,
         actions=((Action(ACTION_REPORT, contract.id), Action(ACTION_OPEN, contract.id)),),

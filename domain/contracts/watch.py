@@ -6,15 +6,59 @@ start of the team's working day in its own time zone."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Final
 
+from domain.errors import InvalidInput
 from domain.team.model import Team
 from domain.worktime import at_local, local
 
 # Days from the due date; negative is before it.
 CADENCE: Final[tuple[int, ...]] = (-7, -1, 0, 1, 7, 14, 21, 28)
 ESCALATE_FROM_DAYS: Final = 7  # overdue this long: the manager and finance are told too
+# A team's own cadence (/policy → ⏰ 回款提醒节奏): at most this many steps, each within these days of the due date.
+MAX_STEPS: Final = 12
+EARLIEST_DAYS: Final = -60
+LATEST_DAYS: Final = 180
+PRESETS: Final[dict[str, tuple[int, ...]]] = {
+    "default": CADENCE,
+    "gentle": (-3, 0, 3, 14, 30),  # fewer words: a few days ahead, on the day, then rarely
+    "tight": (-7, -3, -1, 0, 1, 3, 7, 14, 21, 28),  # close to the day, on both sides
+}
+_NUMBER = re.compile(r"[+-]?\d{1,4}")
+_SPLIT = re.compile(r"[\s,，;；、]+")
+
+
+def check_cadence(days: Sequence[int]) -> tuple[int, ...]:
+    """A cadence as the sweep uses it: distinct days from the due date, in order, 1..MAX_STEPS of them,
+    each between EARLIEST_DAYS and LATEST_DAYS (error-cadence-* otherwise)."""
+    found = sorted(set(days))
+    if not found or len(found) > MAX_STEPS:
+        raise InvalidInput("error-cadence-size", max=MAX_STEPS)
+    if found[0] < EARLIEST_DAYS or found[-1] > LATEST_DAYS:
+        raise InvalidInput("error-cadence-range", low=EARLIEST_DAYS, high=LATEST_DAYS)
+    return tuple(found)
+
+
+def parse_cadence(text: str) -> tuple[int, ...]:
+    """`-7 -1 0 1 7 14 21 28` (days from the due date; negative is before it), checked."""
+    words = [w for w in _SPLIT.split((text or "").strip()) if w]
+    bad = next((w for w in words if not _NUMBER.fullmatch(w)), None)
+    if not words or bad is not None:
+        raise InvalidInput("error-cadence-words", word=bad or "—")
+    return check_cadence([int(w) for w in words])
+
+
+def resume(due_on: date, now: datetime, team: Team, cadence: tuple[int, ...]) -> tuple[int, datetime | None]:
+    """Where a milestone's reminders go on after its team changed the cadence: the first step still ahead
+    (what was said under the old cadence is not said again)."""
+    for step in range(len(cadence)):
+        moment = reminder_at(due_on, step, team, cadence)
+        if moment is not None and moment > now:
+            return step, moment
+    return len(cadence), None
 
 
 def reminder_at(due_on: date, step: int, team: Team, cadence: tuple[int, ...] = CADENCE) -> datetime | None:

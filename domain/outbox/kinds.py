@@ -401,6 +401,11 @@ class Kind(enum.Enum):
         "contract-sign-overdue", "contract.signing", Subject.CONTRACT, "contract:{subject}:sign-late:{day}:to:{to}",
         ("number", "company", "until", "rep"), refs=("day",), valid=Valid.CONTRACT_UNSIGNED,
     )
+    # An e-signature provider's callback signed the contract (bot/web.py): its owner hears of it.
+    CONTRACT_SIGNED_REMOTE = Spec(
+        "contract-signed-remote", "contract.signed", Subject.CONTRACT, "contract:{subject}:signed:to:{to}",
+        ("number", "company", "provider"), valid=Valid.ALWAYS,
+    )
     PAYMENT_CARD = Spec(
         "payment-card", "payment.card", Subject.PAYMENT, "payment:{subject}:card:to:{to}",
         ("number", "company", "rep", "amount", "milestone", "paid_on", "method", "outstanding", "receipt"),
@@ -418,7 +423,8 @@ class Kind(enum.Enum):
         "payment-overpaid", "payment.overpaid", Subject.PAYMENT, "payment:{subject}:overpaid:to:{to}",
         ("number", "company", "over"), valid=Valid.ALWAYS,
     )
-    # The cadence: one per milestone and step of the cadence.
+    # The cadence: one per milestone and step of the cadence; the step is its day ("d-7", "d0", "d14"), so a
+    # team's new cadence never takes an old step's key.
     PAYMENT_DUE = Spec(
         "payment-due", "payment.reminder", Subject.MILESTONE, "milestone:{subject}:remind:{step}:to:{to}",
         ("number", "company", "milestone", "outstanding", "due", "when"), refs=("step",),

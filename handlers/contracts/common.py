@@ -69,6 +69,9 @@ class ReceivablesCb(CallbackData, prefix="rv"):
     act: RAct
 
 
+# A deal with such a contract may enter the payment stage without a word of warning (handlers/deals.py).
+SIGNED_CONTRACT = frozenset({ContractStatus.SIGNED, ContractStatus.ACTIVE, ContractStatus.COMPLETED})
+
 STATUS_ICONS = {
     ContractStatus.DRAFT: "📝", ContractStatus.SENT: "📤", ContractStatus.SIGNED: "✍️", ContractStatus.ACTIVE: "💰",
     ContractStatus.COMPLETED: "✅", ContractStatus.CANCELLED: "🚫",
@@ -102,6 +105,11 @@ def contract_lines(
     if contract.document_file_id:
         lines.append(t("contract-document", name=h(contract.document_name or "📎"), hash=contract.document_hash[:12]
                        if contract.document_hash else "—"))
+    elif contract.provider != "chat" and contract.document_hash:  # an e-signature provider's callback
+        lines.append(t("contract-document-esign", provider=h(contract.provider), ref=h(contract.signature_ref or "—"),
+                       hash=contract.document_hash[:12]))
+        if contract.document_url:
+            lines.append(t("contract-document-url", url=h(contract.document_url)))
     elif contract.status in (ContractStatus.SIGNED, ContractStatus.ACTIVE, ContractStatus.COMPLETED):
         lines.append(t("contract-no-document"))
     if milestones:

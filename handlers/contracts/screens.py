@@ -18,9 +18,9 @@ from bot.keyboards import button, grid
 from bot.render import register_action
 from bot.routing import Routes
 from domain.clock import Clock
+from domain.contracts import policy as payment_policy
 from domain.contracts import services as service
 from domain.contracts.model import COLLECTING, OPEN, UNSIGNED, ContractStatus
-from domain.contracts.plan import Template
 from domain.contracts.reading import parse_amount
 from domain.contracts.signature import InChatSignature
 from domain.errors import InvalidInput
@@ -29,6 +29,7 @@ from domain.ports import UnitOfWork
 from domain.team.model import Language, User
 from handlers.common import show
 from handlers.contracts.common import CAct, ContractCb, PAct, PayCb, contract_lines
+from handlers.contracts.plan_templates import template_title
 from handlers.pipeline_ui import DealAct, DealCb, deal_name
 
 routes = Routes(__name__)
@@ -140,9 +141,11 @@ async def on_show(
 
 @routes.callback_query(ContractCb.filter(F.act == CAct.PLAN))
 async def on_plan(query: CallbackQuery, callback_data: ContractCb, user: User, uow: UnitOfWork, t: Translate) -> None:
+    """The team's templates (/policy → 🗓 回款模板; the built-in ones until the team changes them)."""
     view = await service.view_contract(uow, viewer=user, contract_id=callback_data.id)
-    buttons = [button(t(f"contract-plan-{tpl.value}"), ContractCb(act=CAct.PLAN_AT, id=callback_data.id, arg=tpl.value))
-               for tpl in Template]
+    templates = await payment_policy.plan_templates(uow, view.contract.team_id)
+    buttons = [button(template_title(t, tpl), ContractCb(act=CAct.PLAN_AT, id=callback_data.id, arg=tpl.key))
+               for tpl in templates]
     text = t("contract-plan-ask", number=view.contract.number, amount=money(view.contract.amount))
     await show(query, text, grid(buttons, per_row=1,
                                  extra_rows=[[button(t("btn-back"), ContractCb(act=CAct.SHOW, id=callback_data.id))]]))
@@ -153,12 +156,8 @@ async def on_plan_at(
     query: CallbackQuery, callback_data: ContractCb, user: User, uow: UnitOfWork, t: Translate, lang: Language,
     clock: Clock,
 ) -> None:
-    try:
-        template = Template(callback_data.arg)
-    except ValueError:
-        await query.answer(t("stale-button"), show_alert=True)
-        return
-    await service.apply_template(uow, actor=user, contract_id=callback_data.id, template=template,
+    # A template removed since the button was drawn: NotFound, said as an alert.
+    await service.apply_template(uow, actor=user, contract_id=callback_data.id, template=callback_data.arg,
                                  labels=plan_labels(t), now=clock.now())
     await show_contract(query, user, uow, t, lang, callback_data.id, t("contract-done-plan"))
 

@@ -40,6 +40,7 @@ from domain.quotes.model import QuoteStatus
 from domain.quotes.text import money_text, percent_text
 from domain.team.model import Language, User
 from handlers.common import render_flow, show
+from handlers.contracts.common import CAct, ContractCb
 from handlers.deals import View, fetch_page
 from handlers.pipeline_ui import DealAct, DealCb, deal_name
 from handlers.quotes.common import QAct, QuoteCb, quote_text, status_text
@@ -103,6 +104,8 @@ def quote_markup(t: Translate, user: User, view: service.QuoteView, lang: Langua
                          button(t("quote-btn-rejected"), qcb(QAct.REJECTED, qid))])
         if quote.status in (QuoteStatus.APPROVED, QuoteStatus.SENT, QuoteStatus.REJECTED, QuoteStatus.EXPIRED):
             rows.append([button(t("quote-btn-revise"), qcb(QAct.REVISE, qid))])
+        if quote.status is QuoteStatus.ACCEPTED:  # accepted: the contract is the next step (handlers/contracts)
+            rows.append([button(t("quote-btn-contract"), ContractCb(act=CAct.DEAL, id=quote.opportunity_id))])
     if view.lines and manages_team(user, quote.team_id) and can(user, Ability.SAVE_TEMPLATES):
         rows.append([button(t("quote-btn-template"), qcb(QAct.TEMPLATE, qid))])
     rows.append([

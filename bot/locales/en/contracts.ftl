@@ -230,3 +230,73 @@ error-payment-confirm-role = Only finance (or an admin) of this team confirms pa
 error-payment-decided = That payment was handled already.
 error-payment-reject-reason = Please say why (up to { $max } characters).
 error-payment-no-receipt = That payment has no receipt.
+
+# --- e-signature callbacks (POST /api/v1/esign/<provider>/<team>) ---
+contract-signed-remote =
+    ✍️ Contract { $number } ({ $company }) was signed by the customer through e-signature ({ $provider }); the record is on file.
+    Payment reminders now follow the plan and the deal is in the payment stage. Open the contract below.
+contract-document-esign = ✍️ E-signature: { $provider }, envelope { $ref } (SHA-256 { $hash }…)
+contract-document-url = 📎 Signed document: { $url }
+contract-sent-esign = 📤 Marked as sent for signature. Start the signing in your e-signature system; when the customer has signed, it reports back and the contract is marked signed here.
+error-esign-unknown = No such e-signature provider, or it has no secret configured.
+error-esign-signature = The callback's signature (X-Loopbot-Signature) is wrong or too old; nothing was done.
+error-esign-field = The callback's field { $field } is missing or malformed.
+
+# --- payment plan templates (/policy → 🗓 Payment templates) ---
+policy-btn-plan-templates = 🗓 Payment templates
+plan-templates-title = 🗓 <b>Payment plan templates</b> (offered when a contract's plan is chosen):
+plan-template-line = { $n }. <b>{ $name }</b>: { $parts }
+plan-template-part = { $percent }% { $trigger }{ $offset }
+plan-template-trigger-signing = signing
+plan-template-trigger-delivery = delivery
+plan-template-trigger-acceptance = acceptance
+plan-template-trigger-date = date
+plan-template-days = { " " }+{ $n } days
+plan-template-months = { " " }+{ $n } months
+plan-templates-hint = Days count from the signing deadline. Tap "➕ New template" to add one, "🗑" to remove one you don't use.
+plan-templates-btn-add = ➕ New template
+plan-templates-btn-remove = 🗑 { $name }
+plan-templates-added = ✅ Template "{ $name }" added; new contracts can use it for their plan.
+plan-templates-removed = 🗑 Template "{ $name }" removed. Contracts already planned with it keep their plan.
+plan-template-ask-name = ➕ New payment template: first its name (up to 30 characters), e.g. <code>40-50-10 split</code>
+plan-template-expect-name = I need the template's name here: just type it.
+plan-template-ask-parts =
+    Template "{ $name }": write each instalment as "share condition", optionally "+days" or "+months" (from the signing deadline), separated by commas; the shares must add up to exactly 100%.
+    Conditions: signing / delivery / acceptance / date. For example:
+    <code>40% signing, 50% delivery +30 days, 10% acceptance +90 days</code>
+    <code>50% date, 50% date +1 month</code>
+plan-template-expect-parts = I need the instalments here, e.g. <code>40% signing, 50% delivery +30 days, 10% acceptance +90 days</code>
+error-plan-template-name = A template's name is 1–{ $max } characters.
+error-plan-template-name-taken = There is a template called "{ $name }" already; pick another name.
+error-plan-template-part = Each share must be above 0 and at most 100%, on signing, delivery, acceptance or a date.
+error-plan-template-offset = At most { $days } days or { $months } months after the start.
+error-plan-template-sum = The shares add up to { $total }%; they must make exactly 100% to be saved. Fix them and send again.
+error-plan-template-parts = I couldn't read "{ $item }". Write each instalment like <code>30% signing</code>, <code>60% delivery +30 days</code>, <code>50% date +1 month</code>.
+error-plan-template-many = At most { $max } templates; remove one you don't use first.
+error-plan-template-gone = That template is gone; open the list again.
+error-plan-template-last = Keep at least one template.
+
+# --- payment reminder cadence (/policy → ⏰ Payment reminders) ---
+policy-btn-cadence = ⏰ Payment reminders
+cadence-screen =
+    ⏰ <b>Payment reminder cadence</b> (counted from each instalment's due date; the owner hears at the start of the team's working day):
+    { $cadence }
+    From { $escalate } days overdue the managers and finance hear too.
+    Tap a preset, or send the days (negative is before the due date, 0 the day itself), e.g.:
+    <code>{ $typed }</code>
+cadence-before = { $days } days before
+cadence-on-day = on the due date
+cadence-after = { $days } days overdue
+cadence-preset-default = Standard: 7/1 days before, on the day, 1/7/14/21/28 days late
+cadence-preset-gentle = Gentle: 3 days before, on the day, 3/14/30 days late
+cadence-preset-tight = Close: 7/3/1 days before, on the day, 1/3/7/14/21/28 days late
+cadence-done = ✅ Payment reminders now go: { $cadence }. Open instalments go on from their next step; nothing already said is said again.
+cadence-expect = I need days here, separated by spaces, e.g. <code>-7 -1 0 1 7 14 21 28</code>
+error-cadence-words = I couldn't read "{ $word }". Write whole days only, separated by spaces, e.g. <code>-7 -1 0 1 7 14</code>
+error-cadence-size = Between 1 and { $max } reminder days.
+error-cadence-range = Each reminder day must be between { $low } and { $high } (days from the due date).
+error-cadence-unchanged = That is the cadence already.
+
+# --- the way into the contract and the payment stage ---
+quote-btn-contract = 📑 Draft the contract
+deal-confirm-payment-unsigned = ⚠️ This deal has no signed contract yet. Moved to payment by hand, no payment reminders start and /receivables won't show the money. Better: upload the signed copy under "📑 Contract"; once it is signed the deal moves to payment by itself.

@@ -230,3 +230,73 @@ error-payment-confirm-role = 只有本团队的财务（或管理员）可以确
 error-payment-decided = 这笔回款已经处理过了。
 error-payment-reject-reason = 请写驳回原因（最多 { $max } 字）。
 error-payment-no-receipt = 这笔回款没有回单。
+
+# --- e-signature callbacks (POST /api/v1/esign/<provider>/<team>) ---
+contract-signed-remote =
+    ✍️ 合同 { $number }（{ $company }）客户已通过电子签（{ $provider }）签署完成，签署记录已存档。
+    回款提醒已开始按计划盯着，商机进入回款阶段。点下面打开合同看看。
+contract-document-esign = ✍️ 电子签：{ $provider }，签署流程号 { $ref }（SHA-256 { $hash }…）
+contract-document-url = 📎 签署件地址：{ $url }
+contract-sent-esign = 📤 已标记为待签署。请在你们的电子签系统里发起签署；客户签完，系统回调过来，合同会自动变成已签署。
+error-esign-unknown = 没有这个电子签服务，或者它还没配置密钥。
+error-esign-signature = 回调签名不对或已过期（X-Loopbot-Signature），没有处理。
+error-esign-field = 回调内容的字段 { $field } 缺失或格式不对。
+
+# --- payment plan templates (/policy → 🗓 回款模板) ---
+policy-btn-plan-templates = 🗓 回款模板
+plan-templates-title = 🗓 <b>回款模板</b>（起草合同选回款计划时可选）：
+plan-template-line = { $n }. <b>{ $name }</b>：{ $parts }
+plan-template-part = { $percent }% { $trigger }{ $offset }
+plan-template-trigger-signing = 签约
+plan-template-trigger-delivery = 交付
+plan-template-trigger-acceptance = 验收
+plan-template-trigger-date = 日期
+plan-template-days = +{ $n }天
+plan-template-months = +{ $n }个月
+plan-templates-hint = 天数从签署截止日算起。点「➕ 新建模板」加一个，点「🗑」删掉不用的。
+plan-templates-btn-add = ➕ 新建模板
+plan-templates-btn-remove = 🗑 { $name }
+plan-templates-added = ✅ 已添加模板「{ $name }」，新合同选回款计划时就能用了。
+plan-templates-removed = 🗑 已删除模板「{ $name }」。已经用它排好的合同不受影响。
+plan-template-ask-name = ➕ 新建回款模板：先给它起个名字（最多 30 字），例如：<code>4-5-1 分期</code>
+plan-template-expect-name = 这里需要模板名字，直接打字发给我。
+plan-template-ask-parts =
+    模板「{ $name }」：每期写「比例 条件」，可加「+天数」或「+月数」（从签署截止日算），用逗号隔开，比例加起来要正好 100%。
+    条件：签约 / 交付 / 验收 / 日期。例如：
+    <code>40% 签约, 50% 交付+30天, 10% 验收+90天</code>
+    <code>50% 日期, 50% 日期+1个月</code>
+plan-template-expect-parts = 这里需要各期比例，例如：<code>40% 签约, 50% 交付+30天, 10% 验收+90天</code>
+error-plan-template-name = 模板名字要 1–{ $max } 个字。
+error-plan-template-name-taken = 已经有叫「{ $name }」的模板了，换个名字吧。
+error-plan-template-part = 每一期的比例要大于 0、不超过 100%，条件是签约、交付、验收或日期。
+error-plan-template-offset = 天数最多 { $days } 天，月数最多 { $months } 个月。
+error-plan-template-sum = 各期比例加起来是 { $total }%，要正好 100% 才能保存。改一下再发。
+error-plan-template-parts = 没看懂「{ $item }」。每期这样写：<code>30% 签约</code>、<code>60% 交付+30天</code>、<code>50% 日期+1个月</code>。
+error-plan-template-many = 模板最多 { $max } 个，先删掉不用的。
+error-plan-template-gone = 这个模板已经不在了，请重新打开列表。
+error-plan-template-last = 至少要留一个模板。
+
+# --- payment reminder cadence (/policy → ⏰ 回款提醒) ---
+policy-btn-cadence = ⏰ 回款提醒
+cadence-screen =
+    ⏰ <b>回款提醒节奏</b>（按每期到期日，在团队上班时间提醒负责人）：
+    { $cadence }
+    逾期 { $escalate } 天起，经理和财务也会收到。
+    点一个预设，或者直接发天数（负数是到期前，0 是当天），例如：
+    <code>{ $typed }</code>
+cadence-before = 到期前 { $days } 天
+cadence-on-day = 到期当天
+cadence-after = 逾期 { $days } 天
+cadence-preset-default = 标准：前 7/1 天、当天、逾期 1/7/14/21/28 天
+cadence-preset-gentle = 宽松：前 3 天、当天、逾期 3/14/30 天
+cadence-preset-tight = 紧盯：前 7/3/1 天、当天、逾期 1/3/7/14/21/28 天
+cadence-done = ✅ 回款提醒节奏已改为：{ $cadence }。还没回齐的各期从下一个提醒点接着提醒，已经提醒过的不会重复。
+cadence-expect = 这里需要天数，用空格隔开，例如：<code>-7 -1 0 1 7 14 21 28</code>
+error-cadence-words = 没看懂「{ $word }」。请只写整数天数，用空格隔开，例如：<code>-7 -1 0 1 7 14</code>
+error-cadence-size = 提醒点要有 1–{ $max } 个。
+error-cadence-range = 每个提醒点要在到期前 { $low } 天到逾期 { $high } 天之间（写成 { $low } 到 { $high }）。
+error-cadence-unchanged = 节奏没有变化。
+
+# --- the way into the contract and the payment stage ---
+quote-btn-contract = 📑 起草合同
+deal-confirm-payment-unsigned = ⚠️ 这单还没有已签署的合同。直接推进到回款，回款提醒不会开始，应收里也看不到这笔钱。建议先在「📑 合同」里上传签署件，合同签好后商机会自动进入回款阶段。
