@@ -6,6 +6,7 @@ from aiogram import Router
 
 from handlers import (
     apikeys,
+    assist,
     deadletters,
     deals,
     fallback,
@@ -78,6 +79,7 @@ def routers() -> list[Router]:
         ticket_desk,
         ticket_renewal,
         ticket_customer,
+        assist,
         fallback,  # always last
     ]
     return [module.routes.router() for module in ordered]

@@ -33,6 +33,7 @@ from domain.permissions import Ability, can
 from domain.ports import UnitOfWork
 from domain.team.model import Language, Team, User
 from domain.team.people import name_of
+from handlers.assist_cb import ask_button
 from handlers.common import refuse, show
 from handlers.contracts.common import CAct, ContractCb, contract_lines
 from handlers.handoff import HandoffAct, HandoffCb
@@ -402,8 +403,10 @@ def card_markup(t: Translate, card: DealCard, view: View) -> InlineKeyboardMarku
         aftersales.append(button(t("ticket-btn-deal"), TicketCb(act=TicketAct.DEAL, id=card.opportunity.id or 0)))
     if not card.read_only and card.opportunity.stage in RENEWAL_STAGES:  # handlers/tickets/renewal.py
         aftersales.append(button(t("renewal-btn-card"), RenewalCb(act=RenewalAct.SET, id=card.opportunity.id or 0)))
+    # Cross-team help (handlers/assist.py): the owner or a manager asks a colleague, while the deal is open.
+    helping = [ask_button(t, deal_id=deal.id or 0)] if card.actions.allows(DealAction.LOG_ACTIVITY) else []
     back = [button(t("deal-btn-back-list"), view.cb(DealAct.LIST))]
-    return grid(actions, per_row=2, extra_rows=[row for row in (followup, aftersales, back) if row])
+    return grid(actions, per_row=2, extra_rows=[row for row in (followup, aftersales, helping, back) if row])
 
 
 async def load_card(

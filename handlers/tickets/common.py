@@ -14,6 +14,7 @@ from bot.keyboards import button, keyboard
 from domain.team.model import Language
 from domain.tickets.model import Filter, Scope, Ticket, TicketStatus
 from domain.tickets.services import TicketCard
+from handlers.assist_cb import ask_button
 
 PRIORITY_ICON = {"p1": "🔴", "p2": "🟠", "p3": "🟢"}
 
@@ -125,6 +126,8 @@ def card_keyboard(t: Translate, card: TicketCard) -> InlineKeyboardMarkup:
             rows.append([b(TicketAct.WAIT), b(TicketAct.RESOLVE)])
         elif status is TicketStatus.WAITING:
             rows.append([b(TicketAct.RESUME), b(TicketAct.RESOLVE)])
+        if ticket.is_open:  # cross-team help (handlers/assist.py)
+            rows.append([ask_button(t, ticket_id=tid)])
         else:
             rows.append([b(TicketAct.LINK), b(TicketAct.PHONE)])
             rows.append([b(TicketAct.CLOSE), b(TicketAct.REOPEN)] if status is TicketStatus.RESOLVED else [b(TicketAct.REOPEN)])
