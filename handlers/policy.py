@@ -38,6 +38,7 @@ from domain.tickets import services as ticket_service
 from domain.tickets.model import OwnerRule, Priority, ServicePolicy
 from handlers.common import refuse, show
 from handlers.flow import STAY, Alert, Answers, Ctx, Done, Flow, Rows, Step, Transition, typed
+from handlers.tickets.checklist_template_cb import template_button
 
 routes = Routes(__name__)
 
@@ -121,6 +122,7 @@ def overview(t: Translate, team_name: str, policy: TeamPolicy, done: str = "") -
         button(t("policy-btn-weights"), PolicyCb(action=PolicyAction.WEIGHTS)),
         button(t("policy-btn-quotes"), PolicyCb(action=PolicyAction.QUOTES)),
         button(t("policy-btn-service"), PolicyCb(action=PolicyAction.SERVICE)),
+        template_button(t),  # the delivery checklist template (handlers/tickets/checklist_template.py)
     ]
     return (f"{done}\n\n{text}" if done else text), grid(buttons, per_row=2)
 

@@ -183,6 +183,14 @@ async def start_assist_answer(app: App, sandbox: Sandbox) -> Person:
     return helper
 
 
+async def start_checklist_template(app: App, sandbox: Sandbox) -> Person:
+    manager = await join(app, sandbox, "李经理", Role.MANAGER)
+    await manager.send("/policy")
+    await manager.press("交付清单模板")
+    await manager.press("添加事项")
+    return manager
+
+
 async def start_hook(app: App, sandbox: Sandbox) -> Person:
     admin = await join(app, sandbox, "王总", Role.ADMIN)
     await admin.send("/webhooks")
@@ -220,6 +228,7 @@ STARTERS: dict[str, tuple[Starter, dict[str, Any]]] = {
     "renew": (start_renewal, {}),
     "assist": (start_assist, {"helper": 2, "helper_name": "小李", "question": "集团折扣多少？"}),
     "asans": (start_assist_answer, {}),
+    "ctpl": (start_checklist_template, {"name": "数据迁移", "days": 3}),
     "ticket": (start_ticket, {"deal": None, "company": "华东科技", "category": "fault", "priority": "p1"}),
     "prod": (start_product, {
         "code": "CRM-PRO", "name_zh": "CRM 专业版", "unit": "套", "list_price_minor": 1_280_000, "cost_minor": 400_000,

@@ -417,3 +417,32 @@ error-assist-answered-already = That question has been answered already.
 error-assist-accepted-already = You accepted it already; tap Answer when you have it.
 error-assist-closed-already = That question was answered or withdrawn already.
 error-assist-no-helpers = There is nobody else in your team to ask yet.
+
+## The delivery checklist template (/policy → 📦 Checklist template)
+
+checklist-tpl-btn-policy = 📦 Checklist template
+checklist-tpl-head = 📦 Delivery checklist template (a deal entering delivery gets its checklist from it)
+checklist-tpl-line = { $n }. { $name } · due on working day { $days } · owner: { $owner }
+checklist-tpl-hint = Tap a line to move it up or down, change its owner or remove it; checklists already started stay as they are.
+checklist-tpl-owner-deal = the deal's owner
+checklist-tpl-btn-add = ➕ Add a line
+checklist-tpl-btn-up = ⬆️ Up
+checklist-tpl-btn-down = ⬇️ Down
+checklist-tpl-btn-owner = 👤 Owner
+checklist-tpl-btn-remove = 🗑 Remove
+checklist-tpl-moved = ✅ Moved.
+checklist-tpl-removed = ✅ Line removed.
+checklist-tpl-owner-set = ✅ Owner changed.
+checklist-tpl-added = ✅ Added: new checklists will have it.
+checklist-tpl-days = working day { $days }
+checklist-tpl-new-head = ➕ New checklist line
+checklist-tpl-new-name = Line: { $name }
+checklist-tpl-ask-name = What is it called? (e.g. Data migration)
+checklist-tpl-ask-days = Due on which working day after delivery starts? Tap one or type a number.
+checklist-tpl-ask-owner = Who owns it by default?
+checklist-tpl-expect-name = Please type the line's name.
+checklist-tpl-expect-days = Tap a day or type a number from 0 to 120.
+checklist-tpl-expect-owner = Tap an owner.
+error-delivery-template-stale = The template has just changed; here it is as it stands now, please tap again.
+error-delivery-template-edge = It is already at the end: it cannot move further.
+error-delivery-template-keep-acceptance = The acceptance sign-off closes delivery: it cannot be removed.

@@ -417,3 +417,32 @@ error-assist-answered-already = 这个求助已经答复过了。
 error-assist-accepted-already = 你已经接受过了，想好了点「答复」。
 error-assist-closed-already = 这个求助已经答复或撤回了。
 error-assist-no-helpers = 团队里还没有其他同事可以求助。
+
+## The delivery checklist template (/policy → 📦 交付清单模板)
+
+checklist-tpl-btn-policy = 📦 交付清单模板
+checklist-tpl-head = 📦 交付清单模板（商机进入交付时按它生成清单）
+checklist-tpl-line = { $n }. { $name } · 第 { $days } 个工作日到期 · 负责人：{ $owner }
+checklist-tpl-hint = 点一项可以上移、下移、换负责人或删除；已经开始的交付清单不受影响。
+checklist-tpl-owner-deal = 商机负责人
+checklist-tpl-btn-add = ➕ 添加事项
+checklist-tpl-btn-up = ⬆️ 上移
+checklist-tpl-btn-down = ⬇️ 下移
+checklist-tpl-btn-owner = 👤 负责人
+checklist-tpl-btn-remove = 🗑 删除
+checklist-tpl-moved = ✅ 顺序已调整。
+checklist-tpl-removed = ✅ 已删除这一项。
+checklist-tpl-owner-set = ✅ 负责人已更新。
+checklist-tpl-added = ✅ 已添加，新的交付清单会带上这一项。
+checklist-tpl-days = 第 { $days } 个工作日
+checklist-tpl-new-head = ➕ 添加交付事项
+checklist-tpl-new-name = 事项：{ $name }
+checklist-tpl-ask-name = 事项叫什么？（比如：数据迁移）
+checklist-tpl-ask-days = 交付开始后第几个工作日到期？点一个，或者直接输入数字。
+checklist-tpl-ask-owner = 这一项默认谁负责？
+checklist-tpl-expect-name = 请用文字写下事项名称。
+checklist-tpl-expect-days = 点一个天数，或者输入 0 到 120 之间的数字。
+checklist-tpl-expect-owner = 点一个负责人。
+error-delivery-template-stale = 模板刚刚改过了，这是最新的样子，请再点一次。
+error-delivery-template-edge = 已经到头了，不能再移动。
+error-delivery-template-keep-acceptance = 验收签字是交付的最后一步，不能删除。
