@@ -329,6 +329,13 @@ customer-no-scores = {""}
     ⭐ No satisfaction scores yet.
 customer-scores = {""}
     ⭐ Satisfaction { $average } on average ({ $scores })
+customer-contracts = {""}
+    💰 { $count } contracts, { $outstanding } outstanding in all:
+customer-no-contracts = {""}
+    💰 No contracts yet.
+customer-contract-line = { $number } · { $status } · contract { $amount } · paid { $paid } · outstanding { $outstanding }
+customer-contract-next = {""}
+    {"  "}Next: { $position }. { $label } { $amount }, due { $due }
 error-customer-none = No such customer; try another company name, contact or phone.
 
 ## Cross-team help: a question to a colleague

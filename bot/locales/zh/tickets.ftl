@@ -329,6 +329,13 @@ customer-no-scores = {""}
     ⭐ 还没有满意度评分。
 customer-scores = {""}
     ⭐ 满意度平均 { $average } 分（{ $scores }）
+customer-contracts = {""}
+    💰 合同 { $count } 份，待收合计 { $outstanding }：
+customer-no-contracts = {""}
+    💰 还没有合同。
+customer-contract-line = { $number } · { $status } · 合同 { $amount } · 已回款 { $paid } · 待收 { $outstanding }
+customer-contract-next = {""}
+    {"  "}下一笔：{ $position }. { $label } { $amount }，{ $due } 到期
 error-customer-none = 没找到这个客户，换个名称、联系人或电话试试。
 
 ## Cross-team help (跨部门协作): a question to a colleague
