@@ -14,7 +14,7 @@ from sqlalchemy import select
 from bot.factory import App
 from bot.outbox import outbox_of
 from bot.sandbox import Call, Sandbox
-from bot.sweeps import run_sweeps
+from bot.sweeps import run_digests, run_sweeps
 from domain.assist import services as assist
 from domain.assist.model import AssistState, Deadline
 from domain.deals import services as deal_service
@@ -173,6 +173,13 @@ async def test_nobody_from_another_team_is_asked_or_acts_and_a_withdrawn_questio
     # ...and so does a colleague who was not asked.
     calls = await tap(c.manager_p, AssistCb(act=AssistAct.ANSWER, id=question_id).pack())
     assert any("不是问你的" in text for text in alerts(calls))
+
+    # Friday 09:00: the question is in 小李's morning agenda, with its deadline.
+    clock.set(shanghai(27, 9))
+    await run_digests(app)
+    [agenda] = await notes_to(app, c.other, "digest.agenda")
+    assert "🤝 同事的求助 1 个：华东科技·小王 问（11月27日 周五 21:00 前答复）" in agenda["text"], agenda["text"]
+    assert await notes_to(app, c.rep, "digest.agenda") == []  # the asker has nothing to do today
 
     # The asker withdraws: the colleague hears it, and a press on the old card takes no answer.
     await tap(c.rep_p, AssistCb(act=AssistAct.OPEN, id=question_id).pack())
