@@ -18,7 +18,7 @@ from bot.routing import Routes
 from domain.assist import services as assist
 from domain.assist.model import AssistState, Deadline
 from domain.clock import Clock
-from domain.errors import InvalidInput
+from domain.errors import AlreadyDone, InvalidInput
 from domain.outbox.model import Phrase
 from domain.ports import UnitOfWork
 from domain.team.model import Language, User
@@ -115,8 +115,12 @@ async def on_ask(
 
 async def on_answer_typed(ctx: Ctx, answers: Answers) -> Transition:
     question_id = int(ctx.data["question_id"])
-    await assist.answer(ctx.uow, actor=ctx.user, question_id=question_id, text=str(answers["answer"]),
-                        now=ctx.clock.now())
+    try:
+        await assist.answer(ctx.uow, actor=ctx.user, question_id=question_id, text=str(answers["answer"]),
+                            now=ctx.clock.now())
+    except AlreadyDone as error:  # withdrawn (or its ticket closed) while the answer was typed: the flow ends
+        card = await assist.question_card(ctx.uow, viewer=ctx.user, question_id=question_id)
+        return Done(card_text(ctx.t, ctx.lang, card, ctx.t(error.code)), card_keyboard(ctx.t, card))
     card = await assist.question_card(ctx.uow, viewer=ctx.user, question_id=question_id)
     return Done(card_text(ctx.t, ctx.lang, card, ctx.t("assist-answered-note", asker=h(card.asker))),
                 card_keyboard(ctx.t, card))

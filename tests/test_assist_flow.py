@@ -181,7 +181,9 @@ async def test_nobody_from_another_team_is_asked_or_acts_and_a_withdrawn_questio
     assert "🤝 同事的求助 1 个：华东科技·小王 问（11月27日 周五 21:00 前答复）" in agenda["text"], agenda["text"]
     assert await notes_to(app, c.rep, "digest.agenda") == []  # the asker has nothing to do today
 
-    # The asker withdraws: the colleague hears it, and a press on the old card takes no answer.
+    # The asker withdraws while 小李 is typing his answer: it is not taken, and his flow ends.
+    await tap(c.other_p, buttons_of(card)["✍️ 答复"])
+    assert "直接把你的答复发过来" in c.other_p.last.text
     await tap(c.rep_p, AssistCb(act=AssistAct.OPEN, id=question_id).pack())
     await c.rep_p.press("撤回求助")
     assert "求助已撤回" in c.rep_p.last.text
@@ -189,6 +191,12 @@ async def test_nobody_from_another_team_is_asked_or_acts_and_a_withdrawn_questio
     assert any("已经答复或撤回" in text for text in alerts(calls))
     [gone] = await notes_to(app, c.other, "assist.withdrawn")
     assert "小王 撤回了求助" in gone["text"]
+    await c.other_p.send("下周一可以")
+    assert "撤回了这个求助" in c.other_p.last.text and "状态：已撤回" in c.other_p.last.text
+    await c.other_p.send("还在吗")  # the flow is over: this is no answer, and the answer step is not shown again
+    assert "直接把你的答复发过来" not in c.other_p.last.text and "撤回了这个求助" not in c.other_p.last.text
+    assert await question_state(app, question_id) is AssistState.WITHDRAWN
+    assert await notes_to(app, c.rep, "assist.answered") == []
     calls = await tap(c.other_p, buttons_of(card)["✍️ 答复"])
     assert any("撤回了这个求助" in text for text in alerts(calls))
     assert await question_state(app, question_id) is AssistState.WITHDRAWN
