@@ -32,3 +32,8 @@ def ask_button(t: Translate, *, ticket_id: int = 0, deal_id: int = 0) -> InlineK
     if ticket_id:
         return button(t("assist-btn-ask"), AssistCb(act=AssistAct.TICKET, id=ticket_id))
     return button(t("assist-btn-ask"), AssistCb(act=AssistAct.DEAL, id=deal_id))
+
+
+def question_button(t: Translate, helper: str, question_id: int) -> InlineKeyboardButton:
+    """A question still waiting, on the card it was asked from: its own card (withdraw it there)."""
+    return button(t("assist-btn-waiting", helper=helper[:20]), AssistCb(act=AssistAct.OPEN, id=question_id))

@@ -77,6 +77,11 @@ async def test_asked_from_the_ticket_accepted_and_answered_the_answer_is_on_the_
     assert any("已经接受过了" in text for text in alerts(calls))
     assert len(await notes_to(app, c.rep, "assist.accepted")) == 1
 
+    await tap(c.rep_p, TicketCb(act=TicketAct.OPEN, id=ticket.id).pack())  # the ticket shows what it waits for
+    assert "🤝 等 小李 答复求助（11月26日 周四 21:00 前）" in c.rep_p.last.text
+    await c.rep_p.press("问小李的")
+    assert "状态：对方已接受，等待答复" in c.rep_p.last.text and "撤回求助" in str(c.rep_p.last.buttons)
+
     await tap(c.other_p, buttons["✍️ 答复"])
     assert "直接把你的答复发过来" in c.other_p.last.text
     await c.other_p.send("可以，用标准接口，两天能配好")
@@ -90,6 +95,7 @@ async def test_asked_from_the_ticket_accepted_and_answered_the_answer_is_on_the_
 
     await tap(c.rep_p, TicketCb(act=TicketAct.OPEN, id=ticket.id).pack())
     history = c.rep_p.last.text
+    assert "等 小李 答复" not in history and "问小李的" not in str(c.rep_p.last.buttons)
     assert "小王 🤝 向同事求助 — 小李: 客户问能不能对接金蝶？" in history, history
     assert "小李 💬 答复了求助 — 可以，用标准接口，两天能配好" in history
 

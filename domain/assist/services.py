@@ -357,17 +357,30 @@ async def question_card(uow: UnitOfWork, *, viewer: User, question_id: int) -> Q
     )
 
 
-async def questions_of(
+@dataclass(frozen=True)
+class Waiting:
+    """A question from a card still waiting for its colleague, for that card."""
+
+    question: Question
+    helper: str
+
+
+async def waiting_on(
     uow: UnitOfWork, *, viewer: User, ticket_id: int | None = None, deal_id: int | None = None
-) -> Sequence[Question]:
-    """The questions asked from a ticket's or a deal's card (the viewer may see the card)."""
+) -> list[Waiting]:
+    """The questions asked from a ticket's or a deal's card that still wait for an answer, for whoever may
+    see the question (its asker, its colleague, a manager)."""
     if ticket_id:
-        await visible_ticket(uow, viewer, ticket_id)
-        return await uow.assists.for_subject(ticket_id=ticket_id)
-    if deal_id:
-        await visible_opportunity(uow, viewer, deal_id)
-        return await uow.assists.for_subject(opportunity_id=deal_id)
-    return []
+        found = await uow.assists.for_subject(ticket_id=ticket_id)
+    elif deal_id:
+        found = await uow.assists.for_subject(opportunity_id=deal_id)
+    else:
+        return []
+    return [
+        Waiting(q, await name_of(uow, q.helper_id)) for q in found
+        if q.pending and in_team(viewer, q.team_id)
+        and (viewer.id in (q.asked_by, q.helper_id) or manages_team(viewer, q.team_id))
+    ]
 
 
 # --- the watch -------------------------------------------------------------------------------------------

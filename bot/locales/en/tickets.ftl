@@ -375,6 +375,8 @@ assist-state-accepted = Status: accepted, waiting for the answer
 assist-state-answered = Status: answered
 assist-state-withdrawn = Status: withdrawn
 assist-card-answer = 💬 Answer ({ $at }): { $answer }
+assist-card-waiting = 🤝 Waiting for { $helper }'s answer (by { $due })
+assist-btn-waiting = 🤝 To { $helper }
 assist-card-subject-closed = The ticket or deal is closed: no answer is needed any more.
 assist-asked =
     🤝 { $asker } needs your help: { $company } · { $about }

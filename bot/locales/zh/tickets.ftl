@@ -375,6 +375,8 @@ assist-state-accepted = 状态：对方已接受，等待答复
 assist-state-answered = 状态：已答复
 assist-state-withdrawn = 状态：已撤回
 assist-card-answer = 💬 答复（{ $at }）：{ $answer }
+assist-card-waiting = 🤝 等 { $helper } 答复求助（{ $due } 前）
+assist-btn-waiting = 🤝 问{ $helper }的
 assist-card-subject-closed = 这个工单或商机已经关闭，不用再答复了。
 assist-asked =
     🤝 { $asker } 向你求助：{ $company } · { $about }
