@@ -116,6 +116,10 @@ async def test_from_a_deal_the_colleague_is_reminded_once_the_asker_told_once_an
     await c.rep_p.send("这个客户的集团折扣以前给过多少？")
     await c.rep_p.press("2 个工作小时")  # Thursday 10:00: due at 12:00, the reminder at 11:30
     assert "11月26日 周四 12:00 前答复" in c.rep_p.last.text, c.rep_p.last.text
+    await tap(c.rep_p, DealCb(act=DealAct.OPEN, id=deal_id).pack())  # the deal shows what it waits for
+    assert "🤝 等 小李 答复求助（11月26日 周四 12:00 前）" in c.rep_p.last.text
+    labels = [label for label, _ in c.rep_p.last.buttons]
+    assert labels[-2:] == ["🤝 问小李的", "⬅️ 返回列表"], labels
 
     clock.set(shanghai(26, 11, 29))
     await run_sweeps(app)
