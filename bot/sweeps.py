@@ -16,6 +16,7 @@ from functools import partial
 from typing import Any
 
 from bot.app import App, Periodic
+from domain.assist.services import ASSIST_SWEEP
 from domain.contracts.sweeps import PAYMENT_SWEEP, SIGNING_SWEEP
 from domain.delivery.services import DELIVERY_SWEEP
 from domain.digests import DigestReport, DigestSchedule, send_due_digests
@@ -40,7 +41,7 @@ log = logging.getLogger(__name__)
 SWEEPS: list[Sweep[Any]] = [
     REMINDER_SWEEP, HANDOFF_SWEEP, ESCALATION_SWEEP, SILENCE_SWEEP, RECYCLE_SWEEP, APPROVAL_SWEEP, EXPIRY_SWEEP,
     SIGNING_SWEEP, PAYMENT_SWEEP,
-    TICKET_SWEEP, DELIVERY_SWEEP, RENEWAL_SWEEP,
+    TICKET_SWEEP, DELIVERY_SWEEP, RENEWAL_SWEEP, ASSIST_SWEEP,
 ]
 DIGESTS: list[DigestSchedule] = [DAILY_AGENDA, *REPORT_DIGESTS]
 # Digests are checked every minute: each team's own local time decides who is due.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Protocol
 
+from domain.assist.ports import AssistRepo
 from domain.contracts.ports import ContractRepo
 from domain.deals.ports import OpportunityRepo, StageChangeRepo
 from domain.delivery.ports import ChecklistRepo
@@ -79,6 +80,8 @@ class UnitOfWork(Protocol):
     def renewals(self) -> RenewalRepo: ...
     @property
     def customers(self) -> CustomerFacts: ...
+    @property
+    def assists(self) -> AssistRepo: ...
 
     async def __aenter__(self) -> UnitOfWork: ...
     async def __aexit__(

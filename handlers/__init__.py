@@ -6,6 +6,7 @@ from aiogram import Router
 
 from handlers import (
     apikeys,
+    assist,
     deadletters,
     deals,
     fallback,
@@ -36,6 +37,7 @@ from handlers.followup import stale as followup_stale
 from handlers.quotes import approvals as quote_approvals
 from handlers.quotes import builder as quote_builder
 from handlers.quotes import policy as quote_policy
+from handlers.tickets import checklist_template as ticket_checklist_template
 from handlers.tickets import customer as ticket_customer
 from handlers.tickets import delivery as ticket_delivery
 from handlers.tickets import desk as ticket_desk
@@ -80,6 +82,8 @@ def routers() -> list[Router]:
         ticket_desk,
         ticket_renewal,
         ticket_customer,
+        ticket_checklist_template,
+        assist,
         fallback,  # always last
     ]
     return [module.routes.router() for module in ordered]

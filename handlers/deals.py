@@ -18,9 +18,10 @@ from bot.callbacks import small_number
 from bot.errors import refusing
 from bot.formatting import Html, date_only, h, plain, when
 from bot.i18n import Translate
-from bot.keyboards import button, grid, keyboard
+from bot.keyboards import button, grid, keyboard, rows_of
 from bot.render import register_action
 from bot.routing import Routes
+from domain.assist import services as assist
 from domain.clock import Clock
 from domain.deals import queries as deal_queries
 from domain.deals import services as deal_service
@@ -33,6 +34,7 @@ from domain.permissions import Ability, can
 from domain.ports import UnitOfWork
 from domain.team.model import Language, Team, User
 from domain.team.people import name_of
+from handlers.assist_cb import ask_button, question_button
 from handlers.common import refuse, show
 from handlers.contracts.common import SIGNED_CONTRACT, CAct, ContractCb, contract_lines
 from handlers.handoff import HandoffAct, HandoffCb
@@ -402,8 +404,10 @@ def card_markup(t: Translate, card: DealCard, view: View) -> InlineKeyboardMarku
         aftersales.append(button(t("ticket-btn-deal"), TicketCb(act=TicketAct.DEAL, id=card.opportunity.id or 0)))
     if not card.read_only and card.opportunity.stage in RENEWAL_STAGES:  # handlers/tickets/renewal.py
         aftersales.append(button(t("renewal-btn-card"), RenewalCb(act=RenewalAct.SET, id=card.opportunity.id or 0)))
+    # Cross-team help (handlers/assist.py): the owner or a manager asks a colleague, while the deal is open.
+    helping = [ask_button(t, deal_id=deal.id or 0)] if card.actions.allows(DealAction.LOG_ACTIVITY) else []
     back = [button(t("deal-btn-back-list"), view.cb(DealAct.LIST))]
-    return grid(actions, per_row=2, extra_rows=[row for row in (followup, aftersales, back) if row])
+    return grid(actions, per_row=2, extra_rows=[row for row in (followup, aftersales, helping, back) if row])
 
 
 async def load_card(
@@ -424,7 +428,16 @@ async def show_card(
     if card is None:
         return
     text = card_text(t, lang, card)
-    await show(event, f"{done}\n\n{text}" if done else text, card_markup(t, card, view))
+    markup = card_markup(t, card, view)
+    waiting = await assist.waiting_on(uow, viewer=user, deal_id=deal_id)  # questions to colleagues (issue 13)
+    if waiting:
+        text += "\n\n" + "\n".join(
+            t("assist-card-waiting", helper=h(w.helper), due=when(w.question.due_at, card.team.timezone, lang))
+            for w in waiting
+        )
+        asked = rows_of([question_button(t, w.helper, w.question.id or 0) for w in waiting[:3]])
+        markup = InlineKeyboardMarkup(inline_keyboard=[*markup.inline_keyboard[:-1], *asked, markup.inline_keyboard[-1]])
+    await show(event, f"{done}\n\n{text}" if done else text, markup)
 
 
 @routes.callback_query(DealCb.filter(F.act == DealAct.OPEN))

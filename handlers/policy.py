@@ -38,6 +38,7 @@ from domain.tickets import services as ticket_service
 from domain.tickets.model import OwnerRule, Priority, ServicePolicy
 from handlers.common import refuse, show
 from handlers.flow import STAY, Alert, Answers, Ctx, Done, Flow, Rows, Step, Transition, typed
+from handlers.tickets.checklist_template_cb import template_button
 
 routes = Routes(__name__)
 
@@ -127,6 +128,7 @@ def overview(t: Translate, team_name: str, policy: TeamPolicy, done: str = "") -
         button(t("policy-btn-service"), PolicyCb(action=PolicyAction.SERVICE)),
         button(t("policy-btn-plan-templates"), PolicyCb(action=PolicyAction.PLAN_TEMPLATES)),
         button(t("policy-btn-cadence"), PolicyCb(action=PolicyAction.CADENCE)),
+        template_button(t),  # the delivery checklist template (handlers/tickets/checklist_template.py)
     ]
     return (f"{done}\n\n{text}" if done else text), grid(buttons, per_row=2)
 

@@ -1,15 +1,17 @@
-"""What the customer card reads: one company's deals and their current quotes."""
+"""What the customer card reads: one company's deals, their current quotes and their contracts."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.contracts.model import contract_number
 from domain.quotes.model import quote_number
-from domain.renewals.model import CustomerDeal, CustomerQuote
-from storage.tables import leads, opportunities, quotes
+from domain.renewals.model import CustomerContract, CustomerDeal, CustomerQuote
+from storage.tables import contract_milestones, contracts, leads, opportunities, quotes
 
 
 class SqlCustomers:
@@ -45,3 +47,35 @@ class SqlCustomers:
                           str(r[6]))
             for r in (await self.session.execute(stmt)).all()
         ]
+
+    async def contracts_of(self, team_id: int, opportunity_ids: Collection[int]) -> Sequence[CustomerContract]:
+        if not opportunity_ids:
+            return []
+        c, m = contracts.c, contract_milestones.c
+        stmt = (
+            select(c.id, c.opportunity_id, c.year, c.seq, c.status, c.amount_minor, c.paid_minor, c.currency)
+            .where(c.team_id == team_id, c.opportunity_id.in_(list(opportunity_ids)))
+            .order_by(c.created_at.desc(), c.id.desc())
+            .limit(20)
+        )
+        found = (await self.session.execute(stmt)).all()
+        if not found:
+            return []
+        open_ms = (
+            select(m.contract_id, m.position, m.label, m.due_on, m.amount_minor, m.paid_minor)
+            .where(m.contract_id.in_([int(r[0]) for r in found]), m.paid_minor < m.amount_minor)
+            .order_by(m.contract_id, m.position)
+        )
+        first: dict[int, tuple[int, str, date, int]] = {}
+        for r in (await self.session.execute(open_ms)).all():
+            first.setdefault(int(r[0]), (int(r[1]), str(r[2]), r[3], int(r[4]) - int(r[5])))
+        lines = []
+        for r in found:
+            status = str(getattr(r[4], "value", r[4]))
+            step = first.get(int(r[0])) if status != "cancelled" else None
+            lines.append(CustomerContract(
+                int(r[0]), int(r[1]), contract_number(int(r[2]), int(r[3])), status, int(r[5]), int(r[6]), str(r[7]),
+                next_label=step[1] if step else None, next_position=step[0] if step else None,
+                next_due=step[2] if step else None, next_outstanding_minor=step[3] if step else None,
+            ))
+        return lines

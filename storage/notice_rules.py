@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, exists, false, literal, not_, or_, select, update
 
+from domain.assist.model import PENDING as ASSIST_PENDING
 from domain.contracts.model import COLLECTING, UNSIGNED, PaymentState
 from domain.followup.rules import SUBJECT_OPPORTUNITY
 from domain.handoffs.model import HandoffState
@@ -29,6 +30,7 @@ from domain.tickets.model import TicketStatus
 from storage.sql import CLOSED_STAGES
 from storage.tables import (
     activities,
+    assist_questions,
     contract_milestones,
     contracts,
     delivery_items,
@@ -201,6 +203,18 @@ def _renewal_open() -> ColumnElement[bool]:
     return exists().where(renewals.c.id == n.c.subject_id, renewals.c.new_opportunity_id.is_(None))
 
 
+def _assist_pending() -> ColumnElement[bool]:
+    q = assist_questions
+    ticket_open = exists().where(
+        tickets.c.id == q.c.ticket_id, tickets.c.status.in_([st.value for st in TICKET_OPEN])
+    ).correlate_except(tickets)
+    deal_open = exists().where(o.c.id == q.c.opportunity_id, _open()).correlate_except(o)
+    return exists().where(
+        q.c.id == n.c.subject_id, q.c.state.in_([st.value for st in ASSIST_PENDING]),
+        or_(and_(q.c.ticket_id.is_not(None), ticket_open), and_(q.c.ticket_id.is_(None), deal_open)),
+    )
+
+
 def _ticket_unanswered() -> ColumnElement[bool]:
     return exists().where(tickets.c.id == n.c.subject_id, tickets.c.status == TicketStatus.NEW.value)
 
@@ -232,6 +246,7 @@ PREDICATES: dict[Valid, Callable[[], ColumnElement[bool]]] = {
     Valid.DELIVERY_ITEM_OPEN: _delivery_item_open,
     Valid.DELIVERY_ITEM_OWNED: _delivery_item_owned,
     Valid.RENEWAL_OPEN: _renewal_open,
+    Valid.ASSIST_PENDING: _assist_pending,
 }
 
 

@@ -26,6 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import registry
 
+from domain.assist.model import AssistState, Question
 from domain.contracts.model import (
     Contract,
     ContractStatus,
@@ -839,6 +840,38 @@ renewals = Table(
     Index("ix_renewals_nudge", "nudge_at"),
 )
 
+# --- Cross-team help (issue 13): questions to a colleague -------------------------------------------------
+
+ASSIST_CHECK_SQL = "check_at IS NOT NULL"
+
+assist_questions = Table(
+    "assist_questions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("team_id", Integer, ForeignKey("teams.id"), nullable=False),
+    Column("asked_by", Integer, ForeignKey("users.id"), nullable=False),
+    Column("helper_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("ticket_id", Integer, ForeignKey("tickets.id"), nullable=True),
+    Column("opportunity_id", Integer, ForeignKey("opportunities.id"), nullable=True),
+    Column("company", String(100), nullable=False),
+    Column("question", Text, nullable=False),
+    Column("state", _enum(AssistState, "assist_state"), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("due_at", UTCDateTime, nullable=False),
+    Column("remind_at", UTCDateTime, nullable=False),
+    Column("accepted_at", UTCDateTime, nullable=True),
+    Column("answer", Text, nullable=True),
+    Column("answered_at", UTCDateTime, nullable=True),
+    Column("withdrawn_at", UTCDateTime, nullable=True),
+    Column("nudge_stage", Integer, nullable=False),
+    Column("check_at", UTCDateTime, nullable=True),
+    Index("ix_assist_questions_helper", "team_id", "helper_id", "state"),
+    Index("ix_assist_questions_ticket", "ticket_id"),
+    Index("ix_assist_questions_opportunity", "opportunity_id"),
+    # The assist sweep: only pending questions with a notice to come are in it.
+    Index("ix_assist_questions_check", "check_at", postgresql_where=text(ASSIST_CHECK_SQL),
+          sqlite_where=text(ASSIST_CHECK_SQL)),
+)
+
 # Infrastructure tables: no domain entity behind them.
 processed_updates = Table(
     "processed_updates", metadata,
@@ -903,4 +936,5 @@ def map_domain() -> None:
     mapper_registry.map_imperatively(DeliveryItem, delivery_items)
     mapper_registry.map_imperatively(TemplateRow, delivery_templates)
     mapper_registry.map_imperatively(Renewal, renewals)
+    mapper_registry.map_imperatively(Question, assist_questions)
     _mapped = True

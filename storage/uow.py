@@ -13,6 +13,7 @@ from domain.clock import Clock
 from domain.outbox.model import Notification
 from domain.outbox.ports import NoticeRenderer
 from domain.reminders.model import Reminder
+from storage.assist_repo import SqlAssists
 from storage.checklists_repo import SqlChecklists
 from storage.contracts_repo import SqlContracts
 from storage.customers_repo import SqlCustomers
@@ -97,6 +98,7 @@ class SqlUnitOfWork:
         self.checklists = SqlChecklists(self.session)
         self.renewals = SqlRenewals(self.session)
         self.customers = SqlCustomers(self.session)
+        self.assists = SqlAssists(self.session)
         self.preloaded.policies = self.policies
         self.participants = [self.audit, self.policies, self.preloaded]
         return self

@@ -23,6 +23,8 @@ from datetime import UTC, date, datetime, timedelta
 from types import TracebackType
 from typing import Any
 
+from domain.assist.model import PENDING as ASSIST_PENDING
+from domain.assist.model import AgendaQuestion, AssistState, Question
 from domain.contracts.model import (
     COLLECTING,
     UNSIGNED,
@@ -1115,6 +1117,50 @@ class FakeRenewals(_SweptOnly):
         return due[:limit]
 
 
+class FakeAssists(_Linked):
+    """Questions to a colleague (cross-team help): their sweep and the morning agenda read them."""
+
+    async def add(self, question: Question) -> Question:
+        return self._add(question)  # type: ignore[no-any-return]
+
+    async def get(self, question_id: int) -> Question | None:
+        return self.rows.get(question_id)
+
+    async def update(self, question: Question, *, expect: Collection[AssistState], stage: int | None = None,
+                     **changes: object) -> bool:
+        row = self.rows.get(question.id or 0)
+        if row is None or row.state not in expect or (stage is not None and row.nudge_stage != stage):
+            return False
+        for name, value in changes.items():
+            setattr(row, name, value)
+            setattr(question, name, value)
+        return True
+
+    async def for_subject(self, *, ticket_id: int | None = None, opportunity_id: int | None = None,
+                          limit: int = 10) -> Sequence[Question]:
+        def match(q: Question) -> bool:
+            if ticket_id is not None:
+                return q.ticket_id == ticket_id
+            return q.ticket_id is None and q.opportunity_id == opportunity_id
+
+        return self._sorted(match, lambda q: (q.created_at, q.id))[::-1][:limit]
+
+    async def due(self, now: datetime, limit: int, skip: Collection[int] = ()) -> Sequence[Question]:
+        due = self._sorted(
+            lambda q: q.check_at is not None and q.check_at <= now and q.state in ASSIST_PENDING and q.id not in skip,
+            lambda q: (q.check_at, q.id),
+        )
+        return due[:limit]
+
+    async def agenda(self, team_id: int) -> Sequence[AgendaQuestion]:
+        found = []
+        for q in self.rows.values():
+            asker = self.db.users.rows.get(q.asked_by)
+            if q.team_id == team_id and q.state in ASSIST_PENDING and asker is not None:
+                found.append(AgendaQuestion(q.helper_id, q.id, q.company, asker.name, q.due_at))
+        return sorted(found, key=lambda a: (a.helper_id, a.due_at, a.question_id))
+
+
 # --- quotes (the sweeps of approvals and expiry run with the pipeline's) -----------------------------------
 
 AGREED_FOR_HISTORY = (QuoteStatus.APPROVED, QuoteStatus.SENT, QuoteStatus.ACCEPTED)
@@ -1544,6 +1590,17 @@ def _renewal_open(db: FakeUnitOfWork, n: Notification) -> bool:
     return renewal is not None and renewal.new_opportunity_id is None
 
 
+def _assist_pending(db: FakeUnitOfWork, n: Notification) -> bool:
+    q = db.assists.rows.get(n.subject_id or 0)
+    if q is None or q.state not in ASSIST_PENDING:
+        return False
+    if q.ticket_id is not None:
+        ticket = db.tickets.rows.get(q.ticket_id)
+        return ticket is not None and ticket.status in TICKET_OPEN
+    deal = db.opportunities.rows.get(q.opportunity_id or 0)
+    return deal is not None and deal.is_open
+
+
 _PREDICATES: dict[Valid, Callable[[FakeUnitOfWork, Notification], bool]] = {
     Valid.HANDOFF_PENDING: _handoff_pending,
     Valid.HANDOFF_STANDS: _handoff_stands,
@@ -1571,6 +1628,7 @@ _PREDICATES: dict[Valid, Callable[[FakeUnitOfWork, Notification], bool]] = {
     Valid.DELIVERY_ITEM_OPEN: _delivery_item(owned=False),
     Valid.DELIVERY_ITEM_OWNED: _delivery_item(owned=True),
     Valid.RENEWAL_OPEN: _renewal_open,
+    Valid.ASSIST_PENDING: _assist_pending,
 }
 
 
@@ -1625,6 +1683,7 @@ class FakeUnitOfWork:
         self._delivery_templates = self.checklists.template_rows
         self.tickets = FakeTickets()
         self.renewals = FakeRenewals()
+        self.assists = FakeAssists(self)
         self.committed = 0
         self._saved: dict[str, dict[str, Any]] | None = None
 

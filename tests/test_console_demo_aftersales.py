@@ -25,5 +25,7 @@ async def test_the_aftersales_demo_delivers_signs_off_escalates_and_renews(tmp_p
     assert "?start=s_" in text and "✍️ 华东科技 已验收签字，交付完成，商机转入售后。" in text
     assert "工单 T-00001 已创建，负责人：小王" in text
     assert "bot → 李经理 › 🚨 工单 T-00001 首次响应已超时一倍" in text
+    assert "bot → 小李 › 🤝 小王 向你求助：华东科技 · 工单 T-00001" in text  # cross-team help
+    assert "bot → 小王 › 💬 小李 答复了你的求助" in text and "小李 💬 答复了求助 — 升级到 3.2 版驱动就好" in text
     assert "🔁 续约日期定在 2027-12-04，到期前 30 天会提醒你。" in text
     assert "💼 商机 1 个" in text and "🔴 T-00001 华东科技 · 故障 · 新建" in text

@@ -110,7 +110,7 @@ async def test_the_deal_card_shows_facts_score_and_history_in_the_team_timezone(
     # Captured at 02:00 UTC: 10:00 in Shanghai.
     assert "• 11月26日 周四 10:00 小王：新建 → 商机认定" in card
     labels = [label for label, _ in wang_p.last.buttons]
-    assert labels == ["➡️ 推进到「深度跟进」", "❌ 标记丢单", "📞 记录跟进", "🕘 跟进记录", "📄 报价", "⬅️ 返回列表"]
+    assert labels == ["➡️ 推进到「深度跟进」", "❌ 标记丢单", "📞 记录跟进", "🕘 跟进记录", "📄 报价", "🤝 求助同事", "⬅️ 返回列表"]
     await wang_p.press("返回列表")
     assert "我的商机" in wang_p.last.text
 

@@ -171,6 +171,41 @@ async def start_renewal(app: App, sandbox: Sandbox) -> Person:
     return rep
 
 
+async def start_assist(app: App, sandbox: Sandbox) -> Person:
+    rep = await join(app, sandbox, "小王", Role.REP)
+    await join(app, sandbox, "小李", Role.REP)
+    deal_id = await seed_deal(app, await member(app, rep), "华东科技")
+    await rep.press_data(DealCb(act=DealAct.OPEN, id=deal_id).pack())
+    await rep.press("求助同事")
+    return rep
+
+
+async def start_assist_answer(app: App, sandbox: Sandbox) -> Person:
+    from domain.assist import services as assist
+    from domain.assist.model import Deadline
+    from handlers.assist_cb import AssistAct, AssistCb
+
+    rep = await join(app, sandbox, "小王", Role.REP)
+    helper = await join(app, sandbox, "小李", Role.REP)
+    wang, li = await member(app, rep), await member(app, helper)
+    deal_id = await seed_deal(app, wang, "华东科技")
+    assert li.id is not None
+    async with app.uow() as uow:
+        q = await assist.ask(uow, actor=wang, helper_id=li.id, question="集团折扣多少？", deadline=Deadline.TODAY,
+                             now=app.clock.now(), deal_id=deal_id)
+        await uow.commit()
+    await helper.press_data(AssistCb(act=AssistAct.ANSWER, id=q.id or 0).pack())
+    return helper
+
+
+async def start_checklist_template(app: App, sandbox: Sandbox) -> Person:
+    manager = await join(app, sandbox, "李经理", Role.MANAGER)
+    await manager.send("/policy")
+    await manager.press("交付清单模板")
+    await manager.press("添加事项")
+    return manager
+
+
 async def start_hook(app: App, sandbox: Sandbox) -> Person:
     admin = await join(app, sandbox, "王总", Role.ADMIN)
     await admin.send("/webhooks")
@@ -208,6 +243,9 @@ STARTERS: dict[str, tuple[Starter, dict[str, Any]]] = {
     "psvc": (start_service_number, {}),
     "dsign": (start_sign_off, {}),
     "renew": (start_renewal, {}),
+    "assist": (start_assist, {"helper": 2, "helper_name": "小李", "question": "集团折扣多少？"}),
+    "asans": (start_assist_answer, {}),
+    "ctpl": (start_checklist_template, {"name": "数据迁移", "days": 3}),
     "ticket": (start_ticket, {"deal": None, "company": "华东科技", "category": "fault", "priority": "p1"}),
     "prod": (start_product, {
         "code": "CRM-PRO", "name_zh": "CRM 专业版", "unit": "套", "list_price_minor": 1_280_000, "cost_minor": 400_000,

@@ -68,6 +68,11 @@ SAMPLES: dict[str, Any] = {
     "item": Phrase("delivery-item-install"), "on": "2027-11-26",
     "delivery": Phrase("delivery-agenda", {"count": 1, "items": (Phrase("delivery-agenda-line", {
         "company": "华东科技", "item": Phrase("delivery-item-install"), "due": AT, "late": ""}),)}),
+    # cross-team help (issue 13)
+    "asker": "小王", "helper": "小李", "about": Phrase("assist-about-ticket", {"number": "T-00001"}),
+    "question": "客户问能不能对接金蝶？", "answer": "可以，用标准接口，两天能配好",
+    "assist": Phrase("assist-agenda", {"count": 1, "items": (Phrase("assist-agenda-line", {
+        "company": "华东科技", "asker": "小王", "due": AT, "late": ""}),)}),
 }
 OVERRIDES_QUOTES: dict[Kind, dict[str, Any]] = {
     kind: {"why": [Phrase("quote-why-discount")], "reason": "客户预算有限"}
@@ -231,6 +236,12 @@ def test_the_dedupe_keys_are_those_live_databases_hold() -> None:
         Kind.DELIVERY_ITEM_OVERDUE: "delivery:7:overdue:to:42",
         Kind.DELIVERY_ACCEPTED: "delivery:7:accepted:to:42",
         Kind.RENEWAL_DUE: "renewal:7:due:to:42",
+        Kind.ASSIST_ASKED: "assist:7:asked:to:42",
+        Kind.ASSIST_ACCEPTED: "assist:7:accepted:to:42",
+        Kind.ASSIST_ANSWERED: "assist:7:answered:to:42",
+        Kind.ASSIST_WITHDRAWN: "assist:7:withdrawn:to:42",
+        Kind.ASSIST_DUE: "assist:7:due:to:42",
+        Kind.ASSIST_OVERDUE: "assist:7:overdue:to:42",
     }
     assert set(expected) == set(Kind)
     for kind, key in expected.items():

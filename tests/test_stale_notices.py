@@ -40,6 +40,9 @@ from tests import test_payment_reminders as payments
 from tests.conftest import join
 from tests.deal_support import deal_row, member, seed_deal, set_policy
 from tests.fakes import FakeClock
+from tests.test_assist_flow import (  # told there; an alias, so that it is not collected twice
+    test_notices_still_queued_when_the_question_is_answered_or_its_subject_closes_never_go_out as assist_story,
+)
 from tests.test_delivery_flow import test_a_nudge_still_queued_when_the_item_is_done_never_goes_out
 from tests.test_import_leads import (  # told there; an alias, so that it is not collected twice
     test_an_imported_lead_accepted_before_nine_is_left_out_of_the_morning_digest as imported_lead_story,
@@ -598,6 +601,20 @@ async def test_a_week_where_nothing_moves_on_every_notice_goes_out(
         await uow.commit()
     await run_sweeps(app)  # within 30 days: the nudge at once
     await deliver()
+    # A question to a colleague from a deal's card: the card, "accepted", the reminder, "late", each delivered.
+    from domain.assist import services as assist
+    from domain.assist.model import Deadline
+    asked_on = await seed_deal(app, wang, "丑二公司")
+    assert li.id is not None
+    question = await call(app, assist.ask, actor=wang, helper_id=li.id, question="集团折扣多少？",
+                          deadline=Deadline.TWO_HOURS, now=clock.now(), deal_id=asked_on)
+    await deliver()
+    await call(app, assist.accept, actor=li, question_id=question.id, now=clock.now())
+    await deliver()
+    for moment in (question.remind_at, question.due_at):
+        clock.set(moment)
+        await run_sweeps(app)
+        await deliver()
 
     async with app.engine.connect() as conn:
         rows = list((await conn.execute(select(notifications.c.notice, notifications.c.state))).all())
@@ -648,6 +665,7 @@ STALE_STORIES = {
         test_a_nudge_still_queued_when_the_item_is_done_never_goes_out,
     ),
     Kind.RENEWAL_DUE: test_a_renewal_nudge_still_queued_when_the_renewal_deal_was_opened_never_goes_out,
+    **dict.fromkeys((Kind.ASSIST_ASKED, Kind.ASSIST_ACCEPTED, Kind.ASSIST_DUE, Kind.ASSIST_OVERDUE), assist_story),
 }
 
 

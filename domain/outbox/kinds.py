@@ -57,6 +57,7 @@ class Subject(enum.StrEnum):
     SURVEY = "survey"
     DELIVERY_ITEM = "delivery_item"
     RENEWAL = "renewal"
+    ASSIST = "assist"  # a question to a colleague (cross-team help)
     WEBHOOK = "webhook"
     USER = "user"
 
@@ -98,6 +99,9 @@ class Valid(enum.Enum):
     DELIVERY_ITEM_OWNED = "delivery_item_owned"  # the item is open, its deal in delivery, the recipient owns it
     DELIVERY_ITEM_OPEN = "delivery_item_open"  # the item is open and its deal still in delivery
     RENEWAL_OPEN = "renewal_open"  # no opportunity was opened from the renewal yet
+    # The question to a colleague still waits (asked or accepted: not answered or withdrawn), and its ticket
+    # is still open (its deal, for a question from a deal's card: not won or lost).
+    ASSIST_PENDING = "assist_pending"
 
 
 @dataclass(frozen=True)
@@ -330,7 +334,7 @@ class Kind(enum.Enum):
     # Made at the start of the person's working day from what is due that day.
     AGENDA = Spec(
         "followup-agenda", "digest.agenda", Subject.TEAM, "digest:agenda:{subject}:{day}:{to}",
-        ("head", "overdue", "handoffs", "delivery", "next", "payments"), refs=("day",), valid=Valid.ALWAYS,
+        ("head", "overdue", "handoffs", "delivery", "next", "payments", "assist"), refs=("day",), valid=Valid.ALWAYS,
     )
 
     # -- report digests (issue 14): made at the start of the working day from the team's numbers then
@@ -488,6 +492,32 @@ class Kind(enum.Enum):
     RENEWAL_DUE = Spec(
         "renewal-due", "renewal.due", Subject.RENEWAL, "renewal:{subject}:due:to:{to}",
         ("company", "on", "days"), valid=Valid.RENEWAL_OPEN,
+    )
+
+    # -- cross-team help (issue 13): a question to a colleague, with its own deadline
+    ASSIST_ASKED = Spec(
+        "assist-asked", "assist.asked", Subject.ASSIST, "assist:{subject}:asked:to:{to}",
+        ("asker", "company", "about", "question", "due"), valid=Valid.ASSIST_PENDING,
+    )
+    ASSIST_ACCEPTED = Spec(
+        "assist-accepted", "assist.accepted", Subject.ASSIST, "assist:{subject}:accepted:to:{to}",
+        ("helper", "company", "about", "question"), valid=Valid.ASSIST_PENDING,
+    )
+    ASSIST_ANSWERED = Spec(  # the answer is on the record: it stays true
+        "assist-answered", "assist.answered", Subject.ASSIST, "assist:{subject}:answered:to:{to}",
+        ("helper", "company", "about", "question", "answer"), valid=Valid.ALWAYS,
+    )
+    ASSIST_WITHDRAWN = Spec(
+        "assist-withdrawn", "assist.withdrawn", Subject.ASSIST, "assist:{subject}:withdrawn:to:{to}",
+        ("asker", "company", "about", "question"), valid=Valid.ALWAYS,
+    )
+    ASSIST_DUE = Spec(  # to the colleague, at 3/4 of the time to the deadline
+        "assist-due", "assist.due", Subject.ASSIST, "assist:{subject}:due:to:{to}",
+        ("asker", "company", "about", "question", "due"), valid=Valid.ASSIST_PENDING,
+    )
+    ASSIST_OVERDUE = Spec(  # to the asker, once the deadline has passed
+        "assist-overdue", "assist.overdue", Subject.ASSIST, "assist:{subject}:overdue:to:{to}",
+        ("helper", "company", "about", "question", "due"), valid=Valid.ASSIST_PENDING,
     )
 
     # -- delivery

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from itertools import groupby
 
+from domain.assist.model import AgendaQuestion
+from domain.assist.services import agenda_of as questions_of
 from domain.contracts.model import ReceivableLine
 from domain.contracts.receivables import PaymentAgenda, payment_agenda
 from domain.delivery.model import AgendaItem
@@ -71,10 +73,24 @@ def _delivery_section(items: Sequence[AgendaItem], start: datetime) -> Phrase | 
     return Phrase("delivery-agenda", {"count": len(items), "items": lines})
 
 
+def _assist_section(questions: Sequence[AgendaQuestion], start: datetime) -> Phrase | str:
+    """Questions colleagues asked this person (cross-team help), soonest deadline first."""
+    if not questions:
+        return ""
+    lines = tuple(
+        Phrase("assist-agenda-line", {
+            "company": q.company, "asker": q.asker, "due": q.due_at,
+            "late": Phrase("delivery-agenda-late") if q.due_at < start else "",
+        })
+        for q in questions[:AGENDA_SHOWN]
+    )
+    return Phrase("assist-agenda", {"count": len(questions), "items": lines})
+
+
 async def compose_agenda(uow: UnitOfWork, team: Team, day: date, now: datetime) -> int:
     """The morning agenda: each person gets one message with what is ahead today (their reminders and
     follow-ups), follow-ups nudged on earlier days and not acted on, hand-offs waiting for them to
-    accept, delivery items due, and money: payments due today or overdue on their contracts, payments
+    accept, delivery items due, questions colleagues asked them, and money: payments due today or overdue on their contracts, payments
     waiting for their confirmation (finance). Nobody with nothing to do hears anything."""
     assert team.id is not None
     start, end = day_bounds(day, team.timezone)
@@ -86,8 +102,11 @@ async def compose_agenda(uow: UnitOfWork, team: Team, day: date, now: datetime) 
     delivery: dict[int, list[AgendaItem]] = {}
     for owner, found in groupby(await agenda_of(uow, team.id, end), key=lambda i: i.owner_id):
         delivery.setdefault(owner, []).extend(found)
+    asked: dict[int, list[AgendaQuestion]] = {}
+    for helper, waiting in groupby(await questions_of(uow, team.id), key=lambda q: q.helper_id):
+        asked.setdefault(helper, []).extend(waiting)
     queued = 0
-    for user_id in sorted({*grouped, *money, *delivery}):
+    for user_id in sorted({*grouped, *money, *delivery, *asked}):
         mine = grouped.get(user_id, [])
         today = [line for line in mine if line.section == "today"]
         overdue = [line for line in mine if line.section == "overdue"]
@@ -107,6 +126,7 @@ async def compose_agenda(uow: UnitOfWork, team: Team, day: date, now: datetime) 
             # Only personal reminders: the reminder says what to do; follow-ups get the how.
             "next": Phrase("followup-agenda-next") if followups else "",
             "payments": _payments(money.get(user_id)),
+            "assist": _assist_section(asked.get(user_id, []), start),
         }
         notice = Notice(Kind.AGENDA, about=team.id, refs={"day": day.isoformat()}, params=params)
         if await tell_user(uow, user_id, notice, team_id=team.id, now=now) is not None:

@@ -1,5 +1,6 @@
 """The customer card (客户卡片): everything about one customer in one place — their deals, quotes, service
-tickets and satisfaction scores — as the viewer may see it (a rep: their own deals and tickets; a manager
+tickets and satisfaction scores, and the money: its contracts with what was paid, what is outstanding and
+the next milestone due — as the viewer may see it (a rep: their own deals and tickets; a manager
 or finance: the team's). Found by /customer <words> the way /find finds a deal."""
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from domain.errors import NotFound
 from domain.followup import search
 from domain.permissions import sees_whole_team
 from domain.ports import UnitOfWork
-from domain.renewals.model import CustomerDeal, CustomerQuote
+from domain.renewals.model import CustomerContract, CustomerDeal, CustomerQuote
 from domain.team.model import User
 from domain.tickets.model import Survey, Ticket, TicketQuery
 from domain.tickets.services import may_see
@@ -25,6 +26,7 @@ class CustomerCard:
     tickets: Sequence[Ticket]
     surveys: Sequence[Survey]
     owners: dict[int, str]
+    contracts: Sequence[CustomerContract] = ()
 
     @property
     def average(self) -> float | None:
@@ -43,6 +45,7 @@ async def customer_card(uow: UnitOfWork, *, viewer: User, query: str) -> Custome
     whole = sees_whole_team(viewer)
     deals = [d for d in await uow.customers.deals_of(deal.team_id, lead.company_key) if whole or d.owner_id == viewer.id]
     quotes = await uow.customers.quotes_of(deal.team_id, [d.id for d in deals])
+    contracts = await uow.customers.contracts_of(deal.team_id, [d.id for d in deals])
     tickets = [t for t in await uow.tickets.find(
         TicketQuery(team_id=deal.team_id, owner_id=None, company_key=lead.company_key), deal.created_at, 20,
     ) if may_see(viewer, t) or t.opportunity_id in {d.id for d in deals}]
@@ -54,4 +57,4 @@ async def customer_card(uow: UnitOfWork, *, viewer: User, query: str) -> Custome
     for person_id in {d.owner_id for d in deals if d.owner_id} | {t.owner_id for t in tickets}:
         person = await uow.users.get(person_id)
         owners[person_id] = person.name if person else "—"
-    return CustomerCard(lead.company, deals, quotes, tickets, surveys, owners)
+    return CustomerCard(lead.company, deals, quotes, tickets, surveys, owners, contracts)

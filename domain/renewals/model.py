@@ -40,3 +40,24 @@ class CustomerQuote:
     status: str
     total_minor: int
     currency: str
+
+
+@dataclass(frozen=True)
+class CustomerContract:
+    """One of the customer's contracts on their card: where the money stands, and what is due next."""
+
+    id: int
+    opportunity_id: int
+    number: str
+    status: str
+    amount_minor: int
+    paid_minor: int  # confirmed payments
+    currency: str
+    next_label: str | None = None  # the first milestone not paid in full ...
+    next_position: int | None = None
+    next_due: date | None = None  # ... when it falls due
+    next_outstanding_minor: int | None = None  # ... and what is left of it
+
+    @property
+    def outstanding_minor(self) -> int:
+        return max(self.amount_minor - self.paid_minor, 0)

@@ -6,7 +6,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Protocol
 
-from domain.renewals.model import CustomerDeal, CustomerQuote, Renewal
+from domain.renewals.model import CustomerContract, CustomerDeal, CustomerQuote, Renewal
 
 
 class RenewalRepo(Protocol):
@@ -28,4 +28,7 @@ class CustomerFacts(Protocol):
     async def deals_of(self, team_id: int, company_key: str) -> Sequence[CustomerDeal]: ...
     async def quotes_of(self, team_id: int, opportunity_ids: Collection[int]) -> Sequence[CustomerQuote]:
         """The current quotes of these deals, newest first."""
+        ...
+    async def contracts_of(self, team_id: int, opportunity_ids: Collection[int]) -> Sequence[CustomerContract]:
+        """The contracts of these deals, newest first, each with its first milestone not paid in full."""
         ...

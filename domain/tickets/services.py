@@ -426,6 +426,7 @@ HISTORY_ACTIONS: Final = frozenset({
     "ticket.created", "ticket.started", "ticket.waiting", "ticket.resumed", "ticket.resolved", "ticket.closed",
     "ticket.reopened", "ticket.sla.response.2", "ticket.sla.response.3", "ticket.sla.resolve.2",
     "ticket.sla.resolve.3", "survey.answered", "survey.phone",
+    "assist.asked", "assist.answered",  # cross-team help (domain/assist): the question and the colleague's answer
 })
 
 

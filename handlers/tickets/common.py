@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
@@ -10,10 +11,12 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.callbacks import Id, Index
 from bot.formatting import h, when
 from bot.i18n import Translate
-from bot.keyboards import button, keyboard
+from bot.keyboards import button, keyboard, rows_of
+from domain.assist.services import Waiting
 from domain.team.model import Language
 from domain.tickets.model import Filter, Scope, Ticket, TicketStatus
 from domain.tickets.services import TicketCard
+from handlers.assist_cb import ask_button, question_button
 
 PRIORITY_ICON = {"p1": "🔴", "p2": "🟠", "p3": "🟢"}
 
@@ -66,7 +69,7 @@ def ticket_line(t: Translate, ticket: Ticket) -> str:
     )
 
 
-def card_text(t: Translate, lang: Language, card: TicketCard, note: str = "") -> str:
+def card_text(t: Translate, lang: Language, card: TicketCard, note: str = "", waiting: Sequence[Waiting] = ()) -> str:
     ticket, tz = card.ticket, card.team.timezone
     lines = [note, ""] if note else []
     lines.append(t(
@@ -95,6 +98,8 @@ def card_text(t: Translate, lang: Language, card: TicketCard, note: str = "") ->
         lines.append(t("ticket-card-at-risk"))
     if card.scores:
         lines.append(t("ticket-card-scores", scores=" · ".join(f"{s}/5" for s in card.scores)))
+    for w in waiting:  # questions to colleagues still waiting (handlers/assist.py)
+        lines.append(t("assist-card-waiting", helper=h(w.helper), due=when(w.question.due_at, tz, lang)))
     if card.history:
         lines.extend(["", t("ticket-card-history")])
         for line in card.history[-8:]:
@@ -110,7 +115,7 @@ def _hours(t: Translate, minutes: int) -> str:
     return t("ticket-duration", hours=hours, minutes=rest)
 
 
-def card_keyboard(t: Translate, card: TicketCard) -> InlineKeyboardMarkup:
+def card_keyboard(t: Translate, card: TicketCard, waiting: Sequence[Waiting] = ()) -> InlineKeyboardMarkup:
     ticket = card.ticket
     tid = ticket.id or 0
     rows: list[list[InlineKeyboardButton]] = []
@@ -128,5 +133,9 @@ def card_keyboard(t: Translate, card: TicketCard) -> InlineKeyboardMarkup:
         else:
             rows.append([b(TicketAct.LINK), b(TicketAct.PHONE)])
             rows.append([b(TicketAct.CLOSE), b(TicketAct.REOPEN)] if status is TicketStatus.RESOLVED else [b(TicketAct.REOPEN)])
+        if ticket.is_open:  # cross-team help (handlers/assist.py)
+            rows.append([ask_button(t, ticket_id=tid)])
+    if waiting:  # the questions to colleagues still waiting: their cards
+        rows.extend(rows_of([question_button(t, w.helper, w.question.id or 0) for w in waiting[:3]]))
     rows.append([list_button(t), button(t("ticket-btn-refresh"), TicketCb(act=TicketAct.OPEN, id=tid))])
     return keyboard(*rows)

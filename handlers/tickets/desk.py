@@ -15,6 +15,7 @@ from bot.i18n import Translate
 from bot.keyboards import button, keyboard, rows_of
 from bot.render import register_action
 from bot.routing import Routes
+from domain.assist import services as assist
 from domain.clock import Clock
 from domain.errors import InvalidInput
 from domain.permissions import Ability, can
@@ -200,7 +201,8 @@ async def show_card(
     ticket_id: int, note: str = "",
 ) -> None:
     card = await tickets.ticket_card(uow, viewer=user, ticket_id=ticket_id, now=clock.now())
-    await show(event, card_text(t, lang, card, note), card_keyboard(t, card))
+    waiting = await assist.waiting_on(uow, viewer=user, ticket_id=ticket_id)  # questions to colleagues
+    await show(event, card_text(t, lang, card, note, waiting), card_keyboard(t, card, waiting))
 
 
 async def survey_link(bot: Bot, payload: str) -> str:

@@ -78,7 +78,7 @@ followup-try-ask_referral = ask whether they could introduce a peer who might ne
 
 ## The morning agenda (extends digest-agenda)
 
-followup-agenda = { $head }{ $overdue }{ $handoffs }{ $payments }{ $delivery }{ $next }
+followup-agenda = { $head }{ $overdue }{ $handoffs }{ $payments }{ $delivery }{ $assist }{ $next }
 followup-agenda-head = ☀️ Good morning! Your follow-ups for today:
 followup-agenda-overdue =
     {""}

@@ -329,4 +329,129 @@ customer-no-scores = {""}
     ⭐ No satisfaction scores yet.
 customer-scores = {""}
     ⭐ Satisfaction { $average } on average ({ $scores })
+customer-contracts = {""}
+    💰 { $count } contracts, { $outstanding } outstanding in all:
+customer-no-contracts = {""}
+    💰 No contracts yet.
+customer-contract-line = { $number } · { $status } · contract { $amount } · paid { $paid } · outstanding { $outstanding }
+customer-contract-next = {""}
+    {"  "}Next: { $position }. { $label } { $amount }, due { $due }
 error-customer-none = No such customer; try another company name, contact or phone.
+
+## Cross-team help: a question to a colleague
+
+assist-btn-ask = 🤝 Ask a colleague
+assist-btn-open = 🔎 Open question
+assist-btn-accept = ✋ Accept
+assist-btn-answer = ✍️ Answer
+assist-btn-withdraw = ↩️ Withdraw
+assist-about-ticket = ticket { $number }
+assist-about-deal = deal “{ $deal }”
+assist-deadline-2h = 2 working hours
+assist-deadline-today = Today
+assist-deadline-tomorrow = Tomorrow
+assist-deadline-3d = 3 working days
+assist-new-head = 🤝 Ask a colleague · { $company }
+assist-new-helper = Asking: { $helper }
+assist-new-question = Question: { $question }
+assist-ask-helper = Whom do you want to ask?
+assist-ask-question = Type the question (the customer's situation, what you need to know):
+assist-ask-deadline = By when do you need the answer? (working time)
+assist-ask-answer = Type your answer: it goes to your colleague and onto the ticket or deal.
+assist-expect-helper = Tap a colleague's name.
+assist-expect-question = Please type the question as text.
+assist-expect-deadline = Tap one of the deadlines.
+assist-expect-answer = Please type your answer as text.
+assist-sent = ✅ Sent to { $helper }, answer due { $due }. They get a reminder before it; you hear if it runs late.
+assist-answered-note = ✅ Your answer went to { $asker } and is on the record.
+assist-accepted-note = ✋ Accepted; { $asker } has been told. Tap Answer when you have it.
+assist-withdrawn-note = ↩️ Question withdrawn; your colleague has been told not to answer.
+assist-card-head = 🤝 Question · { $company } · { $about }
+assist-card-people = From { $asker } to { $helper }
+assist-card-question = Question: { $question }
+assist-card-due = Answer due: { $due }
+assist-state-asked = Status: waiting to be accepted or answered
+assist-state-accepted = Status: accepted, waiting for the answer
+assist-state-answered = Status: answered
+assist-state-withdrawn = Status: withdrawn
+assist-card-answer = 💬 Answer ({ $at }): { $answer }
+assist-card-waiting = 🤝 Waiting for { $helper }'s answer (by { $due })
+assist-btn-waiting = 🤝 To { $helper }
+assist-card-subject-closed = The ticket or deal is closed: no answer is needed any more.
+assist-asked =
+    🤝 { $asker } needs your help: { $company } · { $about }
+    Question: { $question }
+    Please answer by { $due }. Tap Accept to let them know you are on it, then Answer.
+assist-accepted =
+    ✋ { $helper } accepted your question ({ $company } · { $about })
+    Question: { $question }
+    You will get the answer as soon as it comes.
+assist-answered =
+    💬 { $helper } answered your question ({ $company } · { $about })
+    Question: { $question }
+    Answer: { $answer }
+    It is on the record; you can get back to the customer.
+assist-withdrawn =
+    ↩️ { $asker } withdrew their question ({ $company } · { $about })
+    Question: { $question }
+    No answer needed — thank you!
+assist-due =
+    ⏰ { $asker }'s question is nearly due ({ $company } · { $about })
+    Question: { $question }
+    Please answer by { $due }.
+assist-overdue =
+    ⚠️ Your question to { $helper } is past its deadline ({ $due })
+    { $company } · { $about }
+    Question: { $question }
+    Talk to them directly, or withdraw it and ask someone else.
+assist-agenda =
+    {""}
+
+    🤝 { $count } questions from colleagues: { $items }
+assist-agenda-line = { $company } · from { $asker } (due { $due }{ $late })
+ticket-history-assist-asked = 🤝 asked a colleague
+ticket-history-assist-answered = 💬 answered a colleague's question
+error-assist-question = The question is empty: type what you want to ask.
+error-assist-question-long = The question is too long: { $max } characters at most.
+error-assist-answer = The answer is empty.
+error-assist-answer-long = The answer is too long: { $max } characters at most.
+error-assist-helper = You can only ask an active member of your team.
+error-assist-helper-self = You cannot ask yourself: pick a colleague.
+error-assist-not-yours = Only the owner or a manager can do that.
+error-assist-subject-closed = The ticket or deal is closed: no need to ask any more.
+error-assist-not-found = That question was not found.
+error-assist-not-asked = That question was not asked of you.
+error-assist-withdrawn = Your colleague withdrew that question: no answer needed.
+error-assist-answered-already = That question has been answered already.
+error-assist-accepted-already = You accepted it already; tap Answer when you have it.
+error-assist-closed-already = That question was answered or withdrawn already.
+error-assist-no-helpers = There is nobody else in your team to ask yet.
+
+## The delivery checklist template (/policy → 📦 Checklist template)
+
+checklist-tpl-btn-policy = 📦 Checklist template
+checklist-tpl-head = 📦 Delivery checklist template (a deal entering delivery gets its checklist from it)
+checklist-tpl-line = { $n }. { $name } · due on working day { $days } · owner: { $owner }
+checklist-tpl-hint = Tap a line to move it up or down, change its owner or remove it; checklists already started stay as they are.
+checklist-tpl-owner-deal = the deal's owner
+checklist-tpl-btn-add = ➕ Add a line
+checklist-tpl-btn-up = ⬆️ Up
+checklist-tpl-btn-down = ⬇️ Down
+checklist-tpl-btn-owner = 👤 Owner
+checklist-tpl-btn-remove = 🗑 Remove
+checklist-tpl-moved = ✅ Moved.
+checklist-tpl-removed = ✅ Line removed.
+checklist-tpl-owner-set = ✅ Owner changed.
+checklist-tpl-added = ✅ Added: new checklists will have it.
+checklist-tpl-days = working day { $days }
+checklist-tpl-new-head = ➕ New checklist line
+checklist-tpl-new-name = Line: { $name }
+checklist-tpl-ask-name = What is it called? (e.g. Data migration)
+checklist-tpl-ask-days = Due on which working day after delivery starts? Tap one or type a number.
+checklist-tpl-ask-owner = Who owns it by default?
+checklist-tpl-expect-name = Please type the line's name.
+checklist-tpl-expect-days = Tap a day or type a number from 0 to 120.
+checklist-tpl-expect-owner = Tap an owner.
+error-delivery-template-stale = The template has just changed; here it is as it stands now, please tap again.
+error-delivery-template-edge = It is already at the end: it cannot move further.
+error-delivery-template-keep-acceptance = The acceptance sign-off closes delivery: it cannot be removed.

@@ -78,7 +78,7 @@ followup-try-ask_referral = 问问客户能不能介绍同行朋友
 
 ## The morning agenda (extends digest-agenda)
 
-followup-agenda = { $head }{ $overdue }{ $handoffs }{ $payments }{ $delivery }{ $next }
+followup-agenda = { $head }{ $overdue }{ $handoffs }{ $payments }{ $delivery }{ $assist }{ $next }
 followup-agenda-head = ☀️ 早上好！今天的跟进安排：
 followup-agenda-overdue =
     {""}

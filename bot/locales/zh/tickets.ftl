@@ -329,4 +329,129 @@ customer-no-scores = {""}
     ⭐ 还没有满意度评分。
 customer-scores = {""}
     ⭐ 满意度平均 { $average } 分（{ $scores }）
+customer-contracts = {""}
+    💰 合同 { $count } 份，待收合计 { $outstanding }：
+customer-no-contracts = {""}
+    💰 还没有合同。
+customer-contract-line = { $number } · { $status } · 合同 { $amount } · 已回款 { $paid } · 待收 { $outstanding }
+customer-contract-next = {""}
+    {"  "}下一笔：{ $position }. { $label } { $amount }，{ $due } 到期
 error-customer-none = 没找到这个客户，换个名称、联系人或电话试试。
+
+## Cross-team help (跨部门协作): a question to a colleague
+
+assist-btn-ask = 🤝 求助同事
+assist-btn-open = 🔎 查看求助
+assist-btn-accept = ✋ 接受
+assist-btn-answer = ✍️ 答复
+assist-btn-withdraw = ↩️ 撤回求助
+assist-about-ticket = 工单 { $number }
+assist-about-deal = 商机「{ $deal }」
+assist-deadline-2h = 2 个工作小时
+assist-deadline-today = 今天下班前
+assist-deadline-tomorrow = 明天下班前
+assist-deadline-3d = 3 个工作日
+assist-new-head = 🤝 求助同事 · { $company }
+assist-new-helper = 请教：{ $helper }
+assist-new-question = 问题：{ $question }
+assist-ask-helper = 想请哪位同事帮忙？
+assist-ask-question = 把问题写清楚发过来（客户的情况、你想知道什么）：
+assist-ask-deadline = 最晚什么时候要答复？（按工作时间算）
+assist-ask-answer = 直接把你的答复发过来，会转给提问的同事，并记在工单或商机上。
+assist-expect-helper = 点一位同事的名字。
+assist-expect-question = 请用文字写下问题。
+assist-expect-deadline = 点一个答复期限。
+assist-expect-answer = 请用文字写下你的答复。
+assist-sent = ✅ 已发给 { $helper }，要求 { $due } 前答复。到期前会提醒 TA，超时会告诉你。
+assist-answered-note = ✅ 答复已发给 { $asker }，也记到了记录里。
+assist-accepted-note = ✋ 已接受，{ $asker } 会收到通知。想好了点「答复」。
+assist-withdrawn-note = ↩️ 求助已撤回，已告诉对方不用再答复。
+assist-card-head = 🤝 求助 · { $company } · { $about }
+assist-card-people = 提问：{ $asker } → 请教：{ $helper }
+assist-card-question = 问题：{ $question }
+assist-card-due = 答复期限：{ $due }
+assist-state-asked = 状态：等待对方接受或答复
+assist-state-accepted = 状态：对方已接受，等待答复
+assist-state-answered = 状态：已答复
+assist-state-withdrawn = 状态：已撤回
+assist-card-answer = 💬 答复（{ $at }）：{ $answer }
+assist-card-waiting = 🤝 等 { $helper } 答复求助（{ $due } 前）
+assist-btn-waiting = 🤝 问{ $helper }的
+assist-card-subject-closed = 这个工单或商机已经关闭，不用再答复了。
+assist-asked =
+    🤝 { $asker } 向你求助：{ $company } · { $about }
+    问题：{ $question }
+    请在 { $due } 前答复。可以先点「接受」让 TA 知道你在看，想好了点「答复」。
+assist-accepted =
+    ✋ { $helper } 接受了你的求助（{ $company } · { $about }）
+    问题：{ $question }
+    答复来了会第一时间转给你。
+assist-answered =
+    💬 { $helper } 答复了你的求助（{ $company } · { $about }）
+    问题：{ $question }
+    答复：{ $answer }
+    已记到记录里，可以接着跟客户沟通了。
+assist-withdrawn =
+    ↩️ { $asker } 撤回了求助（{ $company } · { $about }）
+    问题：{ $question }
+    不用再答复了，谢谢！
+assist-due =
+    ⏰ { $asker } 的求助快到期了（{ $company } · { $about }）
+    问题：{ $question }
+    请在 { $due } 前答复。
+assist-overdue =
+    ⚠️ 你问 { $helper } 的问题已超过答复期限（{ $due }）
+    { $company } · { $about }
+    问题：{ $question }
+    可以直接找 TA 沟通，或者撤回后问别的同事。
+assist-agenda =
+    {""}
+
+    🤝 同事的求助 { $count } 个：{ $items }
+assist-agenda-line = { $company }·{ $asker } 问（{ $due } 前答复{ $late }）
+ticket-history-assist-asked = 🤝 向同事求助
+ticket-history-assist-answered = 💬 答复了求助
+error-assist-question = 问题不能为空，请写清楚要问什么。
+error-assist-question-long = 问题太长了，最多 { $max } 个字。
+error-assist-answer = 答复不能为空。
+error-assist-answer-long = 答复太长了，最多 { $max } 个字。
+error-assist-helper = 只能请本团队在职的同事帮忙。
+error-assist-helper-self = 不能向自己求助，请选一位同事。
+error-assist-not-yours = 只有负责人或经理可以这样操作。
+error-assist-subject-closed = 这个工单或商机已经关闭，不用再求助了。
+error-assist-not-found = 没找到这个求助。
+error-assist-not-asked = 这个求助不是问你的。
+error-assist-withdrawn = 对方已经撤回了这个求助，不用再答复了。
+error-assist-answered-already = 这个求助已经答复过了。
+error-assist-accepted-already = 你已经接受过了，想好了点「答复」。
+error-assist-closed-already = 这个求助已经答复或撤回了。
+error-assist-no-helpers = 团队里还没有其他同事可以求助。
+
+## The delivery checklist template (/policy → 📦 交付清单模板)
+
+checklist-tpl-btn-policy = 📦 交付清单模板
+checklist-tpl-head = 📦 交付清单模板（商机进入交付时按它生成清单）
+checklist-tpl-line = { $n }. { $name } · 第 { $days } 个工作日到期 · 负责人：{ $owner }
+checklist-tpl-hint = 点一项可以上移、下移、换负责人或删除；已经开始的交付清单不受影响。
+checklist-tpl-owner-deal = 商机负责人
+checklist-tpl-btn-add = ➕ 添加事项
+checklist-tpl-btn-up = ⬆️ 上移
+checklist-tpl-btn-down = ⬇️ 下移
+checklist-tpl-btn-owner = 👤 负责人
+checklist-tpl-btn-remove = 🗑 删除
+checklist-tpl-moved = ✅ 顺序已调整。
+checklist-tpl-removed = ✅ 已删除这一项。
+checklist-tpl-owner-set = ✅ 负责人已更新。
+checklist-tpl-added = ✅ 已添加，新的交付清单会带上这一项。
+checklist-tpl-days = 第 { $days } 个工作日
+checklist-tpl-new-head = ➕ 添加交付事项
+checklist-tpl-new-name = 事项：{ $name }
+checklist-tpl-ask-name = 事项叫什么？（比如：数据迁移）
+checklist-tpl-ask-days = 交付开始后第几个工作日到期？点一个，或者直接输入数字。
+checklist-tpl-ask-owner = 这一项默认谁负责？
+checklist-tpl-expect-name = 请用文字写下事项名称。
+checklist-tpl-expect-days = 点一个天数，或者输入 0 到 120 之间的数字。
+checklist-tpl-expect-owner = 点一个负责人。
+error-delivery-template-stale = 模板刚刚改过了，这是最新的样子，请再点一次。
+error-delivery-template-edge = 已经到头了，不能再移动。
+error-delivery-template-keep-acceptance = 验收签字是交付的最后一步，不能删除。
