@@ -13,11 +13,14 @@ registering it with `@breakpoint_source("key")`, plus the label `report-bp-<key>
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from dataclasses import replace
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     ColumnElement,
+    Date,
     Integer,
     Select,
     and_,
@@ -35,6 +38,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.contracts.model import COLLECTING, ContractStatus
 from domain.deals.model import PIPELINE, Stage
 from domain.handoffs.model import HandoffState
 from domain.outbox.model import NotificationState
@@ -58,8 +62,13 @@ from domain.reports.model import (
     WinRate,
 )
 from domain.reports.periods import Period
+from domain.tickets.model import OPEN as TICKET_OPEN
+from domain.worktime import day_bounds, local
 from storage.tables import (
     activities,
+    audit_events,
+    contract_milestones,
+    contracts,
     digest_optouts,
     handoffs,
     leads,
@@ -69,6 +78,7 @@ from storage.tables import (
     quotes,
     reminders,
     stage_changes,
+    tickets,
     users,
 )
 from storage.types import UTCDateTime
@@ -77,6 +87,7 @@ o, sc, ld, h, a, q, qa, n, r, u = (
     opportunities, stage_changes, leads, handoffs, activities, quotes, quote_approvals, notifications, reminders,
     users,
 )
+ct, ms, tk = contracts, contract_milestones, tickets
 CLOSED = (Stage.WON, Stage.LOST)
 HOLDERS_SHOWN = 5
 # A deal its owner got this long ago with nothing logged since is "without a follow-up record".
@@ -119,6 +130,13 @@ class SqlReports:
         if self.dialect == "postgresql":
             return cast(func.round(func.extract("epoch", end - start)), Integer)
         return cast(func.round((func.julianday(end) - func.julianday(start)) * 86400.0), Integer)
+
+    def local_date(self, column: Any, offset: timedelta) -> ColumnElement[Any]:
+        """The calendar day of a moment at a fixed offset from UTC (the period's time zone at its start)."""
+        secs = int(offset.total_seconds())
+        if self.dialect == "postgresql":
+            return cast(column + func.make_interval(0, 0, 0, 0, 0, 0, secs), Date)
+        return func.date(column, f"{secs:+d} seconds")
 
     def json_length(self, column: Any) -> ColumnElement[Any]:
         return func.json_array_length(column)
@@ -609,6 +627,59 @@ async def slow_quote_approvals(db: SqlReports, scope: Scope, period: Period, now
     )
 
 
+@breakpoint_source("overdue_payments")
+async def overdue_payments(db: SqlReports, scope: Scope, period: Period, now: datetime) -> BreakpointRow:
+    """Payment milestones of signed contracts past their due day (the team's local day) and not paid in
+    full: now, and those due in the period that were not settled by the end of their day. The holder is
+    the contract's owner; the oldest is overdue since the morning after its due day. The alerts are the
+    reminder cadence's notices to the owner, the escalations those to the managers and finance."""
+    today = local(now, period.tz).date()
+    offset = ZoneInfo(period.tz).utcoffset(period.start.replace(tzinfo=None)) or timedelta(0)
+    where = [*db.team_in(scope, ms.c.team_id), *([ct.c.owner_id == scope.owner_id] if scope.owner_id else [])]
+    row = await db.board_row(
+        "overdue_payments",
+        select(ct.c.owner_id.label("holder"), ms.c.due_on.label("since")).join(ct, ct.c.id == ms.c.contract_id)
+        .where(*where, ct.c.status.in_(COLLECTING), ms.c.paid_minor < ms.c.amount_minor, ms.c.due_on < today),
+        select(func.count()).select_from(ms).join(ct, ct.c.id == ms.c.contract_id).where(
+            *where, ct.c.status.in_((*COLLECTING, ContractStatus.COMPLETED)),
+            ms.c.due_on >= period.first_day, ms.c.due_on <= period.last_day, ms.c.due_on < today,
+            or_(ms.c.paid_at.is_(None), db.local_date(ms.c.paid_at, offset) > ms.c.due_on),
+        ),
+        scope=scope, period=period, alerts=["payment-due"], escalations=["payment-overdue"],
+    )
+    if row.oldest is None:
+        return row
+    return replace(row, oldest=day_bounds(row.oldest.date(), period.tz)[1])
+
+
+TICKET_LATE_ACTIONS = tuple(f"ticket.sla.{track}.{stage}" for track in ("response", "resolve") for stage in (2, 3))
+
+
+@breakpoint_source("late_tickets")
+async def late_tickets(db: SqlReports, scope: Scope, period: Period, now: datetime) -> BreakpointRow:
+    """Open after-sales tickets past an SLA limit (unanswered past the response limit, or past the
+    resolution limit), or whose owner has left (inactive, or moved to another team: nobody holds them):
+    now, since the ticket was opened; and the tickets that went past a limit in the period (the SLA
+    watch's record of it). The alerts are the owner's 75% nudges, the escalations the managers' notices."""
+    owner = u.alias("ticket_owner")
+    gone = or_(owner.c.active.is_(False), owner.c.team_id != tk.c.team_id)
+    late = or_(and_(tk.c.responded_at.is_(None), tk.c.response_stage >= 2), tk.c.resolve_stage >= 2)
+    where = [*db.team_in(scope, tk.c.team_id), *([tk.c.owner_id == scope.owner_id] if scope.owner_id else [])]
+    went_late = exists().where(
+        audit_events.c.entity == "ticket", audit_events.c.entity_id == tk.c.id,
+        audit_events.c.action.in_(TICKET_LATE_ACTIONS), within(audit_events.c.at, period),
+    )
+    return await db.board_row(
+        "late_tickets",
+        select(case((gone, literal(None, Integer)), else_=tk.c.owner_id).label("holder"), tk.c.created_at.label("since"))
+        .join(owner, owner.c.id == tk.c.owner_id)
+        .where(*where, tk.c.status.in_(TICKET_OPEN), or_(late, gone)),
+        select(func.count()).select_from(tk).where(*where, went_late),
+        scope=scope, period=period,
+        alerts=["ticket-response-due", "ticket-resolve-due"], escalations=["ticket-response-late", "ticket-resolve-late"],
+    )
+
+
 @breakpoint_source("late_handoffs")
 async def handoffs_not_accepted(db: SqlReports, scope: Scope, period: Period, now: datetime) -> BreakpointRow:
     """Hand-offs whose deadline passed with nobody accepting: waiting now, and those past it in the period
@@ -658,6 +729,8 @@ def _parse(value: object) -> datetime | None:
         return None
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if isinstance(value, date):
+        return datetime.combine(value, time(), UTC)  # a day (PostgreSQL's MIN() over a date)
     if isinstance(value, str):
         return datetime.fromisoformat(value).replace(tzinfo=UTC)  # SQLite's MIN() over a moment: text
     raise TypeError(f"not a moment: {value!r}")

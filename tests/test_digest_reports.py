@@ -68,8 +68,9 @@ async def test_monday_morning_brings_the_digest_the_review_and_each_reps_week(
     assert "上周复盘 11月23日–11月29日" in weekly and "新线索 0 条（比前一周 +0）" in weekly
     assert "赢率 —" in weekly  # nothing closed last week
     reps = {row["chat_id"]: row["text"] for row in await digest_rows(app, "report-digest-rep")}
-    # 小王 and 小李 (the month's reps) hold breakpoints; zhao has nothing to hear about.
-    assert len(reps) == 2 and zhao.telegram_id not in reps
+    # 小王 and 小李 (the month's reps) hold breakpoints, and so does team B's rep (an overdue payment, a
+    # late ticket); zhao has nothing to hear about.
+    assert len(reps) == 3 and zhao.telegram_id not in reps
     assert any("方案有需求没覆盖 1" in str(text) for text in reps.values())
     # Every minute after: nothing again.
     before = len(await digest_rows(app, "report-digest-daily"))
@@ -119,4 +120,4 @@ async def test_two_instances_checking_at_once_send_each_digest_once(
         await other_engine.dispose()
     assert len(await digest_rows(app, "report-digest-daily")) == 2
     assert len(await digest_rows(app, "report-digest-weekly")) == 2
-    assert len(await digest_rows(app, "report-digest-rep")) == 2
+    assert len(await digest_rows(app, "report-digest-rep")) == 3

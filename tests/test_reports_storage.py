@@ -16,7 +16,7 @@ from domain.reports.services import compute
 from storage import migrate
 from storage.db import create_engine, session_factory
 from storage.reports_repo import BREAKPOINT_SOURCES, SqlReports
-from tests.report_month import NOW, TZ, Month, N, seed_month
+from tests.report_month import NOW, TZ, L, Month, N, seed_month
 
 DAY, HOUR = 86_400, 3_600
 NOVEMBER = between(date(2026, 11, 1), date(2026, 11, 30), TZ)
@@ -103,12 +103,38 @@ async def test_the_breakpoint_board(month: tuple[SqlReports, Month]) -> None:
     assert (silent.now, silent.period, silent.oldest, silent.alerted, silent.escalated) == (1, 1, N(16), 2, 1)
 
 
+async def test_the_board_shows_overdue_payments_and_late_tickets(month: tuple[SqlReports, Month]) -> None:
+    repo, m = month
+    board = {row.key: row for row in await repo.breakpoints(Scope(m.team_a), NOVEMBER, NOW)}
+    money = board["overdue_payments"]
+    # Now: HT-1's 3rd (due 28 Nov) and HT-2's (due 20 Oct, overdue since the 21st, local midnight); not the
+    # one due today, nor the cancelled contract's, nor team B's. In November: the 2nd, paid at 07:00 the day
+    # after (UTC still its due day: the team's day counts), and the 3rd; not the 1st, paid that evening.
+    assert (money.now, money.period, money.oldest) == (2, 2, L(10, 21, 0, 0))
+    assert set(money.holders) == {Holder(m.wang, "小王", 1), Holder(m.li, "小李", 1)}
+    assert (money.alerted, money.escalated) == (3, 1)
+    late = board["late_tickets"]
+    # Now: T1 (resolution), T2 (response), T3 (its owner left: held by nobody). In November: T1, T4 (once,
+    # though past 2x too) and T5 (answered late, then back on track); T2 went late in December.
+    assert (late.now, late.period, late.oldest) == (3, 3, N(20))
+    assert set(late.holders) == {Holder(m.wang, "小王", 1), Holder(m.li, "小李", 1)}
+    assert (late.alerted, late.escalated) == (3, 2)
+    # The whole organisation adds team B's.
+    org = {row.key: row for row in await repo.breakpoints(Scope(None), NOVEMBER, NOW)}
+    assert (org["overdue_payments"].now, org["late_tickets"].now, org["late_tickets"].period) == (3, 4, 4)
+
+
 async def test_a_reps_board_shows_their_own(month: tuple[SqlReports, Month]) -> None:
     repo, m = month
     board = {row.key: row for row in await repo.breakpoints(Scope(m.team_a, owner_id=m.li), NOVEMBER, NOW)}
     assert board["unassigned"].now == 1  # D9 went to the pool from her
     assert board["silent"].now == 0 and board["uncovered_needs"].now == 0
     assert board["late_handoffs"].alerted == 0 and board["late_handoffs"].escalated is None
+    money, late = board["overdue_payments"], board["late_tickets"]
+    assert (money.now, money.period, money.holders, money.alerted, money.escalated) == (
+        1, 0, (Holder(m.li, "小李", 1),), 0, None,
+    )
+    assert (late.now, late.period, late.holders) == (1, 1, (Holder(m.li, "小李", 1),))  # T2 now, T5 in November
 
 
 async def test_lost_reasons_and_quote_rejections(month: tuple[SqlReports, Month]) -> None:
