@@ -163,6 +163,8 @@ notifications = Table(
     # summary when it may (domain/outbox/kinds.py).
     Column("notice", String(48), nullable=True),
     Column("summary", Text, nullable=True),
+    # A picture it carries, by name (domain/outbox/model.py Picture): drawn when it is sent (issue 14).
+    Column("picture", String(120), nullable=True),
     Index("ix_notifications_team_notice", "team_id", "notice", "created_at"),  # reports: alerts per period
     # The dispatcher's query: pending rows in due order. Partial index keeps it small on PostgreSQL
     # and SQLite alike once millions of rows are sent.
@@ -341,8 +343,12 @@ stage_changes = Table(
     Column("at", UTCDateTime, nullable=False),
     Column("override", Boolean, nullable=False),
     Column("note", Text, nullable=True),
+    # The deal's team, copied when the move is written: the reports read a team's moves in a period
+    # without joining the deals (issue 14).
+    Column("team_id", Integer, ForeignKey("teams.id"), nullable=False),
     Index("ix_stage_changes_opportunity", "opportunity_id", "at"),
     Index("ix_stage_changes_at", "at"),  # reports: a period's stage moves (issue 14)
+    Index("ix_stage_changes_team_at", "team_id", "at"),
 )
 
 handoffs = Table(

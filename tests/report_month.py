@@ -93,7 +93,7 @@ class Seeder:
         previous = None
         for to, when in [("qualified", at), *moves]:
             await self.add(
-                stage_changes, opportunity_id=deal, from_stage=previous, to_stage=to, actor_id=owner, at=when,
+                stage_changes, opportunity_id=deal, team_id=team, from_stage=previous, to_stage=to, actor_id=owner, at=when,
                 override=False,
             )
             previous = to

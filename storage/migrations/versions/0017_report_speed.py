@@ -1,0 +1,40 @@
+"""reports: stage moves carry their deal's team (backfilled), so a team's moves in a period are read
+without joining the deals; notifications may carry a picture drawn when they are sent (issue 14)
+
+Revision ID: 0017
+Revises: 0016
+Create Date: 2026-11-30 09:30:00
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = '0017'
+down_revision = '0016'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('stage_changes') as batch:
+        batch.add_column(sa.Column('team_id', sa.Integer(), nullable=True))
+    op.execute(
+        'UPDATE stage_changes SET team_id = '
+        '(SELECT opportunities.team_id FROM opportunities WHERE opportunities.id = stage_changes.opportunity_id)'
+    )
+    with op.batch_alter_table('stage_changes') as batch:
+        batch.alter_column('team_id', existing_type=sa.Integer(), nullable=False)
+        batch.create_foreign_key(op.f('fk_stage_changes_team_id_teams'), 'teams', ['team_id'], ['id'])
+    op.create_index('ix_stage_changes_team_at', 'stage_changes', ['team_id', 'at'])
+    with op.batch_alter_table('notifications') as batch:
+        batch.add_column(sa.Column('picture', sa.String(length=120), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('notifications') as batch:
+        batch.drop_column('picture')
+    op.drop_index('ix_stage_changes_team_at', table_name='stage_changes')
+    with op.batch_alter_table('stage_changes') as batch:
+        batch.drop_constraint(op.f('fk_stage_changes_team_id_teams'), type_='foreignkey')
+        batch.drop_column('team_id')
