@@ -35,6 +35,7 @@ from sqlalchemy import (
     or_,
     select,
     text,
+    tuple_,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -156,6 +157,16 @@ class SqlReports:
     def team_in(scope: Scope, column: Any) -> list[ColumnElement[bool]]:
         return [] if scope.team_id is None else [column == scope.team_id]
 
+    @staticmethod
+    def moves_in(stmt: Select[Any], scope: Scope, moves: Any = sc) -> Select[Any]:
+        """`stmt` over stage moves, limited to the scope's: by the move's own team (no join with the
+        deals), and for a rep through the deal's current owner."""
+        if scope.team_id is not None:
+            stmt = stmt.where(moves.c.team_id == scope.team_id)
+        if scope.owner_id is not None:
+            stmt = stmt.join(o, o.c.id == moves.c.opportunity_id).where(o.c.owner_id == scope.owner_id)
+        return stmt
+
     async def _rows(self, stmt: Select[Any]) -> Sequence[Any]:
         await self._tune()
         return list((await self.session.execute(stmt)).all())
@@ -184,34 +195,37 @@ class SqlReports:
 
     # -- the funnel -------------------------------------------------------------------------------
 
-    def closed_in(self, period: Period) -> ColumnElement[bool]:
-        """The deal is won or lost, and got there in the period."""
+    def closed(self, scope: Scope, period: Period, *columns: Any) -> Select[Any]:
+        """`columns` of the scope's deals won or lost in the period: won (lost) now, and moved into won (lost)
+        in the period. Found from the period's moves into won or lost (the team's, by index) rather than
+        by probing each of the team's closed deals."""
         closing = sc.alias("closing")
-        return and_(
-            o.c.stage.in_(CLOSED),
-            exists().where(
-                closing.c.opportunity_id == o.c.id, closing.c.to_stage == o.c.stage, within(closing.c.at, period)
-            ),
+        into = select(closing.c.opportunity_id, closing.c.to_stage).where(
+            *self.team_in(scope, closing.c.team_id), within(closing.c.at, period), closing.c.to_stage.in_(CLOSED),
         )
+        return select(*columns).where(*self.deals_in(scope), o.c.stage.in_(CLOSED), tuple_(o.c.id, o.c.stage).in_(into))
 
     async def funnel(self, scope: Scope, period: Period) -> Funnel:
-        later = sc.alias("later")
-        moved_on = exists().where(
-            later.c.opportunity_id == sc.c.opportunity_id,
-            or_(later.c.at > sc.c.at, and_(later.c.at == sc.c.at, later.c.id > sc.c.id)),
-            later.c.at < t(period.end),
-            stage_rank(later.c.to_stage) > stage_rank(sc.c.to_stage),
-        )
         # One pass over the period's stage moves: who entered each stage, and who of them went further.
+        # A deal converted a stage it entered in the period when a later move, before the period's end,
+        # took it to a later stage: such a move lies in the period too, so the highest stage a deal's
+        # later moves reach is a window over the period's moves alone (one sort, no probe per move).
+        rank = stage_rank(sc.c.to_stage)
+        moves = self.moves_in(
+            select(
+                sc.c.opportunity_id, sc.c.to_stage, rank.label("rank"),
+                func.max(rank).over(
+                    partition_by=sc.c.opportunity_id, order_by=(sc.c.at.desc(), sc.c.id.desc()), rows=(None, -1),
+                ).label("later"),
+            ).where(within(sc.c.at, period)), scope,
+        ).subquery()
         counts = {
             stage: (int(entered), int(converted)) for stage, entered, converted in await self._rows(
                 select(
-                    sc.c.to_stage, func.count(distinct(sc.c.opportunity_id)),
-                    func.count(distinct(case((moved_on, sc.c.opportunity_id)))),
+                    moves.c.to_stage, func.count(distinct(moves.c.opportunity_id)),
+                    func.count(distinct(case((moves.c.later > moves.c.rank, moves.c.opportunity_id)))),
                 )
-                .join(o, o.c.id == sc.c.opportunity_id)
-                .where(*self.deals_in(scope), within(sc.c.at, period), sc.c.to_stage.in_(FUNNEL_STAGES))
-                .group_by(sc.c.to_stage)
+                .where(moves.c.to_stage.in_(FUNNEL_STAGES)).group_by(moves.c.to_stage)
             )
         }
         lead_scope = [*self.team_in(scope, ld.c.team_id)]
@@ -226,32 +240,27 @@ class SqlReports:
             select(func.count(), func.coalesce(func.sum(case((won_by_end, 1), else_=0)), 0))
             .where(*lead_scope, within(ld.c.created_at, period))
         )).one()
-        closed = {
-            stage: (count, amount) for stage, count, amount in await self._rows(
-                select(o.c.stage, func.count(), func.coalesce(func.sum(o.c.amount_minor), 0))
-                .where(*self.deals_in(scope), self.closed_in(period)).group_by(o.c.stage)
+        # One pass over the deals closed in the period, by stage, source and owner; the totals, the win
+        # rates by source and by rep are sums over those few groups.
+        closed: dict[Any, list[int]] = {}
+        sources: dict[str, list[int]] = {}
+        reps: dict[Any, tuple[str, list[int]]] = {}
+        for stage, source, owner, name, count, amount in await self._rows(
+            self.closed(
+                scope, period, o.c.stage, ld.c.source, o.c.owner_id, u.c.name, func.count(),
+                func.coalesce(func.sum(o.c.amount_minor), 0),
             )
-        }
-        by_source = [
-            WinRate(str(source), int(won), int(lost)) for source, won, lost in await self._rows(
-                select(
-                    ld.c.source, func.sum(case((o.c.stage == Stage.WON, 1), else_=0)),
-                    func.sum(case((o.c.stage == Stage.LOST, 1), else_=0)),
-                )
-                .join(ld, ld.c.id == o.c.lead_id)
-                .where(*self.deals_in(scope), self.closed_in(period)).group_by(ld.c.source)
-            )
-        ]
-        by_rep = [
-            WinRate(name or "—", int(won), int(lost), user_id) for user_id, name, won, lost in await self._rows(
-                select(
-                    o.c.owner_id, u.c.name, func.sum(case((o.c.stage == Stage.WON, 1), else_=0)),
-                    func.sum(case((o.c.stage == Stage.LOST, 1), else_=0)),
-                )
-                .outerjoin(u, u.c.id == o.c.owner_id)
-                .where(*self.deals_in(scope), self.closed_in(period)).group_by(o.c.owner_id, u.c.name)
-            )
-        ]
+            .join(ld, ld.c.id == o.c.lead_id).outerjoin(u, u.c.id == o.c.owner_id)
+            .group_by(o.c.stage, ld.c.source, o.c.owner_id, u.c.name)
+        ):
+            slot = 1 if stage == Stage.LOST else 0  # [won, lost]
+            total = closed.setdefault(stage, [0, 0])
+            total[0] += int(count)
+            total[1] += int(amount)
+            sources.setdefault(str(source), [0, 0])[slot] += int(count)
+            reps.setdefault(owner, (name or "—", [0, 0]))[1][slot] += int(count)
+        by_source = [WinRate(source, won, lost) for source, (won, lost) in sources.items()]
+        by_rep = [WinRate(name, won, lost, owner) for owner, (name, (won, lost)) in reps.items()]
         return Funnel(
             stages=tuple(
                 FunnelStage(stage, *counts.get(stage, (0, 0))) if stage is not Stage.WON
@@ -269,20 +278,28 @@ class SqlReports:
 
     async def cycle_times(self, scope: Scope, period: Period) -> CycleTimes:
         # A stay in a stage that ended in the period is a stage move in the period (out of `from_stage`),
-        # which began at the deal's move before it: one index probe per move, never the deals' whole history.
+        # which began at the deal's move before it: the move before in the period (a window), or for a
+        # deal's first move in the period one index probe, never the deals' whole history.
+        moves = self.moves_in(
+            select(
+                sc.c.opportunity_id, sc.c.id, sc.c.from_stage, sc.c.at,
+                func.lag(sc.c.at).over(partition_by=sc.c.opportunity_id, order_by=(sc.c.at, sc.c.id)).label("prev"),
+            ).where(within(sc.c.at, period)), scope,
+        ).subquery()
         before = sc.alias("before")
-        entered_at = (
+        earlier = (
             select(func.max(before.c.at))
             .where(
-                before.c.opportunity_id == sc.c.opportunity_id,
-                or_(before.c.at < sc.c.at, and_(before.c.at == sc.c.at, before.c.id < sc.c.id)),
+                before.c.opportunity_id == moves.c.opportunity_id, before.c.at <= moves.c.at,  # (the index's range)
+                or_(before.c.at < moves.c.at, before.c.id < moves.c.id),
             )
             .scalar_subquery()
         )
         in_stage_sub = (
-            select(sc.c.from_stage.label("g"), self.seconds(entered_at, sc.c.at).label("secs"))
-            .join(o, o.c.id == sc.c.opportunity_id)
-            .where(*self.deals_in(scope), within(sc.c.at, period), sc.c.from_stage.in_(PIPELINE))
+            select(
+                moves.c.from_stage.label("g"), self.seconds(func.coalesce(moves.c.prev, earlier), moves.c.at).label("secs"),
+            )
+            .where(moves.c.from_stage.in_(PIPELINE))
         ).subquery()
         in_stage = {Stage(g): d for g, d in (await self.percentiles(in_stage_sub)).items()}
 
@@ -296,10 +313,15 @@ class SqlReports:
             .where(*lead_scope, within(ld.c.created_at, period))
             .group_by(ld.c.id, ld.c.created_at)
         ).subquery()
-        first_followup = await self.durations(
-            self.seconds(firsts.c.captured, firsts.c.first), select().select_from(firsts).where(firsts.c.first.is_not(None))
-        )
-        no_followup = await self._scalar(select(func.count()).select_from(firsts).where(firsts.c.first.is_(None)))
+        # One pass: the leads with a first follow-up (group 0, timed) and those without one yet (group 1).
+        split = (
+            select(
+                case((firsts.c.first.is_(None), 1), else_=0).label("g"),
+                self.seconds(firsts.c.captured, firsts.c.first).label("secs"),
+            ).select_from(firsts)
+        ).subquery()
+        followed = await self.percentiles(split)
+        first_followup, no_followup = followed.get(0, Durations()), followed.get(1, Durations()).count
 
         handoff_scope = [*self.team_in(scope, h.c.team_id)]
         if scope.owner_id is not None:
@@ -380,20 +402,31 @@ class SqlReports:
     # -- lost reasons -----------------------------------------------------------------------------
 
     async def lost_reasons(self, scope: Scope, period: Period) -> LostReport:
-        lost = [*self.deals_in(scope), o.c.stage == Stage.LOST, self.closed_in(period)]
-        by_reason = await self._rows(
-            select(o.c.lost_reason, func.count(), func.coalesce(func.sum(o.c.amount_minor), 0))
-            .where(*lost).group_by(o.c.lost_reason).order_by(func.count().desc(), o.c.lost_reason)
-        )
+        # One pass over the deals lost in the period, by reason and owner (the two lists are sums over it).
+        reasons: dict[str, list[int]] = {}
+        owners: dict[Any, tuple[str, list[int]]] = {}
+        for reason, owner, name, count, amount in await self._rows(
+            self.closed(
+                scope, period, o.c.lost_reason, o.c.owner_id, u.c.name, func.count(),
+                func.coalesce(func.sum(o.c.amount_minor), 0),
+            )
+            .outerjoin(u, u.c.id == o.c.owner_id).where(o.c.stage == Stage.LOST)
+            .group_by(o.c.lost_reason, o.c.owner_id, u.c.name)
+        ):
+            for line in (reasons.setdefault(reason or "", [0, 0]), owners.setdefault(owner, (name or "—", [0, 0]))[1]):
+                line[0] += int(count)
+                line[1] += int(amount)
+        by_reason = sorted(((key, c, m) for key, (c, m) in reasons.items()), key=lambda row: (-row[1], row[0]))
+        by_rep = sorted(((name, c, m) for name, (c, m) in owners.values()), key=lambda row: (-row[1], row[0]))
+        # The stage each was lost from: its move into lost in the period.
         by_stage = await self._rows(
-            select(sc.c.from_stage, func.count(distinct(o.c.id)))
-            .join(sc, and_(sc.c.opportunity_id == o.c.id, sc.c.to_stage == Stage.LOST, within(sc.c.at, period)))
-            .where(*lost).group_by(sc.c.from_stage)
-        )
-        by_rep = await self._rows(
-            select(u.c.name, func.count(), func.coalesce(func.sum(o.c.amount_minor), 0))
-            .outerjoin(u, u.c.id == o.c.owner_id)
-            .where(*lost).group_by(o.c.owner_id, u.c.name).order_by(func.count().desc(), u.c.name)
+            select(sc.c.from_stage, func.count(distinct(sc.c.opportunity_id)))
+            .join(o, o.c.id == sc.c.opportunity_id)
+            .where(
+                *self.team_in(scope, sc.c.team_id), *([o.c.owner_id == scope.owner_id] if scope.owner_id else []),
+                o.c.stage == Stage.LOST, sc.c.to_stage == Stage.LOST, within(sc.c.at, period),
+            )
+            .group_by(sc.c.from_stage)
         )
         rejections = await self._rows(
             select(q.c.customer_reason, func.count(), func.coalesce(func.sum(q.c.total_minor), 0))
