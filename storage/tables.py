@@ -286,6 +286,7 @@ leads = Table(
     # The per-person capture cap (domain/caps.py): one person's leads of the last hour.
     Index("ix_leads_created_by", "created_by", "created_at"),
     Index("ix_leads_team_created", "team_id", "created_at"),  # reports: a team's new leads in a period
+    Index("ix_leads_created", "created_at"),  # reports: the whole organisation's new leads in a period
 )
 
 opportunities = Table(
@@ -398,6 +399,7 @@ activities = Table(
     Index("ix_activities_opportunity", "opportunity_id", "at"),
     Index("ix_activities_lead", "lead_id", "at"),
     Index("ix_activities_team_at", "team_id", "at"),  # reports: a team's activity in a period
+    Index("ix_activities_at", "at"),  # reports: the whole organisation's activity in a period
 )
 
 # A rep's skills for the RULES assignment policy: (user, kind, value), kind region|industry|product.

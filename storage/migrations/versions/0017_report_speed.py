@@ -1,5 +1,6 @@
 """reports: stage moves carry their deal's team (backfilled), so a team's moves in a period are read
-without joining the deals; notifications may carry a picture drawn when they are sent (issue 14)
+without joining the deals; indexes for the whole organisation's period; notifications may carry a
+picture drawn when they are sent (issue 14)
 
 Revision ID: 0017
 Revises: 0016
@@ -27,6 +28,9 @@ def upgrade() -> None:
         batch.alter_column('team_id', existing_type=sa.Integer(), nullable=False)
         batch.create_foreign_key(op.f('fk_stage_changes_team_id_teams'), 'teams', ['team_id'], ['id'])
     op.create_index('ix_stage_changes_team_at', 'stage_changes', ['team_id', 'at'])
+    # The whole organisation's period, without a team to lead the index.
+    op.create_index('ix_activities_at', 'activities', ['at'])
+    op.create_index('ix_leads_created', 'leads', ['created_at'])
     with op.batch_alter_table('notifications') as batch:
         batch.add_column(sa.Column('picture', sa.String(length=120), nullable=True))
 
@@ -34,6 +38,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table('notifications') as batch:
         batch.drop_column('picture')
+    op.drop_index('ix_leads_created', table_name='leads')
+    op.drop_index('ix_activities_at', table_name='activities')
     op.drop_index('ix_stage_changes_team_at', table_name='stage_changes')
     with op.batch_alter_table('stage_changes') as batch:
         batch.drop_constraint(op.f('fk_stage_changes_team_id_teams'), type_='foreignkey')
