@@ -66,6 +66,9 @@ from domain.reports.periods import Period
 from domain.tickets.model import OPEN as TICKET_OPEN
 from domain.worktime import day_bounds, local
 from storage.tables import (
+    NO_RECORD_SQL,
+    SILENT_SQL,
+    UNCOVERED_SQL,
     activities,
     audit_events,
     contract_milestones,
@@ -607,10 +610,8 @@ async def unassigned_leads(db: SqlReports, scope: Scope, period: Period, now: da
 async def deals_without_record(db: SqlReports, scope: Scope, period: Period, now: datetime) -> BreakpointRow:
     """Open deals whose owner got them over a day ago and has logged nothing on them since."""
     got = func.coalesce(o.c.owner_since, o.c.created_at)
-    where = [
-        *db.deals_in(scope), _open_deals(), o.c.owner_id.is_not(None),
-        or_(o.c.last_activity_at.is_(None), o.c.last_activity_at < got), got < t(now - NO_RECORD_AFTER),
-    ]
+    # Open, owned, nothing logged since getting it: spelled as the partial index's predicate (NO_RECORD_SQL).
+    where = [*db.deals_in(scope), text(NO_RECORD_SQL), got < t(now - NO_RECORD_AFTER)]
     return await db.board_row(
         "no_record",
         select(o.c.owner_id.label("holder"), got.label("since")).where(*where),
@@ -625,12 +626,13 @@ async def deals_without_record(db: SqlReports, scope: Scope, period: Period, now
 async def proposals_with_uncovered_needs(db: SqlReports, scope: Scope, period: Period, now: datetime) -> BreakpointRow:
     """Live quotes (the latest version, not yet accepted or rejected) that leave some of the deal's needs
     unticked."""
-    live = (QuoteStatus.DRAFT, QuoteStatus.PENDING, QuoteStatus.APPROVED, QuoteStatus.SENT)
     where = [
         *db.team_in(scope, q.c.team_id), *([q.c.owner_id == scope.owner_id] if scope.owner_id else []),
         db.json_length(q.c.needs) > db.json_length(q.c.covered),
     ]
-    now_where = [*where, q.c.superseded_at.is_(None), q.c.status.in_(live)]
+    # Live (the latest version, not yet accepted or rejected) and short of a need: the partial index's predicate.
+    now_where = [*db.team_in(scope, q.c.team_id), *([q.c.owner_id == scope.owner_id] if scope.owner_id else []),
+                 text(UNCOVERED_SQL)]
     return await db.board_row(
         "uncovered_needs",
         select(q.c.owner_id.label("holder"), q.c.created_at.label("since"))
@@ -749,7 +751,7 @@ async def silent_deals(db: SqlReports, scope: Scope, period: Period, now: dateti
     return await db.board_row(
         "silent",
         select(o.c.owner_id.label("holder"), idle_since.label("since"))
-        .where(*db.deals_in(scope), _open_deals(), o.c.owner_id.is_not(None), o.c.silence_level >= 1),
+        .where(*db.deals_in(scope), text(SILENT_SQL)),  # open, owned, silent: the partial index's predicate
         select(func.count(distinct(n.c.subject_id))).where(*nudged),
         scope=scope, period=period,
         alerts=["followup-stale-owner", "followup-no-step-owner"],

@@ -232,6 +232,16 @@ digest_optouts = Table(
 # Spelled like the predicates of the partial indexes below, so both databases use them.
 OPEN_OWNED_SQL = "stage NOT IN ('won', 'lost') AND owner_id IS NOT NULL"
 IN_POOL_SQL = "owner_id IS NULL AND pooled_at IS NOT NULL"
+# The breakpoint board (issue 14): open deals whose owner logged nothing since getting them; silent deals.
+NO_RECORD_SQL = (
+    "stage NOT IN ('won', 'lost') AND owner_id IS NOT NULL"
+    " AND (last_activity_at IS NULL OR last_activity_at < COALESCE(owner_since, created_at))"
+)
+SILENT_SQL = "stage NOT IN ('won', 'lost') AND owner_id IS NOT NULL AND silence_level >= 1"
+UNCOVERED_SQL = (
+    "superseded_at IS NULL AND status IN ('draft', 'pending', 'approved', 'sent')"
+    " AND json_array_length(needs) > json_array_length(covered)"
+)
 PENDING_SQL = "state = 'pending'"
 
 team_policies = Table(
@@ -332,6 +342,12 @@ opportunities = Table(
         "ix_opportunities_silence", "silence_check_at",
         postgresql_where=text(SILENCE_SQL), sqlite_where=text(SILENCE_SQL),
     ),
+    # The breakpoint board's rows (issue 14): few deals each, read by team without touching the others.
+    Index(
+        "ix_opportunities_no_record", "team_id",
+        postgresql_where=text(NO_RECORD_SQL), sqlite_where=text(NO_RECORD_SQL),
+    ),
+    Index("ix_opportunities_silent", "team_id", postgresql_where=text(SILENT_SQL), sqlite_where=text(SILENT_SQL)),
 )
 
 stage_changes = Table(
@@ -534,6 +550,9 @@ quotes = Table(
     Index("ix_quotes_opportunity", "opportunity_id", "created_at"),
     # The expiry sweep: only live quotes with a check to come are in it.
     Index("ix_quotes_check", "check_at", postgresql_where=text(QUOTE_CHECK_SQL), sqlite_where=text(QUOTE_CHECK_SQL)),
+    # The breakpoint board (issue 14): live quotes that leave a need unticked; a period's submitted quotes.
+    Index("ix_quotes_uncovered", "team_id", postgresql_where=text(UNCOVERED_SQL), sqlite_where=text(UNCOVERED_SQL)),
+    Index("ix_quotes_team_submitted", "team_id", "submitted_at"),
 )
 
 quote_lines = Table(
