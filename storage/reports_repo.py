@@ -611,7 +611,7 @@ async def deals_without_record(db: SqlReports, scope: Scope, period: Period, now
     """Open deals whose owner got them over a day ago and has logged nothing on them since."""
     got = func.coalesce(o.c.owner_since, o.c.created_at)
     # Open, owned, nothing logged since getting it: spelled as the partial index's predicate (NO_RECORD_SQL).
-    where = [*db.deals_in(scope), text(NO_RECORD_SQL), got < t(now - NO_RECORD_AFTER)]
+    where: list[Any] = [*db.deals_in(scope), text(NO_RECORD_SQL), got < t(now - NO_RECORD_AFTER)]
     return await db.board_row(
         "no_record",
         select(o.c.owner_id.label("holder"), got.label("since")).where(*where),
@@ -631,8 +631,10 @@ async def proposals_with_uncovered_needs(db: SqlReports, scope: Scope, period: P
         db.json_length(q.c.needs) > db.json_length(q.c.covered),
     ]
     # Live (the latest version, not yet accepted or rejected) and short of a need: the partial index's predicate.
-    now_where = [*db.team_in(scope, q.c.team_id), *([q.c.owner_id == scope.owner_id] if scope.owner_id else []),
-                 text(UNCOVERED_SQL)]
+    now_where: list[Any] = [
+        *db.team_in(scope, q.c.team_id), *([q.c.owner_id == scope.owner_id] if scope.owner_id else []),
+        text(UNCOVERED_SQL),
+    ]
     return await db.board_row(
         "uncovered_needs",
         select(q.c.owner_id.label("holder"), q.c.created_at.label("since"))
