@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from datetime import date
 
 import pytest
+from sqlalchemy import literal, select, union_all
 
 from domain.deals.model import Stage
 from domain.reports.model import Durations, Holder, LostLine, Scope
@@ -170,3 +171,12 @@ async def test_an_empty_period_has_zeros_not_errors(month: tuple[SqlReports, Mon
     assert all(row.period == 0 for row in report.board)
     assert report.breakpoint("silent").now == 1  # what is open now is open whatever the period
     assert report.lost.total == 0 and report.activity == () and report.timeliness == ()
+
+
+async def test_percentiles_are_nearest_rank_on_both_databases(month: tuple[SqlReports, Month]) -> None:
+    repo, _ = month
+    # 70 stays of 1..70 seconds (group 0) and 4 of 10..40 (group 1): the median is the ceil(n/2)-th smallest,
+    # the 90th percentile the ceil(0.9 n)-th (PostgreSQL's percentile_disc, and SQLite's ranks alike).
+    rows = [(0, secs) for secs in range(70, 0, -1)] + [(1, secs) for secs in (40, 10, 30, 20)]
+    sub = union_all(*(select(literal(g).label("g"), literal(secs).label("secs")) for g, secs in rows)).subquery()
+    assert await repo.percentiles(sub) == {0: Durations(70, 35, 63), 1: Durations(4, 20, 40)}
