@@ -4,8 +4,10 @@ Period: November 2026 in Asia/Shanghai, i.e. [31 Oct 16:00 UTC, 30 Nov 16:00 UTC
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import literal, select, union_all
@@ -17,7 +19,9 @@ from domain.reports.services import compute
 from storage import migrate
 from storage.db import create_engine, session_factory
 from storage.reports_repo import BREAKPOINT_SOURCES, SqlReports
-from tests.report_month import NOW, TZ, L, Month, N, seed_month
+from storage.tables import opportunities, stage_changes
+from tests.conftest import _admin_execute, pg_dsn
+from tests.report_month import NOW, TZ, L, Month, N, Seeder, seed_month
 
 DAY, HOUR = 86_400, 3_600
 NOVEMBER = between(date(2026, 11, 1), date(2026, 11, 30), TZ)
@@ -180,3 +184,44 @@ async def test_percentiles_are_nearest_rank_on_both_databases(month: tuple[SqlRe
     rows = [(0, secs) for secs in range(70, 0, -1)] + [(1, secs) for secs in (40, 10, 30, 20)]
     sub = union_all(*(select(literal(g).label("g"), literal(secs).label("secs")) for g, secs in rows)).subquery()
     assert await repo.percentiles(sub) == {0: Durations(70, 35, 63), 1: Durations(4, 20, 40)}
+
+
+@pytest.fixture
+async def empty_db(backend: str, tmp_path: Path) -> AsyncIterator[str]:
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'before.db'}"
+        return
+    name = f"loopbot_before_{uuid.uuid4().hex[:10]}"
+    await _admin_execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield pg_dsn(name)
+    finally:
+        await _admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+async def test_stage_moves_written_before_0017_get_their_deals_team(empty_db: str) -> None:
+    engine = create_engine(empty_db)
+    try:
+        await migrate.upgrade(engine, "0016")
+        async with session_factory(engine)() as session:
+            s = Seeder(session)
+            a, b = await s.team("华东"), await s.team("华南")
+            moves = {}
+            for team in (a, b):
+                rep = await s.user(f"rep{team}", "rep", team)
+                lead = await s.lead(team, rep, "website", N(2))
+                deal = await s.add(
+                    opportunities, team_id=team, lead_id=lead, title="deal", owner_id=rep, stage="qualified",
+                    currency="CNY", claimed_from_pool=False, created_at=N(2),
+                )
+                moves[team] = await s.add(
+                    stage_changes, opportunity_id=deal, from_stage=None, to_stage="qualified", actor_id=rep, at=N(2),
+                    override=False,
+                )
+            await session.commit()
+        await migrate.upgrade(engine)
+        async with engine.connect() as conn:
+            found = dict((await conn.execute(select(stage_changes.c.id, stage_changes.c.team_id))).all())
+        assert found == {moves[a]: a, moves[b]: b}
+    finally:
+        await engine.dispose()
