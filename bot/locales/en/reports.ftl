@@ -84,7 +84,7 @@ report-digest-weekly =
     Won { $won } ({ $won_change }) for { $amount }
     Win rate { $rate } ({ $rate_change } points)
     Breakpoints now: { $breakpoints }
-    👉 Tap “Last week” for the funnel chart and who holds each breakpoint.
+    👉 The picture is last week's funnel and time per stage; tap “Last week” for the full numbers and who holds each breakpoint.
 report-digest-rep =
     📊 <b>Your last week { $period }</b>
     New leads { $leads } ({ $leads_change } on the week before), won { $won } ({ $won_change }) for { $amount }

@@ -84,7 +84,7 @@ report-digest-weekly =
     赢单 { $won } 单（{ $won_change }），金额 { $amount }
     赢率 { $rate }（{ $rate_change } 个百分点）
     当前断点：{ $breakpoints }
-    👉 点「上周复盘」看漏斗图和每个断点在谁手上。
+    👉 图是上周的漏斗和各阶段用时；点「上周复盘」看完整数据和每个断点在谁手上。
 report-digest-rep =
     📊 <b>你的上周小结 { $period }</b>
     新线索 { $leads } 条（比前一周 { $leads_change }），赢单 { $won } 单（{ $won_change }），金额 { $amount }
