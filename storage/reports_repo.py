@@ -16,7 +16,6 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     ColumnElement,
@@ -686,7 +685,7 @@ async def overdue_payments(db: SqlReports, scope: Scope, period: Period, now: da
     the contract's owner; the oldest is overdue since the morning after its due day. The alerts are the
     reminder cadence's notices to the owner, the escalations those to the managers and finance."""
     today = local(now, period.tz).date()
-    offset = ZoneInfo(period.tz).utcoffset(period.start.replace(tzinfo=None)) or timedelta(0)
+    offset = local(period.start, period.tz).utcoffset() or timedelta(0)
     where = [*db.team_in(scope, ms.c.team_id), *([ct.c.owner_id == scope.owner_id] if scope.owner_id else [])]
     row = await db.board_row(
         "overdue_payments",
