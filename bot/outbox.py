@@ -299,6 +299,7 @@ class _Drain:
         self.progress = asyncio.Event()  # wakes the feeder
         self.poked = False
         self.just_cancelled = False  # the last claim cancelled stale rows
+        self.pictures: dict[Any, Any] = {}  # what picture makers drew in this pass (bot/pictures.py Easel.memo)
 
     def poke(self) -> None:
         self.poked = True
@@ -543,7 +544,7 @@ class _Drain:
         renderer = app.renderer
         easel = Easel(
             new_uow=app.uow, now=app.clock.now(), recipient_id=row.recipient_id,
-            translator=lambda lang: renderer.catalogue.translator(lang or renderer.default_language),
+            translator=renderer.catalogue.translator, default_language=renderer.default_language, memo=self.pictures,
         )
         try:
             return await draw(easel, row.picture)

@@ -9,8 +9,9 @@ a retry) shows the numbers as they are when it is read."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from bot.i18n import Translate
 from domain.outbox.model import Picture
@@ -27,12 +28,16 @@ class Drawn:
 @dataclass(frozen=True)
 class Easel:
     """What a picture maker gets besides the picture: a unit of work to read with, the moment, who will
-    see it (the recipient's id, None for a group) and their translator."""
+    see it (the recipient's id, None for a group), the translators and the bot's default language (for
+    a recipient without one); and `memo`, kept for one delivery run, where a maker may keep what it drew
+    for the next recipient of the same picture."""
 
     new_uow: Callable[[], UnitOfWork]
     now: datetime
     recipient_id: int | None
-    translator: Callable[[Language | None], Translate]
+    translator: Callable[[Language], Translate]
+    default_language: Language
+    memo: dict[Any, Any] = field(default_factory=dict)
 
 
 PictureMaker = Callable[[Easel, Picture], Awaitable[Drawn]]

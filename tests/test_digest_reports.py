@@ -7,8 +7,11 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import select
 
+import handlers.report as report_handlers
+from bot.charts import Chart, ChartText, draw_report
 from bot.factory import App
 from bot.outbox import outbox_of
 from bot.sandbox import Sandbox
@@ -130,3 +133,23 @@ async def test_two_instances_checking_at_once_send_each_digest_once(
     assert len(await digest_rows(app, "report-digest-daily")) == 2
     assert len(await digest_rows(app, "report-digest-weekly")) == 2
     assert len(await digest_rows(app, "report-digest-rep")) == 3
+
+
+async def test_the_teams_managers_get_the_same_review_chart_drawn_once(
+    app: App, sandbox: Sandbox, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lily, _ = await setup(app, sandbox, clock)
+    drawn: list[str] = []
+
+    def counting(text: ChartText) -> Chart:
+        drawn.append(text.title)
+        return draw_report(text)
+
+    monkeypatch.setattr(report_handlers, "draw_report", counting)
+    clock.set(MONDAY_0900)
+    await run_digests(app)
+    await outbox_of(app).run_once()
+    boss = sandbox.session.photos(9001)  # 老周, the month's manager (tests/report_month.py)
+    reviews = [*lily.photos(), *boss]
+    assert len(reviews) == 2 and reviews[0].photo == reviews[1].photo and "上周复盘" in reviews[1].text
+    assert len(drawn) == 1  # both read Chinese: one picture for the two of them

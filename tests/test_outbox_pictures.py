@@ -28,7 +28,7 @@ drawn_for: list[tuple[int | None, str]] = []
 
 
 async def square(easel: Easel, picture: Picture) -> Drawn:
-    drawn_for.append((easel.recipient_id, easel.translator(None)("report-chart-days")))
+    drawn_for.append((easel.recipient_id, easel.translator(easel.default_language)("report-chart-days")))
     return Drawn(PNG, f"square-{picture.args[0]}.png")
 
 
