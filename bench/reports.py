@@ -75,8 +75,8 @@ SEED = [
               CASE WHEN l.id / :teams % 10 BETWEEN 3 AND 5 THEN (ARRAY['价格太高', '没预算', '选了竞品'])[1 + l.id % 3] END
        FROM leads l""",
     # The stage history: every deal qualified at creation and into following-up a day later; then by its fate.
-    """INSERT INTO stage_changes (opportunity_id, from_stage, to_stage, actor_id, at, override)
-       SELECT o.id, s.from_stage, s.to_stage, o.owner_id, o.created_at + s.after, false
+    """INSERT INTO stage_changes (opportunity_id, team_id, from_stage, to_stage, actor_id, at, override)
+       SELECT o.id, o.team_id, s.from_stage, s.to_stage, o.owner_id, o.created_at + s.after, false
        FROM opportunities o
        CROSS JOIN LATERAL (VALUES
            (CAST(NULL AS varchar), 'qualified', interval '0', true),

@@ -66,9 +66,15 @@ class Console:
             if call.method.text:
                 self.print(f"  bot (popup) › {call.method.text}")
             return
-        if isinstance(call.method, SendPhoto) and isinstance(call.method.photo, BufferedInputFile):
-            self.print(f"  bot › 🖼 {call.method.photo.filename} ({len(call.method.photo.data):,} bytes)")
-            return
+        if isinstance(call.method, SendPhoto):
+            if not isinstance(call.method.photo, BufferedInputFile):
+                return
+            who = ""
+            if shown is not None and shown.chat_id != self.current.telegram_id:
+                who = f" → {self.names().get(shown.chat_id, shown.chat_id)}"
+            self.print(f"  bot{who} › 🖼 {call.method.photo.filename} ({len(call.method.photo.data):,} bytes)")
+            if not call.method.caption:
+                return  # a captioned photo (a digest with its chart) reads on like a message
         if isinstance(call.method, SendDocument) and isinstance(call.method.document, BufferedInputFile):
             document = call.method.document
             caption = strip_html(call.method.caption or "")

@@ -15,6 +15,9 @@ How a row goes out
      the row's reply_markup JSON. A text over 4096 characters goes out as several messages, split on
      line boundaries and never inside a tag or entity (bot/longtext.py); the buttons ride on the last
      one. After each part the row keeps only the text still to send.
+     A row that names a picture (its `picture` column: bot/pictures.py) has it drawn now and goes as
+     bot.send_photo, the text as the caption and the buttons under it; a text too long for a caption
+     follows the photo as above. A picture that cannot be drawn is logged and the text goes alone.
   4. Record: each outcome is committed right after Telegram answers (outcomes that arrive together
      share one commit): sent (sent_at, message_id), or one of the failures below.
 
@@ -86,11 +89,12 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramUnauthorizedError,
 )
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import BufferedInputFile, InlineKeyboardMarkup
 from pydantic import ValidationError
 
 from bot.longtext import split_html
 from bot.pacing import Held, Limits, Pacer, Window, window
+from bot.pictures import Drawn, Easel, draw
 from bot.shared_limits import SharedLimits
 from bot.token_guard import TokenGuard
 from domain.outbox import services as delivery
@@ -105,6 +109,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+CAPTION_LIMIT = 1024  # a photo's caption, in UTF-16 code units (a message's text may have 4096)
 CHAT_GONE = ("chat not found", "user not found", "peer_id_invalid", "bot was kicked", "user is deactivated")
 
 
@@ -294,6 +299,7 @@ class _Drain:
         self.progress = asyncio.Event()  # wakes the feeder
         self.poked = False
         self.just_cancelled = False  # the last claim cancelled stale rows
+        self.pictures: dict[Any, Any] = {}  # what picture makers drew in this pass (bot/pictures.py Easel.memo)
 
     def poke(self) -> None:
         self.poked = True
@@ -467,11 +473,15 @@ class _Drain:
                 self._requeue(row)
                 return
         d.pacer.depart(slot, time.monotonic())
+        drawn = await self._draw(row) if row.picture and not row.members else None
+        # A picture goes first: with the text as its caption and the buttons under it when the text fits
+        # a caption; alone otherwise, the text following as messages of its own.
+        captioned = drawn is not None and len(split_html(row.text, CAPTION_LIMIT)) == 1
         parts = split_html(row.text)
         try:
             markup = (
                 InlineKeyboardMarkup.model_validate_json(row.reply_markup)
-                if row.reply_markup and len(parts) == 1
+                if row.reply_markup and (captioned if drawn is not None else len(parts) == 1)
                 else None
             )
         except ValidationError as error:
@@ -479,7 +489,13 @@ class _Drain:
             return
         try:
             async with asyncio.timeout(d.send_timeout):
-                message = await d.app.bot.send_message(chat_id=row.chat_id, text=parts[0], reply_markup=markup)
+                if drawn is not None:
+                    message = await d.app.bot.send_photo(
+                        chat_id=row.chat_id, photo=BufferedInputFile(drawn.png, filename=drawn.filename),
+                        caption=row.text if captioned else None, reply_markup=markup,
+                    )
+                else:
+                    message = await d.app.bot.send_message(chat_id=row.chat_id, text=parts[0], reply_markup=markup)
         except TelegramRetryAfter as error:
             self.report.rate_limited += 1
             d.pacer.pause(time.monotonic(), error.retry_after)
@@ -505,15 +521,37 @@ class _Drain:
             return
         at = d.app.clock.now()
         self.report.messages += 1
-        if len(parts) > 1:
+        if drawn is not None and not captioned:  # the picture went; the text goes next, as usual
+            row.picture = None
+            self.outcomes.put_nowait(ProgressMark(row.id, row.text, message.message_id, None))
+            self._requeue(row)
+            return
+        if drawn is None and len(parts) > 1:
             row.text = "\n".join(parts[1:])
-            self.outcomes.put_nowait(ProgressMark(row.id, row.text, message.message_id))
+            self.outcomes.put_nowait(ProgressMark(row.id, row.text, message.message_id, row.picture))
             self._requeue(row)
             return
         self.report.sent += len(row.ids)
         self.report.coalesced += len(row.members)
         for row_id in row.ids:
             self.outcomes.put_nowait(SentMark(row_id, at, message.message_id))
+
+    async def _draw(self, row: ClaimedRow) -> Drawn | None:
+        """The row's picture, drawn now; None (the text goes alone, and the row forgets the picture) when
+        it cannot be drawn: a message without its picture beats no message."""
+        assert row.picture is not None
+        app = self.d.app
+        renderer = app.renderer
+        easel = Easel(
+            new_uow=app.uow, now=app.clock.now(), recipient_id=row.recipient_id,
+            translator=renderer.catalogue.translator, default_language=renderer.default_language, memo=self.pictures,
+        )
+        try:
+            return await draw(easel, row.picture)
+        except Exception:
+            log.exception("notification %s: could not draw its picture %s; the text goes alone", row.id, row.picture)
+            row.picture = None
+            return None
 
     def _digest(self, row: ClaimedRow) -> tuple[str, str | None]:
         """One message for the rows of a digest: how many, the first lines, a button to the list."""

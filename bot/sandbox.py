@@ -13,6 +13,7 @@ from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.base import BaseSession
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.methods import (
     AnswerCallbackQuery,
     EditMessageReplyMarkup,
@@ -20,9 +21,11 @@ from aiogram.methods import (
     GetFile,
     GetMe,
     SendMessage,
+    SendPhoto,
     TelegramMethod,
 )
 from aiogram.types import (
+    BufferedInputFile,
     CallbackQuery,
     Chat,
     Contact,
@@ -30,6 +33,7 @@ from aiogram.types import (
     File,
     InlineKeyboardMarkup,
     Message,
+    PhotoSize,
     ReplyKeyboardMarkup,
     Update,
 )
@@ -50,6 +54,7 @@ class Sent:
     markup: InlineKeyboardMarkup | None = None
     edited: bool = False
     menu: list[list[str]] | None = None  # a reply keyboard (the main menu) sent with the message
+    photo: bytes | None = None  # a photo's image (an uploaded one; a file id's photo: empty); `text` is its caption
 
     @property
     def buttons(self) -> list[tuple[str, str]]:
@@ -85,6 +90,7 @@ class RecordingSession(BaseSession):
         self.responder: Callable[[TelegramMethod[Any]], Any] | None = None
         self.listeners: list[Callable[[Call, Sent | None], None]] = []
         self.files: dict[str, bytes] = {}  # file id -> content, for documents people send (Person.send_document)
+        self.pictures: dict[int, list[Sent]] = {}
 
     async def close(self) -> None:
         return None
@@ -98,6 +104,12 @@ class RecordingSession(BaseSession):
 
     def messages(self, chat_id: int) -> list[Sent]:
         return self.chats.setdefault(chat_id, [])
+
+    def photos(self, chat_id: int) -> list[Sent]:
+        """Every photo the bot sent to the chat. A photo with buttons under it (a digest with its chart) is
+        in `messages` too, where a person reads and presses it; a bare picture (/report's chart after its
+        summary, a receipt's scan) is only here, so that `last` stays the message a flow is about."""
+        return self.pictures.setdefault(chat_id, [])
 
     def last_with_buttons(self, chat_id: int) -> Sent | None:
         for sent in reversed(self.messages(chat_id)):
@@ -139,9 +151,26 @@ class RecordingSession(BaseSession):
                 message_id=sent.message_id, date=now, chat=Chat(id=chat_id, type=chat_type),
                 text=method.text, reply_markup=markup,
             ), sent
+        if isinstance(method, SendPhoto) and chat_id is not None:
+            markup = method.reply_markup if isinstance(method.reply_markup, InlineKeyboardMarkup) else None
+            image = method.photo.data if isinstance(method.photo, BufferedInputFile) else b""
+            sent = Sent(chat_id=chat_id, message_id=next(self._ids), text=method.caption or "", markup=markup,
+                        photo=image)
+            self.photos(chat_id).append(sent)
+            if markup is not None and markup.inline_keyboard:
+                self.messages(chat_id).append(sent)
+            size = PhotoSize(file_id=f"photo{sent.message_id}", file_unique_id=f"photo{sent.message_id}",
+                             width=1, height=1, file_size=len(image))
+            return Message(
+                message_id=sent.message_id, date=now, chat=Chat(id=chat_id, type="private" if chat_id > 0 else "supergroup"),
+                photo=[size], caption=method.caption, reply_markup=markup,
+            ), sent
         if isinstance(method, EditMessageText | EditMessageReplyMarkup) and chat_id is not None:
             for shown in self.messages(chat_id):
                 if shown.message_id == method.message_id:
+                    if isinstance(method, EditMessageText) and shown.photo is not None:
+                        # As Telegram answers: a photo's caption is not a text (editMessageCaption is).
+                        raise TelegramBadRequest(method, "Bad Request: there is no text in the message to edit")
                     if isinstance(method, EditMessageText):
                         shown.text = method.text or ""
                     markup = method.reply_markup if isinstance(method.reply_markup, InlineKeyboardMarkup) else None
@@ -202,6 +231,9 @@ class Person:
     @property
     def last(self) -> Sent:
         return self.chat()[-1]
+
+    def photos(self) -> list[Sent]:
+        return self.sandbox.session.photos(self.telegram_id)
 
     @property
     def menu(self) -> list[str]:

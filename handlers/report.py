@@ -22,10 +22,12 @@ from bot.callbacks import Id, Index, Page
 from bot.charts import draw_report
 from bot.i18n import Translate
 from bot.keyboards import button, keyboard
+from bot.pictures import Drawn, Easel, register_picture
 from bot.render import register_action
 from bot.routing import Routes
 from domain.clock import Clock
 from domain.errors import DomainError
+from domain.outbox.model import Picture
 from domain.permissions import Ability, can
 from domain.ports import UnitOfWork
 from domain.reports import digests, services
@@ -117,6 +119,31 @@ async def send_chart(event: Message | CallbackQuery, t: Translate, report: Repor
         return
     name = f"report-{report.period.first_day:%Y%m%d}-{report.period.last_day:%Y%m%d}.png"
     await message.bot.send_photo(message.chat.id, BufferedInputFile(chart.png, filename=name))
+
+
+async def draw_team_chart(easel: Easel, picture: Picture) -> Drawn:
+    """The weekly review's picture (domain/reports/digests.py week_chart): the team's funnel and stage times
+    over the days it names, labelled in the recipient's language. Drawn once per language in a delivery
+    run: a team's managers, sent to at the same moment, share one drawing."""
+    async with easel.new_uow() as uow:
+        person = await uow.users.get(easel.recipient_id) if easel.recipient_id is not None else None
+    language = person.language if person is not None and person.language else easel.default_language
+    key = (picture.ref, language)
+    if key not in easel.memo:
+        easel.memo[key] = asyncio.ensure_future(_team_chart(easel, picture, language))
+    drawn: Drawn = await asyncio.shield(easel.memo[key])
+    return drawn
+
+
+async def _team_chart(easel: Easel, picture: Picture, language: Language) -> Drawn:
+    team_id, first, last = int(picture.args[0]), date.fromisoformat(picture.args[1]), date.fromisoformat(picture.args[2])
+    async with easel.new_uow() as uow:
+        report = await services.chart_report(uow, team_id, first, last)
+    chart = await asyncio.to_thread(draw_report, chart_text(easel.translator(language), report))
+    return Drawn(chart.png, f"report-{first:%Y%m%d}-{last:%Y%m%d}.png")
+
+
+register_picture(digests.WEEK_CHART, draw_team_chart)
 
 
 @routes.message(Command("report"), F.chat.type == "private")

@@ -262,6 +262,11 @@ class SqlStageChanges:
         self.session = session
 
     async def add(self, change: StageChange) -> StageChange:
+        if change.team_id is None:  # the deal's team, for the reports; the deal is in the session already
+            deal = await self.session.get(Opportunity, change.opportunity_id)
+            if deal is None:
+                raise LookupError(f"stage change for unknown deal {change.opportunity_id}")
+            change.team_id = deal.team_id
         self.session.add(change)
         await self.session.flush()
         return change

@@ -56,6 +56,7 @@ class ClaimedRow:
     lines: list[str] = field(default_factory=list)
     language: str | None = None
     urgent: bool = False
+    picture: str | None = None  # a Picture's ref (domain/outbox/model.py), drawn when it is sent
 
     @property
     def ids(self) -> list[int]:
@@ -83,11 +84,13 @@ class SentMark:
 
 @dataclass(frozen=True)
 class ProgressMark:
-    """Part of a long text went out: `rest` is what is still to be sent."""
+    """Part of a long text went out (or its picture did): `rest` is what is still to be sent, and
+    `picture` the picture still to be sent (None once it went)."""
 
     id: int
     rest: str
     message_id: int | None
+    picture: str | None = None
 
 
 @dataclass(frozen=True)
@@ -121,7 +124,7 @@ DIGEST_MAX = 500
 
 _CLAIMED = (
     n.c.id, n.c.chat_id, n.c.text, n.c.reply_markup, n.c.attempts, n.c.recipient_id, n.c.team_id, n.c.lease_until,
-    n.c.next_attempt_at, n.c.urgent, n.c.notice, n.c.summary,
+    n.c.next_attempt_at, n.c.urgent, n.c.notice, n.c.summary, n.c.picture,
 )
 
 
@@ -130,6 +133,7 @@ def _claimed(r: Any, depth: int) -> ClaimedRow:
         id=r.id, chat_id=r.chat_id, text=r.text, reply_markup=r.reply_markup, attempts=r.attempts,
         recipient_id=r.recipient_id, team_id=r.team_id, lease_until=r.lease_until,
         next_attempt_at=r.next_attempt_at, depth=depth, notice=r.notice, summary=r.summary, urgent=r.urgent,
+        picture=r.picture,
     )
 
 
@@ -348,8 +352,11 @@ class DeliveryStore:
                 await conn.execute(
                     update(n)
                     .where(n.c.id == bindparam("b_id"), n.c.state == PENDING, n.c.lease_owner == owner)
-                    .values(text=bindparam("b_rest"), message_id=bindparam("b_message_id")),
-                    [{"b_id": m.id, "b_rest": m.rest, "b_message_id": m.message_id} for m in progress],
+                    .values(text=bindparam("b_rest"), message_id=bindparam("b_message_id"), picture=bindparam("b_picture")),
+                    [
+                        {"b_id": m.id, "b_rest": m.rest, "b_message_id": m.message_id, "b_picture": m.picture}
+                        for m in progress
+                    ],
                 )
             if failed:
                 await conn.execute(

@@ -13,11 +13,13 @@ registering it with `@breakpoint_source("key")`, plus the label `report-bp-<key>
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from dataclasses import replace
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Date,
     Integer,
     Select,
     and_,
@@ -32,9 +34,11 @@ from sqlalchemy import (
     or_,
     select,
     text,
+    tuple_,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.contracts.model import COLLECTING, ContractStatus
 from domain.deals.model import PIPELINE, Stage
 from domain.handoffs.model import HandoffState
 from domain.outbox.model import NotificationState
@@ -58,8 +62,16 @@ from domain.reports.model import (
     WinRate,
 )
 from domain.reports.periods import Period
+from domain.tickets.model import OPEN as TICKET_OPEN
+from domain.worktime import day_bounds, local
 from storage.tables import (
+    NO_RECORD_SQL,
+    SILENT_SQL,
+    UNCOVERED_SQL,
     activities,
+    audit_events,
+    contract_milestones,
+    contracts,
     digest_optouts,
     handoffs,
     leads,
@@ -69,6 +81,7 @@ from storage.tables import (
     quotes,
     reminders,
     stage_changes,
+    tickets,
     users,
 )
 from storage.types import UTCDateTime
@@ -77,6 +90,7 @@ o, sc, ld, h, a, q, qa, n, r, u = (
     opportunities, stage_changes, leads, handoffs, activities, quotes, quote_approvals, notifications, reminders,
     users,
 )
+ct, ms, tk = contracts, contract_milestones, tickets
 CLOSED = (Stage.WON, Stage.LOST)
 HOLDERS_SHOWN = 5
 # A deal its owner got this long ago with nothing logged since is "without a follow-up record".
@@ -101,6 +115,7 @@ class SqlReports:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
         self._tuned = False
+        self._closed: dict[tuple[Scope, Period], Sequence[Any]] = {}
 
     async def _tune(self) -> None:
         """PostgreSQL's JIT compiles each of these short aggregate queries for ~100 ms, more than most take
@@ -120,6 +135,13 @@ class SqlReports:
             return cast(func.round(func.extract("epoch", end - start)), Integer)
         return cast(func.round((func.julianday(end) - func.julianday(start)) * 86400.0), Integer)
 
+    def local_date(self, column: Any, offset: timedelta) -> ColumnElement[Any]:
+        """The calendar day of a moment at a fixed offset from UTC (the period's time zone at its start)."""
+        secs = int(offset.total_seconds())
+        if self.dialect == "postgresql":
+            return cast(column + func.make_interval(0, 0, 0, 0, 0, 0, secs), Date)
+        return func.date(column, f"{secs:+d} seconds")
+
     def json_length(self, column: Any) -> ColumnElement[Any]:
         return func.json_array_length(column)
 
@@ -138,6 +160,16 @@ class SqlReports:
     def team_in(scope: Scope, column: Any) -> list[ColumnElement[bool]]:
         return [] if scope.team_id is None else [column == scope.team_id]
 
+    @staticmethod
+    def moves_in(stmt: Select[Any], scope: Scope, moves: Any = sc) -> Select[Any]:
+        """`stmt` over stage moves, limited to the scope's: by the move's own team (no join with the
+        deals), and for a rep through the deal's current owner."""
+        if scope.team_id is not None:
+            stmt = stmt.where(moves.c.team_id == scope.team_id)
+        if scope.owner_id is not None:
+            stmt = stmt.join(o, o.c.id == moves.c.opportunity_id).where(o.c.owner_id == scope.owner_id)
+        return stmt
+
     async def _rows(self, stmt: Select[Any]) -> Sequence[Any]:
         await self._tune()
         return list((await self.session.execute(stmt)).all())
@@ -148,6 +180,16 @@ class SqlReports:
 
     async def percentiles(self, sub: Any) -> dict[Any, Durations]:
         """Count, median and p90 of `sub.c.secs` per `sub.c.g` (nearest rank)."""
+        if self.dialect == "postgresql":
+            # An ordered-set aggregate: one sort per group, no windows. percentile_disc(p) is the
+            # ceil(p × n)-th smallest, as below (0.9 × n in floating point rounds to the exact ceiling for
+            # every n up to three million at least; tests/test_reports_storage.py checks both databases).
+            stmt = select(
+                sub.c.g, func.count(),
+                func.percentile_disc(0.5).within_group(sub.c.secs),
+                func.percentile_disc(0.9).within_group(sub.c.secs),
+            ).group_by(sub.c.g)
+            return {g: Durations(int(count), median, p90) for g, count, median, p90 in await self._rows(stmt)}
         ranked = select(
             sub.c.g, sub.c.secs,
             func.row_number().over(partition_by=sub.c.g, order_by=sub.c.secs).label("rn"),
@@ -166,34 +208,53 @@ class SqlReports:
 
     # -- the funnel -------------------------------------------------------------------------------
 
-    def closed_in(self, period: Period) -> ColumnElement[bool]:
-        """The deal is won or lost, and got there in the period."""
+    def closed(self, scope: Scope, period: Period, *columns: Any) -> Select[Any]:
+        """`columns` of the scope's deals won or lost in the period: won (lost) now, and moved into won (lost)
+        in the period. Found from the period's moves into won or lost (the team's, by index) rather than
+        by probing each of the team's closed deals."""
         closing = sc.alias("closing")
-        return and_(
-            o.c.stage.in_(CLOSED),
-            exists().where(
-                closing.c.opportunity_id == o.c.id, closing.c.to_stage == o.c.stage, within(closing.c.at, period)
-            ),
+        into = select(closing.c.opportunity_id, closing.c.to_stage).where(
+            *self.team_in(scope, closing.c.team_id), within(closing.c.at, period), closing.c.to_stage.in_(CLOSED),
         )
+        return select(*columns).where(*self.deals_in(scope), o.c.stage.in_(CLOSED), tuple_(o.c.id, o.c.stage).in_(into))
+
+    async def closed_groups(self, scope: Scope, period: Period) -> Sequence[Any]:
+        """The deals closed in the period in groups of (stage, source, owner, owner's name, lost reason), with
+        their count and amount: the funnel's totals and win rates and the lost reasons are sums over these
+        few groups, read once per report."""
+        key = (scope, period)
+        if key not in self._closed:
+            self._closed[key] = await self._rows(
+                self.closed(
+                    scope, period, o.c.stage, ld.c.source, o.c.owner_id, u.c.name, o.c.lost_reason, func.count(),
+                    func.coalesce(func.sum(o.c.amount_minor), 0),
+                )
+                .join(ld, ld.c.id == o.c.lead_id).outerjoin(u, u.c.id == o.c.owner_id)
+                .group_by(o.c.stage, ld.c.source, o.c.owner_id, u.c.name, o.c.lost_reason)
+            )
+        return self._closed[key]
 
     async def funnel(self, scope: Scope, period: Period) -> Funnel:
-        later = sc.alias("later")
-        moved_on = exists().where(
-            later.c.opportunity_id == sc.c.opportunity_id,
-            or_(later.c.at > sc.c.at, and_(later.c.at == sc.c.at, later.c.id > sc.c.id)),
-            later.c.at < t(period.end),
-            stage_rank(later.c.to_stage) > stage_rank(sc.c.to_stage),
-        )
         # One pass over the period's stage moves: who entered each stage, and who of them went further.
+        # A deal converted a stage it entered in the period when a later move, before the period's end,
+        # took it to a later stage: such a move lies in the period too, so the highest stage a deal's
+        # later moves reach is a window over the period's moves alone (one sort, no probe per move).
+        rank = stage_rank(sc.c.to_stage)
+        moves = self.moves_in(
+            select(
+                sc.c.opportunity_id, sc.c.to_stage, rank.label("rank"),
+                func.max(rank).over(
+                    partition_by=sc.c.opportunity_id, order_by=(sc.c.at.desc(), sc.c.id.desc()), rows=(None, -1),
+                ).label("later"),
+            ).where(within(sc.c.at, period)), scope,
+        ).subquery()
         counts = {
             stage: (int(entered), int(converted)) for stage, entered, converted in await self._rows(
                 select(
-                    sc.c.to_stage, func.count(distinct(sc.c.opportunity_id)),
-                    func.count(distinct(case((moved_on, sc.c.opportunity_id)))),
+                    moves.c.to_stage, func.count(distinct(moves.c.opportunity_id)),
+                    func.count(distinct(case((moves.c.later > moves.c.rank, moves.c.opportunity_id)))),
                 )
-                .join(o, o.c.id == sc.c.opportunity_id)
-                .where(*self.deals_in(scope), within(sc.c.at, period), sc.c.to_stage.in_(FUNNEL_STAGES))
-                .group_by(sc.c.to_stage)
+                .where(moves.c.to_stage.in_(FUNNEL_STAGES)).group_by(moves.c.to_stage)
             )
         }
         lead_scope = [*self.team_in(scope, ld.c.team_id)]
@@ -208,32 +269,20 @@ class SqlReports:
             select(func.count(), func.coalesce(func.sum(case((won_by_end, 1), else_=0)), 0))
             .where(*lead_scope, within(ld.c.created_at, period))
         )).one()
-        closed = {
-            stage: (count, amount) for stage, count, amount in await self._rows(
-                select(o.c.stage, func.count(), func.coalesce(func.sum(o.c.amount_minor), 0))
-                .where(*self.deals_in(scope), self.closed_in(period)).group_by(o.c.stage)
-            )
-        }
-        by_source = [
-            WinRate(str(source), int(won), int(lost)) for source, won, lost in await self._rows(
-                select(
-                    ld.c.source, func.sum(case((o.c.stage == Stage.WON, 1), else_=0)),
-                    func.sum(case((o.c.stage == Stage.LOST, 1), else_=0)),
-                )
-                .join(ld, ld.c.id == o.c.lead_id)
-                .where(*self.deals_in(scope), self.closed_in(period)).group_by(ld.c.source)
-            )
-        ]
-        by_rep = [
-            WinRate(name or "—", int(won), int(lost), user_id) for user_id, name, won, lost in await self._rows(
-                select(
-                    o.c.owner_id, u.c.name, func.sum(case((o.c.stage == Stage.WON, 1), else_=0)),
-                    func.sum(case((o.c.stage == Stage.LOST, 1), else_=0)),
-                )
-                .outerjoin(u, u.c.id == o.c.owner_id)
-                .where(*self.deals_in(scope), self.closed_in(period)).group_by(o.c.owner_id, u.c.name)
-            )
-        ]
+        # One pass over the deals closed in the period, by stage, source and owner; the totals, the win
+        # rates by source and by rep are sums over those few groups.
+        closed: dict[Any, list[int]] = {}
+        sources: dict[str, list[int]] = {}
+        reps: dict[Any, tuple[str, list[int]]] = {}
+        for stage, source, owner, name, _reason, count, amount in await self.closed_groups(scope, period):
+            slot = 1 if stage == Stage.LOST else 0  # [won, lost]
+            total = closed.setdefault(stage, [0, 0])
+            total[0] += int(count)
+            total[1] += int(amount)
+            sources.setdefault(str(source), [0, 0])[slot] += int(count)
+            reps.setdefault(owner, (name or "—", [0, 0]))[1][slot] += int(count)
+        by_source = [WinRate(source, won, lost) for source, (won, lost) in sources.items()]
+        by_rep = [WinRate(name, won, lost, owner) for owner, (name, (won, lost)) in reps.items()]
         return Funnel(
             stages=tuple(
                 FunnelStage(stage, *counts.get(stage, (0, 0))) if stage is not Stage.WON
@@ -251,20 +300,28 @@ class SqlReports:
 
     async def cycle_times(self, scope: Scope, period: Period) -> CycleTimes:
         # A stay in a stage that ended in the period is a stage move in the period (out of `from_stage`),
-        # which began at the deal's move before it: one index probe per move, never the deals' whole history.
+        # which began at the deal's move before it: the move before in the period (a window), or for a
+        # deal's first move in the period one index probe, never the deals' whole history.
+        moves = self.moves_in(
+            select(
+                sc.c.opportunity_id, sc.c.id, sc.c.from_stage, sc.c.at,
+                func.lag(sc.c.at).over(partition_by=sc.c.opportunity_id, order_by=(sc.c.at, sc.c.id)).label("prev"),
+            ).where(within(sc.c.at, period)), scope,
+        ).subquery()
         before = sc.alias("before")
-        entered_at = (
+        earlier = (
             select(func.max(before.c.at))
             .where(
-                before.c.opportunity_id == sc.c.opportunity_id,
-                or_(before.c.at < sc.c.at, and_(before.c.at == sc.c.at, before.c.id < sc.c.id)),
+                before.c.opportunity_id == moves.c.opportunity_id, before.c.at <= moves.c.at,  # (the index's range)
+                or_(before.c.at < moves.c.at, before.c.id < moves.c.id),
             )
             .scalar_subquery()
         )
         in_stage_sub = (
-            select(sc.c.from_stage.label("g"), self.seconds(entered_at, sc.c.at).label("secs"))
-            .join(o, o.c.id == sc.c.opportunity_id)
-            .where(*self.deals_in(scope), within(sc.c.at, period), sc.c.from_stage.in_(PIPELINE))
+            select(
+                moves.c.from_stage.label("g"), self.seconds(func.coalesce(moves.c.prev, earlier), moves.c.at).label("secs"),
+            )
+            .where(moves.c.from_stage.in_(PIPELINE))
         ).subquery()
         in_stage = {Stage(g): d for g, d in (await self.percentiles(in_stage_sub)).items()}
 
@@ -278,10 +335,15 @@ class SqlReports:
             .where(*lead_scope, within(ld.c.created_at, period))
             .group_by(ld.c.id, ld.c.created_at)
         ).subquery()
-        first_followup = await self.durations(
-            self.seconds(firsts.c.captured, firsts.c.first), select().select_from(firsts).where(firsts.c.first.is_not(None))
-        )
-        no_followup = await self._scalar(select(func.count()).select_from(firsts).where(firsts.c.first.is_(None)))
+        # One pass: the leads with a first follow-up (group 0, timed) and those without one yet (group 1).
+        split = (
+            select(
+                case((firsts.c.first.is_(None), 1), else_=0).label("g"),
+                self.seconds(firsts.c.captured, firsts.c.first).label("secs"),
+            ).select_from(firsts)
+        ).subquery()
+        followed = await self.percentiles(split)
+        first_followup, no_followup = followed.get(0, Durations()), followed.get(1, Durations()).count
 
         handoff_scope = [*self.team_in(scope, h.c.team_id)]
         if scope.owner_id is not None:
@@ -362,20 +424,26 @@ class SqlReports:
     # -- lost reasons -----------------------------------------------------------------------------
 
     async def lost_reasons(self, scope: Scope, period: Period) -> LostReport:
-        lost = [*self.deals_in(scope), o.c.stage == Stage.LOST, self.closed_in(period)]
-        by_reason = await self._rows(
-            select(o.c.lost_reason, func.count(), func.coalesce(func.sum(o.c.amount_minor), 0))
-            .where(*lost).group_by(o.c.lost_reason).order_by(func.count().desc(), o.c.lost_reason)
-        )
+        # One pass over the deals lost in the period, by reason and owner (the two lists are sums over it).
+        reasons: dict[str, list[int]] = {}
+        owners: dict[Any, tuple[str, list[int]]] = {}
+        for stage, _source, owner, name, reason, count, amount in await self.closed_groups(scope, period):
+            if stage != Stage.LOST:
+                continue
+            for line in (reasons.setdefault(reason or "", [0, 0]), owners.setdefault(owner, (name or "—", [0, 0]))[1]):
+                line[0] += int(count)
+                line[1] += int(amount)
+        by_reason = sorted(((key, c, m) for key, (c, m) in reasons.items()), key=lambda row: (-row[1], row[0]))
+        by_rep = sorted(((name, c, m) for name, (c, m) in owners.values()), key=lambda row: (-row[1], row[0]))
+        # The stage each was lost from: its move into lost in the period.
         by_stage = await self._rows(
-            select(sc.c.from_stage, func.count(distinct(o.c.id)))
-            .join(sc, and_(sc.c.opportunity_id == o.c.id, sc.c.to_stage == Stage.LOST, within(sc.c.at, period)))
-            .where(*lost).group_by(sc.c.from_stage)
-        )
-        by_rep = await self._rows(
-            select(u.c.name, func.count(), func.coalesce(func.sum(o.c.amount_minor), 0))
-            .outerjoin(u, u.c.id == o.c.owner_id)
-            .where(*lost).group_by(o.c.owner_id, u.c.name).order_by(func.count().desc(), u.c.name)
+            select(sc.c.from_stage, func.count(distinct(sc.c.opportunity_id)))
+            .join(o, o.c.id == sc.c.opportunity_id)
+            .where(
+                *self.team_in(scope, sc.c.team_id), *([o.c.owner_id == scope.owner_id] if scope.owner_id else []),
+                o.c.stage == Stage.LOST, sc.c.to_stage == Stage.LOST, within(sc.c.at, period),
+            )
+            .group_by(sc.c.from_stage)
         )
         rejections = await self._rows(
             select(q.c.customer_reason, func.count(), func.coalesce(func.sum(q.c.total_minor), 0))
@@ -556,10 +624,8 @@ async def unassigned_leads(db: SqlReports, scope: Scope, period: Period, now: da
 async def deals_without_record(db: SqlReports, scope: Scope, period: Period, now: datetime) -> BreakpointRow:
     """Open deals whose owner got them over a day ago and has logged nothing on them since."""
     got = func.coalesce(o.c.owner_since, o.c.created_at)
-    where = [
-        *db.deals_in(scope), _open_deals(), o.c.owner_id.is_not(None),
-        or_(o.c.last_activity_at.is_(None), o.c.last_activity_at < got), got < t(now - NO_RECORD_AFTER),
-    ]
+    # Open, owned, nothing logged since getting it: spelled as the partial index's predicate (NO_RECORD_SQL).
+    where: list[Any] = [*db.deals_in(scope), text(NO_RECORD_SQL), got < t(now - NO_RECORD_AFTER)]
     return await db.board_row(
         "no_record",
         select(o.c.owner_id.label("holder"), got.label("since")).where(*where),
@@ -574,12 +640,15 @@ async def deals_without_record(db: SqlReports, scope: Scope, period: Period, now
 async def proposals_with_uncovered_needs(db: SqlReports, scope: Scope, period: Period, now: datetime) -> BreakpointRow:
     """Live quotes (the latest version, not yet accepted or rejected) that leave some of the deal's needs
     unticked."""
-    live = (QuoteStatus.DRAFT, QuoteStatus.PENDING, QuoteStatus.APPROVED, QuoteStatus.SENT)
     where = [
         *db.team_in(scope, q.c.team_id), *([q.c.owner_id == scope.owner_id] if scope.owner_id else []),
         db.json_length(q.c.needs) > db.json_length(q.c.covered),
     ]
-    now_where = [*where, q.c.superseded_at.is_(None), q.c.status.in_(live)]
+    # Live (the latest version, not yet accepted or rejected) and short of a need: the partial index's predicate.
+    now_where: list[Any] = [
+        *db.team_in(scope, q.c.team_id), *([q.c.owner_id == scope.owner_id] if scope.owner_id else []),
+        text(UNCOVERED_SQL),
+    ]
     return await db.board_row(
         "uncovered_needs",
         select(q.c.owner_id.label("holder"), q.c.created_at.label("since"))
@@ -606,6 +675,59 @@ async def slow_quote_approvals(db: SqlReports, scope: Scope, period: Period, now
         ),
         scope=scope, period=period,
         alerts=["quote-approval-reminder", "quote-approval-status"], escalations=["quote-approval-escalated"],
+    )
+
+
+@breakpoint_source("overdue_payments")
+async def overdue_payments(db: SqlReports, scope: Scope, period: Period, now: datetime) -> BreakpointRow:
+    """Payment milestones of signed contracts past their due day (the team's local day) and not paid in
+    full: now, and those due in the period that were not settled by the end of their day. The holder is
+    the contract's owner; the oldest is overdue since the morning after its due day. The alerts are the
+    reminder cadence's notices to the owner, the escalations those to the managers and finance."""
+    today = local(now, period.tz).date()
+    offset = local(period.start, period.tz).utcoffset() or timedelta(0)
+    where = [*db.team_in(scope, ms.c.team_id), *([ct.c.owner_id == scope.owner_id] if scope.owner_id else [])]
+    row = await db.board_row(
+        "overdue_payments",
+        select(ct.c.owner_id.label("holder"), ms.c.due_on.label("since")).join(ct, ct.c.id == ms.c.contract_id)
+        .where(*where, ct.c.status.in_(COLLECTING), ms.c.paid_minor < ms.c.amount_minor, ms.c.due_on < today),
+        select(func.count()).select_from(ms).join(ct, ct.c.id == ms.c.contract_id).where(
+            *where, ct.c.status.in_((*COLLECTING, ContractStatus.COMPLETED)),
+            ms.c.due_on >= period.first_day, ms.c.due_on <= period.last_day, ms.c.due_on < today,
+            or_(ms.c.paid_at.is_(None), db.local_date(ms.c.paid_at, offset) > ms.c.due_on),
+        ),
+        scope=scope, period=period, alerts=["payment-due"], escalations=["payment-overdue"],
+    )
+    if row.oldest is None:
+        return row
+    return replace(row, oldest=day_bounds(row.oldest.date(), period.tz)[1])
+
+
+TICKET_LATE_ACTIONS = tuple(f"ticket.sla.{track}.{stage}" for track in ("response", "resolve") for stage in (2, 3))
+
+
+@breakpoint_source("late_tickets")
+async def late_tickets(db: SqlReports, scope: Scope, period: Period, now: datetime) -> BreakpointRow:
+    """Open after-sales tickets past an SLA limit (unanswered past the response limit, or past the
+    resolution limit), or whose owner has left (inactive, or moved to another team: nobody holds them):
+    now, since the ticket was opened; and the tickets that went past a limit in the period (the SLA
+    watch's record of it). The alerts are the owner's 75% nudges, the escalations the managers' notices."""
+    owner = u.alias("ticket_owner")
+    gone = or_(owner.c.active.is_(False), owner.c.team_id != tk.c.team_id)
+    late = or_(and_(tk.c.responded_at.is_(None), tk.c.response_stage >= 2), tk.c.resolve_stage >= 2)
+    where = [*db.team_in(scope, tk.c.team_id), *([tk.c.owner_id == scope.owner_id] if scope.owner_id else [])]
+    went_late = exists().where(
+        audit_events.c.entity == "ticket", audit_events.c.entity_id == tk.c.id,
+        audit_events.c.action.in_(TICKET_LATE_ACTIONS), within(audit_events.c.at, period),
+    )
+    return await db.board_row(
+        "late_tickets",
+        select(case((gone, literal(None, Integer)), else_=tk.c.owner_id).label("holder"), tk.c.created_at.label("since"))
+        .join(owner, owner.c.id == tk.c.owner_id)
+        .where(*where, tk.c.status.in_(TICKET_OPEN), or_(late, gone)),
+        select(func.count()).select_from(tk).where(*where, went_late),
+        scope=scope, period=period,
+        alerts=["ticket-response-due", "ticket-resolve-due"], escalations=["ticket-response-late", "ticket-resolve-late"],
     )
 
 
@@ -645,7 +767,7 @@ async def silent_deals(db: SqlReports, scope: Scope, period: Period, now: dateti
     return await db.board_row(
         "silent",
         select(o.c.owner_id.label("holder"), idle_since.label("since"))
-        .where(*db.deals_in(scope), _open_deals(), o.c.owner_id.is_not(None), o.c.silence_level >= 1),
+        .where(*db.deals_in(scope), text(SILENT_SQL)),  # open, owned, silent: the partial index's predicate
         select(func.count(distinct(n.c.subject_id))).where(*nudged),
         scope=scope, period=period,
         alerts=["followup-stale-owner", "followup-no-step-owner"],
@@ -658,6 +780,8 @@ def _parse(value: object) -> datetime | None:
         return None
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if isinstance(value, date):
+        return datetime.combine(value, time(), UTC)  # a day (PostgreSQL's MIN() over a date)
     if isinstance(value, str):
         return datetime.fromisoformat(value).replace(tzinfo=UTC)  # SQLite's MIN() over a moment: text
     raise TypeError(f"not a moment: {value!r}")

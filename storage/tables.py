@@ -172,6 +172,8 @@ notifications = Table(
     # summary when it may (domain/outbox/kinds.py).
     Column("notice", String(48), nullable=True),
     Column("summary", Text, nullable=True),
+    # A picture it carries, by name (domain/outbox/model.py Picture): drawn when it is sent (issue 14).
+    Column("picture", String(120), nullable=True),
     Index("ix_notifications_team_notice", "team_id", "notice", "created_at"),  # reports: alerts per period
     # The dispatcher's query: pending rows in due order. Partial index keeps it small on PostgreSQL
     # and SQLite alike once millions of rows are sent.
@@ -239,6 +241,16 @@ digest_optouts = Table(
 # Spelled like the predicates of the partial indexes below, so both databases use them.
 OPEN_OWNED_SQL = "stage NOT IN ('won', 'lost') AND owner_id IS NOT NULL"
 IN_POOL_SQL = "owner_id IS NULL AND pooled_at IS NOT NULL"
+# The breakpoint board (issue 14): open deals whose owner logged nothing since getting them; silent deals.
+NO_RECORD_SQL = (
+    "stage NOT IN ('won', 'lost') AND owner_id IS NOT NULL"
+    " AND (last_activity_at IS NULL OR last_activity_at < COALESCE(owner_since, created_at))"
+)
+SILENT_SQL = "stage NOT IN ('won', 'lost') AND owner_id IS NOT NULL AND silence_level >= 1"
+UNCOVERED_SQL = (
+    "superseded_at IS NULL AND status IN ('draft', 'pending', 'approved', 'sent')"
+    " AND json_array_length(needs) > json_array_length(covered)"
+)
 PENDING_SQL = "state = 'pending'"
 
 team_policies = Table(
@@ -293,6 +305,7 @@ leads = Table(
     # The per-person capture cap (domain/caps.py): one person's leads of the last hour.
     Index("ix_leads_created_by", "created_by", "created_at"),
     Index("ix_leads_team_created", "team_id", "created_at"),  # reports: a team's new leads in a period
+    Index("ix_leads_created", "created_at"),  # reports: the whole organisation's new leads in a period
 )
 
 opportunities = Table(
@@ -338,6 +351,12 @@ opportunities = Table(
         "ix_opportunities_silence", "silence_check_at",
         postgresql_where=text(SILENCE_SQL), sqlite_where=text(SILENCE_SQL),
     ),
+    # The breakpoint board's rows (issue 14): few deals each, read by team without touching the others.
+    Index(
+        "ix_opportunities_no_record", "team_id",
+        postgresql_where=text(NO_RECORD_SQL), sqlite_where=text(NO_RECORD_SQL),
+    ),
+    Index("ix_opportunities_silent", "team_id", postgresql_where=text(SILENT_SQL), sqlite_where=text(SILENT_SQL)),
 )
 
 stage_changes = Table(
@@ -350,8 +369,12 @@ stage_changes = Table(
     Column("at", UTCDateTime, nullable=False),
     Column("override", Boolean, nullable=False),
     Column("note", Text, nullable=True),
+    # The deal's team, copied when the move is written: the reports read a team's moves in a period
+    # without joining the deals (issue 14).
+    Column("team_id", Integer, ForeignKey("teams.id"), nullable=False),
     Index("ix_stage_changes_opportunity", "opportunity_id", "at"),
     Index("ix_stage_changes_at", "at"),  # reports: a period's stage moves (issue 14)
+    Index("ix_stage_changes_team_at", "team_id", "at"),
 )
 
 handoffs = Table(
@@ -401,6 +424,7 @@ activities = Table(
     Index("ix_activities_opportunity", "opportunity_id", "at"),
     Index("ix_activities_lead", "lead_id", "at"),
     Index("ix_activities_team_at", "team_id", "at"),  # reports: a team's activity in a period
+    Index("ix_activities_at", "at"),  # reports: the whole organisation's activity in a period
 )
 
 # A rep's skills for the RULES assignment policy: (user, kind, value), kind region|industry|product.
@@ -535,6 +559,9 @@ quotes = Table(
     Index("ix_quotes_opportunity", "opportunity_id", "created_at"),
     # The expiry sweep: only live quotes with a check to come are in it.
     Index("ix_quotes_check", "check_at", postgresql_where=text(QUOTE_CHECK_SQL), sqlite_where=text(QUOTE_CHECK_SQL)),
+    # The breakpoint board (issue 14): live quotes that leave a need unticked; a period's submitted quotes.
+    Index("ix_quotes_uncovered", "team_id", postgresql_where=text(UNCOVERED_SQL), sqlite_where=text(UNCOVERED_SQL)),
+    Index("ix_quotes_team_submitted", "team_id", "submitted_at"),
 )
 
 quote_lines = Table(

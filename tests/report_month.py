@@ -7,15 +7,18 @@ reports must never show. Times are team-local wall times."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert
+from sqlalchemy import insert, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.tables import (
     activities,
+    audit_events,
+    contract_milestones,
+    contracts,
     handoffs,
     leads,
     notifications,
@@ -25,6 +28,7 @@ from storage.tables import (
     reminders,
     stage_changes,
     teams,
+    tickets,
     users,
 )
 
@@ -89,7 +93,7 @@ class Seeder:
         previous = None
         for to, when in [("qualified", at), *moves]:
             await self.add(
-                stage_changes, opportunity_id=deal, from_stage=previous, to_stage=to, actor_id=owner, at=when,
+                stage_changes, opportunity_id=deal, team_id=team, from_stage=previous, to_stage=to, actor_id=owner, at=when,
                 override=False,
             )
             previous = to
@@ -131,6 +135,32 @@ class Seeder:
             not_before=at, dedupe_key=f"fixture:{self.count}", state=state, attempts=0, next_attempt_at=at,
             created_at=at, subject_kind=subject, subject_id=about, notice=key,
         )
+
+    async def contract(self, team: int, deal: int, owner: int, seq: int, status: str) -> int:
+        return await self.add(
+            contracts, team_id=team, opportunity_id=deal, owner_id=owner, created_by=owner, year=2026, seq=seq,
+            amount_minor=10_000_000, currency="CNY", status=status, sign_by=date(2026, 10, 31), created_at=L(10, 1),
+            provider="chat", paid_minor=0, sign_stage=0,
+        )
+
+    async def milestone(self, team: int, contract: int, position: int, due: date, amount: int,
+                        paid: int = 0, paid_at: datetime | None = None) -> int:
+        return await self.add(
+            contract_milestones, contract_id=contract, team_id=team, position=position, label=f"第{position}期",
+            amount_minor=amount, currency="CNY", due_on=due, paid_minor=paid, paid_at=paid_at, remind_step=0,
+        )
+
+    async def ticket(self, team: int, owner: int, status: str, at: datetime, **more: Any) -> int:
+        values: dict[str, Any] = dict(
+            team_id=team, company="客户", company_key="kehu", category="fault", priority="p2", status=status,
+            description="坏了", created_by=owner, owner_id=owner, created_at=at, response_minutes=240,
+            resolve_minutes=2160, resolve_used=0, response_stage=0, resolve_stage=0,
+        )
+        values.update(more)
+        return await self.add(tickets, **values)
+
+    async def audit(self, team: int, action: str, entity: str, entity_id: int, at: datetime) -> None:
+        await self.add(audit_events, at=at, team_id=team, action=action, entity=entity, entity_id=entity_id)
 
     async def reminder(self, team: int, user: int, deal: int, due: datetime, state: str,
                        escalated: datetime | None = None) -> None:
@@ -232,4 +262,57 @@ async def seed_month(session: AsyncSession) -> Month:
     await s.reminder(a, li, d["D2"], N(5), "done", escalated=N(6, 21))
     await s.reminder(a, li, d["D2"], N(7), "cancelled")
     await s.reminder(a, wang, d["D3"], L(12, 2), "pending")
+
+    await seed_money_and_service(s, a, b, boss, wang, li, other, d)
     return Month(a, b, boss, wang, li, d)
+
+
+async def seed_money_and_service(
+    s: Seeder, a: int, b: int, boss: int, wang: int, li: int, other: int, d: dict[str, int]
+) -> None:
+    """Payment plans and after-sales tickets (the board's overdue-payments and late-tickets rows)."""
+    # HT-1 (D1, 小王, collecting): 1st due 12 Nov, paid at 23:30 that evening: on time. 2nd due 15 Nov,
+    # paid at 07:00 on the 16th (UTC still the 15th): late. 3rd due 28 Nov, unpaid: overdue now.
+    # 4th due today (1 Dec): not overdue yet.
+    c1 = await s.contract(a, d["D1"], wang, 1, "active")
+    m1 = await s.milestone(a, c1, 1, date(2026, 11, 12), 3_000_000, 3_000_000, N(12, 23, 30))
+    await s.milestone(a, c1, 2, date(2026, 11, 15), 3_000_000, 3_000_000, N(16, 7))
+    m3 = await s.milestone(a, c1, 3, date(2026, 11, 28), 2_000_000, 500_000)
+    await s.milestone(a, c1, 4, date(2026, 12, 1), 2_000_000)
+    # HT-2 (D10, 小李, signed): due 20 October, unpaid: overdue now, since 21 October.
+    c2 = await s.contract(a, d["D10"], li, 2, "signed")
+    await s.milestone(a, c2, 1, date(2026, 10, 20), 10_000_000)
+    # A cancelled contract's milestone and team B's do not count.
+    c3 = await s.contract(a, d["D3"], wang, 3, "cancelled")
+    await s.milestone(a, c3, 1, date(2026, 11, 10), 10_000_000)
+    c4 = await s.contract(b, d["D7"], other, 1, "active")
+    await s.milestone(b, c4, 1, date(2026, 11, 10), 10_000_000)
+    # The reminder cadence: 小王 twice, the manager once (escalated); team B's does not count.
+    await s.notice(a, wang, "payment-due", "milestone", m1, N(11))
+    await s.notice(a, wang, "payment-due", "milestone", m3, N(29))
+    await s.notice(a, boss, "payment-overdue", "milestone", m3, N(29))
+    await s.notice(b, other, "payment-due", "milestone", m3, N(11))
+
+    # Tickets. T1 (小王) past its resolution limit since the 24th; T2 (小李) unanswered past its response
+    # limit (the watch said so on 1 December); T3's owner left the team: nobody holds it.
+    # T4 (小王) went past its limit on the 5th (and 2x on the 6th), then was resolved; T5 (小李) answered
+    # late on the 9th, then back on track. Team B's late ticket does not count.
+    gone = await s.user("老陈", "rep", a)
+    await s.session.execute(update(users).where(users.c.id == gone).values(active=False))
+    t1 = await s.ticket(a, wang, "in_progress", N(20), responded_at=N(20, 11), response_stage=0, resolve_stage=2)
+    t2 = await s.ticket(a, li, "new", N(26), response_stage=2)
+    await s.ticket(a, gone, "new", N(27))
+    t4 = await s.ticket(a, wang, "resolved", N(3), responded_at=N(3, 11), resolve_stage=3, resolved_at=N(8))
+    t5 = await s.ticket(a, li, "in_progress", N(8), responded_at=N(10), response_stage=2, resolve_stage=1)
+    t6 = await s.ticket(b, other, "new", N(20), response_stage=2)
+    await s.audit(a, "ticket.sla.resolve.2", "ticket", t1, N(24))
+    await s.audit(a, "ticket.sla.response.2", "ticket", t2, L(12, 1, 9))
+    await s.audit(a, "ticket.sla.resolve.2", "ticket", t4, N(5))
+    await s.audit(a, "ticket.sla.resolve.3", "ticket", t4, N(6))
+    await s.audit(a, "ticket.sla.response.2", "ticket", t5, N(9))
+    await s.audit(a, "ticket.sla.resolve.1", "ticket", t5, N(12))
+    await s.audit(b, "ticket.sla.response.2", "ticket", t6, N(21))
+    await s.notice(a, wang, "ticket-resolve-due", "ticket", t1, N(22))
+    await s.notice(a, boss, "ticket-resolve-late", "ticket", t1, N(24))
+    await s.notice(a, boss, "ticket-response-late", "ticket", t5, N(9))
+    await s.notice(b, other, "ticket-response-late", "ticket", t6, N(21))

@@ -1,6 +1,7 @@
 """demo/reports.txt: in the console a rep captures two leads and logs a follow-up; the manager opens
 /report for this month (the numbers, the chart as a picture, the Excel export with its progress) and for
-typed days; the next morning the team digest arrives by itself."""
+typed days; the next morning the team digest arrives by itself, and on Monday the weekly review comes as
+the funnel chart with the week's numbers under it."""
 
 from __future__ import annotations
 
@@ -19,3 +20,5 @@ async def test_the_reports_demo_shows_numbers_chart_export_and_the_digest(tmp_pa
     assert "📎 report-" in text and ".xlsx" in text
     assert "✅ 已导出 11月1日–11月30日：2 行（商机 1，跟进 1，报价 0）" in text
     assert "bot › ☀️ 团队早报\n    昨天新线索：2 条" in text
+    assert "bot › 🖼 report-20261123-20261129.png" in text
+    assert ".png (" in text and "bytes)\n  bot › 📊 上周复盘 11月23日–11月29日\n    新线索 2 条（比前一周 +2）" in text

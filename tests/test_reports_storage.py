@@ -4,10 +4,13 @@ Period: November 2026 in Asia/Shanghai, i.e. [31 Oct 16:00 UTC, 30 Nov 16:00 UTC
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
 from datetime import date
+from pathlib import Path
 
 import pytest
+from sqlalchemy import literal, select, union_all
 
 from domain.deals.model import Stage
 from domain.reports.model import Durations, Holder, LostLine, Scope
@@ -16,7 +19,9 @@ from domain.reports.services import compute
 from storage import migrate
 from storage.db import create_engine, session_factory
 from storage.reports_repo import BREAKPOINT_SOURCES, SqlReports
-from tests.report_month import NOW, TZ, Month, N, seed_month
+from storage.tables import opportunities, stage_changes
+from tests.conftest import _admin_execute, pg_dsn
+from tests.report_month import NOW, TZ, L, Month, N, Seeder, seed_month
 
 DAY, HOUR = 86_400, 3_600
 NOVEMBER = between(date(2026, 11, 1), date(2026, 11, 30), TZ)
@@ -103,12 +108,38 @@ async def test_the_breakpoint_board(month: tuple[SqlReports, Month]) -> None:
     assert (silent.now, silent.period, silent.oldest, silent.alerted, silent.escalated) == (1, 1, N(16), 2, 1)
 
 
+async def test_the_board_shows_overdue_payments_and_late_tickets(month: tuple[SqlReports, Month]) -> None:
+    repo, m = month
+    board = {row.key: row for row in await repo.breakpoints(Scope(m.team_a), NOVEMBER, NOW)}
+    money = board["overdue_payments"]
+    # Now: HT-1's 3rd (due 28 Nov) and HT-2's (due 20 Oct, overdue since the 21st, local midnight); not the
+    # one due today, nor the cancelled contract's, nor team B's. In November: the 2nd, paid at 07:00 the day
+    # after (UTC still its due day: the team's day counts), and the 3rd; not the 1st, paid that evening.
+    assert (money.now, money.period, money.oldest) == (2, 2, L(10, 21, 0, 0))
+    assert set(money.holders) == {Holder(m.wang, "小王", 1), Holder(m.li, "小李", 1)}
+    assert (money.alerted, money.escalated) == (3, 1)
+    late = board["late_tickets"]
+    # Now: T1 (resolution), T2 (response), T3 (its owner left: held by nobody). In November: T1, T4 (once,
+    # though past 2x too) and T5 (answered late, then back on track); T2 went late in December.
+    assert (late.now, late.period, late.oldest) == (3, 3, N(20))
+    assert set(late.holders) == {Holder(m.wang, "小王", 1), Holder(m.li, "小李", 1)}
+    assert (late.alerted, late.escalated) == (3, 2)
+    # The whole organisation adds team B's.
+    org = {row.key: row for row in await repo.breakpoints(Scope(None), NOVEMBER, NOW)}
+    assert (org["overdue_payments"].now, org["late_tickets"].now, org["late_tickets"].period) == (3, 4, 4)
+
+
 async def test_a_reps_board_shows_their_own(month: tuple[SqlReports, Month]) -> None:
     repo, m = month
     board = {row.key: row for row in await repo.breakpoints(Scope(m.team_a, owner_id=m.li), NOVEMBER, NOW)}
     assert board["unassigned"].now == 1  # D9 went to the pool from her
     assert board["silent"].now == 0 and board["uncovered_needs"].now == 0
     assert board["late_handoffs"].alerted == 0 and board["late_handoffs"].escalated is None
+    money, late = board["overdue_payments"], board["late_tickets"]
+    assert (money.now, money.period, money.holders, money.alerted, money.escalated) == (
+        1, 0, (Holder(m.li, "小李", 1),), 0, None,
+    )
+    assert (late.now, late.period, late.holders) == (1, 1, (Holder(m.li, "小李", 1),))  # T2 now, T5 in November
 
 
 async def test_lost_reasons_and_quote_rejections(month: tuple[SqlReports, Month]) -> None:
@@ -144,3 +175,53 @@ async def test_an_empty_period_has_zeros_not_errors(month: tuple[SqlReports, Mon
     assert all(row.period == 0 for row in report.board)
     assert report.breakpoint("silent").now == 1  # what is open now is open whatever the period
     assert report.lost.total == 0 and report.activity == () and report.timeliness == ()
+
+
+async def test_percentiles_are_nearest_rank_on_both_databases(month: tuple[SqlReports, Month]) -> None:
+    repo, _ = month
+    # 70 stays of 1..70 seconds (group 0) and 4 of 10..40 (group 1): the median is the ceil(n/2)-th smallest,
+    # the 90th percentile the ceil(0.9 n)-th (PostgreSQL's percentile_disc, and SQLite's ranks alike).
+    rows = [(0, secs) for secs in range(70, 0, -1)] + [(1, secs) for secs in (40, 10, 30, 20)]
+    sub = union_all(*(select(literal(g).label("g"), literal(secs).label("secs")) for g, secs in rows)).subquery()
+    assert await repo.percentiles(sub) == {0: Durations(70, 35, 63), 1: Durations(4, 20, 40)}
+
+
+@pytest.fixture
+async def empty_db(backend: str, tmp_path: Path) -> AsyncIterator[str]:
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'before.db'}"
+        return
+    name = f"loopbot_before_{uuid.uuid4().hex[:10]}"
+    await _admin_execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield pg_dsn(name)
+    finally:
+        await _admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+async def test_stage_moves_written_before_0017_get_their_deals_team(empty_db: str) -> None:
+    engine = create_engine(empty_db)
+    try:
+        await migrate.upgrade(engine, "0016")
+        async with session_factory(engine)() as session:
+            s = Seeder(session)
+            a, b = await s.team("华东"), await s.team("华南")
+            moves = {}
+            for team in (a, b):
+                rep = await s.user(f"rep{team}", "rep", team)
+                lead = await s.lead(team, rep, "website", N(2))
+                deal = await s.add(
+                    opportunities, team_id=team, lead_id=lead, title="deal", owner_id=rep, stage="qualified",
+                    currency="CNY", claimed_from_pool=False, created_at=N(2),
+                )
+                moves[team] = await s.add(
+                    stage_changes, opportunity_id=deal, from_stage=None, to_stage="qualified", actor_id=rep, at=N(2),
+                    override=False,
+                )
+            await session.commit()
+        await migrate.upgrade(engine)
+        async with engine.connect() as conn:
+            found = dict((await conn.execute(select(stage_changes.c.id, stage_changes.c.team_id))).all())
+        assert found == {moves[a]: a, moves[b]: b}
+    finally:
+        await engine.dispose()

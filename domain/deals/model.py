@@ -102,6 +102,7 @@ class StageChange:
     at: datetime
     override: bool = False  # a manager skipped stages
     note: str | None = None
+    team_id: int | None = None  # the deal's team: storage copies it from the deal when the move is written
     id: int | None = None
 
 

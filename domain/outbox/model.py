@@ -36,6 +36,25 @@ Actions = tuple[tuple[Action, ...], ...]
 
 
 @dataclass(frozen=True)
+class Picture:
+    """A picture a pushed message carries, named, not stored: the dispatcher draws it when it sends the
+    message (bot/pictures.py: a maker registered under `name` gets `args`), so the outbox keeps a short
+    reference instead of the image. The message's text goes as the picture's caption."""
+
+    name: str
+    args: tuple[str, ...] = ()
+
+    @property
+    def ref(self) -> str:
+        return ":".join((self.name, *self.args))
+
+    @staticmethod
+    def parse(ref: str) -> Picture:
+        name, *args = ref.split(":")
+        return Picture(name, tuple(args))
+
+
+@dataclass(frozen=True)
 class Reader:
     """Whom a message is rendered for: their language (None: the bot's default, as for a group) and the
     timezone its times are shown in (the team's; None: the bot's default)."""
@@ -69,6 +88,7 @@ class Notification:
     # while it holds and whether it may go with others as one message; and then its one-line summary.
     notice: str | None = None
     summary: str | None = None
+    picture: str | None = None  # a Picture's ref: drawn when the message is sent, which then goes as its caption
     state: NotificationState = NotificationState.PENDING
     attempts: int = 0
     next_attempt_at: datetime | None = None

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from domain.outbox.kinds import Audience, Kind, Subject, Urgency, Valid, send_at
-from domain.outbox.model import Actions, Cancelled, Notification, Reader
+from domain.outbox.model import Actions, Cancelled, Notification, Picture, Reader
 from domain.ports import UnitOfWork
 from domain.team.model import Team, User
 from domain.team.people import managers_of
@@ -39,6 +39,7 @@ class Notice:
     at: datetime | None = None
     chosen: bool = False
     fresh: bool = False
+    picture: Picture | None = None  # drawn when it is sent (bot/pictures.py); the text is its caption
 
     def __post_init__(self) -> None:
         spec = self.kind.spec
@@ -156,7 +157,7 @@ async def _queue(
         next_attempt_at=not_before, kind=spec.category, recipient_id=recipient.id if recipient else None,
         team_id=team_id or (team.id if team else None), reply_markup=rendered.reply_markup,
         urgent=spec.urgency is Urgency.NOW, subject_kind=spec.subject.value, subject_id=notice.about,
-        notice=spec.key, summary=summary,
+        notice=spec.key, summary=summary, picture=notice.picture.ref if notice.picture else None,
     ))
 
 

@@ -5,8 +5,9 @@ when there is nothing to say.
 
 - the manager's morning digest, at the start of every working day: yesterday's new leads, hand-offs
   waiting, quotes waiting for approval, the breakpoints open now;
-- the manager's weekly review, on Monday morning: last week's funnel against the week before, with the
-  button to the report and its chart;
+- the manager's weekly review, on Monday morning: last week's funnel against the week before, sent as
+  the funnel chart with the numbers as its caption (the picture is drawn when it goes out), and the
+  button to the report;
 - each rep's own weekly summary, on Monday morning.
 """
 
@@ -18,7 +19,7 @@ from typing import Any
 from domain.digests import DigestSchedule
 from domain.money import Money
 from domain.outbox.kinds import Family, Kind
-from domain.outbox.model import Action, Actions, Phrase
+from domain.outbox.model import Action, Actions, Phrase, Picture
 from domain.outbox.notify import Notice, tell_user
 from domain.permissions import Ability, can
 from domain.ports import UnitOfWork
@@ -36,6 +37,12 @@ MONDAY = frozenset({0})
 OPEN_LAST_WEEK = "report.last_week"
 MUTE = "report.mute"  # Action.id: the index of the digest kind in DIGEST_KINDS
 MUTE_ID = {kind: index for index, kind in enumerate(DIGEST_KINDS)}
+# The weekly review's picture: a team's funnel and stage times over some days (handlers/report.py draws it).
+WEEK_CHART = "report-chart"
+
+
+def week_chart(team_id: int, period: Period) -> Picture:
+    return Picture(WEEK_CHART, (str(team_id), period.first_day.isoformat(), period.last_day.isoformat()))
 
 
 def _board(rows: list[BreakpointRow]) -> list[Phrase]:
@@ -128,6 +135,7 @@ async def compose_weekly(uow: UnitOfWork, team: Team, day: date, now: datetime) 
         params={
             **_week_params(this, before, week), "breakpoints": board or [Phrase("report-digest-bp-none")],
         },
+        picture=week_chart(team.id, week),
     )
     return await _tell(uow, managers, notice, team, now)
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Protocol
 
-from domain.errors import Forbidden
+from domain.errors import Forbidden, NotFound
 from domain.permissions import Ability, can, require, require_team
 from domain.reports.digests import DAILY, REP_WEEKLY, WEEKLY
-from domain.reports.model import Report, Scope
-from domain.reports.periods import Period, PeriodKind, period_of
+from domain.reports.model import LostReport, Report, Scope
+from domain.reports.periods import Period, PeriodKind, between, period_of
 from domain.reports.ports import ReportRepo
 from domain.team.model import Role, Team, User
 from domain.team.ports import TeamRepo
@@ -58,6 +58,20 @@ async def build_report(
     period = period_of(kind, now, tz, first, last)
     title = "" if scope.whole_org or team is None else team.name
     return await compute(uow.reports, scope, period, now, title)
+
+
+async def chart_report(uow: ReportsWork, team_id: int, first: date, last: date) -> Report:
+    """What a team's chart needs for some days (the weekly review's picture): the funnel and the time in
+    each stage, nothing else."""
+    team = await uow.teams.get(team_id)
+    if team is None:
+        raise NotFound()
+    period, scope = between(first, last, team.timezone), Scope(team_id)
+    return Report(
+        period=period, scope=scope, title=team.name,
+        funnel=await uow.reports.funnel(scope, period), cycle=await uow.reports.cycle_times(scope, period),
+        board=(), lost=LostReport((), (), (), ()),
+    )
 
 
 def digests_for(user: User) -> tuple[str, ...]:

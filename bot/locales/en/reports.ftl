@@ -44,6 +44,8 @@ report-bp-unassigned = Nobody on it (pool)
 report-bp-no_record = Deals with no follow-up logged
 report-bp-uncovered_needs = Quotes missing a need
 report-bp-slow_approvals = Quote approvals past the SLA
+report-bp-overdue_payments = Payments overdue
+report-bp-late_tickets = Tickets over SLA or with no owner
 report-bp-late_handoffs = Hand-offs not accepted in time
 report-bp-silent = Silent deals
 report-lost = <b>💔 Lost { $n }</b>
@@ -82,7 +84,7 @@ report-digest-weekly =
     Won { $won } ({ $won_change }) for { $amount }
     Win rate { $rate } ({ $rate_change } points)
     Breakpoints now: { $breakpoints }
-    👉 Tap “Last week” for the funnel chart and who holds each breakpoint.
+    👉 The picture is last week's funnel and time per stage; tap “Last week” for the full numbers and who holds each breakpoint.
 report-digest-rep =
     📊 <b>Your last week { $period }</b>
     New leads { $leads } ({ $leads_change } on the week before), won { $won } ({ $won_change }) for { $amount }

@@ -44,6 +44,8 @@ report-bp-unassigned = 公海无人跟进
 report-bp-no_record = 商机没有跟进记录
 report-bp-uncovered_needs = 方案有需求没覆盖
 report-bp-slow_approvals = 报价审批超时
+report-bp-overdue_payments = 回款逾期
+report-bp-late_tickets = 售后工单超时或没人负责
 report-bp-late_handoffs = 分配超时未接手
 report-bp-silent = 沉默商机
 report-lost = <b>💔 丢单 { $n } 单</b>
@@ -82,7 +84,7 @@ report-digest-weekly =
     赢单 { $won } 单（{ $won_change }），金额 { $amount }
     赢率 { $rate }（{ $rate_change } 个百分点）
     当前断点：{ $breakpoints }
-    👉 点「上周复盘」看漏斗图和每个断点在谁手上。
+    👉 图是上周的漏斗和各阶段用时；点「上周复盘」看完整数据和每个断点在谁手上。
 report-digest-rep =
     📊 <b>你的上周小结 { $period }</b>
     新线索 { $leads } 条（比前一周 { $leads_change }），赢单 { $won } 单（{ $won_change }），金额 { $amount }
