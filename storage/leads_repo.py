@@ -13,6 +13,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.leads.model import Lead
+from storage.sql import insert_new
 from storage.tables import (
     leads,
 )
@@ -28,6 +29,10 @@ class SqlLeads:
         self.session.add(lead)
         await self.session.flush()
         return lead
+
+    async def add_many(self, new: Sequence[Lead]) -> Sequence[Lead]:
+        await insert_new(self.session, leads, new)
+        return new
 
     async def get(self, lead_id: int) -> Lead | None:
         return await self.session.get(Lead, lead_id)

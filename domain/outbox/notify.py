@@ -10,7 +10,7 @@ it and no longer holds is cancelled.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -78,6 +78,34 @@ async def tell_user(uow: UnitOfWork, to: int, notice: Notice, *, team_id: int | 
     return next(iter(await _holding(uow, notice, [row], now)), None)
 
 
+async def tell_users(
+    uow: UnitOfWork, told: Sequence[tuple[int, Notice]], *, team_id: int | None, now: datetime
+) -> list[Notification | None]:
+    """tell_user() for each (person, notice) pair, in order, the rows queued together in one go (a batch
+    of imported leads' hand-off cards). For each pair: the row queued, or None as tell_user says."""
+    rows: list[Notification | None] = []
+    people: dict[int, User | None] = {}  # each person read once, however many notices they get
+    for to, notice in told:
+        _expect(notice, Audience.PERSON)
+        key = dedupe_key(notice, to, now)
+        if await uow.outbox.queued(key):
+            rows.append(None)
+            continue
+        if to not in people:
+            people[to] = await uow.users.get(to)
+        user = people[to]
+        if user is None or not user.active:
+            rows.append(None)
+            continue
+        rows.append(await _row_to(uow, user, notice, key, team_id=team_id, now=now))
+    added = iter(await uow.outbox.add_many([row for row in rows if row is not None]))
+    result: list[Notification | None] = []
+    for (_, notice), row in zip(told, rows, strict=True):
+        queued = next(added) if row is not None else None
+        result.append(next(iter(await _holding(uow, notice, [queued], now)), None))
+    return result
+
+
 async def tell_owner(
     uow: UnitOfWork, deal: Owned, notice: Notice, *, now: datetime, unless: int | None = None
 ) -> Notification | None:
@@ -135,29 +163,44 @@ def _expect(notice: Notice, audience: Audience) -> None:
 async def _queue_to(
     uow: UnitOfWork, user: User, notice: Notice, key: str, *, team_id: int | None, now: datetime
 ) -> Notification | None:
+    return await uow.outbox.add(await _row_to(uow, user, notice, key, team_id=team_id, now=now))
+
+
+async def _row_to(
+    uow: UnitOfWork, user: User, notice: Notice, key: str, *, team_id: int | None, now: datetime
+) -> Notification:
     team = await uow.teams.get(team_id) if team_id else None
     if team is None:
         team = await uow.teams.get(user.team_id)
-    return await _queue(uow, notice, key, chat_id=user.telegram_id, recipient=user, team=team, team_id=team_id,
-                        now=now)
+    return _row(uow, notice, key, chat_id=user.telegram_id, recipient=user, team=team, team_id=team_id, now=now)
 
 
 async def _queue(
     uow: UnitOfWork, notice: Notice, key: str, *, chat_id: int, recipient: User | None, team: Team | None,
     team_id: int | None, now: datetime,
 ) -> Notification | None:
+    return await uow.outbox.add(
+        _row(uow, notice, key, chat_id=chat_id, recipient=recipient, team=team, team_id=team_id, now=now)
+    )
+
+
+def _row(
+    uow: UnitOfWork, notice: Notice, key: str, *, chat_id: int, recipient: User | None, team: Team | None,
+    team_id: int | None, now: datetime,
+) -> Notification:
+    """The notice rendered for its reader, as the outbox row that carries it."""
     spec = notice.kind.spec
     reader = Reader(recipient.language if recipient else None, team.timezone if team else None)
     rendered = uow.renderer.render(spec.key, notice.params, notice.actions, reader)
     summary = uow.renderer.render(spec.line, notice.params, (), reader).text if spec.line else None
     not_before = send_at(spec.urgency, now, team, at=notice.at, chosen=notice.chosen)
-    return await uow.outbox.add(Notification(
+    return Notification(
         chat_id=chat_id, text=rendered.text, dedupe_key=key, created_at=now, not_before=not_before,
         next_attempt_at=not_before, kind=spec.category, recipient_id=recipient.id if recipient else None,
         team_id=team_id or (team.id if team else None), reply_markup=rendered.reply_markup,
         urgent=spec.urgency is Urgency.NOW, subject_kind=spec.subject.value, subject_id=notice.about,
         notice=spec.key, summary=summary,
-    ))
+    )
 
 
 async def release_held(uow: UnitOfWork, kind: Kind, team: Team, *, now: datetime) -> int:
