@@ -105,7 +105,7 @@ class ImportRow:
     def draft(self) -> LeadDraft:
         return capture.draft_from(self.values)
 
-    @property
+    @functools.cached_property
     def keys(self) -> tuple[str | None, str | None, str]:
         return self.values.get("phone"), self.values.get("email"), make_company_key(self.values["company"])
 

@@ -85,6 +85,7 @@ async def tell_users(
     of imported leads' hand-off cards). For each pair: the row queued, or None as tell_user says."""
     rows: list[Notification | None] = []
     people: dict[int, User | None] = {}  # each person read once, however many notices they get
+    teams: dict[int, Team | None] = {}
     for to, notice in told:
         _expect(notice, Audience.PERSON)
         key = dedupe_key(notice, to, now)
@@ -97,7 +98,7 @@ async def tell_users(
         if user is None or not user.active:
             rows.append(None)
             continue
-        rows.append(await _row_to(uow, user, notice, key, team_id=team_id, now=now))
+        rows.append(await _row_to(uow, user, notice, key, team_id=team_id, now=now, teams=teams))
     added = iter(await uow.outbox.add_many([row for row in rows if row is not None]))
     result: list[Notification | None] = []
     for (_, notice), row in zip(told, rows, strict=True):
@@ -167,11 +168,20 @@ async def _queue_to(
 
 
 async def _row_to(
-    uow: UnitOfWork, user: User, notice: Notice, key: str, *, team_id: int | None, now: datetime
+    uow: UnitOfWork, user: User, notice: Notice, key: str, *, team_id: int | None, now: datetime,
+    teams: dict[int, Team | None] | None = None,
 ) -> Notification:
-    team = await uow.teams.get(team_id) if team_id else None
+    """The row for one person; `teams`: the teams read so far (a batch reads each once)."""
+    known = {} if teams is None else teams
+
+    async def team_of(wanted: int) -> Team | None:
+        if wanted not in known:
+            known[wanted] = await uow.teams.get(wanted)
+        return known[wanted]
+
+    team = await team_of(team_id) if team_id else None
     if team is None:
-        team = await uow.teams.get(user.team_id)
+        team = await team_of(user.team_id)
     return _row(uow, notice, key, chat_id=user.telegram_id, recipient=user, team=team, team_id=team_id, now=now)
 
 
