@@ -157,14 +157,15 @@ async def _hand_over(
         return []
     assert team.id is not None
     deadline = add_working_minutes(now, policy.handoff_minutes, team)
-    handoffs = list(await uow.handoffs.add_many([
-        Handoff(
+    new = []
+    for opportunity, _, to_user_id in offers:
+        assert opportunity.id is not None
+        new.append(Handoff(
             team_id=team.id, opportunity_id=opportunity.id, to_user_id=to_user_id, requested_at=now,
             deadline_at=deadline, from_user_id=from_user_id, requested_by=requested_by, reason=reason,
             attempt=attempt,
-        )
-        for opportunity, _, to_user_id in offers if opportunity.id is not None
-    ]))
+        ))
+    handoffs = list(await uow.handoffs.add_many(new))
     events = []
     cards: list[tuple[int, Notice]] = []
     for handoff, (opportunity, lead, to_user_id) in zip(handoffs, offers, strict=True):
