@@ -222,6 +222,23 @@ async def test_leads_match_on_phone_email_or_company_newest_first(work: Work) ->
         assert await uow.leads.captured_since(w.wang, NOW - H) == 3
 
 
+async def test_a_files_rows_are_matched_against_the_teams_leads_only_each_column_by_its_own_values(work: Work) -> None:
+    w = await world(work)
+    async with work() as uow:
+        a = await lead(uow, w, "华东科技", phone="+8613800138000", company_key="华东科技")
+        b = await lead(uow, w, "江南贸易", email="zhang@jn.cn", company_key="江南贸易")
+        await lead(uow, w, "别队的", phone="+8613800138001", company_key="别队的", team=w.other_team, by=w.outsider)
+        c = await lead(uow, w, "+8613900000000", company_key="+8613900000000")  # a company named like a phone
+        await uow.commit()
+    phones = [f"+86139{n:08d}" for n in range(1, 1200)] + ["+8613800138000", "+8613800138001"]  # past IN_CHUNK
+    async with work() as uow:
+        found = await uow.leads.in_team_matching(w.team, phones=phones, emails=["zhang@jn.cn"], company_keys=["别队的"])
+        assert [x.id for x in found] == [a.id, b.id]  # not the other team's, not c: its phone is none of these
+        found = await uow.leads.in_team_matching(w.team, phones=[], emails=[], company_keys=["+8613900000000", ""])
+        assert [x.id for x in found] == [c.id]
+        assert await uow.leads.in_team_matching(w.team, phones=[""], emails=[], company_keys=[]) == []
+
+
 # --- deals ---------------------------------------------------------------------------------------------
 
 

@@ -3,9 +3,11 @@ or an old system. The header's columns are matched to the facts of a lead (guess
 fix each one), every row is read and checked by the capture spec (domain/leads/capture.py) and looked up
 against the team's leads (dedupe), and the preview says what is new, what is known and what is wrong,
 before anything is written. Confirmed, the new rows go in batches through the same capture as a rep's
-chat and the HTTP intake (leads/services.py capture_for_channel: scoring, assignment by the team's
-policy, the hand-off); their cards are held until the file is done, so a rep who gets many hears once
-(outbox Family.IMPORTED).
+chat and the HTTP intake (leads/services.py capture_all_for_channel, which capture_for_channel is for one
+lead: scoring, assignment by the team's policy, the hand-off), a batch at a time: one transaction, the
+team's policy and reps read once, one dedupe query, and each kind of row (leads, deals, hand-offs, audit
+records, cards) written in one statement; their cards are held until the file is done, so a rep who gets
+many hears once (outbox Family.IMPORTED).
 
 Another team's leads are never read here: a phone known only in another team is new for this one, as in
 the HTTP intake."""
