@@ -31,7 +31,7 @@ from domain.outbox.notify import Notice, tell_user
 from domain.permissions import Ability, may_keep_own_lead, require
 from domain.policy.model import AssignmentPolicy, TeamPolicy
 from domain.policy.services import get_policy
-from domain.pool.services import to_pool
+from domain.pool.services import to_pool_all
 from domain.ports import UnitOfWork
 from domain.team.model import Role, Team, User
 from domain.text import one_line
@@ -300,15 +300,18 @@ async def _route_all(
         uow, [(opportunity, lead) for _, lead, opportunity in offered], team=team, policy=policy, now=now,
         imported_by=imported_by,
     )
+    pooled: list[tuple[Opportunity, Lead]] = []
     for (n, lead, opportunity), handoff in zip(offered, handoffs, strict=True):
         if handoff is not None:
             results[n] = CaptureResult(
                 lead=lead, outcome=CaptureOutcome.HANDOFF, opportunity=opportunity, handoff=handoff
             )
             continue
-        why = "manual" if policy.assignment is AssignmentPolicy.MANUAL else "nobody"
-        await to_pool(uow, opportunity=opportunity, lead=lead, team=team, now=now, why=why, actor_id=actor.id)
+        pooled.append((opportunity, lead))
         results[n] = CaptureResult(lead=lead, outcome=CaptureOutcome.POOL, opportunity=opportunity)
+    if pooled:
+        why = "manual" if policy.assignment is AssignmentPolicy.MANUAL else "nobody"
+        await to_pool_all(uow, pooled, team=team, now=now, why=why, actor_id=actor.id)
     return [results[n] for n in range(len(leads))]
 
 

@@ -82,7 +82,8 @@ async def tell_users(
     uow: UnitOfWork, told: Sequence[tuple[int, Notice]], *, team_id: int | None, now: datetime
 ) -> list[Notification | None]:
     """tell_user() for each (person, notice) pair, in order, the rows queued together in one go (a batch
-    of imported leads' hand-off cards). For each pair: the row queued, or None as tell_user says."""
+    of imported leads' hand-off cards, of deals parked in the pool): for each pair, the row queued, or
+    None as tell_user says. Whether the rows still hold is judged once per kind, after they are all in."""
     rows: list[Notification | None] = []
     people: dict[int, User | None] = {}  # each person read once, however many notices they get
     teams: dict[int, Team | None] = {}
@@ -100,11 +101,15 @@ async def tell_users(
             continue
         rows.append(await _row_to(uow, user, notice, key, team_id=team_id, now=now, teams=teams))
     added = iter(await uow.outbox.add_many([row for row in rows if row is not None]))
-    result: list[Notification | None] = []
-    for (_, notice), row in zip(told, rows, strict=True):
-        queued = next(added) if row is not None else None
-        result.append(next(iter(await _holding(uow, notice, [queued], now)), None))
-    return result
+    queued = [next(added) if row is not None else None for row in rows]
+    by_rule: dict[tuple[Kind, bool], tuple[Notice, list[Notification | None]]] = {}
+    for (_, notice), row in zip(told, queued, strict=True):
+        if row is not None:
+            by_rule.setdefault((notice.kind, notice.fresh), (notice, []))[1].append(row)
+    holding: set[int] = set()
+    for notice, group in by_rule.values():
+        holding.update(id(row) for row in await _holding(uow, notice, group, now))
+    return [row if row is not None and id(row) in holding else None for row in queued]
 
 
 async def tell_owner(
