@@ -17,15 +17,19 @@ from domain.outbox.model import Action, Phrase
 from domain.outbox.notify import Notice, tell_group, tell_users
 from domain.policy.model import AssignmentPolicy, SkillKind, TeamPolicy
 from domain.ports import UnitOfWork
-from domain.team.model import Role, Team
+from domain.team.model import Role, Team, User
 from domain.team.people import name_of
 from domain.worktime import add_working_minutes
 
 
-async def team_candidates(uow: UnitOfWork, team_id: int, policy: TeamPolicy) -> list[Candidate]:
-    """The team's active reps with what the policy's assignment rule looks at: their load (least loaded,
-    rules) and skills (rules); round robin needs neither, and neither is read for it."""
-    reps = await uow.users.with_role(team_id, Role.REP.value)
+async def team_candidates(
+    uow: UnitOfWork, team_id: int, policy: TeamPolicy, reps: Sequence[User] | None = None
+) -> list[Candidate]:
+    """The team's active reps (`reps`, when the caller has read them) with what the policy's assignment
+    rule looks at: their load (least loaded, rules) and skills (rules); round robin needs neither, and
+    neither is read for it."""
+    if reps is None:
+        reps = await uow.users.with_role(team_id, Role.REP.value)
     rule = policy.assignment
     weighs_load = rule in (AssignmentPolicy.LEAST_LOADED, AssignmentPolicy.RULES)
     load = await uow.opportunities.load(team_id) if weighs_load else {}
@@ -122,7 +126,9 @@ async def offer_new(
     assert team.id is not None
     if not deals:
         return []
-    candidates = {c.user_id: c for c in await team_candidates(uow, team.id, policy)}
+    # The reps stay in hand until their cards are queued, which then finds each in the unit of work.
+    reps = await uow.users.with_role(team.id, Role.REP.value)
+    candidates = {c.user_id: c for c in await team_candidates(uow, team.id, policy, reps)}
     picks: list[int | None] = []
     for _, lead in deals:
         to_user_id = _pick(policy, candidates.values(), lead, ())
