@@ -3,6 +3,7 @@ the team's timezone, buttons as typed callback data. When a notice may go out is
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -51,7 +52,16 @@ def format_params(
 
 
 def phrase(catalogue: Catalogue, value: Phrase, tz: str, lang: Language) -> str:
+    if all(isinstance(v, int | str) for v in value.params.values()):  # a score reason, a source: cached
+        return _plain_phrase(catalogue, value.key, tuple(value.params.items()), lang)
     return catalogue.get(lang, value.key, **format_params(value.params, tz, lang, catalogue))
+
+
+@functools.lru_cache(maxsize=4096)
+def _plain_phrase(catalogue: Catalogue, key: str, params: tuple[tuple[str, int | str], ...], lang: Language) -> str:
+    """A phrase whose parameters are plain numbers and words reads the same every time: the hand-off
+    cards of an imported file name the same few score reasons thousands of times (bench/import.py)."""
+    return catalogue.get(lang, key, **format_params(dict(params), "UTC", lang, catalogue))
 
 
 def markup_json(catalogue: Catalogue, lang: Language, actions: Actions) -> str | None:

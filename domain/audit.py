@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import fields, is_dataclass
 from datetime import datetime, time
 from enum import Enum
@@ -9,7 +10,7 @@ from typing import Any
 
 from domain.ports import UnitOfWork
 from domain.team.model import AuditEvent
-from domain.webhooks.emit import emit
+from domain.webhooks.emit import emit, emit_all
 
 
 def snapshot(obj: object, *names: str) -> dict[str, Any]:
@@ -28,6 +29,30 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def audit_event(
+    *,
+    now: datetime,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    actor_id: int | None,
+    team_id: int | None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """What record() writes, for a batch to record with record_all()."""
+    return AuditEvent(
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        at=now,
+        actor_id=actor_id,
+        team_id=team_id,
+        before=before,
+        after=after,
+    )
+
+
 async def record(
     uow: UnitOfWork,
     *,
@@ -40,16 +65,17 @@ async def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> None:
-    event = AuditEvent(
-        action=action,
-        entity=entity,
-        entity_id=entity_id,
-        at=now,
-        actor_id=actor_id,
-        team_id=team_id,
-        before=before,
-        after=after,
+    event = audit_event(
+        now=now, action=action, entity=entity, entity_id=entity_id, actor_id=actor_id, team_id=team_id,
+        before=before, after=after,
     )
     await uow.audit.add(event)
     # The team's webhooks hear of what happened, in this same transaction (domain/webhooks/emit.py).
     await emit(uow, event, now)
+
+
+async def record_all(uow: UnitOfWork, events: Sequence[AuditEvent], *, now: datetime) -> None:
+    """record() for events built by a batch (domain/leads/services.py capture_all), in their order."""
+    for event in events:
+        await uow.audit.add(event)
+    await emit_all(uow, events, now)

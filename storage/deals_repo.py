@@ -31,7 +31,7 @@ from domain.deals.model import (
     StageChange,
 )
 from domain.handoffs.model import HandoffState
-from storage.sql import CLOSED_STAGES, rowcount
+from storage.sql import CLOSED_STAGES, insert_new, rowcount
 from storage.tables import (
     IN_POOL_SQL,
     OPEN_OWNED_SQL,
@@ -79,6 +79,10 @@ class SqlOpportunities:
         self.session.add(opportunity)
         await self.session.flush()
         return opportunity
+
+    async def add_many(self, new: Sequence[Opportunity]) -> Sequence[Opportunity]:
+        await insert_new(self.session, opportunities, new)
+        return new
 
     async def get(self, opportunity_id: int) -> Opportunity | None:
         return await self.session.get(Opportunity, opportunity_id)
@@ -270,6 +274,12 @@ class SqlStageChanges:
         self.session.add(change)
         await self.session.flush()
         return change
+
+    async def add_many(self, new: Sequence[StageChange]) -> Sequence[StageChange]:
+        if any(change.team_id is None for change in new):  # the reports read a move by its own team
+            raise ValueError("add_many: every stage change names its deal's team")
+        await insert_new(self.session, stage_changes, new)
+        return new
 
     async def history(self, opportunity_id: int) -> Sequence[HistoryEntry]:
         stmt = (

@@ -13,7 +13,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.handoffs.model import Handoff, HandoffState
-from storage.sql import rowcount
+from storage.sql import insert_new, rowcount
 from storage.tables import (
     PENDING_SQL,
     handoffs,
@@ -28,6 +28,10 @@ class SqlHandoffs:
         self.session.add(handoff)
         await self.session.flush()
         return handoff
+
+    async def add_many(self, new: Sequence[Handoff]) -> Sequence[Handoff]:
+        await insert_new(self.session, handoffs, new)
+        return new
 
     async def get(self, handoff_id: int) -> Handoff | None:
         return await self.session.get(Handoff, handoff_id)

@@ -13,6 +13,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.leads.model import Lead
+from storage.sql import insert_new
 from storage.tables import (
     leads,
 )
@@ -28,6 +29,10 @@ class SqlLeads:
         self.session.add(lead)
         await self.session.flush()
         return lead
+
+    async def add_many(self, new: Sequence[Lead]) -> Sequence[Lead]:
+        await insert_new(self.session, leads, new)
+        return new
 
     async def get(self, lead_id: int) -> Lead | None:
         return await self.session.get(Lead, lead_id)
@@ -50,14 +55,21 @@ class SqlLeads:
     async def in_team_matching(
         self, team_id: int, *, phones: Collection[str], emails: Collection[str], company_keys: Collection[str]
     ) -> Sequence[Lead]:
+        # One statement for a batch of an import (up to IN_CHUNK values a column), a few for a whole file.
         found: dict[int, Lead] = {}
-        for column, values in ((leads.c.phone, phones), (leads.c.email, emails), (leads.c.company_key, company_keys)):
-            wanted = sorted({value for value in values if value})
-            for start in range(0, len(wanted), IN_CHUNK):
-                stmt = select(Lead).where(leads.c.team_id == team_id, column.in_(wanted[start : start + IN_CHUNK]))
-                for lead in (await self.session.execute(stmt)).scalars():
-                    assert lead.id is not None
-                    found[lead.id] = lead
+        lists = [
+            (column, sorted({value for value in values if value}))
+            for column, values in ((leads.c.phone, phones), (leads.c.email, emails), (leads.c.company_key, company_keys))
+        ]
+        longest = max(len(wanted) for _, wanted in lists)
+        for start in range(0, longest, IN_CHUNK):
+            conditions = [
+                column.in_(wanted[start : start + IN_CHUNK]) for column, wanted in lists if wanted[start : start + IN_CHUNK]
+            ]
+            stmt = select(Lead).where(leads.c.team_id == team_id, or_(*conditions))
+            for lead in (await self.session.execute(stmt)).scalars():
+                assert lead.id is not None
+                found[lead.id] = lead
         return [found[key] for key in sorted(found)]
 
     async def captured_since(self, user_id: int, since: datetime) -> int:

@@ -38,25 +38,44 @@ class SqlOutbox:
         values = {
             c.name: getattr(row, c.name) for c in notifications.columns if c.name != "id"
         }
-        dialect = self.session.bind.dialect.name if self.session.bind else "sqlite"
-        stmt: Any
-        if dialect == "postgresql":
-            stmt = pg_insert(notifications).values(**values).on_conflict_do_nothing(
-                index_elements=["dedupe_key"]
-            )
-        elif dialect == "sqlite":
-            stmt = sqlite_insert(notifications).values(**values).on_conflict_do_nothing(
-                index_elements=["dedupe_key"]
-            )
-        else:  # pragma: no cover - other back ends are not supported
-            stmt = insert(notifications).values(**values)
-        result = await self.session.execute(stmt.returning(notifications.c.id))
+        result = await self.session.execute(self._insert().values(**values).returning(notifications.c.id))
         new_id = result.scalar_one_or_none()
         if new_id is None:
             return None
         row.id = new_id
         self.on_queued()
         return row
+
+    async def add_many(self, rows: Sequence[Notification]) -> list[Notification | None]:
+        """add() for many rows, in one INSERT: each new one gets its id, one whose dedupe key exists (in the
+        table, or earlier in `rows`) comes back as None. The ids are matched by dedupe key, which is
+        unique, so the order the database returns them in does not matter."""
+        if not rows:
+            return []
+        values = [{c.name: getattr(row, c.name) for c in notifications.columns if c.name != "id"} for row in rows]
+        stmt = self._insert().returning(notifications.c.id, notifications.c.dedupe_key)
+        result = await self.session.execute(stmt, values)
+        ids: dict[str, int] = {row.dedupe_key: row.id for row in result.all()}
+        added: list[Notification | None] = []
+        for row in rows:
+            new_id = ids.pop(row.dedupe_key, None)
+            if new_id is None:
+                added.append(None)
+                continue
+            row.id = new_id
+            added.append(row)
+        if any(row is not None for row in added):
+            self.on_queued()
+        return added
+
+    def _insert(self) -> Any:
+        """INSERT … ON CONFLICT (dedupe_key) DO NOTHING, as the database spells it."""
+        dialect = self.session.bind.dialect.name if self.session.bind else "sqlite"
+        if dialect == "postgresql":
+            return pg_insert(notifications).on_conflict_do_nothing(index_elements=["dedupe_key"])
+        if dialect == "sqlite":
+            return sqlite_insert(notifications).on_conflict_do_nothing(index_elements=["dedupe_key"])
+        return insert(notifications)  # pragma: no cover - other back ends are not supported
 
     async def check_queued(self, rows: Sequence[Notification], now: datetime) -> set[int]:
         rules = notice_rules.notices_by_rule(row.notice for row in rows)

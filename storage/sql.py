@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
+
+from sqlalchemy import Table, insert
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import make_transient_to_detached
 
 from domain.deals.model import CLOSED
 
@@ -13,3 +18,32 @@ CLOSED_STAGES = [stage.value for stage in CLOSED]
 def rowcount(result: Any) -> int:
     """Rows an UPDATE or DELETE changed (a conditional UPDATE tells who won a race)."""
     return int(result.rowcount or 0)
+
+
+async def insert_new(session: AsyncSession, table: Table, objects: Sequence[Any]) -> None:
+    """New rows of a mapped class written together (a file's leads, their deals, hand-offs): one INSERT
+    for them all, each object given its id and then kept by the session as if it had been added one by
+    one (a later change to it is flushed as an UPDATE). Batched, the ORM's own flush would still send a
+    statement per row on SQLite, which cannot say which new id belongs to which row.
+
+    PostgreSQL returns the ids in the order of the rows (SQLAlchemy's ordered insertmanyvalues). SQLite
+    returns them in no promised order, but gives a multi-row INSERT's rows consecutive ids (each one
+    above the largest in the table, and the transaction holds the write lock): sorted, they follow the
+    rows; that they are consecutive is checked, and the transaction fails rather than mix them up."""
+    if not objects:
+        return
+    await session.flush()  # what the session holds goes first, as when the ORM flushes new objects
+    columns = [column for column in table.columns if column.name != "id"]
+    rows = [{column.name: getattr(obj, column.name) for column in columns} for obj in objects]
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    if dialect == "sqlite":
+        ids = sorted((await session.execute(insert(table).returning(table.c.id), rows)).scalars().all())
+        if len(ids) != len(rows) or ids[-1] - ids[0] != len(rows) - 1:
+            raise RuntimeError(f"{table.name}: the new ids are not consecutive; the rows were not written")
+    else:
+        stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        ids = list((await session.execute(stmt, rows)).scalars().all())
+    for obj, new_id in zip(objects, ids, strict=True):
+        obj.id = new_id
+        make_transient_to_detached(obj)
+        session.add(obj)

@@ -268,6 +268,9 @@ class FakeLeads(_Table):
     async def add(self, lead: Lead) -> Lead:
         return self._add(lead)  # type: ignore[no-any-return]
 
+    async def add_many(self, new: Sequence[Lead]) -> Sequence[Lead]:
+        return [await self.add(lead) for lead in new]
+
     async def get(self, lead_id: int) -> Lead | None:
         return self.rows.get(lead_id)
 
@@ -319,6 +322,9 @@ def _past_recycle_time(deal: Opportunity, cutoffs: Mapping[int, Mapping[Stage, d
 class FakeOpportunities(_Linked):
     async def add(self, opportunity: Opportunity) -> Opportunity:
         return self._add(opportunity)  # type: ignore[no-any-return]
+
+    async def add_many(self, new: Sequence[Opportunity]) -> Sequence[Opportunity]:
+        return [await self.add(opportunity) for opportunity in new]
 
     async def get(self, opportunity_id: int) -> Opportunity | None:
         return self.rows.get(opportunity_id)
@@ -439,6 +445,11 @@ class FakeStageChanges(_Linked):
     async def add(self, change: StageChange) -> StageChange:
         return self._add(change)  # type: ignore[no-any-return]
 
+    async def add_many(self, new: Sequence[StageChange]) -> Sequence[StageChange]:
+        if any(change.team_id is None for change in new):  # as storage: a bulk move names its team
+            raise ValueError("add_many: every stage change names its deal's team")
+        return [await self.add(change) for change in new]
+
     async def history(self, opportunity_id: int) -> Sequence[HistoryEntry]:
         users = self.db.users.rows
         changes = sorted(
@@ -463,6 +474,9 @@ class FakeHandoffs(_Table):
     async def add(self, handoff: Handoff) -> Handoff:
         self._unique(handoff, "opportunity_id", where=_waits)  # uq_handoffs_pending_opportunity
         return self._add(handoff)  # type: ignore[no-any-return]
+
+    async def add_many(self, new: Sequence[Handoff]) -> Sequence[Handoff]:
+        return [await self.add(handoff) for handoff in new]
 
     async def get(self, handoff_id: int) -> Handoff | None:
         return self.rows.get(handoff_id)
@@ -1376,6 +1390,9 @@ class FakeOutbox:
         row.id, self._next = self._next, self._next + 1
         self.rows[row.id] = row
         return row
+
+    async def add_many(self, rows: Sequence[Notification]) -> list[Notification | None]:
+        return [await self.add(row) for row in rows]
 
     async def release(self, notice: str, team_id: int, at: datetime) -> int:
         held = [

@@ -7,6 +7,7 @@ the same file again creates no duplicate, a rep may not import, another team's l
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -234,3 +235,47 @@ async def test_an_imported_lead_accepted_before_nine_is_left_out_of_the_morning_
     await outbox_of(app).run_once()
     [digest] = [s.text for s in wang_p.chat()[seen:]]
     assert "有 3 条导入的新线索分给了你" in digest and "客户1科技" not in digest
+
+
+async def test_a_thousand_rows_are_shared_evenly_each_rep_gets_one_digest_and_both_duplicates_come_back(
+    app: App, sandbox: Sandbox
+) -> None:
+    """A thousand rows go in several batches: the round robin carries on from one batch to the next (three
+    reps, batches of a size three does not divide), each rep gets one message for all of theirs, and a
+    row repeating an earlier one (in another batch) and a row the team has already come back in the file
+    of rows not imported."""
+    manager, wang_p, li_p, wang, _ = await people(app, sandbox)
+    zhang_p = await join(app, sandbox, "小张", Role.REP)
+    await seed_known(app, wang)
+    before = await team_leads(app, wang)
+    rows = [f"张总{n},139{n:08d},客户{n}科技有限公司,展会,想上一套CRM管销售线索,50万,本月上线,是" for n in range(998)]
+    rows.insert(900, "又是张总5,13900000005,客户5科技,展会,又留了一次名片,,,")  # row 902: as row 7, three batches later
+    rows.append("老客户,13700137000,老朋友贸易,转介绍,续约,,,")  # row 1001: the team has this lead already
+    assert len(rows) == 1000 and len(rows) > 4 * service.BATCH and service.BATCH % 3
+
+    await manager.send_document("千行名单.csv", ("\n".join([HEADER, *rows]) + "\n").encode("utf-8"))
+    assert "共 1,000 行：🆕 新线索 998 · 🔁 重复 2 · ❌ 有问题 0" in manager.last.text
+    calls = await manager.press("✅ 导入 998 条新线索")
+    summary = manager.last.text
+    assert "新线索 998 条：分给销售 998 条 · 进公海 0 条 · 进入培育 0 条" in summary
+    shares = {name: int(n) for name, n in re.findall(r"(小[王李张]) (\d+) 条", summary)}
+    assert sorted(shares.values()) == [332, 333, 333], summary  # 998 = 333 + 333 + 332
+    assert await team_leads(app, wang) == before + 998
+
+    [document] = documents(calls)
+    problems = read_back(document)[1:]
+    assert [(r[0], r[1]) for r in problems] == [(902, "重复"), (1001, "重复")]
+    assert problems[0][2] == "电话和第 7 行相同" and problems[1][2].startswith("电话和已有线索「老朋友贸易」")
+
+    async with app.engine.connect() as conn:
+        stmt = select(notifications.c.recipient_id, func.count()).where(
+            notifications.c.notice == Kind.HANDOFF_CARD_IMPORTED.spec.key
+        ).group_by(notifications.c.recipient_id)
+        cards = dict((await conn.execute(stmt)).all())
+    assert sorted(cards.values()) == [332, 333, 333]  # a card a lead, held
+
+    seen = {p.first_name: len(p.chat()) for p in (wang_p, li_p, zhang_p)}
+    await outbox_of(app).run_once()
+    for person in (wang_p, li_p, zhang_p):  # ... and one message a rep
+        [digest] = [s.text for s in person.chat()[seen[person.first_name]:]]
+        assert f"有 {shares[person.first_name]} 条导入的新线索分给了你" in digest

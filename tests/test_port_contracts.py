@@ -222,6 +222,23 @@ async def test_leads_match_on_phone_email_or_company_newest_first(work: Work) ->
         assert await uow.leads.captured_since(w.wang, NOW - H) == 3
 
 
+async def test_a_files_rows_are_matched_against_the_teams_leads_only_each_column_by_its_own_values(work: Work) -> None:
+    w = await world(work)
+    async with work() as uow:
+        a = await lead(uow, w, "华东科技", phone="+8613800138000", company_key="华东科技")
+        b = await lead(uow, w, "江南贸易", email="zhang@jn.cn", company_key="江南贸易")
+        await lead(uow, w, "别队的", phone="+8613800138001", company_key="别队的", team=w.other_team, by=w.outsider)
+        c = await lead(uow, w, "+8613900000000", company_key="+8613900000000")  # a company named like a phone
+        await uow.commit()
+    phones = [f"+86139{n:08d}" for n in range(1, 1200)] + ["+8613800138000", "+8613800138001"]  # past IN_CHUNK
+    async with work() as uow:
+        found = await uow.leads.in_team_matching(w.team, phones=phones, emails=["zhang@jn.cn"], company_keys=["别队的"])
+        assert [x.id for x in found] == [a.id, b.id]  # not the other team's, not c: its phone is none of these
+        found = await uow.leads.in_team_matching(w.team, phones=[], emails=[], company_keys=["+8613900000000", ""])
+        assert [x.id for x in found] == [c.id]
+        assert await uow.leads.in_team_matching(w.team, phones=[""], emails=[], company_keys=[]) == []
+
+
 # --- deals ---------------------------------------------------------------------------------------------
 
 
@@ -827,6 +844,48 @@ async def test_a_dedupe_key_queues_once(work: Work) -> None:
         async with work() as uow:
             await uow.outbox.add(unscheduled)
             await uow.commit()
+
+
+async def test_rows_stored_together_get_their_ids_in_order_and_stay_tracked(work: Work) -> None:
+    """add_many (a batch of an imported file): each row its own id, in the order given, read back as
+    written; a change made to one afterwards in the transaction is kept; a dedupe key queues once."""
+    w = await world(work)
+    async with work() as uow:
+        await lead(uow, w, "早就有的")  # the new ids follow what the table has
+        new = await uow.leads.add_many([
+            Lead(team_id=w.team, created_by=w.manager, company=f"客户{n}", company_key=f"客户{n}", phone=f"1390000{n:04d}",
+                 created_at=NOW, score=n % 10)
+            for n in range(30)
+        ])
+        deals = await uow.opportunities.add_many([
+            Opportunity(team_id=w.team, lead_id=x.id, title=x.company, created_at=NOW) for x in new  # type: ignore[arg-type]
+        ])
+        await uow.stage_changes.add_many([
+            StageChange(opportunity_id=d.id, from_stage=None, to_stage=Stage.QUALIFIED, actor_id=w.manager, at=NOW)  # type: ignore[arg-type]
+            for d in deals
+        ])
+        handoffs = await uow.handoffs.add_many([handoff(w, d.id, w.wang if n % 2 else w.li) for n, d in enumerate(deals)])  # type: ignore[arg-type]
+        deals[3].pooled_at = NOW  # changed after it was stored: written with the commit
+        cards = await uow.outbox.add_many([
+            notice(Kind.HANDOFF_CARD, h.id, to=h.to_user_id, key=f"card-{h.id}") for h in handoffs  # type: ignore[arg-type]
+        ] + [notice(Kind.HANDOFF_CARD, handoffs[0].id, to=w.li, key=f"card-{handoffs[0].id}")])  # type: ignore[arg-type]
+        await uow.commit()
+    ids = [x.id for x in new]
+    assert ids == sorted(ids) and len(set(ids)) == 30 and None not in ids
+    assert cards[-1] is None and all(c is not None and c.id is not None for c in cards[:-1])
+    async with work() as uow:
+        for n, x in enumerate(new):
+            back = await uow.leads.get(x.id)
+            assert back is not None and (back.company, back.phone, back.score) == (f"客户{n}", f"1390000{n:04d}", n % 10)
+        assert [o.lead_id for o in await uow.opportunities.for_leads(ids)] == ids
+        assert (await uow.opportunities.get(deals[3].id)).pooled_at == NOW  # type: ignore[union-attr]
+        assert [(e.to_stage, e.actor_name) for e in await uow.stage_changes.history(deals[5].id)] == [  # type: ignore[arg-type]
+            (Stage.QUALIFIED, "李经理"),
+        ]
+        for n, (d, h) in enumerate(zip(deals, handoffs, strict=True)):
+            assert (await uow.handoffs.pending_for(d.id)).to_user_id == (w.wang if n % 2 else w.li)  # type: ignore[arg-type,union-attr]
+            assert h.opportunity_id == d.id
+        assert await uow.outbox.add_many([notice(Kind.HANDOFF_CARD, handoffs[1].id, to=w.wang, key=f"card-{handoffs[1].id}")]) == [None]  # type: ignore[arg-type]
 
 
 async def test_a_notice_whose_subject_moved_on_is_cancelled_when_queued_or_settled(work: Work) -> None:

@@ -2,29 +2,34 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from domain.audit import record
+from domain.audit import audit_event, record_all
 from domain.deals.model import Opportunity
 from domain.handoffs.assignment import Candidate, pick_assignee
 from domain.handoffs.model import ACTION_ACCEPT, ACTION_DECLINE, DECLINE_REASONS, Handoff, HandoffState
 from domain.leads.model import Lead
 from domain.outbox.kinds import Kind, send_at
 from domain.outbox.model import Action, Phrase
-from domain.outbox.notify import Notice, tell_group, tell_user
+from domain.outbox.notify import Notice, tell_group, tell_users
 from domain.policy.model import AssignmentPolicy, SkillKind, TeamPolicy
 from domain.ports import UnitOfWork
-from domain.team.model import Role, Team
+from domain.team.model import Role, Team, User
 from domain.team.people import name_of
 from domain.worktime import add_working_minutes
 
 
-async def team_candidates(uow: UnitOfWork, team_id: int, policy: TeamPolicy) -> list[Candidate]:
-    """The team's active reps with what the policy's assignment rule looks at: their load (least loaded,
-    rules) and skills (rules); round robin needs neither, and neither is read for it."""
-    reps = await uow.users.with_role(team_id, Role.REP.value)
+async def team_candidates(
+    uow: UnitOfWork, team_id: int, policy: TeamPolicy, reps: Sequence[User] | None = None
+) -> list[Candidate]:
+    """The team's active reps (`reps`, when the caller has read them) with what the policy's assignment
+    rule looks at: their load (least loaded, rules) and skills (rules); round robin needs neither, and
+    neither is read for it."""
+    if reps is None:
+        reps = await uow.users.with_role(team_id, Role.REP.value)
     rule = policy.assignment
     weighs_load = rule in (AssignmentPolicy.LEAST_LOADED, AssignmentPolicy.RULES)
     load = await uow.opportunities.load(team_id) if weighs_load else {}
@@ -99,56 +104,115 @@ async def offer(
     others as one message (Kind.HANDOFF_CARD_IMPORTED); the group is not told of each lead."""
     assert opportunity.id is not None and team.id is not None
     if to_user_id is None:
-        to_user_id = pick_assignee(
-            policy, await team_candidates(uow, team.id, policy), region=lead.region, industry=lead.industry,
-            product=lead.product, exclude=exclude,
-        )
+        to_user_id = _pick(policy, await team_candidates(uow, team.id, policy), lead, exclude)
         if to_user_id is None:
             return None
-        if policy.assignment is AssignmentPolicy.ROUND_ROBIN:
-            policy.rr_cursor = to_user_id
+    [handoff] = await _hand_over(
+        uow, [(opportunity, lead, to_user_id)], team=team, policy=policy, now=now, requested_by=requested_by,
+        attempt=attempt, from_user_id=from_user_id, reason=reason, imported_by=imported_by,
+    )
+    return handoff
+
+
+async def offer_new(
+    uow: UnitOfWork, deals: Sequence[tuple[Opportunity, Lead]], *, team: Team, policy: TeamPolicy, now: datetime,
+    imported_by: str | None = None,
+) -> list[Handoff | None]:
+    """New deals offered by the team's policy, in order, each to the rep offer() would have picked for it
+    had they come one after the other (a batch of an imported file): the reps are read once, and each
+    hand-off counts in its rep's load for the deals after it, as the round robin's cursor moves on after
+    each. The hand-offs, their audit records and cards are written together. None for a deal nobody is
+    offered (manual policy, nobody available)."""
+    assert team.id is not None
+    if not deals:
+        return []
+    # The reps stay in hand until their cards are queued, which then finds each in the unit of work.
+    reps = await uow.users.with_role(team.id, Role.REP.value)
+    candidates = {c.user_id: c for c in await team_candidates(uow, team.id, policy, reps)}
+    picks: list[int | None] = []
+    for _, lead in deals:
+        to_user_id = _pick(policy, candidates.values(), lead, ())
+        if to_user_id is not None:  # now waiting for them: one more in their load (opportunities.load)
+            candidates[to_user_id] = replace(candidates[to_user_id], open_count=candidates[to_user_id].open_count + 1)
+        picks.append(to_user_id)
+    handed = iter(await _hand_over(
+        uow, [(opportunity, lead, to) for (opportunity, lead), to in zip(deals, picks, strict=True) if to is not None],
+        team=team, policy=policy, now=now, imported_by=imported_by,
+    ))
+    return [next(handed) if to is not None else None for to in picks]
+
+
+def _pick(policy: TeamPolicy, candidates: Iterable[Candidate], lead: Lead, exclude: Collection[int]) -> int | None:
+    """The rep the policy gives the lead to (round robin: the cursor moves on to them), or None."""
+    to_user_id = pick_assignee(
+        policy, candidates, region=lead.region, industry=lead.industry, product=lead.product, exclude=exclude,
+    )
+    if to_user_id is not None and policy.assignment is AssignmentPolicy.ROUND_ROBIN:
+        policy.rr_cursor = to_user_id
+    return to_user_id
+
+
+async def _hand_over(
+    uow: UnitOfWork, offers: Sequence[tuple[Opportunity, Lead, int]], *, team: Team, policy: TeamPolicy,
+    now: datetime, requested_by: int | None = None, attempt: int = 1, from_user_id: int | None = None,
+    reason: str | None = None, imported_by: str | None = None,
+) -> list[Handoff]:
+    """Each (deal, lead, rep): a pending hand-off with its deadline in working minutes, recorded, its card
+    with Accept/Decline queued to the rep, and (unless imported) the group told."""
+    if not offers:
+        return []
+    assert team.id is not None
     deadline = add_working_minutes(now, policy.handoff_minutes, team)
-    handoff = await uow.handoffs.add(
-        Handoff(
+    new = []
+    for opportunity, _, to_user_id in offers:
+        assert opportunity.id is not None
+        new.append(Handoff(
             team_id=team.id, opportunity_id=opportunity.id, to_user_id=to_user_id, requested_at=now,
             deadline_at=deadline, from_user_id=from_user_id, requested_by=requested_by, reason=reason,
             attempt=attempt,
-        )
-    )
-    assert handoff.id is not None
-    opportunity.pooled_at = None
-    opportunity.updated_at = now
-    await record(
-        uow, now=now, action="handoff.requested", entity="handoff", entity_id=handoff.id, actor_id=requested_by,
-        team_id=team.id,
-        after={
-            "opportunity_id": opportunity.id, "to_user_id": to_user_id, "deadline_at": deadline.isoformat(),
-            "attempt": attempt, "policy": policy.assignment.value if requested_by is None else "manager",
-        },
-    )
-    params = {**lead_params(lead), "deadline": deadline, "minutes": policy.handoff_minutes}
-    card = Kind.HANDOFF_CARD
-    if requested_by is not None:  # a manager's reassignment says who and why
-        card = Kind.HANDOFF_CARD_REASSIGNED
-        params |= {"by": await name_of(uow, requested_by), "reason": reason or ""}
-    elif imported_by is not None:
-        card = Kind.HANDOFF_CARD_IMPORTED
-        params |= {"by": imported_by}
-    await tell_user(uow, to_user_id, Notice(
-        card, about=handoff.id, params=params,
-        actions=((Action(ACTION_ACCEPT, handoff.id), Action(ACTION_DECLINE, handoff.id)),), fresh=True,
-    ), team_id=team.id, now=now)
-    if imported_by is not None:
-        return handoff
-    await tell_group(uow, team, Notice(
-        Kind.ASSIGNED_GROUP, about=handoff.id,
-        params={
-            "company": lead.company, "score": params["score"], "assignee": await name_of(uow, to_user_id),
-            "deadline": deadline,
-        },
-        fresh=True,
-    ), now=now)
-    return handoff
+        ))
+    handoffs = list(await uow.handoffs.add_many(new))
+    events = []
+    cards: list[tuple[int, Notice]] = []
+    for handoff, (opportunity, lead, to_user_id) in zip(handoffs, offers, strict=True):
+        assert handoff.id is not None and opportunity.id is not None
+        opportunity.pooled_at = None
+        opportunity.updated_at = now
+        events.append(audit_event(
+            now=now, action="handoff.requested", entity="handoff", entity_id=handoff.id, actor_id=requested_by,
+            team_id=team.id,
+            after={
+                "opportunity_id": opportunity.id, "to_user_id": to_user_id, "deadline_at": deadline.isoformat(),
+                "attempt": attempt, "policy": policy.assignment.value if requested_by is None else "manager",
+            },
+        ))
+        params = {**lead_params(lead), "deadline": deadline, "minutes": policy.handoff_minutes}
+        card = Kind.HANDOFF_CARD
+        if requested_by is not None:  # a manager's reassignment says who and why
+            card = Kind.HANDOFF_CARD_REASSIGNED
+            params |= {"by": await name_of(uow, requested_by), "reason": reason or ""}
+        elif imported_by is not None:
+            card = Kind.HANDOFF_CARD_IMPORTED
+            params |= {"by": imported_by}
+        cards.append((to_user_id, Notice(
+            card, about=handoff.id, params=params,
+            actions=((Action(ACTION_ACCEPT, handoff.id), Action(ACTION_DECLINE, handoff.id)),), fresh=True,
+        )))
+    await record_all(uow, events, now=now)
+    await tell_users(uow, cards, team_id=team.id, now=now)
+    if imported_by is not None:  # the file's cards go together when it is done; the group is not told of each
+        return handoffs
+    for handoff, (_, lead, to_user_id), (_, card_notice) in zip(handoffs, offers, cards, strict=True):
+        assert handoff.id is not None
+        await tell_group(uow, team, Notice(
+            Kind.ASSIGNED_GROUP, about=handoff.id,
+            params={
+                "company": lead.company, "score": card_notice.params["score"],
+                "assignee": await name_of(uow, to_user_id), "deadline": deadline,
+            },
+            fresh=True,
+        ), now=now)
+    return handoffs
 
 
 async def card_goes_out(uow: UnitOfWork, handoff: Handoff, now: datetime) -> datetime | None:

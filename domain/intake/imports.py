@@ -3,9 +3,11 @@ or an old system. The header's columns are matched to the facts of a lead (guess
 fix each one), every row is read and checked by the capture spec (domain/leads/capture.py) and looked up
 against the team's leads (dedupe), and the preview says what is new, what is known and what is wrong,
 before anything is written. Confirmed, the new rows go in batches through the same capture as a rep's
-chat and the HTTP intake (leads/services.py capture_for_channel: scoring, assignment by the team's
-policy, the hand-off); their cards are held until the file is done, so a rep who gets many hears once
-(outbox Family.IMPORTED).
+chat and the HTTP intake (leads/services.py capture_all_for_channel, which capture_for_channel is for one
+lead: scoring, assignment by the team's policy, the hand-off), a batch at a time: one transaction, the
+team's policy and reps read once, one dedupe query, and each kind of row (leads, deals, hand-offs, audit
+records, cards) written in one statement; their cards are held until the file is done, so a rep who gets
+many hears once (outbox Family.IMPORTED).
 
 Another team's leads are never read here: a phone known only in another team is new for this one, as in
 the HTTP intake."""
@@ -29,13 +31,12 @@ from domain.leads.model import (
     Authority,
     Budget,
     CaptureOutcome,
-    CaptureResult,
     Lead,
     LeadDraft,
     LeadSource,
     Timeline,
 )
-from domain.leads.services import capture_for_channel
+from domain.leads.services import capture_all_for_channel
 from domain.outbox.kinds import Kind
 from domain.outbox.notify import release_held
 from domain.permissions import Ability, require
@@ -106,7 +107,7 @@ class ImportRow:
     def draft(self) -> LeadDraft:
         return capture.draft_from(self.values)
 
-    @property
+    @functools.cached_property
     def keys(self) -> tuple[str | None, str | None, str]:
         return self.values.get("phone"), self.values.get("email"), make_company_key(self.values["company"])
 
@@ -401,23 +402,24 @@ async def plan_import(
 async def import_batch(
     uow: UnitOfWork, *, actor: User, rows: Sequence[ImportRow], channel: str, report: ImportReport, now: datetime
 ) -> None:
-    """One batch of a confirmed import, in the caller's transaction: each row looked up again (what an
-    earlier batch, a second Confirm or a rep captured meanwhile is a duplicate now) and captured as the
-    HTTP intake captures, recorded as brought in by the actor. Adds to `report`."""
+    """One batch of a confirmed import, in the caller's transaction: the rows looked up again, all at once
+    (what an earlier batch, a second Confirm or a rep captured meanwhile is a duplicate now), and the new
+    ones captured together as the HTTP intake captures each (leads/services.py capture_all_for_channel:
+    the same rules, the writes in one statement per kind of row), recorded as brought in by the actor.
+    Adds to `report`."""
     require(actor, Ability.MANAGE_INTEGRATIONS, "error-import-leads-role")
     team = await uow.teams.get(actor.team_id)
     if team is None or not actor.active:
         raise InvalidInput("error-import-leads-role")
     new, duplicates = sort_rows(rows, await _known(uow, actor.team_id, rows))
     report.duplicates.extend(duplicates)
-    for row in new:
-        try:
-            captured: CaptureResult = await capture_for_channel(
-                uow, creator=actor, team=team, draft=replace(row.draft, keep_myself=False), now=now, channel=channel,
-                imported=True,
-            )
-        except InvalidInput as error:  # checked when read; a rule of the capture may still say no
-            report.invalid.append(RowProblem(row.row, error.code, dict(error.params)))
+    results = await capture_all_for_channel(
+        uow, creator=actor, team=team, drafts=[replace(row.draft, keep_myself=False) for row in new], now=now,
+        channel=channel, imported=True,
+    )
+    for row, captured in zip(new, results, strict=True):
+        if isinstance(captured, InvalidInput):  # checked when read; a rule of the capture may still say no
+            report.invalid.append(RowProblem(row.row, captured.code, dict(captured.params)))
             continue
         report.outcomes[captured.outcome.value] = report.outcomes.get(captured.outcome.value, 0) + 1
         if captured.outcome is CaptureOutcome.HANDOFF and captured.handoff is not None:

@@ -13,6 +13,9 @@ from domain.leads.model import Lead
 
 class LeadRepo(Protocol):
     async def add(self, lead: Lead) -> Lead: ...
+    async def add_many(self, new: Sequence[Lead]) -> Sequence[Lead]:
+        """New leads stored together (a batch of an imported file), each given its id, in their order."""
+        ...
     async def get(self, lead_id: int) -> Lead | None: ...
     async def matching(
         self, *, phone: str | None, email: str | None, company_key: str | None, limit: int

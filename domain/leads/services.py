@@ -7,13 +7,13 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from domain.audit import record, snapshot
+from domain.audit import audit_event, record, record_all, snapshot
 from domain.caps import LEADS_PER_HOUR
 from domain.deals.model import Opportunity, Stage, StageChange
 from domain.errors import Forbidden, InvalidInput, NotFound
 from domain.followup.model import Activity, ActivityKind
 from domain.followup.silence import restart_silence_watch
-from domain.handoffs.offering import offer
+from domain.handoffs.offering import offer_new
 from domain.leads import capture
 from domain.leads.contact import company_key as make_company_key
 from domain.leads.contact import normalise_phone
@@ -31,7 +31,7 @@ from domain.outbox.notify import Notice, tell_user
 from domain.permissions import Ability, may_keep_own_lead, require
 from domain.policy.model import AssignmentPolicy, TeamPolicy
 from domain.policy.services import get_policy
-from domain.pool.services import to_pool
+from domain.pool.services import to_pool_all
 from domain.ports import UnitOfWork
 from domain.team.model import Role, Team, User
 from domain.text import one_line
@@ -234,51 +234,94 @@ async def _score_and_route(
     scored: _Scored | None = None, imported_by: str | None = None,
 ) -> CaptureResult:
     """Scores the lead (unless `scored` says it was, before it was stored) and sends it on."""
-    assert lead.id is not None and team.id is not None
     if scored is None:
         scored = _score(lead, policy, now)
-    before = scored.before
-    if not scored.qualified:
-        await record(
-            uow, now=now, action="lead.scored", entity="lead", entity_id=lead.id, actor_id=actor.id,
-            team_id=team.id, before=before, after={**snapshot(lead, "score", "status"), "reasons": lead.score_reasons},
-        )
-        return CaptureResult(lead=lead, outcome=CaptureOutcome.NURTURE)
-    await record(
-        uow, now=now, action="lead.scored", entity="lead", entity_id=lead.id, actor_id=actor.id,
-        team_id=team.id, before=before, after={**snapshot(lead, "score", "status"), "reasons": lead.score_reasons},
+    [result] = await _route_all(
+        uow, actor=actor, team=team, policy=policy, now=now, leads=[(lead, scored, keep_myself)],
+        imported_by=imported_by,
     )
-    opportunity = await uow.opportunities.add(
+    return result
+
+
+async def _route_all(
+    uow: UnitOfWork, *, actor: User, team: Team, policy: TeamPolicy, now: datetime,
+    leads: Sequence[tuple[Lead, _Scored, bool]], imported_by: str | None = None,
+) -> list[CaptureResult]:
+    """Stored, scored leads sent on, each as it would be alone and in their order: nurture below the
+    threshold; else an opportunity that the capturing rep keeps (the lead's `keep_myself`, if allowed),
+    offered to a rep by the policy (one after the other, as offering.offer_new picks), or parked in the
+    pool. Each kind of row is written in one statement for them all (a batch of an imported file)."""
+    assert team.id is not None
+    await record_all(uow, [
+        audit_event(
+            now=now, action="lead.scored", entity="lead", entity_id=lead.id, actor_id=actor.id, team_id=team.id,
+            before=scored.before, after={**snapshot(lead, "score", "status"), "reasons": lead.score_reasons},
+        )
+        for lead, scored, _ in leads
+    ], now=now)
+    results: dict[int, CaptureResult] = {
+        n: CaptureResult(lead=lead, outcome=CaptureOutcome.NURTURE)
+        for n, (lead, scored, _) in enumerate(leads) if not scored.qualified
+    }
+    qualified = [(n, lead, keep_myself) for n, (lead, scored, keep_myself) in enumerate(leads) if scored.qualified]
+    deals = await uow.opportunities.add_many([
         Opportunity(
-            team_id=team.id, lead_id=lead.id, title=lead.company[:200], created_at=now, last_activity_at=now,
+            team_id=team.id, lead_id=_stored(lead.id), title=lead.company[:200], created_at=now, last_activity_at=now,
             updated_at=now,
         )
-    )
-    assert opportunity.id is not None
-    await uow.stage_changes.add(
-        StageChange(opportunity_id=opportunity.id, from_stage=None, to_stage=Stage.QUALIFIED, actor_id=actor.id, at=now)
-    )
-    await record(
-        uow, now=now, action="opportunity.created", entity="opportunity", entity_id=opportunity.id,
-        actor_id=actor.id, team_id=team.id, after={"lead_id": lead.id, "stage": Stage.QUALIFIED.value},
-    )
-    if keep_myself and may_keep_own_lead(actor, policy) and actor.team_id == team.id:
-        opportunity.owner_id = actor.id
-        opportunity.owner_since = now
-        restart_silence_watch(opportunity)
-        await record(
-            uow, now=now, action="opportunity.owned", entity="opportunity", entity_id=opportunity.id,
-            actor_id=actor.id, team_id=team.id, after={"owner_id": actor.id, "via": "self"},
+        for _, lead, _ in qualified
+    ])
+    await uow.stage_changes.add_many([
+        StageChange(
+            opportunity_id=_stored(deal.id), from_stage=None, to_stage=Stage.QUALIFIED, actor_id=actor.id, at=now,
+            team_id=deal.team_id,
         )
-        return CaptureResult(lead=lead, outcome=CaptureOutcome.OWNED, opportunity=opportunity)
-    handoff = await offer(
-        uow, opportunity=opportunity, lead=lead, team=team, policy=policy, now=now, imported_by=imported_by
+        for deal in deals
+    ])
+    events = [
+        audit_event(
+            now=now, action="opportunity.created", entity="opportunity", entity_id=deal.id, actor_id=actor.id,
+            team_id=team.id, after={"lead_id": lead.id, "stage": Stage.QUALIFIED.value},
+        )
+        for (_, lead, _), deal in zip(qualified, deals, strict=True)
+    ]
+    offered: list[tuple[int, Lead, Opportunity]] = []
+    for (n, lead, keep_myself), opportunity in zip(qualified, deals, strict=True):
+        if keep_myself and may_keep_own_lead(actor, policy) and actor.team_id == team.id:
+            opportunity.owner_id = actor.id
+            opportunity.owner_since = now
+            restart_silence_watch(opportunity)
+            events.append(audit_event(
+                now=now, action="opportunity.owned", entity="opportunity", entity_id=opportunity.id,
+                actor_id=actor.id, team_id=team.id, after={"owner_id": actor.id, "via": "self"},
+            ))
+            results[n] = CaptureResult(lead=lead, outcome=CaptureOutcome.OWNED, opportunity=opportunity)
+        else:
+            offered.append((n, lead, opportunity))
+    await record_all(uow, events, now=now)
+    handoffs = await offer_new(
+        uow, [(opportunity, lead) for _, lead, opportunity in offered], team=team, policy=policy, now=now,
+        imported_by=imported_by,
     )
-    if handoff is not None:
-        return CaptureResult(lead=lead, outcome=CaptureOutcome.HANDOFF, opportunity=opportunity, handoff=handoff)
-    why = "manual" if policy.assignment is AssignmentPolicy.MANUAL else "nobody"
-    await to_pool(uow, opportunity=opportunity, lead=lead, team=team, now=now, why=why, actor_id=actor.id)
-    return CaptureResult(lead=lead, outcome=CaptureOutcome.POOL, opportunity=opportunity)
+    pooled: list[tuple[Opportunity, Lead]] = []
+    for (n, lead, opportunity), handoff in zip(offered, handoffs, strict=True):
+        if handoff is not None:
+            results[n] = CaptureResult(
+                lead=lead, outcome=CaptureOutcome.HANDOFF, opportunity=opportunity, handoff=handoff
+            )
+            continue
+        pooled.append((opportunity, lead))
+        results[n] = CaptureResult(lead=lead, outcome=CaptureOutcome.POOL, opportunity=opportunity)
+    if pooled:
+        why = "manual" if policy.assignment is AssignmentPolicy.MANUAL else "nobody"
+        await to_pool_all(uow, pooled, team=team, now=now, why=why, actor_id=actor.id)
+    return [results[n] for n in range(len(leads))]
+
+
+def _stored(record_id: int | None) -> int:
+    """The id of a record just stored (it has one)."""
+    assert record_id is not None
+    return record_id
 
 
 def _may_edit_lead(actor: User, lead: Lead, opportunity: Opportunity | None) -> None:
@@ -412,17 +455,48 @@ async def capture_for_channel(
     hourly cap does not apply (a channel is rate-limited where it enters). `imported`: one row of a file
     the creator imported (domain/intake/imports.py): its hand-off card is held until the file is done and
     goes to the rep with the file's others as one message; the group is not told of each lead."""
+    [captured] = await capture_all_for_channel(
+        uow, creator=creator, team=team, drafts=[draft], now=now, channel=channel, imported=imported
+    )
+    if isinstance(captured, InvalidInput):
+        raise captured
+    return captured
+
+
+async def capture_all_for_channel(
+    uow: UnitOfWork, *, creator: User, team: Team, drafts: Sequence[LeadDraft], now: datetime, channel: str,
+    imported: bool = False,
+) -> list[CaptureResult | InvalidInput]:
+    """capture_for_channel() for many leads at once (a batch of an imported file): each checked, scored
+    and routed as it would be alone, in their order (the round robin goes on from one to the next). For
+    each draft its result, or the InvalidInput the capture spec raised for it (nothing of it stored). The
+    policy and the team's reps are read once, and each kind of row is written in one statement."""
     assert creator.id is not None and team.id is not None
-    lead = _lead_from_draft(replace(draft, keep_myself=False), creator, now)
-    lead.team_id = team.id
+    checked: list[Lead | InvalidInput] = []
+    for draft in drafts:
+        try:
+            checked.append(_lead_from_draft(replace(draft, keep_myself=False), creator, now))
+        except InvalidInput as error:
+            checked.append(error)
+    new = [lead for lead in checked if not isinstance(lead, InvalidInput)]
+    if not new:
+        return [error for error in checked if isinstance(error, InvalidInput)]
     policy = await get_policy(uow, team_id=team.id)
-    scored = _score(lead, policy, now)
-    lead = await uow.leads.add(lead)
-    await record(
-        uow, now=now, action="lead.captured", entity="lead", entity_id=lead.id, actor_id=creator.id, team_id=team.id,
-        after={**snapshot(lead, "company", "source", "phone", "email"), "via": "channel", "channel": channel},
-    )
-    return await _score_and_route(
-        uow, actor=creator, lead=lead, team=team, policy=policy, now=now, keep_myself=False, scored=scored,
+    kept = []
+    for lead in new:
+        lead.team_id = team.id
+        kept.append((lead, _score(lead, policy, now)))  # before the INSERT, which then carries the score
+    await uow.leads.add_many(new)
+    await record_all(uow, [
+        audit_event(
+            now=now, action="lead.captured", entity="lead", entity_id=lead.id, actor_id=creator.id,
+            team_id=team.id,
+            after={**snapshot(lead, "company", "source", "phone", "email"), "via": "channel", "channel": channel},
+        )
+        for lead, _ in kept
+    ], now=now)
+    routed = iter(await _route_all(
+        uow, actor=creator, team=team, policy=policy, now=now, leads=[(lead, scored, False) for lead, scored in kept],
         imported_by=creator.name if imported else None,
-    )
+    ))
+    return [lead if isinstance(lead, InvalidInput) else next(routed) for lead in checked]

@@ -10,7 +10,7 @@ it and no longer holds is cancelled.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -79,6 +79,40 @@ async def tell_user(uow: UnitOfWork, to: int, notice: Notice, *, team_id: int | 
     return next(iter(await _holding(uow, notice, [row], now)), None)
 
 
+async def tell_users(
+    uow: UnitOfWork, told: Sequence[tuple[int, Notice]], *, team_id: int | None, now: datetime
+) -> list[Notification | None]:
+    """tell_user() for each (person, notice) pair, in order, the rows queued together in one go (a batch
+    of imported leads' hand-off cards, of deals parked in the pool): for each pair, the row queued, or
+    None as tell_user says. Whether the rows still hold is judged once per kind, after they are all in."""
+    rows: list[Notification | None] = []
+    people: dict[int, User | None] = {}  # each person read once, however many notices they get
+    teams: dict[int, Team | None] = {}
+    for to, notice in told:
+        _expect(notice, Audience.PERSON)
+        key = dedupe_key(notice, to, now)
+        if await uow.outbox.queued(key):
+            rows.append(None)
+            continue
+        if to not in people:
+            people[to] = await uow.users.get(to)
+        user = people[to]
+        if user is None or not user.active:
+            rows.append(None)
+            continue
+        rows.append(await _row_to(uow, user, notice, key, team_id=team_id, now=now, teams=teams))
+    added = iter(await uow.outbox.add_many([row for row in rows if row is not None]))
+    queued = [next(added) if row is not None else None for row in rows]
+    by_rule: dict[tuple[Kind, bool], tuple[Notice, list[Notification | None]]] = {}
+    for (_, notice), row in zip(told, queued, strict=True):
+        if row is not None:
+            by_rule.setdefault((notice.kind, notice.fresh), (notice, []))[1].append(row)
+    holding: set[int] = set()
+    for notice, group in by_rule.values():
+        holding.update(id(row) for row in await _holding(uow, notice, group, now))
+    return [row if row is not None and id(row) in holding else None for row in queued]
+
+
 async def tell_owner(
     uow: UnitOfWork, deal: Owned, notice: Notice, *, now: datetime, unless: int | None = None
 ) -> Notification | None:
@@ -136,29 +170,53 @@ def _expect(notice: Notice, audience: Audience) -> None:
 async def _queue_to(
     uow: UnitOfWork, user: User, notice: Notice, key: str, *, team_id: int | None, now: datetime
 ) -> Notification | None:
-    team = await uow.teams.get(team_id) if team_id else None
+    return await uow.outbox.add(await _row_to(uow, user, notice, key, team_id=team_id, now=now))
+
+
+async def _row_to(
+    uow: UnitOfWork, user: User, notice: Notice, key: str, *, team_id: int | None, now: datetime,
+    teams: dict[int, Team | None] | None = None,
+) -> Notification:
+    """The row for one person; `teams`: the teams read so far (a batch reads each once)."""
+    known = {} if teams is None else teams
+
+    async def team_of(wanted: int) -> Team | None:
+        if wanted not in known:
+            known[wanted] = await uow.teams.get(wanted)
+        return known[wanted]
+
+    team = await team_of(team_id) if team_id else None
     if team is None:
-        team = await uow.teams.get(user.team_id)
-    return await _queue(uow, notice, key, chat_id=user.telegram_id, recipient=user, team=team, team_id=team_id,
-                        now=now)
+        team = await team_of(user.team_id)
+    return _row(uow, notice, key, chat_id=user.telegram_id, recipient=user, team=team, team_id=team_id, now=now)
 
 
 async def _queue(
     uow: UnitOfWork, notice: Notice, key: str, *, chat_id: int, recipient: User | None, team: Team | None,
     team_id: int | None, now: datetime,
 ) -> Notification | None:
+    return await uow.outbox.add(
+        _row(uow, notice, key, chat_id=chat_id, recipient=recipient, team=team, team_id=team_id, now=now)
+    )
+
+
+def _row(
+    uow: UnitOfWork, notice: Notice, key: str, *, chat_id: int, recipient: User | None, team: Team | None,
+    team_id: int | None, now: datetime,
+) -> Notification:
+    """The notice rendered for its reader, as the outbox row that carries it."""
     spec = notice.kind.spec
     reader = Reader(recipient.language if recipient else None, team.timezone if team else None)
     rendered = uow.renderer.render(spec.key, notice.params, notice.actions, reader)
     summary = uow.renderer.render(spec.line, notice.params, (), reader).text if spec.line else None
     not_before = send_at(spec.urgency, now, team, at=notice.at, chosen=notice.chosen)
-    return await uow.outbox.add(Notification(
+    return Notification(
         chat_id=chat_id, text=rendered.text, dedupe_key=key, created_at=now, not_before=not_before,
         next_attempt_at=not_before, kind=spec.category, recipient_id=recipient.id if recipient else None,
         team_id=team_id or (team.id if team else None), reply_markup=rendered.reply_markup,
         urgent=spec.urgency is Urgency.NOW, subject_kind=spec.subject.value, subject_id=notice.about,
         notice=spec.key, summary=summary, picture=notice.picture.ref if notice.picture else None,
-    ))
+    )
 
 
 async def release_held(uow: UnitOfWork, kind: Kind, team: Team, *, now: datetime) -> int:

@@ -23,6 +23,11 @@ class Outbox(Protocol):
         writer). Wakes the dispatcher after the commit."""
         ...
 
+    async def add_many(self, rows: Sequence[Notification]) -> list[Notification | None]:
+        """add() for many rows at once (a batch of hand-off cards): for each, in order, the row with its id
+        set, or None when its dedupe key exists (in the table or earlier in `rows`)."""
+        ...
+
     async def check_queued(self, rows: Sequence[Notification], now: datetime) -> set[int]:
         """The ids of the rows just added that no longer hold by their kind's rule (domain/outbox/kinds.py
         `Valid`), with everything this transaction changed so far: they are cancelled at once, marked

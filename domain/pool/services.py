@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 
-from domain.audit import record
+from domain.audit import audit_event, record, record_all
 from domain.deals.access import deal_context, visible_opportunity
 from domain.deals.model import DealQuery, Opportunity, PoolPage
 from domain.deals.queries import paging
@@ -15,7 +15,7 @@ from domain.handoffs.offering import reasons_param
 from domain.leads.model import Lead
 from domain.outbox.kinds import Kind, Subject
 from domain.outbox.model import Phrase
-from domain.outbox.notify import Notice, moved_on, tell_group, tell_user
+from domain.outbox.notify import Notice, moved_on, tell_group, tell_user, tell_users
 from domain.outbox.notify import tell_managers as notify_managers
 from domain.pool.recycling import recycle_cutoffs, stage_cutoffs
 from domain.ports import UnitOfWork
@@ -30,28 +30,47 @@ async def to_pool(
 ) -> list[User]:
     """Park the ownerless deal in the team's public pool (公海); its managers are told unless the caller
     tells them itself. Returns the managers concerned."""
-    assert opportunity.id is not None and team.id is not None
-    had_owner = opportunity.owner_id is not None or opportunity.owner_since is not None
-    opportunity.owner_id = None
-    opportunity.owner_since = None
-    opportunity.pooled_at = now
-    opportunity.claimed_from_pool = False
-    opportunity.updated_at = now
-    if had_owner:
-        restart_silence_watch(opportunity)
-    await record(
-        uow, now=now, action="opportunity.pooled", entity="opportunity", entity_id=opportunity.id,
-        actor_id=actor_id, team_id=team.id, after={"why": why},
+    return await to_pool_all(
+        uow, [(opportunity, lead)], team=team, now=now, why=why, actor_id=actor_id, tell_managers=tell_managers
     )
+
+
+async def to_pool_all(
+    uow: UnitOfWork, deals: Sequence[tuple[Opportunity, Lead]], *, team: Team, now: datetime, why: str,
+    actor_id: int | None = None, tell_managers: bool = True,
+) -> list[User]:
+    """to_pool() for each deal, in order (a batch of imported leads under the manual policy): recorded,
+    and the managers' notices queued, together."""
+    assert team.id is not None
+    events = []
+    for opportunity, _ in deals:
+        assert opportunity.id is not None
+        had_owner = opportunity.owner_id is not None or opportunity.owner_since is not None
+        opportunity.owner_id = None
+        opportunity.owner_since = None
+        opportunity.pooled_at = now
+        opportunity.claimed_from_pool = False
+        opportunity.updated_at = now
+        if had_owner:
+            restart_silence_watch(opportunity)
+        events.append(audit_event(
+            now=now, action="opportunity.pooled", entity="opportunity", entity_id=opportunity.id,
+            actor_id=actor_id, team_id=team.id, after={"why": why},
+        ))
+    await record_all(uow, events, now=now)
     managers = await managers_of(uow, team.id)
-    if tell_managers:
-        await notify_managers(uow, team.id, Notice(
-            Kind.POOLED, about=opportunity.id,
-            params={
-                "company": lead.company, "score": lead.score or 0, "reasons": reasons_param(lead),
-                "why": Phrase(f"pool-why-{why}"),
-            },
-        ), now=now)
+    if tell_managers:  # as tell_managers tells each deal's: every manager (the admins when none)
+        await tell_users(uow, [
+            (manager.id, Notice(
+                Kind.POOLED, about=opportunity.id,
+                params={
+                    "company": lead.company, "score": lead.score or 0, "reasons": reasons_param(lead),
+                    "why": Phrase(f"pool-why-{why}"),
+                },
+            ))
+            for opportunity, lead in deals if opportunity.id is not None
+            for manager in managers if manager.id is not None
+        ], team_id=team.id, now=now)
     return managers
 
 
