@@ -861,7 +861,7 @@ async def test_rows_stored_together_get_their_ids_in_order_and_stay_tracked(work
             Opportunity(team_id=w.team, lead_id=x.id, title=x.company, created_at=NOW) for x in new  # type: ignore[arg-type]
         ])
         await uow.stage_changes.add_many([
-            StageChange(opportunity_id=d.id, from_stage=None, to_stage=Stage.QUALIFIED, actor_id=w.manager, at=NOW)  # type: ignore[arg-type]
+            StageChange(opportunity_id=d.id, from_stage=None, to_stage=Stage.QUALIFIED, actor_id=w.manager, at=NOW, team_id=d.team_id)  # type: ignore[arg-type]
             for d in deals
         ])
         handoffs = await uow.handoffs.add_many([handoff(w, d.id, w.wang if n % 2 else w.li) for n, d in enumerate(deals)])  # type: ignore[arg-type]
