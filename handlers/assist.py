@@ -25,7 +25,7 @@ from domain.team.model import Language, User
 from domain.team.people import name_of
 from handlers.assist_cb import AssistAct, AssistCb
 from handlers.common import show
-from handlers.flow import Answers, Choice, Ctx, Done, Flow, Step, Transition, typed
+from handlers.flow import Answers, Choice, Ctx, Done, Flow, Input, Step, Transition, Typed, typed
 from handlers.pipeline_ui import DealAct, DealCb
 from handlers.tickets.common import TicketAct, TicketCb
 
@@ -50,7 +50,16 @@ async def _about(ctx: Ctx) -> assist.About:
 
 async def helper_choices(ctx: Ctx) -> list[Choice]:
     people = await assist.helpers_for(ctx.uow, ctx.user, await _about(ctx))
-    return [Choice(f"u{p.id}", p.name[:30], {"helper": p.id, "helper_name": p.name}) for p in people]
+    shown = people[: assist.HELPERS_SHOWN]
+    return [Choice(f"u{p.id}", p.name[:30], {"helper": p.id, "helper_name": p.name}) for p in shown]
+
+
+async def typed_helper(given: Input, ctx: Ctx) -> Answers | None:
+    """A colleague by name, for a team larger than the buttons (or a thumb faster than scrolling)."""
+    if not isinstance(given, Typed):
+        return None
+    person = assist.find_helper(await assist.helpers_for(ctx.uow, ctx.user, await _about(ctx)), given.text)
+    return {"helper": person.id, "helper_name": person.name}
 
 
 def deadline_choices(ctx: Ctx) -> list[Choice]:
@@ -87,7 +96,7 @@ ASK = Flow(
     "assist",
     (
         Step("helper", "assist-ask-helper", ("helper", "helper_name"), choices=helper_choices, per_row=3,
-             back=back_to_card, expect="assist-expect-helper"),
+             parse=typed_helper, back=back_to_card, expect="assist-expect-helper"),
         Step("question", "assist-ask-question", ("question",), parse=typed("question", assist.read_question),
              expect="assist-expect-question"),
         Step("deadline", "assist-ask-deadline", ("deadline",), choices=deadline_choices, per_row=2,

@@ -282,3 +282,27 @@ async def test_notices_still_queued_when_the_question_is_answered_or_its_subject
     assert "求助同事" not in str(c.rep_p.last.buttons)
     calls = await tap(c.rep_p, AssistCb(act=AssistAct.TICKET, id=ticket.id).pack())
     assert any("已经关闭" in text for text in alerts(calls))
+
+
+async def test_a_colleague_beyond_the_buttons_is_found_by_typing_the_name(app: App, sandbox: Sandbox) -> None:
+    c = await crew(app, sandbox)
+    # A team larger than the picker's buttons: twelve more reps, named so that 韩工程师 sorts after them all (by code point).
+    for i in range(12):
+        await join(app, sandbox, f"销售{i:02d}", Role.REP)
+    await join(app, sandbox, "韩工程师", Role.REP)
+    deal_id = await seed_deal(app, c.rep, "华东科技")
+
+    await tap(c.rep_p, DealCb(act=DealAct.OPEN, id=deal_id).pack())
+    await c.rep_p.press("求助同事")
+    names = [label for label, _ in c.rep_p.last.buttons]
+    assert "韩工程师" not in names and "打名字找" in c.rep_p.last.text
+
+    await c.rep_p.send("销售0")  # several match: nothing is picked, they are named
+    assert "有几位同事都对得上" in c.rep_p.last.text and "销售00" in c.rep_p.last.text
+    await c.rep_p.send("赵六")
+    assert "没找到「赵六」" in c.rep_p.last.text
+    await c.rep_p.send("韩工")  # the only one whose name contains it
+    assert "韩工程师" in c.rep_p.last.text and "最晚" not in c.rep_p.last.text  # now the question
+    await c.rep_p.send("客户问私有化部署要几台服务器？")
+    await c.rep_p.press("明天下班前")
+    assert "已发给 韩工程师" in c.rep_p.last.text, c.rep_p.last.text

@@ -160,9 +160,27 @@ async def about(uow: UnitOfWork, actor: User, *, ticket_id: int | None = None, d
 
 
 async def helpers_for(uow: UnitOfWork, actor: User, subject: About) -> list[User]:
-    """The colleagues who may be asked: the active members of the subject's team, the asker aside."""
+    """The colleagues who may be asked: the active members of the subject's team, the asker aside, by
+    name. The picker shows the first HELPERS_SHOWN as buttons; any of them can be found by name."""
     people = [u for u in await uow.users.in_team(subject.team_id) if u.active and u.id != actor.id]
-    return sorted(people, key=lambda u: (u.name, u.id or 0))[:HELPERS_SHOWN]
+    return sorted(people, key=lambda u: (u.name, u.id or 0))
+
+
+def find_helper(people: list[User], typed: str) -> User:
+    """The colleague a typed name means: the one whose name is exactly it, else the only one whose name
+    (or @username) contains it. InvalidInput when nobody matches or several do (it names them)."""
+    wanted = (typed or "").strip().lstrip("@").casefold()
+    if not wanted:
+        raise InvalidInput("error-assist-helper-unknown", name=typed or "")
+    exact = [u for u in people if u.name.casefold() == wanted or (u.username or "").casefold() == wanted]
+    if len(exact) == 1:
+        return exact[0]
+    found = exact or [u for u in people if wanted in u.name.casefold() or wanted in (u.username or "").casefold()]
+    if not found:
+        raise InvalidInput("error-assist-helper-unknown", name=typed.strip())
+    if len(found) > 1:
+        raise InvalidInput("error-assist-helper-several", names="、".join(u.name for u in found[:5]))
+    return found[0]
 
 
 async def _subject_label(uow: UnitOfWork, q: Question) -> Phrase:

@@ -354,11 +354,11 @@ assist-deadline-3d = 3 working days
 assist-new-head = 🤝 Ask a colleague · { $company }
 assist-new-helper = Asking: { $helper }
 assist-new-question = Question: { $question }
-assist-ask-helper = Whom do you want to ask?
+assist-ask-helper = Whom do you want to ask? Tap a name, or type one to find anyone in the team.
 assist-ask-question = Type the question (the customer's situation, what you need to know):
 assist-ask-deadline = By when do you need the answer? (working time)
 assist-ask-answer = Type your answer: it goes to your colleague and onto the ticket or deal.
-assist-expect-helper = Tap a colleague's name.
+assist-expect-helper = Tap a colleague's name, or type it.
 assist-expect-question = Please type the question as text.
 assist-expect-deadline = Tap one of the deadlines.
 assist-expect-answer = Please type your answer as text.
@@ -426,6 +426,8 @@ error-assist-answered-already = That question has been answered already.
 error-assist-accepted-already = You accepted it already; tap Answer when you have it.
 error-assist-closed-already = That question was answered or withdrawn already.
 error-assist-no-helpers = There is nobody else in your team to ask yet.
+error-assist-helper-unknown = Nobody called “{ $name }” in your team. Try another spelling, or tap a name below.
+error-assist-helper-several = Several colleagues match: { $names }. Type more of the name.
 
 ## The delivery checklist template (/policy → 📦 Checklist template)
 

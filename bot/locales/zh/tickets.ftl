@@ -354,11 +354,11 @@ assist-deadline-3d = 3 个工作日
 assist-new-head = 🤝 求助同事 · { $company }
 assist-new-helper = 请教：{ $helper }
 assist-new-question = 问题：{ $question }
-assist-ask-helper = 想请哪位同事帮忙？
+assist-ask-helper = 想请哪位同事帮忙？点名字，或者直接打名字找。
 assist-ask-question = 把问题写清楚发过来（客户的情况、你想知道什么）：
 assist-ask-deadline = 最晚什么时候要答复？（按工作时间算）
 assist-ask-answer = 直接把你的答复发过来，会转给提问的同事，并记在工单或商机上。
-assist-expect-helper = 点一位同事的名字。
+assist-expect-helper = 点一位同事的名字，或者打出名字。
 assist-expect-question = 请用文字写下问题。
 assist-expect-deadline = 点一个答复期限。
 assist-expect-answer = 请用文字写下你的答复。
@@ -426,6 +426,8 @@ error-assist-answered-already = 这个求助已经答复过了。
 error-assist-accepted-already = 你已经接受过了，想好了点「答复」。
 error-assist-closed-already = 这个求助已经答复或撤回了。
 error-assist-no-helpers = 团队里还没有其他同事可以求助。
+error-assist-helper-unknown = 团队里没找到「{ $name }」，换个写法再试试，或者点下面的名字。
+error-assist-helper-several = 有几位同事都对得上：{ $names }。名字打全一点再发一次。
 
 ## The delivery checklist template (/policy → 📦 交付清单模板)
 
