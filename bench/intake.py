@@ -9,7 +9,10 @@ queued (the answer comes after the commit that queued it).
     .venv/bin/python bench/intake.py [--leads 400] [--concurrency 16]
 
 The target (issue 15) is two instances ≥ 1.7× one; on a 2-core machine that runs PostgreSQL too, the
-instances compete with the database for the same cores, so read the ratio with that in mind.
+instances compete with the database for the same cores, so read the ratio with that in mind. To make that
+visible, each run also prints where the CPU went while it lasted (from /proc, Linux only): the instances,
+the PostgreSQL server's processes, this load generator, and how many of the machine's cores were busy in
+all. When one instance already keeps the machine's cores busy, a second cannot add throughput here.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import socket
 import statistics
 import sys
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -41,6 +45,58 @@ from tests.fakeapi import FakeBotApi
 from tests.outbox_support import TOKEN
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _proc_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of one process so far; 0 when it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def _postgres_cpu() -> float:
+    """CPU seconds of every PostgreSQL server process alive now (the instances' pooled backends stay up)."""
+    total = 0.0
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/comm") as f:
+                    if f.read().strip() == "postgres":
+                        total += _proc_cpu(int(entry))
+            except OSError:
+                continue
+    return total
+
+
+def _machine_busy() -> float:
+    """CPU seconds all cores spent busy so far (/proc/stat: all but idle and iowait)."""
+    with open("/proc/stat") as f:
+        values = [int(v) for v in f.readline().split()[1:]]
+    return (sum(values) - values[3] - values[4]) / TICK
+
+
+@dataclass
+class CpuShare:
+    instances: float = 0.0
+    postgres: float = 0.0
+    generator: float = 0.0
+    machine: float = 0.0
+
+    @classmethod
+    def now(cls, pids: list[int]) -> CpuShare:
+        if not os.path.exists("/proc/stat"):
+            return cls()
+        return cls(sum(_proc_cpu(p) for p in pids), _postgres_cpu(), time.process_time(), _machine_busy())
+
+    def since(self, before: CpuShare) -> CpuShare:
+        return CpuShare(self.instances - before.instances, self.postgres - before.postgres,
+                        self.generator - before.generator, self.machine - before.machine)
 
 
 def free_port() -> int:
@@ -128,6 +184,7 @@ async def main(args: argparse.Namespace) -> None:
     try:
         key = await seed(url)
         results: dict[int, tuple[float, list[float]]] = {}
+        cpu: dict[int, CpuShare] = {}
         async with FakeBotApi(TOKEN) as api, aiohttp.ClientSession() as http:
             for count in (1, 2):
                 ports = [free_port() for _ in range(count)]
@@ -136,13 +193,19 @@ async def main(args: argparse.Namespace) -> None:
                     for port in ports:
                         await wait_up(http, port)
                     await load(http, ports, key, 20, 4, base=count * 1_000_000 + 900_000)  # warm up
+                    before = CpuShare.now([p.pid for p in procs])
                     results[count] = await load(http, ports, key, args.leads, args.concurrency, base=count * 1_000_000)
+                    cpu[count] = CpuShare.now([p.pid for p in procs]).since(before)
                 finally:
                     for proc in procs:
                         proc.send_signal(signal.SIGTERM)
                     for proc in procs:
                         await proc.wait()
-        print(f"intake API on PostgreSQL: {args.leads} leads, {args.concurrency} at a time, {os.cpu_count()} cores")
+        load_avg = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+        print(
+            f"intake API on PostgreSQL: {args.leads} leads, {args.concurrency} at a time, {os.cpu_count()} cores, "
+            f"load average {load_avg:.1f} at the end"
+        )
         rates = {}
         for count, (seconds, latencies) in results.items():
             rates[count] = args.leads / seconds
@@ -151,6 +214,13 @@ async def main(args: argparse.Namespace) -> None:
                 f"  {count} instance{'s' if count > 1 else ' '}: {rates[count]:7.1f} leads/s   "
                 f"POST → card queued p50 {cuts[49] * 1000:6.0f} ms  p99 {cuts[98] * 1000:6.0f} ms"
             )
+            used = cpu[count]
+            if used.machine:
+                print(
+                    f"      CPU over the run: instances {used.instances:5.1f} s ({used.instances / args.leads * 1000:.1f} ms a "
+                    f"lead), PostgreSQL {used.postgres:5.1f} s, load generator {used.generator:5.1f} s; "
+                    f"{used.machine / seconds:.2f} of {os.cpu_count()} cores busy"
+                )
         print(f"  two / one: {rates[2] / rates[1]:.2f}× (target ≥ 1.7×)")
     finally:
         await drop_database(name)
