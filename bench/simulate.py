@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import bisect
 import contextlib
 import csv
 import heapq
@@ -91,11 +92,20 @@ from domain.deals.model import Stage  # noqa: E402
 from domain.followup.rules import NO_STEP_GRACE, idle_limit  # noqa: E402
 from domain.policy.services import get_policy  # noqa: E402
 from domain.team.model import Role, Team  # noqa: E402
-from domain.worktime import local, next_working_moment  # noqa: E402
-from storage.tables import activities, handoffs, notifications, opportunities, reminders, users  # noqa: E402
+from domain.worktime import is_working_time, local, next_working_moment  # noqa: E402
+from storage.tables import (  # noqa: E402
+    activities,
+    handoffs,
+    notifications,
+    opportunities,
+    reminders,
+    stage_changes,
+    users,
+)
 from tests.conftest import join  # noqa: E402
 
 GROUP_CHAT = -100_777_001
+WORK_HOURS = "09:00-18:00"
 TZ = "Asia/Shanghai"
 # Monday 30 November 2026, 08:00 in Shanghai.
 START = datetime(2026, 11, 30, 0, 0, tzinfo=UTC)
@@ -138,9 +148,9 @@ class Profile:
 
 
 PROFILES = {
-    "diligent": Profile("diligent", 0.97, (3, 25), (0.05, 0.6), (2, 5), 0.0, 0.95, (0.2, 2), pool_daily=True),
-    "average": Profile("average", 0.9, (10, 80), (0.3, 2), (3, 8), 0.1, 0.8, (0.5, 6)),
-    "forgetful": Profile("forgetful", 0.75, (20, 240), (1, 4), (5, 14), 0.35, 0.6, (2, 24)),
+    "diligent": Profile("diligent", 0.97, (2, 15), (0.05, 0.6), (2, 5), 0.0, 0.95, (0.2, 2), pool_daily=True),
+    "average": Profile("average", 0.9, (5, 45), (0.3, 2), (3, 8), 0.1, 0.8, (0.5, 6)),
+    "forgetful": Profile("forgetful", 0.75, (10, 150), (1, 4), (5, 14), 0.35, 0.6, (2, 24)),
 }
 TEAM_PLAN = ("diligent", "diligent", "average", "average", "average", "forgetful", "forgetful", "leave")
 
@@ -181,17 +191,17 @@ class DealState:
     good: int = 0
     unanswered: int = 0
     last_touch: datetime | None = None
-    converted: bool = False
+    stage: int = 0  # 0 qualified, 1 following up, 2 proposal (as far as the simulation goes)
     lost: bool = False
     forgotten_by: set[str] = field(default_factory=set)
 
 
 def working_moment(at: datetime, rng: random.Random) -> datetime:
-    """A rep acts within their own day: 09:00–18:30 Monday–Friday, local time; else the next morning."""
+    """A rep acts within their own day: 09:00–18:00 Monday–Friday, local time; else the next morning."""
     at_local = local(at, TZ)
     for _ in range(10):
         start = at_local.replace(hour=9, minute=0, second=0, microsecond=0)
-        end = at_local.replace(hour=18, minute=30, second=0, microsecond=0)
+        end = at_local.replace(hour=18, minute=0, second=0, microsecond=0)
         if at_local.weekday() < 5 and start <= at_local < end:
             return at_local.astimezone(UTC)
         if at_local.weekday() < 5 and at_local < start:
@@ -248,6 +258,7 @@ class Delivered:
 @dataclass
 class RunResult:
     label: str
+    url: str
     days: int
     step: timedelta
     seconds: float
@@ -262,6 +273,7 @@ class RunResult:
     problems: list[str]
     actions: Counter[str]
     timings: Counter[str]
+    sweeps: list[datetime]
     dropped: int
     end: datetime
     db: dict[str, list[Any]] = field(default_factory=dict)
@@ -306,6 +318,7 @@ class Simulation:
         self.drop: set[tuple[int, str]] = set()
         self.dropped = 0
         self.timings: Counter[str] = Counter()
+        self.sweeps: list[datetime] = []
         self.reps: list[Rep] = []
         self.by_chat: dict[int, Rep] = {}
         session.listeners.append(self.heard)
@@ -346,6 +359,11 @@ class Simulation:
             self.reps.append(rep)
             self.by_chat[person.telegram_id] = rep
         await self.manager.send("/bindgroup", chat_id=GROUP_CHAT, chat_type="supergroup")
+        # The team works Monday to Friday, as its reps do (the default also counts Saturday).
+        await self.manager.send(f"/hours {WORK_HOURS} 周一至周五")
+        self.team = await team_of(self.app)
+        if self.team.work_days != "01234":
+            raise RuntimeError(f"/hours did not take: {self.manager.last.text[:200]}")
         self.key = await self.make_key()
         for customer in self.customers:
             if customer.channel != "import":
@@ -396,12 +414,11 @@ class Simulation:
         return rep.leave[0] <= local(self.clock.now(), TZ).date() <= rep.leave[1]
 
     def next_step(self) -> datetime:
-        """One sweep later: --step minutes within the team's working hours (09:00–21:00 Monday–Saturday,
-        the default), an hour outside them (nothing the bot says on its own goes out then), aligned so
-        that a step lands on 09:00."""
+        """One sweep later: --step minutes within the team's working hours, an hour outside them
+        (nothing the bot says on its own goes out then; working-minute deadlines do not run), aligned so
+        that a step lands on the hour the working day starts."""
         now = self.clock.now()
-        at = local(now, TZ)
-        if at.weekday() < 6 and 9 <= at.hour < 21:
+        if is_working_time(now, self.team):
             return now + timedelta(minutes=self.args.step)
         return (now + timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
 
@@ -422,6 +439,7 @@ class Simulation:
                     self.problems.append(f"{self.clock.now():%m-%d %H:%M} {name}: {type(error).__name__}: {error}"[:300])
                 self.timings["people"] += time.perf_counter() - started
             self.clock.set(until)
+            self.sweeps.append(until)
             await self.periodic()
             started = time.perf_counter()
             await self.observe(step)
@@ -587,6 +605,12 @@ class Simulation:
         deal = self.deals.get(company)
         if deal is None or deal.lost or rep.name in deal.forgotten_by:
             return
+        now = self.clock.now()
+        if deal.last_touch is not None and now - deal.last_touch < timedelta(days=rep.profile.every_days[0]):
+            # Followed up lately (a nudge came first): their own plan counts from then.
+            every = timedelta(days=self.rng.uniform(*rep.profile.every_days))
+            self.rep_at(rep, deal.last_touch + every, "log:own", lambda: self.log_own(rep, company))
+            return
         person = rep.person
         await person.send(f"/log {company}")
         picks = [(t, d) for t, d in (person.last.buttons if person.last.buttons else []) if t.startswith("1.")]
@@ -623,38 +647,38 @@ class Simulation:
         if answered:
             deal.good += 1
             deal.unanswered = 0
-            outcome = "需要方案报价" if deal.good >= 3 and not deal.converted else "有意向" if deal.good == 2 else "已联系上"
+            if (deal.stage == 0 and deal.good >= 2) or (deal.stage == 1 and deal.good >= 4):
+                outcome = "需要方案报价"
+            elif deal.touches >= 6 + 3 * deal.stage and self.customer_rng.random() < 0.4:
+                outcome = "没兴趣"  # they chose another supplier, or the price did not suit them
+            else:
+                outcome = "有意向" if deal.good >= 2 else "已联系上"
         else:
             deal.unanswered += 1
             outcome = "没兴趣" if deal.unanswered >= 3 else "没接通"
         await person.press(outcome)
         if outcome == "没兴趣":
             await person.press("🚫 不定下一步")
-            await self.mark_lost(rep, deal)
+            await self.mark_lost(rep, deal, "价格没谈拢" if answered else "客户迟迟不决策")
             return
         await person.press(self.rng.choice(("明天", "3天后", "下周")) if answered else "明天")
         if outcome == "需要方案报价":
-            try:
+            with contextlib.suppress(LookupError):
                 await person.press("➡️ 推进")
-                deal.converted = True
-                self.actions["converted"] += 1
-            except LookupError:
-                pass
+                await person.press("✅ 确认推进")
+                if "已推进" in person.last.text or "推进到" in person.last.text or "阶段" in person.last.text:
+                    deal.stage += 1
+                    self.actions[f"advanced to {'following up' if deal.stage == 1 else 'proposal'}"] += 1
         if own_schedule:
             every = timedelta(days=self.rng.uniform(*rep.profile.every_days))
             self.rep_at(rep, now + every, "log:own", lambda: self.log_own(rep, deal.company))
 
-    async def mark_lost(self, rep: Rep, deal: DealState) -> None:
+    async def mark_lost(self, rep: Rep, deal: DealState, reason: str) -> None:
         person = rep.person
-        try:
-            await person.press("丢单")
-            listing = self.sandbox.session.last_with_buttons(person.telegram_id)
-            if listing is not None and listing.buttons:
-                await person.press(1)  # the first reason
-                with contextlib.suppress(LookupError):
-                    await person.press("确认")
-        except LookupError:
-            pass
+        await person.press("❌ 标记丢单")
+        await person.press(reason)
+        await person.press("跳过")
+        await person.press("✅ 确认丢单")
         deal.lost = True
         self.actions["lost"] += 1
 
@@ -764,7 +788,18 @@ class SimClock:
         self.current = at
 
 
+def quick_outbox() -> None:
+    """The fake Bot API answers at once: the outbox's pause between two claims of one drain (meant to
+    let Telegram's answers come back) is only real time lost here."""
+    import bot.outbox
+
+    drain = getattr(bot.outbox, "_Drain", None)
+    if drain is not None and hasattr(drain, "CLAIM_INTERVAL"):
+        drain.CLAIM_INTERVAL = 0.0
+
+
 async def run_once(url: str, args: argparse.Namespace, customers: list[Customer], *, nudges: bool, label: str) -> RunResult:
+    quick_outbox()
     clock = SimClock(START)
     session = RecordingSession()
     app = build_app(settings_for(url), session=session, clock=clock)
@@ -775,14 +810,13 @@ async def run_once(url: str, args: argparse.Namespace, customers: list[Customer]
         async with TestClient(TestServer(build_web_app(app))) as client:
             sim.client = client
             await sim.setup()
-            sim.team = await team_of(app)
             await sim.run()
         result = RunResult(
-            label=label, days=args.days, step=timedelta(minutes=args.step), seconds=time.perf_counter() - started,
+            label=label, url=url, days=args.days, step=timedelta(minutes=args.step), seconds=time.perf_counter() - started,
             team=sim.team, managers={sim.manager.telegram_id},
             user_chat={}, names={p.telegram_id: n for n, p in sim.sandbox.people.items()},
             delivered=sim.delivered, ownerless_minutes=sim.ownerless_minutes, pool_minutes=sim.pool_minutes,
-            observed=sim.observed, problems=sim.problems, actions=sim.actions, timings=sim.timings, dropped=sim.dropped, end=clock.now(),
+            observed=sim.observed, problems=sim.problems, actions=sim.actions, timings=sim.timings, sweeps=sim.sweeps, dropped=sim.dropped, end=clock.now(),
         )
         await load_db(app, result)
         return result
@@ -825,6 +859,9 @@ async def load_db(app: App, result: RunResult) -> None:
         result.db["deals"] = list((await conn.execute(
             select(opportunities.c.id, opportunities.c.created_at, opportunities.c.stage, opportunities.c.pooled_at)
         )).all())
+        result.db["proposal"] = [r[0] for r in (await conn.execute(
+            select(stage_changes.c.opportunity_id).where(stage_changes.c.to_stage == "proposal").distinct()
+        )).all()]
         result.db["reminders"] = list((await conn.execute(
             select(reminders.c.id, reminders.c.subject_id, reminders.c.user_id).where(reminders.c.subject_kind == "opportunity")
         )).all())
@@ -862,6 +899,7 @@ class Figures:
     def __init__(self, r: RunResult) -> None:
         self.r = r
         self.by_subject: dict[tuple[str, int], list[Any]] = defaultdict(list)
+        self.missed: list[str] = []
         for n in r.db["notifications"]:
             if n.subject_kind is not None and n.subject_id is not None:
                 self.by_subject[(n.subject_kind, int(n.subject_id))].append(n)
@@ -886,9 +924,10 @@ class Figures:
                 out.append(at)
         return sorted(out)
 
-    def score(self, row: Row, due: datetime, alerts: list[datetime]) -> None:
+    def score(self, row: Row, due: datetime, alerts: list[datetime], subject: str = "") -> None:
         row.occurred = (row.occurred or 0) + 1
         if not alerts:
+            self.missed.append(f"{row.name}: {subject} due {local(due, TZ):%m-%d %H:%M} never alerted")
             return
         row.alerted += 1
         first = min(alerts)
@@ -899,24 +938,30 @@ class Figures:
 
     def rows(self) -> list[Row]:
         r = self.r
-        pool = Row("unassigned lead (deal in the pool)", 0, note="alert: the manager (pooled / recycled)")
+        pool = Row("unassigned lead (deal in the pool)", 0, note="the manager: pooled, recycled, or nobody took the hand-off")
+        offers: dict[int, list[int]] = defaultdict(list)
+        for h in r.db["handoffs"]:
+            offers[int(h.opportunity_id)].append(int(h.id))
         for (deal_id, pooled_at), _ in r.observed.pool.items():
-            self.score(pool, pooled_at, [a for a in self.alerts(("opportunity", deal_id), {"pipeline.pool", "pipeline.recycled"}, managers=True) if a >= pooled_at - timedelta(minutes=1)])
+            alerts = self.alerts(("opportunity", deal_id), {"pipeline.pool", "pipeline.recycled"}, managers=True)
+            for handoff_id in offers[deal_id]:  # nobody took it: the manager's alert says it went to the pool
+                alerts += self.alerts(("handoff", handoff_id), {"handoff.expired", "handoff.declined"}, managers=True)
+            self.score(pool, pooled_at, [a for a in alerts if a >= pooled_at - timedelta(minutes=1)], f"deal #{deal_id}")
         pool.occurred = len(r.observed.pool)
         no_record = Row("no follow-up record", 0, note="owner nudged at the limit; manager at 2x")
         silent = Row("silent deal", 0, note="owner nudged at the limit; manager at 2x")
-        for (deal_id, since), (owner_at, manager_at, is_no_record, owner_id) in r.observed.silence.items():
+        for (deal_id, since), (owner_at, manager_at, is_no_record, _owner) in r.observed.silence.items():
             row = no_record if is_no_record else silent
             period = f":{int(since.timestamp())}:"
             owner_alerts = self.alerts(("opportunity", deal_id), {"followup.stale"}, contains=period + "owner")
-            self.score(row, owner_at, owner_alerts)
+            self.score(row, owner_at, owner_alerts, f"deal #{deal_id} silent since {local(since, TZ):%m-%d %H:%M}")
             if manager_at is not None:
                 row.ignored += 1
                 if self.alerts(("opportunity", deal_id), {"followup.stale"}, contains=period + "manager"):
                     row.escalated += 1
         step = Row("next step due (follow-up nudge)", 0, note="owner at its time; manager end of next working day")
         for reminder_id, due in r.observed.steps_due.items():
-            self.score(step, due, self.alerts(("reminder", reminder_id), {"followup.nudge"}))
+            self.score(step, due, self.alerts(("reminder", reminder_id), {"followup.nudge"}), f"reminder #{reminder_id}")
         for reminder_id in r.observed.steps_escalation:
             step.ignored += 1
             if self.alerts(("reminder", reminder_id), {"followup.escalated"}):
@@ -925,11 +970,13 @@ class Figures:
         for h in r.db["handoffs"]:
             if h.deadline_at > r.end:
                 continue
-            decided_in_time = h.decided_at is not None and h.decided_at <= h.deadline_at
-            if decided_in_time:
+            # Due at its deadline; it became a breakpoint if still pending when the first sweep after
+            # the deadline came (a rep who accepted between the deadline and that sweep was in time).
+            first_sweep = r.sweeps[bisect.bisect_left(r.sweeps, h.deadline_at)] if h.deadline_at <= r.sweeps[-1] else r.end
+            if h.decided_at is not None and h.decided_at < first_sweep:
                 continue
             alerts = self.alerts(("handoff", int(h.id)), {"handoff.expired"})
-            self.score(handoff, h.deadline_at, alerts)
+            self.score(handoff, h.deadline_at, alerts, f"hand-off #{h.id} (deal #{h.opportunity_id}, {h.state})")
             handoff.ignored += 1
             if self.alerts(("handoff", int(h.id)), {"handoff.expired"}, managers=True):
                 handoff.escalated += 1
@@ -947,7 +994,7 @@ class Figures:
         to_first = [(first[i] - deals[i].created_at).total_seconds() / 3600 for i in deals if i in first]
         offered = [h for h in r.db["handoffs"]]
         accepted = [(h.decided_at - h.requested_at).total_seconds() / 60 for h in offered if h.state == "accepted" and h.decided_at]
-        converted = sum(1 for d in deals.values() if str(getattr(d.stage, "value", d.stage)) not in ("qualified", "lost"))
+        converted = len(set(r.db["proposal"]))
         return {
             "deals": len(deals),
             "with_followup": len(to_first),
@@ -998,7 +1045,13 @@ def report(main: RunResult, control: RunResult | None, args: argparse.Namespace,
         f"{main.pool_minutes / 60:.0f} deal-hours waiting there",
     ]
     median, most, where = f.per_person_day()
-    out.append(f"bot messages per person per day (pushed, not replies): median {median:g}, max {most} ({where})")
+    shared = Counter((int(n.chat_id), int(n.message_id)) for n in main.db["notifications"] if n.message_id is not None)
+    coalesced = sum(count for count in shared.values() if count > 1)
+    digests = sum(1 for count in shared.values() if count > 1)
+    out.append(
+        f"bot messages per person per day (pushed, not replies; every person and day): median {median:g}, "
+        f"max {most} ({where}); {coalesced} notifications went as {digests} coalesced messages"
+    )
     mine = f.team_figures()
     figures: dict[str, Any] = {"rows": rows, "main": mine, "ownerless": main.ownerless_minutes}
     head = ["team figure", "with nudges"]
@@ -1006,7 +1059,7 @@ def report(main: RunResult, control: RunResult | None, args: argparse.Namespace,
         ["deals (opportunities)", str(mine["deals"])],
         ["lead → first follow-up, median", f"{mine['lead_to_first_h']:.1f} h ({mine['with_followup']} deals)"],
         ["hand-off offered → accepted, median", f"{mine['offer_to_accept_min']:.0f} min ({mine['accepted']}/{mine['handoffs']})"],
-        ["conversion (advanced past qualified)", f"{mine['converted'] / max(1, mine['deals']):.1%} ({mine['converted']})"],
+        ["conversion (deal reached the proposal stage)", f"{mine['converted'] / max(1, mine['deals']):.1%} ({mine['converted']})"],
         ["lost", str(mine["lost"])],
     ]
     if control is not None:
@@ -1019,6 +1072,10 @@ def report(main: RunResult, control: RunResult | None, args: argparse.Namespace,
         lines[3].append(f"{theirs['converted'] / max(1, theirs['deals']):.1%} ({theirs['converted']})")
         lines[4].append(str(theirs["lost"]))
     out += ["", table(lines, head)]
+    for missed in f.missed[:20]:
+        out.append(f"NEVER ALERTED: {missed}")
+    if args.debug:
+        out.append(f"database: {main.url}")
     actions = ", ".join(f"{k} {v}" for k, v in sorted(main.actions.items()))
     out += ["", f"actions (with nudges): {actions}"]
     if control is not None:
@@ -1062,6 +1119,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--reps", type=int, default=8, choices=range(1, 9))
     parser.add_argument("--step", type=int, default=15, help="minutes the clock moves between sweeps")
     parser.add_argument("--postgres", action="store_true")
+    parser.add_argument("--debug", action="store_true", help="print the database's URL (SQLite: kept) and more")
     parser.add_argument("--no-control", dest="control", action="store_false", help="skip the run without nudges")
     args = parser.parse_args(argv)
     if args.leads is None:
