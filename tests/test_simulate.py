@@ -9,7 +9,8 @@ from bench.simulate import parse_args, simulate
 
 
 async def test_a_short_simulated_run_alerts_every_breakpoint_and_leaves_nothing_ownerless() -> None:
-    args = parse_args(["--days", "4", "--leads", "30", "--seed", "2", "--no-control"])
+    # Nine days: long enough for a rep's leave (from the third day) to send a quiet deal back to the pool.
+    args = parse_args(["--days", "9", "--leads", "24", "--seed", "2", "--step", "30", "--no-control"])
     text, figures = await simulate(args)
 
     simulated = [row for row in figures["rows"] if row.occurred is not None]
