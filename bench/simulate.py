@@ -83,7 +83,6 @@ from aiohttp.test_utils import TestClient, TestServer  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
 from bench.pg import create_database, drop_database  # noqa: E402
-from bot.app import prepare  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.factory import App, build_app  # noqa: E402
 from bot.sandbox import Call, Person, RecordingSession, Sandbox, Sent  # noqa: E402
@@ -93,6 +92,8 @@ from domain.followup.rules import NO_STEP_GRACE, idle_limit  # noqa: E402
 from domain.policy.services import get_policy  # noqa: E402
 from domain.team.model import Role, Team  # noqa: E402
 from domain.worktime import is_working_time, local, next_working_moment  # noqa: E402
+from storage import migrate  # noqa: E402
+from storage.db import create_engine  # noqa: E402
 from storage.tables import (  # noqa: E402
     activities,
     handoffs,
@@ -815,8 +816,7 @@ async def run_once(url: str, args: argparse.Namespace, customers: list[Customer]
     quick_outbox()
     clock = SimClock(START)
     session = RecordingSession()
-    app = build_app(settings_for(url), session=session, clock=clock)
-    await prepare(app)
+    app = build_app(settings_for(url), session=session, clock=clock)  # the database is migrated already
     started = time.perf_counter()
     sim = Simulation(app, session, args, customers, nudges=nudges, label=label)
     try:
@@ -1108,23 +1108,32 @@ async def simulate(args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
     customers = make_customers(random.Random(args.seed), args.days, args.leads)
     backend = "PostgreSQL" if args.postgres else "SQLite"
 
-    async def one(nudges: bool, label: str) -> RunResult:
-        pg_name = None
+    labels = [(True, "nudges")] + ([(False, "control")] if args.control else [])
+    urls: list[str] = []
+    pg_names: list[str] = []
+    for _ in labels:
         if args.postgres:
             url, pg_name = await create_database()
+            pg_names.append(pg_name)
         else:
             url = f"sqlite:///{tempfile.mkdtemp(prefix='simulate-')}/sim.db"
+        # One after the other: Alembic's migration context is one per process.
+        engine = create_engine(url)
         try:
-            return await run_once(url, args, customers, nudges=nudges, label=label)
+            await migrate.upgrade(engine)
         finally:
-            if pg_name:
-                await drop_database(pg_name)
+            await engine.dispose()
+        urls.append(url)
 
     # The two runs share nothing but the customers; side by side in one event loop they overlap their
     # waits on the database.
-    runs = [one(True, "nudges")] + ([one(False, "control")] if args.control else [])
+    runs = [run_once(url, args, customers, nudges=nudges, label=label) for url, (nudges, label) in zip(urls, labels, strict=True)]
     wall = time.perf_counter()
-    results = await asyncio.gather(*runs)
+    try:
+        results = await asyncio.gather(*runs)
+    finally:
+        for pg_name in pg_names:
+            await drop_database(pg_name)
     args.wall = time.perf_counter() - wall
     return report(results[0], results[1] if len(results) > 1 else None, args, backend)
 
