@@ -71,6 +71,7 @@ from collections import Counter, defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -274,7 +275,7 @@ class RunResult:
     observed: Observed
     problems: list[str]
     actions: Counter[str]
-    timings: Counter[str]
+    timings: dict[str, float]
     sweeps: list[datetime]
     dropped: int
     end: datetime
@@ -302,7 +303,8 @@ class Simulation:
         self.customers = customers
         self.nudges = nudges
         self.label = label
-        self.clock: Any = app.clock
+        assert isinstance(app.clock, SimClock)
+        self.clock = app.clock
         self.rng = random.Random(args.seed * 1000 + 7)  # people's choices: the same in both runs
         self.customer_rng = random.Random(args.seed * 1000 + 11)
         self.sandbox = Sandbox(dp=app.dp, bot=app.bot, session=session)
@@ -319,7 +321,9 @@ class Simulation:
         self.pool_minutes = 0.0
         self.drop: set[tuple[int, str]] = set()
         self.dropped = 0
-        self.timings: Counter[str] = Counter()
+        self.timings: dict[str, float] = defaultdict(float)
+        self.client: TestClient[Any, Any] | None = None
+        self.team: Team
         self.sweeps: list[datetime] = []
         self.recheck: dict[tuple[int, datetime], datetime] = {}
         self.reps: list[Rep] = []
@@ -371,20 +375,20 @@ class Simulation:
         self.key = await self.make_key()
         for customer in self.customers:
             if customer.channel != "import":
-                self.at(customer.at, f"lead:{customer.channel}", lambda c=customer: self.capture(c))
+                self.at(customer.at, f"lead:{customer.channel}", partial(self.capture, customer))
         batches: dict[datetime, list[Customer]] = defaultdict(list)
         for customer in self.customers:
             if customer.channel == "import":
                 batches[customer.at].append(customer)
         for at, batch in batches.items():
-            self.at(at, "lead:import", lambda b=batch: self.import_file(b))  # type: ignore[misc]
+            self.at(at, "lead:import", partial(self.import_file, batch))
         first = local(START, TZ).date()
         for d in range(self.args.days):
             day = first + timedelta(days=d)
             morning = datetime(day.year, day.month, day.day, 1, 30, tzinfo=UTC)  # 09:30 local
             for rep in self.reps:
                 if rep.profile.pool_daily and day.weekday() < 5:
-                    self.at(morning + timedelta(minutes=self.rng.uniform(0, 40)), "pool", lambda r=rep: self.look_in_pool(r))
+                    self.at(morning + timedelta(minutes=self.rng.uniform(0, 40)), "pool", partial(self.look_in_pool, rep))
 
     async def make_key(self) -> str:
         m = self.manager
@@ -418,7 +422,7 @@ class Simulation:
         return rep.leave[0] <= local(self.clock.now(), TZ).date() <= rep.leave[1]
 
     def next_step(self) -> datetime:
-        """One sweep later: --step minutes within the team's working hours, an hour outside them
+        """One sweep later: --step minutes within the team's working hours, NIGHT_STEP_HOURS outside them
         (nothing the bot says on its own goes out then; working-minute deadlines do not run), aligned so
         that a step lands on the moment the working day starts."""
         now = self.clock.now()
@@ -523,6 +527,7 @@ class Simulation:
             body: dict[str, Any] = {"company": c.company, "contact_name": c.contact, "phone": c.phone}
             if not c.cold:
                 body.update(need=c.need, budget="known", authority="yes", timeline="this_month")
+            assert self.client is not None
             response = await self.client.post(
                 "/api/v1/leads", json=body, headers={"Authorization": f"Bearer {self.key}", "Idempotency-Key": f"sim-{c.index}"}
             )
@@ -726,14 +731,14 @@ class Simulation:
                     reminders.c.escalate_at <= now,
                 )
             )).all()
-            owned = []
+            owned: list[Any] = []
             if now.minute == 0:
-                owned = (await conn.execute(
+                owned = list((await conn.execute(
                     select(
                         opportunities.c.id, opportunities.c.owner_id, opportunities.c.stage,
                         opportunities.c.last_activity_at, opportunities.c.owner_since, opportunities.c.created_at,
                     ).where(open_deal, opportunities.c.owner_id.is_not(None))
-                )).all()
+                )).all())
         for step_row in steps:
             self.observed.steps_due.setdefault(step_row.id, step_row.due_at)
         for step_row in escalating:
@@ -841,7 +846,7 @@ async def team_of(app: App) -> Team:
     from storage.tables import teams
 
     async with app.engine.connect() as conn:
-        team_id = (await conn.execute(select(teams.c.id).limit(1))).scalar_one()
+        team_id: int = (await conn.execute(select(teams.c.id).limit(1))).scalar_one()
     async with app.uow() as uow:
         team = await uow.teams.get(team_id)
     assert team is not None
@@ -1093,7 +1098,7 @@ def report(main: RunResult, control: RunResult | None, args: argparse.Namespace,
     out += ["", f"actions (with nudges): {actions}"]
     if control is not None:
         out.append(f"control: {control.dropped} nudges dropped at the fake Bot API")
-    spent = ", ".join(f"{k} {v:.0f} s" for k, v in main.timings.most_common(8))
+    spent = ", ".join(f"{k} {v:.0f} s" for k, v in sorted(main.timings.items(), key=lambda kv: -kv[1])[:8])
     out.append(f"time spent (with nudges): {spent}")
     problems = main.problems + (control.problems if control else [])
     figures["problems"] = problems
