@@ -898,6 +898,7 @@ class Row:
     escalated: int = 0
     delays: list[float] = field(default_factory=list)  # minutes, due -> alert
     note: str = ""
+    after_end: int = 0  # fell due so late that its alert would go out after the run: not counted
 
     def cells(self) -> list[str]:
         if self.occurred is None:
@@ -906,7 +907,8 @@ class Row:
         share = f"{self.on_time / n:.0%}" if n else "—"
         esc = f"{self.escalated}/{self.ignored}" if self.ignored else "—"
         median = fmt_minutes(statistics.median(self.delays)) if self.delays else "—"
-        return [self.name, str(n), share, esc, median, str(n - self.alerted), self.note]
+        note = f"{self.note}; {self.after_end} due too late to judge" if self.after_end else self.note
+        return [self.name, str(n), share, esc, median, str(n - self.alerted), note]
 
 
 def fmt_minutes(m: float) -> str:
@@ -943,6 +945,11 @@ class Figures:
         return sorted(out)
 
     def score(self, row: Row, due: datetime, alerts: list[datetime], subject: str = "") -> None:
+        grace = max(due, next_working_moment(due, self.r.team)) + self.r.step
+        if grace > self.r.end and not alerts:
+            # Its alert may go out after the run's end (due on a Saturday, say): not judged.
+            row.after_end += 1
+            return
         row.occurred = (row.occurred or 0) + 1
         if not alerts:
             self.missed.append(f"{row.name}: {subject} due {local(due, TZ):%m-%d %H:%M} never alerted")
@@ -950,7 +957,6 @@ class Figures:
         row.alerted += 1
         first = min(alerts)
         row.delays.append(max(0.0, (first - due).total_seconds() / 60))
-        grace = max(due, next_working_moment(due, self.r.team)) + self.r.step
         if first <= grace:
             row.on_time += 1
 
