@@ -570,9 +570,11 @@ class Simulation:
         """The imported leads' message: its button lists the deals waiting for the rep; accept each."""
         if not digest.buttons:
             return
-        label = digest.buttons[0][0]
+        # The list opens in place of the message (and the accepted card after it): keep the button.
+        label, data = digest.buttons[0]
+        message_id, text = digest.message_id, digest.text
         for _ in range(30):
-            await rep.person.press_data(digest.buttons[0][1], message_id=digest.message_id, text=digest.text)
+            await rep.person.press_data(data, message_id=message_id, text=text)
             listing = self.sandbox.session.last_with_buttons(rep.person.telegram_id)
             if listing is None:
                 return
