@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
+from bot.routing import combined
 from handlers import (
     apikeys,
     assist,
@@ -46,7 +47,8 @@ from handlers.tickets import survey as ticket_survey
 
 
 def routers() -> list[Router]:
-    """A fresh Router per feature, in order (the catch-all last), for one Dispatcher."""
+    """A fresh Router for one Dispatcher with every feature's handlers, feature after feature in this order
+    (the catch-all last)."""
     ordered = [
         start,
         ticket_survey,  # a customer answering a survey: only its own state and buttons, before anything else
@@ -86,4 +88,4 @@ def routers() -> list[Router]:
         assist,
         fallback,  # always last
     ]
-    return [module.routes.router() for module in ordered]
+    return [combined("loop", [module.routes for module in ordered])]
