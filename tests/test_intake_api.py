@@ -16,9 +16,10 @@ from bot.sandbox import Person, Sandbox
 from bot.web import LIMITER_KEY, build_web_app
 from domain.leads.model import LeadSource
 from domain.team.model import Role
-from storage.tables import activities, leads
+from storage.tables import activities, api_keys, leads
 from tests.conftest import join
 from tests.deal_support import alert, inbox, member
+from tests.fakes import FakeClock
 
 HOT = {
     "company": "杭州云栖科技", "contact_name": "陈总", "phone": "13900139001", "need": "门店收银系统替换",
@@ -95,6 +96,33 @@ async def test_a_retry_with_the_same_idempotency_key_records_the_lead_once(
     assert (await first.json()) == (await again.json())
     assert again.headers.get("Idempotent-Replayed") == "true"
     assert await lead_count(app) == 1
+
+
+async def test_a_keys_last_use_is_written_at_most_once_a_minute(
+    app: App, sandbox: Sandbox, client: TestClient[Any, Any], clock: FakeClock
+) -> None:
+    """/apikeys shows the last use to the minute; a busy form must not write the key's row on every lead."""
+    manager = await join(app, sandbox, "李经理", Role.MANAGER)
+    await join(app, sandbox, "小王", Role.REP)
+    key = await make_key(manager)
+    headers = {"Authorization": f"Bearer {key}"}
+
+    async def last_used() -> Any:
+        async with app.engine.connect() as conn:
+            return (await conn.execute(select(api_keys.c.last_used_at))).scalar_one()
+
+    first_at = clock.now()
+    assert (await client.post("/api/v1/leads", json=HOT, headers=headers)).status == 201
+    assert await last_used() == first_at
+    clock.advance(seconds=40)
+    second = {**HOT, "company": "宁波海天科技", "phone": "13900139002"}
+    assert (await client.post("/api/v1/leads", json=second, headers=headers)).status == 201
+    assert await last_used() == first_at  # within the minute: the row is not written again
+    later = clock.advance(seconds=30)
+    third = {**HOT, "company": "绍兴兰亭科技", "phone": "13900139003"}
+    assert (await client.post("/api/v1/leads", json=third, headers=headers)).status == 201
+    assert await last_used() == later
+    assert await lead_count(app) == 3
 
 
 async def test_a_customer_who_submits_twice_becomes_a_note_on_the_known_lead(

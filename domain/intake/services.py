@@ -8,7 +8,7 @@ import hashlib
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Final
 
 from domain.audit import record
@@ -35,6 +35,11 @@ MAX_PRESENTED_KEY: Final = 200
 # What a form may send: every fact of the capture spec but the ones the channel decides (its source) or
 # that only a chat can carry (a voice message).
 FORM_FACTS: Final = tuple(name for name in capture.EDITABLE if name not in {"source", "need_voice_file_id"})
+
+
+# /apikeys shows when a key was last used, to the minute: the key's row is written at most once a minute,
+# not on every POST (every lead through one key would otherwise queue behind that row's lock).
+LAST_USED_STEP = timedelta(minutes=1)
 
 
 class KeyRejected(DomainError):
@@ -210,7 +215,8 @@ async def capture_via_key(
         if captured.outcome is CaptureOutcome.NURTURE:
             # Nobody typed this lead in, so nobody would know it is there: the channel's manager hears.
             await _tell_nurtured(uow, key, captured.lead, now)
-    key.last_used_at = now
+    if key.last_used_at is None or now - key.last_used_at >= LAST_USED_STEP:
+        key.last_used_at = now
     if idempotency_key is not None:
         assert result.lead.id is not None
         await uow.intake_receipts.add(
