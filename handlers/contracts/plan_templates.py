@@ -145,15 +145,7 @@ async def on_add(
     query: CallbackQuery, state: FSMContext, bot: Bot, t: Translate, lang: Language, uow: UnitOfWork, user: User,
     clock: Clock,
 ) -> None:
-    try:
-        if (error := refused(user)) is not None:
-            raise error
-        await service.payment_policy(uow, viewer=user)
-    except DomainError as error:
-        await refuse(query, t, error)
-        return
-    ctx = NEW_TEMPLATE.context(query, state, bot, t, lang, uow, user, clock)
-    await NEW_TEMPLATE.start(ctx, {}, first="name")
+    await _open(NEW_TEMPLATE, "name", query, state, bot, t, lang, uow, user, clock)
 
 
 # --- the reminder cadence --------------------------------------------------------------------------------
@@ -203,6 +195,14 @@ async def on_cadence(
     query: CallbackQuery, state: FSMContext, bot: Bot, t: Translate, lang: Language, uow: UnitOfWork, user: User,
     clock: Clock,
 ) -> None:
+    await _open(CADENCE_EDITOR, "cadence", query, state, bot, t, lang, uow, user, clock)
+
+
+async def _open(
+    flow: Flow, first: str, query: CallbackQuery, state: FSMContext, bot: Bot, t: Translate, lang: Language,
+    uow: UnitOfWork, user: User, clock: Clock,
+) -> None:
+    """A /policy button opening one of this screen's flows: refused (with the reason) to whoever may not edit."""
     try:
         if (error := refused(user)) is not None:
             raise error
@@ -210,8 +210,7 @@ async def on_cadence(
     except DomainError as error:
         await refuse(query, t, error)
         return
-    ctx = CADENCE_EDITOR.context(query, state, bot, t, lang, uow, user, clock)
-    await CADENCE_EDITOR.start(ctx, {}, first="cadence")
+    await flow.start(flow.context(query, state, bot, t, lang, uow, user, clock), {}, first=first)
 
 
 NEW_TEMPLATE.install(routes)
