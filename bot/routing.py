@@ -16,8 +16,8 @@ Handler = Callable[..., Any]
 
 
 class Routes:
-    """`@routes.message(...)` / `@routes.callback_query(...)` like a Router's decorators; `router()` builds
-    a new Router with every handler registered, in declaration order."""
+    """`@routes.message(...)` / `@routes.callback_query(...)` like a Router's decorators; `combined()` puts
+    every handler, in declaration order, into a new Router."""
 
     def __init__(self, name: str) -> None:
         self.name = name
@@ -46,9 +46,6 @@ class Routes:
                 getattr(router, observer).register(handler, *filters, **kwargs)
             self._built = {name: list(getattr(router, name).handlers) for name in {e[0] for e in self._entries}}
         return self._built
-
-    def router(self) -> Router:
-        return combined(self.name, [self])
 
 
 def combined(name: str, features: list[Routes]) -> Router:
