@@ -10,10 +10,12 @@ from sqlalchemy import (
     delete,
     insert,
     select,
+    update,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from domain.policy.model import TeamPolicy
 from storage.tables import (
@@ -35,7 +37,15 @@ class SqlPolicies:
         self.known[policy.team_id] = policy
 
     async def flush(self) -> None:
-        return None
+        """The round robin's cursor of each team whose policy this unit of work moved it on, as the last
+        writes before the commit (not an ORM attribute: storage/tables.py says why)."""
+        for policy in list(self.session.identity_map.values()):
+            if isinstance(policy, TeamPolicy) and policy.rr_cursor != getattr(policy, "rr_cursor_stored", None):
+                await self.session.execute(
+                    update(team_policies).where(team_policies.c.team_id == policy.team_id)
+                    .values(rr_cursor=policy.rr_cursor)
+                )
+                set_committed_value(policy, "rr_cursor_stored", policy.rr_cursor)
 
     def discard(self) -> None:
         self.known = {}

@@ -6,6 +6,8 @@ the migrations and this metadata agree on both SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -22,9 +24,10 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    event,
     text,
 )
-from sqlalchemy.orm import registry
+from sqlalchemy.orm import column_property, registry
 
 from domain.assist.model import AssistState, Question
 from domain.contracts.model import (
@@ -267,7 +270,7 @@ team_policies = Table(
     Column("cooloff_days", Integer, nullable=False),
     Column("industries", JSON, nullable=False),
     Column("lost_reasons", JSON, nullable=False),
-    Column("rr_cursor", Integer, nullable=False),
+    Column("rr_cursor", Integer, nullable=False, default=0),  # written at commit: storage/policy_repo.py
     Column("idle_days", JSON, nullable=False, server_default=text("'{}'")),
 )
 
@@ -926,6 +929,15 @@ mapper_registry = registry(metadata=metadata)
 _mapped = False
 
 
+def _cursor_loaded(policy: TeamPolicy, _context: Any) -> None:
+    policy.rr_cursor = policy.rr_cursor_stored  # type: ignore[attr-defined]
+
+
+def _cursor_refreshed(policy: TeamPolicy, _context: Any, attrs: Any) -> None:
+    if attrs is None or "rr_cursor_stored" in attrs:
+        policy.rr_cursor = policy.rr_cursor_stored  # type: ignore[attr-defined]
+
+
 def map_domain() -> None:
     """Map the domain dataclasses onto the tables once per process."""
     global _mapped
@@ -937,7 +949,15 @@ def map_domain() -> None:
     mapper_registry.map_imperatively(AuditEvent, audit_events)
     mapper_registry.map_imperatively(Notification, notifications)
     mapper_registry.map_imperatively(Reminder, reminders)
-    mapper_registry.map_imperatively(TeamPolicy, team_policies)
+    # The round robin's cursor is not an ORM attribute: every lead a team captures moves it, and as a dirty
+    # attribute it was written by the first autoflush, holding the team's policy row locked for the rest of
+    # the capture (two instances queued behind each other). SqlPolicies writes it just before the commit.
+    mapper_registry.map_imperatively(
+        TeamPolicy, team_policies, exclude_properties=["rr_cursor"],
+        properties={"rr_cursor_stored": column_property(team_policies.c.rr_cursor)},
+    )
+    event.listen(TeamPolicy, "load", _cursor_loaded)
+    event.listen(TeamPolicy, "refresh", _cursor_refreshed)
     mapper_registry.map_imperatively(Lead, leads)
     mapper_registry.map_imperatively(Opportunity, opportunities)
     mapper_registry.map_imperatively(StageChange, stage_changes)

@@ -100,7 +100,7 @@ class SqlUnitOfWork:
         self.customers = SqlCustomers(self.session)
         self.assists = SqlAssists(self.session)
         self.preloaded.policies = self.policies
-        self.participants = [self.audit, self.policies, self.preloaded]
+        self.participants = [self.audit, self.preloaded]
         return self
 
     def join(self, participant: Participant) -> None:
@@ -135,6 +135,10 @@ class SqlUnitOfWork:
         assert self.session is not None
         for participant in self.participants:
             await participant.flush()
+        # Last before the commit: the round robin's cursor, a row every capture of the team writes (locked
+        # from this write to the commit, the shorter the better with several instances).
+        await self.session.flush()
+        await self.policies.flush()
         await self.session.commit()
         hooks, self.after_commit = self.after_commit, []
         for hook in hooks:
@@ -146,6 +150,7 @@ class SqlUnitOfWork:
         self.after_commit = []
         for participant in self.participants:
             participant.discard()
+        self.policies.discard()
 
     async def flush(self) -> None:
         assert self.session is not None

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import asyncpg
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -105,3 +106,47 @@ async def test_two_people_racing_for_one_invite_only_one_joins(db_url: str) -> N
         assert len(joined) == 1
     finally:
         await engine.dispose()
+
+
+async def test_the_round_robin_cursor_is_written_at_commit_and_spares_other_policy_edits(db_url: str) -> None:
+    """Every capture moves the team's cursor: it is written as the commit's last statement (the policy row
+    is not locked while the capture runs), and it neither undoes nor is undone by a manager's /policy edit
+    committed in between."""
+    engine = create_engine(db_url)
+    sessions = session_factory(engine)
+    now = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)
+    try:
+        async with SqlUnitOfWork(sessions) as uow:
+            team = await onboarding.ensure_team(uow, name="T", timezone="Asia/Shanghai", now=now)
+            await uow.policies.ensure(team.id or 0)
+            await uow.commit()
+        team_id = team.id or 0
+
+        async with SqlUnitOfWork(sessions) as capture:
+            policy = await capture.policies.ensure(team_id)
+            assert policy.rr_cursor == 0
+            policy.rr_cursor = 42
+            await capture.users.in_team(team_id)  # a query: the ORM's autoflush runs here
+            if db_url.startswith("postgresql"):  # nobody waits on the policy row before the commit
+                await _admin_execute_in(db_url, "SELECT 1 FROM team_policies WHERE team_id = $1 FOR UPDATE NOWAIT",
+                                        team_id)
+            async with SqlUnitOfWork(sessions) as manager:
+                edited = await manager.policies.ensure(team_id)
+                edited.threshold = 77
+                await manager.commit()
+            await capture.commit()
+
+        async with SqlUnitOfWork(sessions) as uow:
+            stored = await uow.policies.ensure(team_id)
+            assert (stored.rr_cursor, stored.threshold) == (42, 77)
+    finally:
+        await engine.dispose()
+
+
+async def _admin_execute_in(db_url: str, sql: str, *args: object) -> None:
+    conn = await asyncpg.connect(db_url.replace("postgresql+asyncpg", "postgresql"))
+    try:
+        async with conn.transaction():
+            await conn.execute(sql, *args)
+    finally:
+        await conn.close()
