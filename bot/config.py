@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     sql_echo: bool = False
     throttle_per_second: float = Field(default=3.0, gt=0)
     outbox_interval_seconds: float = Field(default=3.0, gt=0)
+    # The bot's messages a person gets a day before what can wait is held over to their next working day's
+    # start, as one message (domain/outbox/kinds.py Budget); 0: no limit.
+    daily_message_budget: int = Field(default=20, ge=0)
     sweep_interval_seconds: float = Field(default=30.0, gt=0)
     rate_global_per_second: float = Field(default=30.0, gt=0)
     rate_private_per_second: float = Field(default=1.0, gt=0)

@@ -98,7 +98,7 @@ from bot.pictures import Drawn, Easel, draw
 from bot.shared_limits import SharedLimits
 from bot.token_guard import TokenGuard
 from domain.outbox import services as delivery
-from domain.outbox.kinds import DIGEST_LINES
+from domain.outbox.kinds import DIGEST_LINES, OPEN_HELD, Budget, Family
 from domain.outbox.model import Action, NotificationState, Reader
 from domain.outbox.retry import MAX_ATTEMPTS, Failure, after_failure
 from domain.team.model import Language
@@ -127,6 +127,7 @@ class DrainReport:
     unauthorized: int = 0  # 401 answers: Telegram refused the bot's token (the rows wait, untouched)
     cancelled: int = 0  # rows whose subject moved on before they went out: not sent
     coalesced: int = 0  # rows that went inside another row's digest (counted in `sent` too)
+    held_over: int = 0  # rows held over their person's daily budget to the next working day
 
     def __iadd__(self, other: DrainReport) -> DrainReport:
         for name in self.__dataclass_fields__:
@@ -214,7 +215,7 @@ class OutboxDispatcher:
         # only queue rows here that could have been claimed later, fresher and better ordered).
         self.capacity = max(30, math.ceil(rate * 1.5))
         self.rng = rng or random.Random()
-        self.store = DeliveryStore(app.engine)
+        self.store = DeliveryStore(app.engine, Budget(app.settings.daily_message_budget))
         self.pacer = Pacer(self.limits)
         # The limits as one bot across instances (REDIS_URL set): `shared=True` finds Redis in the settings.
         self.shared = _shared_limits(app, self.limits) if shared is True else shared or None
@@ -368,12 +369,14 @@ class _Drain:
         # busy chats (they wait here for their turn).
         busy = d.pacer.busy_chats(time.monotonic() + self.CLAIM_INTERVAL)
         claimed = await d.store.claim(d.owner, now, now + d.lease, min(room, self.CLAIM_BATCH), busy)
-        cancelled = claimed.cancelled
+        cancelled, held = claimed.cancelled, claimed.held_over
         if not claimed.rows and busy:
             claimed = await d.store.claim(d.owner, now, now + d.lease, min(room, self.CLAIM_BATCH))
-            cancelled += claimed.cancelled
+            cancelled, held = cancelled + claimed.cancelled, held + claimed.held_over
         self.report.cancelled += cancelled
-        self.just_cancelled = cancelled > 0
+        self.report.held_over += held
+        # Cancelled or held-over heads: their chats' next rows may be due now.
+        self.just_cancelled = cancelled > 0 or held > 0
         rows = claimed.rows
         if not rows:
             return rows
@@ -559,6 +562,12 @@ class _Drain:
         assert family is not None
         reader = Reader(Language(row.language) if row.language else None, None)
         renderer = self.d.app.renderer
+        if family is Family.HELD_OVER:  # each line a button that opens its notice (the rows are DIGEST_LINES at most)
+            opens = [Action(OPEN_HELD, row_id, str(number)) for number, row_id in enumerate(row.ids, start=1)]
+            rows = tuple(tuple(opens[i:i + 4]) for i in range(0, len(opens), 4))  # four buttons a row at most
+            head = renderer.render(family.value.key, {"count": len(row.ids)}, rows, reader)
+            lines = [f"{number}. {line[:120]}" for number, line in enumerate(row.lines, start=1)]
+            return "\n".join([head.text, *lines]), head.reply_markup
         head = renderer.render(family.value.key, {"count": len(row.ids)}, ((Action(family.value.action),),), reader)
         parts = [head.text, *(f"• {line[:300]}" for line in row.lines[:DIGEST_LINES])]
         if len(row.lines) > DIGEST_LINES:

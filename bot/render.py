@@ -71,7 +71,8 @@ def markup_json(catalogue: Catalogue, lang: Language, actions: Actions) -> str |
         for action in row:
             spec = ACTION_BUTTONS[action.kind]
             buttons.append(
-                {"text": catalogue.get(lang, spec.label_key), "callback_data": spec.to_callback(action).pack()}
+                # A label may show the action's `arg` (a number on a list's buttons: outbox-open-held-btn).
+                {"text": catalogue.get(lang, spec.label_key, arg=action.arg), "callback_data": spec.to_callback(action).pack()}
             )
         if buttons:
             rows.append(buttons)

@@ -12,21 +12,28 @@ In the same transaction, just before they are sent:
   chat's other due rows of its family (leased too); at least COALESCE_AT of them go as one digest,
   fewer are handed back to go one by one;
 - every claimed row is checked against its kind's rule (storage/notice_rules.py), in one statement
-  for the batch: a row whose subject moved on is cancelled, marked why, and not sent.
+  for the batch: a row whose subject moved on is cancelled, marked why, and not sent;
+- a head for a person who had their daily budget of messages today (domain/outbox/kinds.py `Budget`:
+  their chat's messages sent since the team-local midnight, one indexed count for the batch) and whose
+  kind can wait is held over, with the rows of its digest, to the start of the team's next working day
+  (`held_over` marked); there a held-over head takes along the chat's other held-over rows, up to
+  DIGEST_LINES, and two or more go as one message (Family.HELD_OVER).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, or_, select, update
+from sqlalchemy import and_, bindparam, case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
-from domain.outbox.kinds import COALESCE_AT, Family, Kind
+from domain.outbox.kinds import COALESCE_AT, DIGEST_LINES, Budget, Family, Kind, headline, held_over_until
 from domain.outbox.model import DeadLetter, NotificationState
+from domain.team.model import Team
+from domain.worktime import day_bounds, local
 from storage import notice_rules
 from storage.tables import notifications, teams, users
 
@@ -57,6 +64,7 @@ class ClaimedRow:
     language: str | None = None
     urgent: bool = False
     picture: str | None = None  # a Picture's ref (domain/outbox/model.py), drawn when it is sent
+    held_over: bool = False  # held over its person's daily budget until now (domain/outbox/kinds.py Budget)
 
     @property
     def ids(self) -> list[int]:
@@ -65,14 +73,26 @@ class ClaimedRow:
 
     @property
     def family(self) -> Family | None:
+        if self.held_over:
+            return Family.HELD_OVER
         kind = Kind.of_notice(self.notice)
         return kind.spec.family if kind is not None else None
+
+    @property
+    def may_wait(self) -> bool:
+        """A person's row whose kind may be held over their daily budget (kinds.py Spec.exempt)."""
+        kind = Kind.of_notice(self.notice)
+        return (
+            kind is not None and not kind.spec.exempt and not self.held_over and self.recipient_id is not None
+            and self.team_id is not None and self.chat_id > 0
+        )
 
 
 @dataclass
 class Claimed:
     rows: list[ClaimedRow]
     cancelled: int = 0  # rows whose subject moved on: cancelled instead of sent
+    held_over: int = 0  # rows held over their person's daily budget to the next working day
 
 
 @dataclass(frozen=True)
@@ -124,7 +144,7 @@ DIGEST_MAX = 500
 
 _CLAIMED = (
     n.c.id, n.c.chat_id, n.c.text, n.c.reply_markup, n.c.attempts, n.c.recipient_id, n.c.team_id, n.c.lease_until,
-    n.c.next_attempt_at, n.c.urgent, n.c.notice, n.c.summary, n.c.picture,
+    n.c.next_attempt_at, n.c.urgent, n.c.notice, n.c.summary, n.c.picture, n.c.held_over,
 )
 
 
@@ -133,8 +153,18 @@ def _claimed(r: Any, depth: int) -> ClaimedRow:
         id=r.id, chat_id=r.chat_id, text=r.text, reply_markup=r.reply_markup, attempts=r.attempts,
         recipient_id=r.recipient_id, team_id=r.team_id, lease_until=r.lease_until,
         next_attempt_at=r.next_attempt_at, depth=depth, notice=r.notice, summary=r.summary, urgent=r.urgent,
-        picture=r.picture,
+        picture=r.picture, held_over=r.held_over,
     )
+
+
+def _most(families: Mapping[int, Family | None]) -> Any:
+    """How many rows (+1) a chat's digest may take along: a digest of held-over notices has a button per
+    line, so it takes DIGEST_LINES and the rest go in the next one; the others list DIGEST_LINES and
+    say how many more."""
+    held = [chat_id for chat_id, family in families.items() if family is Family.HELD_OVER]
+    if not held:
+        return DIGEST_MAX
+    return case((n.c.chat_id.in_(held), DIGEST_LINES), else_=DIGEST_MAX)
 
 
 def _family_notices(family: Family) -> list[str]:
@@ -144,9 +174,10 @@ def _family_notices(family: Family) -> list[str]:
 class DeliveryStore:
     """The dispatcher's side of the notifications table. Short transactions, Core statements."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, budget: Budget | None = None) -> None:
         self.engine = engine
         self.postgres = engine.dialect.name == "postgresql"
+        self.budget = budget or Budget()
 
     async def claim(
         self, owner: str, now: datetime, until: datetime, limit: int, busy_chats: Collection[int] = ()
@@ -190,9 +221,59 @@ class DeliveryStore:
             siblings = await self._lease_families(conn, heads, owner, now, until)
             claimed = heads + [row for rows in siblings.values() for row in rows]
             cancelled = await self._cancel_stale(conn, claimed, owner, now)
-            rows = await self._digests(conn, heads, siblings, cancelled, owner)
+            held = await self._hold_over(conn, heads, siblings, cancelled, owner, now)
+            rows = await self._digests(conn, heads, siblings, cancelled | held, owner)
         rows.sort(key=lambda r: (not r.urgent, -r.depth, r.next_attempt_at, r.id))
-        return Claimed(rows, len(cancelled))
+        return Claimed(rows, len(cancelled), len(held))
+
+    async def _hold_over(
+        self, conn: AsyncConnection, heads: list[ClaimedRow], siblings: dict[int, list[ClaimedRow]],
+        cancelled: set[int], owner: str, now: datetime,
+    ) -> set[int]:
+        """Hold over, to the start of the team's next working day, the heads (with the rows of their
+        digests) that may wait and whose person had their budget's worth of messages today."""
+        waiting = [h for h in heads if h.id not in cancelled and h.may_wait]
+        if not waiting or self.budget.per_day <= 0:
+            return set()
+        found = await conn.execute(
+            select(teams.c.id, teams.c.name, teams.c.timezone, teams.c.work_start, teams.c.work_end, teams.c.work_days)
+            .where(teams.c.id.in_({h.team_id for h in waiting}))
+        )
+        team_of = {
+            t.id: Team(name=t.name, timezone=t.timezone, work_start=t.work_start, work_end=t.work_end,
+                       work_days=t.work_days, id=t.id)
+            for t in found.all()
+        }
+        since = {
+            h.chat_id: day_bounds(local(now, team_of[h.team_id].timezone).date(), team_of[h.team_id].timezone)[0]
+            for h in waiting if h.team_id in team_of
+        }
+        if not since:
+            return set()
+        messages = func.count(func.distinct(func.coalesce(n.c.message_id, -n.c.id)))
+        counted = await conn.execute(
+            select(n.c.chat_id, messages)
+            .where(
+                or_(*(and_(n.c.chat_id == chat_id, n.c.sent_at >= start) for chat_id, start in since.items())),
+                n.c.state == NotificationState.SENT.value,
+            )
+            .group_by(n.c.chat_id)
+        )
+        over = {r[0] for r in counted.all() if self.budget.over(int(r[1]))}
+        held: dict[datetime, list[int]] = {}
+        for head in waiting:
+            if head.chat_id not in over or head.team_id not in team_of:
+                continue
+            until = held_over_until(now, team_of[head.team_id])
+            rows = [head, *(r for r in siblings.get(head.chat_id, []) if r.id not in cancelled and r.may_wait)]
+            held.setdefault(until, []).extend(r.id for r in rows)
+        for until, ids in held.items():
+            await conn.execute(
+                update(n)
+                .where(n.c.id.in_(ids), n.c.lease_owner == owner, n.c.state == PENDING)
+                .values(held_over=True, next_attempt_at=until, lease_owner=None, lease_until=None)
+            )
+        return {i for ids in held.values() for i in ids}
 
     @staticmethod
     async def _lease_families(
@@ -204,7 +285,8 @@ class DeliveryStore:
         if not families:
             return {}
         which = or_(*(
-            and_(n.c.chat_id == chat_id, n.c.notice.in_(_family_notices(family)))
+            and_(n.c.chat_id == chat_id, n.c.held_over.is_(True)) if family is Family.HELD_OVER
+            else and_(n.c.chat_id == chat_id, n.c.notice.in_(_family_notices(family)), n.c.held_over.is_(False))
             for chat_id, family in families.items()
             if family is not None
         ))
@@ -222,7 +304,7 @@ class DeliveryStore:
         stmt = (
             update(n)
             .where(
-                n.c.id.in_(select(candidates.c.id).where(candidates.c.rn < DIGEST_MAX)),
+                n.c.id.in_(select(candidates.c.id).where(candidates.c.rn < _most(families))),
                 n.c.state == PENDING, _lease_free(now),
             )
             .values(lease_owner=owner, lease_until=until)
@@ -258,10 +340,11 @@ class DeliveryStore:
         back: list[int] = []
         for head in heads:
             family = [r for r in (head, *siblings.get(head.chat_id, [])) if r.id not in cancelled]
-            if len(family) >= COALESCE_AT and head.family is not None:
+            enough = 2 if head.family is Family.HELD_OVER else COALESCE_AT
+            if len(family) >= enough and head.family is not None:
                 first, rest = family[0], family[1:]
                 first.members = [r.id for r in rest]
-                first.lines = [r.summary or "" for r in family]
+                first.lines = [r.summary or headline(r.text) for r in family]
                 first.depth = head.depth
                 first.lease_until = min(r.lease_until for r in family)
                 out.append(first)

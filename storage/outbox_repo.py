@@ -8,13 +8,13 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, insert, or_, update
+from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.outbox.kinds import Subject
-from domain.outbox.model import Cancelled, Notification, NotificationState
+from domain.outbox.model import Cancelled, HeldNotice, Notification, NotificationState
 from storage import notice_rules
 from storage.tables import notifications
 
@@ -102,6 +102,23 @@ class SqlOutbox:
         if released:
             self.on_queued()
         return released
+
+    async def opened(self, notification_id: int) -> HeldNotice | None:
+        row = (await self.session.execute(
+            select(n.c.id, n.c.recipient_id, n.c.text, n.c.reply_markup, n.c.held_over, n.c.notice)
+            .where(n.c.id == notification_id)
+        )).first()
+        if row is None:
+            return None
+        rules = notice_rules.notices_by_rule([row.notice])
+        holds = True
+        if rules:
+            stale = select(n.c.id).where(n.c.id == notification_id, notice_rules.stale(rules))
+            holds = (await self.session.execute(stale)).first() is None
+        return HeldNotice(
+            id=row.id, recipient_id=row.recipient_id, text=row.text, reply_markup=row.reply_markup,
+            held_over=bool(row.held_over), holds=holds,
+        )
 
     async def settle(self, subject: Subject, subject_id: int, *, why: str, now: datetime) -> Sequence[Cancelled]:
         await self.session.flush()

@@ -25,6 +25,7 @@ from sqlalchemy import (
     Time,
     UniqueConstraint,
     event,
+    false,
     text,
 )
 from sqlalchemy.orm import column_property, registry
@@ -178,6 +179,9 @@ notifications = Table(
     # A picture it carries, by name (domain/outbox/model.py Picture): drawn when it is sent (issue 14).
     Column("picture", String(120), nullable=True),
     Index("ix_notifications_team_notice", "team_id", "notice", "created_at"),  # reports: alerts per period
+    # Held over its person's daily message budget (domain/outbox/kinds.py Budget): goes in one digest of such.
+    Column("held_over", Boolean, nullable=False, server_default=false(), default=False),
+    Index("ix_notifications_chat_sent", "chat_id", "sent_at"),  # a person's messages of the day (the budget)
     # The dispatcher's query: pending rows in due order. Partial index keeps it small on PostgreSQL
     # and SQLite alike once millions of rows are sent.
     Index(

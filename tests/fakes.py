@@ -64,7 +64,15 @@ from domain.intake.model import ApiKey, IntakeReceipt
 from domain.leads.model import Lead, LeadStatus
 from domain.money import Money
 from domain.outbox.kinds import Kind, Subject, Valid
-from domain.outbox.model import Actions, Cancelled, Notification, NotificationState, Reader, Rendered
+from domain.outbox.model import (
+    Actions,
+    Cancelled,
+    HeldNotice,
+    Notification,
+    NotificationState,
+    Reader,
+    Rendered,
+)
 from domain.policy.model import TeamPolicy
 from domain.quotes.model import (
     LIVE,
@@ -1424,6 +1432,16 @@ class FakeOutbox:
             about |= {("stage_change", s.id) for s in db.stage_changes.rows.values() if s.opportunity_id == subject_id}
             about |= {("activity", a.id) for a in db.activities.rows.values() if a.opportunity_id == subject_id}
         return list(self._cancel(lambda n: (n.subject_kind, n.subject_id) in about, now, f"moved on: {why}", "").values())
+
+    async def opened(self, notification_id: int) -> HeldNotice | None:
+        n = self.rows.get(notification_id)
+        if n is None or n.id is None:
+            return None
+        rule = _RULES.get(n.notice or "")
+        return HeldNotice(
+            id=n.id, recipient_id=n.recipient_id, text=n.text, reply_markup=n.reply_markup, held_over=n.held_over,
+            holds=rule is None or self._holds(rule, n),
+        )
 
     def _cancel(
         self, where: Callable[[Notification], bool], now: datetime, why: str | None, prefix: str

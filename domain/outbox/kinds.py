@@ -25,17 +25,27 @@ each rule into one SQL condition on the row.
 Several at once (`family`): alerts of one family due for one person at the same delivery moment, at
 least COALESCE_AT of them, go as one message: how many, the first DIGEST_LINES of their one-line
 summaries (`line`, rendered when queued) and a button to the list where they can be acted on.
+
+A person's daily budget (`Budget`): nobody gets more than a set number of the bot's messages a day (the
+team's local day) except on what cannot wait. Exempt (`Spec.exempt`): what goes at once day or night, what
+comes at a time the person chose (their next steps and reminders), the cards that ask them to decide
+something with a deadline running (`decides`: a hand-off to accept, a quote to approve, a payment to
+confirm, a colleague's question), and the daily and weekly digests. Everything else due for a person who
+had their budget's worth today is held over (`Family.HELD_OVER`) to the start of their next working day,
+where all of it goes as one message, each line with a button that opens that notice as it was (what moved
+on meanwhile is cancelled, as always, and not listed).
 """
 
 from __future__ import annotations
 
 import enum
+import re
 import string
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from domain.team.model import Team
-from domain.worktime import next_working_moment
+from domain.worktime import day_bounds, local, next_working_moment
 
 
 class Subject(enum.StrEnum):
@@ -121,6 +131,41 @@ class Family(enum.Enum):
     HANDOFFS = Digest("outbox-digest-handoffs", "deals.waiting")  # hand-offs not taken: the team's waiting deals
     # Leads a manager imported from a file, offered to a rep: the rep's deals waiting for them (/deals).
     IMPORTED = Digest("outbox-digest-imported", "deals.waiting_mine")
+    # Notices held over a person's daily budget (the module docstring): not a family of kinds but of rows
+    # (their `held_over` mark); each line has its own button (OPEN_HELD), which opens that notice.
+    HELD_OVER = Digest("outbox-digest-held-over", "outbox.open")
+
+
+OPEN_HELD = Family.HELD_OVER.value.action
+
+
+@dataclass(frozen=True)
+class Budget:
+    """How many of the bot's messages a person gets a day before what can wait is held over (0: no limit)."""
+
+    per_day: int = 20
+
+    def over(self, sent_today: int) -> bool:
+        return self.per_day > 0 and sent_today >= self.per_day
+
+
+def held_over_until(now: datetime, team: Team) -> datetime:
+    """When notices held over a person's budget today go: the start of the team's next working day."""
+    _, end_of_day = day_bounds(local(now, team.timezone).date(), team.timezone)
+    return next_working_moment(end_of_day, team)
+
+
+def headline(text: str) -> str:
+    """A notice's first line without its markup: its line in a digest of held-over notices (the text is
+    HTML with everything a person typed escaped, so removing the tags leaves it safe)."""
+    for line in text.splitlines():
+        plain = _TAG.sub("", line).strip()
+        if plain:
+            return plain
+    return ""
+
+
+_TAG = re.compile(r"<[^>]*>")
 
 
 # At least this many alerts of one family for one person at one moment go as one message, which lists
@@ -164,10 +209,18 @@ class Spec:
     valid: Valid = field(kw_only=True)  # while a queued notice still holds: every kind says
     family: Family | None = field(default=None, kw_only=True)  # it may go with others of its family as one
     line: str | None = field(default=None, kw_only=True)  # its one-line summary in such a message (same params)
+    # A card asking its person to decide something with a deadline running: never held over their budget.
+    decides: bool = field(default=False, kw_only=True)
+    digest: bool = field(default=False, kw_only=True)  # a daily or weekly digest: one a day at most
 
     def __post_init__(self) -> None:
         if (self.family is None) != (self.line is None):
             raise ValueError(f"{self.key}: a kind of a family needs its one-line summary, and only it")
+
+    @property
+    def exempt(self) -> bool:
+        """Goes even to a person over their daily budget (the module docstring)."""
+        return self.decides or self.digest or self.urgency in (Urgency.NOW, Urgency.SCHEDULED)
 
     @property
     def fields(self) -> frozenset[str]:
@@ -214,17 +267,17 @@ class Kind(enum.Enum):
 
     # -- hand-offs
     HANDOFF_CARD = Spec(
-        "handoff-card", "handoff.card", Subject.HANDOFF, "handoff:{subject}:card", _CARD, valid=Valid.HANDOFF_PENDING
+        "handoff-card", "handoff.card", Subject.HANDOFF, "handoff:{subject}:card", _CARD, decides=True, valid=Valid.HANDOFF_PENDING
     )
     # The card of a lead that came in a file a manager imported: held until the import is done, so that
     # a rep who is offered many gets one message listing them (Family.IMPORTED); one or two go as cards.
     HANDOFF_CARD_IMPORTED = Spec(
         "handoff-card-imported", "handoff.card", Subject.HANDOFF, "handoff:{subject}:card", (*_CARD, "by"),
-        urgency=Urgency.HELD, valid=Valid.HANDOFF_PENDING, family=Family.IMPORTED, line="outbox-line-imported",
+        urgency=Urgency.HELD, decides=True, valid=Valid.HANDOFF_PENDING, family=Family.IMPORTED, line="outbox-line-imported",
     )
     HANDOFF_CARD_REASSIGNED = Spec(
         "handoff-card-reassigned", "handoff.card", Subject.HANDOFF, "handoff:{subject}:card", (*_CARD, "by", "reason"),
-        valid=Valid.HANDOFF_PENDING,
+        decides=True, valid=Valid.HANDOFF_PENDING,
     )
     ASSIGNED_GROUP = Spec(
         "pipeline-group-assigned", "handoff.group", Subject.HANDOFF, "handoff:{subject}:group",
@@ -334,27 +387,27 @@ class Kind(enum.Enum):
     # Made at the start of the person's working day from what is due that day.
     AGENDA = Spec(
         "followup-agenda", "digest.agenda", Subject.TEAM, "digest:agenda:{subject}:{day}:{to}",
-        ("head", "overdue", "handoffs", "delivery", "next", "payments", "assist"), refs=("day",), valid=Valid.ALWAYS,
+        ("head", "overdue", "handoffs", "delivery", "next", "payments", "assist"), refs=("day",), digest=True, valid=Valid.ALWAYS,
     )
 
     # -- report digests (issue 14): made at the start of the working day from the team's numbers then
     REPORT_DAILY = Spec(
         "report-digest-daily", "digest.report", Subject.TEAM, "digest:report_daily:{subject}:{day}:{to}",
-        ("leads", "handoffs_waiting", "approvals_waiting", "breakpoints"), refs=("day",), valid=Valid.ALWAYS,
+        ("leads", "handoffs_waiting", "approvals_waiting", "breakpoints"), refs=("day",), digest=True, valid=Valid.ALWAYS,
     )
     REPORT_WEEKLY = Spec(
         "report-digest-weekly", "digest.report", Subject.TEAM, "digest:report_weekly:{subject}:{day}:{to}",
-        _WEEK, refs=("day",), valid=Valid.ALWAYS,
+        _WEEK, refs=("day",), digest=True, valid=Valid.ALWAYS,
     )
     REPORT_REP_WEEKLY = Spec(
         "report-digest-rep", "digest.report", Subject.TEAM, "digest:report_rep:{subject}:{day}:{to}",
-        (*_WEEK, "touches", "on_time", "late"), refs=("day",), valid=Valid.ALWAYS,
+        (*_WEEK, "touches", "on_time", "late"), refs=("day",), digest=True, valid=Valid.ALWAYS,
     )
 
     # -- quotes and discount approvals (issue 11)
     QUOTE_APPROVAL_CARD = Spec(
         "quote-approval-card", "quote.approval", Subject.QUOTE_STEP, "approval:{subject}:card:to:{to}",
-        _QUOTE_CARD, valid=Valid.QUOTE_STEP_PENDING,
+        _QUOTE_CARD, decides=True, valid=Valid.QUOTE_STEP_PENDING,
     )
     QUOTE_APPROVAL_REMINDER = Spec(
         "quote-approval-reminder", "quote.approval", Subject.QUOTE_STEP, "approval:{subject}:reminder:to:{to}",
@@ -362,7 +415,7 @@ class Kind(enum.Enum):
     )
     QUOTE_APPROVAL_ESCALATED = Spec(
         "quote-approval-escalated", "quote.approval", Subject.QUOTE_STEP, "approval:{subject}:escalated:to:{to}",
-        (*_QUOTE_CARD, "waiting"), valid=Valid.QUOTE_STEP_PENDING,
+        (*_QUOTE_CARD, "waiting"), decides=True, valid=Valid.QUOTE_STEP_PENDING,
     )
     # After the escalation, once per SLA period while the step still waits (`round`: the SLA stage).
     QUOTE_APPROVAL_OVERDUE = Spec(
@@ -413,7 +466,7 @@ class Kind(enum.Enum):
     PAYMENT_CARD = Spec(
         "payment-card", "payment.card", Subject.PAYMENT, "payment:{subject}:card:to:{to}",
         ("number", "company", "rep", "amount", "milestone", "paid_on", "method", "outstanding", "receipt"),
-        valid=Valid.PAYMENT_WAITING,
+        decides=True, valid=Valid.PAYMENT_WAITING,
     )
     PAYMENT_CONFIRMED = Spec(
         "payment-confirmed", "payment.decided", Subject.PAYMENT, "payment:{subject}:decided:to:{to}",
@@ -497,7 +550,7 @@ class Kind(enum.Enum):
     # -- cross-team help (issue 13): a question to a colleague, with its own deadline
     ASSIST_ASKED = Spec(
         "assist-asked", "assist.asked", Subject.ASSIST, "assist:{subject}:asked:to:{to}",
-        ("asker", "company", "about", "question", "due"), valid=Valid.ASSIST_PENDING,
+        ("asker", "company", "about", "question", "due"), decides=True, valid=Valid.ASSIST_PENDING,
     )
     ASSIST_ACCEPTED = Spec(
         "assist-accepted", "assist.accepted", Subject.ASSIST, "assist:{subject}:accepted:to:{to}",

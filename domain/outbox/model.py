@@ -89,6 +89,7 @@ class Notification:
     notice: str | None = None
     summary: str | None = None
     picture: str | None = None  # a Picture's ref: drawn when the message is sent, which then goes as its caption
+    held_over: bool = False  # held over its person's daily budget: goes in one digest of such (kinds.py Budget)
     state: NotificationState = NotificationState.PENDING
     attempts: int = 0
     next_attempt_at: datetime | None = None
@@ -107,6 +108,18 @@ class Cancelled:
     id: int
     notice: str | None
     recipient_id: int | None
+
+
+@dataclass(frozen=True)
+class HeldNotice:
+    """A notice its person opens from the digest of those held over their daily budget."""
+
+    id: int
+    recipient_id: int | None
+    text: str
+    reply_markup: str | None
+    held_over: bool
+    holds: bool  # its kind's rule still holds: it still says something true and useful
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from domain.outbox.kinds import Subject
-from domain.outbox.model import Actions, Cancelled, DeadLetter, Notification, Reader, Rendered
+from domain.outbox.model import Actions, Cancelled, DeadLetter, HeldNotice, Notification, Reader, Rendered
 from domain.team.ports import AuditLog
 
 
@@ -44,6 +44,11 @@ class Outbox(Protocol):
         whose rule no longer holds, in this transaction, marked with `why`. For a deal
         (Subject.OPPORTUNITY) that is also every notice about its hand-offs, next steps, stage changes
         and activities. Returns what was cancelled."""
+        ...
+
+    async def opened(self, notification_id: int) -> HeldNotice | None:
+        """One notice as it was queued (its recipient, text, buttons, whether it was held over a daily
+        budget) and whether its kind's rule still holds now; None if there is no such row."""
         ...
 
 

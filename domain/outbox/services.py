@@ -9,7 +9,7 @@ from datetime import datetime
 from domain.audit import record
 from domain.errors import AlreadyDone, Forbidden
 from domain.outbox.kinds import Kind
-from domain.outbox.model import DeadLetter, Notification
+from domain.outbox.model import DeadLetter, HeldNotice, Notification
 from domain.outbox.notify import Notice, tell_managers
 from domain.outbox.ports import DeadLetterWork
 from domain.ports import UnitOfWork
@@ -73,6 +73,17 @@ async def report_unreachable_group(
     notice = Notice(Kind.GROUP_UNREACHABLE, about=team.id, refs={"chat": chat_id, "source": source_id},
                     params={"team": team.name})
     return await tell_managers(uow, team.id, notice, now=now)
+
+
+async def open_held(uow: UnitOfWork, *, actor: User, notification_id: int) -> HeldNotice:
+    """A notice from the digest of those held over the person's daily budget, to show it as it was (its
+    text and buttons). Only its own person may open it; one whose subject moved on since says so."""
+    found = await uow.outbox.opened(notification_id)
+    if found is None or not found.held_over or found.recipient_id is None or found.recipient_id != actor.id:
+        raise Forbidden("outbox-held-not-yours")
+    if not found.holds:
+        raise AlreadyDone("outbox-held-moved-on")
+    return found
 
 
 @dataclass(frozen=True)

@@ -66,3 +66,13 @@ outbox-line-expired = { $company } · { $assignee } did not accept by { $deadlin
 outbox-digest-btn-stale = 📋 Stale deals
 outbox-digest-btn-pool = 🌊 Open the pool
 outbox-digest-btn-handoffs = ⏳ Deals waiting
+
+## A person's daily message budget: what could wait, in one message (domain/outbox/kinds.py Budget)
+
+outbox-digest-held-over =
+    📬 <b>{ $count } reminders saved up for you</b>
+    You'd already had plenty of messages from me on your last working day, so these less urgent ones waited until now (anything already dealt with is left out).
+    Tap a number to open that one and act on it:
+outbox-open-held-btn = { $arg }
+outbox-held-moved-on = That one has been dealt with or has moved on: nothing to do.
+outbox-held-not-yours = This button has expired.

@@ -63,3 +63,13 @@ outbox-line-expired = { $company } · { $assignee } 没有在 { $deadline } 前�
 outbox-digest-btn-stale = 📋 查看停滞商机
 outbox-digest-btn-pool = 🌊 打开公海
 outbox-digest-btn-handoffs = ⏳ 查看待接手的商机
+
+## A person's daily message budget: what could wait, in one message (domain/outbox/kinds.py Budget)
+
+outbox-digest-held-over =
+    📬 <b>攒下来的 { $count } 条提醒</b>
+    上个工作日给你发的消息已经不少了，这几条不太急，就没有一条条发，现在一起给你（已经处理掉的不在里面）。
+    点编号打开那一条，直接在里面处理：
+outbox-open-held-btn = { $arg }
+outbox-held-moved-on = 这条已经处理过了，或者情况有变，不用再管了。
+outbox-held-not-yours = 这个按钮已经失效了。
