@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import (
     delete,
     insert,
+    inspect,
     select,
     update,
 )
@@ -40,7 +41,12 @@ class SqlPolicies:
         """The round robin's cursor of each team whose policy this unit of work moved it on, as the last
         writes before the commit (not an ORM attribute: storage/tables.py says why)."""
         for policy in list(self.session.identity_map.values()):
-            if isinstance(policy, TeamPolicy) and policy.rr_cursor != getattr(policy, "rr_cursor_stored", None):
+            if not isinstance(policy, TeamPolicy):
+                continue
+            # Expired (a rollback since it was read, nobody read it again): whatever moved the cursor was
+            # rolled back with it; reading the attribute would load it, which is not allowed here.
+            stored = inspect(policy).dict.get("rr_cursor_stored")
+            if stored is not None and policy.rr_cursor != stored:
                 await self.session.execute(
                     update(team_policies).where(team_policies.c.team_id == policy.team_id)
                     .values(rr_cursor=policy.rr_cursor)
