@@ -29,11 +29,15 @@ class Metrics:
         )
         self.webhooks = Counter("loopbot_webhook_deliveries", "Outbound webhook attempts, by result", ["result"], registry=r)
         self.intake = Counter("loopbot_intake_requests", "HTTP intake requests, by outcome", ["outcome"], registry=r)
+        self.esign = Counter("loopbot_esign_callbacks", "E-signature provider callbacks, by outcome", ["outcome"], registry=r)
         self.delivered = Counter("loopbot_outbox_sent", "Notifications delivered", registry=r)
         self.retried = Counter("loopbot_outbox_retried", "Deliveries that failed and will be retried", registry=r)
         self.dead = Counter("loopbot_outbox_dead", "Notifications given up on (dead letters)", registry=r)
         self.unreachable = Counter("loopbot_outbox_unreachable", "Notifications to chats that blocked the bot", registry=r)
         self.rate_limited = Counter("loopbot_telegram_429", "429 Too Many Requests answers from Telegram", registry=r)
+        self.held_over = Counter(
+            "loopbot_outbox_held_over", "Notifications held over their person's daily message budget", registry=r
+        )
         self.token_refused = Gauge(
             "loopbot_telegram_token_refused", "1 while Telegram refuses the bot token (401: revoked in @BotFather)",
             registry=r,
@@ -56,6 +60,7 @@ class Metrics:
         self.dead.inc(report.dead)
         self.unreachable.inc(report.unreachable)
         self.rate_limited.inc(report.rate_limited)
+        self.held_over.inc(report.held_over)
 
     def text(self) -> bytes:
         return generate_latest(self.registry)

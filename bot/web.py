@@ -101,6 +101,7 @@ class RateLimiter:
 
 LIMITER_KEY: web.AppKey[RateLimiter] = web.AppKey("limiter", RateLimiter)
 FORM_LIMITER_KEY: web.AppKey[RateLimiter] = web.AppKey("form_limiter", RateLimiter)
+ESIGN_LIMITER_KEY: web.AppKey[RateLimiter] = web.AppKey("esign_limiter", RateLimiter)
 STARTED_KEY: web.AppKey[float] = web.AppKey("started", float)
 WEBHOOK_KEY: web.AppKey[SimpleRequestHandler] = web.AppKey("webhook", SimpleRequestHandler)
 
@@ -221,8 +222,16 @@ async def post_lead(request: web.Request) -> web.Response:
 
 async def post_esign(request: web.Request) -> web.Response:
     """An e-signature provider says a contract was signed. Checked in this order, each telling nothing
-    about the next: the provider is known and has a secret (404), the request carries its valid, recent
-    signature over the raw body (401), the body reads (400/422), the contract is the team's (404)."""
+    about the next: the provider is known and has a secret (404), the provider and team are within
+    INTAKE_PER_MINUTE callbacks a minute (429), the request carries its valid, recent signature over the
+    raw body (401), the body reads (400/422), the contract is the team's (404). Each outcome is counted
+    in /metrics (loopbot_esign_callbacks)."""
+    outcome, response = await _esign(request)
+    request.app[APP_KEY].metrics.esign.labels(outcome).inc()
+    return response
+
+
+async def _esign(request: web.Request) -> tuple[str, web.Response]:
     app = request.app[APP_KEY]
     name = request.match_info["provider"]
     provider = PROVIDERS.get(name)
@@ -230,41 +239,48 @@ async def post_esign(request: web.Request) -> web.Response:
     team_id = int(team_text) if team_text.isdigit() and len(team_text) < 10 else None
     secret = app.settings.esign_secret(name, team_id) if provider is not None and team_id is not None else None
     if provider is None or team_id is None or secret is None:
-        return problem(request, 404, "error-esign-unknown")
+        return "unknown", problem(request, 404, "error-esign-unknown")
+    wait = request.app[ESIGN_LIMITER_KEY].wait_for((name, team_id))
+    if wait > 0:
+        seconds = max(1, int(wait + 0.999))
+        return "rate_limited", problem(
+            request, 429, "error-intake-too-many", params={"seconds": seconds}, headers={"Retry-After": str(seconds)}
+        )
     if request.content_length is not None and request.content_length > MAX_BODY:
-        return problem(request, 413, "error-intake-body")
+        return "invalid", problem(request, 413, "error-intake-body")
     raw = await request.content.read(MAX_BODY + 1)
     if len(raw) > MAX_BODY:
-        return problem(request, 413, "error-intake-body")
+        return "invalid", problem(request, 413, "error-intake-body")
     now = app.clock.now()
     if not provider.verify(request.headers, raw, secret, now):
-        return problem(request, 401, "error-esign-signature")
+        return "unauthorized", problem(request, 401, "error-esign-signature")
     try:
         payload = json.loads(raw.decode("utf-8"))
     except (ValueError, UnicodeDecodeError):
-        return problem(request, 400, "error-intake-body")
+        return "invalid", problem(request, 400, "error-intake-body")
     if not isinstance(payload, dict):
-        return problem(request, 400, "error-intake-body")
+        return "invalid", problem(request, 400, "error-intake-body")
     try:
         event = provider.signed(payload)
     except DomainError as exc:
-        return problem(request, 422, exc.code, field=str(exc.params.get("field") or "body"), params=exc.params)
+        return "invalid", problem(request, 422, exc.code, field=str(exc.params.get("field") or "body"), params=exc.params)
     if event is None:
-        return web.json_response({"outcome": "ignored"})
+        return "ignored", web.json_response({"outcome": "ignored"})
     try:
         async with app.uow() as uow:
             done = await contracts.record_provider_signature(uow, team_id=team_id, event=event, now=now)
             await uow.commit()
     except NotFound as exc:
-        return problem(request, 404, exc.code)
+        return "not_found", problem(request, 404, exc.code)
     except AlreadyDone as exc:
-        return problem(request, 409, exc.code, params=exc.params)
+        return "conflict", problem(request, 409, exc.code, params=exc.params)
     except DomainError as exc:
-        return problem(request, 422, exc.code, params=exc.params)
+        return "refused", problem(request, 422, exc.code, params=exc.params)
     except IntegrityError:  # the same callback twice at once: the other one recorded it
-        return problem(request, 503, "error-intake-busy", headers={"Retry-After": "1"})
-    return web.json_response({
-        "outcome": "signed" if done.recorded else "already_signed", "contract_no": done.contract.number,
+        return "busy", problem(request, 503, "error-intake-busy", headers={"Retry-After": "1"})
+    outcome = "signed" if done.recorded else "already_signed"
+    return outcome, web.json_response({
+        "outcome": outcome, "contract_no": done.contract.number,
         "status": done.contract.status.value,
     })
 
@@ -466,6 +482,7 @@ def build_web_app(app: App) -> web.Application:
     web_app = web.Application(client_max_size=max(MAX_BODY, 1024 * 1024))
     web_app[APP_KEY] = app
     web_app[LIMITER_KEY] = RateLimiter(app.settings.intake_per_minute)
+    web_app[ESIGN_LIMITER_KEY] = RateLimiter(app.settings.intake_per_minute)  # per provider and team
     web_app[STARTED_KEY] = time.monotonic()
     web_app.router.add_post("/api/v1/leads", post_lead)
     web_app.router.add_post("/api/v1/esign/{provider}/{team}", post_esign)

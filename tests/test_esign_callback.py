@@ -233,3 +233,28 @@ def test_the_secrets_are_read_from_json_and_a_teams_own_wins(monkeypatch: pytest
     monkeypatch.setenv("ESIGN_SECRETS", "webhook-signed=oops")
     with pytest.raises(SettingsError, match="ESIGN_SECRETS: must be JSON"):
         load_settings(_env_file=None, bot_token=None)
+
+
+async def test_callbacks_are_counted_in_metrics_and_a_flood_is_told_to_wait(
+    app: App, sandbox: Sandbox, clock: FakeClock, client: TestClient[Any, Any]
+) -> None:
+    """/metrics counts each callback by outcome; past INTAKE_PER_MINUTE callbacks a minute for one provider
+    and team, the next gets 429 with Retry-After (before its signature is even checked), other teams not."""
+    await sent_contract(app, sandbox)
+    assert (await post(client, clock, callback())).status == 200
+    assert (await post(client, clock, callback())).status == 200  # the repeat: already signed
+    assert (await post(client, clock, callback(), secret="guessed")).status == 401
+    text = await (await client.get("/metrics")).text()
+    assert 'loopbot_esign_callbacks_total{outcome="signed"} 1.0' in text
+    assert 'loopbot_esign_callbacks_total{outcome="already_signed"} 1.0' in text
+    assert 'loopbot_esign_callbacks_total{outcome="unauthorized"} 1.0' in text
+
+    for _ in range(app.settings.intake_per_minute - 3):
+        await post(client, clock, callback(), secret="guessed")
+    flooded = await post(client, clock, callback())
+    assert flooded.status == 429 and int(flooded.headers["Retry-After"]) >= 1
+    assert flooded.content_type == "application/problem+json"
+    other_team = await post(client, clock, callback(), team=2, secret=SOUTH_SECRET)
+    assert other_team.status == 404  # team 2 has no such contract: it was not held back by team 1's flood
+    text = await (await client.get("/metrics")).text()
+    assert 'loopbot_esign_callbacks_total{outcome="rate_limited"} 1.0' in text
