@@ -306,3 +306,37 @@ async def test_a_colleague_beyond_the_buttons_is_found_by_typing_the_name(app: A
     await c.rep_p.send("客户问私有化部署要几台服务器？")
     await c.rep_p.press("明天下班前")
     assert "已发给 韩工程师" in c.rep_p.last.text, c.rep_p.last.text
+
+
+async def test_a_question_let_go_when_its_ticket_closed_is_watched_again_when_the_ticket_reopens(
+    app: App, sandbox: Sandbox, clock: FakeClock
+) -> None:
+    c = await crew(app, sandbox)
+    ticket = await open_ticket(app, c.manager, await seed_deal(app, c.rep, "华东科技"))
+    assert ticket.id is not None and c.other.id is not None
+    clock.set(shanghai(26, 10))
+    async with app.uow() as uow:
+        q = await assist.ask(uow, actor=c.rep, helper_id=c.other.id, question="金蝶接口怎么配？",
+                             deadline=Deadline.TOMORROW, now=clock.now(), ticket_id=ticket.id)
+        await uow.commit()
+    assert q.id is not None
+    async with app.uow() as uow:
+        await tickets.resolve(uow, actor=c.rep, ticket_id=ticket.id, now=clock.now())
+        await uow.commit()
+    clock.set(q.remind_at)
+    await run_sweeps(app)
+    await outbox_of(app).run_once()
+    assert not any("快到期" in (m.text or "") for m in c.other_p.chat())  # let go: the ticket was done
+
+    # The customer calls back the same day: 小王 reopens the ticket, and 小李 is reminded of the question.
+    async with app.uow() as uow:
+        await tickets.reopen(uow, actor=c.rep, ticket_id=ticket.id, now=clock.now(), note="客户说还是连不上")
+        await uow.commit()
+    await run_sweeps(app)
+    await outbox_of(app).run_once()
+    assert sum("快到期" in (m.text or "") and "金蝶接口怎么配" in (m.text or "") for m in c.other_p.chat()) == 1
+    clock.set(q.due_at)
+    await run_sweeps(app)
+    clock.set(shanghai(28, 9))  # the deadline is the end of Friday's working day: the notice goes at 09:00
+    await outbox_of(app).run_once()
+    assert any("你问 小李 的问题已超过答复期限" in (m.text or "") for m in c.rep_p.chat())

@@ -63,6 +63,13 @@ class Question:
     def about_ticket(self) -> bool:
         return self.ticket_id is not None
 
+    def next_check(self) -> datetime | None:
+        """When the assist sweep looks at it next: the colleague's reminder, then the deadline; None once
+        both were said or it is no longer pending."""
+        if not self.pending or self.nudge_stage >= 2:
+            return None
+        return self.remind_at if self.nudge_stage == 0 else self.due_at
+
 
 @dataclass(frozen=True)
 class AgendaQuestion:

@@ -113,9 +113,7 @@ def remind_at(created: datetime, due: datetime, team: Team) -> datetime:
 
 
 def next_check(question: Question) -> datetime | None:
-    if not question.pending or question.nudge_stage >= 2:
-        return None
-    return question.remind_at if question.nudge_stage == 0 else question.due_at
+    return question.next_check()
 
 
 # --- what a question is about ------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Final
 
+from domain.assist.model import PENDING as ASSIST_PENDING
 from domain.audit import record
 from domain.deals.access import visible_opportunity
 from domain.errors import AlreadyDone, Forbidden, InvalidInput, NotFound
@@ -328,10 +329,17 @@ async def reopen(uow: UnitOfWork, *, actor: User, ticket_id: int, now: datetime,
         raise AlreadyDone("error-ticket-moved")
     if ticket.resolved_at is None or now - ticket.resolved_at > REOPEN_WITHIN:
         raise InvalidInput("error-ticket-reopen-late", days=REOPEN_WITHIN.days)
-    return await _move(
+    reopened = await _move(
         uow, ticket, TicketStatus.IN_PROGRESS, actor=actor, now=now, action="ticket.reopened", note=read_note(note),
         resolve_since=now, resolved_at=None, closed_at=None,
     )
+    # Questions to colleagues still waiting on it were let go when it closed: their watch starts again (a
+    # deadline passed meanwhile tells the asker at the next sweep).
+    for question in await uow.assists.for_subject(ticket_id=ticket_id, limit=100):
+        check = question.next_check()
+        if question.check_at is None and check is not None:
+            await uow.assists.update(question, expect=ASSIST_PENDING, stage=question.nudge_stage, check_at=check)
+    return reopened
 
 
 # --- the SLA watch ---------------------------------------------------------------------------------------
