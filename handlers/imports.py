@@ -315,10 +315,7 @@ async def on_column(
     mapping = {name: index for name, index in mapping_of(data).items() if name != fact and index != callback_data.col}
     if callback_data.col >= 0:
         mapping[fact] = callback_data.col
-    data["imp_map"] = mapping
-    await state.update_data(imp_map=mapping)
-    plan = await plan_for(uow, user, await rows_of(bot, data), data, clock, current_team)
-    await show_preview(query, t, plan, data)
+    await preview_with(query, t, state, data, {"imp_map": mapping}, uow, user, bot, clock, current_team)
 
 
 @routes.callback_query(LeadsImport.previewing, ImpCb.filter(F.act == ImpAct.SOURCES))
@@ -344,9 +341,17 @@ async def on_source(
     if data is None:
         return
     value = SOURCES[callback_data.col].value if 0 <= callback_data.col < len(SOURCES) else ""
-    data["imp_src"] = value
-    await state.update_data(imp_src=value)
-    plan = await plan_for(uow, user, await rows_of(bot, data), data, clock, current_team)
+    await preview_with(query, t, state, data, {"imp_src": value}, uow, user, bot, clock, current_team)
+
+
+async def preview_with(
+    query: CallbackQuery, t: Translate, state: FSMContext, data: dict[str, Any], changes: dict[str, Any],
+    uow: UnitOfWork, user: User, bot: Bot, clock: Clock, team: Team | None,
+) -> None:
+    """A choice on a picker (a column for a field, the source) kept, and the preview drawn again with it."""
+    data.update(changes)
+    await state.update_data(**changes)
+    plan = await plan_for(uow, user, await rows_of(bot, data), data, clock, team)
     await show_preview(query, t, plan, data)
 
 
