@@ -265,14 +265,26 @@ async def on_document(
 async def on_cancel(
     query: CallbackQuery, callback_data: ContractCb, user: User, uow: UnitOfWork, t: Translate, state: FSMContext,
 ) -> None:
+    view = await manager_asks(query, callback_data, user, uow, t, state, ContractInput.cancel_reason,
+                              "error-contract-cancel-role")
+    if view is not None:
+        await show(query, t("contract-ask-cancel", number=view.contract.number),
+                   grid([], t, back=ContractCb(act=CAct.SHOW, id=callback_data.id)))
+
+
+async def manager_asks(
+    query: CallbackQuery, callback_data: ContractCb, user: User, uow: UnitOfWork, t: Translate, state: FSMContext,
+    asking: State, refusal: str,
+) -> service.ContractView | None:
+    """A manager's change that needs a typed answer: the contract, and the flow waiting for the answer; None
+    (and `refusal` told) for anybody else."""
     view = await service.view_contract(uow, viewer=user, contract_id=callback_data.id)
     if not manages_team(user, view.contract.team_id):
-        await query.answer(t("error-contract-cancel-role"), show_alert=True)
-        return
-    await state.set_state(ContractInput.cancel_reason)
+        await query.answer(t(refusal), show_alert=True)
+        return None
+    await state.set_state(asking)
     await state.set_data({"contract": callback_data.id})
-    await show(query, t("contract-ask-cancel", number=view.contract.number),
-               grid([], t, back=ContractCb(act=CAct.SHOW, id=callback_data.id)))
+    return view
 
 
 @routes.message(ContractInput.cancel_reason, F.text, ~F.text.startswith("/"))
@@ -295,14 +307,11 @@ async def on_cancel_reason(
 async def on_amount(
     query: CallbackQuery, callback_data: ContractCb, user: User, uow: UnitOfWork, t: Translate, state: FSMContext,
 ) -> None:
-    view = await service.view_contract(uow, viewer=user, contract_id=callback_data.id)
-    if not manages_team(user, view.contract.team_id):
-        await query.answer(t("error-contract-amount-role"), show_alert=True)
-        return
-    await state.set_state(ContractInput.amount)
-    await state.set_data({"contract": callback_data.id})
-    await show(query, t("contract-ask-amount", number=view.contract.number, amount=money(view.contract.amount)),
-               grid([], t, back=ContractCb(act=CAct.SHOW, id=callback_data.id)))
+    view = await manager_asks(query, callback_data, user, uow, t, state, ContractInput.amount,
+                              "error-contract-amount-role")
+    if view is not None:
+        await show(query, t("contract-ask-amount", number=view.contract.number, amount=money(view.contract.amount)),
+                   grid([], t, back=ContractCb(act=CAct.SHOW, id=callback_data.id)))
 
 
 @routes.message(ContractInput.amount, F.text, ~F.text.startswith("/"))
