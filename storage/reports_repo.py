@@ -39,7 +39,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.contracts.model import COLLECTING, ContractStatus
+from domain.contracts.model import COLLECTING, UNSIGNED, ContractStatus
 from domain.deals.model import PIPELINE, Stage
 from domain.handoffs.model import HandoffState
 from domain.outbox.model import NotificationState
@@ -392,10 +392,13 @@ class SqlReports:
     async def board_row(
         self, key: str, open_now: Select[Any], became: Select[Any], *, scope: Scope, period: Period,
         alerts: Sequence[str] | None = None, escalations: Sequence[str] = (),
+        escalated: ColumnElement[bool] | None = None,
     ) -> BreakpointRow:
         """One row from `open_now` (columns `holder`, `since`: what is open now) and `became` (one count:
         what became a breakpoint in the period), and the notices of the `alerts` keys (`escalations`
-        among them went to a manager or an admin) queued in the period."""
+        among them went to a manager or an admin) queued in the period. When one kind of notice goes to
+        the holder and to the managers alike, `escalated` (a condition on the notice's row) tells which
+        of them were escalations instead."""
         current = open_now.subquery()
         # One pass: per holder, how many and the oldest; the row's totals are the sums over the holders.
         groups = await self._rows(
@@ -410,31 +413,35 @@ class SqlReports:
             key=lambda row: (-row[2], row[1] or ""),
         )
         holders = ranked[:HOLDERS_SHOWN]
-        alerted = escalated = None
+        told: int | None = None
+        raised: int | None = None
         if alerts is not None:
-            alerted, escalated_count = await self.notices(scope, period, [*alerts, *escalations], escalations)
-            escalated = None if scope.owner_id is not None else escalated_count
+            told, raised = await self.notices(
+                scope, period, [*alerts, *escalations],
+                n.c.notice.in_(escalations or ["-"]) if escalated is None else escalated,
+            )
+            raised = None if scope.owner_id is not None else raised
         return BreakpointRow(
             key=key, now=int(count), period=await self._scalar(became),
             holders=tuple(Holder(holder, name, int(c)) for holder, name, c in holders),
             oldest=oldest,
-            alerted=alerted, escalated=escalated,
+            alerted=told, escalated=raised,
         )
 
     async def notices(
-        self, scope: Scope, period: Period, keys: Sequence[str], escalations: Sequence[str]
+        self, scope: Scope, period: Period, keys: Sequence[str], escalated: ColumnElement[bool]
     ) -> tuple[int, int]:
-        """Notices of `keys` queued in the period (a rep's: those to them), and how many of them were of
-        `escalations`."""
+        """Notices of `keys` queued in the period (a rep's: those to them), and how many of them were
+        escalations (`escalated`, a condition on the notice's row)."""
         where = [
             *self.team_in(scope, n.c.team_id), n.c.notice.in_(keys), within(n.c.created_at, period),
             n.c.state != NotificationState.CANCELLED,
         ]
         if scope.owner_id is not None:
             where.append(n.c.recipient_id == scope.owner_id)
-        escalated = func.coalesce(func.sum(case((n.c.notice.in_(escalations or ["-"]), 1), else_=0)), 0)
+        escalations = func.coalesce(func.sum(case((escalated, 1), else_=0)), 0)
         await self._tune()
-        row: Any = (await self.session.execute(select(func.count(), escalated).where(*where))).one()
+        row: Any = (await self.session.execute(select(func.count(), escalations).where(*where))).one()
         return int(row[0]), int(row[1])
 
     # -- lost reasons -----------------------------------------------------------------------------
@@ -692,6 +699,35 @@ async def slow_quote_approvals(db: SqlReports, scope: Scope, period: Period, now
         scope=scope, period=period,
         alerts=["quote-approval-reminder", "quote-approval-status"], escalations=["quote-approval-escalated"],
     )
+
+
+@breakpoint_source("slow_contracts")
+async def slow_contracts(db: SqlReports, scope: Scope, period: Period, now: datetime) -> BreakpointRow:
+    """Contracts not signed by their signing deadline (the team's local day `sign_by`, inclusive), drafts and
+    those sent for signature alike, as the signing watch sees them: unsigned now past the deadline, and those
+    whose deadline passed in the period before they were signed (a cancelled one no longer counts). The
+    holder is the contract's owner; the oldest waits since the end of its last day. The alerts are the
+    signing watch's notices (the owner at half the time, then the owner and the managers daily once the
+    deadline has passed), the escalations those of them that went to someone other than the owner."""
+    today = local(now, period.tz).date()
+    offset = local(period.start, period.tz).utcoffset() or timedelta(0)
+    where = [*db.team_in(scope, ct.c.team_id), *([ct.c.owner_id == scope.owner_id] if scope.owner_id else [])]
+    owner_of_subject = select(ct.c.owner_id).where(ct.c.id == n.c.subject_id).scalar_subquery()
+    row = await db.board_row(
+        "slow_contracts",
+        select(ct.c.owner_id.label("holder"), ct.c.sign_by.label("since"))
+        .where(*where, ct.c.status.in_(UNSIGNED), ct.c.sign_by < today),
+        select(func.count()).select_from(ct).where(
+            *where, ct.c.status != ContractStatus.CANCELLED,
+            ct.c.sign_by >= period.first_day, ct.c.sign_by <= period.last_day, ct.c.sign_by < today,
+            or_(ct.c.signed_at.is_(None), db.local_date(ct.c.signed_at, offset) > ct.c.sign_by),
+        ),
+        scope=scope, period=period, alerts=["contract-sign-half", "contract-sign-overdue"],
+        escalated=and_(n.c.notice == "contract-sign-overdue", n.c.recipient_id != owner_of_subject),
+    )
+    if row.oldest is None:
+        return row
+    return replace(row, oldest=day_bounds(row.oldest.date(), period.tz)[1])
 
 
 @breakpoint_source("overdue_payments")
