@@ -12,6 +12,7 @@ registering it with `@breakpoint_source("key")`, plus the label `report-bp-<key>
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -37,7 +38,7 @@ from sqlalchemy import (
     tuple_,
 )
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from domain.contracts.model import COLLECTING, UNSIGNED, ContractStatus
 from domain.deals.model import PIPELINE, Stage
@@ -97,8 +98,13 @@ HOLDERS_SHOWN = 5
 # A deal its owner got this long ago with nothing logged since is "without a follow-up record".
 NO_RECORD_AFTER = timedelta(days=1)
 ORDER = {stage: index for index, stage in enumerate(FUNNEL_STAGES)}
-# A report's sorts on PostgreSQL (SET LOCAL in its transaction; one report runs one query at a time).
+# A report's sorts on PostgreSQL (set for its transactions only).
 REPORT_WORK_MEM = "32MB"
+# On PostgreSQL a report's statements that do not wait for one another run at once, each on a connection of
+# its own, this many at a time per report: the server then works on both cores of a small machine (one
+# statement runs on one core, and a parallel plan's workers help only some of them), and one statement's
+# round trips overlap another's work. SQLite keeps one connection: its statements take turns.
+LANES = 3
 
 
 def t(at: datetime) -> ColumnElement[Any]:
@@ -114,22 +120,35 @@ def stage_rank(column: Any) -> ColumnElement[Any]:
     return case({stage: index for stage, index in ORDER.items()}, value=column, else_=-1)
 
 
+# For a report's transactions only, on PostgreSQL: JIT off (it compiles each of these short aggregate queries
+# for ~100 ms, more than most take to run), and sorts in memory up to REPORT_WORK_MEM (the whole
+# organisation's month sorts ~300,000 stage moves, ~15 MB: past the default 4 MB they spill to temporary
+# files). One statement: a round trip per setting would cost each lane's transaction more.
+TUNE = text(
+    "SELECT set_config('jit', 'off', true), "
+    f"set_config('work_mem', '{REPORT_WORK_MEM}', true)"
+)
+
+
 class SqlReports:
-    def __init__(self, session: AsyncSession) -> None:
+    """The reports' aggregates. On PostgreSQL the aggregates read on connections of their own (LANES at a
+    time), so they see what is committed, never this session's own writes not yet committed (a report
+    only reads); the digest settings and the export read and write on the session."""
+
+    def __init__(self, session: AsyncSession, lanes: int = LANES) -> None:
         self.session = session
         self._tuned = False
-        self._closed: dict[tuple[Scope, Period], Sequence[Any]] = {}
+        self._closed: dict[tuple[Scope, Period], asyncio.Future[Sequence[Any]]] = {}
+        self._turn = asyncio.Lock()
+        bind = session.bind
+        self._engine = bind if isinstance(bind, AsyncEngine) and self.dialect == "postgresql" and lanes > 1 else None
+        self._lanes = asyncio.Semaphore(lanes)
 
     async def _tune(self) -> None:
-        """For this transaction only, on PostgreSQL: JIT off (it compiles each of these short aggregate
-        queries for ~100 ms, more than most take to run), and sorts in memory up to REPORT_WORK_MEM (the
-        whole organisation's month sorts ~300,000 stage moves, ~15 MB: past the default 4 MB they spill
-        to temporary files)."""
         if not self._tuned:
             self._tuned = True
             if self.dialect == "postgresql":
-                await self.session.execute(text("SET LOCAL jit = off"))
-                await self.session.execute(text(f"SET LOCAL work_mem = '{REPORT_WORK_MEM}'"))
+                await self.session.execute(TUNE)
 
     @property
     def dialect(self) -> str:
@@ -177,12 +196,22 @@ class SqlReports:
         return stmt
 
     async def _rows(self, stmt: Select[Any]) -> Sequence[Any]:
-        await self._tune()
-        return list((await self.session.execute(stmt)).all())
+        """A report's aggregate: on a connection of its own (PostgreSQL), or on the session in turn."""
+        if self._engine is None:
+            async with self._turn:
+                return await self._here(stmt)
+        async with self._lanes, self._engine.connect() as lane:
+            await lane.execute(TUNE)
+            return list((await lane.execute(stmt)).all())
 
     async def _scalar(self, stmt: Select[Any]) -> int:
+        rows = await self._rows(stmt)
+        return int((rows[0][0] if rows else 0) or 0)
+
+    async def _here(self, stmt: Select[Any]) -> Sequence[Any]:
+        """On the session: what must see its own writes (the digest settings), and the export's pages."""
         await self._tune()
-        return int((await self.session.execute(stmt)).scalar() or 0)
+        return list((await self.session.execute(stmt)).all())
 
     async def percentiles(self, sub: Any) -> dict[Any, Durations]:
         """Count, median and p90 of `sub.c.secs` per `sub.c.g` (nearest rank)."""
@@ -230,16 +259,16 @@ class SqlReports:
         their count and amount: the funnel's totals and win rates and the lost reasons are sums over these
         few groups, read once per report."""
         key = (scope, period)
-        if key not in self._closed:
-            self._closed[key] = await self._rows(
+        if key not in self._closed:  # the funnel and the lost reasons, asked at once, read it once
+            self._closed[key] = asyncio.ensure_future(self._rows(
                 self.closed(
                     scope, period, o.c.stage, ld.c.source, o.c.owner_id, u.c.name, o.c.lost_reason, func.count(),
                     func.coalesce(func.sum(o.c.amount_minor), 0),
                 )
                 .join(ld, ld.c.id == o.c.lead_id).outerjoin(u, u.c.id == o.c.owner_id)
                 .group_by(o.c.stage, ld.c.source, o.c.owner_id, u.c.name, o.c.lost_reason)
-            )
-        return self._closed[key]
+            ))
+        return await self._closed[key]
 
     async def funnel(self, scope: Scope, period: Period) -> Funnel:
         # One pass over the period's stage moves: who entered each stage, and who of them went further.
@@ -255,15 +284,6 @@ class SqlReports:
                 ).label("later"),
             ).where(within(sc.c.at, period)), scope,
         ).subquery()
-        counts = {
-            stage: (int(entered), int(converted)) for stage, entered, converted in await self._rows(
-                select(
-                    moves.c.to_stage, func.count(distinct(moves.c.opportunity_id)),
-                    func.count(distinct(case((moves.c.later > moves.c.rank, moves.c.opportunity_id)))),
-                )
-                .where(moves.c.to_stage.in_(FUNNEL_STAGES)).group_by(moves.c.to_stage)
-            )
-        }
         lead_scope = [*self.team_in(scope, ld.c.team_id)]
         if scope.owner_id is not None:
             lead_scope.append(ld.c.created_by == scope.owner_id)
@@ -271,17 +291,28 @@ class SqlReports:
             o.c.lead_id == ld.c.id, o.c.stage == Stage.WON,
             exists().where(sc.c.opportunity_id == o.c.id, sc.c.to_stage == Stage.WON, sc.c.at < t(period.end)),
         )
-        await self._tune()
-        lead_row = (await self.session.execute(
-            select(func.count(), func.coalesce(func.sum(case((won_by_end, 1), else_=0)), 0))
-            .where(*lead_scope, within(ld.c.created_at, period))
-        )).one()
+        stage_rows, lead_rows, closed_rows = await asyncio.gather(
+            self._rows(
+                select(
+                    moves.c.to_stage, func.count(distinct(moves.c.opportunity_id)),
+                    func.count(distinct(case((moves.c.later > moves.c.rank, moves.c.opportunity_id)))),
+                )
+                .where(moves.c.to_stage.in_(FUNNEL_STAGES)).group_by(moves.c.to_stage)
+            ),
+            self._rows(
+                select(func.count(), func.coalesce(func.sum(case((won_by_end, 1), else_=0)), 0))
+                .where(*lead_scope, within(ld.c.created_at, period))
+            ),
+            self.closed_groups(scope, period),
+        )
+        counts = {stage: (int(entered), int(converted)) for stage, entered, converted in stage_rows}
+        lead_row = lead_rows[0]
         # One pass over the deals closed in the period, by stage, source and owner; the totals, the win
         # rates by source and by rep are sums over those few groups.
         closed: dict[Any, list[int]] = {}
         sources: dict[str, list[int]] = {}
         reps: dict[Any, tuple[str, list[int]]] = {}
-        for stage, source, owner, name, _reason, count, amount in await self.closed_groups(scope, period):
+        for stage, source, owner, name, _reason, count, amount in closed_rows:
             slot = 1 if stage == Stage.LOST else 0  # [won, lost]
             total = closed.setdefault(stage, [0, 0])
             total[0] += int(count)
@@ -330,7 +361,6 @@ class SqlReports:
             )
             .where(moves.c.from_stage.in_(PIPELINE))
         ).subquery()
-        in_stage = {Stage(g): d for g, d in (await self.percentiles(in_stage_sub)).items()}
 
         lead_scope = [*self.team_in(scope, ld.c.team_id)]
         if scope.owner_id is not None:
@@ -349,13 +379,11 @@ class SqlReports:
                 self.seconds(firsts.c.captured, firsts.c.first).label("secs"),
             ).select_from(firsts)
         ).subquery()
-        followed = await self.percentiles(split)
-        first_followup, no_followup = followed.get(0, Durations()), followed.get(1, Durations()).count
 
         handoff_scope = [*self.team_in(scope, h.c.team_id)]
         if scope.owner_id is not None:
             handoff_scope.append(h.c.to_user_id == scope.owner_id)
-        handoff_accept = await self.durations(
+        handoffs_timed = self.durations(
             self.seconds(h.c.requested_at, h.c.decided_at),
             select().select_from(h).where(*handoff_scope, h.c.state == HandoffState.ACCEPTED, within(h.c.decided_at, period)),
         )
@@ -378,16 +406,21 @@ class SqlReports:
             .group_by(qa.c.quote_id)
             .having(func.sum(case((qa.c.state == StepState.APPROVED, 0), else_=1)) == 0)
         ).subquery()
-        quote_approval = await self.durations(
-            self.seconds(approved.c.asked, approved.c.done),
-            select().select_from(approved).where(approved.c.done >= t(period.start), approved.c.done < t(period.end)),
+        stays, followed, handoff_accept, quote_approval = await asyncio.gather(
+            self.percentiles(in_stage_sub), self.percentiles(split), handoffs_timed,
+            self.durations(
+                self.seconds(approved.c.asked, approved.c.done),
+                select().select_from(approved).where(approved.c.done >= t(period.start), approved.c.done < t(period.end)),
+            ),
         )
+        in_stage = {Stage(g): d for g, d in stays.items()}
+        first_followup, no_followup = followed.get(0, Durations()), followed.get(1, Durations()).count
         return CycleTimes(in_stage, first_followup, no_followup, handoff_accept, quote_approval)
 
     # -- the breakpoint board ---------------------------------------------------------------------
 
     async def breakpoints(self, scope: Scope, period: Period, now: datetime) -> list[BreakpointRow]:
-        return [await query(self, scope, period, now) for _, query in BREAKPOINT_SOURCES]
+        return list(await asyncio.gather(*(query(self, scope, period, now) for _, query in BREAKPOINT_SOURCES)))
 
     async def board_row(
         self, key: str, open_now: Select[Any], became: Select[Any], *, scope: Scope, period: Period,
@@ -401,11 +434,16 @@ class SqlReports:
         of them were escalations instead."""
         current = open_now.subquery()
         # One pass: per holder, how many and the oldest; the row's totals are the sums over the holders.
-        groups = await self._rows(
+        told_now = self._rows(
             select(current.c.holder, u.c.name, func.count(), func.min(current.c.since))
             .outerjoin(u, u.c.id == current.c.holder)
             .group_by(current.c.holder, u.c.name)
         )
+        notified = self.notices(
+            scope, period, [*alerts, *escalations],
+            n.c.notice.in_(escalations or ["-"]) if escalated is None else escalated,
+        ) if alerts is not None else None
+        groups, became_count, told = await asyncio.gather(told_now, self._scalar(became), _maybe(notified))
         count = sum(int(c) for _, _, c, _ in groups)
         oldest = min((moment for moment in (_parse(since) for _, _, _, since in groups) if moment), default=None)
         ranked = sorted(
@@ -413,19 +451,12 @@ class SqlReports:
             key=lambda row: (-row[2], row[1] or ""),
         )
         holders = ranked[:HOLDERS_SHOWN]
-        told: int | None = None
-        raised: int | None = None
-        if alerts is not None:
-            told, raised = await self.notices(
-                scope, period, [*alerts, *escalations],
-                n.c.notice.in_(escalations or ["-"]) if escalated is None else escalated,
-            )
-            raised = None if scope.owner_id is not None else raised
         return BreakpointRow(
-            key=key, now=int(count), period=await self._scalar(became),
+            key=key, now=int(count), period=became_count,
             holders=tuple(Holder(holder, name, int(c)) for holder, name, c in holders),
             oldest=oldest,
-            alerted=told, escalated=raised,
+            alerted=None if told is None else told[0],
+            escalated=None if told is None or scope.owner_id is not None else told[1],
         )
 
     async def notices(
@@ -440,26 +471,14 @@ class SqlReports:
         if scope.owner_id is not None:
             where.append(n.c.recipient_id == scope.owner_id)
         escalations = func.coalesce(func.sum(case((escalated, 1), else_=0)), 0)
-        await self._tune()
-        row: Any = (await self.session.execute(select(func.count(), escalations).where(*where))).one()
+        [row] = await self._rows(select(func.count(), escalations).where(*where))
         return int(row[0]), int(row[1])
 
     # -- lost reasons -----------------------------------------------------------------------------
 
     async def lost_reasons(self, scope: Scope, period: Period) -> LostReport:
-        # One pass over the deals lost in the period, by reason and owner (the two lists are sums over it).
-        reasons: dict[str, list[int]] = {}
-        owners: dict[Any, tuple[str, list[int]]] = {}
-        for stage, _source, owner, name, reason, count, amount in await self.closed_groups(scope, period):
-            if stage != Stage.LOST:
-                continue
-            for line in (reasons.setdefault(reason or "", [0, 0]), owners.setdefault(owner, (name or "—", [0, 0]))[1]):
-                line[0] += int(count)
-                line[1] += int(amount)
-        by_reason = sorted(((key, c, m) for key, (c, m) in reasons.items()), key=lambda row: (-row[1], row[0]))
-        by_rep = sorted(((name, c, m) for name, (c, m) in owners.values()), key=lambda row: (-row[1], row[0]))
         # The stage each was lost from: its move into lost in the period.
-        by_stage = await self._rows(
+        from_stages = (
             select(sc.c.from_stage, func.count(distinct(sc.c.opportunity_id)))
             .join(o, o.c.id == sc.c.opportunity_id)
             .where(
@@ -468,7 +487,7 @@ class SqlReports:
             )
             .group_by(sc.c.from_stage)
         )
-        rejections = await self._rows(
+        rejected = (
             select(q.c.customer_reason, func.count(), func.coalesce(func.sum(q.c.total_minor), 0))
             .where(
                 *self.team_in(scope, q.c.team_id), *([q.c.owner_id == scope.owner_id] if scope.owner_id else []),
@@ -476,6 +495,20 @@ class SqlReports:
             )
             .group_by(q.c.customer_reason).order_by(func.count().desc(), q.c.customer_reason)
         )
+        closed, by_stage, rejections = await asyncio.gather(
+            self.closed_groups(scope, period), self._rows(from_stages), self._rows(rejected),
+        )
+        # One pass over the deals lost in the period, by reason and owner (the two lists are sums over it).
+        reasons: dict[str, list[int]] = {}
+        owners: dict[Any, tuple[str, list[int]]] = {}
+        for stage, _source, owner, name, reason, count, amount in closed:
+            if stage != Stage.LOST:
+                continue
+            for line in (reasons.setdefault(reason or "", [0, 0]), owners.setdefault(owner, (name or "—", [0, 0]))[1]):
+                line[0] += int(count)
+                line[1] += int(amount)
+        by_reason = sorted(((key, c, m) for key, (c, m) in reasons.items()), key=lambda row: (-row[1], row[0]))
+        by_rep = sorted(((name, c, m) for name, (c, m) in owners.values()), key=lambda row: (-row[1], row[0]))
         rank = {stage: index for index, stage in enumerate(PIPELINE)}
         return LostReport(
             by_reason=tuple(LostLine(reason or "", int(c), int(m)) for reason, c, m in by_reason),
@@ -529,23 +562,23 @@ class SqlReports:
     # -- digests -----------------------------------------------------------------------------------
 
     async def waiting(self, team_id: int, now: datetime) -> Waiting:
-        handoffs = await self._scalar(
+        [(handoffs,)] = await self._here(
             select(func.count()).select_from(h).where(h.c.team_id == team_id, h.c.state == HandoffState.PENDING)
         )
-        approvals = await self._scalar(
+        [(approvals,)] = await self._here(
             select(func.count()).select_from(qa).where(qa.c.team_id == team_id, qa.c.state == StepState.PENDING)
         )
-        return Waiting(handoffs, approvals)
+        return Waiting(int(handoffs), int(approvals))
 
     async def muted(self, team_id: int, kind: str) -> set[int]:
-        rows = await self._rows(
+        rows = await self._here(
             select(digest_optouts.c.user_id).join(u, u.c.id == digest_optouts.c.user_id)
             .where(u.c.team_id == team_id, digest_optouts.c.kind == kind)
         )
         return {int(user_id) for (user_id,) in rows}
 
     async def muted_kinds(self, user_id: int) -> set[str]:
-        rows = await self._rows(select(digest_optouts.c.kind).where(digest_optouts.c.user_id == user_id))
+        rows = await self._here(select(digest_optouts.c.kind).where(digest_optouts.c.user_id == user_id))
         return {str(kind) for (kind,) in rows}
 
     async def mute(self, user_id: int, kind: str, off: bool) -> None:
@@ -597,13 +630,14 @@ class SqlReports:
     ) -> Sequence[tuple[Any, ...]]:
         stmt = self._export(sheet, scope, period)
         key = {Sheet.DEALS: o.c.id, Sheet.ACTIVITIES: a.c.id, Sheet.QUOTES: q.c.id}[sheet]
-        page = await self._rows(stmt.where(key > after_id).order_by(key).limit(limit))
+        page = await self._here(stmt.where(key > after_id).order_by(key).limit(limit))
         if sheet is not Sheet.QUOTES:
             return [tuple(row) for row in page]
         return [(row[0], f"Q-{row[1]}-{row[2]:04d}-v{row[3]}", *row[4:]) for row in page]
 
     async def export_count(self, sheet: Sheet, scope: Scope, period: Period) -> int:
-        return await self._scalar(select(func.count()).select_from(self._export(sheet, scope, period).subquery()))
+        [(count,)] = await self._here(select(func.count()).select_from(self._export(sheet, scope, period).subquery()))
+        return int(count)
 
 
 # --- the breakpoint sources -------------------------------------------------------------------------
@@ -825,6 +859,10 @@ async def silent_deals(db: SqlReports, scope: Scope, period: Period, now: dateti
         alerts=["followup-stale-owner", "followup-no-step-owner"],
         escalations=["followup-stale-manager", "followup-escalated-manager"],
     )
+
+
+async def _maybe(pending: Awaitable[tuple[int, int]] | None) -> tuple[int, int] | None:
+    return None if pending is None else await pending
 
 
 def _parse(value: object) -> datetime | None:
