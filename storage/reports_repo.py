@@ -98,7 +98,7 @@ HOLDERS_SHOWN = 5
 # A deal its owner got this long ago with nothing logged since is "without a follow-up record".
 NO_RECORD_AFTER = timedelta(days=1)
 ORDER = {stage: index for index, stage in enumerate(FUNNEL_STAGES)}
-# A report's sorts on PostgreSQL (set for its transactions only).
+# A report's sorts on PostgreSQL (set for its transactions only: TUNE).
 REPORT_WORK_MEM = "32MB"
 # On PostgreSQL a report's statements that do not wait for one another run at once, each on a connection of
 # its own, this many at a time per report: the server then works on both cores of a small machine (one
