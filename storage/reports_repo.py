@@ -104,7 +104,7 @@ REPORT_WORK_MEM = "32MB"
 # its own, this many at a time per report: the server then works on both cores of a small machine (one
 # statement runs on one core, and a parallel plan's workers help only some of them), and one statement's
 # round trips overlap another's work. SQLite keeps one connection: its statements take turns.
-LANES = 3
+LANES = 4
 
 
 def t(at: datetime) -> ColumnElement[Any]:

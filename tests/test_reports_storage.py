@@ -201,6 +201,16 @@ async def test_an_empty_period_has_zeros_not_errors(month: tuple[SqlReports, Mon
     assert report.lost.total == 0 and report.activity == () and report.timeliness == ()
 
 
+async def test_the_report_is_the_same_read_at_once_or_one_statement_at_a_time(
+    month: tuple[SqlReports, Month],
+) -> None:
+    repo, m = month
+    for scope in (Scope(m.team_a), Scope(None), Scope(m.team_a, owner_id=m.wang)):
+        at_once = await compute(repo, scope, NOVEMBER, NOW)
+        in_turn = await compute(SqlReports(repo.session, lanes=1), scope, NOVEMBER, NOW)
+        assert at_once == in_turn
+
+
 async def test_percentiles_are_nearest_rank_on_both_databases(month: tuple[SqlReports, Month]) -> None:
     repo, _ = month
     # 70 stays of 1..70 seconds (group 0) and 4 of 10..40 (group 1): the median is the ceil(n/2)-th smallest,
