@@ -135,7 +135,7 @@ SEED = [
               created_at + interval '6 days', created_at + interval '6 days',
               CASE WHEN stage = 'won' THEN created_at + interval '8 days' END, 'chat',
               CASE WHEN stage = 'won' THEN amount_minor ELSE 0 END, CASE WHEN stage = 'won' THEN 0 ELSE 2 END
-       FROM opportunities WHERE stage = 'won' OR (stage = 'proposal' AND id % 10 = 0)""",
+       FROM opportunities WHERE stage = 'won' OR (stage = 'proposal' AND id / 500 % 10 = 0)""",
     """INSERT INTO notifications (kind, team_id, recipient_id, chat_id, text, urgent, not_before, dedupe_key, state,
                                   attempts, next_attempt_at, created_at, subject_kind, subject_id, notice)
        SELECT 'contract.signing', team_id, owner_id, 1, '…', false, sign_by + interval '1 day 1 hour',

@@ -362,14 +362,18 @@ class SqlReports:
             .where(moves.c.from_stage.in_(PIPELINE))
         ).subquery()
 
-        lead_scope = [*self.team_in(scope, ld.c.team_id)]
-        if scope.owner_id is not None:
-            lead_scope.append(o.c.owner_id == scope.owner_id)
+        # Each lead captured in the period that has a deal (the rep's own, for a rep), and the first contact
+        # logged on its deals: looked up per lead by the keys (the planner would rather hash all 1,000,000
+        # deals to join 85,000 leads: ~1.2x the CPU); grouped per lead so that the lookup runs once per lead.
+        deals_of_lead = [o.c.lead_id == ld.c.id, *([o.c.owner_id == scope.owner_id] if scope.owner_id else [])]
+        first_contact = (
+            select(func.min(a.c.at)).select_from(o).join(a, a.c.opportunity_id == o.c.id)
+            .where(*deals_of_lead, a.c.kind != "note")
+            .scalar_subquery()
+        )
         firsts = (
-            select(ld.c.created_at.label("captured"), func.min(a.c.at).label("first"))
-            .join(o, o.c.lead_id == ld.c.id)
-            .outerjoin(a, and_(a.c.opportunity_id == o.c.id, a.c.kind != "note"))
-            .where(*lead_scope, within(ld.c.created_at, period))
+            select(ld.c.created_at.label("captured"), func.min(first_contact).label("first"))
+            .where(*self.team_in(scope, ld.c.team_id), within(ld.c.created_at, period), exists().where(*deals_of_lead))
             .group_by(ld.c.id, ld.c.created_at)
         ).subquery()
         # One pass: the leads with a first follow-up (group 0, timed) and those without one yet (group 1).
@@ -478,12 +482,13 @@ class SqlReports:
 
     async def lost_reasons(self, scope: Scope, period: Period) -> LostReport:
         # The stage each was lost from: its move into lost in the period.
+        # (Each move's deal looked up by its key, as _deal_stage says.)
+        deal_stage = _deal_stage(sc.c.opportunity_id, [o.c.owner_id == scope.owner_id] if scope.owner_id else [])
         from_stages = (
             select(sc.c.from_stage, func.count(distinct(sc.c.opportunity_id)))
-            .join(o, o.c.id == sc.c.opportunity_id)
             .where(
-                *self.team_in(scope, sc.c.team_id), *([o.c.owner_id == scope.owner_id] if scope.owner_id else []),
-                o.c.stage == Stage.LOST, sc.c.to_stage == Stage.LOST, within(sc.c.at, period),
+                *self.team_in(scope, sc.c.team_id), deal_stage == Stage.LOST, sc.c.to_stage == Stage.LOST,
+                within(sc.c.at, period),
             )
             .group_by(sc.c.from_stage)
         )
@@ -662,6 +667,13 @@ def _open_deals() -> ColumnElement[bool]:
     return o.c.stage.not_in(CLOSED)
 
 
+def _deal_stage(deal_id: Any, where: Sequence[ColumnElement[bool]] = ()) -> ColumnElement[Any]:
+    """The stage of the deal `deal_id` (of those matching `where`; NULL otherwise), looked up by its key for
+    each row: for the few tens of thousands of rows a report asks about, the planner would rather hash all
+    the deals (a join reading 1,000,000 of them, ~1.6-2x the CPU of the lookups)."""
+    return select(o.c.stage).where(o.c.id == deal_id, *where).scalar_subquery()
+
+
 @breakpoint_source("unassigned")
 async def unassigned_leads(db: SqlReports, scope: Scope, period: Period, now: datetime) -> BreakpointRow:
     """Deals waiting in the pool with nobody on them (a rep's view: the ones they lost to it)."""
@@ -709,7 +721,7 @@ async def proposals_with_uncovered_needs(db: SqlReports, scope: Scope, period: P
     return await db.board_row(
         "uncovered_needs",
         select(q.c.owner_id.label("holder"), q.c.created_at.label("since"))
-        .join(o, o.c.id == q.c.opportunity_id).where(*now_where, _open_deals()),
+        .where(*now_where, _deal_stage(q.c.opportunity_id).not_in(CLOSED)),
         select(func.count()).select_from(q).where(*where, within(q.c.submitted_at, period)),
         scope=scope, period=period,
     )
