@@ -136,12 +136,14 @@ class Seeder:
             created_at=at, subject_kind=subject, subject_id=about, notice=key,
         )
 
-    async def contract(self, team: int, deal: int, owner: int, seq: int, status: str) -> int:
-        return await self.add(
-            contracts, team_id=team, opportunity_id=deal, owner_id=owner, created_by=owner, year=2026, seq=seq,
+    async def contract(self, team: int, deal: int, owner: int, seq: int, status: str, **more: Any) -> int:
+        values: dict[str, Any] = dict(
+            team_id=team, opportunity_id=deal, owner_id=owner, created_by=owner, year=2026, seq=seq,
             amount_minor=10_000_000, currency="CNY", status=status, sign_by=date(2026, 10, 31), created_at=L(10, 1),
             provider="chat", paid_minor=0, sign_stage=0,
         )
+        values.update(more)
+        return await self.add(contracts, **values)
 
     async def milestone(self, team: int, contract: int, position: int, due: date, amount: int,
                         paid: int = 0, paid_at: datetime | None = None) -> int:
@@ -270,7 +272,8 @@ async def seed_month(session: AsyncSession) -> Month:
 async def seed_money_and_service(
     s: Seeder, a: int, b: int, boss: int, wang: int, li: int, other: int, d: dict[str, int]
 ) -> None:
-    """Payment plans and after-sales tickets (the board's overdue-payments and late-tickets rows)."""
+    """Payment plans, signing deadlines and after-sales tickets (the board's overdue-payments, slow-contracts
+    and late-tickets rows)."""
     # HT-1 (D1, 小王, collecting): 1st due 12 Nov, paid at 23:30 that evening: on time. 2nd due 15 Nov,
     # paid at 07:00 on the 16th (UTC still the 15th): late. 3rd due 28 Nov, unpaid: overdue now.
     # 4th due today (1 Dec): not overdue yet.
@@ -292,6 +295,28 @@ async def seed_money_and_service(
     await s.notice(a, wang, "payment-due", "milestone", m3, N(29))
     await s.notice(a, boss, "payment-overdue", "milestone", m3, N(29))
     await s.notice(b, other, "payment-due", "milestone", m3, N(11))
+
+    # Signing deadlines (the team's local day, inclusive). K1 (D3, 小王) sent on the 13th, to be signed by
+    # the 20th: unsigned, past it since local midnight on the 21st; the watch told 小王 at half the time,
+    # then 小王 and the manager (escalated) on the 21st. K2 (D10, 小李) still a draft, to be signed by
+    # 30 October: past it now, not November's. K3 (D1, 小王) due the 10th, signed at 07:00 on the 11th
+    # (UTC still the 10th: the team's day counts): late, in November. K4 (D10, 小李) due the 25th, signed at
+    # 23:30 that evening: on time (小李 was nudged at half the time). K5 due today: not late yet. K6 was
+    # cancelled unsigned past its deadline: no longer counts. Team B's K7 is past its deadline too.
+    k1 = await s.contract(a, d["D3"], wang, 5, "sent", sign_by=date(2026, 11, 20), created_at=N(12), sent_at=N(13))
+    await s.contract(a, d["D10"], li, 6, "draft", sign_by=date(2026, 10, 30), created_at=L(10, 26))
+    await s.contract(a, d["D1"], wang, 7, "signed", sign_by=date(2026, 11, 10), created_at=N(3), sent_at=N(4),
+                     signed_at=N(11, 7))
+    k4 = await s.contract(a, d["D10"], li, 8, "active", sign_by=date(2026, 11, 25), created_at=N(16), sent_at=N(16),
+                          signed_at=N(25, 23, 30))
+    await s.contract(a, d["D3"], wang, 9, "sent", sign_by=date(2026, 12, 1), created_at=N(24), sent_at=N(24))
+    await s.contract(a, d["D3"], wang, 10, "cancelled", sign_by=date(2026, 11, 5), created_at=N(1, 12))
+    k7 = await s.contract(b, d["D7"], other, 2, "sent", sign_by=date(2026, 11, 15), created_at=N(10), sent_at=N(10))
+    await s.notice(a, wang, "contract-sign-half", "contract", k1, N(17))
+    await s.notice(a, wang, "contract-sign-overdue", "contract", k1, N(21, 9))
+    await s.notice(a, boss, "contract-sign-overdue", "contract", k1, N(21, 9))
+    await s.notice(a, li, "contract-sign-half", "contract", k4, N(21, 9))
+    await s.notice(b, other, "contract-sign-overdue", "contract", k7, N(16, 9))
 
     # Tickets. T1 (小王) past its resolution limit since the 24th; T2 (小李) unanswered past its response
     # limit (the watch said so on 1 December); T3's owner left the team: nobody holds it.

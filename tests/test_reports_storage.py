@@ -129,6 +129,30 @@ async def test_the_board_shows_overdue_payments_and_late_tickets(month: tuple[Sq
     assert (org["overdue_payments"].now, org["late_tickets"].now, org["late_tickets"].period) == (3, 4, 4)
 
 
+async def test_the_board_shows_contracts_not_signed_in_time(month: tuple[SqlReports, Month]) -> None:
+    repo, m = month
+    board = {row.key: row for row in await repo.breakpoints(Scope(m.team_a), NOVEMBER, NOW)}
+    slow = board["slow_contracts"]
+    # Now: K1 (sent, due the 20th) and K2 (a draft due 30 October: waiting since local midnight on the
+    # 31st); not K5, due today, nor the signed, cancelled or team B's ones. In November: K1, and K3, signed
+    # at 07:00 the day after its deadline (UTC still its last day: the team's day counts); not K4, signed
+    # that evening, nor K6, cancelled.
+    assert (slow.now, slow.period, slow.oldest) == (2, 2, L(10, 31, 0, 0))
+    assert set(slow.holders) == {Holder(m.wang, "小王", 1), Holder(m.li, "小李", 1)}
+    # The watch's notices in team A: two half-time nudges and K1's deadline to 小王 and to the manager; only
+    # the manager's was an escalation (the same notice to the owner is not).
+    assert (slow.alerted, slow.escalated) == (4, 1)
+    # 小李's own: K2 now, nothing late in November; the half-time nudge she got.
+    mine = {row.key: row for row in await repo.breakpoints(Scope(m.team_a, owner_id=m.li), NOVEMBER, NOW)}
+    assert (mine["slow_contracts"].now, mine["slow_contracts"].period, mine["slow_contracts"].holders) == (
+        1, 0, (Holder(m.li, "小李", 1),),
+    )
+    assert (mine["slow_contracts"].alerted, mine["slow_contracts"].escalated) == (1, None)
+    # The whole organisation adds team B's K7 (its deadline notice went to its owner: no escalation).
+    org = {row.key: row for row in await repo.breakpoints(Scope(None), NOVEMBER, NOW)}["slow_contracts"]
+    assert (org.now, org.period, org.alerted, org.escalated) == (3, 3, 5, 1)
+
+
 async def test_a_reps_board_shows_their_own(month: tuple[SqlReports, Month]) -> None:
     repo, m = month
     board = {row.key: row for row in await repo.breakpoints(Scope(m.team_a, owner_id=m.li), NOVEMBER, NOW)}
@@ -175,6 +199,16 @@ async def test_an_empty_period_has_zeros_not_errors(month: tuple[SqlReports, Mon
     assert all(row.period == 0 for row in report.board)
     assert report.breakpoint("silent").now == 1  # what is open now is open whatever the period
     assert report.lost.total == 0 and report.activity == () and report.timeliness == ()
+
+
+async def test_the_report_is_the_same_read_at_once_or_one_statement_at_a_time(
+    month: tuple[SqlReports, Month],
+) -> None:
+    repo, m = month
+    for scope in (Scope(m.team_a), Scope(None), Scope(m.team_a, owner_id=m.wang)):
+        at_once = await compute(repo, scope, NOVEMBER, NOW)
+        in_turn = await compute(SqlReports(repo.session, lanes=1), scope, NOVEMBER, NOW)
+        assert at_once == in_turn
 
 
 async def test_percentiles_are_nearest_rank_on_both_databases(month: tuple[SqlReports, Month]) -> None:

@@ -21,6 +21,9 @@ from domain.reports.periods import Period
 
 
 class ReportRepo(Protocol):
+    """The aggregates may be asked for at once (asyncio.gather): an implementation runs them side by side
+    or in turn, as its database allows."""
+
     async def funnel(self, scope: Scope, period: Period) -> Funnel: ...
     async def cycle_times(self, scope: Scope, period: Period) -> CycleTimes: ...
     async def breakpoints(self, scope: Scope, period: Period, now: datetime) -> list[BreakpointRow]: ...

@@ -3,6 +3,7 @@ organisation, a rep their own deals; the numbers come from the ReportRepo port i
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, datetime
 from typing import Protocol
 
@@ -37,14 +38,14 @@ def scope_for(viewer: User, *, team_id: int | None, whole_org: bool = False) -> 
 
 
 async def compute(repo: ReportRepo, scope: Scope, period: Period, now: datetime, title: str = "") -> Report:
+    # The parts are asked for at once: the repo may work on several at a time (ReportRepo).
+    funnel, cycle, board, lost, activity, timeliness = await asyncio.gather(
+        repo.funnel(scope, period), repo.cycle_times(scope, period), repo.breakpoints(scope, period, now),
+        repo.lost_reasons(scope, period), repo.activity(scope, period), repo.timeliness(scope, period, now),
+    )
     return Report(
-        period=period, scope=scope, title=title,
-        funnel=await repo.funnel(scope, period),
-        cycle=await repo.cycle_times(scope, period),
-        board=tuple(await repo.breakpoints(scope, period, now)),
-        lost=await repo.lost_reasons(scope, period),
-        activity=tuple(await repo.activity(scope, period)),
-        timeliness=tuple(await repo.timeliness(scope, period, now)),
+        period=period, scope=scope, title=title, funnel=funnel, cycle=cycle, board=tuple(board), lost=lost,
+        activity=tuple(activity), timeliness=tuple(timeliness),
     )
 
 
@@ -67,10 +68,10 @@ async def chart_report(uow: ReportsWork, team_id: int, first: date, last: date) 
     if team is None:
         raise NotFound()
     period, scope = between(first, last, team.timezone), Scope(team_id)
+    funnel, cycle = await asyncio.gather(uow.reports.funnel(scope, period), uow.reports.cycle_times(scope, period))
     return Report(
         period=period, scope=scope, title=team.name,
-        funnel=await uow.reports.funnel(scope, period), cycle=await uow.reports.cycle_times(scope, period),
-        board=(), lost=LostReport((), (), (), ()),
+        funnel=funnel, cycle=cycle, board=(), lost=LostReport((), (), (), ()),
     )
 
 

@@ -44,6 +44,7 @@ report-bp-unassigned = Nobody on it (pool)
 report-bp-no_record = Deals with no follow-up logged
 report-bp-uncovered_needs = Quotes missing a need
 report-bp-slow_approvals = Quote approvals past the SLA
+report-bp-slow_contracts = Contracts not signed by their deadline
 report-bp-overdue_payments = Payments overdue
 report-bp-late_tickets = Tickets over SLA or with no owner
 report-bp-late_handoffs = Hand-offs not accepted in time

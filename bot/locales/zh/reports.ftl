@@ -44,6 +44,7 @@ report-bp-unassigned = 公海无人跟进
 report-bp-no_record = 商机没有跟进记录
 report-bp-uncovered_needs = 方案有需求没覆盖
 report-bp-slow_approvals = 报价审批超时
+report-bp-slow_contracts = 合同久未签
 report-bp-overdue_payments = 回款逾期
 report-bp-late_tickets = 售后工单超时或没人负责
 report-bp-late_handoffs = 分配超时未接手
