@@ -19,13 +19,16 @@ from typing import Any
 
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, KeyBuilder, StateType, StorageKey
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from storage.tables import fsm_states
 
+# Built once (storage/sql.py says why): every update reads its conversation's row, many write it.
+_READ = select(fsm_states.c.state, fsm_states.c.data).where(fsm_states.c.key == bindparam("key"))
+_DELETE = delete(fsm_states).where(fsm_states.c.key == bindparam("key"))
 
 @dataclass
 class _Row:
@@ -55,10 +58,7 @@ class UpdateStates:
     async def row(self, raw: str) -> _Row:
         found = self.rows.get(raw)
         if found is None:
-            result = await self.session.execute(
-                select(fsm_states.c.state, fsm_states.c.data).where(fsm_states.c.key == raw)
-            )
-            stored = result.first()
+            stored = (await self.session.execute(_READ, {"key": raw})).first()
             state = stored.state if stored else None
             data = dict(stored.data) if stored and stored.data else None
             found = self.rows[raw] = _Row(state, data, state, None if data is None else dict(data))
@@ -87,7 +87,10 @@ class SqlStorage(BaseStorage):
     def __init__(self, engine: AsyncEngine, key_builder: KeyBuilder | None = None) -> None:
         self.engine = engine
         self.key_builder = key_builder or DefaultKeyBuilder(with_destiny=True)
-        self._insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
+        upsert = (pg_insert if engine.dialect.name == "postgresql" else sqlite_insert)(fsm_states)
+        self._upsert = upsert.on_conflict_do_update(
+            index_elements=["key"], set_={"state": upsert.excluded.state, "data": upsert.excluded.data}
+        )
 
     def buffer(self, session: AsyncSession) -> UpdateStates:
         """A write-behind buffer for one update over its session (see the module's doc)."""
@@ -102,11 +105,9 @@ class SqlStorage(BaseStorage):
     ) -> None:
         """The row as a whole: one upsert, or one DELETE when there is neither state nor data."""
         if state is None and not data:
-            await conn.execute(delete(fsm_states).where(fsm_states.c.key == raw))
+            await conn.execute(_DELETE, {"key": raw})
             return
-        values = {"state": state, "data": data or None}
-        stmt = self._insert(fsm_states).values(key=raw, **values)
-        await conn.execute(stmt.on_conflict_do_update(index_elements=["key"], set_=values))
+        await conn.execute(self._upsert, {"key": raw, "state": state, "data": data or None})
 
     @asynccontextmanager
     async def _direct(self) -> AsyncIterator[AsyncConnection]:
@@ -120,9 +121,7 @@ class SqlStorage(BaseStorage):
             row = await states.row(raw)
             return row.state, row.data
         async with self.engine.connect() as conn:
-            found = (
-                await conn.execute(select(fsm_states.c.state, fsm_states.c.data).where(fsm_states.c.key == raw))
-            ).first()
+            found = (await conn.execute(_READ, {"key": raw})).first()
         return (found.state, dict(found.data) if found.data else None) if found else (None, None)
 
     async def _change(self, key: StorageKey, **values: Any) -> None:

@@ -24,6 +24,12 @@ log = logging.getLogger(__name__)
 
 Translate = Callable[..., str]  # returns Html (see Catalogue.get)
 
+# What a formatted text is kept by: the language, the key and each parameter's name, type and value. Only
+# parameters whose text Fluent derives from their type and value alone (strings, Html, whole numbers):
+# two equal datetimes in different time zones, say, are the same dict key but read differently.
+_KEPT_TYPES = (str, int)
+_KEEP_AT_MOST = 4096
+
 
 class Catalogue:
     def __init__(self, root: Path = LOCALES) -> None:
@@ -40,22 +46,39 @@ class Catalogue:
                 bundle.add_resource(resource)
             self.bundles[lang] = bundle
             self.keys[lang] = keys
+        # Texts formatted before: a lead's capture and hand-off format ~65 texts, most of them the same
+        # every time (labels, buttons), and Fluent's formatting was ~4% of the lead's CPU.
+        self._formatted: dict[tuple[Any, ...], Html] = {}
 
     def get(self, lang: Language, key: str, **params: Any) -> Html:
+        if all(isinstance(value, _KEPT_TYPES) for value in params.values()):
+            kept = (lang, key, *((name, type(value), value) for name, value in params.items()))
+            text = self._formatted.get(kept)
+            if text is None:
+                text, ok = self._format(lang, key, params)
+                if ok:
+                    if len(self._formatted) >= _KEEP_AT_MOST:
+                        self._formatted.clear()
+                    self._formatted[kept] = text
+            return text
+        return self._format(lang, key, params)[0]
+
+    def _format(self, lang: Language, key: str, params: dict[str, Any]) -> tuple[Html, bool]:
+        """The text, and whether it came out whole (found, formatted without errors)."""
         bundle = self.bundles[lang]
         if not bundle.has_message(key):
             fallback = self.bundles[Language.ZH if lang is Language.EN else Language.EN]
             if not fallback.has_message(key):
                 log.error("missing message %s", key)
-                return Html(key)
+                return Html(key), False
             bundle = fallback
         message = bundle.get_message(key)
         if message.value is None:
-            return Html(key)
+            return Html(key), False
         text, errors = bundle.format_pattern(message.value, escape_params(params))
         for error in errors:
             log.warning("message %s: %s", key, error)
-        return Html(text)
+        return Html(text), not errors
 
     def translator(self, lang: Language) -> Translate:
         def t(key: str, **params: Any) -> Html:

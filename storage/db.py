@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.util import await_only
 
+from storage.sqlite_driver import one_trip_dbapi
 from storage.tables import map_domain
 
 log = logging.getLogger(__name__)
@@ -43,7 +44,7 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         database = make_url(url).database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+        engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30}, module=one_trip_dbapi())
         gate_writes(engine)
 
         @event.listens_for(engine.sync_engine, "connect")

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import datetime
+from functools import cache
 
 from sqlalchemy import (
+    Select,
+    bindparam,
     func,
     or_,
     select,
@@ -19,6 +22,23 @@ from storage.tables import (
 )
 
 IN_CHUNK = 500  # values per IN (...) list
+
+# Every capture runs these (the duplicate check, the per-person cap): built once (storage/sql.py says why).
+_MATCH_COLUMNS = ("phone", "email", "company_key")
+
+
+@cache
+def _matching(by: tuple[str, ...]) -> Select[Lead]:
+    """Leads sharing any of the `by` columns with the values bound under the columns' names."""
+    wanted = or_(*(leads.c[name] == bindparam(name) for name in by))
+    return select(Lead).where(wanted).order_by(leads.c.id.desc()).limit(bindparam("limit"))
+
+
+_CAPTURED_SINCE = (
+    select(func.count())
+    .select_from(leads)
+    .where(leads.c.created_by == bindparam("user_id"), leads.c.created_at > bindparam("since"))
+)
 
 
 class SqlLeads:
@@ -40,17 +60,13 @@ class SqlLeads:
     async def matching(
         self, *, phone: str | None, email: str | None, company_key: str | None, limit: int
     ) -> Sequence[Lead]:
-        conditions = []
-        if phone:
-            conditions.append(leads.c.phone == phone)
-        if email:
-            conditions.append(leads.c.email == email)
-        if company_key:
-            conditions.append(leads.c.company_key == company_key)
-        if not conditions:
+        values = {
+            name: value for name, value in zip(_MATCH_COLUMNS, (phone, email, company_key), strict=True) if value
+        }
+        if not values:
             return []
-        stmt = select(Lead).where(or_(*conditions)).order_by(leads.c.id.desc()).limit(limit)
-        return (await self.session.execute(stmt)).scalars().all()
+        found = await self.session.execute(_matching(tuple(values)), {**values, "limit": limit})
+        return found.scalars().all()
 
     async def in_team_matching(
         self, team_id: int, *, phones: Collection[str], emails: Collection[str], company_keys: Collection[str]
@@ -74,5 +90,5 @@ class SqlLeads:
 
     async def captured_since(self, user_id: int, since: datetime) -> int:
         # On ix_leads_created_by (created_by, created_at): the per-person capture cap.
-        stmt = select(func.count()).select_from(leads).where(leads.c.created_by == user_id, leads.c.created_at > since)
-        return int((await self.session.execute(stmt)).scalar_one())
+        found = await self.session.execute(_CAPTURED_SINCE, {"user_id": user_id, "since": since})
+        return int(found.scalar_one())

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import and_, insert, or_, select, update
@@ -19,6 +20,21 @@ from storage import notice_rules
 from storage.tables import notifications
 
 n = notifications
+
+
+@cache
+def _insert_new(dialect: str) -> Any:
+    """INSERT … ON CONFLICT (dedupe_key) DO NOTHING, as the database spells it; built once (storage/sql.py)."""
+    if dialect == "postgresql":
+        return pg_insert(notifications).on_conflict_do_nothing(index_elements=["dedupe_key"])
+    if dialect == "sqlite":
+        return sqlite_insert(notifications).on_conflict_do_nothing(index_elements=["dedupe_key"])
+    return insert(notifications)  # pragma: no cover - other back ends are not supported
+
+
+@cache
+def _insert_many(dialect: str) -> Any:
+    return _insert_new(dialect).returning(notifications.c.id, notifications.c.dedupe_key)
 
 
 class SqlOutbox:
@@ -53,8 +69,7 @@ class SqlOutbox:
         if not rows:
             return []
         values = [{c.name: getattr(row, c.name) for c in notifications.columns if c.name != "id"} for row in rows]
-        stmt = self._insert().returning(notifications.c.id, notifications.c.dedupe_key)
-        result = await self.session.execute(stmt, values)
+        result = await self.session.execute(_insert_many(self._dialect()), values)
         ids: dict[str, int] = {row.dedupe_key: row.id for row in result.all()}
         added: list[Notification | None] = []
         for row in rows:
@@ -68,14 +83,12 @@ class SqlOutbox:
             self.on_queued()
         return added
 
+    def _dialect(self) -> str:
+        return self.session.bind.dialect.name if self.session.bind else "sqlite"
+
     def _insert(self) -> Any:
         """INSERT … ON CONFLICT (dedupe_key) DO NOTHING, as the database spells it."""
-        dialect = self.session.bind.dialect.name if self.session.bind else "sqlite"
-        if dialect == "postgresql":
-            return pg_insert(notifications).on_conflict_do_nothing(index_elements=["dedupe_key"])
-        if dialect == "sqlite":
-            return sqlite_insert(notifications).on_conflict_do_nothing(index_elements=["dedupe_key"])
-        return insert(notifications)  # pragma: no cover - other back ends are not supported
+        return _insert_new(self._dialect())
 
     async def check_queued(self, rows: Sequence[Notification], now: datetime) -> set[int]:
         rules = notice_rules.notices_by_rule(row.notice for row in rows)

@@ -7,6 +7,7 @@ from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import (
+    bindparam,
     delete,
     insert,
     inspect,
@@ -23,6 +24,13 @@ from storage.tables import (
     rep_skills,
     team_policies,
     users,
+)
+
+# Every round-robin capture moves the cursor on: built once (storage/sql.py says why).
+_MOVE_CURSOR = (
+    update(team_policies)
+    .where(team_policies.c.team_id == bindparam("policy_team_id"))
+    .values(rr_cursor=bindparam("new_cursor"))
 )
 
 
@@ -48,8 +56,7 @@ class SqlPolicies:
             stored = inspect(policy).dict.get("rr_cursor_stored")
             if stored is not None and policy.rr_cursor != stored:
                 await self.session.execute(
-                    update(team_policies).where(team_policies.c.team_id == policy.team_id)
-                    .values(rr_cursor=policy.rr_cursor)
+                    _MOVE_CURSOR, {"policy_team_id": policy.team_id, "new_cursor": policy.rr_cursor}
                 )
                 set_committed_value(policy, "rr_cursor_stored", policy.rr_cursor)
 

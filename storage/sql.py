@@ -1,11 +1,18 @@
-"""Small pieces every repository uses."""
+"""Small pieces every repository uses.
+
+Statements that every update or every captured lead runs are built once (a module constant, or a
+function under functools.cache when it needs the mapped classes or the dialect) with `bindparam()`s,
+and executed with their values: building a statement and deriving its cache key cost about as much
+CPU as running it (~0.2-0.3 ms each on this machine), and a statement object kept keeps its key.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Insert, Table, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
 
@@ -18,6 +25,13 @@ CLOSED_STAGES = [stage.value for stage in CLOSED]
 def rowcount(result: Any) -> int:
     """Rows an UPDATE or DELETE changed (a conditional UPDATE tells who won a race)."""
     return int(result.rowcount or 0)
+
+
+@cache
+def _insert_returning_ids(table: Table, ordered: bool) -> Insert:
+    if ordered:
+        return insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    return insert(table).returning(table.c.id)
 
 
 async def insert_new(session: AsyncSession, table: Table, objects: Sequence[Any]) -> None:
@@ -36,13 +50,13 @@ async def insert_new(session: AsyncSession, table: Table, objects: Sequence[Any]
     columns = [column for column in table.columns if column.name != "id"]
     rows = [{column.name: getattr(obj, column.name) for column in columns} for obj in objects]
     dialect = session.bind.dialect.name if session.bind else "sqlite"
+    ids: list[int]
     if dialect == "sqlite":
-        ids = sorted((await session.execute(insert(table).returning(table.c.id), rows)).scalars().all())
+        ids = sorted((await session.execute(_insert_returning_ids(table, False), rows)).scalars().all())
         if len(ids) != len(rows) or ids[-1] - ids[0] != len(rows) - 1:
             raise RuntimeError(f"{table.name}: the new ids are not consecutive; the rows were not written")
     else:
-        stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-        ids = list((await session.execute(stmt, rows)).scalars().all())
+        ids = list((await session.execute(_insert_returning_ids(table, True), rows)).scalars().all())
     for obj, new_id in zip(objects, ids, strict=True):
         obj.id = new_id
         make_transient_to_detached(obj)

@@ -3,14 +3,43 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 
-from sqlalchemy import exists, insert, select, update
+from sqlalchemy import Select, bindparam, exists, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.policy.model import TeamPolicy
 from domain.team.model import AuditEvent, Invite, Role, Team, User
 from storage.preload import Preloaded
 from storage.tables import audit_events, invites, team_policies, teams, users, webhook_endpoints
+
+
+# Built once (storage/sql.py says why): every update loads its person, and most captures the managers.
+@cache
+def _current() -> Select[User, Team, TeamPolicy, bool]:
+    hooked = exists().where(webhook_endpoints.c.team_id == users.c.team_id).label("hooked")
+    return (
+        select(User, Team, TeamPolicy, hooked)
+        .outerjoin(teams, teams.c.id == users.c.team_id)
+        .outerjoin(team_policies, team_policies.c.team_id == users.c.team_id)
+        .where(users.c.telegram_id == bindparam("telegram_id"))
+    )
+
+
+@cache
+def _with_role() -> Select[User]:
+    return (
+        select(User)
+        .where(
+            users.c.team_id == bindparam("team_id"),
+            users.c.active.is_(True),
+            users.c.role.in_(bindparam("roles", expanding=True)),
+        )
+        .order_by(users.c.id)
+    )
+
+
+_AUDIT = insert(audit_events)
 
 
 class SqlTeams:
@@ -52,14 +81,7 @@ class SqlUsers:
     async def current(self, telegram_id: int) -> tuple[User | None, Team | None, TeamPolicy | None]:
         """The person behind an update with their team and its policy, in one statement (the update's
         context: later reads of the team by id and of the policy find them in the unit of work)."""
-        hooked = exists().where(webhook_endpoints.c.team_id == users.c.team_id).label("hooked")
-        stmt = (
-            select(User, Team, TeamPolicy, hooked)
-            .outerjoin(teams, teams.c.id == users.c.team_id)
-            .outerjoin(team_policies, team_policies.c.team_id == users.c.team_id)
-            .where(users.c.telegram_id == telegram_id)
-        )
-        row = (await self.session.execute(stmt)).first()
+        row = (await self.session.execute(_current(), {"telegram_id": telegram_id})).first()
         if row is None:
             return None, None, None
         if self.preloaded is not None and row[1] is not None and row[1].id is not None:
@@ -78,12 +100,8 @@ class SqlUsers:
         known = self.preloaded.managers(team_id, roles) if self.preloaded is not None else None
         if known is not None:
             return known
-        stmt = (
-            select(User)
-            .where(users.c.team_id == team_id, users.c.active.is_(True), users.c.role.in_([Role(r) for r in roles]))
-            .order_by(users.c.id)
-        )
-        return (await self.session.execute(stmt)).scalars().all()
+        found = await self.session.execute(_with_role(), {"team_id": team_id, "roles": [Role(r) for r in roles]})
+        return found.scalars().all()
 
     async def admins(self) -> Sequence[User]:
         stmt = select(User).where(users.c.role == Role.ADMIN, users.c.active.is_(True)).order_by(users.c.id)
@@ -136,7 +154,7 @@ class SqlAudit:
                 }
                 for e in events
             ]
-            await self.session.execute(insert(audit_events), rows)
+            await self.session.execute(_AUDIT, rows)
 
     def discard(self) -> None:
         self.pending = []

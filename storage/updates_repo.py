@@ -5,14 +5,31 @@ a week (bot/sweeps.py prunes it); Telegram gives up redelivering an update withi
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import delete, insert, select, tuple_
+from sqlalchemy import Insert, bindparam, delete, insert, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.sql import rowcount
 from storage.tables import processed_updates
+
+# Every update runs these: built once (storage/sql.py says why), the values are bound at execution.
+_SEEN = select(processed_updates.c.update_id).where(
+    processed_updates.c.bot_id == bindparam("bot_id"), processed_updates.c.update_id == bindparam("update_id")
+)
+_RECORD = insert(processed_updates)
+
+
+@cache
+def _claim(dialect: str) -> Insert:
+    make = pg_insert if dialect == "postgresql" else sqlite_insert
+    return (
+        make(processed_updates)
+        .on_conflict_do_nothing(index_elements=["bot_id", "update_id"])
+        .returning(processed_updates.c.update_id)
+    )
 
 
 class SqlProcessedUpdates:
@@ -31,27 +48,17 @@ class SqlProcessedUpdates:
     async def claim(self, bot_id: int, update_id: int, at: datetime) -> bool:
         """Records the update in one statement (INSERT … ON CONFLICT DO NOTHING RETURNING): False when it
         was recorded before (by an earlier delivery, or one committed meanwhile)."""
-        bind = self.session.get_bind()
-        make = pg_insert if bind.dialect.name == "postgresql" else sqlite_insert
-        stmt = (
-            make(processed_updates)
-            .values(bot_id=bot_id, update_id=update_id, at=at)
-            .on_conflict_do_nothing(index_elements=["bot_id", "update_id"])
-            .returning(processed_updates.c.update_id)
-        )
-        return (await self.session.execute(stmt)).first() is not None
+        stmt = _claim(self.session.get_bind().dialect.name)
+        values = {"bot_id": bot_id, "update_id": update_id, "at": at}
+        return (await self.session.execute(stmt, values)).first() is not None
 
     async def seen(self, bot_id: int, update_id: int) -> bool:
-        found = await self.session.execute(
-            select(processed_updates.c.update_id).where(
-                processed_updates.c.bot_id == bot_id, processed_updates.c.update_id == update_id
-            )
-        )
+        found = await self.session.execute(_SEEN, {"bot_id": bot_id, "update_id": update_id})
         return found.first() is not None
 
     async def record(self, bot_id: int, update_id: int, at: datetime) -> None:
         """Raises IntegrityError (at once or at commit) when another run recorded it first."""
-        await self.session.execute(insert(processed_updates).values(bot_id=bot_id, update_id=update_id, at=at))
+        await self.session.execute(_RECORD, {"bot_id": bot_id, "update_id": update_id, "at": at})
 
     async def prune(self, before: datetime, limit: int) -> int:
         """Deletes up to `limit` of the oldest rows recorded before `before` (on the `at` index); returns
