@@ -84,10 +84,23 @@ from aiohttp.test_utils import TestClient, TestServer  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
 from bench.pg import create_database, drop_database  # noqa: E402
+from bench.sim_floors import (  # noqa: E402
+    FLOOR_NUDGES,
+    PRODUCTS_CSV,
+    Buyer,
+    FloorData,
+    Floors,
+    TicketState,
+    chance,
+    draw_buyer,
+    floor_figures,
+    floor_rows,
+)
 from bot.config import Settings  # noqa: E402
 from bot.factory import App, build_app  # noqa: E402
 from bot.sandbox import Call, Person, RecordingSession, Sandbox, Sent  # noqa: E402
 from bot.web import build_web_app  # noqa: E402
+from domain.contracts.policy import cadence_of  # noqa: E402
 from domain.deals.model import Stage  # noqa: E402
 from domain.followup.rules import NO_STEP_GRACE, idle_limit  # noqa: E402
 from domain.policy.services import get_policy  # noqa: E402
@@ -97,11 +110,17 @@ from storage import migrate  # noqa: E402
 from storage.db import create_engine  # noqa: E402
 from storage.tables import (  # noqa: E402
     activities,
+    contract_milestones,
+    contracts,
     handoffs,
     notifications,
     opportunities,
+    quote_approvals,
+    quotes,
     reminders,
     stage_changes,
+    surveys,
+    tickets,
     users,
 )
 from tests.conftest import join  # noqa: E402
@@ -147,13 +166,16 @@ class Profile:
     forget_p: float  # a deal they never follow up on by themselves
     nudge_p: float  # a nudge makes them follow up
     nudge_hours: tuple[float, float]  # how soon after the nudge
+    work_days: tuple[float, float]  # paperwork (a quote, a contract, a payment to report): how long it waits
+    ticket_minutes: tuple[float, float]  # working minutes before they answer a customer's ticket
     pool_daily: bool = False  # looks into /pool each morning
 
 
 PROFILES = {
-    "diligent": Profile("diligent", 0.97, (2, 15), (0.05, 0.6), (2, 5), 0.0, 0.95, (0.2, 2), pool_daily=True),
-    "average": Profile("average", 0.9, (5, 45), (0.3, 2), (3, 8), 0.1, 0.8, (0.5, 6)),
-    "forgetful": Profile("forgetful", 0.75, (10, 150), (1, 4), (5, 14), 0.35, 0.6, (2, 24)),
+    "diligent": Profile("diligent", 0.97, (2, 15), (0.05, 0.6), (2, 5), 0.0, 0.95, (0.2, 2), (0.02, 0.4), (5, 60),
+                        pool_daily=True),
+    "average": Profile("average", 0.9, (5, 45), (0.3, 2), (3, 8), 0.1, 0.8, (0.5, 6), (0.1, 1.2), (15, 240)),
+    "forgetful": Profile("forgetful", 0.75, (10, 150), (1, 4), (5, 14), 0.35, 0.6, (2, 24), (0.3, 3), (60, 900)),
 }
 TEAM_PLAN = ("diligent", "diligent", "average", "average", "average", "forgetful", "forgetful", "leave")
 
@@ -185,6 +207,8 @@ class Customer:
     channel: str  # chat / http / import
     at: datetime
     by: int  # who types it (chat): index into [manager, *reps]
+    patience: float = 7.0  # days: their interest fades as exp(-days since the last contact / patience)
+    buyer: Buyer | None = None  # how they behave from the proposal on
 
 
 @dataclass
@@ -194,9 +218,28 @@ class DealState:
     good: int = 0
     unanswered: int = 0
     last_touch: datetime | None = None
-    stage: int = 0  # 0 qualified, 1 following up, 2 proposal (as far as the simulation goes)
+    # 0 qualified, 1 following up, 2 proposal, 3 contract, 4 payment, 5 delivery, 6 after-sales
+    stage: int = 0
     lost: bool = False
     forgotten_by: set[str] = field(default_factory=set)
+    owner: Rep | None = None  # the rep who last took it (a hand-off accepted, a claim from the pool)
+    requested_at: datetime | None = None  # the customer asked for a proposal
+    quote: str | None = None  # the current quote's number
+    discount: int = 0
+    quote_sent_at: datetime | None = None
+    accepted: bool | None = None  # the customer's answer to the quote
+    contract: str | None = None
+    contract_sent_at: datetime | None = None
+    signs_at: datetime | None = None  # when the customer means to sign
+    sign_version: int = 0
+    signed: bool = False
+    milestones: dict[int, date] = field(default_factory=dict)  # position -> due date
+    pays_at: dict[int, datetime] = field(default_factory=dict)  # when the customer means to pay
+    pay_versions: dict[int, int] = field(default_factory=dict)
+    paid: set[int] = field(default_factory=set)  # the money came (the rep still has to report it)
+    reported: set[int] = field(default_factory=set)
+    chases: int = 0
+    tickets_opened: int = 0
 
 
 def working_moment(at: datetime, rng: random.Random) -> datetime:
@@ -214,9 +257,10 @@ def working_moment(at: datetime, rng: random.Random) -> datetime:
     return at_local.astimezone(UTC)
 
 
-def make_customers(rng: random.Random, days: int, leads: int) -> list[Customer]:
+def make_customers(rng: random.Random, days: int, leads: int, seed: int = 0) -> list[Customer]:
     """`leads` arrivals over `days`, weekdays weighted 5, Saturdays 1, Sundays none; within a day around
-    10:00 and 15:00 local. Chat 50 %, HTTP 30 %, import 20 % (weekly, on Monday mornings)."""
+    10:00 and 15:00 local. Chat 50 %, HTTP 30 %, import 20 % (weekly, on Monday mornings). Each customer's
+    patience and later behaviour come from its own seed (bench/sim_floors.py draw_buyer)."""
     day_weights = []
     first = local(START, TZ).date()
     for d in range(days):
@@ -244,7 +288,34 @@ def make_customers(rng: random.Random, days: int, leads: int) -> list[Customer]:
             channel=channel, at=at, by=rng.randrange(9),
         ))
     del total
+    for c in customers:
+        c.patience = 4 + 6 * chance(seed, c.index, "patience")
+        c.buyer = draw_buyer(seed, c.index)
     return sorted(customers, key=lambda c: (c.at, c.index))
+
+
+BOOK_INDEX = {"account": 100_000, "pipeline": 200_000}  # their customer numbers, apart from the leads'
+BOOK_TRADES = {"account": ("实业", "制造", "贸易", "集团"), "pipeline": ("物流", "医药", "教育", "传媒")}
+
+
+def make_book(seed: int, count: int, channel: str) -> list[Customer]:
+    """The team's book when the run starts: existing customers (after-sales deals from before the run, who
+    call with problems: channel "account"), or deals whose customer has just asked for a proposal
+    ("pipeline")."""
+    book = []
+    for i in range(count):
+        index = BOOK_INDEX[channel] + i
+        trades = BOOK_TRADES[channel]
+        company = f"{PLACES[-1 - i % len(PLACES)]}{WORDS[(i * 7) % len(WORDS)]}{trades[(i // len(PLACES)) % len(trades)]}"
+        account = channel == "account"
+        book.append(Customer(
+            index=index, company=company, contact=SURNAMES[(i + 7) % len(SURNAMES)] + "总",
+            phone=f"{139 if account else 136}{i:08d}", need="售后服务" if account else NEEDS[i % len(NEEDS)],
+            cold=False, silent=False, warmth=0.9 if account else 0.8, source="老客户" if account else "转介绍",
+            channel=channel, at=START, by=0, patience=30.0 if account else 4 + 6 * chance(seed, index, "patience"),
+            buyer=draw_buyer(seed, index),
+        ))
+    return book
 
 
 # --- the harness -----------------------------------------------------------------------------------
@@ -294,19 +365,23 @@ class Observed:
     left_pool: set[int] = field(default_factory=set)
 
 
-class Simulation:
+class Simulation(Floors):
     def __init__(self, app: App, session: RecordingSession, args: argparse.Namespace, customers: list[Customer],
-                 *, nudges: bool, label: str) -> None:
+                 *, nudges: bool, label: str, accounts: list[Customer] | None = None) -> None:
         self.app = app
         self.session = session
         self.args = args
         self.customers = customers
+        self.accounts = accounts or []
+        self._customers_by_company = {c.company: c for c in [*customers, *self.accounts]}
         self.nudges = nudges
         self.label = label
         assert isinstance(app.clock, SimClock)
         self.clock = app.clock
         self.rng = random.Random(args.seed * 1000 + 7)  # people's choices: the same in both runs
-        self.customer_rng = random.Random(args.seed * 1000 + 11)
+        self.tickets: dict[str, TicketState] = {}
+        self.decided: set[str] = set()  # approval buttons pressed (a card and its reminders share them)
+        self.surveyed: set[str] = set()
         self.sandbox = Sandbox(dp=app.dp, bot=app.bot, session=session)
         self.events: list[tuple[datetime, int, str, Callable[[], Awaitable[None]]]] = []
         self.seq = itertools.count()
@@ -355,6 +430,7 @@ class Simulation:
 
     async def setup(self) -> None:
         self.manager = await join(self.app, self.sandbox, "李经理", Role.MANAGER)
+        self.admin = await join(self.app, self.sandbox, "王总", Role.ADMIN)  # the company's boss: big discounts
         self.finance = await join(self.app, self.sandbox, "财务小陈", Role.FINANCE)
         # The third week of a long run; in a short one, from its third day (so its deals go quiet).
         leave_week = local(START, TZ).date() + timedelta(days=min(14, max(2, self.args.days // 4)))
@@ -373,6 +449,9 @@ class Simulation:
         if self.team.work_days != "01234":
             raise RuntimeError(f"/hours did not take: {self.manager.last.text[:200]}")
         self.key = await self.make_key()
+        await self.import_catalog()
+        for n, account in enumerate(self.accounts):
+            await self.take_on_account(self.reps[n % len(self.reps)], account)
         for customer in self.customers:
             if customer.channel != "import":
                 self.at(customer.at, f"lead:{customer.channel}", partial(self.capture, customer))
@@ -389,6 +468,41 @@ class Simulation:
             for rep in self.reps:
                 if rep.profile.pool_daily and day.weekday() < 5:
                     self.at(morning + timedelta(minutes=self.rng.uniform(0, 40)), "pool", partial(self.look_in_pool, rep))
+
+    async def import_catalog(self) -> None:
+        m = self.manager
+        await m.send_document("产品价目表.csv", PRODUCTS_CSV.encode("utf-8"))
+        await m.press("确认导入")
+        if "导入完成" not in m.last.text:
+            raise RuntimeError(f"catalog import: {m.last.text[:200]}")
+
+    async def take_on_account(self, rep: Rep, account: Customer) -> None:
+        """The book at the start, typed in by its rep and moved on by the manager (⏭ 跳过阶段), with a
+        first call logged: an existing customer goes to 售后 (from then on they call with problems, and the
+        rep checks in now and then); a deal in the pipeline to 方案报价 (the rep builds the quote)."""
+        person = rep.person
+        await person.send(f"/lead {account.contact} {account.phone} {account.company} 预算30万 本月上线 能拍板 已签约要售后服务")
+        if any(t == "老客户" for t, _ in person.last.buttons):  # where it came from: no word for it in the line
+            await person.press("老客户")
+        await person.press("我自己跟进")
+        await person.press("确认保存")
+        if "线索已保存" not in person.last.text:
+            raise RuntimeError(f"account {account.company}: {person.last.text[:200]}")
+        is_account = account.channel == "account"
+        deal = self.deals[account.company] = DealState(account.company, stage=6 if is_account else 2, owner=rep)
+        card = await self.deal_card(self.manager, account.company)
+        if card is None:
+            raise RuntimeError(f"{account.company}: no card for the manager")
+        screen = await self.press_on(self.manager, card, "跳过阶段")
+        screen = await self.press_on(self.manager, screen, "售后" if is_account else "方案报价", exact=True)
+        await self.press_on(self.manager, screen, "确认跳过")
+        await self.log_call(rep, account.company, next_step="下周" if is_account else "3天后")
+        every = timedelta(days=(3 if is_account else 1) * self.rng.uniform(*rep.profile.every_days))
+        self.rep_at(rep, START + every, "log:own", lambda: self.log_own(rep, account.company))
+        if is_account:
+            self.schedule_ticket(account.company)
+        else:
+            self.proposal_asked(rep, deal)
 
     async def make_key(self) -> str:
         m = self.manager
@@ -472,12 +586,14 @@ class Simulation:
                 self.timings[job.name] += time.perf_counter() - started
             async with self.app.engine.connect() as conn:
                 due = (await conn.execute(
-                    select(notifications.c.chat_id, notifications.c.text, notifications.c.kind).where(
+                    select(notifications.c.chat_id, notifications.c.text, notifications.c.kind, notifications.c.notice).where(
                         notifications.c.state == "pending", notifications.c.next_attempt_at <= self.clock.now()
                     )
                 )).all()
             if due:
-                self.drop = set() if self.nudges else {(int(r.chat_id), r.text) for r in due if r.kind in NUDGE_KINDS}
+                self.drop = set() if self.nudges else {
+                    (int(r.chat_id), r.text) for r in due if r.kind in NUDGE_KINDS or r.notice in FLOOR_NUDGES
+                }
                 started = time.perf_counter()
                 for job in self.app.periodic:
                     if job.name == "outbox":
@@ -489,13 +605,27 @@ class Simulation:
     # -- people reading their chats -----------------------------------------------------------------
 
     def read_messages(self) -> None:
-        for rep in self.reps:
-            chat = rep.person.chat()
-            for sent in chat[self.seen[rep.person.telegram_id]:]:
-                self.react(rep, sent)
-            self.seen[rep.person.telegram_id] = len(chat)
+        """Everyone reads what the bot pushed to them during the periodic jobs (their own screens they
+        have seen already)."""
+        readers: list[tuple[Person, Callable[[Sent], None]]] = [(rep.person, partial(self.react, rep)) for rep in self.reps]
+        readers += [(self.manager, self.react_manager), (self.admin, self.react_admin), (self.finance, self.react_finance)]
+        for person, react in readers:
+            chat = person.chat()
+            start = self.seen[person.telegram_id]
+            if start == len(chat):
+                continue
+            for sent in chat[start:]:
+                shown = self.delivered.get((sent.chat_id, sent.message_id))
+                if shown is not None and shown.pushed:
+                    react(sent)
+            self.seen[person.telegram_id] = len(chat)
+
+    def rep_named(self, name: str) -> Rep | None:
+        return next((rep for rep in self.reps if rep.name == name), None)
 
     def react(self, rep: Rep, sent: Sent) -> None:
+        if self.floor_react_rep(rep, sent):
+            return
         text = sent.text
         labels = [label for label, _ in sent.buttons]
         now = self.clock.now()
@@ -594,7 +724,11 @@ class Simulation:
 
     def accepted(self, rep: Rep, company: str) -> None:
         deal = self.deals.setdefault(company, DealState(company))
+        deal.owner = rep
         self.actions["accepted"] += 1
+        if deal.stage == 2 and deal.quote is None:  # taken over while the customer waits for the proposal
+            deal.requested_at = None
+            self.proposal_asked(rep, deal)
         if self.rng.random() < rep.profile.forget_p:
             deal.forgotten_by.add(rep.name)
             return
@@ -649,7 +783,12 @@ class Simulation:
         await self.log_steps(rep, deal, own_schedule=False)
 
     async def log_steps(self, rep: Rep, deal: DealState, own_schedule: bool = True) -> None:
-        """The /log flow from its first step: kind, outcome (the customer decides), next step."""
+        """The /log flow from its first step: kind, outcome (the customer decides), next step.
+
+        The customer's interest fades with the time since the last contact (since the lead came in, for
+        the first one): they answer with probability warmth x exp(-(days - 1) / patience), and the longer
+        they were left alone (past three days) the likelier they have bought elsewhere meanwhile. A deal
+        past the proposal, or an existing account, just gets its check-in."""
         person = rep.person
         now = self.clock.now()
         if not any("电话" in t for t, _ in person.last.buttons):
@@ -657,29 +796,44 @@ class Simulation:
             return
         await person.press("📞 电话")
         customer = self.customer_of(deal.company)
-        gap = (now - deal.last_touch).total_seconds() / 86400 if deal.last_touch else 0.0
-        answered = (not customer.silent) and self.customer_rng.random() < customer.warmth * math.exp(-max(0.0, gap - 3) / 10)
+        since = deal.last_touch or customer.at
+        gap = max(0.0, (now - since).total_seconds() / 86400)
+        n = deal.touches
         deal.touches += 1
         deal.last_touch = now
         self.actions["follow-up"] += 1
-        if answered:
-            deal.good += 1
-            deal.unanswered = 0
-            if (deal.stage == 0 and deal.good >= 2) or (deal.stage == 1 and deal.good >= 4):
-                outcome = "需要方案报价"
-            elif deal.touches >= 6 + 3 * deal.stage and self.customer_rng.random() < 0.4:
-                outcome = "没兴趣"  # they chose another supplier, or the price did not suit them
-            else:
-                outcome = "有意向" if deal.good >= 2 else "已联系上"
+        seed = self.args.seed
+        reason = "客户迟迟不决策"
+        if customer.channel == "account" or deal.stage >= 3:
+            answered = chance(seed, customer.index, "answer", n) < 0.85
+            outcome = "已联系上" if answered else "没接通"
         else:
-            deal.unanswered += 1
-            outcome = "没兴趣" if deal.unanswered >= 3 else "没接通"
+            interest = customer.warmth * math.exp(-max(0.0, gap - 1) / customer.patience)
+            gone = gap > 3 and chance(seed, customer.index, "gone", n) < 1 - math.exp(-(gap - 3) / (3 * customer.patience))
+            answered = not customer.silent and chance(seed, customer.index, "answer", n) < interest
+            if answered and gone:
+                outcome, reason = "没兴趣", "输给竞品"  # they bought elsewhere while nobody called
+            elif answered:
+                deal.good += 1
+                deal.unanswered = 0
+                if (deal.stage == 0 and deal.good >= 2) or (deal.stage == 1 and deal.good >= 4):
+                    outcome = "需要方案报价"
+                elif deal.touches >= 6 + 3 * deal.stage and chance(seed, customer.index, "tired", n) < 0.4:
+                    outcome, reason = "没兴趣", "价格没谈拢"  # another supplier, or the price did not suit them
+                else:
+                    outcome = "有意向" if deal.good >= 2 else "已联系上"
+            else:
+                deal.unanswered += 1
+                outcome = "没兴趣" if deal.unanswered >= 3 else "没接通"
         await person.press(outcome)
         if outcome == "没兴趣":
             await person.press("🚫 不定下一步")
-            await self.mark_lost(rep, deal, "价格没谈拢" if answered else "客户迟迟不决策")
+            await self.mark_lost(rep, deal, reason)
             return
-        await person.press(self.rng.choice(("明天", "3天后", "下周")) if answered else "明天")
+        if customer.channel == "account":
+            await person.press("下周")
+        else:
+            await person.press(self.rng.choice(("明天", "3天后", "下周")) if answered else "明天")
         if outcome == "需要方案报价":
             with contextlib.suppress(LookupError):
                 await person.press("➡️ 推进")
@@ -687,9 +841,30 @@ class Simulation:
                 if "已推进" in person.last.text or "推进到" in person.last.text or "阶段" in person.last.text:
                     deal.stage += 1
                     self.actions[f"advanced to {'following up' if deal.stage == 1 else 'proposal'}"] += 1
+                    if deal.stage == 2:
+                        self.proposal_asked(rep, deal)
         if own_schedule:
-            every = timedelta(days=self.rng.uniform(*rep.profile.every_days))
+            every = timedelta(days=self.rng.uniform(*rep.profile.every_days) * (3 if customer.channel == "account" else 1))
             self.rep_at(rep, now + every, "log:own", lambda: self.log_own(rep, deal.company))
+
+    async def log_call(self, rep: Rep, company: str, next_step: str = "3天后") -> None:
+        """A call to chase the customer (a contract to sign, money to pay) or to check in, logged with /log."""
+        person = rep.person
+        await person.send(f"/log {company}")
+        picks = [(t, d) for t, d in (person.last.buttons or []) if t.startswith("1.")]
+        if not picks:
+            return
+        await person.press_data(picks[0][1], message_id=person.last.message_id, text=person.last.text)
+        if not any("电话" in t for t, _ in person.last.buttons):
+            return
+        await person.press("📞 电话")
+        await person.press("已联系上")
+        await person.press(next_step)
+        deal = self.deals.get(company)
+        if deal is not None:
+            deal.last_touch = self.clock.now()
+            deal.touches += 1
+        self.actions["follow-up"] += 1
 
     async def mark_lost(self, rep: Rep, deal: DealState, reason: str) -> None:
         person = rep.person
@@ -700,9 +875,16 @@ class Simulation:
         deal.lost = True
         self.actions["lost"] += 1
 
+    async def mark_lost_from_card(self, rep: Rep, deal: DealState, card: Sent, reason: str) -> None:
+        screen = await self.press_on(rep.person, card, "标记丢单")
+        screen = await self.press_on(rep.person, screen, reason)
+        if any("跳过" in t for t, _ in screen.buttons):
+            screen = await self.press_on(rep.person, screen, "跳过")
+        await self.press_on(rep.person, screen, "确认丢单")
+        deal.lost = True
+        self.actions["lost"] += 1
+
     def customer_of(self, company: str) -> Customer:
-        if not hasattr(self, "_customers_by_company"):
-            self._customers_by_company = {c.company: c for c in self.customers}
         return self._customers_by_company[company]
 
     # -- the observer ---------------------------------------------------------------------------------
@@ -819,13 +1001,14 @@ def quick_outbox() -> None:
         drain.CLAIM_INTERVAL = 0.0
 
 
-async def run_once(url: str, args: argparse.Namespace, customers: list[Customer], *, nudges: bool, label: str) -> RunResult:
+async def run_once(url: str, args: argparse.Namespace, customers: list[Customer], *, nudges: bool, label: str,
+                   accounts: list[Customer] | None = None) -> RunResult:
     quick_outbox()
     clock = SimClock(START)
     session = RecordingSession()
     app = build_app(settings_for(url), session=session, clock=clock)  # the database is migrated already
     started = time.perf_counter()
-    sim = Simulation(app, session, args, customers, nudges=nudges, label=label)
+    sim = Simulation(app, session, args, customers, nudges=nudges, label=label, accounts=accounts)
     try:
         async with TestClient(TestServer(build_web_app(app))) as client:
             sim.client = client
@@ -834,7 +1017,7 @@ async def run_once(url: str, args: argparse.Namespace, customers: list[Customer]
         result = RunResult(
             label=label, url=url, days=args.days, step=timedelta(minutes=args.step), seconds=time.perf_counter() - started,
             team=sim.team, managers={sim.manager.telegram_id},
-            user_chat={}, names={p.telegram_id: n for n, p in sim.sandbox.people.items()},
+            user_chat={}, names={p.telegram_id: n for n, p in sim.sandbox.people.items() if not n.startswith("客户·")},
             delivered=sim.delivered, ownerless_minutes=sim.ownerless_minutes, pool_minutes=sim.pool_minutes,
             observed=sim.observed, problems=sim.problems, actions=sim.actions, timings=sim.timings, sweeps=sim.sweeps, dropped=sim.dropped, end=clock.now(),
         )
@@ -865,6 +1048,7 @@ async def load_db(app: App, result: RunResult) -> None:
             select(
                 notifications.c.kind, notifications.c.chat_id, notifications.c.message_id, notifications.c.subject_kind,
                 notifications.c.subject_id, notifications.c.dedupe_key, notifications.c.state, notifications.c.recipient_id,
+                notifications.c.notice, notifications.c.last_error,
             )
         )).all())
         result.db["handoffs"] = list((await conn.execute(
@@ -885,6 +1069,28 @@ async def load_db(app: App, result: RunResult) -> None:
         result.db["reminders"] = list((await conn.execute(
             select(reminders.c.id, reminders.c.subject_id, reminders.c.user_id).where(reminders.c.subject_kind == "opportunity")
         )).all())
+        floors = FloorData()
+        floors.approvals = list((await conn.execute(select(quote_approvals))).all())
+        floors.quotes = list((await conn.execute(select(quotes.c.id, quotes.c.opportunity_id, quotes.c.sent_at))).all())
+        floors.contracts = list((await conn.execute(select(contracts))).all())
+        floors.milestones = list((await conn.execute(select(contract_milestones))).all())
+        floors.tickets = list((await conn.execute(select(tickets))).all())
+        floors.surveys = list((await conn.execute(select(surveys))).all())
+        for row in (await conn.execute(
+            select(stage_changes.c.opportunity_id, func.min(stage_changes.c.at))
+            .where(stage_changes.c.to_stage == "proposal").group_by(stage_changes.c.opportunity_id)
+        )).all():
+            floors.proposal_at[int(row[0])] = row[1]
+        floors.contract_stage = {int(r[0]) for r in (await conn.execute(
+            select(stage_changes.c.opportunity_id).where(stage_changes.c.to_stage == "contract").distinct()
+        )).all()}
+        finance = (await conn.execute(select(users.c.telegram_id).where(users.c.role == "finance"))).all()
+        floors.finance_chats = {int(r[0]) for r in finance}
+    async with app.uow() as uow:
+        team_id = result.team.id or 0
+        floors.quote_sla_minutes = (await uow.quotes.policy(team_id)).sla_minutes
+        floors.cadence = await cadence_of(uow, team_id)
+    result.db["floors"] = floors
 
 
 # --- the figures -----------------------------------------------------------------------------------
@@ -933,16 +1139,26 @@ class Figures:
         found = self.r.delivered.get((int(n.chat_id), int(n.message_id)))
         return found.at if found else None
 
-    def alerts(self, subject: tuple[str, int], kinds: set[str], *, contains: str | None = None,
-               managers: bool | None = None) -> list[datetime]:
+    def alerts(self, subject: tuple[str, int], kinds: set[str] | None = None, *, notices: set[str] | None = None,
+               contains: str | None = None, managers: bool | None = None, chats: set[int] | None = None,
+               since: datetime | None = None) -> list[datetime]:
+        """When the notices about `subject` (of these kinds — the row's category — or these notices, the
+        catalogue keys) reached their chats, optionally only a manager's (or not), only these chats', only
+        from `since` on."""
         out = []
         for n in self.by_subject.get(subject, ()):
-            if n.kind not in kinds or (contains is not None and contains not in n.dedupe_key):
+            if kinds is not None and n.kind not in kinds:
+                continue
+            if notices is not None and n.notice not in notices:
+                continue
+            if contains is not None and contains not in n.dedupe_key:
                 continue
             if managers is not None and (int(n.chat_id) in self.r.managers) != managers:
                 continue
+            if chats is not None and int(n.chat_id) not in chats:
+                continue
             at = self.delivered_at(n)
-            if at is not None:
+            if at is not None and (since is None or at >= since):
                 out.append(at)
         return sorted(out)
 
@@ -1006,12 +1222,7 @@ class Figures:
             handoff.ignored += 1
             if self.alerts(("handoff", int(h.id)), {"handoff.expired"}, managers=True):
                 handoff.escalated += 1
-        not_simulated = [
-            Row(name, note="not simulated yet") for name in (
-                "slow quote approval", "slow contract", "payment overdue", "after-sales over SLA",
-            )
-        ]
-        return [pool, handoff, no_record, silent, step, *not_simulated]
+        return [pool, handoff, no_record, silent, step, *floor_rows(self, Row)]
 
     def team_figures(self) -> dict[str, Any]:
         r = self.r
@@ -1043,6 +1254,32 @@ class Figures:
         values = [counts.get((p, first + timedelta(days=n)), 0) for p in people for n in range(r.days)]
         (who, day), most = counts.most_common(1)[0] if counts else ((0, first), 0)
         return statistics.median(values) if values else 0.0, most, f"{r.names.get(who, who)} on {day:%m-%d}"
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{part / whole:.0%} ({part}/{whole})" if whole else "—"
+
+
+def _hours(h: float) -> str:
+    return "—" if math.isnan(h) else f"{h:.1f} h" if h < 48 else f"{h / 24:.1f} d"
+
+
+# The team's own figures, as the business quotes them (with and without the bot's nudges).
+TEAM_LINES: list[tuple[str, Callable[[dict[str, Any]], str]]] = [
+    ("deals (opportunities)", lambda m: str(m["deals"])),
+    ("lead → first follow-up, median", lambda m: f"{_hours(m['lead_to_first_h'])} ({m['with_followup']} deals)"),
+    ("hand-off offered → accepted, median", lambda m: f"{m['offer_to_accept_min']:.0f} min ({m['accepted']}/{m['handoffs']})"),
+    ("conversion (deal reached the proposal stage)", lambda m: f"{m['converted'] / max(1, m['deals']):.1%} ({m['converted']})"),
+    ("proposal asked → quote sent, median", lambda m: f"{_hours(m['to_quote_h'])} ({m['quoted']} quotes)"),
+    ("discount approval asked → decided, median", lambda m: f"{_hours(m['approval_h'])} ({m['approvals']} steps)"),
+    ("quote accepted (deal reached 合同签署)", lambda m: str(m["quotes_accepted"])),
+    ("contract sent → signed, median", lambda m: f"{_hours(m['sign_h'])} ({m['signed']}/{m['contracts_sent']} signed)"),
+    ("milestones due in the run paid by their due day", lambda m: _share(m["paid_on_time"], m["milestones_due"])),
+    ("money collected (confirmed by finance)", lambda m: f"¥{m['collected']:,.0f}"),
+    ("tickets answered within the response SLA", lambda m: _share(m["responded_in"], m["tickets"])),
+    ("tickets resolved within the resolution SLA", lambda m: _share(m["resolved_in"], m["tickets"])),
+    ("lost", lambda m: str(m["lost"])),
+]
 
 
 def table(rows: list[list[str]], head: list[str]) -> str:
@@ -1078,26 +1315,21 @@ def report(main: RunResult, control: RunResult | None, args: argparse.Namespace,
         f"bot messages per person per day (pushed, not replies; every person and day): median {median:g}, "
         f"max {most} ({where}); {coalesced} notifications went as {digests} coalesced messages"
     )
-    mine = f.team_figures()
+    mine = {**f.team_figures(), **floor_figures(main)}
     figures: dict[str, Any] = {"rows": rows, "main": mine, "ownerless": main.ownerless_minutes}
     head = ["team figure", "with nudges"]
-    lines = [
-        ["deals (opportunities)", str(mine["deals"])],
-        ["lead → first follow-up, median", f"{mine['lead_to_first_h']:.1f} h ({mine['with_followup']} deals)"],
-        ["hand-off offered → accepted, median", f"{mine['offer_to_accept_min']:.0f} min ({mine['accepted']}/{mine['handoffs']})"],
-        ["conversion (deal reached the proposal stage)", f"{mine['converted'] / max(1, mine['deals']):.1%} ({mine['converted']})"],
-        ["lost", str(mine["lost"])],
-    ]
+    columns = [mine]
     if control is not None:
-        theirs = Figures(control).team_figures()
+        theirs = {**Figures(control).team_figures(), **floor_figures(control)}
         figures["control"] = theirs
         head.append("control (nudges dropped)")
-        lines[0].append(str(theirs["deals"]))
-        lines[1].append(f"{theirs['lead_to_first_h']:.1f} h ({theirs['with_followup']} deals)")
-        lines[2].append(f"{theirs['offer_to_accept_min']:.0f} min ({theirs['accepted']}/{theirs['handoffs']})")
-        lines[3].append(f"{theirs['converted'] / max(1, theirs['deals']):.1%} ({theirs['converted']})")
-        lines[4].append(str(theirs["lost"]))
-    out += ["", table(lines, head)]
+        columns.append(theirs)
+    out += ["", table([[label, *(show(c) for c in columns)] for label, show in TEAM_LINES], head)]
+    floors = mine
+    out.append(
+        f"tickets: {floors['tickets']} ({floors['tickets_open']} still open at the end); surveys: {floors['surveys']} links, "
+        f"{floors['answered']} answered, mean score {floors['score']:.1f}, {floors['low']} low (manager alerted)"
+    )
     for missed in f.missed[:20]:
         out.append(f"NEVER ALERTED: {missed}")
     if args.debug:
@@ -1118,7 +1350,8 @@ def report(main: RunResult, control: RunResult | None, args: argparse.Namespace,
 
 
 async def simulate(args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
-    customers = make_customers(random.Random(args.seed), args.days, args.leads)
+    customers = make_customers(random.Random(args.seed), args.days, args.leads, args.seed)
+    accounts = make_book(args.seed, args.accounts, "account") + make_book(args.seed, args.pipeline, "pipeline")
     backend = "PostgreSQL" if args.postgres else "SQLite"
 
     labels = [(True, "nudges")] + ([(False, "control")] if args.control else [])
@@ -1140,7 +1373,10 @@ async def simulate(args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
 
     # The two runs share nothing but the customers; side by side in one event loop they overlap their
     # waits on the database.
-    runs = [run_once(url, args, customers, nudges=nudges, label=label) for url, (nudges, label) in zip(urls, labels, strict=True)]
+    runs = [
+        run_once(url, args, customers, nudges=nudges, label=label, accounts=accounts)
+        for url, (nudges, label) in zip(urls, labels, strict=True)
+    ]
     wall = time.perf_counter()
     try:
         results = await asyncio.gather(*runs)
@@ -1157,6 +1393,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--leads", type=int, default=None, help="default: 1,000 for 90 days, pro rata")
     parser.add_argument("--reps", type=int, default=8, choices=range(1, 9))
+    parser.add_argument("--accounts", type=int, default=None,
+                        help="existing customers (after-sales deals) at the start; default 24 for 90 days, pro rata, at least 6")
+    parser.add_argument("--pipeline", type=int, default=None,
+                        help="deals at 方案报价 at the start; default 12 for 90 days, pro rata, at least 6")
     parser.add_argument("--step", type=int, default=15, help="minutes the clock moves between sweeps")
     parser.add_argument("--postgres", action="store_true")
     parser.add_argument("--debug", action="store_true", help="print the database's URL (SQLite: kept) and more")
@@ -1165,6 +1405,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.leads is None:
         args.leads = max(10, round(1000 * args.days / 90))
+    if args.accounts is None:
+        args.accounts = max(6, round(24 * args.days / 90))
+    if args.pipeline is None:
+        args.pipeline = max(6, round(12 * args.days / 90))
     return args
 
 
