@@ -61,18 +61,20 @@ import heapq
 import io
 import itertools
 import math
+import multiprocessing
 import random
 import re
 import statistics
 import sys
-import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,6 +98,7 @@ from bench.sim_floors import (  # noqa: E402
     floor_figures,
     floor_rows,
 )
+from bench.sim_speed import SWEEP_JOBS, Gates, inline_sqlite, no_fsync, scratch_dir  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.factory import App, build_app  # noqa: E402
 from bot.sandbox import Call, Person, RecordingSession, Sandbox, Sent  # noqa: E402
@@ -104,10 +107,11 @@ from domain.contracts.policy import cadence_of  # noqa: E402
 from domain.deals.model import Stage  # noqa: E402
 from domain.followup.rules import NO_STEP_GRACE, idle_limit  # noqa: E402
 from domain.policy.services import get_policy  # noqa: E402
+from domain.sweeps import sweep  # noqa: E402
 from domain.team.model import Role, Team  # noqa: E402
 from domain.worktime import is_working_time, local, next_working_moment  # noqa: E402
 from storage import migrate  # noqa: E402
-from storage.db import create_engine  # noqa: E402
+from storage.db import create_engine, is_sqlite  # noqa: E402
 from storage.tables import (  # noqa: E402
     activities,
     contract_milestones,
@@ -448,6 +452,8 @@ class Simulation(Floors):
         self.team = await team_of(self.app)
         if self.team.work_days != "01234":
             raise RuntimeError(f"/hours did not take: {self.manager.last.text[:200]}")
+        self.gates = Gates(self.app, self.team)
+        self.gates.check = self.args.check_gates
         self.key = await self.make_key()
         await self.import_catalog()
         for n, account in enumerate(self.accounts):
@@ -577,13 +583,28 @@ class Simulation(Floors):
         """Every periodic job once (the sweeps, the digests, the webhooks), the outbox last when a
         notification is due (a drain of nothing costs a few real-time waits and changes nothing)."""
         self.in_periodic = True
+        now = self.clock.now()
         try:
             for job in self.app.periodic:
                 if job.name == "outbox":
                     continue
                 started = time.perf_counter()
+                if self.args.gates and self.gates.idle(job.name, now):
+                    self.gates.skipped[job.name] += 1
+                    kind = SWEEP_JOBS.get(job.name)
+                    if self.gates.check and kind is not None:
+                        report = await sweep(self.app.uow, kind, now)
+                        if report.acted or report.skipped or report.failed:
+                            self.problems.append(f"{now:%m-%d %H:%M} {job.name} was skipped with work to do: {report}")
+                    self.timings["gates"] += time.perf_counter() - started
+                    continue
+                quiet = self.gates.quiet(job.name)
                 await job.run()
                 self.timings[job.name] += time.perf_counter() - started
+                started = time.perf_counter()
+                if self.args.gates:
+                    await self.gates.ran(job.name, now, quiet)
+                self.timings["gates"] += time.perf_counter() - started
             async with self.app.engine.connect() as conn:
                 due = (await conn.execute(
                     select(notifications.c.chat_id, notifications.c.text, notifications.c.kind, notifications.c.notice).where(
@@ -1004,9 +1025,18 @@ def quick_outbox() -> None:
 async def run_once(url: str, args: argparse.Namespace, customers: list[Customer], *, nudges: bool, label: str,
                    accounts: list[Customer] | None = None) -> RunResult:
     quick_outbox()
+    sqlite = is_sqlite(url)
+    with inline_sqlite() if sqlite and not args.threads else contextlib.nullcontext():
+        return await _run_once(url, args, customers, nudges=nudges, label=label, accounts=accounts)
+
+
+async def _run_once(url: str, args: argparse.Namespace, customers: list[Customer], *, nudges: bool, label: str,
+                    accounts: list[Customer] | None) -> RunResult:
     clock = SimClock(START)
     session = RecordingSession()
     app = build_app(settings_for(url), session=session, clock=clock)  # the database is migrated already
+    if is_sqlite(url):
+        no_fsync(app)
     started = time.perf_counter()
     sim = Simulation(app, session, args, customers, nudges=nudges, label=label, accounts=accounts)
     try:
@@ -1038,44 +1068,53 @@ async def team_of(app: App) -> Team:
     return team
 
 
+def plain(rows: Any) -> list[Any]:
+    """Rows as plain objects (a run's result crosses from its process to the report's)."""
+    return [SimpleNamespace(**dict(row._mapping)) for row in rows]
+
+
+def tuples(rows: Any) -> list[tuple[Any, ...]]:
+    return [tuple(row) for row in rows]
+
+
 async def load_db(app: App, result: RunResult) -> None:
     async with app.engine.connect() as conn:
         for row in (await conn.execute(select(users.c.id, users.c.telegram_id, users.c.role))).all():
             result.user_chat[row.id] = row.telegram_id
             if str(getattr(row.role, "value", row.role)) in MANAGER_ROLES:
                 result.managers.add(row.telegram_id)
-        result.db["notifications"] = list((await conn.execute(
+        result.db["notifications"] = plain((await conn.execute(
             select(
                 notifications.c.kind, notifications.c.chat_id, notifications.c.message_id, notifications.c.subject_kind,
                 notifications.c.subject_id, notifications.c.dedupe_key, notifications.c.state, notifications.c.recipient_id,
                 notifications.c.notice, notifications.c.last_error,
             )
         )).all())
-        result.db["handoffs"] = list((await conn.execute(
+        result.db["handoffs"] = plain((await conn.execute(
             select(handoffs.c.id, handoffs.c.opportunity_id, handoffs.c.to_user_id, handoffs.c.requested_at,
                    handoffs.c.deadline_at, handoffs.c.state, handoffs.c.decided_at)
         )).all())
-        result.db["first_activity"] = list((await conn.execute(
+        result.db["first_activity"] = tuples((await conn.execute(
             select(activities.c.opportunity_id, func.min(activities.c.at))
             .where(activities.c.opportunity_id.is_not(None), activities.c.kind != "note")
             .group_by(activities.c.opportunity_id)
         )).all())
-        result.db["deals"] = list((await conn.execute(
+        result.db["deals"] = plain((await conn.execute(
             select(opportunities.c.id, opportunities.c.created_at, opportunities.c.stage, opportunities.c.pooled_at)
         )).all())
         result.db["proposal"] = [r[0] for r in (await conn.execute(
             select(stage_changes.c.opportunity_id).where(stage_changes.c.to_stage == "proposal").distinct()
         )).all()]
-        result.db["reminders"] = list((await conn.execute(
+        result.db["reminders"] = plain((await conn.execute(
             select(reminders.c.id, reminders.c.subject_id, reminders.c.user_id).where(reminders.c.subject_kind == "opportunity")
         )).all())
         floors = FloorData()
-        floors.approvals = list((await conn.execute(select(quote_approvals))).all())
-        floors.quotes = list((await conn.execute(select(quotes.c.id, quotes.c.opportunity_id, quotes.c.sent_at))).all())
-        floors.contracts = list((await conn.execute(select(contracts))).all())
-        floors.milestones = list((await conn.execute(select(contract_milestones))).all())
-        floors.tickets = list((await conn.execute(select(tickets))).all())
-        floors.surveys = list((await conn.execute(select(surveys))).all())
+        floors.approvals = plain((await conn.execute(select(quote_approvals))).all())
+        floors.quotes = plain((await conn.execute(select(quotes.c.id, quotes.c.opportunity_id, quotes.c.sent_at))).all())
+        floors.contracts = plain((await conn.execute(select(contracts))).all())
+        floors.milestones = plain((await conn.execute(select(contract_milestones))).all())
+        floors.tickets = plain((await conn.execute(select(tickets))).all())
+        floors.surveys = plain((await conn.execute(select(surveys))).all())
         for row in (await conn.execute(
             select(stage_changes.c.opportunity_id, func.min(stage_changes.c.at))
             .where(stage_changes.c.to_stage == "proposal").group_by(stage_changes.c.opportunity_id)
@@ -1362,7 +1401,7 @@ async def simulate(args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
             url, pg_name = await create_database()
             pg_names.append(pg_name)
         else:
-            url = f"sqlite:///{tempfile.mkdtemp(prefix='simulate-')}/sim.db"
+            url = f"sqlite:///{scratch_dir()}/sim.db"
         # One after the other: Alembic's migration context is one per process.
         engine = create_engine(url)
         try:
@@ -1371,20 +1410,32 @@ async def simulate(args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
             await engine.dispose()
         urls.append(url)
 
-    # The two runs share nothing but the customers; side by side in one event loop they overlap their
-    # waits on the database.
-    runs = [
-        run_once(url, args, customers, nudges=nudges, label=label, accounts=accounts)
-        for url, (nudges, label) in zip(urls, labels, strict=True)
-    ]
+    # The two runs share nothing but the customers: each in its own process (on its own core, when the
+    # machine has two free), or side by side in this event loop.
     wall = time.perf_counter()
     try:
-        results = await asyncio.gather(*runs)
+        if len(urls) > 1 and not args.one_process:
+            loop = asyncio.get_running_loop()
+            with ProcessPoolExecutor(max_workers=len(urls), mp_context=multiprocessing.get_context("spawn")) as pool:
+                results = await asyncio.gather(*(
+                    loop.run_in_executor(pool, run_in_process, url, args, customers, accounts, nudges, label)
+                    for url, (nudges, label) in zip(urls, labels, strict=True)
+                ))
+        else:
+            results = await asyncio.gather(*(
+                run_once(url, args, customers, nudges=nudges, label=label, accounts=accounts)
+                for url, (nudges, label) in zip(urls, labels, strict=True)
+            ))
     finally:
         for pg_name in pg_names:
             await drop_database(pg_name)
     args.wall = time.perf_counter() - wall
     return report(results[0], results[1] if len(results) > 1 else None, args, backend)
+
+
+def run_in_process(url: str, args: argparse.Namespace, customers: list[Customer], accounts: list[Customer],
+                   nudges: bool, label: str) -> RunResult:
+    return asyncio.run(run_once(url, args, customers, nudges=nudges, label=label, accounts=accounts))
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -1402,6 +1453,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--debug", action="store_true", help="print the database's URL (SQLite: kept) and more")
     parser.add_argument("--progress", action="store_true", help="a line on stderr per simulated day")
     parser.add_argument("--no-control", dest="control", action="store_false", help="skip the run without nudges")
+    parser.add_argument("--one-process", action="store_true", help="both runs in this process (default: one each)")
+    parser.add_argument("--threads", action="store_true",
+                        help="SQLite through aiosqlite's worker thread, as the bot runs (default: inline)")
+    parser.add_argument("--no-gates", dest="gates", action="store_false",
+                        help="run every periodic job at every step (to measure what the gates save)")
+    parser.add_argument("--check-gates", action="store_true",
+                        help="run the sweeps the gates skip anyway; a problem when one had work to do")
     args = parser.parse_args(argv)
     if args.leads is None:
         args.leads = max(10, round(1000 * args.days / 90))
