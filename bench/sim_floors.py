@@ -344,7 +344,7 @@ class Floors:
         screen = await self.press_on(person, screen, deal.quote)
         if not accepted:
             screen = await self.press_on(person, screen, "客户拒绝")
-            if "🤝" not in screen.text or screen.buttons:
+            if "为什么拒绝" in screen.text:
                 await self.say(person, "价格超出预算，选了别家")
             self.actions["quote rejected by customer"] += 1
             card = await self.deal_card(person, company)

@@ -181,6 +181,12 @@ PROFILES = {
     "average": Profile("average", 0.9, (5, 45), (0.3, 2), (3, 8), 0.1, 0.8, (0.5, 6), (0.1, 1.2), (15, 240)),
     "forgetful": Profile("forgetful", 0.75, (10, 150), (1, 4), (5, 14), 0.35, 0.6, (2, 24), (0.3, 3), (60, 900)),
 }
+# The customers' interest (bench/simulate.py log_steps): fresh for FRESH_DAYS after a contact, then fading
+# with a patience of PATIENCE_DAYS (each customer's own, seeded); left alone past GONE_AFTER_DAYS, they may
+# buy elsewhere.
+FRESH_DAYS = 2.0
+GONE_AFTER_DAYS = 4.0
+PATIENCE_DAYS = (6.0, 14.0)
 TEAM_PLAN = ("diligent", "diligent", "average", "average", "average", "forgetful", "forgetful", "leave")
 
 
@@ -293,7 +299,7 @@ def make_customers(rng: random.Random, days: int, leads: int, seed: int = 0) -> 
         ))
     del total
     for c in customers:
-        c.patience = 4 + 6 * chance(seed, c.index, "patience")
+        c.patience = PATIENCE_DAYS[0] + (PATIENCE_DAYS[1] - PATIENCE_DAYS[0]) * chance(seed, c.index, "patience")
         c.buyer = draw_buyer(seed, c.index)
     return sorted(customers, key=lambda c: (c.at, c.index))
 
@@ -316,7 +322,7 @@ def make_book(seed: int, count: int, channel: str) -> list[Customer]:
             index=index, company=company, contact=SURNAMES[(i + 7) % len(SURNAMES)] + "总",
             phone=f"{139 if account else 136}{i:08d}", need="售后服务" if account else NEEDS[i % len(NEEDS)],
             cold=False, silent=False, warmth=0.9 if account else 0.8, source="老客户" if account else "转介绍",
-            channel=channel, at=START, by=0, patience=30.0 if account else 4 + 6 * chance(seed, index, "patience"),
+            channel=channel, at=START, by=0, patience=30.0 if account else PATIENCE_DAYS[0] + 8 * chance(seed, index, "patience"),
             buyer=draw_buyer(seed, index),
         ))
     return book
@@ -353,6 +359,8 @@ class RunResult:
     timings: dict[str, float]
     sweeps: list[datetime]
     dropped: int
+    action_seconds: dict[str, float]
+    skipped: Counter[str]
     end: datetime
     db: dict[str, list[Any]] = field(default_factory=dict)
 
@@ -401,6 +409,7 @@ class Simulation(Floors):
         self.drop: set[tuple[int, str]] = set()
         self.dropped = 0
         self.timings: dict[str, float] = defaultdict(float)
+        self.action_seconds: dict[str, float] = defaultdict(float)
         self.client: TestClient[Any, Any] | None = None
         self.team: Team
         self.sweeps: list[datetime] = []
@@ -566,7 +575,9 @@ class Simulation(Floors):
                     self.actions[name] += 1
                 except Exception as error:  # the run goes on; the problem is reported
                     self.problems.append(f"{self.clock.now():%m-%d %H:%M} {name}: {type(error).__name__}: {error}"[:300])
-                self.timings["people"] += time.perf_counter() - started
+                spent = time.perf_counter() - started
+                self.timings["people"] += spent
+                self.action_seconds[name] += spent
             self.clock.set(until)
             self.sweeps.append(until)
             # What is due at this moment, seen before the sweeps act on it.
@@ -733,11 +744,13 @@ class Simulation(Floors):
             if not deals:
                 return
             await rep.person.press_data(deals[0][1], message_id=listing.message_id, text=listing.text)
-            try:
-                await rep.person.press("✅ 接手")
-            except LookupError:
-                self.problems.append(f"{label}: no ✅ 接手 on {rep.person.last.text[:120]!r}")
-                return
+            if "现在由你负责" not in rep.person.last.text:  # a card to accept (a pending hand-off: accepted at once)
+                card = rep.person.last
+                accept = next((d for t, d in card.buttons if "接手" in t), None)
+                if accept is None:
+                    self.problems.append(f"{label}: no ✅ 接手 on {card.text[:120]!r}")
+                    return
+                await rep.person.press_data(accept, message_id=card.message_id, text=card.text)
             found = re.search(r"「(.+?)」现在由你负责", rep.person.last.text)
             if not found:
                 return
@@ -776,8 +789,8 @@ class Simulation(Floors):
 
     async def log_own(self, rep: Rep, company: str) -> None:
         deal = self.deals.get(company)
-        if deal is None or deal.lost or rep.name in deal.forgotten_by:
-            return
+        if deal is None or deal.lost or rep.name in deal.forgotten_by or (deal.owner is not None and deal.owner is not rep):
+            return  # (someone else took it meanwhile: they know from the hand-off or the pool)
         now = self.clock.now()
         if deal.last_touch is not None and now - deal.last_touch < timedelta(days=rep.profile.every_days[0]):
             # Followed up lately (a nudge came first): their own plan counts from then.
@@ -797,6 +810,9 @@ class Simulation(Floors):
         deal = self.deals.get(found.group(1)) if found else None
         if deal is None or deal.lost:
             return
+        shown = self.delivered.get((nudge.chat_id, nudge.message_id))
+        if shown is not None and deal.last_touch is not None and deal.last_touch >= shown.at:
+            return  # followed up since the nudge came (another nudge about it, or their own plan)
         data = next(d for label, d in nudge.buttons if "记录跟进" in label)
         await rep.person.press_data(data, message_id=nudge.message_id, text=nudge.text)
         if not any("电话" in t for t, _ in rep.person.last.buttons):
@@ -807,9 +823,10 @@ class Simulation(Floors):
         """The /log flow from its first step: kind, outcome (the customer decides), next step.
 
         The customer's interest fades with the time since the last contact (since the lead came in, for
-        the first one): they answer with probability warmth x exp(-(days - 1) / patience), and the longer
-        they were left alone (past three days) the likelier they have bought elsewhere meanwhile. A deal
-        past the proposal, or an existing account, just gets its check-in."""
+        the first one): they answer with probability warmth x exp(-(days - FRESH_DAYS) / patience), and
+        once left alone past GONE_AFTER_DAYS they may have bought elsewhere meanwhile (probability
+        1 - exp(-(days - GONE_AFTER_DAYS) / (3 x patience))). A deal past the proposal, or an existing
+        account, just gets its check-in."""
         person = rep.person
         now = self.clock.now()
         if not any("电话" in t for t, _ in person.last.buttons):
@@ -829,8 +846,9 @@ class Simulation(Floors):
             answered = chance(seed, customer.index, "answer", n) < 0.85
             outcome = "已联系上" if answered else "没接通"
         else:
-            interest = customer.warmth * math.exp(-max(0.0, gap - 1) / customer.patience)
-            gone = gap > 3 and chance(seed, customer.index, "gone", n) < 1 - math.exp(-(gap - 3) / (3 * customer.patience))
+            interest = customer.warmth * math.exp(-max(0.0, gap - FRESH_DAYS) / customer.patience)
+            gone = gap > GONE_AFTER_DAYS and chance(seed, customer.index, "gone", n) < 1 - math.exp(
+                -(gap - GONE_AFTER_DAYS) / (3 * customer.patience))
             answered = not customer.silent and chance(seed, customer.index, "answer", n) < interest
             if answered and gone:
                 outcome, reason = "没兴趣", "输给竞品"  # they bought elsewhere while nobody called
@@ -1050,6 +1068,7 @@ async def _run_once(url: str, args: argparse.Namespace, customers: list[Customer
             user_chat={}, names={p.telegram_id: n for n, p in sim.sandbox.people.items() if not n.startswith("客户·")},
             delivered=sim.delivered, ownerless_minutes=sim.ownerless_minutes, pool_minutes=sim.pool_minutes,
             observed=sim.observed, problems=sim.problems, actions=sim.actions, timings=sim.timings, sweeps=sim.sweeps, dropped=sim.dropped, end=clock.now(),
+            action_seconds=dict(sim.action_seconds), skipped=sim.gates.skipped,
         )
         await load_db(app, result)
         return result
@@ -1379,6 +1398,8 @@ def report(main: RunResult, control: RunResult | None, args: argparse.Namespace,
         out.append(f"control: {control.dropped} nudges dropped at the fake Bot API")
     spent = ", ".join(f"{k} {v:.0f} s" for k, v in sorted(main.timings.items(), key=lambda kv: -kv[1])[:8])
     out.append(f"time spent (with nudges): {spent}")
+    people = ", ".join(f"{k} {v:.0f} s" for k, v in sorted(main.action_seconds.items(), key=lambda kv: -kv[1])[:8])
+    out.append(f"people's time by action: {people}; periodic jobs skipped while idle: {sum(main.skipped.values())}")
     problems = main.problems + (control.problems if control else [])
     figures["problems"] = problems
     for problem in problems[:15]:
