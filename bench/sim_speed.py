@@ -4,7 +4,9 @@
   its own source is asked for the earliest item it would ever take (`due(far future, 1)`: every source
   takes the items whose time column has come, ordered by it) and which tables that query read; until one
   of those tables is written, or that item's time comes, a run would find nothing and change nothing.
-  The recycle sweep (its cut-offs move with working time) always runs. The digests job runs when a
+  The recycle sweep's items have no time column (its cut-offs move with working time): its next item
+  is the earliest `domain.pool.recycling.recycle_at` of the deals its source would take within a year.
+  The digests job runs when a
   digest is due today (`domain.digests.due_day`) and not yet claimed in digest_runs; the webhooks job
   once its tables have been written (the simulated team has no endpoints).
 - `inline_sqlite`: on SQLite the aiosqlite driver runs each call on a worker thread and hands the result
@@ -20,7 +22,7 @@ import re
 import tempfile
 from collections import Counter
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import event, select
@@ -28,11 +30,13 @@ from sqlalchemy import event, select
 from bot.factory import App
 from bot.sweeps import DIGESTS, SWEEPS
 from domain.digests import due_day
+from domain.pool.recycling import recycle_at
 from domain.sweeps import Sweep
 from domain.team.model import Team
 from storage.tables import digest_runs
 
 FAR = datetime(9000, 1, 1, tzinfo=UTC)
+RECYCLE_HORIZON = timedelta(days=366)
 _WRITE = re.compile(r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)', re.IGNORECASE)
 _READ = re.compile(r'\b(?:FROM|JOIN)\s+"?(\w+)"?', re.IGNORECASE)
 
@@ -100,12 +104,15 @@ class Gates:
             self.digests_done = {(str(r[0]), r[1]) for r in rows}
             return
         kind = SWEEP_JOBS.get(job)
-        if kind is None or kind.name not in DUE_ATTRIBUTE:
+        if kind is None or (kind.name not in DUE_ATTRIBUTE and kind.name != "recycle"):
             return
         name = kind.name
         if not quiet:
             self.known.pop(name, None)
             self.after_run[name] = self.versions(self.tables.get(name, frozenset()))
+            return
+        if name == "recycle":
+            await self._recycle_probe(kind, now)
             return
         self.reading = set()
         try:
@@ -117,8 +124,23 @@ class Gates:
         if items:
             next_due = getattr(items[0], DUE_ATTRIBUTE[name]) or now  # no time of its own: due at once
         self.tables[name] = tables
+        self._known(name, next_due, tables)
+
+    def _known(self, name: str, next_due: datetime | None, tables: frozenset[str]) -> None:
         self.known[name] = (next_due, tables, self.versions(tables))
         self.after_run[name] = self.versions(tables)
+
+    async def _recycle_probe(self, kind: Sweep[Any], now: datetime) -> None:
+        self.reading = set()
+        try:
+            async with self.app.uow() as uow:
+                deals = await kind.source(uow).due(now + RECYCLE_HORIZON, 100_000)
+                policy = await uow.policies.ensure(self.team.id or 0)
+        finally:
+            tables, self.reading = frozenset(self.reading or ()), None
+        moments = [recycle_at(d.idle_since, d.stage, policy, self.team) for d in deals]
+        self.tables[kind.name] = tables
+        self._known(kind.name, min(moments) if moments else now + RECYCLE_HORIZON, tables)
 
     def quiet(self, job: str) -> bool:
         """Nobody wrote the sweep's tables since it last ran (so asking for its next item is worth it)."""
