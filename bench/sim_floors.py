@@ -22,6 +22,7 @@ import math
 import random
 import re
 import statistics
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -34,7 +35,7 @@ from domain.contracts.model import UNSIGNED
 from domain.outbox.kinds import Kind, Subject
 from domain.team.model import Team
 from domain.tickets.model import LOW_SCORE, RUNNING
-from domain.tickets.sla import SlaClock, mark_minutes
+from domain.tickets.sla import SlaClock, mark_minutes, working_minutes_between
 from domain.worktime import add_working_minutes, local, next_working_moment
 
 if TYPE_CHECKING:
@@ -166,7 +167,8 @@ class Floors:
 
     tickets: dict[str, TicketState]
     decided: set[str]
-    surveyed: set[str]
+    asked: Counter[str]
+    surveys_sent: Counter[str]
 
     # -- screens --------------------------------------------------------------------------------------------
 
@@ -231,9 +233,16 @@ class Floors:
         screen = await self.press_on(person, screen, str(buyer.quantity), exact=True)
         deal.discount = buyer.discount
         if buyer.discount:
-            screen = await self.press_on(person, screen, "1. ")
-            screen = await self.press_on(person, screen, f"−{buyer.discount}%", exact=True)
+            screen = await self.line_discount(person, screen, buyer.discount)
         await self.submit_quote(rep, deal, screen)
+
+    async def line_discount(self, person: Person, screen: Sent, percent: int) -> Sent:
+        """The first line's discount, by its button (−0% asks for the number: the rep types it)."""
+        screen = await self.press_on(person, screen, "1. ")
+        screen = await self.press_on(person, screen, f"−{percent}%", exact=True)
+        if "请输入折扣百分比" in screen.text:
+            screen = await self.say(person, str(percent))
+        return screen
 
     async def submit_quote(self, rep: Rep, deal: DealState, screen: Sent) -> None:
         person = rep.person
@@ -285,8 +294,7 @@ class Floors:
         screen = await self.press_on(rep.person, notice, "打开报价单")
         lower = max(0, deal.discount - 10)
         deal.discount = lower
-        screen = await self.press_on(rep.person, screen, "1. ")
-        screen = await self.press_on(rep.person, screen, f"−{lower}%", exact=True)
+        screen = await self.line_discount(rep.person, screen, lower)
         self.actions["quote revised"] += 1
         await self.submit_quote(rep, deal, screen)
 
@@ -306,7 +314,8 @@ class Floors:
         number = re.search(r"(Q-\d{4}-\d{4}-v\d+)", card.text)
         is_manager = person is self.manager
         key = number.group(1) if number else approve
-        if is_manager and chance(self.args.seed, "reject", key) < 0.12:
+        self.asked[key] += 1
+        if is_manager and chance(self.args.seed, "reject", key, self.asked[key]) < 0.12:
             screen = await self.press_on(person, card, "驳回")
             await self.say(person, "折扣太大了，再跟客户谈谈")
             del screen
@@ -565,7 +574,8 @@ class Floors:
         if self.rng.random() > 0.85:
             return
         customer = self.customer_of(company)
-        if chance(self.args.seed, customer.index, "survey", link) > 0.65:
+        self.surveys_sent[company] += 1
+        if chance(self.args.seed, customer.index, "survey", self.surveys_sent[company]) > 0.65:
             return
         self.at(self.clock.now() + timedelta(hours=self.rng.uniform(1, 72)), "customer:survey",
                 partial(self.answer_survey, company, link, score))
@@ -690,8 +700,10 @@ class Floors:
         self.actions["ticket resolved"] += 1
         link = self.survey_link(person, before)
         if link is not None:
-            hours = (self.clock.now() - ticket.opened).total_seconds() / 3600
-            score = 5 if hours <= 8 else 4 if hours <= 24 else 3 if hours <= 72 else 2 if hours <= 168 else 1
+            # The customer rates how long they waited for the fix, in the office's working hours.
+            hours = working_minutes_between(ticket.opened, self.clock.now(), self.team) / 60
+            day = working_day_minutes(self.team) / 60
+            score = 5 if hours <= day / 2 else 4 if hours <= day else 3 if hours <= 3 * day else 2 if hours <= 7 * day else 1
             noise = chance(self.args.seed, "score", number)
             score = min(5, score + 1) if noise > 0.85 else max(1, score - 1) if noise < 0.15 else score
             self.forward_survey(ticket.company, link, score=score)
@@ -824,6 +836,7 @@ class FloorData:
     quote_sla_minutes: int = 0
     cadence: tuple[int, ...] = ()
     finance_chats: set[int] = field(default_factory=set)
+    ownerless_tickets: int = 0  # tickets whose owner is missing or deactivated (at the end)
     proposal_at: dict[int, datetime] = field(default_factory=dict)  # deal -> when it first reached 方案报价
     contract_stage: set[int] = field(default_factory=set)  # deals that reached 合同签署
 
@@ -841,7 +854,10 @@ def floor_rows(f: Figures, row_type: type[Row]) -> list[Row]:
         return r.sweeps[bisect.bisect_left(r.sweeps, at)] if at <= r.sweeps[-1] else r.end
 
     def still_open(done_at: datetime | None, due: datetime) -> bool:
-        return due <= r.end and (done_at is None or done_at >= first_sweep(due))
+        """Still waiting at the first sweep from which its alert could go out (working hours respected): done
+        before it — or at its very moment, people acting before their step's sweeps — it needed none."""
+        actionable = max(due, next_working_moment(due, team))
+        return due <= r.end and (done_at is None or done_at > first_sweep(actionable))
 
     def key(kind: Kind) -> set[str]:
         return {kind.spec.key}
@@ -931,7 +947,13 @@ def floor_rows(f: Figures, row_type: type[Row]) -> list[Row]:
             warn_at, due, twice = marks
             assert warn_at is not None and due is not None and twice is not None
             if still_open(done_at, warn_at):
-                f.score(near, warn_at, f.alerts(subject, notices=key(due_kind), chats=owner_chat), f"ticket #{t.id} {track}")
+                if first_sweep(warn_at) >= due:
+                    # No sweep of the run came between the two marks (P1: 15 working minutes apart, the run's
+                    # steps may be longer than the bot's sweep interval): the bot says only the highest mark.
+                    near.asides["past 100% by the next sweep (only the highest mark is said)"] += 1
+                else:
+                    f.score(near, warn_at, f.alerts(subject, notices=key(due_kind), chats=owner_chat),
+                            f"ticket #{t.id} {track}")
             if still_open(done_at, due):
                 told = f.alerts(subject, notices=key(late_kind), managers=True, contains=":100:")
                 f.score(over, due, told, f"ticket #{t.id} {track} due {local(due, team.timezone):%m-%d %H:%M}")

@@ -59,6 +59,9 @@ class Gates:
         self.known: dict[str, tuple[datetime | None, frozenset[str], tuple[int, ...]]] = {}
         self.after_run: dict[str, tuple[int, ...]] = {}
         self.tables: dict[str, frozenset[str]] = {}  # what each sweep's source reads
+        self.saved: dict[str, int] = {}  # runs saved by the current answer
+        self.backoff: dict[str, int] = {}
+        self.wait: dict[str, int] = {}
         self.digests_done: set[tuple[str, date]] = set()
         self.skipped: Counter[str] = Counter()
         self.check = False  # run the skipped sweeps anyway and say when one acted (a test of the gates)
@@ -85,7 +88,10 @@ class Gates:
         next_due, tables, versions = known
         if self.versions(tables) != versions:
             return False
-        return next_due is None or next_due > now
+        if next_due is None or next_due > now:
+            self.saved[kind.name] = self.saved.get(kind.name, 0) + 1
+            return True
+        return False
 
     def _idle_other(self, job: str, now: datetime) -> bool:
         if job == "digests":
@@ -127,6 +133,7 @@ class Gates:
         self._known(name, next_due, tables)
 
     def _known(self, name: str, next_due: datetime | None, tables: frozenset[str]) -> None:
+        self._answered(name)
         self.known[name] = (next_due, tables, self.versions(tables))
         self.after_run[name] = self.versions(tables)
 
@@ -143,12 +150,27 @@ class Gates:
         self._known(kind.name, min(moments) if moments else now + RECYCLE_HORIZON, tables)
 
     def quiet(self, job: str) -> bool:
-        """Nobody wrote the sweep's tables since it last ran (so asking for its next item is worth it)."""
+        """Nobody wrote the sweep's tables since it last ran, so asking for its next item may pay: unless
+        the last answers were overtaken by writes before they saved a run (a busy table: then it waits a
+        few steps more before asking again, twice as many each time)."""
         kind = SWEEP_JOBS.get(job)
         if kind is None:
             return False
-        tables = self.tables.get(kind.name)
-        return tables is None or self.versions(tables) == self.after_run.get(kind.name)
+        name = kind.name
+        if self.wait.get(name, 0) > 0:
+            self.wait[name] -= 1
+            return False
+        tables = self.tables.get(name)
+        return tables is None or self.versions(tables) == self.after_run.get(name)
+
+    def _answered(self, name: str) -> None:
+        """A new answer for `name`: how the previous one did decides when to ask again."""
+        if self.saved.get(name, 1) == 0:
+            self.backoff[name] = min(32, 2 * self.backoff.get(name, 1))
+            self.wait[name] = self.backoff[name]
+        else:
+            self.backoff[name] = 1
+        self.saved[name] = 0
 
 
 @contextlib.contextmanager

@@ -83,7 +83,7 @@ sys.path.insert(0, str(ROOT))
 from aiogram.methods import SendMessage  # noqa: E402
 from aiogram.types import Chat, Message  # noqa: E402
 from aiohttp.test_utils import TestClient, TestServer  # noqa: E402
-from sqlalchemy import func, select  # noqa: E402
+from sqlalchemy import func, or_, select  # noqa: E402
 
 from bench.pg import create_database, drop_database  # noqa: E402
 from bench.sim_floors import (  # noqa: E402
@@ -361,6 +361,7 @@ class RunResult:
     dropped: int
     action_seconds: dict[str, float]
     skipped: Counter[str]
+    gate_seconds: dict[str, float]
     end: datetime
     db: dict[str, list[Any]] = field(default_factory=dict)
 
@@ -393,7 +394,8 @@ class Simulation(Floors):
         self.rng = random.Random(args.seed * 1000 + 7)  # people's choices: the same in both runs
         self.tickets: dict[str, TicketState] = {}
         self.decided: set[str] = set()  # approval buttons pressed (a card and its reminders share them)
-        self.surveyed: set[str] = set()
+        self.asked: Counter[str] = Counter()  # how many times a quote came to the manager
+        self.surveys_sent: Counter[str] = Counter()
         self.sandbox = Sandbox(dp=app.dp, bot=app.bot, session=session)
         self.events: list[tuple[datetime, int, str, Callable[[], Awaitable[None]]]] = []
         self.seq = itertools.count()
@@ -410,6 +412,7 @@ class Simulation(Floors):
         self.dropped = 0
         self.timings: dict[str, float] = defaultdict(float)
         self.action_seconds: dict[str, float] = defaultdict(float)
+        self.gate_seconds: dict[str, float] = defaultdict(float)
         self.client: TestClient[Any, Any] | None = None
         self.team: Team
         self.sweeps: list[datetime] = []
@@ -616,6 +619,7 @@ class Simulation(Floors):
                 if self.args.gates:
                     await self.gates.ran(job.name, now, quiet)
                 self.timings["gates"] += time.perf_counter() - started
+                self.gate_seconds[job.name] += time.perf_counter() - started
             async with self.app.engine.connect() as conn:
                 due = (await conn.execute(
                     select(notifications.c.chat_id, notifications.c.text, notifications.c.kind, notifications.c.notice).where(
@@ -942,10 +946,13 @@ class Simulation(Floors):
                     open_deal, opportunities.c.owner_id.is_(None), opportunities.c.id.notin_(pending)
                 )
             )).all()
+            # A next step of a deal closed meanwhile is nobody's to take (the sweep drops it at its time).
             steps = (await conn.execute(
-                select(reminders.c.id, reminders.c.due_at, reminders.c.escalate_at, reminders.c.state).where(
+                select(reminders.c.id, reminders.c.due_at, reminders.c.escalate_at, reminders.c.state)
+                .join(opportunities, opportunities.c.id == reminders.c.subject_id)
+                .where(
                     reminders.c.subject_kind == "opportunity", reminders.c.due_at <= now,
-                    reminders.c.due_at > now - 2 * step, reminders.c.state.in_(("pending", "sent")),
+                    reminders.c.due_at > now - 2 * step, reminders.c.state.in_(("pending", "sent")), open_deal,
                 )
             )).all()
             escalating = (await conn.execute(
@@ -1068,7 +1075,7 @@ async def _run_once(url: str, args: argparse.Namespace, customers: list[Customer
             user_chat={}, names={p.telegram_id: n for n, p in sim.sandbox.people.items() if not n.startswith("客户·")},
             delivered=sim.delivered, ownerless_minutes=sim.ownerless_minutes, pool_minutes=sim.pool_minutes,
             observed=sim.observed, problems=sim.problems, actions=sim.actions, timings=sim.timings, sweeps=sim.sweeps, dropped=sim.dropped, end=clock.now(),
-            action_seconds=dict(sim.action_seconds), skipped=sim.gates.skipped,
+            action_seconds=dict(sim.action_seconds), skipped=sim.gates.skipped, gate_seconds=dict(sim.gate_seconds),
         )
         await load_db(app, result)
         return result
@@ -1142,6 +1149,10 @@ async def load_db(app: App, result: RunResult) -> None:
         floors.contract_stage = {int(r[0]) for r in (await conn.execute(
             select(stage_changes.c.opportunity_id).where(stage_changes.c.to_stage == "contract").distinct()
         )).all()}
+        floors.ownerless_tickets = int((await conn.execute(
+            select(func.count()).select_from(tickets.outerjoin(users, users.c.id == tickets.c.owner_id))
+            .where(or_(users.c.id.is_(None), users.c.active.is_(False)))
+        )).scalar_one())
         finance = (await conn.execute(select(users.c.telegram_id).where(users.c.role == "finance"))).all()
         floors.finance_chats = {int(r[0]) for r in finance}
     async with app.uow() as uow:
@@ -1165,6 +1176,7 @@ class Row:
     delays: list[float] = field(default_factory=list)  # minutes, due -> alert
     note: str = ""
     after_end: int = 0  # fell due so late that its alert would go out after the run: not counted
+    asides: Counter[str] = field(default_factory=Counter)  # not counted either, and why
 
     def cells(self) -> list[str]:
         if self.occurred is None:
@@ -1174,6 +1186,8 @@ class Row:
         esc = f"{self.escalated}/{self.ignored}" if self.ignored else "—"
         median = fmt_minutes(statistics.median(self.delays)) if self.delays else "—"
         note = f"{self.note}; {self.after_end} due too late to judge" if self.after_end else self.note
+        for why, count in self.asides.items():
+            note += f"; {count} {why}"
         return [self.name, str(n), share, esc, median, str(n - self.alerted), note]
 
 
@@ -1273,7 +1287,9 @@ class Figures:
             # Due at its deadline; it became a breakpoint if still pending when the first sweep after
             # the deadline came (a rep who accepted between the deadline and that sweep was in time).
             first_sweep = r.sweeps[bisect.bisect_left(r.sweeps, h.deadline_at)] if h.deadline_at <= r.sweeps[-1] else r.end
-            if h.decided_at is not None and h.decided_at < first_sweep:
+            # People act before their step's sweeps: accepted at the sweep's own moment is in time.
+            expired = str(getattr(h.state, "value", h.state)) == "expired"
+            if h.decided_at is not None and (h.decided_at < first_sweep or (h.decided_at == first_sweep and not expired)):
                 continue
             alerts = self.alerts(("handoff", int(h.id)), {"handoff.expired"})
             self.score(handoff, h.deadline_at, alerts, f"hand-off #{h.id} (deal #{h.opportunity_id}, {h.state})")
@@ -1340,6 +1356,15 @@ TEAM_LINES: list[tuple[str, Callable[[dict[str, Any]], str]]] = [
 ]
 
 
+def coalesced_messages(notifications: list[Any]) -> tuple[int, int]:
+    """(notifications, messages): notices that reached their chat together, as one message (several rows
+    with one message id: a family's digest, domain/outbox/kinds.py). The hook for the outbox's daily budget
+    per person: a notice it folds into a later message keeps that message's id and is counted here; one it
+    holds back without a message id is not (count it from its state here once the budget exists)."""
+    shared = Counter((int(n.chat_id), int(n.message_id)) for n in notifications if n.message_id is not None)
+    return sum(count for count in shared.values() if count > 1), sum(1 for count in shared.values() if count > 1)
+
+
 def table(rows: list[list[str]], head: list[str]) -> str:
     widths = [max(len(str(x)) for x in col) for col in zip(head, *rows, strict=False)]
     lines = ["| " + " | ".join(h.ljust(w) for h, w in zip(head, widths, strict=False)) + " |"]
@@ -1366,13 +1391,13 @@ def report(main: RunResult, control: RunResult | None, args: argparse.Namespace,
         f"{main.pool_minutes / 60:.0f} deal-hours waiting there",
     ]
     median, most, where = f.per_person_day()
-    shared = Counter((int(n.chat_id), int(n.message_id)) for n in main.db["notifications"] if n.message_id is not None)
-    coalesced = sum(count for count in shared.values() if count > 1)
-    digests = sum(1 for count in shared.values() if count > 1)
+    coalesced, digests = coalesced_messages(main.db["notifications"])
     out.append(
         f"bot messages per person per day (pushed, not replies; every person and day): median {median:g}, "
         f"max {most} ({where}); {coalesced} notifications went as {digests} coalesced messages"
     )
+    floors = main.db["floors"]
+    out.append(f"tickets whose owner is missing or deactivated: {floors.ownerless_tickets} (of {len(floors.tickets)})")
     mine = {**f.team_figures(), **floor_figures(main)}
     figures: dict[str, Any] = {"rows": rows, "main": mine, "ownerless": main.ownerless_minutes}
     head = ["team figure", "with nudges"]
@@ -1400,6 +1425,9 @@ def report(main: RunResult, control: RunResult | None, args: argparse.Namespace,
     out.append(f"time spent (with nudges): {spent}")
     people = ", ".join(f"{k} {v:.0f} s" for k, v in sorted(main.action_seconds.items(), key=lambda kv: -kv[1])[:8])
     out.append(f"people's time by action: {people}; periodic jobs skipped while idle: {sum(main.skipped.values())}")
+    if args.debug:
+        gates = ", ".join(f"{k} {v:.1f} s" for k, v in sorted(main.gate_seconds.items(), key=lambda kv: -kv[1])[:8])
+        out.append(f"the gates' own time: {gates}; skipped: {dict(main.skipped)}")
     problems = main.problems + (control.problems if control else [])
     figures["problems"] = problems
     for problem in problems[:15]:
