@@ -80,6 +80,7 @@ def _inline(check: Callable[..., Any]) -> Callable[..., Awaitable[Any]]:
     async def run(*args: Any, **kwargs: Any) -> Any:
         return check(*args, **kwargs)
 
+    run.__wrapped__ = check  # type: ignore[attr-defined]  # what it runs: the router's index reads a State's states
     return run
 
 

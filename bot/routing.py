@@ -206,7 +206,7 @@ def _state_names(state: Any) -> frozenset[str | None] | object:
 def _state_keys(handler: HandlerObject) -> frozenset[Key] | None:
     """The conversation states a handler's StateFilter (or bare State filter) passes for."""
     for event_filter in handler.filters or []:
-        check = event_filter.callback
+        check = getattr(event_filter.callback, "__wrapped__", event_filter.callback)  # bot/factory.py _inline
         states = check.states if isinstance(check, StateFilter) else (check,) if isinstance(check, State) else None
         if states is None:
             continue

@@ -14,8 +14,10 @@ from aiogram.filters.callback_data import CallbackQueryFilter
 from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, Chat, Message, User
 
-import handlers
+from bot.config import Settings
+from bot.factory import build_app
 from bot.routing import IndexedObserver
+from bot.sandbox import RecordingSession
 
 PERSON = User(id=1, is_bot=False, first_name="A")
 CHAT = Chat(id=1, type="private")
@@ -30,7 +32,9 @@ def message(text: str | None, caption: str | None = None) -> Message:
 
 
 def observers() -> tuple[IndexedObserver, IndexedObserver]:
-    (router,) = handlers.routers()
+    """The Router of an app as built (its bare State filters wrapped to run in the event loop)."""
+    settings = Settings(_env_file=None, database_url="sqlite://", bot_token=None, redis_url=None)  # type: ignore[call-arg]
+    (router,) = build_app(settings, session=RecordingSession()).dp.sub_routers
     assert isinstance(router.message, IndexedObserver) and isinstance(router.callback_query, IndexedObserver)
     assert router.observers["message"] is router.message
     assert router.observers["callback_query"] is router.callback_query
@@ -38,7 +42,9 @@ def observers() -> tuple[IndexedObserver, IndexedObserver]:
 
 
 def filters_of(handler: Any, kind: type) -> list[Any]:
-    return [f.callback for f in handler.filters or [] if isinstance(f.callback, kind)]
+    """The handler's filters of a kind (a bare State runs wrapped once an app is built: bot/factory.py)."""
+    found = [getattr(f.callback, "__wrapped__", f.callback) for f in handler.filters or []]
+    return [f for f in found if isinstance(f, kind)]
 
 
 async def state_passes(handler: Any, event: Any, raw_state: str | None) -> bool:
