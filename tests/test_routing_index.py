@@ -69,9 +69,9 @@ async def test_a_press_is_tried_on_the_handlers_of_its_prefix_that_take_the_stat
     prefixes = {f.callback_data.__prefix__ for h in buttons.handlers for f in filters_of(h, CallbackQueryFilter)}
     assert len(prefixes) > 20
     known = states(buttons)
-    # The states the press handlers' filters name in this process (how many varies with what ran before in
-    # the same worker: seen 6 in the full suite, more alone); every one of them is checked below.
-    assert len([state for state in known if state not in (None, "nobody:knows")]) >= 2
+    # Every state a press handler's filter names (bare States too: observers() reads them through the wrapper
+    # a built app runs them in, so the count no longer depends on whether another test built an app first).
+    assert len([state for state in known if state not in (None, "nobody:knows")]) > 10
     for raw_state in known:
         for prefix in [*prefixes, "forged"]:
             event = press(f"{prefix}:1:2")
