@@ -30,7 +30,7 @@ lint: $(STAMP)
 
 test: $(STAMP) lint
 	bash scripts/ensure-services.sh
-	$(BIN)/python -m pytest -q -n 4
+	$(BIN)/python -m pytest -q -n 4 --dist worksteal
 
 bench: $(STAMP)
 	$(BIN)/python bench/outbox.py

@@ -25,8 +25,9 @@ web app):
   proposal, and the rep advances the deal (➡️ 推进) — "converted" below.
 
 Simulated stages: capture (chat / HTTP / import), hand-off and acceptance, follow-up and next steps,
-silence and escalation, recycling and the pool. NOT simulated (yet): quotes and discount approvals,
-contracts and payments, delivery, tickets and surveys — their rows in the table say so.
+silence and escalation, recycling and the pool, and (bench/sim_floors.py) quotes and discount approvals,
+contracts and e-signature, payments and finance's confirmation, delivery sign-off, tickets and surveys,
+each through its chat flow.
 
 The control run (same seed, same arrivals and customers) drops the bot's nudges at the fake Bot API
 (follow-up nudges, silence alerts, escalations, pings, agendas, report digests: answered as sent, never
@@ -48,6 +49,14 @@ What is counted, and from where:
   pool, times the step; pool minutes are shown apart (a pooled deal's manager has been told);
 - messages per person per day: messages the bot sent on its own (during the periodic jobs) to each
   person, per team-local day, over every person and day of the run.
+- the daily message budget (--budget, DAILY_MESSAGE_BUDGET): the most messages that could wait
+  (not exempt: Spec.exempt) in one person's day, how many were sent over the budget (target 0) and how
+  many notices were held over to the next working day.
+
+Speed: the run with nudges and the control run go in two processes (--one-process: one); SQLite runs
+inline (no worker thread: --threads to use one, as the bot does) on a file in memory (/dev/shm) without
+fsync; and a periodic job whose due set is provably empty is skipped (bench/sim_speed.py;
+--check-gates runs them anyway and checks that they had nothing to do).
 """
 
 from __future__ import annotations
@@ -106,6 +115,7 @@ from bot.web import build_web_app  # noqa: E402
 from domain.contracts.policy import cadence_of  # noqa: E402
 from domain.deals.model import Stage  # noqa: E402
 from domain.followup.rules import NO_STEP_GRACE, idle_limit  # noqa: E402
+from domain.outbox.kinds import Kind  # noqa: E402
 from domain.policy.services import get_policy  # noqa: E402
 from domain.sweeps import sweep  # noqa: E402
 from domain.team.model import Role, Team  # noqa: E402
@@ -363,6 +373,7 @@ class RunResult:
     skipped: Counter[str]
     gate_seconds: dict[str, float]
     end: datetime
+    budget: int = 0  # DAILY_MESSAGE_BUDGET of the run
     db: dict[str, list[Any]] = field(default_factory=dict)
 
 
@@ -1017,12 +1028,12 @@ class Simulation(Floors):
 # --- running and reporting -------------------------------------------------------------------------
 
 
-def settings_for(url: str) -> Settings:
+def settings_for(url: str, budget: int | None = None) -> Settings:
     return Settings(
         _env_file=None,  # type: ignore[call-arg]
         database_url=url, bot_token=None, redis_url=None, throttle_per_second=1e6,
         rate_global_per_second=1e6, rate_private_per_second=1e6, rate_group_per_minute=1e6,
-        intake_per_minute=100_000,
+        intake_per_minute=100_000, **({} if budget is None else {"daily_message_budget": budget}),
     )
 
 
@@ -1059,7 +1070,8 @@ async def _run_once(url: str, args: argparse.Namespace, customers: list[Customer
                     accounts: list[Customer] | None) -> RunResult:
     clock = SimClock(START)
     session = RecordingSession()
-    app = build_app(settings_for(url), session=session, clock=clock)  # the database is migrated already
+    settings = settings_for(url, args.budget)
+    app = build_app(settings, session=session, clock=clock)  # the database is migrated already
     if is_sqlite(url):
         no_fsync(app)
     started = time.perf_counter()
@@ -1076,6 +1088,7 @@ async def _run_once(url: str, args: argparse.Namespace, customers: list[Customer
             delivered=sim.delivered, ownerless_minutes=sim.ownerless_minutes, pool_minutes=sim.pool_minutes,
             observed=sim.observed, problems=sim.problems, actions=sim.actions, timings=sim.timings, sweeps=sim.sweeps, dropped=sim.dropped, end=clock.now(),
             action_seconds=dict(sim.action_seconds), skipped=sim.gates.skipped, gate_seconds=dict(sim.gate_seconds),
+            budget=settings.daily_message_budget,
         )
         await load_db(app, result)
         return result
@@ -1113,7 +1126,7 @@ async def load_db(app: App, result: RunResult) -> None:
             select(
                 notifications.c.kind, notifications.c.chat_id, notifications.c.message_id, notifications.c.subject_kind,
                 notifications.c.subject_id, notifications.c.dedupe_key, notifications.c.state, notifications.c.recipient_id,
-                notifications.c.notice, notifications.c.last_error,
+                notifications.c.notice, notifications.c.last_error, notifications.c.held_over,
             )
         )).all())
         result.db["handoffs"] = plain((await conn.execute(
@@ -1330,6 +1343,36 @@ class Figures:
         return statistics.median(values) if values else 0.0, most, f"{r.names.get(who, who)} on {day:%m-%d}"
 
 
+    def budget(self) -> dict[str, Any]:
+        """The daily message budget (DAILY_MESSAGE_BUDGET) as each person felt it. A message is *exempt* when
+        one of the notices it carries always goes (kinds.py Spec.exempt: decisions, digests, urgent or at a
+        time the person chose); the others could wait. *Over budget*: a message that could wait, sent to a
+        person who already had the budget's worth of messages earlier that day (at an earlier moment: the
+        outbox counts once per claimed batch, so one batch may pass the line)."""
+        r = self.r
+        exempt: dict[tuple[int, int], bool] = {}
+        held = 0
+        for n in r.db["notifications"]:
+            held += bool(n.held_over)
+            if n.message_id is None:
+                continue
+            kind = Kind.of_notice(n.notice)
+            key = (int(n.chat_id), int(n.message_id))
+            exempt[key] = exempt.get(key, False) or kind is None or kind.spec.exempt
+        days: dict[tuple[int, date], list[tuple[datetime, bool]]] = defaultdict(list)
+        for d in r.delivered.values():
+            if d.pushed and d.chat_id > 0:
+                days[(d.chat_id, local(d.at, TZ).date())].append((d.at, exempt.get((d.chat_id, d.message_id), True)))
+        per_day = r.budget
+        waiting_most, over = 0, 0
+        for sent in days.values():
+            sent.sort()
+            waiting_most = max(waiting_most, sum(1 for _, free in sent if not free))
+            if per_day > 0:
+                over += sum(1 for at, free in sent if not free and sum(1 for earlier, _ in sent if earlier < at) >= per_day)
+        return {"per_day": per_day, "waiting_most": waiting_most, "over": over, "held_over": held}
+
+
 def _share(part: int, whole: int) -> str:
     return f"{part / whole:.0%} ({part}/{whole})" if whole else "—"
 
@@ -1396,10 +1439,16 @@ def report(main: RunResult, control: RunResult | None, args: argparse.Namespace,
         f"bot messages per person per day (pushed, not replies; every person and day): median {median:g}, "
         f"max {most} ({where}); {coalesced} notifications went as {digests} coalesced messages"
     )
+    budget = f.budget()
+    out.append(
+        f"daily message budget {budget['per_day'] or 'off'}: at most {budget['waiting_most']} messages that could wait "
+        f"in a person's day; {budget['over']} such messages sent over the budget; {budget['held_over']} notices held "
+        f"over to the next working day"
+    )
     floors = main.db["floors"]
     out.append(f"tickets whose owner is missing or deactivated: {floors.ownerless_tickets} (of {len(floors.tickets)})")
     mine = {**f.team_figures(), **floor_figures(main)}
-    figures: dict[str, Any] = {"rows": rows, "main": mine, "ownerless": main.ownerless_minutes}
+    figures: dict[str, Any] = {"rows": rows, "main": mine, "ownerless": main.ownerless_minutes, "budget": budget}
     head = ["team figure", "with nudges"]
     columns = [mine]
     if control is not None:
@@ -1499,6 +1548,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="deals at 方案报价 at the start; default 12 for 90 days, pro rata, at least 6")
     parser.add_argument("--step", type=int, default=15, help="minutes the clock moves between sweeps")
     parser.add_argument("--postgres", action="store_true")
+    parser.add_argument("--budget", type=int, default=None,
+                        help="DAILY_MESSAGE_BUDGET for the simulated bot (default: the setting's default, 20; 0: off)")
     parser.add_argument("--debug", action="store_true", help="print the database's URL (SQLite: kept) and more")
     parser.add_argument("--progress", action="store_true", help="a line on stderr per simulated day")
     parser.add_argument("--no-control", dest="control", action="store_false", help="skip the run without nudges")

@@ -27,8 +27,6 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from redis.exceptions import RedisError
-
 if TYPE_CHECKING:
     from redis.asyncio import Redis
 
@@ -95,6 +93,9 @@ class SharedLimits:
     def __init__(
         self, redis: Redis, limits: Limits, bot_id: int, *, namespace: str = "loopbot", horizon: float = HORIZON
     ) -> None:
+        from redis.exceptions import RedisError  # redis is imported only when REDIS_URL is set
+
+        self.errors: tuple[type[BaseException], ...] = (RedisError, OSError, TimeoutError)
         stretch = 1.0 + limits.safety
         self.redis = redis
         self.gap_ms = limits.overall.seconds / limits.overall.limit * stretch * 1000
@@ -121,7 +122,7 @@ class SharedLimits:
         keys = [self.slot_key, self.pause_key, self.chat_key(chat_id)]
         try:
             status, micros = await self._call(self._acquire, keys, [self.gap_ms, self.horizon_ms, limit, span])
-        except (RedisError, OSError, TimeoutError) as error:
+        except self.errors as error:
             self._alone(error)
             return None
         if status == 0:
@@ -137,7 +138,7 @@ class SharedLimits:
             return
         try:
             await self._call(self._pause, [self.slot_key, self.pause_key], [max(1, math.ceil(seconds * 1000))])
-        except (RedisError, OSError, TimeoutError) as error:
+        except self.errors as error:
             self._alone(error)
 
     async def _call(self, script: Any, keys: list[str], args: list[Any]) -> Any:

@@ -28,7 +28,6 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
-from openpyxl import Workbook
 
 from bot.callbacks import Index
 from bot.formatting import h
@@ -383,6 +382,9 @@ def summary_text(t: Translate, name: str, report: ImportReport, names: dict[int,
 
 def problems_workbook(t: Translate, header: Sequence[str], report: ImportReport, rows: Sequence[Sequence[Any]]) -> bytes:
     """The rows that were not imported, each with its number in the sent file and the reason."""
+    # imported when a file is made, not at start: openpyxl brings numpy with it
+    from openpyxl import Workbook
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None

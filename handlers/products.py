@@ -20,7 +20,6 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
-from openpyxl import load_workbook
 
 from bot.callbacks import Id, Page
 from bot.formatting import h, money
@@ -313,6 +312,8 @@ def read_rows(name: str, data: bytes) -> list[list[Any]]:
             raise InvalidInput("error-import-unreadable")
         return [list(row) for row in csv.reader(io.StringIO(text))]
     if lower.endswith(".xlsx"):
+        from openpyxl import load_workbook  # imported when a spreadsheet comes, not at start
+
         try:
             book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception:  # a damaged or disguised file: openpyxl raises many kinds

@@ -11,10 +11,6 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-
 from bot.i18n import Translate
 from domain.reports.export import COLUMNS, Cell, Export, ExportRepo, Sheet, rows
 
@@ -35,6 +31,9 @@ class _Cells:
         self.t = t
         self.zone = ZoneInfo(tz)
         self.labels: dict[tuple[Cell, str], str] = {}
+        from openpyxl.cell import WriteOnlyCell  # imported when a report is exported, not at start
+
+        self.cell_type = WriteOnlyCell
 
     def label(self, cell: Cell, value: Any) -> str:
         key = (cell, str(value))
@@ -46,7 +45,7 @@ class _Cells:
         if value is None:
             return None
         if cell is Cell.MONEY:
-            out = WriteOnlyCell(sheet, value=Decimal(int(value)) / 100)
+            out = self.cell_type(sheet, value=Decimal(int(value)) / 100)
             out.number_format = MONEY_FORMAT
             return out
         if cell is Cell.MOMENT:
@@ -54,7 +53,7 @@ class _Cells:
             at = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
             return at.replace(tzinfo=at.tzinfo or UTC).astimezone(self.zone).replace(tzinfo=None)
         if cell is Cell.PERCENT:
-            out = WriteOnlyCell(sheet, value=Decimal(int(value)) / 10_000)
+            out = self.cell_type(sheet, value=Decimal(int(value)) / 10_000)
             out.number_format = PERCENT_FORMAT
             return out
         if cell in LABELS:
@@ -64,6 +63,10 @@ class _Cells:
 
 async def build_xlsx(repo: ExportRepo, export: Export, t: Translate, progress: Progress | None = None) -> tuple[bytes, int]:
     """The workbook's bytes and how many rows it holds; `progress(rows so far)` after each page."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
     book = Workbook(write_only=True)
     cells = _Cells(t, export.period.tz)
     done = 0

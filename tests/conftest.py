@@ -12,7 +12,7 @@ import os
 import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import asyncpg
@@ -76,6 +76,46 @@ def pg_template() -> Iterator[str]:
     run_blocking(_admin_execute, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def clone_statement(name: str, template: str) -> str:
+    """FILE_COPY: a few ms of file copying instead of writing the template through the WAL (3x faster here)."""
+    return f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY FILE_COPY'
+
+
+class PgClones:
+    """Per worker: the next test's database is cloned, and the last one dropped, in a background thread
+    while the current test runs, so a test waits for neither (they took 1.2 s of each PostgreSQL test)."""
+
+    def __init__(self, template: str) -> None:
+        self.template = template
+        self.pool = ThreadPoolExecutor(1)
+        self.next: Future[str] | None = None
+
+    def _clone(self) -> str:
+        name = f"loopbot_t_{uuid.uuid4().hex[:12]}"
+        asyncio.run(_admin_execute(clone_statement(name, self.template)))
+        return name
+
+    def take(self) -> str:
+        name = (self.next or self.pool.submit(self._clone)).result()
+        self.next = self.pool.submit(self._clone)
+        return name
+
+    def drop(self, name: str) -> None:
+        self.pool.submit(lambda: asyncio.run(_admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')))
+
+    def close(self) -> None:
+        if self.next is not None:
+            self.drop(self.next.result())
+        self.pool.shutdown(wait=True)
+
+
+@pytest.fixture(scope="session")
+def pg_clones(pg_template: str) -> Iterator[PgClones]:
+    clones = PgClones(pg_template)
+    yield clones
+    clones.close()
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
@@ -90,13 +130,12 @@ async def db_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -
         shutil.copy(template, path)
         yield f"sqlite:///{path}"
         return
-    template_name: str = request.getfixturevalue("pg_template")
-    name = f"loopbot_t_{uuid.uuid4().hex[:12]}"
-    await _admin_execute(f'CREATE DATABASE "{name}" TEMPLATE "{template_name}"')
+    clones: PgClones = request.getfixturevalue("pg_clones")
+    name = clones.take()
     try:
         yield pg_dsn(name)
     finally:
-        await _admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        clones.drop(name)
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ import signal
 import socket
 import sys
 import time
-import uuid
 from collections import Counter
 from collections.abc import AsyncIterator
 from itertools import pairwise
@@ -28,7 +27,7 @@ from domain.team.model import Role
 from storage.db import create_engine, session_factory
 from storage.tables import notifications
 from storage.uow import SqlUnitOfWork
-from tests.conftest import _admin_execute, pg_dsn
+from tests.conftest import PgClones, pg_dsn
 from tests.fakeapi import Cap, FakeBotApi, update_with_text
 from tests.outbox_support import TOKEN
 
@@ -50,13 +49,12 @@ def free_port() -> int:
 
 
 @pytest.fixture
-async def pg_url(pg_template: str) -> AsyncIterator[str]:
-    name = f"loopbot_i_{uuid.uuid4().hex[:12]}"
-    await _admin_execute(f'CREATE DATABASE "{name}" TEMPLATE "{pg_template}"')
+async def pg_url(pg_clones: PgClones) -> AsyncIterator[str]:
+    name = pg_clones.take()
     try:
         yield pg_dsn(name)
     finally:
-        await _admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        pg_clones.drop(name)
 
 
 async def invites(url: str, roles: list[Role]) -> list[str]:

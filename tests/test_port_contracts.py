@@ -10,7 +10,6 @@ the ports only and reads back through them.
 from __future__ import annotations
 
 import shutil
-import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -34,7 +33,7 @@ from domain.team.model import AuditEvent, Invite, Role, Team, User
 from domain.webhooks.model import WebhookDelivery, WebhookEndpoint
 from storage.db import create_engine, session_factory
 from storage.uow import SqlUnitOfWork
-from tests.conftest import _admin_execute, pg_dsn
+from tests.conftest import pg_dsn
 from tests.fakes import START, FakeClock, FakeRenderer, FakeUnitOfWork
 
 NOW = START
@@ -55,8 +54,8 @@ async def work(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         url = f"sqlite:///{path}"
     else:
-        name = f"loopbot_c_{uuid.uuid4().hex[:12]}"
-        await _admin_execute(f'CREATE DATABASE "{name}" TEMPLATE "{request.getfixturevalue("pg_template")}"')
+        clones = request.getfixturevalue("pg_clones")
+        name = clones.take()
         url = pg_dsn(name)
     engine = create_engine(url)
     sessions = session_factory(engine)
@@ -65,7 +64,7 @@ async def work(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[
     finally:
         await engine.dispose()
         if name is not None:
-            await _admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            clones.drop(name)
 
 
 @dataclass

@@ -36,6 +36,8 @@ async def test_a_short_simulated_run_alerts_every_breakpoint_and_leaves_nothing_
         assert row.occurred >= 1, f"{row.name} never happened in the run, so nothing was checked\n{text}"
         assert row.alerted == row.occurred, f"{row.name}: {row.occurred - row.alerted} never alerted\n{text}"
     assert figures["ownerless"] == 0, text
+    budget = figures["budget"]
+    assert budget["per_day"] > 0 and budget["over"] == 0, f"messages that could wait went over the budget\n{text}"
     assert not figures["problems"], text
     main = figures["main"]
     assert main["accepted"] > 0 and main["with_followup"] > 0, text

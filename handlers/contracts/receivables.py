@@ -10,8 +10,6 @@ from collections.abc import Sequence
 from aiogram import Bot, F
 from aiogram.filters import Command
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from bot.formatting import h, money
 from bot.i18n import Translate
@@ -83,6 +81,10 @@ async def on_show(query: CallbackQuery, user: User, uow: UnitOfWork, t: Translat
 
 
 def receivables_xlsx(t: Translate, report: Receivables, payments: Sequence[PaymentLine]) -> bytes:
+    # imported when a file is made, not at start: openpyxl brings numpy with it
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None

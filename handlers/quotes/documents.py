@@ -8,16 +8,6 @@ from __future__ import annotations
 import io
 from functools import cache
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-
 from bot.i18n import Translate
 from domain.money import Money
 from domain.quotes.services import QuoteView
@@ -30,6 +20,9 @@ FONT = "STSong-Light"
 
 @cache
 def _font() -> str:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
     pdfmetrics.registerFont(UnicodeCIDFont(FONT))
     return FONT
 
@@ -73,6 +66,13 @@ def _head(view: QuoteView, t: Translate, lang: Language) -> list[tuple[str, str]
 
 
 def quote_pdf(view: QuoteView, t: Translate, lang: Language) -> bytes:
+    # imported when a document is made, not at start (reportlab and openpyxl weigh ~40 MB)
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
     font = _font()
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm,
@@ -103,6 +103,9 @@ def quote_pdf(view: QuoteView, t: Translate, lang: Language) -> bytes:
 
 
 def quote_xlsx(view: QuoteView, t: Translate, lang: Language) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None
