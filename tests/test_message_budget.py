@@ -110,3 +110,15 @@ async def test_no_budget_means_no_holding_over(app: App, sandbox: Sandbox, clock
     clock.set(MONDAY_NINE)
     report = await outbox_of(app).run_once()
     assert len(texts(wang_p, seen)) == 6 and report.held_over == 0
+
+
+def test_what_never_waits_for_the_next_morning() -> None:
+    # Cards with a deadline running, an SLA counted in hours, what the person timed and the digests go
+    # whatever the day's count; a silence alert, an escalation or a status notice can wait.
+    never = {
+        Kind.HANDOFF_CARD, Kind.QUOTE_APPROVAL_CARD, Kind.PAYMENT_CARD, Kind.ASSIST_ASKED, Kind.REMINDER_NUDGE,
+        Kind.REPORT_DAILY, Kind.SURVEY_LOW_SCORE, Kind.TICKET_RESPONSE_DUE, Kind.TICKET_RESOLVE_DUE,
+        Kind.TICKET_RESPONSE_LATE, Kind.TICKET_RESOLVE_LATE,
+    }
+    may_wait = {Kind.SILENT_OWNER, Kind.SILENT_MANAGER, Kind.FOLLOWUP_ESCALATED, Kind.HANDOFF_ACCEPTED, Kind.POOLED}
+    assert {kind for kind in never | may_wait if kind.spec.exempt} == never

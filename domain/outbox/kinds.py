@@ -30,7 +30,8 @@ A person's daily budget (`Budget`): nobody gets more than a set number of the bo
 team's local day) except on what cannot wait. Exempt (`Spec.exempt`): what goes at once day or night, what
 comes at a time the person chose (their next steps and reminders), the cards that ask them to decide
 something with a deadline running (`decides`: a hand-off to accept, a quote to approve, a payment to
-confirm, a colleague's question), and the daily and weekly digests. Everything else due for a person who
+confirm, a colleague's question), warnings of an after-sales SLA counted in hours (`sla`), and the daily
+and weekly digests. Everything else due for a person who
 had their budget's worth today is held over (`Family.HELD_OVER`) to the start of their next working day,
 where all of it goes as one message, each line with a button that opens that notice as it was (what moved
 on meanwhile is cancelled, as always, and not listed).
@@ -212,6 +213,9 @@ class Spec:
     # A card asking its person to decide something with a deadline running: never held over their budget.
     decides: bool = field(default=False, kw_only=True)
     digest: bool = field(default=False, kw_only=True)  # a daily or weekly digest: one a day at most
+    # Warns of a deadline counted in hours (an after-sales SLA): held to the next morning it would come too
+    # late to act on, so it is never held over the person's budget.
+    sla: bool = field(default=False, kw_only=True)
 
     def __post_init__(self) -> None:
         if (self.family is None) != (self.line is None):
@@ -220,7 +224,7 @@ class Spec:
     @property
     def exempt(self) -> bool:
         """Goes even to a person over their daily budget (the module docstring)."""
-        return self.decides or self.digest or self.urgency in (Urgency.NOW, Urgency.SCHEDULED)
+        return self.decides or self.digest or self.sla or self.urgency in (Urgency.NOW, Urgency.SCHEDULED)
 
     @property
     def fields(self) -> frozenset[str]:
@@ -500,21 +504,21 @@ class Kind(enum.Enum):
     )
     TICKET_RESPONSE_DUE = Spec(
         "ticket-response-due", "ticket.sla", Subject.TICKET, "ticket:{subject}:response:75:to:{to}",
-        ("number", "company", "priority", "category", "due"), valid=Valid.TICKET_UNANSWERED,
+        ("number", "company", "priority", "category", "due"), valid=Valid.TICKET_UNANSWERED, sla=True,
     )
     TICKET_RESOLVE_DUE = Spec(
         "ticket-resolve-due", "ticket.sla", Subject.TICKET, "ticket:{subject}:resolve:75:to:{to}",
-        ("number", "company", "priority", "category", "due"), valid=Valid.TICKET_RUNNING,
+        ("number", "company", "priority", "category", "due"), valid=Valid.TICKET_RUNNING, sla=True,
     )
     TICKET_RESPONSE_LATE = Spec(
         "ticket-response-late", "ticket.sla", Subject.TICKET, "ticket:{subject}:response:{level}:to:{to}",
         ("number", "company", "priority", "category", "due", "owner", "late"), refs=("level",),
-        valid=Valid.TICKET_UNANSWERED,
+        valid=Valid.TICKET_UNANSWERED, sla=True,
     )
     TICKET_RESOLVE_LATE = Spec(
         "ticket-resolve-late", "ticket.sla", Subject.TICKET, "ticket:{subject}:resolve:{level}:to:{to}",
         ("number", "company", "priority", "category", "due", "owner", "late"), refs=("level",),
-        valid=Valid.TICKET_RUNNING,
+        valid=Valid.TICKET_RUNNING, sla=True,
     )
     TICKET_RESOLVED = Spec(  # to the owner when someone else resolved it: the survey link is on the card
         "ticket-resolved-owner", "ticket.resolved", Subject.TICKET, "ticket:{subject}:resolved:{now}:to:{to}",
