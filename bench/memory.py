@@ -49,7 +49,8 @@ asyncio.run(main())
 """
 
 # Imported only by the modes that need them; the idle bot should have none of them loaded.
-OPTIONAL = ("bot.console", "aiohttp.web", "matplotlib", "PIL", "redis", "IPython", "hypothesis", "pytest")
+OPTIONAL = ("bot.console", "aiohttp.web", "matplotlib", "PIL", "redis", "IPython", "hypothesis", "pytest", "alembic",
+            "openpyxl", "numpy", "reportlab")
 
 
 def rss_mb(pid: int) -> float:
@@ -70,6 +71,19 @@ async def polled(api: FakeBotApi, since: int, proc: asyncio.subprocess.Process, 
         await asyncio.sleep(0.1)
 
 
+def native_packages(pid: int) -> set[str]:
+    """The packages whose compiled extensions the running process has mapped (what it really imported)."""
+    found = set()
+    for line in Path(f"/proc/{pid}/maps").read_text().splitlines():
+        path = line.split()[-1]
+        if "site-packages/" in path and path.endswith(".so") or ".so." in path and "site-packages/" in path:
+            found.add(path.split("site-packages/", 1)[1].split("/", 1)[0].split(".")[0])
+    return found
+
+
+LIBS: dict[int, set[str]] = {}
+
+
 async def measure(api: FakeBotApi, args: list[str], env: dict[str, str], idle: float, cwd: Path) -> float:
     since = len(api.calls)
     proc = await asyncio.create_subprocess_exec(
@@ -78,6 +92,7 @@ async def measure(api: FakeBotApi, args: list[str], env: dict[str, str], idle: f
     try:
         await polled(api, since, proc, 300)
         await asyncio.sleep(idle)
+        LIBS[proc.pid] = native_packages(proc.pid)
         return rss_mb(proc.pid)
     finally:
         if proc.returncode is None:
@@ -117,6 +132,8 @@ async def main(idle: float) -> int:
     print(f"  bare aiogram 3 process: {bare:6.1f} MB")
     print(f"  python -m bot run:      {app:6.1f} MB  (+{app - bare:.1f} MB over bare; target +60 MB)")
     print(f"  optional modules the run mode imports: {', '.join(heavy) or 'none'}")
+    bare_libs, app_libs = list(LIBS.values())[:2]
+    print(f"  compiled packages only the bot's process mapped: {', '.join(sorted(app_libs - bare_libs)) or 'none'}")
     return 0
 
 

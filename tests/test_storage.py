@@ -43,7 +43,7 @@ async def test_migrations_build_the_whole_schema_from_empty(empty_url: str) -> N
     try:
         assert await migrate.current_revision(engine) is None
         await migrate.upgrade(engine)
-        assert await migrate.current_revision(engine) == migrate.head_revision()
+        assert await migrate.current_revision(engine) == migrate.head_revision() == migrate.HEAD
         await migrate.upgrade(engine)  # running again is harmless
 
         def diff(connection):  # type: ignore[no-untyped-def]
