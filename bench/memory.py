@@ -76,7 +76,7 @@ def native_packages(pid: int) -> set[str]:
     found = set()
     for line in Path(f"/proc/{pid}/maps").read_text().splitlines():
         path = line.split()[-1]
-        if "site-packages/" in path and path.endswith(".so") or ".so." in path and "site-packages/" in path:
+        if "site-packages/" in path and (path.endswith(".so") or ".so." in path):
             found.add(path.split("site-packages/", 1)[1].split("/", 1)[0].split(".")[0])
     return found
 
