@@ -338,6 +338,8 @@ def make_book(seed: int, count: int, channel: str) -> list[Customer]:
     return book
 
 
+HELD_OVER = "攒下来的"  # the digest of notices held over a person's daily budget (outbox-held-over)
+
 # --- the harness -----------------------------------------------------------------------------------
 
 
@@ -664,8 +666,26 @@ class Simulation(Floors):
             for sent in chat[start:]:
                 shown = self.delivered.get((sent.chat_id, sent.message_id))
                 if shown is not None and shown.pushed:
-                    react(sent)
+                    if HELD_OVER in sent.text:
+                        self.at(self.clock.now(), "held:open", partial(self.open_held, person, sent, react))
+                    else:
+                        react(sent)
             self.seen[person.telegram_id] = len(chat)
+
+    async def open_held(self, person: Person, digest: Sent, react: Callable[[Sent], None]) -> None:
+        """The morning's 📬 message of notices held over the budget: the person opens each (its numbered
+        button shows the notice as it was queued, with its own buttons) and reads it as if it had come."""
+        for label, data in digest.buttons:
+            if not label.strip().isdigit():
+                continue
+            before = len(person.chat())
+            await person.press_data(data, message_id=digest.message_id, text=digest.text)
+            chat = person.chat()
+            self.seen[person.telegram_id] = max(self.seen[person.telegram_id], len(chat))
+            for opened in chat[before:]:
+                if "已经处理过了" not in opened.text:
+                    self.actions["held:opened"] += 1
+                    react(opened)
 
     def rep_named(self, name: str) -> Rep | None:
         return next((rep for rep in self.reps if rep.name == name), None)
@@ -1189,6 +1209,7 @@ class Row:
     delays: list[float] = field(default_factory=list)  # minutes, due -> alert
     note: str = ""
     after_end: int = 0  # fell due so late that its alert would go out after the run: not counted
+    held: int = 0  # its alert was held over the person's daily budget and its subject moved on before it went
     asides: Counter[str] = field(default_factory=Counter)  # not counted either, and why
 
     def cells(self) -> list[str]:
@@ -1201,7 +1222,9 @@ class Row:
         note = f"{self.note}; {self.after_end} due too late to judge" if self.after_end else self.note
         for why, count in self.asides.items():
             note += f"; {count} {why}"
-        return [self.name, str(n), share, esc, median, str(n - self.alerted), note]
+        if self.held:
+            note += f"; {self.held} held over the budget, done before it went"
+        return [self.name, str(n), share, esc, median, str(n - self.alerted - self.held), note]
 
 
 def fmt_minutes(m: float) -> str:
@@ -1213,6 +1236,10 @@ class Figures:
         self.r = r
         self.by_subject: dict[tuple[str, int], list[Any]] = defaultdict(list)
         self.missed: list[str] = []
+        # Set by the last alerts() call when one of the notices it looked at was held over its person's daily
+        # budget and cancelled before the morning because its subject moved on (the deal was followed up
+        # meanwhile): not a missed alert, the budget's trade; score(), called right after, counts it apart.
+        self.held_moved_on = False
         for n in r.db["notifications"]:
             if n.subject_kind is not None and n.subject_id is not None:
                 self.by_subject[(n.subject_kind, int(n.subject_id))].append(n)
@@ -1231,6 +1258,7 @@ class Figures:
         catalogue keys) reached their chats, optionally only a manager's (or not), only these chats', only
         from `since` on."""
         out = []
+        self.held_moved_on = False
         for n in self.by_subject.get(subject, ()):
             if kinds is not None and n.kind not in kinds:
                 continue
@@ -1245,6 +1273,8 @@ class Figures:
             at = self.delivered_at(n)
             if at is not None and (since is None or at >= since):
                 out.append(at)
+            elif at is None and n.held_over and str(getattr(n.state, "value", n.state)) == "cancelled":
+                self.held_moved_on = True
         return sorted(out)
 
     def score(self, row: Row, due: datetime, alerts: list[datetime], subject: str = "") -> None:
@@ -1253,7 +1283,11 @@ class Figures:
             # Its alert may go out after the run's end (due on a Saturday, say): not judged.
             row.after_end += 1
             return
+        held, self.held_moved_on = self.held_moved_on, False
         row.occurred = (row.occurred or 0) + 1
+        if not alerts and held:
+            row.held += 1
+            return
         if not alerts:
             self.missed.append(f"{row.name}: {subject} due {local(due, TZ):%m-%d %H:%M} never alerted")
             return
@@ -1271,8 +1305,11 @@ class Figures:
             offers[int(h.opportunity_id)].append(int(h.id))
         for (deal_id, pooled_at), _ in r.observed.pool.items():
             alerts = self.alerts(("opportunity", deal_id), {"pipeline.pool", "pipeline.recycled"}, managers=True)
+            held = self.held_moved_on
             for handoff_id in offers[deal_id]:  # nobody took it: the manager's alert says it went to the pool
                 alerts += self.alerts(("handoff", handoff_id), {"handoff.expired", "handoff.declined"}, managers=True)
+                held |= self.held_moved_on
+            self.held_moved_on = held
             self.score(pool, pooled_at, [a for a in alerts if a >= pooled_at - timedelta(minutes=1)], f"deal #{deal_id}")
         pool.occurred = len(r.observed.pool)
         no_record = Row("no follow-up record", 0, note="owner nudged at the limit; manager at 2x")
@@ -1574,7 +1611,7 @@ def main() -> int:
     args = parse_args()
     text, figures = asyncio.run(simulate(args))
     print(text)
-    failed = any(row.occurred and row.occurred > row.alerted for row in figures["rows"]) or figures["ownerless"] > 0
+    failed = any(row.occurred and row.occurred > row.alerted + row.held for row in figures["rows"]) or figures["ownerless"] > 0
     return 1 if failed else 0
 
 

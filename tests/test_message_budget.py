@@ -118,7 +118,7 @@ def test_what_never_waits_for_the_next_morning() -> None:
     never = {
         Kind.HANDOFF_CARD, Kind.QUOTE_APPROVAL_CARD, Kind.PAYMENT_CARD, Kind.ASSIST_ASKED, Kind.REMINDER_NUDGE,
         Kind.REPORT_DAILY, Kind.SURVEY_LOW_SCORE, Kind.TICKET_RESPONSE_DUE, Kind.TICKET_RESOLVE_DUE,
-        Kind.TICKET_RESPONSE_LATE, Kind.TICKET_RESOLVE_LATE,
+        Kind.TICKET_RESPONSE_LATE, Kind.TICKET_RESOLVE_LATE, Kind.QUOTE_APPROVAL_REMINDER, Kind.QUOTE_APPROVAL_OVERDUE,
     }
     may_wait = {Kind.SILENT_OWNER, Kind.SILENT_MANAGER, Kind.FOLLOWUP_ESCALATED, Kind.HANDOFF_ACCEPTED, Kind.POOLED}
     assert {kind for kind in never | may_wait if kind.spec.exempt} == never

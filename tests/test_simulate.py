@@ -34,7 +34,8 @@ async def test_a_short_simulated_run_alerts_every_breakpoint_and_leaves_nothing_
     assert not [row.name for row in rows.values() if row.occurred is None], f"a row not simulated\n{text}"
     for row in rows.values():
         assert row.occurred >= 1, f"{row.name} never happened in the run, so nothing was checked\n{text}"
-        assert row.alerted == row.occurred, f"{row.name}: {row.occurred - row.alerted} never alerted\n{text}"
+        # alerted, or held over its person's budget and done before the morning it would have gone
+        assert row.alerted + row.held == row.occurred, f"{row.name}: never alerted\n{text}"
     assert figures["ownerless"] == 0, text
     budget = figures["budget"]
     # A tight budget (5 a day), so that it bites in a short run: what could wait is held over, never sent

@@ -30,8 +30,8 @@ A person's daily budget (`Budget`): nobody gets more than a set number of the bo
 team's local day) except on what cannot wait. Exempt (`Spec.exempt`): what goes at once day or night, what
 comes at a time the person chose (their next steps and reminders), the cards that ask them to decide
 something with a deadline running (`decides`: a hand-off to accept, a quote to approve, a payment to
-confirm, a colleague's question), warnings of an after-sales SLA counted in hours (`sla`), and the daily
-and weekly digests. Everything else due for a person who
+confirm, a colleague's question), warnings of an SLA counted in hours (`sla`: after-sales tickets, discount
+approvals), and the daily and weekly digests. Everything else due for a person who
 had their budget's worth today is held over (`Family.HELD_OVER`) to the start of their next working day,
 where all of it goes as one message, each line with a button that opens that notice as it was (what moved
 on meanwhile is cancelled, as always, and not listed).
@@ -213,8 +213,8 @@ class Spec:
     # A card asking its person to decide something with a deadline running: never held over their budget.
     decides: bool = field(default=False, kw_only=True)
     digest: bool = field(default=False, kw_only=True)  # a daily or weekly digest: one a day at most
-    # Warns of a deadline counted in hours (an after-sales SLA): held to the next morning it would come too
-    # late to act on, so it is never held over the person's budget.
+    # Warns of a deadline counted in hours (an after-sales ticket's SLA, a discount approval's): held to the
+    # next morning it would come too late to act on, so it is never held over the person's budget.
     sla: bool = field(default=False, kw_only=True)
 
     def __post_init__(self) -> None:
@@ -415,7 +415,7 @@ class Kind(enum.Enum):
     )
     QUOTE_APPROVAL_REMINDER = Spec(
         "quote-approval-reminder", "quote.approval", Subject.QUOTE_STEP, "approval:{subject}:reminder:to:{to}",
-        ("number", "company", "rep", "total", "discount", "due"), valid=Valid.QUOTE_STEP_PENDING,
+        ("number", "company", "rep", "total", "discount", "due"), valid=Valid.QUOTE_STEP_PENDING, sla=True,
     )
     QUOTE_APPROVAL_ESCALATED = Spec(
         "quote-approval-escalated", "quote.approval", Subject.QUOTE_STEP, "approval:{subject}:escalated:to:{to}",
@@ -425,7 +425,7 @@ class Kind(enum.Enum):
     QUOTE_APPROVAL_OVERDUE = Spec(
         "quote-approval-overdue", "quote.approval", Subject.QUOTE_STEP, "approval:{subject}:overdue:{round}:to:{to}",
         ("number", "company", "rep", "total", "discount", "due", "waiting"), refs=("round",),
-        valid=Valid.QUOTE_STEP_PENDING,
+        valid=Valid.QUOTE_STEP_PENDING, sla=True,
     )
     QUOTE_APPROVAL_STATUS = Spec(
         "quote-approval-status", "quote.status", Subject.QUOTE_STEP, "approval:{subject}:status:{period}:to:{to}",
