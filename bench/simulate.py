@@ -85,11 +85,12 @@ from functools import partial
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
+from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from aiogram.methods import SendMessage  # noqa: E402
+from aiogram.methods import SendMessage, SendPhoto  # noqa: E402
 from aiogram.types import Chat, Message  # noqa: E402
 from aiohttp.test_utils import TestClient, TestServer  # noqa: E402
 from sqlalchemy import func, or_, select  # noqa: E402
@@ -439,19 +440,20 @@ class Simulation(Floors):
     # -- the fake Bot API's ears --------------------------------------------------------------------
 
     def heard(self, call: Call, shown: Sent | None) -> None:
-        if isinstance(call.method, SendMessage) and shown is not None and not shown.edited:
+        if isinstance(call.method, SendMessage | SendPhoto) and shown is not None and not shown.edited:
             self.delivered[(shown.chat_id, shown.message_id)] = Delivered(
                 self.clock.now(), shown.chat_id, shown.message_id, self.in_periodic
             )
 
     def drop_nudges(self, method: Any) -> Any:
-        if isinstance(method, SendMessage) and self.in_periodic:
+        if isinstance(method, SendMessage | SendPhoto) and self.in_periodic:  # a weekly review is a photo
             chat_id = int(method.chat_id)
-            if (chat_id, method.text) in self.drop:
+            text = method.text if isinstance(method, SendMessage) else method.caption
+            if (chat_id, text) in self.drop:
                 self.dropped += 1
                 return Message(
                     message_id=900_000_000 + self.dropped, date=self.clock.now(),
-                    chat=Chat(id=chat_id, type="private"), text=method.text,
+                    chat=Chat(id=chat_id, type="private"), text=text,
                 )
         return None
 
@@ -1346,7 +1348,37 @@ class Figures:
             handoff.ignored += 1
             if self.alerts(("handoff", int(h.id)), {"handoff.expired"}, managers=True):
                 handoff.escalated += 1
-        return [pool, handoff, no_record, silent, step, *floor_rows(self, Row)]
+        return [pool, handoff, no_record, silent, step, *floor_rows(self, Row), self.review_row()]
+
+    def review_row(self) -> Row:
+        """"No data to review": each working morning the manager's digest of yesterday, each Monday the
+        week's review (funnel, breakpoints, the change on the week before), at the start of working hours.
+        The run's first working day is left out: there is no yesterday to report."""
+        r = self.r
+        row = Row("no data to review (manager's digests)", 0, note="yesterday's digest each working morning; the week's review on Mondays")
+        which = {Kind.REPORT_DAILY.spec.key: "daily", Kind.REPORT_WEEKLY.spec.key: "weekly"}
+        got: dict[tuple[str, date], list[datetime]] = defaultdict(list)
+        for n in r.db["notifications"]:
+            name = which.get(n.notice or "")
+            at = self.delivered_at(n) if name and int(n.chat_id) in r.managers else None
+            if name and at is not None:
+                got[(name, local(at, TZ).date())].append(at)
+        first = local(START, TZ).date()
+        opened = 0
+        for offset in range(r.days):
+            day = first + timedelta(days=offset)
+            midnight = datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(TZ)).astimezone(UTC)
+            opens = next_working_moment(midnight, r.team)
+            if local(opens, TZ).date() != day:
+                continue  # not a working day
+            opened += 1
+            if opened == 1:
+                continue
+            self.held_moved_on = False
+            self.score(row, opens, got[("daily", day)], f"daily digest of {day}")
+            if day.weekday() == 0:
+                self.score(row, opens, got[("weekly", day)], f"weekly review of {day}")
+        return row
 
     def team_figures(self) -> dict[str, Any]:
         r = self.r

@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 
 
 POOL_RECYCLE_SECONDS = 1800
+SQLITE_MMAP_BYTES = 256 * 1024 * 1024
 
 
 def normalise_url(url: str) -> str:
@@ -53,6 +54,11 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=30000")
+            # Pages read through a memory map instead of a read() system call each: SQLite's own page cache
+            # is 2 MB a connection and is dropped whenever another connection writes, so every statement of
+            # a busy database went back to the file (a 90-day simulation spent a fifth of its time in the
+            # kernel). The map costs address space, not memory: its pages are the OS's file cache.
+            cursor.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
             cursor.close()
 
         return engine
