@@ -1242,6 +1242,8 @@ class Figures:
         # budget and cancelled before the morning because its subject moved on (the deal was followed up
         # meanwhile): not a missed alert, the budget's trade; score(), called right after, counts it apart.
         self.held_moved_on = False
+        # ... or held over to a morning after the run's end (due on its last working day): not judged.
+        self.held_past_end = False
         for n in r.db["notifications"]:
             if n.subject_kind is not None and n.subject_id is not None:
                 self.by_subject[(n.subject_kind, int(n.subject_id))].append(n)
@@ -1260,7 +1262,7 @@ class Figures:
         catalogue keys) reached their chats, optionally only a manager's (or not), only these chats', only
         from `since` on."""
         out = []
-        self.held_moved_on = False
+        self.held_moved_on = self.held_past_end = False
         for n in self.by_subject.get(subject, ()):
             if kinds is not None and n.kind not in kinds:
                 continue
@@ -1277,11 +1279,14 @@ class Figures:
                 out.append(at)
             elif at is None and n.held_over and str(getattr(n.state, "value", n.state)) == "cancelled":
                 self.held_moved_on = True
+            elif at is None and n.held_over and str(getattr(n.state, "value", n.state)) == "pending":
+                self.held_past_end = True
         return sorted(out)
 
     def score(self, row: Row, due: datetime, alerts: list[datetime], subject: str = "") -> None:
         grace = max(due, next_working_moment(due, self.r.team)) + self.r.step
-        if grace > self.r.end and not alerts:
+        past_end, self.held_past_end = self.held_past_end, False
+        if (grace > self.r.end or past_end) and not alerts:
             # Its alert may go out after the run's end (due on a Saturday, say): not judged.
             row.after_end += 1
             return
@@ -1307,11 +1312,12 @@ class Figures:
             offers[int(h.opportunity_id)].append(int(h.id))
         for (deal_id, pooled_at), _ in r.observed.pool.items():
             alerts = self.alerts(("opportunity", deal_id), {"pipeline.pool", "pipeline.recycled"}, managers=True)
-            held = self.held_moved_on
+            held, past_end = self.held_moved_on, self.held_past_end
             for handoff_id in offers[deal_id]:  # nobody took it: the manager's alert says it went to the pool
                 alerts += self.alerts(("handoff", handoff_id), {"handoff.expired", "handoff.declined"}, managers=True)
                 held |= self.held_moved_on
-            self.held_moved_on = held
+                past_end |= self.held_past_end
+            self.held_moved_on, self.held_past_end = held, past_end
             self.score(pool, pooled_at, [a for a in alerts if a >= pooled_at - timedelta(minutes=1)], f"deal #{deal_id}")
         pool.occurred = len(r.observed.pool)
         no_record = Row("no follow-up record", 0, note="owner nudged at the limit; manager at 2x")
@@ -1374,7 +1380,7 @@ class Figures:
             opened += 1
             if opened == 1:
                 continue
-            self.held_moved_on = False
+            self.held_moved_on = self.held_past_end = False
             self.score(row, opens, got[("daily", day)], f"daily digest of {day}")
             if day.weekday() == 0:
                 self.score(row, opens, got[("weekly", day)], f"weekly review of {day}")
