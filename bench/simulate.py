@@ -1149,6 +1149,7 @@ async def load_db(app: App, result: RunResult) -> None:
                 notifications.c.kind, notifications.c.chat_id, notifications.c.message_id, notifications.c.subject_kind,
                 notifications.c.subject_id, notifications.c.dedupe_key, notifications.c.state, notifications.c.recipient_id,
                 notifications.c.notice, notifications.c.last_error, notifications.c.held_over,
+                notifications.c.next_attempt_at,
             )
         )).all())
         result.db["handoffs"] = plain((await conn.execute(
@@ -1242,7 +1243,8 @@ class Figures:
         # budget and cancelled before the morning because its subject moved on (the deal was followed up
         # meanwhile): not a missed alert, the budget's trade; score(), called right after, counts it apart.
         self.held_moved_on = False
-        # ... or held over to a morning after the run's end (due on its last working day): not judged.
+        # ... or still waiting at the run's end to go after it (held over to the next morning, or queued at
+        # closing time on the last working day): not judged, like an alert due too late in the run.
         self.held_past_end = False
         for n in r.db["notifications"]:
             if n.subject_kind is not None and n.subject_id is not None:
@@ -1279,8 +1281,9 @@ class Figures:
                 out.append(at)
             elif at is None and n.held_over and str(getattr(n.state, "value", n.state)) == "cancelled":
                 self.held_moved_on = True
-            elif at is None and n.held_over and str(getattr(n.state, "value", n.state)) == "pending":
-                self.held_past_end = True
+            elif (at is None and str(getattr(n.state, "value", n.state)) == "pending"
+                  and n.next_attempt_at is not None and _utc(n.next_attempt_at) > self.r.end):
+                self.held_past_end = True  # held over, or queued at closing time: it goes after the run
         return sorted(out)
 
     def score(self, row: Row, due: datetime, alerts: list[datetime], subject: str = "") -> None:
@@ -1446,6 +1449,10 @@ class Figures:
             if per_day > 0:
                 over += sum(1 for at, free in sent if not free and sum(1 for earlier, _ in sent if earlier < at) >= per_day)
         return {"per_day": per_day, "waiting_most": waiting_most, "over": over, "held_over": held}
+
+
+def _utc(at: datetime) -> datetime:
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)  # SQLite hands back naive UTC
 
 
 def _share(part: int, whole: int) -> str:
