@@ -17,14 +17,12 @@ warm-up, plus drawing the chart; and an XLSX export of about 100,000 rows (the w
 latest days, enough of them to reach that) through the same code as 📥 导出 Excel (target < 30 s,
 peak memory of the process < 300 MB). Prints the figures and the machine's load.
 
-    .venv/bin/python bench/reports.py --keep                 # seed 1M (~9 minutes at load 5) and keep it
+    .venv/bin/python bench/reports.py --keep                 # seed 1M (5-9 minutes) and keep it
     .venv/bin/python bench/reports.py --url URL --parts      # time again on it, each part of the org's report too
 
-Measured on the 2 shared cores (1,000,000 deals): a team's month 0.34–0.44 s at load 3–5 (met); the whole
-organisation's month 4.6 s at load 3–4 and 5.1 s at load 5 (NOT met: the funnel ~1.4 s, cycle times ~1.1 s,
-the board ~0.9 s; the month's 290,000 stage moves, 85,000 leads and 50,000 closings are read, sorted and
-grouped); the 95,000-row export 19.5 s at load 3–4 and 28.6 s at load 5, peak RSS 269 MB: ~17 s of this
-process's CPU in openpyxl's pure-Python XML writer (the database ~5 s), so under load it nears the 30 s target.
+Measured on 2026-11-30, 1,000,000 deals, 2 cores: a team's month 0.25 s, the whole organisation's 2.24 s
+(load 2.1-2.7; 2.34 s at load 3.9), the parts run 4 at a time on PostgreSQL (storage/reports_repo.py LANES);
+the 95,896-row export 19.7 s, peak RSS 250 MB (15.5 s of this process's CPU, in openpyxl's XML writer).
 """
 
 from __future__ import annotations

@@ -83,7 +83,7 @@ def clone_statement(name: str, template: str) -> str:
 
 class PgClones:
     """Per worker: the next test's database is cloned, and the last one dropped, in a background thread
-    while the current test runs, so a test waits for neither (they took 1.2 s of each PostgreSQL test)."""
+    while the current test runs, so a test waits for neither (~0.3 s a test here, cloned through the WAL)."""
 
     def __init__(self, template: str) -> None:
         self.template = template
