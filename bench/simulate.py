@@ -340,6 +340,7 @@ def make_book(seed: int, count: int, channel: str) -> list[Customer]:
 
 
 HELD_OVER = "攒下来的"  # the digest of notices held over a person's daily budget (outbox-held-over)
+MOVED_ON, AFTER_END = "held over, then moved on", "waiting to go after the run"  # Figures.unsent
 
 # --- the harness -----------------------------------------------------------------------------------
 
@@ -1239,13 +1240,13 @@ class Figures:
         self.r = r
         self.by_subject: dict[tuple[str, int], list[Any]] = defaultdict(list)
         self.missed: list[str] = []
-        # Set by the last alerts() call when one of the notices it looked at was held over its person's daily
-        # budget and cancelled before the morning because its subject moved on (the deal was followed up
-        # meanwhile): not a missed alert, the budget's trade; score(), called right after, counts it apart.
-        self.held_moved_on = False
-        # ... or still waiting at the run's end to go after it (held over to the next morning, or queued at
-        # closing time on the last working day): not judged, like an alert due too late in the run.
-        self.held_past_end = False
+        # What the last alerts() call saw of the notices it looked at that never reached a chat (score(),
+        # called right after, reads it): MOVED_ON, one was held over its person's daily budget and cancelled
+        # before the morning because its subject moved on (the deal was followed up meanwhile) — not a missed
+        # alert, the budget's trade, counted apart; AFTER_END, one still waits at the run's end to go after it
+        # (held over to the next morning, or queued at closing time on the last working day) — not judged,
+        # like an alert due too late in the run.
+        self.unsent: set[str] = set()
         for n in r.db["notifications"]:
             if n.subject_kind is not None and n.subject_id is not None:
                 self.by_subject[(n.subject_kind, int(n.subject_id))].append(n)
@@ -1264,7 +1265,7 @@ class Figures:
         catalogue keys) reached their chats, optionally only a manager's (or not), only these chats', only
         from `since` on."""
         out = []
-        self.held_moved_on = self.held_past_end = False
+        self.unsent = set()
         for n in self.by_subject.get(subject, ()):
             if kinds is not None and n.kind not in kinds:
                 continue
@@ -1280,22 +1281,20 @@ class Figures:
             if at is not None and (since is None or at >= since):
                 out.append(at)
             elif at is None and n.held_over and str(getattr(n.state, "value", n.state)) == "cancelled":
-                self.held_moved_on = True
-            elif (at is None and str(getattr(n.state, "value", n.state)) == "pending"
-                  and n.next_attempt_at is not None and _utc(n.next_attempt_at) > self.r.end):
-                self.held_past_end = True  # held over, or queued at closing time: it goes after the run
+                self.unsent.add(MOVED_ON)
+            elif at is None and str(getattr(n.state, "value", n.state)) == "pending" and n.next_attempt_at > self.r.end:
+                self.unsent.add(AFTER_END)
         return sorted(out)
 
     def score(self, row: Row, due: datetime, alerts: list[datetime], subject: str = "") -> None:
         grace = max(due, next_working_moment(due, self.r.team)) + self.r.step
-        past_end, self.held_past_end = self.held_past_end, False
-        if (grace > self.r.end or past_end) and not alerts:
+        unsent, self.unsent = self.unsent, set()
+        if (grace > self.r.end or AFTER_END in unsent) and not alerts:
             # Its alert may go out after the run's end (due on a Saturday, say): not judged.
             row.after_end += 1
             return
-        held, self.held_moved_on = self.held_moved_on, False
         row.occurred = (row.occurred or 0) + 1
-        if not alerts and held:
+        if not alerts and MOVED_ON in unsent:
             row.held += 1
             return
         if not alerts:
@@ -1315,12 +1314,11 @@ class Figures:
             offers[int(h.opportunity_id)].append(int(h.id))
         for (deal_id, pooled_at), _ in r.observed.pool.items():
             alerts = self.alerts(("opportunity", deal_id), {"pipeline.pool", "pipeline.recycled"}, managers=True)
-            held, past_end = self.held_moved_on, self.held_past_end
+            unsent = self.unsent
             for handoff_id in offers[deal_id]:  # nobody took it: the manager's alert says it went to the pool
                 alerts += self.alerts(("handoff", handoff_id), {"handoff.expired", "handoff.declined"}, managers=True)
-                held |= self.held_moved_on
-                past_end |= self.held_past_end
-            self.held_moved_on, self.held_past_end = held, past_end
+                unsent |= self.unsent
+            self.unsent = unsent
             self.score(pool, pooled_at, [a for a in alerts if a >= pooled_at - timedelta(minutes=1)], f"deal #{deal_id}")
         pool.occurred = len(r.observed.pool)
         no_record = Row("no follow-up record", 0, note="owner nudged at the limit; manager at 2x")
@@ -1383,7 +1381,7 @@ class Figures:
             opened += 1
             if opened == 1:
                 continue
-            self.held_moved_on = self.held_past_end = False
+            self.unsent = set()
             self.score(row, opens, got[("daily", day)], f"daily digest of {day}")
             if day.weekday() == 0:
                 self.score(row, opens, got[("weekly", day)], f"weekly review of {day}")
@@ -1449,10 +1447,6 @@ class Figures:
             if per_day > 0:
                 over += sum(1 for at, free in sent if not free and sum(1 for earlier, _ in sent if earlier < at) >= per_day)
         return {"per_day": per_day, "waiting_most": waiting_most, "over": over, "held_over": held}
-
-
-def _utc(at: datetime) -> datetime:
-    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)  # SQLite hands back naive UTC
 
 
 def _share(part: int, whole: int) -> str:

@@ -64,7 +64,6 @@ class _Cells:
 async def build_xlsx(repo: ExportRepo, export: Export, t: Translate, progress: Progress | None = None) -> tuple[bytes, int]:
     """The workbook's bytes and how many rows it holds; `progress(rows so far)` after each page."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     book = Workbook(write_only=True)
@@ -78,7 +77,7 @@ async def build_xlsx(repo: ExportRepo, export: Export, t: Translate, progress: P
         sheet.freeze_panes = "A2"
         header = []
         for column in columns:
-            title = WriteOnlyCell(sheet, value=str(t(f"report-col-{column.key}")))
+            title = cells.cell_type(sheet, value=str(t(f"report-col-{column.key}")))
             title.font = Font(bold=True)
             header.append(title)
         sheet.append(header)
