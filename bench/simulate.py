@@ -124,6 +124,7 @@ from domain.worktime import is_working_time, local, next_working_moment  # noqa:
 from storage import migrate  # noqa: E402
 from storage.db import create_engine, is_sqlite  # noqa: E402
 from storage.tables import (  # noqa: E402
+    NOTIFICATIONS_PENDING,
     activities,
     contract_milestones,
     contracts,
@@ -639,7 +640,7 @@ class Simulation(Floors):
             async with self.app.engine.connect() as conn:
                 due = (await conn.execute(
                     select(notifications.c.chat_id, notifications.c.text, notifications.c.kind, notifications.c.notice).where(
-                        notifications.c.state == "pending", notifications.c.next_attempt_at <= self.clock.now()
+                        NOTIFICATIONS_PENDING, notifications.c.next_attempt_at <= self.clock.now()
                     )
                 )).all()
             if due:

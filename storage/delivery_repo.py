@@ -35,7 +35,7 @@ from domain.outbox.model import DeadLetter, NotificationState
 from domain.team.model import Team
 from domain.worktime import day_bounds, local
 from storage import notice_rules
-from storage.tables import notifications, teams, users
+from storage.tables import NOTIFICATIONS_PENDING, notifications, teams, users
 
 n = notifications
 PENDING = NotificationState.PENDING.value
@@ -134,7 +134,7 @@ def _ranked(now: datetime) -> Any:
             func.row_number().over(partition_by=n.c.chat_id, order_by=(n.c.next_attempt_at, n.c.id)).label("rn"),
             func.count().over(partition_by=n.c.chat_id).label("depth"),
         )
-        .where(n.c.state == PENDING, n.c.next_attempt_at <= now)
+        .where(NOTIFICATIONS_PENDING, n.c.next_attempt_at <= now)
         .subquery("ranked")
     )
 
@@ -296,7 +296,7 @@ class DeliveryStore:
                 func.row_number().over(partition_by=n.c.chat_id, order_by=(n.c.next_attempt_at, n.c.id)).label("rn"),
             )
             .where(
-                which, n.c.state == PENDING, n.c.next_attempt_at <= now, _lease_free(now),
+                which, NOTIFICATIONS_PENDING, n.c.next_attempt_at <= now, _lease_free(now),
                 n.c.id.not_in([head.id for head in heads]),
             )
             .subquery("candidates")
@@ -374,7 +374,7 @@ class DeliveryStore:
         stmt = (
             select(n.c.id)
             .where(
-                n.c.state == PENDING, n.c.next_attempt_at <= now, n.c.lease_until >= now, n.c.lease_owner != owner
+                NOTIFICATIONS_PENDING, n.c.next_attempt_at <= now, n.c.lease_until >= now, n.c.lease_owner != owner
             )
             .limit(1)
         )

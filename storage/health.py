@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.outbox.model import NotificationState
+from storage.tables import NOTIFICATIONS_PENDING
 from storage.tables import notifications as n
 
 
@@ -21,9 +22,8 @@ class OutboxHealth:
 
 async def outbox_health(conn: AsyncConnection, now: datetime) -> OutboxHealth:
     # On the partial index ix_notifications_due (pending rows only).
-    pending = n.c.state == NotificationState.PENDING.value
     due = await conn.execute(
-        select(func.count(), func.min(n.c.next_attempt_at)).select_from(n).where(pending, n.c.next_attempt_at <= now)
+        select(func.count(), func.min(n.c.next_attempt_at)).select_from(n).where(NOTIFICATIONS_PENDING, n.c.next_attempt_at <= now)
     )
     count, oldest = due.one()
     dead = await conn.execute(select(func.count()).select_from(n).where(n.c.state == NotificationState.DEAD.value))

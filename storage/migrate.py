@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-HEAD = "0020"  # the newest revision in migrations/versions (tests/test_storage.py checks it)
+HEAD = "0021"  # the newest revision in migrations/versions (tests/test_storage.py checks it)
 
 
 def alembic_config() -> Config:

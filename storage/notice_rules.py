@@ -20,7 +20,7 @@ from domain.contracts.model import COLLECTING, UNSIGNED, PaymentState
 from domain.followup.rules import SUBJECT_OPPORTUNITY
 from domain.handoffs.model import HandoffState
 from domain.leads.model import LeadStatus
-from domain.outbox.kinds import Kind, Valid
+from domain.outbox.kinds import Kind, Subject, Valid
 from domain.outbox.model import NotificationState
 from domain.quotes.model import LIVE, QuoteStatus, StepState
 from domain.reminders.model import ReminderState
@@ -281,15 +281,18 @@ def cancel(where: Iterable[Any], rules: dict[Valid, list[str]], now: datetime, w
     )
 
 
-def related_to_deal(opportunity_id: int) -> Any:
-    """(subject kind, id) of what belongs to a deal: its hand-offs, next steps, stage changes, activities."""
-    return (
-        select(literal("handoff").label("kind"), h.c.id).where(h.c.opportunity_id == opportunity_id)
-        .union_all(
-            select(literal("reminder"), r.c.id).where(
-                r.c.subject_kind == SUBJECT_OPPORTUNITY, r.c.subject_id == opportunity_id
-            ),
-            select(literal("stage_change"), s.c.id).where(s.c.opportunity_id == opportunity_id),
-            select(literal("activity"), a.c.id).where(a.c.opportunity_id == opportunity_id),
-        )
+def about_deal(opportunity_id: int) -> ColumnElement[bool]:
+    """The notifications row is about the deal or about what belongs to it: its hand-offs, next steps,
+    stage changes and activities (each found by its own index)."""
+    return or_(
+        and_(n.c.subject_kind == Subject.OPPORTUNITY.value, n.c.subject_id == opportunity_id),
+        and_(n.c.subject_kind == Subject.HANDOFF.value,
+             n.c.subject_id.in_(select(h.c.id).where(h.c.opportunity_id == opportunity_id))),
+        and_(n.c.subject_kind == Subject.REMINDER.value, n.c.subject_id.in_(
+            select(r.c.id).where(r.c.subject_kind == SUBJECT_OPPORTUNITY, r.c.subject_id == opportunity_id)
+        )),
+        and_(n.c.subject_kind == Subject.STAGE_CHANGE.value,
+             n.c.subject_id.in_(select(s.c.id).where(s.c.opportunity_id == opportunity_id))),
+        and_(n.c.subject_kind == Subject.ACTIVITY.value,
+             n.c.subject_id.in_(select(a.c.id).where(a.c.opportunity_id == opportunity_id))),
     )

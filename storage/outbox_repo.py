@@ -9,7 +9,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy import and_, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -134,13 +134,21 @@ class SqlOutbox:
         )
 
     async def settle(self, subject: Subject, subject_id: int, *, why: str, now: datetime) -> Sequence[Cancelled]:
+        """Cancel the pending notices about the subject (for a deal, also about what belongs to it) whose
+        rule no longer holds. Most calls find nothing pending: one indexed SELECT answers them, and only
+        the rows found, with only their kinds' rules, go into the UPDATE that checks the rules."""
         await self.session.flush()
-        about: dict[str, list[int]] = {subject.value: [subject_id]}
         if subject is Subject.OPPORTUNITY:
-            for row in (await self.session.execute(notice_rules.related_to_deal(subject_id))).all():
-                about.setdefault(str(row[0]), []).append(int(row[1]))
-        scope = or_(*(and_(n.c.subject_kind == kind, n.c.subject_id.in_(ids)) for kind, ids in about.items()))
-        stmt = notice_rules.cancel([scope], notice_rules.notices_by_rule(), now, f"moved on: {why}", "")
+            scope = notice_rules.about_deal(subject_id)
+        else:
+            scope = and_(n.c.subject_kind == subject.value, n.c.subject_id == subject_id)
+        found = (await self.session.execute(
+            select(n.c.id, n.c.notice).where(scope, n.c.state == NotificationState.PENDING)
+        )).all()
+        rules = notice_rules.notices_by_rule(row.notice for row in found)
+        if not rules:
+            return []
+        stmt = notice_rules.cancel([n.c.id.in_([row.id for row in found])], rules, now, f"moved on: {why}", "")
         return [
             Cancelled(id=r.id, notice=r.notice, recipient_id=r.recipient_id)
             for r in (await self.session.execute(stmt)).all()

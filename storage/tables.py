@@ -188,7 +188,16 @@ notifications = Table(
         "ix_notifications_due", "next_attempt_at",
         postgresql_where=text("state = 'pending'"), sqlite_where=text("state = 'pending'"),
     ),
+    # The claim's: each chat's due rows in order (its head, its queue's length, a digest's rows).
+    Index(
+        "ix_notifications_due_chat", "chat_id", "next_attempt_at", "id",
+        postgresql_where=text("state = 'pending'"), sqlite_where=text("state = 'pending'"),
+    ),
 )
+
+# The predicate of ix_notifications_due, for the queries on due rows: spelled out, as a bound parameter
+# would hide from the planners that the index covers them (SQLite then scans the whole table).
+NOTIFICATIONS_PENDING = text("notifications.state = 'pending'")
 
 # Spelled like the predicate of the partial index, so both databases use it.
 ESCALATE_SQL = "state = 'sent' AND escalate_at IS NOT NULL"
