@@ -166,7 +166,7 @@ class RecordingSession(BaseSession):
                 photo=[size], caption=method.caption, reply_markup=markup,
             ), sent
         if isinstance(method, EditMessageText | EditMessageReplyMarkup) and chat_id is not None:
-            for shown in self.messages(chat_id):
+            for shown in reversed(self.messages(chat_id)):  # the one edited is most often the last
                 if shown.message_id == method.message_id:
                     if isinstance(method, EditMessageText) and shown.photo is not None:
                         # As Telegram answers: a photo's caption is not a text (editMessageCaption is).
