@@ -334,6 +334,16 @@ async def bench_app(url: str, args: argparse.Namespace) -> tuple[Figures, list[s
         sandbox = Sandbox(dp=app.dp, bot=app.bot, session=session)
         reps = await people(app, sandbox, args.reps)
         by_chat = {r.telegram_id: r for r in reps}
+        # The statement counter is registered before anything runs and counts only the measured run:
+        # adding a listener while a statement is being executed breaks SQLAlchemy's iteration over them.
+        statements = [0]
+        counting = [False]
+
+        def count(*_: object) -> None:
+            if counting[0]:
+                statements[0] += 1
+
+        event.listen(app.engine.sync_engine, "before_cursor_execute", count)
         warm = Run()
         session.listeners.append(card_listener(warm, by_chat))
         await drive(warm, reps, app_capture, 0, args.warmup, args.timeout)
@@ -344,16 +354,11 @@ async def bench_app(url: str, args: argparse.Namespace) -> tuple[Figures, list[s
         profiler = cProfile.Profile() if args.profile else None
         if profiler:
             profiler.enable()
-        statements = [0]
-
-        def count(*_: object) -> None:
-            statements[0] += 1
-
-        event.listen(app.engine.sync_engine, "before_cursor_execute", count)
+        counting[0] = True
         cpu = time.process_time()
         start = await drive(run, reps, app_capture, args.warmup, args.leads, args.timeout)
         cpu = time.process_time() - cpu
-        event.remove(app.engine.sync_engine, "before_cursor_execute", count)
+        counting[0] = False
         if profiler:
             profiler.disable()
             profiler.dump_stats(args.profile)
