@@ -70,6 +70,7 @@ from aiogram.types import CallbackQuery, Message  # noqa: E402
 from sqlalchemy import event, func, select  # noqa: E402
 
 from bench.pg import create_database, drop_database  # noqa: E402
+from bot import gc_tuning  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.factory import App, build_app  # noqa: E402
 from bot.outbox import outbox_of  # noqa: E402
@@ -327,6 +328,7 @@ async def bench_app(url: str, args: argparse.Namespace) -> tuple[Figures, list[s
     session = RecordingSession()
     app = build_app(settings, session=session, clock=BenchClock())
     await migrate.upgrade(app.engine)
+    gc_tuning.settle_after_startup()  # as bot/runner.py does once the app is ready (the bare run after it too)
     scheduler = start_scheduler(app)
     delivery = asyncio.create_task(outbox_of(app).serve(), name="outbox")
     problems: list[str] = []

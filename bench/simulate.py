@@ -109,6 +109,7 @@ from bench.sim_floors import (  # noqa: E402
     floor_rows,
 )
 from bench.sim_speed import SWEEP_JOBS, Gates, inline_sqlite, no_fsync, scratch_dir  # noqa: E402
+from bot import gc_tuning  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.factory import App, build_app  # noqa: E402
 from bot.sandbox import Call, Person, RecordingSession, Sandbox, Sent  # noqa: E402
@@ -1610,6 +1611,7 @@ async def simulate(args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
 
 def run_in_process(url: str, args: argparse.Namespace, customers: list[Customer], accounts: list[Customer],
                    nudges: bool, label: str) -> RunResult:
+    gc_tuning.settle_after_startup()  # as bot/runner.py does
     return asyncio.run(run_once(url, args, customers, nudges=nudges, label=label, accounts=accounts))
 
 
@@ -1649,6 +1651,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main() -> int:
     args = parse_args()
+    gc_tuning.settle_after_startup()  # as bot/runner.py does (the runs in their own processes do it there)
     text, figures = asyncio.run(simulate(args))
     print(text)
     failed = any(row.occurred and row.occurred > row.alerted + row.held for row in figures["rows"]) or figures["ownerless"] > 0

@@ -20,6 +20,7 @@ from aiogram.exceptions import (
 )
 from aiogram.types import User as TgUser
 
+from bot import gc_tuning
 from bot.app import App, prepare
 from bot.config import Settings
 from bot.factory import build_app
@@ -173,6 +174,7 @@ async def run(settings: Settings) -> int:
         return 1
     log.info("running as @%s (id %s)", me.username, me.id)
     await prepare(app)
+    gc_tuning.settle_after_startup()
     scheduler = start_scheduler(app)
     web_runner = await start_web(app)  # the HTTP API, when HTTP_PORT is set
     # Delivers the outbox right after every commit that queued notifications (the scheduler's
