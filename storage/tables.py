@@ -147,6 +147,10 @@ audit_events = Table(
     Index("ix_audit_events_entity", "entity", "entity_id"),
 )
 
+# Spelled like the predicate of the partial indexes on pending rows (notifications, hand-offs), so both
+# databases use them.
+PENDING_SQL = "state = 'pending'"
+
 notifications = Table(
     "notifications", metadata,
     Column("id", Integer, primary_key=True),
@@ -186,18 +190,19 @@ notifications = Table(
     # and SQLite alike once millions of rows are sent.
     Index(
         "ix_notifications_due", "next_attempt_at",
-        postgresql_where=text("state = 'pending'"), sqlite_where=text("state = 'pending'"),
+        postgresql_where=text(PENDING_SQL), sqlite_where=text(PENDING_SQL),
     ),
     # The claim's: each chat's due rows in order (its head, its queue's length, a digest's rows).
     Index(
         "ix_notifications_due_chat", "chat_id", "next_attempt_at", "id",
-        postgresql_where=text("state = 'pending'"), sqlite_where=text("state = 'pending'"),
+        postgresql_where=text(PENDING_SQL), sqlite_where=text(PENDING_SQL),
     ),
 )
 
-# The predicate of ix_notifications_due, for the queries on due rows: spelled out, as a bound parameter
-# would hide from the planners that the index covers them (SQLite then scans the whole table).
-NOTIFICATIONS_PENDING = text("notifications.state = 'pending'")
+# The predicate of ix_notifications_due and ix_notifications_due_chat, for the queries on due rows: spelled
+# out, as a bound parameter would hide from the planners that the indexes cover them (SQLite then scans the
+# whole table).
+NOTIFICATIONS_PENDING = text("notifications." + PENDING_SQL)
 
 # Spelled like the predicate of the partial index, so both databases use it.
 ESCALATE_SQL = "state = 'sent' AND escalate_at IS NOT NULL"
@@ -267,7 +272,6 @@ UNCOVERED_SQL = (
     "superseded_at IS NULL AND status IN ('draft', 'pending', 'approved', 'sent')"
     " AND json_array_length(needs) > json_array_length(covered)"
 )
-PENDING_SQL = "state = 'pending'"
 
 team_policies = Table(
     "team_policies", metadata,
