@@ -20,10 +20,9 @@ from typing import Any
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, KeyBuilder, StateType, StorageKey
 from sqlalchemy import bindparam, delete, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
+from storage import sql
 from storage.tables import fsm_states
 
 # Built once (storage/sql.py says why): every update reads its conversation's row, many write it.
@@ -87,7 +86,7 @@ class SqlStorage(BaseStorage):
     def __init__(self, engine: AsyncEngine, key_builder: KeyBuilder | None = None) -> None:
         self.engine = engine
         self.key_builder = key_builder or DefaultKeyBuilder(with_destiny=True)
-        upsert = (pg_insert if engine.dialect.name == "postgresql" else sqlite_insert)(fsm_states)
+        upsert = sql.upsert(engine.dialect.name, fsm_states)
         self._upsert = upsert.on_conflict_do_update(
             index_elements=["key"], set_={"state": upsert.excluded.state, "data": upsert.excluded.data}
         )

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.sql import upsert
 from storage.tables import digest_runs
 
 
@@ -22,10 +20,9 @@ class SqlDigestRuns:
         if (await self.session.execute(select(digest_runs.c.at).where(*key))).first() is not None:
             return False  # the usual case, every minute after the digest went out: no write at all
         dialect = self.session.bind.dialect.name if self.session.bind else "sqlite"
-        insert: Any = pg_insert if dialect == "postgresql" else sqlite_insert
         # A concurrent claimer waits on the first one's row, then finds the conflict and gets nothing.
         stmt = (
-            insert(digest_runs)
+            upsert(dialect, digest_runs)
             .values(team_id=team_id, kind=kind, local_date=day, at=now)
             .on_conflict_do_nothing(index_elements=["team_id", "kind", "local_date"])
             .returning(digest_runs.c.team_id)

@@ -5,17 +5,15 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from storage.sql import upsert
 from storage.tables import scheduler_leases as leases
 
 
 async def take(engine: AsyncEngine, name: str, owner: str, now: datetime, ttl: timedelta) -> bool:
     """True when `owner` holds the lease on `name` until now + ttl (taken, renewed, or taken over)."""
-    insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
-    values = insert(leases).values(name=name, owner=owner, until=now + ttl)
+    values = upsert(engine.dialect.name, leases).values(name=name, owner=owner, until=now + ttl)
     stmt = values.on_conflict_do_update(
         index_elements=["name"],
         set_={"owner": values.excluded.owner, "until": values.excluded.until},

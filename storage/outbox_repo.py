@@ -9,14 +9,13 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import and_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.outbox.kinds import Subject
 from domain.outbox.model import Cancelled, HeldNotice, Notification, NotificationState
 from storage import notice_rules
+from storage.sql import upsert
 from storage.tables import notifications
 
 n = notifications
@@ -25,11 +24,7 @@ n = notifications
 @cache
 def _insert_new(dialect: str) -> Any:
     """INSERT … ON CONFLICT (dedupe_key) DO NOTHING, as the database spells it; built once (storage/sql.py)."""
-    if dialect == "postgresql":
-        return pg_insert(notifications).on_conflict_do_nothing(index_elements=["dedupe_key"])
-    if dialect == "sqlite":
-        return sqlite_insert(notifications).on_conflict_do_nothing(index_elements=["dedupe_key"])
-    return insert(notifications)  # pragma: no cover - other back ends are not supported
+    return upsert(dialect, notifications).on_conflict_do_nothing(index_elements=["dedupe_key"])
 
 
 @cache

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
-from typing import Any
 
 from sqlalchemy import (
     bindparam,
@@ -14,12 +13,11 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
 from domain.policy.model import TeamPolicy
+from storage.sql import upsert
 from storage.tables import (
     rep_skills,
     team_policies,
@@ -70,13 +68,7 @@ class SqlPolicies:
         defaults = TeamPolicy(team_id=team_id)
         values = {c.name: getattr(defaults, c.name) for c in team_policies.columns if c.name != "id"}
         dialect = self.session.bind.dialect.name if self.session.bind else "sqlite"
-        stmt: Any
-        if dialect == "postgresql":
-            stmt = pg_insert(team_policies).values(**values).on_conflict_do_nothing(index_elements=["team_id"])
-        elif dialect == "sqlite":
-            stmt = sqlite_insert(team_policies).values(**values).on_conflict_do_nothing(index_elements=["team_id"])
-        else:  # pragma: no cover - other back ends are not supported
-            stmt = insert(team_policies).values(**values)
+        stmt = upsert(dialect, team_policies).values(**values).on_conflict_do_nothing(index_elements=["team_id"])
         await self.session.execute(stmt)
         created = await self._get(team_id)
         assert created is not None

@@ -37,7 +37,6 @@ from sqlalchemy import (
     text,
     tuple_,
 )
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from domain.contracts.model import COLLECTING, UNSIGNED, ContractStatus
@@ -226,7 +225,9 @@ class SqlReports:
             # every n up to three million at least; tests/test_reports_storage.py checks both databases).
             # Both percentiles from one aggregate (an array of fractions): one sort per group, and `secs`
             # (which may probe an index) evaluated once per row rather than once per percentile.
-            both = func.percentile_disc(postgresql.array([0.5, 0.9])).within_group(sub.c.secs)
+            from sqlalchemy.dialects.postgresql import array
+
+            both = func.percentile_disc(array([0.5, 0.9])).within_group(sub.c.secs)
             stmt = select(sub.c.g, func.count(), both).group_by(sub.c.g)
             return {
                 g: Durations(int(count), *(pair or (None, None))) for g, count, pair in await self._rows(stmt)

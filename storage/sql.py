@@ -22,6 +22,18 @@ from domain.deals.model import CLOSED
 CLOSED_STAGES = [stage.value for stage in CLOSED]
 
 
+def upsert(dialect: str, table: Table) -> Any:
+    """INSERT … that can say ON CONFLICT (`.on_conflict_do_nothing(...)`, `.on_conflict_do_update(...)`), as
+    PostgreSQL or SQLite spells it."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(table)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(table)
+
+
 def rowcount(result: Any) -> int:
     """Rows an UPDATE or DELETE changed (a conditional UPDATE tells who won a race)."""
     return int(result.rowcount or 0)

@@ -8,11 +8,9 @@ from datetime import datetime
 from functools import cache
 
 from sqlalchemy import Insert, bindparam, delete, insert, select, tuple_
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.sql import rowcount
+from storage.sql import rowcount, upsert
 from storage.tables import processed_updates
 
 # Every update runs these: built once (storage/sql.py says why), the values are bound at execution.
@@ -24,12 +22,12 @@ _RECORD = insert(processed_updates)
 
 @cache
 def _claim(dialect: str) -> Insert:
-    make = pg_insert if dialect == "postgresql" else sqlite_insert
-    return (
-        make(processed_updates)
+    claim: Insert = (
+        upsert(dialect, processed_updates)
         .on_conflict_do_nothing(index_elements=["bot_id", "update_id"])
         .returning(processed_updates.c.update_id)
     )
+    return claim
 
 
 class SqlProcessedUpdates:
