@@ -15,6 +15,7 @@ from typing import Any
 
 from fluent.runtime import FluentBundle
 from fluent.syntax import FluentParser
+from fluent.syntax import ast as FTL
 
 from bot.formatting import Html, escape_params
 from domain.team.model import Language
@@ -32,22 +33,43 @@ _KEPT_TYPES = (str, int)
 _KEEP_AT_MOST = 4096
 
 
+class _ParsedWhenAsked(dict[str, Any]):
+    """A FluentBundle's messages as their source text, each parsed the first time the bundle compiles it.
+
+    The bundle compiles a message once and keeps the compiled form, so a parsed message is not kept here:
+    the syntax trees of all ~2,000 messages of both languages held ~4 MB for good, although a running bot
+    formats a few hundred of them."""
+
+    def __init__(self, sources: dict[str, str]) -> None:
+        super().__init__()
+        self.sources = sources
+
+    def __missing__(self, key: str) -> Any:
+        return FluentParser(with_spans=False).parse_entry(self.sources[key])
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.sources
+
+
 class Catalogue:
     def __init__(self, root: Path = LOCALES) -> None:
         self.bundles: dict[Language, FluentBundle] = {}
-        self.keys: dict[Language, set[str]] = {}
         for lang in Language:
             bundle = FluentBundle([BCP47[lang]], use_isolating=False)
-            keys: set[str] = set()
+            messages: dict[str, str] = {}
             for path in sorted((root / lang.value).glob("*.ftl")):
-                # Without source positions (FluentResource keeps one per node): 3 MB less held for good.
-                resource = FluentParser(with_spans=False).parse(path.read_text(encoding="utf-8"))
-                keys.update(
-                    entry.id.name for entry in resource.body if hasattr(entry, "id") and hasattr(entry.id, "name")
-                )
-                bundle.add_resource(resource)
+                source = path.read_text(encoding="utf-8")
+                # Junk (a syntax error) and comments are skipped, and the first of a repeated id is the one
+                # kept, as FluentBundle.add_resource does.
+                for entry in FluentParser().parse(source).body:
+                    if isinstance(entry, FTL.Term):  # none today; a term is small: kept parsed
+                        bundle.add_resource(FTL.Resource([entry]))
+                    elif isinstance(entry, FTL.Message) and entry.id.name not in messages:
+                        assert entry.span is not None
+                        messages[entry.id.name] = source[entry.span.start : entry.span.end]
+            # fluent.runtime 0.4 (pinned) looks messages up in `_messages` (has_message, and compiling one).
+            bundle._messages = _ParsedWhenAsked(messages)
             self.bundles[lang] = bundle
-            self.keys[lang] = keys
         # Texts formatted before: a lead's capture and hand-off format ~65 texts, most of them the same
         # every time (labels, buttons), and Fluent's formatting was ~4% of the lead's CPU.
         self._formatted: dict[tuple[Any, ...], Html] = {}
