@@ -52,16 +52,24 @@ def timed(app: App, job: Periodic) -> Callable[[], Awaitable[bool]]:
     return run
 
 
-def start_scheduler(app: App, *, first_run_in: float = 1.0) -> AsyncIOScheduler:
-    """Starts every periodic job `first_run_in` seconds from now (the bot is up by then), then at its interval."""
+# First runs this far apart, the most frequent job first. All at once, the ~17 jobs' first ticks checked out
+# four pooled connections together (on SQLite each one its own thread and its own copy of the schema,
+# ~4 MB of the idle process between them) and then every 30 s burst on the database at the same instant,
+# beside the updates; spread, they take turns on one connection and their ticks stay spread.
+APART_SECONDS = 0.2
+
+
+def start_scheduler(app: App, *, first_run_in: float = 1.0, apart: float = APART_SECONDS) -> AsyncIOScheduler:
+    """Starts the periodic jobs from `first_run_in` seconds from now (the bot is up by then), `apart` seconds
+    apart with the most frequent first, then each at its interval."""
     scheduler = AsyncIOScheduler(timezone=UTC)
     first = datetime.now(UTC) + timedelta(seconds=first_run_in)
-    for job in app.periodic:
+    for i, job in enumerate(sorted(app.periodic, key=lambda job: job.seconds)):
         scheduler.add_job(
             timed(app, job), IntervalTrigger(seconds=job.seconds, timezone=UTC), id=job.name, name=job.name,
             # One run at a time per job; a late tick is merged, never queued up behind a slow one.
             max_instances=1, coalesce=True, misfire_grace_time=max(1, int(job.seconds)),
-            next_run_time=first,
+            next_run_time=first + timedelta(seconds=i * apart),
         )
     scheduler.start()
     return scheduler

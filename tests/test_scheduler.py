@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from itertools import pairwise
 from types import SimpleNamespace
 from typing import Any
 
@@ -40,6 +41,20 @@ async def test_periodic_jobs_run_as_interval_jobs_one_at_a_time() -> None:
         scheduler.shutdown(wait=False)
     assert runs.count("quick") >= 3 and runs.count("slow") >= 2
     assert not overlapped
+
+
+async def test_first_runs_are_spread_the_most_frequent_job_first() -> None:
+    async def job() -> None:
+        pass
+
+    app: Any = SimpleNamespace(periodic=[Periodic("sweep", 30, job), Periodic("digests", 60, job), Periodic("outbox", 3, job)])
+    scheduler = start_scheduler(app, first_run_in=5, apart=0.25)
+    try:
+        firsts = sorted((job.next_run_time, job.id) for job in scheduler.get_jobs())
+    finally:
+        scheduler.shutdown(wait=False)
+    assert [name for _, name in firsts] == ["outbox", "sweep", "digests"]
+    assert [(b[0] - a[0]).total_seconds() for a, b in pairwise(firsts)] == [0.25, 0.25]
 
 
 def test_the_app_schedules_the_sweeps_and_the_digest_check(app: App) -> None:
