@@ -37,7 +37,7 @@ class _ParsedWhenAsked(dict[str, Any]):
     """A FluentBundle's messages as their source text, each parsed the first time the bundle compiles it.
 
     The bundle compiles a message once and keeps the compiled form, so a parsed message is not kept here:
-    the syntax trees of all ~2,000 messages of both languages held ~4 MB for good, although a running bot
+    the syntax trees of all 3,700 messages (1,851 in each language) held ~4 MB for good, although a running bot
     formats a few hundred of them."""
 
     def __init__(self, sources: dict[str, str]) -> None:
