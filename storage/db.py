@@ -45,7 +45,7 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         database = make_url(url).database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30}, module=one_trip_dbapi())
+        engine = create_async_engine(url, echo=echo, connect_args={"timeout": 0}, module=one_trip_dbapi())
         gate_writes(engine)
 
         @event.listens_for(engine.sync_engine, "connect")
@@ -53,7 +53,7 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
             cursor = dbapi_conn.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.execute("PRAGMA busy_timeout=0")  # a locked database is waited for in asyncio (sqlite_driver.py)
             # Pages read through a memory map instead of a read() system call each: SQLite's own page cache
             # is 2 MB a connection and is dropped whenever another connection writes, so every statement of
             # a busy database went back to the file (a 90-day simulation spent a fifth of its time in the

@@ -1,19 +1,33 @@
-"""SQLAlchemy's aiosqlite adapter, with one trip to the connection's thread per statement.
+"""SQLAlchemy's aiosqlite adapter, with statements run on the event loop's thread.
 
-aiosqlite runs every call on the connection's own thread and hands its result back to the event loop,
-and SQLAlchemy's adapter makes four such calls for one statement: open a cursor, execute, fetch the
-rows, close the cursor. Each trip costs CPU on both threads (a queue, a thread wake-up, a future, the
-loop's self-pipe) and a greenlet switch: on the lead benchmark they were about a fifth of the CPU of an
-update. Here a statement's cursor is opened, executed, read to the end and closed in one call on that
-thread; what the DBAPI cursor reports afterwards (description, rowcount, lastrowid, rows) is kept and
-answered from memory, as SQLAlchemy's adapter does with the rows already. Everything else (transactions,
-server-side cursors, errors) is SQLAlchemy's adapter as it is.
+aiosqlite runs every call on the connection's own thread and hands its result back to the event loop.
+Each trip costs CPU on both threads (a queue, a thread wake-up, a future, the loop's self-pipe) and a
+greenlet switch, about 50 us; the statements of the hot path take a few microseconds in SQLite itself
+(an indexed read or a one-row write; `bench/leads.py` ran 22 a lead, and the trips were a third of its
+CPU). So a statement runs where SQLAlchemy asks for it, on the loop's thread, in one go (executed, read
+to the end, its cursor closed), and what the DBAPI cursor reports afterwards (description, rowcount,
+lastrowid, rows) is kept and answered from memory. Three things stay on the connection's thread, where
+they do not hold up the loop:
+
+- a commit that writes (SQLite syncs the log to disk there), and executemany (bulk writes);
+- a SELECT that runs longer than INLINE_SECONDS: SQLite's progress handler stops it (a read stopped
+  this way leaves its transaction as it was; a write would roll the whole transaction back, so writes
+  are not stopped) and it runs again on the thread; so does any statement
+  whose text once took that long, from then on (a report's query, a sweep's bulk UPDATE);
+- nothing else: a rollback, and a commit of a transaction that wrote nothing, are instant.
+
+A statement never waits for a lock on a thread either: SQLite's busy timeout is 0, and a statement that
+finds the database locked by another process (SQLITE_BUSY) is tried again after an asyncio sleep
+(1 ms, doubling up to 100 ms) for up to BUSY_SECONDS, then fails as SQLite's own timeout would. Within
+one process writers do not meet the lock: they take turns at the write gate (storage/db.py).
 """
 
 from __future__ import annotations
 
+import asyncio
 import collections
 import sqlite3
+import time
 from typing import Any
 
 import aiosqlite
@@ -22,11 +36,24 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
     AsyncAdapt_aiosqlite_cursor,
     AsyncAdapt_aiosqlite_dbapi,
 )
-from sqlalchemy.util import EMPTY_DICT
+from sqlalchemy.util import EMPTY_DICT, await_only
+
+BUSY_SECONDS = 30.0  # how long a statement tries again while another process holds the database's lock
+INLINE_SECONDS = 0.004  # a statement longer than this on the loop's thread moves to the connection's thread
+PROGRESS_STEPS = 1000  # SQLite VM instructions between two looks at the clock of a SELECT on the loop
+OFF_LOOP_TEXTS = 2000  # statement texts remembered as long (a longer list starts again)
+
+_SQLITE_INTERRUPT = 9
+_BUSY = frozenset({5, 261, 773})  # SQLITE_BUSY, _RECOVERY, _TIMEOUT (not _SNAPSHOT: only a new transaction helps)
+
+_off_loop: set[str] = set()  # texts of statements that took longer than INLINE_SECONDS on the loop
 
 
-def _run(conn: sqlite3.Connection, operation: str, parameters: Any, many: bool) -> tuple[Any, int, Any, list[Any]]:
-    """On the connection's thread: the whole statement, as the DBAPI cursor would have answered it."""
+Outcome = tuple[Any, int, Any, list[Any]]
+
+
+def _run(conn: sqlite3.Connection, operation: str, parameters: Any, many: bool) -> Outcome:
+    """The whole statement, as the DBAPI cursor would have answered it (on either thread)."""
     cursor = conn.cursor()
     try:
         if many:
@@ -38,6 +65,72 @@ def _run(conn: sqlite3.Connection, operation: str, parameters: Any, many: bool) 
         return description, cursor.rowcount, cursor.lastrowid, rows
     finally:
         cursor.close()
+
+
+async def _nothing() -> None:
+    return None
+
+
+class _TooLong(Exception):
+    """A SELECT stopped on the loop's thread for running past INLINE_SECONDS: it runs again off the loop."""
+
+
+def _off_the_loop(operation: str) -> None:
+    if len(_off_loop) >= OFF_LOOP_TEXTS:
+        _off_loop.clear()
+    _off_loop.add(operation)
+
+
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+def _reads_only(operation: str) -> bool:
+    """A SELECT, or a WITH … SELECT (a statement that changes nothing when stopped halfway)."""
+    head = operation.lstrip()[:6].upper()
+    if head == "SELECT":
+        return True
+    if not head.startswith("WITH"):
+        return False
+    upper = operation.upper()
+    return not any(word in upper for word in _WRITES)
+
+
+def _run_inline(conn: sqlite3.Connection, operation: str, parameters: Any) -> Outcome:
+    started = time.perf_counter()
+    deadline = started + INLINE_SECONDS
+    stoppable = _reads_only(operation)
+    if stoppable:
+        conn.set_progress_handler(lambda: time.perf_counter() > deadline, PROGRESS_STEPS)
+    try:
+        return _run(conn, operation, parameters, False)
+    except sqlite3.OperationalError as error:
+        if stoppable and error.sqlite_errorcode == _SQLITE_INTERRUPT and time.perf_counter() > deadline:
+            _off_the_loop(operation)
+            raise _TooLong from error
+        raise
+    finally:
+        if stoppable:
+            conn.set_progress_handler(None, 0)
+        elif time.perf_counter() > deadline:
+            _off_the_loop(operation)
+
+
+def _busy(error: BaseException) -> bool:
+    return isinstance(error, sqlite3.OperationalError) and getattr(error, "sqlite_errorcode", None) in _BUSY
+
+
+async def _until_free(attempt: Any) -> Any:
+    """`attempt()` (a coroutine function), again after a sleep while the database is locked elsewhere."""
+    delay, deadline = 0.001, time.monotonic() + BUSY_SECONDS
+    while True:
+        try:
+            return await attempt()
+        except sqlite3.OperationalError as error:
+            left = deadline - time.monotonic()
+            if not _busy(error) or left <= 0:
+                raise
+        await asyncio.sleep(min(delay, left))
+        delay = min(delay * 2, 0.1)
 
 
 class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
@@ -66,18 +159,51 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         return self._lastrowid
 
     async def _async_soft_close(self) -> None:
-        return None  # nothing stays open on the connection's thread
+        return None  # nothing stays open
 
     def close(self) -> None:
         self._rows.clear()
 
+    def _keep(self, outcome: Outcome) -> None:
+        self._description, self._rowcount, self._lastrowid, rows = outcome
+        self._rows = collections.deque(rows)
+
+    def execute(self, operation: Any, parameters: Any = None) -> Any:
+        # On the loop's thread, without a coroutine or a greenlet switch, when the connection is free here.
+        if operation not in _off_loop and not self._adapt_connection._execute_mutex.locked():
+            try:
+                self._keep(_run_inline(self._connection._conn, operation, parameters))
+                # SQLAlchemy's AsyncConnection.execute insists that a statement awaited something: this
+                # awaits nothing (no trip to the loop), for two greenlet switches.
+                await_only(_nothing())
+                return None
+            except _TooLong:
+                pass  # runs again below, off the loop
+            except Exception as error:
+                if not _busy(error):
+                    self._adapt_connection._handle_exception(error)
+        try:
+            await_only(self._execute_async(operation, parameters))
+        except Exception as error:
+            self._adapt_connection._handle_exception(error)
+        return None
+
     async def _trip(self, operation: Any, parameters: Any, many: bool) -> None:
         connection: aiosqlite.Connection = self._connection  # type: ignore[assignment]
+
+        async def attempt() -> Outcome:
+            if not many and operation not in _off_loop:
+                try:
+                    return _run_inline(connection._conn, operation, parameters)
+                except _TooLong:
+                    pass
+            # A rollback after this goes through the thread too: it then waits for this job, even if the
+            # task that awaits it was cancelled.
+            self._adapt_connection._threaded = True  # type: ignore[attr-defined]
+            return await connection._execute(_run, connection._conn, operation, parameters, many)  # type: ignore[no-untyped-call, no-any-return]
+
         async with self._adapt_connection._execute_mutex:
-            self._description, self._rowcount, self._lastrowid, rows = await connection._execute(  # type: ignore[no-untyped-call]
-                _run, connection._conn, operation, parameters, many
-            )
-        self._rows = collections.deque(rows)
+            self._keep(await _until_free(attempt))
 
     async def _execute_async(self, operation: Any, parameters: Any) -> None:
         await self._trip(operation, parameters, False)
@@ -87,12 +213,42 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
 
 
 class OneTripConnection(AsyncAdapt_aiosqlite_connection):
-    __slots__ = ()
+    __slots__ = ("_threaded",)
     _cursor_cls = OneTripCursor  # type: ignore[assignment]
+
+    def __init__(self, dbapi: Any, connection: Any) -> None:
+        super().__init__(dbapi, connection)
+        self._threaded = False  # a statement of this transaction went to the connection's thread
+
+    def _raw(self) -> sqlite3.Connection | None:
+        return self._connection._connection  # type: ignore[no-any-return]
+
+    def rollback(self) -> None:
+        raw = self._raw()
+        if raw is None:
+            return
+        if self._threaded:
+            self._threaded = False
+            super().rollback()  # queued behind the thread's jobs
+        elif raw.in_transaction:
+            try:
+                raw.rollback()  # WAL: the transaction's pages are dropped, nothing is written
+            except Exception as error:
+                self._handle_exception(error)
+
+    def commit(self) -> None:
+        raw = self._raw()
+        threaded, self._threaded = self._threaded, False
+        if raw is None or not (raw.in_transaction or threaded):
+            return  # nothing begun: sqlite3's commit would do nothing either
+        try:
+            await_only(_until_free(self._connection.commit))
+        except Exception as error:
+            self._handle_exception(error)
 
 
 class OneTripDbapi(AsyncAdapt_aiosqlite_dbapi):
-    """Passed as `module=` to create_async_engine: connections that run a statement in one trip."""
+    """Passed as `module=` to create_async_engine: connections that run statements on the loop's thread."""
 
     def connect(self, *arg: Any, **kw: Any) -> OneTripConnection:
         adapted = super().connect(*arg, **kw)
