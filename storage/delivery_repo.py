@@ -25,12 +25,22 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, func, or_, select, update
+from sqlalchemy import BindParameter, and_, bindparam, case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
-from domain.outbox.kinds import COALESCE_AT, DIGEST_LINES, Budget, Family, Kind, headline, held_over_until
+from domain.outbox.kinds import (
+    COALESCE_AT,
+    DIGEST_LINES,
+    Budget,
+    Family,
+    Kind,
+    Valid,
+    headline,
+    held_over_until,
+)
 from domain.outbox.model import DeadLetter, NotificationState
 from domain.team.model import Team
 from domain.worktime import day_bounds, local
@@ -122,11 +132,11 @@ class FailureMark:
     last_error: str
 
 
-def _lease_free(now: datetime) -> Any:
+def _lease_free(now: datetime | BindParameter[Any]) -> Any:
     return or_(n.c.lease_until.is_(None), n.c.lease_until < now)
 
 
-def _ranked(now: datetime) -> Any:
+def _ranked(now: datetime | BindParameter[Any]) -> Any:
     """Due rows with their place in their chat's queue (1 = the head) and the queue's length."""
     return (
         select(
@@ -171,6 +181,48 @@ def _family_notices(family: Family) -> list[str]:
     return [kind.spec.key for kind in Kind if kind.spec.family is family]
 
 
+@cache
+def _claim_statements(postgres: bool, passing_over: bool) -> tuple[Any, Any]:
+    """The claim's two statements, built once (each claim would otherwise build and key them again: a
+    third of the dispatcher's CPU per card). Bound: now, limit, busy (when passing over busy chats);
+    ids, now, owner, until."""
+    now: BindParameter[Any] = bindparam("now")
+    ranked = _ranked(now)
+    # Chat heads not leased by anyone. The longest queues go first (then the oldest rows): a
+    # backlog then ends with every chat done at about the same time, not with a few long
+    # queues trickling out at their per-chat pace while the rest of the bot's capacity idles.
+    pick = (
+        select(n.c.id, ranked.c.depth)
+        .join(ranked, ranked.c.id == n.c.id)
+        .where(
+            ranked.c.rn == 1, or_(ranked.c.lease_until.is_(None), ranked.c.lease_until < now),
+            n.c.state == PENDING, _lease_free(now),
+        )
+        .order_by(n.c.urgent.desc(), ranked.c.depth.desc(), n.c.next_attempt_at, n.c.id)
+        .limit(bindparam("limit"))
+    )
+    if passing_over:
+        pick = pick.where(n.c.chat_id.not_in(bindparam("busy", expanding=True)))
+    if postgres:
+        pick = pick.with_for_update(skip_locked=True, of=n)
+    lease = (
+        update(n)
+        .where(n.c.id.in_(bindparam("ids", expanding=True)), n.c.state == PENDING, _lease_free(now))
+        .values(lease_owner=bindparam("owner"), lease_until=bindparam("until"))
+        .returning(*_CLAIMED)
+    )
+    return pick, lease
+
+
+@cache
+def _cancel_statement(rules: tuple[tuple[Valid, tuple[str, ...]], ...]) -> Any:
+    """The claim's check of its rows against their kinds' rules, built once per set of rules (a batch of
+    hand-off cards has one). Bound: ids, owner, now."""
+    where = [n.c.id.in_(bindparam("ids", expanding=True)), n.c.lease_owner == bindparam("owner")]
+    by_rule = {rule: list(keys) for rule, keys in rules}
+    return notice_rules.cancel(where, by_rule, bindparam("now"), None, "stale before sending")
+
+
 class DeliveryStore:
     """The dispatcher's side of the notifications table. Short transactions, Core statements."""
 
@@ -187,37 +239,18 @@ class DeliveryStore:
         claim takes rows that can go now."""
         if limit <= 0:
             return Claimed([])
-        ranked = _ranked(now)
-        # Chat heads not leased by anyone. The longest queues go first (then the oldest rows): a
-        # backlog then ends with every chat done at about the same time, not with a few long
-        # queues trickling out at their per-chat pace while the rest of the bot's capacity idles.
-        pick = (
-            select(n.c.id, ranked.c.depth)
-            .join(ranked, ranked.c.id == n.c.id)
-            .where(
-                ranked.c.rn == 1, or_(ranked.c.lease_until.is_(None), ranked.c.lease_until < now),
-                n.c.state == PENDING, _lease_free(now),
-            )
-            .order_by(n.c.urgent.desc(), ranked.c.depth.desc(), n.c.next_attempt_at, n.c.id)
-            .limit(limit)
-        )
+        pick, lease = _claim_statements(self.postgres, bool(busy_chats))
+        params: dict[str, Any] = {"now": now, "limit": limit}
         if busy_chats:
-            pick = pick.where(n.c.chat_id.not_in(list(busy_chats)))
-        if self.postgres:
-            pick = pick.with_for_update(skip_locked=True, of=n)
+            params["busy"] = list(busy_chats)
         async with self.engine.begin() as conn:
             # Pick (locking the rows on PostgreSQL), then lease what is still free in the same
             # transaction; the UPDATE re-checks, so a row taken meanwhile is simply left out.
-            depth = {r.id: r.depth for r in (await conn.execute(pick)).all()}
+            depth = {r.id: r.depth for r in (await conn.execute(pick, params)).all()}
             if not depth:
                 return Claimed([])
-            stmt = (
-                update(n)
-                .where(n.c.id.in_(list(depth)), n.c.state == PENDING, _lease_free(now))
-                .values(lease_owner=owner, lease_until=until)
-                .returning(*_CLAIMED)
-            )
-            heads = [_claimed(r, depth[r.id]) for r in (await conn.execute(stmt)).all()]
+            found = await conn.execute(lease, {"ids": list(depth), "now": now, "owner": owner, "until": until})
+            heads = [_claimed(r, depth[r.id]) for r in found.all()]
             siblings = await self._lease_families(conn, heads, owner, now, until)
             claimed = heads + [row for rows in siblings.values() for row in rows]
             cancelled = await self._cancel_stale(conn, claimed, owner, now)
@@ -323,11 +356,9 @@ class DeliveryStore:
         rules = notice_rules.notices_by_rule(row.notice for row in claimed)
         if not rules:
             return set()
-        stmt = notice_rules.cancel(
-            [n.c.id.in_([row.id for row in claimed]), n.c.lease_owner == owner], rules, now, None,
-            "stale before sending",
-        )
-        return {r.id for r in (await conn.execute(stmt)).all()}
+        stmt = _cancel_statement(tuple((rule, tuple(keys)) for rule, keys in rules.items()))
+        found = await conn.execute(stmt, {"ids": [row.id for row in claimed], "owner": owner, "now": now})
+        return {r.id for r in found.all()}
 
     @staticmethod
     async def _digests(

@@ -13,7 +13,19 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, exists, false, literal, not_, or_, select, update
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    and_,
+    case,
+    exists,
+    false,
+    literal,
+    not_,
+    or_,
+    select,
+    update,
+)
 
 from domain.assist.model import PENDING as ASSIST_PENDING
 from domain.contracts.model import COLLECTING, UNSIGNED, PaymentState
@@ -267,7 +279,7 @@ def stale(rules: dict[Valid, list[str]]) -> ColumnElement[bool]:
     return or_(*branches) if branches else false()
 
 
-def cancel(where: Iterable[Any], rules: dict[Valid, list[str]], now: datetime, why: str | None, prefix: str) -> Any:
+def cancel(where: Iterable[Any], rules: dict[Valid, list[str]], now: datetime | BindParameter[Any], why: str | None, prefix: str) -> Any:
     """UPDATE marking the matching pending rows whose rule fails cancelled, why in last_error; RETURNING
     id, notice, recipient_id. Without `why` the reason is the rule itself ("<prefix>: handoff_pending")."""
     reason: Any = literal(why) if why is not None else case(
