@@ -20,6 +20,10 @@ A statement never waits for a lock on a thread either: SQLite's busy timeout is 
 finds the database locked by another process (SQLITE_BUSY) is tried again after an asyncio sleep
 (1 ms, doubling up to 100 ms) for up to BUSY_SECONDS, then fails as SQLite's own timeout would. Within
 one process writers do not meet the lock: they take turns at the write gate (storage/db.py).
+
+A statement on the loop does not give the loop to other tasks, so a task that runs many in a row (a
+sweep's batch, an import) would hold up every chat: after YIELD_SECONDS of statements without a pause,
+the next one lets the other tasks run first (an update's few statements never get there).
 """
 
 from __future__ import annotations
@@ -42,11 +46,37 @@ BUSY_SECONDS = 30.0  # how long a statement tries again while another process ho
 INLINE_SECONDS = 0.004  # a statement longer than this on the loop's thread moves to the connection's thread
 PROGRESS_STEPS = 1000  # SQLite VM instructions between two looks at the clock of a SELECT on the loop
 OFF_LOOP_TEXTS = 2000  # statement texts remembered as long (a longer list starts again)
+YIELD_SECONDS = 0.02  # statements run on the loop for this long in a row, then let the other tasks in
 
 _SQLITE_INTERRUPT = 9
 _BUSY = frozenset({5, 261, 773})  # SQLITE_BUSY, _RECOVERY, _TIMEOUT (not _SNAPSHOT: only a new transaction helps)
 
 _off_loop: set[str] = set()  # texts of statements that took longer than INLINE_SECONDS on the loop
+
+
+class _Turns:
+    """Whether statements on the loop have held it for YIELD_SECONDS since it last ran its other tasks: the
+    first statement of a stretch notes the time and asks the loop to call back when it next gets round
+    to its ready tasks and callbacks (any await that waits, a trip to the thread, a yield here)."""
+
+    def __init__(self) -> None:
+        self.since: float | None = None
+        self.loop: asyncio.AbstractEventLoop | None = None
+
+    def _ran(self) -> None:
+        self.since = None
+
+    def overdue(self) -> bool:
+        now = time.perf_counter()
+        loop = asyncio.get_running_loop()
+        if self.since is None or self.loop is not loop:
+            self.since, self.loop = now, loop
+            loop.call_soon(self._ran)
+            return False
+        return now - self.since > YIELD_SECONDS
+
+
+_turns = _Turns()
 
 
 Outcome = tuple[Any, int, Any, list[Any]]
@@ -173,9 +203,13 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         if operation not in _off_loop and not self._adapt_connection._execute_mutex.locked():
             try:
                 self._keep(_run_inline(self._connection._conn, operation, parameters))
-                # SQLAlchemy's AsyncConnection.execute insists that a statement awaited something: this
-                # awaits nothing (no trip to the loop), for two greenlet switches.
-                await_only(_nothing())
+                if _turns.overdue():
+                    # Many statements in a row (a sweep's batch, an import): the other tasks' turn.
+                    await_only(asyncio.sleep(0))
+                else:
+                    # SQLAlchemy's AsyncConnection.execute insists that a statement awaited something:
+                    # this awaits nothing (no trip to the loop), for two greenlet switches.
+                    await_only(_nothing())
                 return None
             except _TooLong:
                 pass  # runs again below, off the loop

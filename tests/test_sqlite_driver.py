@@ -123,6 +123,7 @@ async def test_a_short_select_runs_on_the_loop(
     engines: tuple[AsyncEngine, AsyncEngine], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(sqlite_driver, "_off_loop", set())
+    monkeypatch.setattr(sqlite_driver, "YIELD_SECONDS", 3600.0)  # however slow the machine
     this, _ = engines
     ticker = Ticker()
     await asyncio.sleep(0)
@@ -134,6 +135,34 @@ async def test_a_short_select_runs_on_the_loop(
         assert ticker.ticks == before  # nothing awaited the loop: no trip to the thread and back
     await ticker.stop()
     assert not remembered_long()
+
+
+async def test_many_statements_in_a_row_let_the_other_tasks_run(
+    engines: tuple[AsyncEngine, AsyncEngine], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sweep's batch or an import runs statement after statement on the loop: past YIELD_SECONDS the
+    rest of the bot gets its turn (here every second statement: no time is measured)."""
+    monkeypatch.setattr(sqlite_driver, "YIELD_SECONDS", 0.0)
+    this, _ = engines
+    turns = 0
+
+    async def other_chat() -> None:
+        nonlocal turns
+        while True:
+            turns += 1
+            await asyncio.sleep(0)
+
+    async with this.connect() as conn:
+        await conn.execute(text("SELECT 1"))
+        other = asyncio.create_task(other_chat())
+        await asyncio.sleep(0)
+        before = turns
+        for _ in range(40):
+            assert (await conn.execute(COUNT_TO, {"top": 2})).scalar_one() == 2
+        during = turns - before
+        other.cancel()
+        await asyncio.gather(other, return_exceptions=True)
+    assert during >= 19
 
 
 def test_only_a_busy_database_is_waited_for() -> None:
