@@ -119,6 +119,32 @@ async def test_a_long_select_runs_off_the_loop_and_keeps_its_transaction(
     assert await rows(this) == ["written first"]  # the stopped SELECT did not roll the transaction back
 
 
+async def test_an_update_cancelled_while_its_long_select_runs_off_the_loop_leaves_nothing_behind(
+    engines: tuple[AsyncEngine, AsyncEngine], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The task goes away (a timeout, a shutdown) while the connection's thread still runs its SELECT: what
+    it wrote is rolled back once that SELECT is done, and the pooled connection serves the next ones."""
+    monkeypatch.setattr(sqlite_driver, "INLINE_SECONDS", 0.0005)
+    monkeypatch.setattr(sqlite_driver, "_off_loop", set())
+    this, _ = engines
+
+    async def update() -> None:
+        async with this.begin() as conn:
+            await conn.execute(text("INSERT INTO notes (body) VALUES ('never committed')"))
+            await conn.execute(COUNT_TO, {"top": 3_000_000})
+
+    task = asyncio.create_task(update())
+    await asyncio.sleep(0.05)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    for n in range(3):
+        async with this.begin() as conn:
+            assert (await conn.execute(COUNT_TO, {"top": 5})).scalar_one() == 5
+            await conn.execute(text("INSERT INTO notes (body) VALUES (:body)"), {"body": f"next {n}"})
+    assert await rows(this) == ["next 0", "next 1", "next 2"]
+
+
 async def test_a_short_select_runs_on_the_loop(
     engines: tuple[AsyncEngine, AsyncEngine], monkeypatch: pytest.MonkeyPatch
 ) -> None:
