@@ -102,6 +102,10 @@ class WriteGate:
         if self.owner is not None and self.owner is task:
             self.depth += 1
             return True
+        if not lock.locked() and not self.waiting():  # free: taken at once (wait_for costs a task and a loop turn)
+            await lock.acquire()
+            self.owner, self.depth = task, 1
+            return True
         try:
             await asyncio.wait_for(lock.acquire(), self.WAIT_SECONDS)
         except TimeoutError:

@@ -6,15 +6,17 @@ greenlet switch, about 50 us; the statements of the hot path take a few microsec
 (an indexed read or a one-row write; `bench/leads.py` ran 22 a lead, and the trips were a third of its
 CPU). So a statement runs where SQLAlchemy asks for it, on the loop's thread, in one go (executed, read
 to the end, its cursor closed), and what the DBAPI cursor reports afterwards (description, rowcount,
-lastrowid, rows) is kept and answered from memory. Three things stay on the connection's thread, where
-they do not hold up the loop:
+lastrowid, rows) is kept and answered from memory. What would hold up the loop runs on the
+connection's own thread, as before:
 
 - a commit that writes (SQLite syncs the log to disk there), and executemany (bulk writes);
-- a SELECT that runs longer than INLINE_SECONDS: SQLite's progress handler stops it (a read stopped
-  this way leaves its transaction as it was; a write would roll the whole transaction back, so writes
-  are not stopped) and it runs again on the thread; so does any statement
-  whose text once took that long, from then on (a report's query, a sweep's bulk UPDATE);
-- nothing else: a rollback, and a commit of a transaction that wrote nothing, are instant.
+- a SELECT that takes more than INLINE_SECONDS of CPU (CPU, not wall time, which a busy machine
+  stretches): SQLite's progress handler stops it and it runs again on the thread (a read stopped this
+  way leaves its transaction as it was; a write would roll the whole transaction back, so writes are
+  not stopped); and any statement whose text once took that long, from then on (a report's query, a
+  sweep's bulk UPDATE).
+
+A rollback, and a commit of a transaction that wrote nothing, are instant and stay on the loop.
 
 A statement never waits for a lock on a thread either: SQLite's busy timeout is 0, and a statement that
 finds the database locked by another process (SQLITE_BUSY) is tried again after an asyncio sleep
@@ -43,7 +45,7 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
 from sqlalchemy.util import EMPTY_DICT, await_only
 
 BUSY_SECONDS = 30.0  # how long a statement tries again while another process holds the database's lock
-INLINE_SECONDS = 0.004  # a statement longer than this on the loop's thread moves to the connection's thread
+INLINE_SECONDS = 0.004  # CPU a statement may take on the loop's thread (not wall time: a busy machine pauses it)
 PROGRESS_STEPS = 1000  # SQLite VM instructions between two looks at the clock of a SELECT on the loop
 OFF_LOOP_TEXTS = 2000  # statement texts remembered as long (a longer list starts again)
 YIELD_SECONDS = 0.02  # statements run on the loop for this long in a row, then let the other tasks in
@@ -126,22 +128,22 @@ def _reads_only(operation: str) -> bool:
 
 
 def _run_inline(conn: sqlite3.Connection, operation: str, parameters: Any) -> Outcome:
-    started = time.perf_counter()
+    started = time.thread_time()
     deadline = started + INLINE_SECONDS
     stoppable = _reads_only(operation)
     if stoppable:
-        conn.set_progress_handler(lambda: time.perf_counter() > deadline, PROGRESS_STEPS)
+        conn.set_progress_handler(lambda: time.thread_time() > deadline, PROGRESS_STEPS)
     try:
         return _run(conn, operation, parameters, False)
     except sqlite3.OperationalError as error:
-        if stoppable and error.sqlite_errorcode == _SQLITE_INTERRUPT and time.perf_counter() > deadline:
+        if stoppable and error.sqlite_errorcode == _SQLITE_INTERRUPT and time.thread_time() > deadline:
             _off_the_loop(operation)
             raise _TooLong from error
         raise
     finally:
         if stoppable:
             conn.set_progress_handler(None, 0)
-        elif time.perf_counter() > deadline:
+        elif time.thread_time() > deadline:
             _off_the_loop(operation)
 
 

@@ -150,17 +150,18 @@ async def test_a_short_select_runs_on_the_loop(
 ) -> None:
     monkeypatch.setattr(sqlite_driver, "_off_loop", set())
     monkeypatch.setattr(sqlite_driver, "YIELD_SECONDS", 3600.0)  # however slow the machine
+    monkeypatch.setattr(sqlite_driver, "INLINE_SECONDS", 3600.0)
     this, _ = engines
     ticker = Ticker()
     await asyncio.sleep(0)
     async with this.connect() as conn:
         await conn.execute(text("SELECT 1"))  # the pool's first connection: opened on the thread
         before = ticker.ticks
-        for _ in range(50):
-            assert (await conn.execute(COUNT_TO, {"top": 3})).scalar_one() == 3
+        for n in range(50):
+            assert (await conn.execute(text("SELECT count(*) + :n FROM notes"), {"n": n})).scalar_one() == n
         assert ticker.ticks == before  # nothing awaited the loop: no trip to the thread and back
     await ticker.stop()
-    assert not remembered_long()
+    assert not sqlite_driver._off_loop
 
 
 async def test_many_statements_in_a_row_let_the_other_tasks_run(
