@@ -279,7 +279,9 @@ def stale(rules: dict[Valid, list[str]]) -> ColumnElement[bool]:
     return or_(*branches) if branches else false()
 
 
-def cancel(where: Iterable[Any], rules: dict[Valid, list[str]], now: datetime | BindParameter[Any], why: str | None, prefix: str) -> Any:
+def cancel(
+    where: Iterable[Any], rules: dict[Valid, list[str]], now: datetime | BindParameter[Any], why: str | None, prefix: str
+) -> Any:
     """UPDATE marking the matching pending rows whose rule fails cancelled, why in last_error; RETURNING
     id, notice, recipient_id. Without `why` the reason is the rule itself ("<prefix>: handoff_pending")."""
     reason: Any = literal(why) if why is not None else case(
