@@ -54,6 +54,12 @@ class UpdateStates:
         self.session = session
         self.rows: dict[str, _Row] = {}
 
+    def prime(self, raw: str, state: str | None, data: dict[str, Any] | None) -> None:
+        """The conversation's row as the update's first statement read it (storage/updates_repo.py,
+        `open`): row(raw) answers from it instead of reading it again."""
+        if raw not in self.rows:
+            self.rows[raw] = _Row(state, data, state, None if data is None else dict(data))
+
     async def row(self, raw: str) -> _Row:
         found = self.rows.get(raw)
         if found is None:

@@ -25,7 +25,7 @@ from domain.errors import DomainError
 from domain.outbox import services as delivery
 from domain.team.model import Language, User
 from storage.uow import SqlUnitOfWork
-from storage.updates_repo import SqlProcessedUpdates
+from storage.updates_repo import Opening, SqlProcessedUpdates
 
 log = logging.getLogger(__name__)
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
@@ -44,6 +44,10 @@ class UnitOfWorkMiddleware(BaseMiddleware):
     With the FSM state in the database (bot/fsm_storage.py) the update's conversation state is read
     through this transaction's session, at most once, and written just before its commit (write-behind).
 
+    The update's first statement (SqlProcessedUpdates.open) says whether it is new and loads both its
+    conversation's state and the person behind it (for CurrentUserMiddleware): one statement instead of
+    three on every update.
+
     The update's first statement is where a pooled connection that the database dropped shows up (no
     pre-ping on the hot path, storage/db.py): the transaction is then opened once more, on a fresh
     connection, before any handler ran."""
@@ -58,30 +62,38 @@ class UnitOfWorkMiddleware(BaseMiddleware):
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         assert isinstance(event, Update)
         bot: Bot = data["bot"]
+        tg_user: TgUser | None = data.get("event_from_user")
+        context: FSMContext | None = data.get(CONVERSATION)
+        fsm_key = (
+            self.storage.key_builder.build(context.key) if self.storage is not None and context is not None else None
+        )
         for attempt in (1, 2):
             async with self.make_uow() as uow:
                 assert uow.session is not None
                 processed = SqlProcessedUpdates(uow.session)
                 claimed = processed.claims_first
                 try:
-                    if claimed:
-                        fresh = await processed.claim(bot.id, event.update_id, self.clock.now())
-                    else:
-                        fresh = not await processed.seen(bot.id, event.update_id)
+                    # One statement: new or not (claimed on PostgreSQL), the person, the conversation's state.
+                    opening = await processed.open(
+                        bot.id, event.update_id, self.clock.now(),
+                        telegram_id=tg_user.id if tg_user is not None else None, fsm_key=fsm_key,
+                    )
                 except DBAPIError as exc:
                     if attempt == 1 and exc.connection_invalidated:
                         log.warning("update %s: the database connection was dropped; retrying once", event.update_id)
                         continue
                     raise
-                if not fresh:
+                if not opening.fresh:
                     log.info("update %s already processed; skipped", event.update_id)
                     return None
-                return await self.handle(handler, event, data, uow, processed, claimed)
+                if tg_user is not None:
+                    uow.users.prime_current(tg_user.id, opening.person)
+                return await self.handle(handler, event, data, uow, processed, claimed, (fsm_key, opening))
         return None  # pragma: no cover (the loop returns or raises)
 
     async def handle(
         self, handler: Handler, event: Update, data: dict[str, Any], uow: SqlUnitOfWork,
-        processed: SqlProcessedUpdates, claimed: bool,
+        processed: SqlProcessedUpdates, claimed: bool, opened: tuple[str | None, Opening],
     ) -> Any:
         bot: Bot = data["bot"]
         assert uow.session is not None
@@ -89,6 +101,8 @@ class UnitOfWorkMiddleware(BaseMiddleware):
         token = None
         if self.storage is not None:
             states = self.storage.buffer(uow.session)
+            if opened[0] is not None:
+                states.prime(opened[0], *opened[1].fsm)
             uow.join(states)
             token = current_states.set(states)
         refused = False

@@ -13,7 +13,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.util import await_only
 
-from storage.sqlite_driver import one_trip_dbapi
+from storage.sqlite_driver import one_trip_dbapi, reads_only
 from storage.tables import map_domain
 
 log = logging.getLogger(__name__)
@@ -128,7 +128,7 @@ class WriteGate:
             self._lock.release()
 
 
-_READS = ("SELECT", "PRAGMA", "EXPLAIN")
+_READS = ("PRAGMA", "EXPLAIN")
 _GATES: weakref.WeakKeyDictionary[Any, WriteGate] = weakref.WeakKeyDictionary()
 
 
@@ -146,7 +146,7 @@ def gate_writes(engine: AsyncEngine) -> WriteGate:
     @event.listens_for(sync, "before_cursor_execute")
     def _before_write(conn, _cursor, statement, *_):  # type: ignore[no-untyped-def]
         info = conn.info  # the pooled DBAPI connection's: kept until it is checked in
-        if info.get("gated") or statement.lstrip()[:7].upper().startswith(_READS):
+        if info.get("gated") or reads_only(statement) or statement.lstrip()[:7].upper().startswith(_READS):
             return
         try:
             asyncio.get_running_loop()

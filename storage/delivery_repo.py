@@ -137,14 +137,24 @@ def _lease_free(now: datetime | BindParameter[Any]) -> Any:
 
 
 def _ranked(now: datetime | BindParameter[Any]) -> Any:
-    """Due rows with their place in their chat's queue (1 = the head) and the queue's length."""
+    """Due rows with their place in their chat's queue (1 = the head) and the queue's length.
+
+    The due rows are taken first, on their own (a materialised CTE, read through ix_notifications_due by
+    their due time), and only they are ranked: ranked in one go, SQLite walked the whole partial index of
+    pending rows by chat to spare itself a sort, the rows due later included (reminders set for next
+    week, cards held until the morning): ~1 ms a claim for every 1,000 of them on this machine."""
+    due = (
+        select(n.c.id, n.c.chat_id, n.c.next_attempt_at, n.c.lease_until)
+        .where(NOTIFICATIONS_PENDING, n.c.next_attempt_at <= now)
+        .cte("due")
+        .prefix_with("MATERIALIZED")
+    )
     return (
         select(
-            n.c.id, n.c.lease_until,
-            func.row_number().over(partition_by=n.c.chat_id, order_by=(n.c.next_attempt_at, n.c.id)).label("rn"),
-            func.count().over(partition_by=n.c.chat_id).label("depth"),
+            due.c.id, due.c.lease_until,
+            func.row_number().over(partition_by=due.c.chat_id, order_by=(due.c.next_attempt_at, due.c.id)).label("rn"),
+            func.count().over(partition_by=due.c.chat_id).label("depth"),
         )
-        .where(NOTIFICATIONS_PENDING, n.c.next_attempt_at <= now)
         .subquery("ranked")
     )
 

@@ -116,8 +116,9 @@ def _off_the_loop(operation: str) -> None:
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 
 
-def _reads_only(operation: str) -> bool:
-    """A SELECT, or a WITH … SELECT (a statement that changes nothing when stopped halfway)."""
+def reads_only(operation: str) -> bool:
+    """A SELECT, or a WITH … SELECT (a statement that changes nothing when stopped halfway, and takes no
+    write lock: storage/db.py's write gate lets it by). A WITH naming any write word counts as a write."""
     head = operation.lstrip()[:6].upper()
     if head == "SELECT":
         return True
@@ -130,7 +131,7 @@ def _reads_only(operation: str) -> bool:
 def _run_inline(conn: sqlite3.Connection, operation: str, parameters: Any) -> Outcome:
     started = time.thread_time()
     deadline = started + INLINE_SECONDS
-    stoppable = _reads_only(operation)
+    stoppable = reads_only(operation)
     if stoppable:
         conn.set_progress_handler(lambda: time.thread_time() > deadline, PROGRESS_STEPS)
     try:

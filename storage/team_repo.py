@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cache
+from typing import Any
 
 from sqlalchemy import Select, bindparam, exists, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -69,6 +70,14 @@ class SqlUsers:
     def __init__(self, session: AsyncSession, preloaded: Preloaded | None = None) -> None:
         self.session = session
         self.preloaded = preloaded
+        self._primed: tuple[int, tuple[User | None, Team | None, TeamPolicy | None, bool]] | None = None
+
+    def prime_current(
+        self, telegram_id: int, found: tuple[User | None, Team | None, TeamPolicy | None, bool]
+    ) -> None:
+        """What the update's first statement loaded for `telegram_id` (storage/updates_repo.py, `open`):
+        the next current(telegram_id) answers with it instead of a statement of its own."""
+        self._primed = (telegram_id, found)
 
     async def add(self, user: User) -> User:
         self.session.add(user)
@@ -81,8 +90,13 @@ class SqlUsers:
     async def current(self, telegram_id: int) -> tuple[User | None, Team | None, TeamPolicy | None]:
         """The person behind an update with their team and its policy, in one statement (the update's
         context: later reads of the team by id and of the policy find them in the unit of work)."""
-        row = (await self.session.execute(_current(), {"telegram_id": telegram_id})).first()
-        if row is None:
+        primed, self._primed = self._primed, None
+        row: Any
+        if primed is not None and primed[0] == telegram_id:
+            row = primed[1]
+        else:
+            row = (await self.session.execute(_current(), {"telegram_id": telegram_id})).first()
+        if row is None or row[0] is None:
             return None, None, None
         if self.preloaded is not None and row[1] is not None and row[1].id is not None:
             self.preloaded.hooked[row[1].id] = bool(row[3])

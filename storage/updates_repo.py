@@ -4,14 +4,18 @@ a week (bot/sweeps.py prunes it); Telegram gives up redelivering an update withi
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from typing import Any
 
-from sqlalchemy import Insert, bindparam, delete, insert, select, tuple_
+from sqlalchemy import Insert, Select, and_, bindparam, delete, exists, insert, literal_column, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.policy.model import TeamPolicy
+from domain.team.model import Team, User
 from storage.sql import rowcount, upsert
-from storage.tables import processed_updates
+from storage.tables import fsm_states, processed_updates, team_policies, teams, users, webhook_endpoints
 
 # Every update runs these: built once (storage/sql.py says why), the values are bound at execution.
 _SEEN = select(processed_updates.c.update_id).where(
@@ -28,6 +32,55 @@ def _claim(dialect: str) -> Insert:
         .returning(processed_updates.c.update_id)
     )
     return claim
+
+
+@cache
+def _opening(dialect: str) -> Select[Any]:
+    """An update's first statement: whether it is new (PostgreSQL: claimed, in a data-modifying CTE;
+    SQLite: looked up), the person behind it with their team, its policy and whether it has webhooks
+    (SqlUsers.current), and the conversation's stored state (bot/fsm_storage.py). One row, whether or
+    not any of them exists: everything is outer-joined to a one-row anchor."""
+    anchor = select(literal_column("1").label("one")).subquery("anchor")
+    hooked = exists().where(webhook_endpoints.c.team_id == users.c.team_id).label("hooked")
+    stmt: Select[Any]
+    if dialect == "postgresql":
+        claim = (
+            upsert(dialect, processed_updates)
+            .values(bot_id=bindparam("bot_id"), update_id=bindparam("update_id"), at=bindparam("at"))
+            .on_conflict_do_nothing(index_elements=["bot_id", "update_id"])
+            .returning(processed_updates.c.update_id)
+            .cte("claim")
+        )
+        fresh = exists(select(claim.c.update_id)).label("fresh")
+        stmt = select(User, Team, TeamPolicy, hooked, fresh, fsm_states.c.state, fsm_states.c.data).add_cte(claim)
+    else:
+        fresh = processed_updates.c.update_id.is_(None).label("fresh")
+        stmt = select(User, Team, TeamPolicy, hooked, fresh, fsm_states.c.state, fsm_states.c.data)
+    stmt = (
+        stmt.select_from(anchor)
+        .outerjoin(users, users.c.telegram_id == bindparam("telegram_id"))
+        .outerjoin(teams, teams.c.id == users.c.team_id)
+        .outerjoin(team_policies, team_policies.c.team_id == users.c.team_id)
+        .outerjoin(fsm_states, fsm_states.c.key == bindparam("fsm_key"))
+    )
+    if dialect != "postgresql":
+        stmt = stmt.outerjoin(
+            processed_updates,
+            and_(
+                processed_updates.c.bot_id == bindparam("bot_id"),
+                processed_updates.c.update_id == bindparam("update_id"),
+            ),
+        )
+    return stmt
+
+
+@dataclass(frozen=True)
+class Opening:
+    """What an update's first statement found (SqlProcessedUpdates.open)."""
+
+    fresh: bool
+    person: tuple[User | None, Team | None, TeamPolicy | None, bool]  # for SqlUsers.prime_current
+    fsm: tuple[str | None, dict[str, Any] | None]  # the conversation's stored state and data
 
 
 class SqlProcessedUpdates:
@@ -49,6 +102,25 @@ class SqlProcessedUpdates:
         stmt = _claim(self.session.get_bind().dialect.name)
         values = {"bot_id": bot_id, "update_id": update_id, "at": at}
         return (await self.session.execute(stmt, values)).first() is not None
+
+    async def open(
+        self, bot_id: int, update_id: int, at: datetime, *, telegram_id: int | None, fsm_key: str | None
+    ) -> Opening:
+        """The update's context in its first statement (_opening): whether it is new (on PostgreSQL it is
+        claimed then, as claim() does; on SQLite looked up, as seen() does, and recorded last), the person
+        behind it, and its conversation's stored state. Instead of three statements: every update runs it."""
+        dialect = self.session.get_bind().dialect.name
+        values: dict[str, Any] = {
+            "bot_id": bot_id, "update_id": update_id, "telegram_id": telegram_id, "fsm_key": fsm_key,
+        }
+        if dialect == "postgresql":
+            values["at"] = at
+        row = (await self.session.execute(_opening(dialect), values)).one()
+        user, team, policy, hooked, fresh, state, data = row
+        return Opening(
+            fresh=bool(fresh), person=(user, team, policy, bool(hooked)),
+            fsm=(state, dict(data) if data else None),
+        )
 
     async def seen(self, bot_id: int, update_id: int) -> bool:
         found = await self.session.execute(_SEEN, {"bot_id": bot_id, "update_id": update_id})
