@@ -46,8 +46,7 @@ class SqlLeads:
         self.session = session
 
     async def add(self, lead: Lead) -> Lead:
-        self.session.add(lead)
-        await self.session.flush()
+        await insert_new(self.session, leads, [lead])
         return lead
 
     async def add_many(self, new: Sequence[Lead]) -> Sequence[Lead]:

@@ -73,3 +73,21 @@ async def insert_new(session: AsyncSession, table: Table, objects: Sequence[Any]
         obj.id = new_id
         make_transient_to_detached(obj)
         session.add(obj)
+    # The session takes them for rows it loaded, not ones it wrote: a rollback would keep them (expired,
+    # yet still answering `get` by id). The unit of work drops them then (forget_inserted).
+    session.info.setdefault(_INSERTED, []).extend(objects)
+
+
+_INSERTED = "inserted_here"
+
+
+def forget_inserted(session: AsyncSession, *, rolled_back: bool) -> None:
+    """After a commit the rows insert_new wrote are the session's like any other; on a rollback (called
+    just before it) they never existed: they leave the session as the ORM's own new objects do, keeping
+    their values, so that `get` by their id looks in the database again."""
+    written = session.info.pop(_INSERTED, [])
+    if not rolled_back:
+        return
+    for obj in written:
+        if obj in session:
+            session.expunge(obj)

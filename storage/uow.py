@@ -31,6 +31,7 @@ from storage.quotes_repo import SqlProducts, SqlQuotes
 from storage.reminder_repo import SqlReminders
 from storage.renewals_repo import SqlRenewals
 from storage.reports_repo import SqlReports
+from storage.sql import forget_inserted
 from storage.team_repo import SqlAudit, SqlInvites, SqlTeams, SqlUsers
 from storage.tickets_repo import SqlTickets
 from storage.webhooks_repo import SqlWebhooks
@@ -140,12 +141,14 @@ class SqlUnitOfWork:
         await self.session.flush()
         await self.policies.flush()
         await self.session.commit()
+        forget_inserted(self.session, rolled_back=False)
         hooks, self.after_commit = self.after_commit, []
         for hook in hooks:
             hook()
 
     async def rollback(self) -> None:
         assert self.session is not None
+        forget_inserted(self.session, rolled_back=True)  # before the rollback expires them: they keep their values
         await self.session.rollback()
         self.after_commit = []
         for participant in self.participants:
