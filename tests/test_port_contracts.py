@@ -144,6 +144,34 @@ async def test_a_transaction_keeps_only_what_it_commits_and_hands_out_detached_r
         assert again is not None and again.company == "留下的"
 
 
+async def test_rows_written_together_are_gone_after_a_rollback_and_kept_after_a_commit(work: Work) -> None:
+    """Rows written in one INSERT (a file's deals, their stage changes): a rollback leaves none of them
+    found by id, their objects keeping what they held; a commit keeps them, and a later change is written."""
+    w = await world(work)
+    async with work() as uow:
+        source = await lead(uow, w, "一起写的")
+        await uow.commit()
+        source_id = source.id  # (a rollback expires what the session loaded: read before it)
+        [dropped] = await uow.opportunities.add_many(
+            [Opportunity(team_id=w.team, lead_id=source_id, title="回滚的商机", created_at=NOW)]
+        )
+        assert dropped.id is not None
+        await uow.rollback()
+        assert dropped.title == "回滚的商机"
+        assert await uow.opportunities.get(dropped.id) is None
+        [kept] = await uow.opportunities.add_many(
+            [Opportunity(team_id=w.team, lead_id=source_id, title="留下的商机", created_at=NOW)]
+        )
+        await uow.commit()
+        kept.title = "提交后改的"
+        await uow.commit()
+    async with work() as uow:
+        again = await uow.opportunities.get(kept.id)
+        assert again is not None and again.title == "提交后改的"
+        # (SQLite may give the rolled-back row's id to the next one: looked up by what it said)
+        assert [d.title for d in await uow.opportunities.for_leads([source_id])] == ["提交后改的"]
+
+
 async def test_audit_events_are_written_with_the_commit_and_read_in_order(work: Work) -> None:
     w = await world(work)
     async with work() as uow:
