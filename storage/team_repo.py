@@ -15,16 +15,23 @@ from storage.preload import Preloaded
 from storage.tables import audit_events, invites, team_policies, teams, users, webhook_endpoints
 
 
+def person_context() -> tuple[Any, ...]:
+    """What an update's context loads of its person (SqlUsers.current): the User, their Team, its
+    TeamPolicy and whether the team has webhook endpoints. Select these, then with_team() the joins."""
+    return User, Team, TeamPolicy, exists().where(webhook_endpoints.c.team_id == users.c.team_id).label("hooked")
+
+
+def with_team(stmt: Select[Any]) -> Select[Any]:
+    """The person's team and its policy outer-joined to a statement that has joined `users`."""
+    return stmt.outerjoin(teams, teams.c.id == users.c.team_id).outerjoin(
+        team_policies, team_policies.c.team_id == users.c.team_id
+    )
+
+
 # Built once (storage/sql.py says why): every update loads its person, and most captures the managers.
 @cache
-def _current() -> Select[User, Team, TeamPolicy, bool]:
-    hooked = exists().where(webhook_endpoints.c.team_id == users.c.team_id).label("hooked")
-    return (
-        select(User, Team, TeamPolicy, hooked)
-        .outerjoin(teams, teams.c.id == users.c.team_id)
-        .outerjoin(team_policies, team_policies.c.team_id == users.c.team_id)
-        .where(users.c.telegram_id == bindparam("telegram_id"))
-    )
+def _current() -> Select[Any]:
+    return with_team(select(*person_context()).select_from(users)).where(users.c.telegram_id == bindparam("telegram_id"))
 
 
 @cache

@@ -15,12 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.policy.model import TeamPolicy
 from domain.team.model import Team, User
 from storage.sql import rowcount, upsert
-from storage.tables import fsm_states, processed_updates, team_policies, teams, users, webhook_endpoints
+from storage.tables import fsm_states, processed_updates, users
+from storage.team_repo import person_context, with_team
 
 # Every update runs these: built once (storage/sql.py says why), the values are bound at execution.
-_SEEN = select(processed_updates.c.update_id).where(
-    processed_updates.c.bot_id == bindparam("bot_id"), processed_updates.c.update_id == bindparam("update_id")
-)
 _RECORD = insert(processed_updates)
 
 
@@ -41,37 +39,31 @@ def _opening(dialect: str) -> Select[Any]:
     (SqlUsers.current), and the conversation's stored state (bot/fsm_storage.py). One row, whether or
     not any of them exists: everything is outer-joined to a one-row anchor."""
     anchor = select(literal_column("1").label("one")).subquery("anchor")
-    hooked = exists().where(webhook_endpoints.c.team_id == users.c.team_id).label("hooked")
+    state = (fsm_states.c.state, fsm_states.c.data)
     stmt: Select[Any]
     if dialect == "postgresql":
         claim = (
-            upsert(dialect, processed_updates)
+            _claim(dialect)
             .values(bot_id=bindparam("bot_id"), update_id=bindparam("update_id"), at=bindparam("at"))
-            .on_conflict_do_nothing(index_elements=["bot_id", "update_id"])
-            .returning(processed_updates.c.update_id)
             .cte("claim")
         )
         fresh = exists(select(claim.c.update_id)).label("fresh")
-        stmt = select(User, Team, TeamPolicy, hooked, fresh, fsm_states.c.state, fsm_states.c.data).add_cte(claim)
+        stmt = select(*person_context(), fresh, *state).add_cte(claim).select_from(anchor)
     else:
         fresh = processed_updates.c.update_id.is_(None).label("fresh")
-        stmt = select(User, Team, TeamPolicy, hooked, fresh, fsm_states.c.state, fsm_states.c.data)
-    stmt = (
-        stmt.select_from(anchor)
-        .outerjoin(users, users.c.telegram_id == bindparam("telegram_id"))
-        .outerjoin(teams, teams.c.id == users.c.team_id)
-        .outerjoin(team_policies, team_policies.c.team_id == users.c.team_id)
-        .outerjoin(fsm_states, fsm_states.c.key == bindparam("fsm_key"))
-    )
-    if dialect != "postgresql":
-        stmt = stmt.outerjoin(
-            processed_updates,
-            and_(
-                processed_updates.c.bot_id == bindparam("bot_id"),
-                processed_updates.c.update_id == bindparam("update_id"),
-            ),
+        stmt = (
+            select(*person_context(), fresh, *state)
+            .select_from(anchor)
+            .outerjoin(
+                processed_updates,
+                and_(
+                    processed_updates.c.bot_id == bindparam("bot_id"),
+                    processed_updates.c.update_id == bindparam("update_id"),
+                ),
+            )
         )
-    return stmt
+    stmt = stmt.outerjoin(users, users.c.telegram_id == bindparam("telegram_id"))
+    return with_team(stmt).outerjoin(fsm_states, fsm_states.c.key == bindparam("fsm_key"))
 
 
 @dataclass(frozen=True)
@@ -90,7 +82,7 @@ class SqlProcessedUpdates:
     @property
     def claims_first(self) -> bool:
         """PostgreSQL: the update is claimed by its first statement (claim()), and a second delivery
-        running at the same time waits on the row, then skips. SQLite: looked up first (seen()) and
+        running at the same time waits on the row, then skips. SQLite: looked up first (open()) and
         recorded last (record()), so that an update does not hold the database's one write lock from
         its first statement on (bot/middlewares.py)."""
         bind = self.session.get_bind()
@@ -107,7 +99,7 @@ class SqlProcessedUpdates:
         self, bot_id: int, update_id: int, at: datetime, *, telegram_id: int | None, fsm_key: str | None
     ) -> Opening:
         """The update's context in its first statement (_opening): whether it is new (on PostgreSQL it is
-        claimed then, as claim() does; on SQLite looked up, as seen() does, and recorded last), the person
+        claimed then, as claim() does; on SQLite looked up, and recorded last by record()), the person
         behind it, and its conversation's stored state. Instead of three statements: every update runs it."""
         dialect = self.session.get_bind().dialect.name
         values: dict[str, Any] = {
@@ -121,10 +113,6 @@ class SqlProcessedUpdates:
             fresh=bool(fresh), person=(user, team, policy, bool(hooked)),
             fsm=(state, dict(data) if data else None),
         )
-
-    async def seen(self, bot_id: int, update_id: int) -> bool:
-        found = await self.session.execute(_SEEN, {"bot_id": bot_id, "update_id": update_id})
-        return found.first() is not None
 
     async def record(self, bot_id: int, update_id: int, at: datetime) -> None:
         """Raises IntegrityError (at once or at commit) when another run recorded it first."""
