@@ -5,6 +5,7 @@
                                                      # temporary database is created and dropped)
     .venv/bin/python bench/leads.py --leads 2000 --reps 10 --profile leads.prof
     .venv/bin/python bench/leads.py --reps 20 --pace 2 --leads 200   # 20 reps at human pace
+    .venv/bin/python bench/leads.py --layers         # and where the CPU goes, layer by layer
 
 The run sets its own clock: the team's time starts on a Thursday at 10:00 in Shanghai (working hours, so
 no card is held until the morning) and moves on with real time; it runs the same at any hour.
@@ -69,6 +70,8 @@ from aiogram.methods import SendMessage  # noqa: E402
 from aiogram.types import CallbackQuery, Message  # noqa: E402
 from sqlalchemy import event, func, select  # noqa: E402
 
+from bench.cpu_layers import LayerSampler  # noqa: E402
+from bench.cpu_layers import table as layer_table  # noqa: E402
 from bench.pg import create_database, drop_database  # noqa: E402
 from bot import gc_tuning  # noqa: E402
 from bot.config import Settings  # noqa: E402
@@ -358,7 +361,8 @@ async def bench_app(url: str, args: argparse.Namespace) -> tuple[Figures, list[s
             profiler.enable()
         counting[0] = True
         cpu = time.process_time()
-        start = await drive(run, reps, app_capture, args.warmup, args.leads, args.timeout)
+        with sampling(args.layers, APP_LAYERS):
+            start = await drive(run, reps, app_capture, args.warmup, args.leads, args.timeout)
         cpu = time.process_time() - cpu
         counting[0] = False
         if profiler:
@@ -414,10 +418,19 @@ async def bench_bare(args: argparse.Namespace, rounds: int = 5) -> Figures:
     for _ in range(rounds):
         run = Run(pace=args.pace)
         cpu = time.process_time()
-        start = await drive(run, reps, bare_capture, args.warmup, args.leads, args.timeout)
+        with sampling(args.layers, BARE_LAYERS):
+            start = await drive(run, reps, bare_capture, args.warmup, args.leads, args.timeout)
         results.append(figures("bare aiogram", run, start, time.process_time() - cpu))
     await bot.session.close()
     return sorted(results, key=lambda f: f.per_second)[rounds // 2]
+
+
+APP_LAYERS, BARE_LAYERS = LayerSampler(), LayerSampler()
+
+
+def sampling(on: bool, sampler: LayerSampler) -> contextlib.AbstractContextManager[object]:
+    """--layers: the measured runs sampled by layer (bench/cpu_layers.py)."""
+    return sampler if on else contextlib.nullcontext()
 
 
 # --- databases -----------------------------------------------------------------------------------------
@@ -474,6 +487,9 @@ async def bench(args: argparse.Namespace) -> int:
     print(f"app / bare: throughput {app.per_second / bare.per_second:.1%} of the framework's ceiling; "
           f"latency p50 x{statistics.median(app.full) / statistics.median(bare.full):.0f}, "
           f"p99 x{pct(app.full, 0.99) / pct(bare.full, 0.99):.0f}")
+    if args.layers:
+        for text in layer_table(APP_LAYERS, cpu_per_lead(app) * 1000, BARE_LAYERS, cpu_per_lead(bare) * 1000):
+            print(text)
     for problem in problems[:10]:
         print("PROBLEM:", problem)
     if args.profile:
@@ -493,6 +509,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--postgres", action="store_true", help="run on PostgreSQL instead of SQLite")
     parser.add_argument("--timeout", type=float, default=60.0, help="wait for the last cards this long")
     parser.add_argument("--profile", metavar="FILE", help="cProfile the measured app run into FILE")
+    parser.add_argument(
+        "--layers", action="store_true",
+        help="sample both measured runs' CPU by layer (SQLAlchemy, aiogram, the app, ...) and print each layer's"
+        " ms per lead (bench/cpu_layers.py; adds ~4%% to the CPU figures)",
+    )
     args = parser.parse_args()
     if args.leads + args.warmup > len(PLACES) * len(WORDS) * len(TRADES):
         parser.error("at most 4,500 leads (warm-up included) have distinct companies")
