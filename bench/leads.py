@@ -512,7 +512,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--layers", action="store_true",
         help="sample both measured runs' CPU by layer (SQLAlchemy, aiogram, the app, ...) and print each layer's"
-        " ms per lead (bench/cpu_layers.py; adds ~4%% to the CPU figures)",
+        " ms per lead (bench/cpu_layers.py; adds under 2%% to the CPU figures)",
     )
     args = parser.parse_args()
     if args.leads + args.warmup > len(PLACES) * len(WORDS) * len(TRADES):

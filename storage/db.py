@@ -102,12 +102,14 @@ class WriteGate:
         if self.owner is not None and self.owner is task:
             self.depth += 1
             return True
-        if not lock.locked() and not self.waiting():  # free: taken at once (wait_for costs a task and a loop turn)
+        if not lock.locked() and not self.waiting():  # free: taken at once
             await lock.acquire()
             self.owner, self.depth = task, 1
             return True
         try:
-            await asyncio.wait_for(lock.acquire(), self.WAIT_SECONDS)
+            # asyncio.timeout, not wait_for: on Python 3.11 wait_for runs the wait in a task of its own.
+            async with asyncio.timeout(self.WAIT_SECONDS):
+                await lock.acquire()
         except TimeoutError:
             log.warning("the SQLite write gate was not free for %.0f s; writing without it", self.WAIT_SECONDS)
             return False
