@@ -27,7 +27,7 @@ INTERVAL = 0.001  # seconds of the process's CPU asked between two samples (the 
 
 # The layers, in the order printed.
 SQLALCHEMY = "SQLAlchemy (statements, ORM, its greenlets)"
-DRIVER = "database driver and SQLite itself"
+DRIVER = "database driver (on SQLite: SQLite itself too)"
 TELEGRAM = "Telegram objects (aiogram types, pydantic)"
 AIOGRAM = "aiogram's dispatch (routers, filters, FSM)"
 APP_BOT = "app: bot/ (middlewares, texts, outbox)"

@@ -1,0 +1,54 @@
+"""bench/cpu_layers.py: the sampler `bench/leads.py --layers` prints from puts CPU on the layer that spent it."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from bench import cpu_layers
+from bench.cpu_layers import LayerSampler
+from domain.leads.contact import parse_quick_capture
+
+LINE = "孙芳 13900000031 华北宏远科技 合作伙伴 预算51万 本月上线 能拍板 销售团队要管线索"
+
+
+def _parse_until_sampled(sampler: LayerSampler, samples: int) -> None:
+    """Parses quick lines (and dumps JSON, a standard-library module, from here) until `samples` were taken:
+    it ends on the count of samples, not on a clock, so a busy machine only makes it take longer."""
+    deadline = time.monotonic() + 120
+    while sum(sampler.counts.values()) < samples and time.monotonic() < deadline:
+        for _ in range(50):
+            parse_quick_capture(LINE)
+
+
+def test_the_domain_s_parsing_is_counted_for_the_domain_and_the_shares_add_up() -> None:
+    sampler = LayerSampler()
+    with sampler:
+        _parse_until_sampled(sampler, 60)
+    shares = sampler.shares()
+    assert sum(sampler.counts.values()) >= 60
+    assert abs(sum(shares.values()) - 1) < 1e-9
+    # The parse is the domain's own code, with phonenumbers (a library) for the phone.
+    assert shares[cpu_layers.APP_DOMAIN] > 0.5
+    assert shares[cpu_layers.APP_DOMAIN] + shares[cpu_layers.TEXTS] > 0.9
+    assert shares[cpu_layers.SQLALCHEMY] == 0
+
+
+def test_after_the_with_block_nothing_is_sampled_any_more() -> None:
+    sampler = LayerSampler()
+    with sampler:
+        _parse_until_sampled(sampler, 5)
+    taken = sum(sampler.counts.values())
+    for _ in range(2000):
+        json.dumps({"x": list(range(50))})
+    assert sum(sampler.counts.values()) == taken
+
+
+def test_the_table_prints_ms_a_lead_and_the_figure_without_the_sql_layer() -> None:
+    app, bare = LayerSampler(), LayerSampler()
+    app.counts.update({cpu_layers.SQLALCHEMY: 50, cpu_layers.DRIVER: 10, cpu_layers.APP_DOMAIN: 40})
+    bare.counts.update({cpu_layers.AIOGRAM: 1})
+    lines = cpu_layers.table(app, 20.0, bare, 1.0)
+    sqlalchemy = next(line for line in lines if line.strip().startswith("SQLAlchemy"))
+    assert "10.00" in sqlalchemy and "50.0%" in sqlalchemy
+    assert lines[-1].endswith("8.00 ms a lead = 8.0x of bare")
