@@ -11,9 +11,8 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
-from sqlalchemy.util import await_only
 
-from storage.sqlite_driver import one_trip_dbapi, reads_only
+from storage.sqlite_driver import OneTripConnection, one_trip_dbapi
 from storage.tables import map_domain
 
 log = logging.getLogger(__name__)
@@ -130,7 +129,6 @@ class WriteGate:
             self._lock.release()
 
 
-_READS = ("PRAGMA", "EXPLAIN")
 _GATES: weakref.WeakKeyDictionary[Any, WriteGate] = weakref.WeakKeyDictionary()
 
 
@@ -145,17 +143,12 @@ def gate_writes(engine: AsyncEngine) -> WriteGate:
     sync = engine.sync_engine
     _GATES[sync] = gate
 
-    @event.listens_for(sync, "before_cursor_execute")
-    def _before_write(conn, _cursor, statement, *_):  # type: ignore[no-untyped-def]
-        info = conn.info  # the pooled DBAPI connection's: kept until it is checked in
-        if info.get("gated") or reads_only(statement) or statement.lstrip()[:7].upper().startswith(_READS):
-            return
-        try:
-            asyncio.get_running_loop()
-        except RuntimeError:  # a synchronous use (no event loop): SQLite's own lock only
-            return
-        if await_only(gate.acquire()):
-            info["gated"] = gate
+    @event.listens_for(sync.pool, "connect")
+    def _gated_here(dbapi_conn, record):  # type: ignore[no-untyped-def]
+        # The driver waits for the gate before a connection's first write (sqlite_driver.py, before_write)
+        # and notes the hold in the pooled connection's info, which outlives a checkout.
+        if isinstance(dbapi_conn, OneTripConnection):
+            dbapi_conn.gate = (gate, record.info)
 
     def _let_go(record: Any) -> None:
         held = record.info.pop("gated", None) if record is not None else None

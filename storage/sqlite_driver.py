@@ -128,6 +128,14 @@ def reads_only(operation: str) -> bool:
     return not any(word in upper for word in _WRITES)
 
 
+_NO_LOCK = ("PRAGMA", "EXPLAIN")
+
+
+def takes_no_write_lock(operation: str) -> bool:
+    """A read (reads_only), a PRAGMA or an EXPLAIN: the write gate lets it by (storage/db.py)."""
+    return reads_only(operation) or operation.lstrip()[:7].upper().startswith(_NO_LOCK)
+
+
 def _run_inline(conn: sqlite3.Connection, operation: str, parameters: Any) -> Outcome:
     started = time.thread_time()
     deadline = started + INLINE_SECONDS
@@ -202,6 +210,7 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         self._rows = collections.deque(rows)
 
     def execute(self, operation: Any, parameters: Any = None) -> Any:
+        self._adapt_connection.before_write(operation)  # type: ignore[attr-defined]
         # On the loop's thread, without a coroutine or a greenlet switch, when the connection is free here.
         if operation not in _off_loop and not self._adapt_connection._execute_mutex.locked():
             try:
@@ -224,6 +233,10 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         except Exception as error:
             self._adapt_connection._handle_exception(error)
         return None
+
+    def executemany(self, operation: Any, seq_of_parameters: Any) -> Any:
+        self._adapt_connection.before_write(operation)  # type: ignore[attr-defined]
+        return super().executemany(operation, seq_of_parameters)
 
     async def _trip(self, operation: Any, parameters: Any, many: bool) -> None:
         connection: aiosqlite.Connection = self._connection  # type: ignore[assignment]
@@ -250,12 +263,27 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
 
 
 class OneTripConnection(AsyncAdapt_aiosqlite_connection):
-    __slots__ = ("_threaded",)
+    __slots__ = ("_threaded", "gate")
     _cursor_cls = OneTripCursor  # type: ignore[assignment]
 
     def __init__(self, dbapi: Any, connection: Any) -> None:
         super().__init__(dbapi, connection)
         self._threaded = False  # a statement of this transaction went to the connection's thread
+        # The engine's write gate and the pooled connection's info, where the hold is noted (set when the
+        # pool connects it: storage/db.py, gate_writes).
+        self.gate: tuple[Any, dict[str, Any]] | None = None
+
+    def before_write(self, operation: str) -> None:
+        """Waits for the engine's write gate before this connection's first write (storage/db.py says
+        why): here, where every statement passes, rather than in a SQLAlchemy event, whose listener makes
+        every statement of the engine take SQLAlchemy's slower path with events (~25 µs each)."""
+        if self.gate is None:
+            return
+        gate, info = self.gate
+        if info.get("gated") or takes_no_write_lock(operation):
+            return
+        if await_only(gate.acquire()):
+            info["gated"] = gate
 
     def _raw(self) -> sqlite3.Connection | None:
         return self._connection._connection  # type: ignore[no-any-return]
