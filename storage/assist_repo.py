@@ -9,7 +9,7 @@ from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.assist.model import PENDING, AgendaQuestion, AssistState, Question
-from storage.sql import rowcount
+from storage.sql import get_by_id, rowcount
 from storage.tables import assist_questions, users
 
 q_ = assist_questions.c
@@ -26,7 +26,7 @@ class SqlAssists:
         return question
 
     async def get(self, question_id: int) -> Question | None:
-        return await self.session.get(Question, question_id)
+        return await get_by_id(self.session, Question, question_id)
 
     async def update(self, question: Question, *, expect: Collection[AssistState], stage: int | None = None,
                      **changes: object) -> bool:

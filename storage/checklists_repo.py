@@ -9,7 +9,7 @@ from sqlalchemy import delete, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.delivery.model import AgendaItem, DeliveryItem, ItemKey, TemplateRow
-from storage.sql import rowcount
+from storage.sql import get_by_id, rowcount
 from storage.tables import delivery_items, delivery_templates, leads, opportunities
 
 DELIVERY = "delivery"
@@ -25,7 +25,7 @@ class SqlChecklists:
         return item
 
     async def get(self, item_id: int) -> DeliveryItem | None:
-        return await self.session.get(DeliveryItem, item_id)
+        return await get_by_id(self.session, DeliveryItem, item_id)
 
     async def for_deal(self, opportunity_id: int) -> Sequence[DeliveryItem]:
         stmt = (

@@ -24,7 +24,7 @@ from domain.contracts.model import (
     contract_number,
 )
 from domain.money import Money
-from storage.sql import rowcount
+from storage.sql import get_by_id, rowcount
 from storage.tables import (
     contract_milestones,
     contracts,
@@ -58,7 +58,7 @@ class SqlContracts:
         return contract
 
     async def get(self, contract_id: int) -> Contract | None:
-        return await self.session.get(Contract, contract_id)
+        return await get_by_id(self.session, Contract, contract_id)
 
     async def next_seq(self, team_id: int, year: int) -> int:
         if self._dialect == "postgresql":  # one team's numbers are drawn one at a time
@@ -117,7 +117,7 @@ class SqlContracts:
         await self.session.execute(delete(m).where(m.c.contract_id == contract_id))
 
     async def get_milestone(self, milestone_id: int) -> Milestone | None:
-        return await self.session.get(Milestone, milestone_id)
+        return await get_by_id(self.session, Milestone, milestone_id)
 
     async def open_milestones(self, team_id: int) -> Sequence[Milestone]:
         collecting = select(c.c.id).where(c.c.id == m.c.contract_id, c.c.status.in_(COLLECTING_VALUES)).exists()
@@ -163,7 +163,7 @@ class SqlContracts:
         return payment
 
     async def get_payment(self, payment_id: int) -> Payment | None:
-        return await self.session.get(Payment, payment_id)
+        return await get_by_id(self.session, Payment, payment_id)
 
     async def payments(self, contract_id: int) -> Sequence[Payment]:
         stmt = select(Payment).where(p.c.contract_id == contract_id).order_by(p.c.id)

@@ -31,7 +31,7 @@ from domain.deals.model import (
     StageChange,
 )
 from domain.handoffs.model import HandoffState
-from storage.sql import CLOSED_STAGES, insert_new, rowcount
+from storage.sql import CLOSED_STAGES, get_by_id, insert_new, rowcount
 from storage.tables import (
     IN_POOL_SQL,
     OPEN_OWNED_SQL,
@@ -85,7 +85,7 @@ class SqlOpportunities:
         return new
 
     async def get(self, opportunity_id: int) -> Opportunity | None:
-        return await self.session.get(Opportunity, opportunity_id)
+        return await get_by_id(self.session, Opportunity, opportunity_id)
 
     async def for_leads(self, lead_ids: Collection[int]) -> Sequence[Opportunity]:
         if not lead_ids:
@@ -267,7 +267,7 @@ class SqlStageChanges:
 
     async def add(self, change: StageChange) -> StageChange:
         if change.team_id is None:  # the deal's team, for the reports; the deal is in the session already
-            deal = await self.session.get(Opportunity, change.opportunity_id)
+            deal = await get_by_id(self.session, Opportunity, change.opportunity_id)
             if deal is None:
                 raise LookupError(f"stage change for unknown deal {change.opportunity_id}")
             change.team_id = deal.team_id

@@ -13,7 +13,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.handoffs.model import Handoff, HandoffState
-from storage.sql import insert_new, rowcount
+from storage.sql import get_by_id, insert_new, rowcount
 from storage.tables import (
     PENDING_SQL,
     handoffs,
@@ -34,7 +34,7 @@ class SqlHandoffs:
         return new
 
     async def get(self, handoff_id: int) -> Handoff | None:
-        return await self.session.get(Handoff, handoff_id)
+        return await get_by_id(self.session, Handoff, handoff_id)
 
     async def pending_for(self, opportunity_id: int) -> Handoff | None:
         stmt = select(Handoff).where(handoffs.c.opportunity_id == opportunity_id, text("handoffs." + PENDING_SQL))

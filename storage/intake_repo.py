@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.intake.model import ApiKey, IntakeReceipt
+from storage.sql import get_by_id
 from storage.tables import api_keys, intake_receipts
 
 
@@ -21,7 +22,7 @@ class SqlApiKeys:
         return key
 
     async def get(self, key_id: int) -> ApiKey | None:
-        return await self.session.get(ApiKey, key_id)
+        return await get_by_id(self.session, ApiKey, key_id)
 
     async def by_hash(self, key_hash: str) -> ApiKey | None:
         stmt = select(ApiKey).where(api_keys.c.key_hash == key_hash)

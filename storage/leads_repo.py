@@ -16,7 +16,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.leads.model import Lead
-from storage.sql import insert_new
+from storage.sql import get_by_id, insert_new
 from storage.tables import (
     leads,
 )
@@ -54,7 +54,7 @@ class SqlLeads:
         return new
 
     async def get(self, lead_id: int) -> Lead | None:
-        return await self.session.get(Lead, lead_id)
+        return await get_by_id(self.session, Lead, lead_id)
 
     async def matching(
         self, *, phone: str | None, email: str | None, company_key: str | None, limit: int

@@ -24,7 +24,7 @@ from domain.quotes.model import (
     StepState,
     quote_number,
 )
-from storage.sql import rowcount
+from storage.sql import get_by_id, rowcount
 from storage.tables import (
     STEP_DUE_SQL,
     leads,
@@ -57,7 +57,7 @@ class SqlProducts:
         return product
 
     async def get(self, product_id: int) -> Product | None:
-        return await self.session.get(Product, product_id)
+        return await get_by_id(self.session, Product, product_id)
 
     async def by_codes(self, team_id: int, codes: Collection[str]) -> Sequence[Product]:
         if not codes:
@@ -101,7 +101,7 @@ class SqlQuotes:
         return quote
 
     async def get(self, quote_id: int) -> Quote | None:
-        return await self.session.get(Quote, quote_id)
+        return await get_by_id(self.session, Quote, quote_id)
 
     async def next_seq(self, team_id: int, year: int) -> int:
         if self._dialect == "postgresql":  # one team's numbers are drawn one at a time
@@ -231,7 +231,7 @@ class SqlQuotes:
         return step
 
     async def get_step(self, step_id: int) -> ApprovalStep | None:
-        return await self.session.get(ApprovalStep, step_id)
+        return await get_by_id(self.session, ApprovalStep, step_id)
 
     async def steps(self, quote_id: int) -> Sequence[ApprovalStep]:
         stmt = select(ApprovalStep).where(quote_approvals.c.quote_id == quote_id).order_by(
@@ -281,7 +281,7 @@ class SqlQuotes:
         return template
 
     async def get_template(self, template_id: int) -> QuoteTemplate | None:
-        return await self.session.get(QuoteTemplate, template_id)
+        return await get_by_id(self.session, QuoteTemplate, template_id)
 
     async def templates(self, team_id: int) -> Sequence[QuoteTemplate]:
         stmt = select(QuoteTemplate).where(

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.reminders.model import Reminder, ReminderState
 from storage.preload import Preloaded
+from storage.sql import get_by_id
 from storage.tables import reminders
 
 OPEN = (ReminderState.PENDING, ReminderState.SNOOZED)
@@ -29,7 +30,7 @@ class SqlReminders:
         return reminder
 
     async def get(self, reminder_id: int) -> Reminder | None:
-        return await self.session.get(Reminder, reminder_id)
+        return await get_by_id(self.session, Reminder, reminder_id)
 
     async def open_for_user(self, user_id: int, *, offset: int, limit: int) -> tuple[Sequence[Reminder], int]:
         # Both on ix_reminders_user_state: a page and a count, never the person's whole list.

@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.renewals.model import Renewal
-from storage.sql import rowcount
+from storage.sql import get_by_id, rowcount
 from storage.tables import renewals
 
 
@@ -23,7 +23,7 @@ class SqlRenewals:
         return renewal
 
     async def get(self, renewal_id: int) -> Renewal | None:
-        return await self.session.get(Renewal, renewal_id)
+        return await get_by_id(self.session, Renewal, renewal_id)
 
     async def for_deal(self, opportunity_id: int) -> Renewal | None:
         stmt = select(Renewal).where(renewals.c.opportunity_id == opportunity_id)

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Insert, Table, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import instance_state
+from sqlalchemy.orm.util import identity_key
 
 from domain.deals.model import CLOSED
 
@@ -32,6 +34,19 @@ def upsert(dialect: str, table: Table) -> Any:
     from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
     return sqlite_insert(table)
+
+
+T = TypeVar("T")
+
+
+async def get_by_id(session: AsyncSession, cls: type[T], ident: int) -> T | None:
+    """`session.get(cls, ident)`: a row this unit of work has loaded (and not expired) is answered from the
+    identity map here, as Session.get would, without the trip through AsyncSession's greenlet (a lead's
+    capture and hand-off look people up by id ~6 times, the same two or three people)."""
+    found = session.identity_map.get(identity_key(cls, ident))
+    if found is not None and not instance_state(found).expired:
+        return found
+    return await session.get(cls, ident)
 
 
 def rowcount(result: Any) -> int:

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.policy.model import TeamPolicy
 from domain.team.model import AuditEvent, Invite, Role, Team, User
 from storage.preload import Preloaded
+from storage.sql import get_by_id
 from storage.tables import audit_events, invites, team_policies, teams, users, webhook_endpoints
 
 
@@ -60,7 +61,7 @@ class SqlTeams:
         return team
 
     async def get(self, team_id: int) -> Team | None:
-        return await self.session.get(Team, team_id)
+        return await get_by_id(self.session, Team, team_id)
 
     async def by_name(self, name: str) -> Team | None:
         return (await self.session.execute(select(Team).where(teams.c.name == name))).scalar_one_or_none()
@@ -92,7 +93,7 @@ class SqlUsers:
         return user
 
     async def get(self, user_id: int) -> User | None:
-        return await self.session.get(User, user_id)
+        return await get_by_id(self.session, User, user_id)
 
     async def current(self, telegram_id: int) -> tuple[User | None, Team | None, TeamPolicy | None]:
         """The person behind an update with their team and its policy, in one statement (the update's

@@ -17,7 +17,7 @@ from domain.tickets.model import (
     TicketQuery,
     TicketStatus,
 )
-from storage.sql import rowcount
+from storage.sql import get_by_id, rowcount
 from storage.tables import leads, opportunities, service_policies, surveys, tickets
 
 
@@ -31,7 +31,7 @@ class SqlTickets:
         return ticket
 
     async def get(self, ticket_id: int) -> Ticket | None:
-        return await self.session.get(Ticket, ticket_id)
+        return await get_by_id(self.session, Ticket, ticket_id)
 
     async def move(self, ticket: Ticket, *, expect: Collection[TicketStatus], **changes: object) -> bool:
         stmt = (
@@ -106,7 +106,7 @@ class SqlTickets:
         return survey
 
     async def get_survey(self, survey_id: int) -> Survey | None:
-        return await self.session.get(Survey, survey_id)
+        return await get_by_id(self.session, Survey, survey_id)
 
     async def survey_by_hash(self, token_hash: str) -> Survey | None:
         stmt = select(Survey).where(surveys.c.token_hash == token_hash)

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from domain.webhooks.model import DeliveryState, WebhookDelivery, WebhookEndpoint
 from storage.preload import Preloaded
+from storage.sql import get_by_id
 from storage.tables import webhook_deliveries as d
 from storage.tables import webhook_endpoints as e
 
@@ -32,7 +33,7 @@ class SqlWebhooks:
         return endpoint
 
     async def get(self, endpoint_id: int) -> WebhookEndpoint | None:
-        return await self.session.get(WebhookEndpoint, endpoint_id)
+        return await get_by_id(self.session, WebhookEndpoint, endpoint_id)
 
     async def of_team(self, team_id: int) -> Sequence[WebhookEndpoint]:
         stmt = select(WebhookEndpoint).where(e.c.team_id == team_id).order_by(e.c.id)
