@@ -73,7 +73,8 @@ async def insert_new(session: AsyncSession, table: Table, objects: Sequence[Any]
     rows; that they are consecutive is checked, and the transaction fails rather than mix them up."""
     if not objects:
         return
-    await session.flush()  # what the session holds goes first, as when the ORM flushes new objects
+    if session.new or session.dirty or session.deleted:  # flush()'s own test, without its greenlet when clean
+        await session.flush()  # what the session holds goes first, as when the ORM flushes new objects
     columns = [column for column in table.columns if column.name != "id"]
     rows = [{column.name: getattr(obj, column.name) for column in columns} for obj in objects]
     dialect = session.bind.dialect.name if session.bind else "sqlite"
