@@ -1,17 +1,15 @@
 """Where a benchmark's CPU goes, by layer: a statistical profiler for `bench/leads.py --layers`.
 
 The process's CPU clock (ITIMER_PROF) interrupts it every INTERVAL seconds of CPU (or at the kernel's
-next tick, every 4 ms on a kernel built with HZ=250: a run of 10 s of CPU still gets ~2,500 samples); the signal handler
-looks at the frame the main thread is running and counts the sample for the layer that owns it: the
-innermost frame that belongs to a library or to the app (a standard-library frame such as `json` or
-`enum` counts for whoever called it). Samples are taken in proportion to CPU, so a layer's share of the
-samples is its share of the CPU, give or take the sampling's noise (a layer with 50 samples is known to
-about 15 %). Unlike cProfile it does not slow every call down (one sample costs ~20 µs: under 2 %), and
-unlike cProfile it sees SQLAlchemy's work inside its greenlets.
-
-Approximate: Python runs the handler in the main thread at its next bytecode, so CPU spent by another
-thread (SQLite's commits, on the connection's own thread) lands on whatever the main thread does next,
-most often the event loop waiting ("the loop, waiting").
+next tick, every 4 ms on a kernel built with HZ=250: a run of 10 s of CPU still gets ~2,500 samples).
+Python runs the handler in the main thread, which looks at the frame it is running and charges the main
+thread's CPU since the previous sample (its own clock, time.thread_time) to the layer that owns that
+frame: the innermost frame that belongs to a library or to the app (a standard-library frame such as
+`json` or `enum` counts for whoever called it). The rest of the process's CPU over the same interval was
+spent by other threads (SQLite's commits on each connection's own thread, aiosqlite's): it is charged to
+OTHER_THREADS, not to whatever the main thread happened to run when the signal came. A layer's share is
+known to a few per cent once it has ~50 samples. Unlike cProfile it does not slow every call down (a
+sample costs ~20 µs: under 2 %), and unlike cProfile it sees SQLAlchemy's work inside its greenlets.
 """
 
 from __future__ import annotations
@@ -19,6 +17,7 @@ from __future__ import annotations
 import collections
 import signal
 import sys
+import time
 from pathlib import Path
 from types import FrameType, TracebackType
 
@@ -37,13 +36,14 @@ APP_STORAGE = "app: storage/ (repositories)"
 TEXTS = "texts and phone numbers (Fluent, Babel, phonenumbers)"
 HARNESS = "harness (the sandbox's Telegram, the bench)"
 LOOP = "event loop (asyncio)"
-WAITING = "the loop, waiting (other threads' CPU)"
+WAITING = "event loop's select (the epoll call)"
+OTHER_THREADS = "other threads (SQLite's commits, aiosqlite)"
 OTHER = "other"
 LAYERS = (
     SQLALCHEMY, DRIVER, TELEGRAM, AIOGRAM, APP_BOT, APP_HANDLERS, APP_DOMAIN, APP_STORAGE, TEXTS, HARNESS,
-    LOOP, WAITING, OTHER,
+    LOOP, WAITING, OTHER_THREADS, OTHER,
 )
-SQL_LAYERS = (SQLALCHEMY, DRIVER)
+SQL_LAYERS = (SQLALCHEMY, DRIVER)  # with the commits' threads: see table()
 
 _PACKAGES = {
     "sqlalchemy": SQLALCHEMY, "greenlet": SQLALCHEMY,
@@ -92,18 +92,28 @@ def layer_of(frame: FrameType | None) -> str:
 
 
 class LayerSampler:
-    """`with sampler:` samples the process's CPU by layer; `counts` adds up over every `with`."""
+    """`with sampler:` samples the process's CPU by layer; `counts` (seconds of CPU by layer) and `samples`
+    add up over every `with`."""
 
     def __init__(self, interval: float = INTERVAL) -> None:
         self.interval = interval
         self.counts: collections.Counter[str] = collections.Counter()
+        self.samples = 0
         self._previous: object = None
+        self._clocks = (0.0, 0.0)
 
     def _sample(self, _signum: int, frame: FrameType | None) -> None:
-        self.counts[layer_of(frame)] += 1
+        process, main = time.process_time(), time.thread_time()
+        spent_process, spent_main = process - self._clocks[0], main - self._clocks[1]
+        self._clocks = (process, main)
+        self.samples += 1
+        self.counts[layer_of(frame)] += spent_main
+        if spent_process > spent_main:
+            self.counts[OTHER_THREADS] += spent_process - spent_main
 
     def __enter__(self) -> LayerSampler:
         self._previous = signal.signal(signal.SIGPROF, self._sample)
+        self._clocks = (time.process_time(), time.thread_time())
         signal.setitimer(signal.ITIMER_PROF, self.interval, self.interval)
         return self
 
@@ -121,8 +131,8 @@ def table(app: LayerSampler, app_ms: float, bare: LayerSampler, bare_ms: float) 
     app would cost with its SQL layer free."""
     app_shares, bare_shares = app.shares(), bare.shares()
     lines = [
-        f"where a lead's CPU goes, sampled on the process's CPU clock ({sum(app.counts.values())} samples of "
-        f"the app, {sum(bare.counts.values())} of bare aiogram):",
+        f"where a lead's CPU goes, sampled on the process's CPU clock ({app.samples} samples of the app, "
+        f"{bare.samples} of bare aiogram):",
         f"  {'layer':<56} {'app ms':>7} {'share':>6} {'bare ms':>8}",
     ]
     for layer in LAYERS:
@@ -134,6 +144,12 @@ def table(app: LayerSampler, app_ms: float, bare: LayerSampler, bare_ms: float) 
     lines.append(
         f"  with the SQL layer free (the first two rows at 0): {rest:.2f} ms a lead = {rest / bare_ms:.1f}x of bare"
     )
+    threads = app_shares.get(OTHER_THREADS, 0.0)
+    if threads:
+        rest -= app_ms * threads
+        lines.append(
+            f"  and the other threads' too (SQLite's commits): {rest:.2f} ms a lead = {rest / bare_ms:.1f}x of bare"
+        )
     return lines
 
 

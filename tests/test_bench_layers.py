@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 
 from bench import cpu_layers
@@ -16,7 +17,7 @@ def _parse_until_sampled(sampler: LayerSampler, samples: int) -> None:
     """Parses quick lines (and dumps JSON, a standard-library module, from here) until `samples` were taken:
     it ends on the count of samples, not on a clock, so a busy machine only makes it take longer."""
     deadline = time.monotonic() + 120
-    while sum(sampler.counts.values()) < samples and time.monotonic() < deadline:
+    while sampler.samples < samples and time.monotonic() < deadline:
         for _ in range(50):
             parse_quick_capture(LINE)
 
@@ -26,29 +27,56 @@ def test_the_domain_s_parsing_is_counted_for_the_domain_and_the_shares_add_up() 
     with sampler:
         _parse_until_sampled(sampler, 60)
     shares = sampler.shares()
-    assert sum(sampler.counts.values()) >= 60
+    assert sampler.samples >= 60
     assert abs(sum(shares.values()) - 1) < 1e-9
     # The parse is the domain's own code, with phonenumbers (a library) for the phone.
     assert shares[cpu_layers.APP_DOMAIN] > 0.5
     assert shares[cpu_layers.APP_DOMAIN] + shares[cpu_layers.TEXTS] > 0.9
     assert shares[cpu_layers.SQLALCHEMY] == 0
+    # What the main thread did is charged to it, not to the layers: a thread parsing beside it would be
+    # OTHER_THREADS (nothing runs beside it here).
+    assert shares[cpu_layers.OTHER_THREADS] < 0.1
+
+
+def test_another_thread_s_cpu_is_charged_to_other_threads_not_to_the_main_thread_s_layer() -> None:
+    sampler = LayerSampler()
+    done = threading.Event()
+
+    def spin() -> None:
+        while not done.is_set():
+            sum(i * i for i in range(1000))
+
+    worker = threading.Thread(target=spin)
+    with sampler:
+        worker.start()
+        try:
+            _parse_until_sampled(sampler, 60)
+        finally:
+            done.set()
+            worker.join()
+    shares = sampler.shares()
+    # Both threads ran: the spinning one's CPU is not put on the domain's parse, whose frames the signal finds.
+    assert shares[cpu_layers.OTHER_THREADS] > 0.2
+    assert shares[cpu_layers.APP_DOMAIN] > 0.2
 
 
 def test_after_the_with_block_nothing_is_sampled_any_more() -> None:
     sampler = LayerSampler()
     with sampler:
         _parse_until_sampled(sampler, 5)
-    taken = sum(sampler.counts.values())
+    taken = sampler.samples
     for _ in range(2000):
         json.dumps({"x": list(range(50))})
-    assert sum(sampler.counts.values()) == taken
+    assert sampler.samples == taken
 
 
 def test_the_table_prints_ms_a_lead_and_the_figure_without_the_sql_layer() -> None:
     app, bare = LayerSampler(), LayerSampler()
-    app.counts.update({cpu_layers.SQLALCHEMY: 50, cpu_layers.DRIVER: 10, cpu_layers.APP_DOMAIN: 40})
-    bare.counts.update({cpu_layers.AIOGRAM: 1})
+    app.counts.update({cpu_layers.SQLALCHEMY: 0.5, cpu_layers.DRIVER: 0.1, cpu_layers.APP_DOMAIN: 0.3,
+                       cpu_layers.OTHER_THREADS: 0.1})
+    bare.counts.update({cpu_layers.AIOGRAM: 0.01})
     lines = cpu_layers.table(app, 20.0, bare, 1.0)
     sqlalchemy = next(line for line in lines if line.strip().startswith("SQLAlchemy"))
     assert "10.00" in sqlalchemy and "50.0%" in sqlalchemy
-    assert lines[-1].endswith("8.00 ms a lead = 8.0x of bare")
+    assert lines[-2].endswith("8.00 ms a lead = 8.0x of bare")
+    assert lines[-1].endswith("6.00 ms a lead = 6.0x of bare")
