@@ -138,7 +138,8 @@ class SqlUnitOfWork:
             await participant.flush()
         # Last before the commit: the round robin's cursor, a row every capture of the team writes (locked
         # from this write to the commit, the shorter the better with several instances).
-        await self.session.flush()
+        if self.session.new or self.session.dirty or self.session.deleted:  # flush()'s own test, before its greenlet
+            await self.session.flush()
         await self.policies.flush()
         await self.session.commit()
         forget_inserted(self.session, rolled_back=False)
