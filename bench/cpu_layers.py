@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import collections
 import signal
-import sys
 import time
 from pathlib import Path
 from types import FrameType, TracebackType
+
+import greenlet
 
 ROOT = str(Path(__file__).resolve().parent.parent) + "/"
 INTERVAL = 0.001  # seconds of the process's CPU asked between two samples (the kernel's tick may make it 4 ms)
@@ -44,6 +45,7 @@ LAYERS = (
     LOOP, WAITING, OTHER_THREADS, OTHER,
 )
 SQL_LAYERS = (SQLALCHEMY, DRIVER)  # with the commits' threads: see table()
+CALLERS_SHOWN = 10
 
 _PACKAGES = {
     "sqlalchemy": SQLALCHEMY, "greenlet": SQLALCHEMY,
@@ -91,6 +93,26 @@ def layer_of(frame: FrameType | None) -> str:
     return LOOP if "/asyncio/" in name else OTHER
 
 
+_NOT_CALLERS = ("storage/sqlite_driver.py", "bench/leads.py")  # the driver, and the bench's statement counter
+
+
+def app_caller(frame: FrameType | None) -> str:
+    """The innermost function of the app (not its SQLite driver, nor the bench's counter) on the way to `frame`, across SQLAlchemy's
+    greenlets (a statement's work runs in a greenlet of its own, whose stack ends at SQLAlchemy: the caller
+    is found in the frames of the greenlet it was spawned from)."""
+    current = greenlet.getcurrent()
+    while True:
+        while frame is not None:
+            name = frame.f_code.co_filename
+            if name.startswith(ROOT) and "site-packages/" not in name and not name.endswith(_NOT_CALLERS):
+                return f"{name[len(ROOT):]}:{frame.f_code.co_name}"
+            frame = frame.f_back
+        current = current.parent
+        if current is None:
+            return "(no function of the app)"
+        frame = current.gr_frame
+
+
 class LayerSampler:
     """`with sampler:` samples the process's CPU by layer; `counts` (seconds of CPU by layer) and `samples`
     add up over every `with`."""
@@ -98,6 +120,7 @@ class LayerSampler:
     def __init__(self, interval: float = INTERVAL) -> None:
         self.interval = interval
         self.counts: collections.Counter[str] = collections.Counter()
+        self.sql_callers: collections.Counter[str] = collections.Counter()  # the SQL layers' CPU by app caller
         self.samples = 0
         self._previous: object = None
         self._clocks = (0.0, 0.0)
@@ -107,7 +130,10 @@ class LayerSampler:
         spent_process, spent_main = process - self._clocks[0], main - self._clocks[1]
         self._clocks = (process, main)
         self.samples += 1
-        self.counts[layer_of(frame)] += spent_main
+        layer = layer_of(frame)
+        self.counts[layer] += spent_main
+        if layer in SQL_LAYERS:
+            self.sql_callers[app_caller(frame)] += spent_main
         if spent_process > spent_main:
             self.counts[OTHER_THREADS] += spent_process - spent_main
 
@@ -150,8 +176,9 @@ def table(app: LayerSampler, app_ms: float, bare: LayerSampler, bare_ms: float) 
         lines.append(
             f"  and the other threads' too (SQLite's commits): {rest:.2f} ms a lead = {rest / bare_ms:.1f}x of bare"
         )
+    spent = sum(app.sql_callers.values())
+    if spent:
+        lines.append("  the SQL layer's CPU by the app's function that asked for it (ms a lead):")
+        for caller, seconds in app.sql_callers.most_common(CALLERS_SHOWN):
+            lines.append(f"    {caller:<54} {seconds / spent * sql * app_ms:7.2f}")
     return lines
-
-
-def available() -> bool:
-    return hasattr(signal, "setitimer") and sys.platform != "win32"

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import sys
 import threading
 import time
+
+import greenlet
 
 from bench import cpu_layers
 from bench.cpu_layers import LayerSampler
@@ -80,3 +84,17 @@ def test_the_table_prints_ms_a_lead_and_the_figure_without_the_sql_layer() -> No
     assert "10.00" in sqlalchemy and "50.0%" in sqlalchemy
     assert lines[-2].endswith("8.00 ms a lead = 8.0x of bare")
     assert lines[-1].endswith("6.00 ms a lead = 6.0x of bare")
+
+
+def test_the_sql_layer_s_time_is_put_on_the_app_s_function_across_a_greenlet() -> None:
+    """A statement's work runs in a greenlet of SQLAlchemy's whose stack ends inside the library: the app's
+    function that asked for it is found in the greenlet it was switched from."""
+    library: dict[str, object] = {"sys": sys}
+    exec(compile("def leaf(look):\n    return look(sys._getframe())\n", "/elsewhere/library.py", "exec"), library)
+
+    def asks_for_it() -> str:  # the app's function, in the parent greenlet
+        child = greenlet.greenlet(functools.partial(library["leaf"], cpu_layers.app_caller))  # type: ignore[arg-type]
+        return str(child.switch())
+
+    assert asks_for_it() == "tests/test_bench_layers.py:asks_for_it"
+    assert cpu_layers.app_caller(None) == "(no function of the app)"
