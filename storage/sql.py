@@ -49,6 +49,13 @@ async def get_by_id(session: AsyncSession, cls: type[T], ident: int) -> T | None
     return await session.get(cls, ident)
 
 
+async def flush_pending(session: AsyncSession) -> None:
+    """`session.flush()`, tested first here: a flush of a session holding no changes does nothing but still
+    costs a trip through AsyncSession's greenlet (flush()'s own test, made before it rather than inside)."""
+    if session.new or session.dirty or session.deleted:
+        await session.flush()
+
+
 def rowcount(result: Any) -> int:
     """Rows an UPDATE or DELETE changed (a conditional UPDATE tells who won a race)."""
     return int(result.rowcount or 0)
@@ -73,8 +80,7 @@ async def insert_new(session: AsyncSession, table: Table, objects: Sequence[Any]
     rows; that they are consecutive is checked, and the transaction fails rather than mix them up."""
     if not objects:
         return
-    if session.new or session.dirty or session.deleted:  # flush()'s own test, without its greenlet when clean
-        await session.flush()  # what the session holds goes first, as when the ORM flushes new objects
+    await flush_pending(session)  # what the session holds goes first, as when the ORM flushes new objects
     columns = [column for column in table.columns if column.name != "id"]
     rows = [{column.name: getattr(obj, column.name) for column in columns} for obj in objects]
     dialect = session.bind.dialect.name if session.bind else "sqlite"

@@ -31,7 +31,7 @@ from storage.quotes_repo import SqlProducts, SqlQuotes
 from storage.reminder_repo import SqlReminders
 from storage.renewals_repo import SqlRenewals
 from storage.reports_repo import SqlReports
-from storage.sql import forget_inserted
+from storage.sql import flush_pending, forget_inserted
 from storage.team_repo import SqlAudit, SqlInvites, SqlTeams, SqlUsers
 from storage.tickets_repo import SqlTickets
 from storage.webhooks_repo import SqlWebhooks
@@ -138,8 +138,7 @@ class SqlUnitOfWork:
             await participant.flush()
         # Last before the commit: the round robin's cursor, a row every capture of the team writes (locked
         # from this write to the commit, the shorter the better with several instances).
-        if self.session.new or self.session.dirty or self.session.deleted:  # flush()'s own test, before its greenlet
-            await self.session.flush()
+        await flush_pending(self.session)
         await self.policies.flush()
         await self.session.commit()
         forget_inserted(self.session, rolled_back=False)
@@ -158,7 +157,7 @@ class SqlUnitOfWork:
 
     async def flush(self) -> None:
         assert self.session is not None
-        await self.session.flush()
+        await flush_pending(self.session)
 
     def now(self) -> datetime:
         assert self._clock is not None
