@@ -93,18 +93,18 @@ def layer_of(frame: FrameType | None) -> str:
     return LOOP if "/asyncio/" in name else OTHER
 
 
-_NOT_CALLERS = ("storage/sqlite_driver.py", "bench/leads.py")  # the driver, and the bench's statement counter
+APP_LAYERS = (APP_BOT, APP_HANDLERS, APP_DOMAIN, APP_STORAGE)
 
 
 def app_caller(frame: FrameType | None) -> str:
-    """The innermost function of the app (not its SQLite driver, nor the bench's counter) on the way to `frame`, across SQLAlchemy's
-    greenlets (a statement's work runs in a greenlet of its own, whose stack ends at SQLAlchemy: the caller
-    is found in the frames of the greenlet it was spawned from)."""
+    """The innermost function of the app (a frame in one of APP_LAYERS) on the way to `frame`, across
+    SQLAlchemy's greenlets (a statement's work runs in a greenlet of its own, whose stack ends at
+    SQLAlchemy: the caller is found in the frames of the greenlet it was spawned from)."""
     current = greenlet.getcurrent()
     while True:
         while frame is not None:
-            name = frame.f_code.co_filename
-            if name.startswith(ROOT) and "site-packages/" not in name and not name.endswith(_NOT_CALLERS):
+            if _owner(frame.f_code.co_filename) in APP_LAYERS:
+                name = frame.f_code.co_filename
                 return f"{name[len(ROOT):]}:{frame.f_code.co_name}"
             frame = frame.f_back
         current = current.parent

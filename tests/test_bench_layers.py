@@ -101,12 +101,15 @@ def test_the_table_prints_ms_a_lead_and_the_figure_without_the_sql_layer() -> No
 def test_the_sql_layer_s_time_is_put_on_the_app_s_function_across_a_greenlet() -> None:
     """A statement's work runs in a greenlet of SQLAlchemy's whose stack ends inside the library: the app's
     function that asked for it is found in the greenlet it was switched from."""
-    library: dict[str, object] = {"sys": sys}
-    exec(compile("def leaf(look):\n    return look(sys._getframe())\n", "/elsewhere/library.py", "exec"), library)
+    code: dict[str, object] = {"sys": sys, "greenlet": greenlet, "functools": functools}
+    exec(compile("def leaf(look):\n    return look(sys._getframe())\n", "/elsewhere/library.py", "exec"), code)
+    # The app's function (a file of storage/), in the parent greenlet.
+    exec(compile(
+        "def asks_for_it(leaf, look):\n"
+        "    return greenlet.greenlet(functools.partial(leaf, look)).switch()\n",
+        cpu_layers.ROOT + "storage/some_repo.py", "exec",
+    ), code)
 
-    def asks_for_it() -> str:  # the app's function, in the parent greenlet
-        child = greenlet.greenlet(functools.partial(library["leaf"], cpu_layers.app_caller))  # type: ignore[arg-type]
-        return str(child.switch())
-
-    assert asks_for_it() == "tests/test_bench_layers.py:asks_for_it"
+    found = code["asks_for_it"](code["leaf"], cpu_layers.app_caller)  # type: ignore[operator]
+    assert found == "storage/some_repo.py:asks_for_it"
     assert cpu_layers.app_caller(None) == "(no function of the app)"
