@@ -19,6 +19,7 @@ import signal
 import time
 from pathlib import Path
 from types import FrameType, TracebackType
+from typing import Any
 
 import greenlet
 
@@ -152,9 +153,42 @@ class LayerSampler:
         return {layer: self.counts[layer] / total for layer in LAYERS} if total else {}
 
 
-def table(app: LayerSampler, app_ms: float, bare: LayerSampler, bare_ms: float) -> list[str]:
-    """The lines `bench/leads.py --layers` prints: each layer's CPU per lead, app and bare, and what the
-    app would cost with its SQL layer free."""
+class EngineClock:
+    """The CPU SQLite's own code spends on the statements (storage/sqlite_driver.py `_run`, timed on the
+    clock of the thread that ran it): what a SQL layer that cost nothing in Python would still cost.
+    `with clock:` times the statements run meanwhile; `seconds` adds up over every `with`."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self._previous: Any = None
+
+    def __enter__(self) -> EngineClock:
+        from storage import sqlite_driver
+
+        run = self._previous = sqlite_driver._run
+
+        def timed(*args: Any) -> Any:
+            started = time.thread_time()
+            try:
+                return run(*args)
+            finally:
+                self.seconds += time.thread_time() - started
+
+        sqlite_driver._run = timed  # type: ignore[assignment]
+        return self
+
+    def __exit__(self, *_: type[BaseException] | BaseException | TracebackType | None) -> None:
+        from storage import sqlite_driver
+
+        sqlite_driver._run = self._previous
+
+
+def table(
+    app: LayerSampler, app_ms: float, bare: LayerSampler, bare_ms: float, engine_ms: float | None = None,
+) -> list[str]:
+    """The lines `bench/leads.py --layers` prints: each layer's CPU per lead, app and bare, what the app
+    would cost with its SQL layer free, and (engine_ms: SQLite's own CPU a lead, EngineClock) with a SQL
+    layer that cost nothing but the database's own work."""
     app_shares, bare_shares = app.shares(), bare.shares()
     lines = [
         f"where a lead's CPU goes, sampled on the process's CPU clock ({app.samples} samples of the app, "
@@ -175,6 +209,12 @@ def table(app: LayerSampler, app_ms: float, bare: LayerSampler, bare_ms: float) 
         rest -= app_ms * threads
         lines.append(
             f"  and the other threads' too (SQLite's commits): {rest:.2f} ms a lead = {rest / bare_ms:.1f}x of bare"
+        )
+    if engine_ms is not None:
+        floor = app_ms * (1 - sql) + engine_ms
+        lines.append(
+            f"  SQLite's own work on the statements (timed around each): {engine_ms:.2f} ms a lead; with a SQL layer"
+            f" that cost nothing else: {floor:.2f} ms a lead = {floor / bare_ms:.1f}x of bare"
         )
     spent = sum(app.sql_callers.values())
     if spent:

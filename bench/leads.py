@@ -70,7 +70,7 @@ from aiogram.methods import SendMessage  # noqa: E402
 from aiogram.types import CallbackQuery, Message  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
-from bench.cpu_layers import LayerSampler  # noqa: E402
+from bench.cpu_layers import EngineClock, LayerSampler  # noqa: E402
 from bench.cpu_layers import table as layer_table  # noqa: E402
 from bench.pg import create_database, drop_database  # noqa: E402
 from bot import gc_tuning  # noqa: E402
@@ -371,7 +371,7 @@ async def bench_app(url: str, args: argparse.Namespace) -> tuple[Figures, list[s
             profiler.enable()
         counting[0] = True
         cpu = time.process_time()
-        with sampling(args.layers, APP_LAYERS):
+        with sampling(args.layers, APP_LAYERS), timing_sqlite(args.layers and not args.postgres, ENGINE):
             start = await drive(run, reps, app_capture, args.warmup, args.leads, args.timeout)
         cpu = time.process_time() - cpu
         counting[0] = False
@@ -436,11 +436,17 @@ async def bench_bare(args: argparse.Namespace, rounds: int = 5) -> Figures:
 
 
 APP_LAYERS, BARE_LAYERS = LayerSampler(), LayerSampler()
+ENGINE = EngineClock()
 
 
 def sampling(on: bool, sampler: LayerSampler) -> contextlib.AbstractContextManager[object]:
     """--layers: the measured runs sampled by layer (bench/cpu_layers.py)."""
     return sampler if on else contextlib.nullcontext()
+
+
+def timing_sqlite(on: bool, clock: EngineClock) -> contextlib.AbstractContextManager[object]:
+    """--layers on SQLite: SQLite's own CPU on the measured run's statements (bench/cpu_layers.py)."""
+    return clock if on else contextlib.nullcontext()
 
 
 # --- databases -----------------------------------------------------------------------------------------
@@ -498,7 +504,10 @@ async def bench(args: argparse.Namespace) -> int:
           f"latency p50 x{statistics.median(app.full) / statistics.median(bare.full):.0f}, "
           f"p99 x{pct(app.full, 0.99) / pct(bare.full, 0.99):.0f}")
     if args.layers:
-        for text in layer_table(APP_LAYERS, cpu_per_lead(app) * 1000, BARE_LAYERS, cpu_per_lead(bare) * 1000):
+        engine_ms = None if args.postgres else ENGINE.seconds / max(1, app.leads) * 1000
+        for text in layer_table(
+            APP_LAYERS, cpu_per_lead(app) * 1000, BARE_LAYERS, cpu_per_lead(bare) * 1000, engine_ms,
+        ):
             print(text)
     for problem in problems[:10]:
         print("PROBLEM:", problem)
