@@ -101,16 +101,6 @@ async def whoami(
         pause = min(pause * 2, LONGEST_PAUSE)
 
 
-async def migrate(settings: Settings) -> int:
-    engine = create_engine(settings.database_url)
-    try:
-        await migrations.upgrade(engine)
-        print(f"Database schema is at revision {await migrations.current_revision(engine)}.")
-    finally:
-        await engine.dispose()
-    return 0
-
-
 async def bot_username(settings: Settings) -> str | None:
     if settings.bot_username:
         return settings.bot_username.lstrip("@")
