@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import collections
 import signal
+import threading
 import time
 from pathlib import Path
 from types import FrameType, TracebackType
@@ -156,23 +157,30 @@ class LayerSampler:
 class EngineClock:
     """The CPU SQLite's own code spends on the statements (storage/sqlite_driver.py `_run`, timed on the
     clock of the thread that ran it): what a SQL layer that cost nothing in Python would still cost.
-    `with clock:` times the statements run meanwhile; `seconds` adds up over every `with`."""
+    `with clock:` times the statements run meanwhile; `seconds` adds up over every `with`, `off_loop` is
+    the part spent on other threads than the one that entered (statements the driver ran on a
+    connection's own thread: the sampler already counts those among OTHER_THREADS)."""
 
     def __init__(self) -> None:
         self.seconds = 0.0
+        self.off_loop = 0.0
         self._previous: Any = None
 
     def __enter__(self) -> EngineClock:
         from storage import sqlite_driver
 
         run = self._previous = sqlite_driver._run
+        loop_thread = threading.get_ident()
 
         def timed(*args: Any) -> Any:
             started = time.thread_time()
             try:
                 return run(*args)
             finally:
-                self.seconds += time.thread_time() - started
+                spent = time.thread_time() - started
+                self.seconds += spent
+                if threading.get_ident() != loop_thread:
+                    self.off_loop += spent
 
         sqlite_driver._run = timed  # type: ignore[assignment]
         return self
@@ -187,8 +195,9 @@ def table(
     app: LayerSampler, app_ms: float, bare: LayerSampler, bare_ms: float, engine_ms: float | None = None,
 ) -> list[str]:
     """The lines `bench/leads.py --layers` prints: each layer's CPU per lead, app and bare, what the app
-    would cost with its SQL layer free, and (engine_ms: SQLite's own CPU a lead, EngineClock) with a SQL
-    layer that cost nothing but the database's own work."""
+    would cost with its SQL layer free, and (engine_ms: SQLite's own CPU a lead on the loop's thread,
+    EngineClock; what it spent on other threads is in OTHER_THREADS already) with a SQL layer that cost
+    nothing but the database's own work."""
     app_shares, bare_shares = app.shares(), bare.shares()
     lines = [
         f"where a lead's CPU goes, sampled on the process's CPU clock ({app.samples} samples of the app, "
@@ -213,8 +222,8 @@ def table(
     if engine_ms is not None:
         floor = app_ms * (1 - sql) + engine_ms
         lines.append(
-            f"  SQLite's own work on the statements (timed around each): {engine_ms:.2f} ms a lead; with a SQL layer"
-            f" that cost nothing else: {floor:.2f} ms a lead = {floor / bare_ms:.1f}x of bare"
+            f"  SQLite's own work on the statements on the loop's thread (timed around each): {engine_ms:.2f} ms a lead;"
+            f" with a SQL layer that cost nothing else: {floor:.2f} ms a lead = {floor / bare_ms:.1f}x of bare"
         )
     spent = sum(app.sql_callers.values())
     if spent:

@@ -504,7 +504,7 @@ async def bench(args: argparse.Namespace) -> int:
           f"latency p50 x{statistics.median(app.full) / statistics.median(bare.full):.0f}, "
           f"p99 x{pct(app.full, 0.99) / pct(bare.full, 0.99):.0f}")
     if args.layers:
-        engine_ms = None if args.postgres else ENGINE.seconds / max(1, app.leads) * 1000
+        engine_ms = None if args.postgres else (ENGINE.seconds - ENGINE.off_loop) / max(1, app.leads) * 1000
         for text in layer_table(
             APP_LAYERS, cpu_per_lead(app) * 1000, BARE_LAYERS, cpu_per_lead(bare) * 1000, engine_ms,
         ):

@@ -119,6 +119,7 @@ async def test_the_engine_clock_times_sqlite_s_work_on_the_statements_run_inside
             # own (storage/sqlite_driver.py); both were timed, each on its thread's clock. Never more than the
             # process spent meanwhile, and most of it (the rest is Python around the statement).
             assert 0.5 * spent < clock.seconds <= spent + 0.001
+            assert 0 < clock.off_loop <= clock.seconds  # run again (or at once) on the connection's thread
             timed = clock.seconds
             await conn.execute(count, {"to": 300_000})  # after the with block: no longer timed
             assert clock.seconds == timed
