@@ -189,6 +189,39 @@ async def test_a_plain_message_that_reads_like_a_lead_is_offered_for_capture(app
     assert "Lead saved: <b>Acme</b>" in rep.last.text
 
 
+async def test_a_whole_lead_typed_at_the_first_question_is_read_like_a_quick_capture(
+    app: App, sandbox: Sandbox
+) -> None:
+    """A rep who started /lead and then pastes the customer's whole line gets it read field by field, not a
+    company named after the whole line; what the line left out is still asked."""
+    rep = await rep_in(app, sandbox)
+    await rep.send("/lead")
+    assert "客户公司叫什么" in rep.last.text
+    await rep.send("张总 13800138000 华东科技 官网 预算50万 本月上线 能拍板 想上CRM")
+    summary = rep.last.text
+    assert "我从你的消息里整理出这些" in summary
+    for line in ("公司：华东科技", "联系人：张总", "电话：+8613800138000", "来源：官网", "预算：预算明确（50万）",
+                 "决策人：能拍板", "时间：本月", "需求：想上CRM"):
+        assert line in summary, line
+    await rep.press("确认保存")
+    assert "线索已保存：<b>华东科技</b>" in rep.last.text
+
+    # In English, with something left out: the source is asked, then the summary.
+    tom = await rep_in(app, sandbox, "Tom", language_code="en")
+    await tom.send("/lead")
+    await tom.send("John Smith +44 20 7946 0958 Acme Ltd budget 50k")
+    text = tom.last.text
+    assert "Here's what I picked up" in text and "Company: Acme Ltd" in text and "Contact: John Smith" in text
+    assert "Where did this lead come from?" in text
+    await tom.press("Website")
+    assert "Source: Website" in rep.sandbox.session.last_with_buttons(tom.telegram_id).text  # type: ignore[union-attr]
+
+    # A company's name is the company, and the steps go on as before.
+    await rep.send("/lead")
+    await rep.send("西湖软件有限公司")
+    assert "联系人怎么称呼" in rep.last.text and "第 2/10 步" in rep.last.text
+
+
 async def test_ordinary_chat_is_not_taken_for_a_lead(app: App, sandbox: Sandbox) -> None:
     rep = await rep_in(app, sandbox)
     for text in ("好的，明天联系", "李经理 你好 我的手机 13800138000", "张总 13900139000 明天 下午 开会",

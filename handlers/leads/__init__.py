@@ -21,7 +21,7 @@ from domain.permissions import Ability, can
 from domain.ports import UnitOfWork
 from domain.team.model import Language, User
 from handlers.flow import Ctx, Flow
-from handlers.leads.facts import FACT_STEPS, STEPS, card_name, fact_screen, field_lines, steps_for
+from handlers.leads.facts import FACT_STEPS, STEPS, card_name, fact_screen, quick_start
 from handlers.leads.review import REVIEW_STEPS
 
 routes = Routes(__name__)
@@ -82,18 +82,7 @@ async def on_contact_shared(
 
 async def start_quick_capture(ctx: Ctx, parsed: QuickCapture) -> None:
     """What the message said, then the steps for what it did not (none: straight to the review)."""
-    values = capture.quick_values(parsed)
-    missing = set(steps_for([*parsed.missing, *capture.missing(values)]))
-    if values.get("phone") or values.get("email"):
-        missing -= {"phone", "email"}  # one of them is enough
-    else:
-        missing.discard("email")  # asked after the phone, if the phone is skipped
-    plan = [step for step in STEPS if step in missing]
-    t = ctx.t
-    if not plan:
-        await CAPTURE.start(ctx, values, plan=[], intro=t("lead-quick-parsed"))
-        return
-    intro = "\n".join([t("lead-quick-parsed"), *field_lines(t, values, answered_only=True), "", t("lead-quick-ask")])
+    values, plan, intro = quick_start(ctx.t, parsed)
     await CAPTURE.start(ctx, values, plan=plan, intro=intro)
 
 

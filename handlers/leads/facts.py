@@ -12,7 +12,13 @@ from bot.formatting import Html, h
 from bot.i18n import Translate
 from domain.errors import InvalidInput
 from domain.leads import capture
-from domain.leads.contact import looks_like_phone, normalise_email, phone_from_card
+from domain.leads.contact import (
+    QuickCapture,
+    looks_like_phone,
+    normalise_email,
+    phone_from_card,
+    read_as_lead,
+)
 from domain.leads.model import Authority, Budget, LeadSource, Timeline
 from domain.policy import services as policy_service
 from handlers.flow import (
@@ -21,6 +27,7 @@ from handlers.flow import (
     Card,
     Choice,
     Ctx,
+    Go,
     Input,
     Spoken,
     Stay,
@@ -86,6 +93,22 @@ def field_lines(t: Translate, values: dict[str, Any], *, answered_only: bool = F
     return lines
 
 
+def quick_start(t: Translate, parsed: QuickCapture) -> tuple[dict[str, Any], list[str], str]:
+    """What a quick-capture message said, as the flow's values; the steps for what it did not say (none:
+    straight to the review); and the text above the first screen."""
+    values = capture.quick_values(parsed)
+    missing = set(steps_for([*parsed.missing, *capture.missing(values)]))
+    if values.get("phone") or values.get("email"):
+        missing -= {"phone", "email"}  # one of them is enough
+    else:
+        missing.discard("email")  # asked after the phone, if the phone is skipped
+    plan = [step for step in STEPS if step in missing]
+    if not plan:
+        return values, plan, t("lead-quick-parsed")
+    intro = "\n".join([t("lead-quick-parsed"), *field_lines(t, values, answered_only=True), "", t("lead-quick-ask")])
+    return values, plan, intro
+
+
 def fact_screen(ctx: Ctx) -> str:
     """"Step 3 of 10", the question, and the answer it holds."""
     t, name = ctx.t, ctx.step.name
@@ -112,6 +135,33 @@ def card_name(name: str) -> str | None:
     """The name on a shared contact card; a card saved without a name carries the number there instead."""
     name = name.strip()[: capture.MAX_NAME]
     return None if not name or looks_like_phone(name) else name
+
+
+_WHOLE_LEAD = "whole_lead"  # an answer of the company step: the quick capture of a whole lead typed there
+
+
+def read_company(given: Input, ctx: Ctx) -> Answers | None:
+    """The company's name. A whole lead typed (or pasted) at /lead's first question, before anything else
+    is known, is read as a quick capture, as it would be in ordinary chat (read_as_lead): the rep gets
+    the facts it gave and the questions for the rest, not a company named after the whole line."""
+    if not isinstance(given, Typed):
+        return None
+    if not any(ctx.data.get(fact) for fact in FACT_OF_STEP.values()):
+        parsed = read_as_lead(given.text)
+        if parsed is not None:
+            return {_WHOLE_LEAD: parsed}
+    return {"company": capture.parse_company(given.text)}
+
+
+def on_company(ctx: Ctx, answers: Answers) -> Transition:
+    parsed = answers.get(_WHOLE_LEAD)
+    if parsed is None:
+        ctx.data.update(answers)
+        return NEXT
+    values, plan, ctx.intro = quick_start(ctx.t, parsed)
+    ctx.data.update(values)
+    ctx.data["flow_plan"] = plan
+    return Go(plan[0] if plan else ctx.flow.review)
 
 
 def read_phone(given: Input, ctx: Ctx) -> Answers | None:
@@ -182,7 +232,7 @@ def no_way_to_reach(ctx: Ctx) -> list[str]:
 BUTTONS = "lead-expect-buttons"
 FACT_STEPS: tuple[Step, ...] = (
     Step(
-        "company", "lead-ask-company", ("company",), parse=typed("company", capture.parse_company),
+        "company", "lead-ask-company", ("company",), parse=read_company, accept=on_company,
         expect="lead-expect-company", required="lead-expect-company",
         problems={"error-lead-company": "lead-bad-company-length"},
     ),
