@@ -92,6 +92,13 @@ ROWS: list[tuple[Any, ...]] = [
      "Globex Inc", "Tom Lee", None, "website", None, "this_month", ("unknown", None), {"email": "tom@globex.io"}),
     ("Globex Inc, Tom Lee, 138 0013 8000, referred by a partner, go live next month",
      "Globex Inc", "Tom Lee", "+8613800138000", "referral", None, "this_quarter", ("unknown", None), {}),
+    # The need as it was written, small words and all; a legal form ends the company's name without a comma.
+    ("John Smith +1 415 555 0100 Acme Corp wants a CRM for a team of 20 website",
+     "Acme Corp", "John Smith", "+14155550100", "website", "wants a CRM for a team of 20", "unknown",
+     ("unknown", None), {}),
+    ("Jane Doe jane@beta.io Beta Inc referral needs a new ERP system",
+     "Beta Inc", "Jane Doe", None, "referral", "needs a new ERP system", "unknown", ("unknown", None),
+     {"email": "jane@beta.io"}),
     ("Contact: Anna Müller; Company: Berliner Logistik GmbH; Phone: +49 30 901820; Need: fleet tracking for 40 "
      "trucks; Source: trade show; Timeline: end of the month",
      "Berliner Logistik GmbH", "Anna Müller", "+4930901820", "event", "fleet tracking for 40 trucks", "this_month",

@@ -463,7 +463,7 @@ def _parse(raw: str) -> QuickCapture:
     company = company or (company_seg[0] if company_seg else None)
     rest = [s for s in segments if s is not name_seg and s is not company_seg]
     words = [*labelled["need"], *_original_words(text, blanks, rest)]
-    need = " ".join(dict.fromkeys(w for w in words if w.lower() not in _FILLERS)) or None
+    need = " ".join(_without_edge_fillers(words)) or None
 
     missing = [
         name
@@ -618,18 +618,24 @@ def _cut(tokens: list[_Token], index: int, word: str) -> None:
 
 def _segments(tokens: list[_Token], text: str) -> list[tuple[str, list[_Token]]]:
     """Adjacent Latin words join ("John Smith", "Acme Co"); Chinese words stand alone. A comma or another
-    separator ends a part ("Globex Inc, Tom Lee"), except before a legal form ("Acme Co., Ltd.")."""
+    separator ends a part ("Globex Inc, Tom Lee"), except before a legal form ("Acme Co., Ltd."); so does
+    a legal form after a name ("Acme Corp wants a CRM": the company, then the need)."""
     segments: list[tuple[str, list[_Token]]] = []
     for token in tokens:
         latin = not _CJK.search(token.text)
         if segments and latin:
             prev_text, prev_tokens = segments[-1]
             prev = prev_tokens[-1]
-            if not _CJK.search(prev_text) and _adjacent(prev, token, text):
+            ended = len(prev_tokens) > 1 and _legal_form(prev) and not _legal_form(token)
+            if not _CJK.search(prev_text) and not ended and _adjacent(prev, token, text):
                 segments[-1] = (f"{prev_text} {token.text}", [*prev_tokens, token])
                 continue
         segments.append((token.text, [token]))
     return segments
+
+
+def _legal_form(token: _Token) -> bool:
+    return token.text.lower().rstrip(".") in _EN_LEGAL_SUFFIXES
 
 
 def _adjacent(first: _Token, second: _Token, text: str) -> bool:
@@ -660,17 +666,31 @@ def _looks_like_name(text: str) -> bool:
 
 def _original_words(text: str, blanks: list[bool], segments: list[tuple[str, list[_Token]]]) -> list[str]:
     """The whole words the leftover segments came from ("下月上线", not "上线"), unless such a word
-    also holds a phone, an e-mail or a budget: then only the leftover itself."""
+    also holds a phone, an e-mail or a budget: then only the leftover itself. A word is taken once however
+    many leftovers it holds; the same word written twice ("a CRM for a team") is kept twice."""
     spans = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
     words: list[str] = []
+    taken: set[tuple[int, int]] = set()
     for _, seg_tokens in segments:
         for token in seg_tokens:
-            word = token.text
+            word, where = token.text, (token.start, token.end)
             for start, end in spans:
                 if start <= token.start < end:
                     if not any(blanks[start:end]):
-                        word = text[start:end]
+                        word, where = text[start:end], (start, end)
                     break
-            if word not in words:
+            if where not in taken:
+                taken.add(where)
                 words.append(word)
     return words
+
+
+def _without_edge_fillers(words: list[str]) -> list[str]:
+    """The need's words without the filler words at either end ("by a", "来的"): inside the need they are
+    part of what it says ("a CRM for a team of 20")."""
+    start, end = 0, len(words)
+    while start < end and words[start].lower() in _FILLERS:
+        start += 1
+    while end > start and words[end - 1].lower() in _FILLERS:
+        end -= 1
+    return words[start:end]
