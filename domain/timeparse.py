@@ -363,3 +363,61 @@ def _parse(text: str, now: datetime, tz: str, default_time: time) -> ParsedWhen:
     if at - now > MAX_AHEAD:
         return ParsedWhen(problem=Problem.TOO_FAR, read_as=at)
     return ParsedWhen(at=at, read_as=at)
+
+
+# --- a time inside a sentence: "/remind 明天下午3点 给张总回电话" -------------------------------------------
+
+_LONGEST_WHEN = 24  # characters a time phrase at either end of a sentence may take ("2026年12月1日 下午3点 30分")
+_JOINERS = re.compile(r"^(?:to|that|about)\s+|^[,，:：;；、\-–—\s]+|[,，:：;；、\-–—\s]+$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence read as a time and what to do then: `when` is what the time phrase said (a problem too,
+    such as a time already past), `rest` the words before or after it."""
+
+    when: ParsedWhen
+    rest: str
+
+
+def _pieces(text: str) -> list[tuple[str, str]]:
+    """(time candidate, rest) pairs, longest candidates first: whole words from either end, and for a
+    sentence with no space between the time and the rest (明天下午3点给张总回电话), characters."""
+    pairs: list[tuple[str, str]] = []
+    words = text.split()
+    for count in range(min(len(words) - 1, 6), 0, -1):
+        pairs.append((" ".join(words[:count]), " ".join(words[count:])))
+        pairs.append((" ".join(words[-count:]), " ".join(words[:-count])))
+    if not words:
+        return pairs
+    first, last = words[0], words[-1]
+    before, after = " ".join(words[:-1]), " ".join(words[1:])
+    for size in range(min(max(len(first), len(last)) - 1, _LONGEST_WHEN), 1, -1):
+        if size < len(first):
+            pairs.append((first[:size], f"{first[size:]} {after}"))
+        if size < len(last):
+            pairs.append((last[-size:], f"{before} {last[:-size]}"))
+    return pairs
+
+
+def split_when(text: str, now: datetime, tz: str, *, default_time: time = time(9, 0)) -> Sentence | None:
+    """The time phrase at the start or the end of `text` and the rest of it, or None when neither end reads
+    as a time. A phrase must say more than a bare number ("3 calls to make" is no time at 3 o'clock); a
+    time already past or too far ahead is returned with its problem, so that the chat can say so. Never
+    raises."""
+    text = " ".join((text or "").split())
+    if not text or len(text) > 512:
+        return None
+    whole = parse_when(text, now, tz, default_time=default_time)
+    if (whole.at is not None or whole.read_as is not None) and not text.isdigit():
+        return Sentence(when=whole, rest="")
+    for candidate, rest in _pieces(text):
+        if candidate.isdigit() or not _JOINERS.sub("", rest).strip():
+            continue
+        parsed = parse_when(candidate, now, tz, default_time=default_time)
+        if parsed.at is not None or parsed.read_as is not None:
+            cleaned = rest
+            for _ in range(3):  # "tomorrow 3pm, to call John": the comma, then "to"
+                cleaned = _JOINERS.sub("", cleaned).strip()
+            return Sentence(when=parsed, rest=cleaned)
+    return None

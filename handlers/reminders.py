@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 
 from aiogram import Bot, F
-from aiogram.filters import Command
+from aiogram.filters import Command, CommandObject
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
@@ -25,7 +25,7 @@ from domain.reminders import services as service
 from domain.reminders.model import ACTION_DONE, ACTION_SNOOZE, QuickTime, Reminder, ReminderPage, Snooze
 from domain.team.model import Language, Team, User
 from domain.team.queries import own_team
-from domain.timeparse import Problem, parse_when
+from domain.timeparse import ParsedWhen, Problem, parse_when, split_when
 from handlers.common import refuse, show
 from handlers.flow import Answers, Choice, Ctx, Done, Flow, Go, Input, Stay, Step, Transition, Typed, typed
 
@@ -82,6 +82,13 @@ def read_time(given: Input, ctx: Ctx) -> Answers | None:
     return {"typed": given.text} if isinstance(given, Typed) else None
 
 
+def time_problem(t: Translate, parsed: ParsedWhen, typed: str, team: Team, lang: Language) -> str:
+    """Why a typed time cannot be the reminder's: already past (as read), too far ahead, or unreadable."""
+    if parsed.problem is Problem.PAST and parsed.read_as is not None:
+        return t("remind-past-time", when=when(parsed.read_as, team.timezone, lang))
+    return t("remind-too-far") if parsed.problem is Problem.TOO_FAR else t("remind-bad-time", input=h(typed[:40]))
+
+
 async def on_when(ctx: Ctx, answers: Answers) -> Transition:
     t, team, now = ctx.t, await own_team(ctx.uow, ctx.user), ctx.clock.now()
     if "quick" in answers:
@@ -90,11 +97,11 @@ async def on_when(ctx: Ctx, answers: Answers) -> Transition:
         typed = str(answers["typed"])
         parsed = parse_when(typed, now, team.timezone, default_time=team.work_start)
         if parsed.at is None:
-            if parsed.problem is Problem.PAST and parsed.read_as is not None:
-                return Stay(t("remind-past-time", when=when(parsed.read_as, team.timezone, ctx.lang)))
-            return Stay(t("remind-too-far") if parsed.problem is Problem.TOO_FAR else t("remind-bad-time", input=h(typed[:40])))
+            return Stay(time_problem(t, parsed, typed, team, ctx.lang))
         due = parsed.at
     ctx.data["due"] = due.isoformat()
+    if ctx.data.get("text"):  # typed after /remind already: the time was all that was missing
+        return await on_what(ctx, {"text": ctx.data["text"]})
     return Go("what")
 
 
@@ -108,8 +115,11 @@ def due_of(ctx: Ctx) -> datetime | None:
 async def remind_screen(ctx: Ctx) -> str:
     due = due_of(ctx)
     if ctx.step.name == "when" or due is None:
-        return ctx.t("remind-ask-when")
-    return ctx.t("remind-ask-what", when=when(due, (await own_team(ctx.uow, ctx.user)).timezone, ctx.lang))
+        text = ctx.data.get("text")
+        ask = ctx.t("remind-ask-when-for", text=h(str(text))) if text else ctx.t("remind-ask-when")
+    else:
+        ask = ctx.t("remind-ask-what", when=when(due, (await own_team(ctx.uow, ctx.user)).timezone, ctx.lang))
+    return f"{ctx.intro}\n\n{ask}" if ctx.intro else ask  # what was wrong with the line after /remind
 
 
 async def on_what(ctx: Ctx, answers: Answers) -> Transition:
@@ -138,11 +148,38 @@ REMIND = Flow(
 
 @routes.message(Command("remind"), F.chat.type == "private")
 async def cmd_remind(
-    message: Message, state: FSMContext, bot: Bot, t: Translate, lang: Language, uow: UnitOfWork, user: User,
-    clock: Clock,
+    message: Message, command: CommandObject, state: FSMContext, bot: Bot, t: Translate, lang: Language,
+    uow: UnitOfWork, user: User, clock: Clock,
 ) -> None:
+    """`/remind` asks when, then what. `/remind 明天下午3点 给张总回电话` (the time at either end) is set at
+    once; what the line leaves out is asked, and nothing typed is lost."""
     await service.check_room(uow, owner=user)  # a full list is said at once, not after the time and text
-    await REMIND.start(REMIND.context(message, state, bot, t, lang, uow, user, clock), {}, first="when")
+    ctx = REMIND.context(message, state, bot, t, lang, uow, user, clock)
+    typed = " ".join((command.args or "").split())
+    if not typed:
+        await REMIND.start(ctx, {}, first="when")
+        return
+    team, now = await own_team(uow, user), clock.now()
+    sentence = split_when(typed, now, team.timezone, default_time=team.work_start)
+    if sentence is None:  # no time in it: it is what to remind of, and the time is asked
+        await REMIND.start(ctx, {"text": typed}, first="when")
+        return
+    if sentence.when.at is None:  # a time already past, or too far ahead: said, and asked again
+        problem = time_problem(t, sentence.when, typed, team, lang)
+        await REMIND.start(ctx, {"text": sentence.rest} if sentence.rest else {}, first="when", intro=problem)
+        return
+    if not sentence.rest:
+        await REMIND.start(ctx, {"due": sentence.when.at.isoformat()}, first="what")
+        return
+    try:
+        reminder = await service.set_reminder(uow, owner=user, due_at=sentence.when.at, text=sentence.rest, now=now)
+    except DomainError as error:
+        if error.code != "error-reminder-text":
+            raise
+        problem = t(error.code, **{k: str(v) for k, v in error.params.items()})  # too long: typed again
+        await REMIND.start(ctx, {"due": sentence.when.at.isoformat()}, first="what", intro=problem)
+        return
+    await message.answer(t("remind-saved", when=when(reminder.due_at, team.timezone, lang), text=h(reminder.text)))
 
 
 REMIND.install(routes)

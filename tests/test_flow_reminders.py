@@ -131,6 +131,54 @@ async def test_back_goes_to_when_and_cancel_leaves_nothing_behind(app: App, sand
     assert [m.text for m in sandbox.session.messages(group)] == ["🔒 客户资料只在私聊里处理，群里不方便。请点下面的按钮私聊我 👇"]
 
 
+async def test_remind_in_one_line_sets_it_at_once_and_asks_only_for_what_is_missing(
+    app: App, sandbox: Sandbox, clock: FakeClock
+) -> None:
+    rep = await join(app, sandbox, "小王", Role.REP)  # Thursday 26 Nov, 10:00 in Shanghai
+    await rep.send("/remind 明天下午3点给张总回电话")
+    assert rep.last.text.startswith("✅ 好了，11月27日 周五 15:00 提醒你：\n给张总回电话")
+    await rep.send("/remind 周五 09:30 发合同给西湖软件")
+    assert rep.last.text.startswith("✅ 好了，11月27日 周五 09:30 提醒你：\n发合同给西湖软件")
+
+    # The time alone: what is asked. What alone: when is asked, with what was typed on screen, and kept.
+    await rep.send("/remind 3天后")
+    assert "提醒时间：11月29日 周日 10:00" in rep.last.text and "要提醒你做什么" in rep.last.text
+    await rep.send("跟进华东科技")
+    assert "11月29日 周日 10:00 提醒你：\n跟进华东科技" in rep.last.text
+    await rep.send("/remind 给东海贸易发报价")
+    assert "什么时候提醒你「给东海贸易发报价」" in rep.last.text
+    await rep.press("明天 09:00")
+    assert rep.last.text.startswith("✅ 好了，11月27日 周五 09:00 提醒你：\n给东海贸易发报价")
+
+    # A time already past is said, and the time is asked again for what was typed.
+    await rep.send("/remind 今天上午9点 开周会")
+    assert "已经过去了" in rep.last.text and "什么时候提醒你「开周会」" in rep.last.text
+    await rep.send("今天下午5点")
+    assert "11月26日 周四 17:00 提醒你：\n开周会" in rep.last.text
+
+    # A number is not a time ("3 个报价": three quotes), so the time is asked.
+    await rep.send("/remind 3 个报价要改")
+    assert "什么时候提醒你「3 个报价要改」" in rep.last.text
+    await rep.send("/cancel")
+
+    assert sorted((r.due_at, r.text) for r in await all_reminders(app)) == [
+        (utc(2026, 11, 26, 9, 0), "开周会"),
+        (utc(2026, 11, 27, 1, 0), "给东海贸易发报价"),
+        (utc(2026, 11, 27, 1, 30), "发合同给西湖软件"),
+        (utc(2026, 11, 27, 7, 0), "给张总回电话"),
+        (utc(2026, 11, 29, 2, 0), "跟进华东科技"),
+    ]
+    clock.advance(hours=29)  # Friday 15:00
+    await run_sweeps(app)
+    await deliver(app, rep)
+    assert "⏰ 提醒：给张总回电话" in [m.text for m in rep.chat()]
+
+    anna = await join(app, sandbox, "Anna", Role.REP, team="Berlin Sales", language_code="en", timezone="Europe/Berlin")
+    await anna.send("/remind call Mr Weber tomorrow 3pm")
+    assert anna.last.text.startswith("✅ Got it. I'll remind you on") and "15:00" in anna.last.text
+    assert anna.last.text.split("\n")[1] == "call Mr Weber"
+
+
 async def test_nudge_done_twice_answers_politely_and_changes_nothing(app: App, sandbox: Sandbox, clock: FakeClock) -> None:
     rep = await join(app, sandbox, "小王", Role.REP)
     await rep.send("/remind")

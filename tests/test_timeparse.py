@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from domain.timeparse import ParsedWhen, Problem, parse_duration, parse_when
+from domain.timeparse import ParsedWhen, Problem, parse_duration, parse_when, split_when
 
 SHANGHAI = "Asia/Shanghai"
 NOW = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)  # Thursday 10:00 in Shanghai
@@ -173,3 +173,49 @@ def test_durations_for_the_console() -> None:
     assert parse_duration("3天") == timedelta(days=3)
     assert parse_duration("soon") is None
     assert parse_duration("") is None
+
+
+# --- a time at either end of a sentence (`/remind 明天下午3点 给张总回电话`) ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "rest"),
+    [
+        ("明天下午3点 给张总回电话", "Fri 2026-11-27 15:00", "给张总回电话"),
+        ("明天下午3点给张总回电话", "Fri 2026-11-27 15:00", "给张总回电话"),  # no space: read by characters
+        ("给张总回电话 明天下午3点", "Fri 2026-11-27 15:00", "给张总回电话"),
+        ("给张总回电话明天下午3点", "Fri 2026-11-27 15:00", "给张总回电话"),
+        ("3天后跟进西湖软件", "Sun 2026-11-29 10:00", "跟进西湖软件"),
+        ("周五 15:00 拜访华东科技", "Fri 2026-11-27 15:00", "拜访华东科技"),
+        ("12-05 10:00 签合同", "Sat 2026-12-05 10:00", "签合同"),
+        ("+2h 回邮件", "Thu 2026-11-26 12:00", "回邮件"),
+        ("call John tomorrow 3pm", "Fri 2026-11-27 15:00", "call John"),
+        ("tomorrow 3pm, to call John", "Fri 2026-11-27 15:00", "call John"),
+        ("in 2 hours check the quote", "Thu 2026-11-26 12:00", "check the quote"),
+        ("friday 9am demo for Acme", "Fri 2026-11-27 09:00", "demo for Acme"),
+        ("明天", "Fri 2026-11-27 09:00", ""),  # the time alone
+    ],
+)
+def test_a_time_at_either_end_of_a_sentence_is_read_and_the_rest_kept(text: str, expected: str, rest: str) -> None:
+    sentence = split_when(text, NOW, SHANGHAI)
+    assert sentence is not None and sentence.when.at is not None, text
+    assert sentence.when.at.astimezone(ZoneInfo(SHANGHAI)).strftime("%a %Y-%m-%d %H:%M") == expected
+    assert sentence.rest == rest
+
+
+@pytest.mark.parametrize("text", ["给张总回电话", "call John", "3 calls to make", "3", "", "   "])
+def test_a_sentence_with_no_time_at_either_end_is_none(text: str) -> None:
+    assert split_when(text, NOW, SHANGHAI) is None
+
+
+def test_a_past_time_in_a_sentence_comes_back_with_its_problem() -> None:
+    sentence = split_when("今天上午9点 开周会", NOW, SHANGHAI)
+    assert sentence is not None and sentence.when.at is None and sentence.when.problem is Problem.PAST
+    assert sentence.rest == "开周会"
+
+
+@given(st.text(max_size=200))
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+def test_split_when_never_raises(text: str) -> None:
+    sentence = split_when(text, NOW, SHANGHAI)
+    assert sentence is None or isinstance(sentence.when, ParsedWhen)

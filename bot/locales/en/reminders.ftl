@@ -7,6 +7,10 @@ remind-ask-when =
     ⏰ When should I remind you?
     Tap a button or type a time, for example:
     tomorrow 10:00 · tomorrow 3pm · friday 9am · in 2 hours · +3d · 12-01 10:00
+remind-ask-when-for =
+    ⏰ When should I remind you to "{ $text }"?
+    Tap a button or type a time, for example:
+    tomorrow 10:00 · tomorrow 3pm · friday 9am · in 2 hours · +3d · 12-01 10:00
 remind-btn-in-1h = In 1 hour
 remind-btn-tomorrow = Tomorrow { $time }
 remind-btn-in-3d = In 3 days
