@@ -586,6 +586,41 @@ async def test_log_lists_my_open_deals_paged_and_finds_one_by_typing(app: App, s
     assert "✅ <b>跟进已记录</b> · <b>宁波港务</b>" in wang_p.last.text
 
 
+async def test_log_with_the_deal_and_what_happened_in_one_line_keeps_the_rest_as_the_note(
+    app: App, sandbox: Sandbox
+) -> None:
+    wang_p = await join(app, sandbox, "小王", Role.REP)
+    wang = await member(app, wang_p)
+    deal_id = await seed_deal(app, wang, "华东科技")
+    await seed_deal(app, wang, "华东制造")
+    await seed_deal(app, wang, "西湖软件")
+
+    # One deal found by the line's beginning: opened at once, the rest already the note.
+    await wang_p.send("/log 西湖软件 打了电话，客户想先看案例")
+    assert "记录跟进</b> · <b>西湖软件</b>" in wang_p.last.text and "怎么联系客户" in wang_p.last.text
+    assert "备注：打了电话，客户想先看案例" in wang_p.last.text
+    await wang_p.press("电话")
+    await wang_p.press("已联系上")
+    await wang_p.press("明天")
+    assert "✅ <b>跟进已记录</b> · <b>西湖软件</b>" in wang_p.last.text
+    assert "备注：打了电话，客户想先看案例" in wang_p.last.text
+
+    # Two found: the note is said and kept while one is picked.
+    await wang_p.send("/log 华东 客户说下周开会")
+    assert "「华东」找到 2 个商机" in screen(wang_p) and "后面的话先记为跟进备注：客户说下周开会" in screen(wang_p)
+    await wang_p.press("华东科技")
+    assert "备注：客户说下周开会" in wang_p.last.text
+    await wang_p.press("会议")
+    await wang_p.press("有意向")
+    await wang_p.press("下周")
+    [logged] = [a for a in await activities(app, deal_id) if a.note]
+    assert logged.note == "客户说下周开会"
+
+    # A line that finds nothing at all is still said as not found, nothing taken for a note.
+    await wang_p.send("/log 不存在的公司 打过电话")
+    assert "没找到和「不存在的公司 打过电话」相关的商机" in wang_p.last.text
+
+
 async def test_an_english_speaker_in_berlin_logs_in_three_taps(app: App, sandbox: Sandbox) -> None:
     anna_p = await join(
         app, sandbox, "Anna", Role.REP, team="Berlin Sales", language_code="en", timezone="Europe/Berlin"

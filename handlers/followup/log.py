@@ -156,8 +156,8 @@ def answers(t: Translate, data: dict[str, Any]) -> list[str]:
 
 def log_screen(ctx: Ctx) -> str:
     t, data, name = ctx.t, ctx.data, ctx.step.name
-    if name == "kind":
-        return "\n".join([head(t, data), "", t("log-ask-kind")])
+    if name == "kind":  # a note typed after `/log <deal>` is already there
+        return "\n".join([head(t, data), *answers(t, data), "", t("log-ask-kind")])
     prompt = ctx.step.prompt
     if name == "when" and data.get("outcome") == ActivityOutcome.NOT_INTERESTED.value:
         prompt = "log-ask-when-lost"
@@ -294,7 +294,9 @@ LOG.install(routes)
 # --- starting: from the card, a nudge, or /log's list ------------------------------------------------
 
 
-async def start_flow(ctx: Ctx, deal_id: int, src: str, view: View | None = None, page: int = 0) -> None:
+async def start_flow(
+    ctx: Ctx, deal_id: int, src: str, view: View | None = None, page: int = 0, note: str | None = None,
+) -> None:
     user, t = ctx.user, ctx.t
     card = await load_card(ctx.event, user, ctx.uow, t, deal_id)  # refuses a deal this person may not see
     if card is None:
@@ -315,6 +317,8 @@ async def start_flow(ctx: Ctx, deal_id: int, src: str, view: View | None = None,
         # The next step becomes the owner's reminder: the result names them when it is someone else.
         "owner": card.owner_name if deal.owner_id not in (None, user.id) else None,
     }
+    if note:
+        values["note"] = note
     await LOG.start(ctx, values)
 
 
@@ -382,16 +386,38 @@ async def show_deal_list(
     await render_flow(event, state, bot, "\n".join(lines), grid(buttons, t, per_row=1, extra_rows=[paging] if paging else ()))
 
 
+async def _search_with_note(uow: UnitOfWork, user: User, words: str) -> tuple[str, str | None, list[Any]]:
+    """The deals that `words` finds. When the whole line finds none, `/log 华东科技 客户想先看案例`: its first
+    words that find a deal are the search and the rest is the follow-up's note (shorter and shorter
+    beginnings are tried, so the longest one that finds something wins)."""
+    hits = list(await search_service.search(uow, viewer=user, query=words, limit=SEARCH_LIMIT))
+    parts = words.split()
+    if hits or len(parts) < 2:
+        return words, None, hits
+    for count in range(len(parts) - 1, 0, -1):
+        query, note = " ".join(parts[:count]), " ".join(parts[count:])
+        if len(note) > MAX_NOTE:
+            break
+        found = list(await search_service.search(uow, viewer=user, query=query, limit=SEARCH_LIMIT))
+        if found:
+            return query, note, found
+    return words, None, hits
+
+
 async def show_search(
-    message: Message, user: User, uow: UnitOfWork, state: FSMContext, bot: Bot, t: Translate, words: str
+    message: Message, user: User, uow: UnitOfWork, state: FSMContext, bot: Bot, t: Translate, lang: Language,
+    clock: Clock, words: str, *, with_note: bool = False,
 ) -> None:
+    """The deals the typed words find, to pick one; with_note (`/log <deal> <note>`): a line whose
+    beginning finds the deal and whose rest is the note, kept for the deal picked (one found: opened)."""
     try:
-        hits = await search_service.search(uow, viewer=user, query=words, limit=SEARCH_LIMIT)
+        if with_note:
+            words, note, hits = await _search_with_note(uow, user, words)
+        else:
+            note, hits = None, list(await search_service.search(uow, viewer=user, query=words, limit=SEARCH_LIMIT))
     except DomainError as error:
         await refuse(message, t, error)
         return
-    await state.set_state(PickDeal.choosing_deal)
-    await state.update_data(page=0)
     seen: list[int] = []
     buttons = []
     for hit in hits:
@@ -400,7 +426,14 @@ async def show_search(
         seen.append(hit.opportunity_id)
         label = f"{len(seen)}. {hit.company}" + (f" · {stage_name(t, hit.stage)}" if hit.stage else "")
         buttons.append(button(label, LogListCb(action=ListAction.DEAL, deal=hit.opportunity_id)))
+    if note is not None and len(seen) == 1:
+        await start_flow(LOG.context(message, state, bot, t, lang, uow, user, clock), seen[0], FROM_LIST, note=note)
+        return
+    await state.set_state(PickDeal.choosing_deal)
+    await state.update_data(page=0, note=note)
     text = t("log-search-found", query=h(words), count=len(seen)) if seen else t("log-search-none", query=h(words))
+    if note is not None:
+        text += "\n" + t("log-search-note", note=h(clip(note, 200)))
     everything = [[button(t("log-btn-all-deals"), LogListCb(action=ListAction.PAGE, page=0))]]
     await render_flow(message, state, bot, text, grid(buttons, t, per_row=1, extra_rows=everything))
 
@@ -410,10 +443,12 @@ async def cmd_log(
     message: Message, command: CommandObject, user: User, uow: UnitOfWork, state: FSMContext, bot: Bot,
     t: Translate, lang: Language, clock: Clock,
 ) -> None:
+    """`/log` lists the rep's deals; `/log 华东` searches them; `/log 华东科技 客户想先看案例` also keeps the
+    rest of the line as the note."""
     await state.clear()
-    words = (command.args or "").strip()
+    words = " ".join((command.args or "").split())
     if words:
-        await show_search(message, user, uow, state, bot, t, words)
+        await show_search(message, user, uow, state, bot, t, lang, clock, words, with_note=True)
         return
     await show_deal_list(message, user, uow, state, bot, t, lang, clock, 0, open_single=True)
 
@@ -431,15 +466,17 @@ async def on_deal_picked(
     query: CallbackQuery, callback_data: LogListCb, state: FSMContext, bot: Bot, t: Translate, lang: Language,
     uow: UnitOfWork, user: User, clock: Clock,
 ) -> None:
+    note = (await state.get_data()).get("note")  # `/log <deal> <note>`: kept while a deal is picked
     ctx = LOG.context(query, state, bot, t, lang, uow, user, clock)
-    await start_flow(ctx, callback_data.deal, FROM_LIST, page=callback_data.page)
+    await start_flow(ctx, callback_data.deal, FROM_LIST, page=callback_data.page, note=note if isinstance(note, str) else None)
 
 
 @routes.message(PickDeal.choosing_deal, F.text, ~F.text.startswith("/"))
 async def on_deal_searched(
-    message: Message, user: User, uow: UnitOfWork, state: FSMContext, bot: Bot, t: Translate
+    message: Message, user: User, uow: UnitOfWork, state: FSMContext, bot: Bot, t: Translate, lang: Language,
+    clock: Clock,
 ) -> None:
-    await show_search(message, user, uow, state, bot, t, message.text or "")
+    await show_search(message, user, uow, state, bot, t, lang, clock, message.text or "")
 
 
 @routes.message(PickDeal.choosing_deal, ~F.text.startswith("/"))

@@ -49,6 +49,7 @@ log-choose-hint = Tap a deal, or type a few letters to search, e.g. a company na
 log-no-deals = You have no open deals yet. Send /lead to capture a lead, or /pool to claim one from the pool.
 log-search-found = 🔎 "{ $query }": { $count } deals found, tap one to log:
 log-search-none = No deal matches "{ $query }". Try part of a company name, a contact, or the last 4 digits of a phone.
+log-search-note = 📝 The rest is kept as the note: { $note }
 
 log-expect-deal = Please tap a deal above, or type a few letters to search.
 log-expect-kind = Please tap how you got in touch: call, visit, message, e-mail or meeting.

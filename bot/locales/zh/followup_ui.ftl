@@ -49,6 +49,7 @@ log-choose-hint = 点一个商机；也可以直接打几个字搜索，比如�
 log-no-deals = 你手上还没有进行中的商机。发 /lead 录一条线索，或者发 /pool 去公海认领。
 log-search-found = 🔎 「{ $query }」找到 { $count } 个商机，点一个开始记录：
 log-search-none = 没找到和「{ $query }」相关的商机。换个词试试：公司名的一部分（比如「华东」）、联系人，或者手机号后 4 位。
+log-search-note = 📝 后面的话先记为跟进备注：{ $note }
 
 log-expect-deal = 请点上面的商机，或者打几个字搜索。
 log-expect-kind = 请点按钮选一种联系方式：电话、拜访、微信/消息、邮件或会议。
