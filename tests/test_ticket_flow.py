@@ -192,3 +192,30 @@ async def test_sla_notices_still_queued_when_the_ticket_moves_on_never_go_out(
     assert not any("T-00002" in (m.text or "") and "交给你处理" in (m.text or "") for m in c.rep_p.chat())
     assert any("T-00002" in (m.text or "") and "已由 李经理 标记解决" in (m.text or "") for m in c.rep_p.chat())
     assert "?start=" not in "".join(m.text or "" for m in c.rep_p.chat()[-3:])  # never a link in the outbox
+
+
+async def test_a_ticket_in_one_line_answers_the_customer_and_keeps_the_problem(
+    app: App, sandbox: Sandbox, clock: FakeClock
+) -> None:
+    c = await crew(app, sandbox)
+    deal_id = await seed_deal(app, c.rep, "华东科技")
+
+    # The customer (one of the flow's buttons) at the start, the problem after it: two taps, then Keep.
+    await c.rep_p.send("/ticket 华东科技 系统登录不了，显示密码错误")
+    assert "新建售后工单</b> · 华东科技" in c.rep_p.last.text and "问题：系统登录不了，显示密码错误" in c.rep_p.last.text
+    assert "问题属于哪一类" in c.rep_p.last.text
+    await c.rep_p.press("故障")
+    await c.rep_p.press("P2 较急")
+    assert "问题：系统登录不了，显示密码错误" in c.rep_p.last.text
+    await c.rep_p.press("不改，继续")
+    assert "工单 T-00001 已创建" in c.rep_p.last.text and "问题：系统登录不了，显示密码错误" in c.rep_p.last.text
+    assert (await ticket_row(app, 1)).opportunity_id == deal_id  # linked to the deal, not a name typed
+
+    # No customer named: the whole line is the problem, kept while the customer is asked; typing replaces it.
+    await c.rep_p.send("/ticket 打印机卡纸")
+    assert "问题：打印机卡纸" in c.rep_p.last.text and "是哪个客户的问题" in c.rep_p.last.text
+    await c.rep_p.press("华东科技")
+    await c.rep_p.press("咨询")
+    await c.rep_p.press("P3 一般")
+    await c.rep_p.send("打印模板怎么改")
+    assert "工单 T-00002 已创建" in c.rep_p.last.text and "问题：打印模板怎么改" in c.rep_p.last.text

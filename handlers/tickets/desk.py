@@ -4,8 +4,11 @@ resolved, gives the survey link to forward or records a score given on the phone
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from aiogram import Bot, F
-from aiogram.filters import Command
+from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, Message
 
@@ -103,8 +106,10 @@ async def on_description(ctx: Ctx, answers: Answers) -> Transition:
 
 
 def ticket_screen(ctx: Ctx) -> str:
-    company = ctx.data.get("company")
+    company, description = ctx.data.get("company"), ctx.data.get("description")
     head = ctx.t("ticket-new-head", company=h(company)) if company else ctx.t("ticket-new-head-empty")
+    if description and not ctx.data.get("media"):  # typed after /ticket, or typed before Back
+        head += "\n" + ctx.t("ticket-said-description", description=h(str(description)[:200]))
     return f"{head}\n\n{ctx.t(ctx.step.prompt)}"
 
 
@@ -118,19 +123,51 @@ NEW_TICKET = Flow(
         Step("description", "ticket-ask-description", ("description", "media"), parse=read_description,
              accept=on_description, expect="ticket-expect-description"),
     ),
-    screen=ticket_screen, plan=("customer", "category", "priority", "description"),
+    screen=ticket_screen, plan=("customer", "category", "priority", "description"), keep_label="ticket-btn-keep",
     refusal=lambda user: None if can(user, Ability.WORK_TICKETS) else "error-ticket-role",
 )
 NEW_TICKET.install(routes)
 
 
+def _customer_and_problem(typed: str, customers: Sequence[tuple[int, str]]) -> tuple[dict[str, Any], str]:
+    """`/ticket 华东科技 系统登录不了`: a customer of the flow's buttons that the line starts with (the
+    longest such name), and the rest, the problem; no such customer: the whole line is the problem."""
+    folded = typed.casefold()
+    for deal_id, company in sorted(customers, key=lambda c: -len(c[1])):
+        name = company.casefold()
+        if name and folded.startswith(name) and not _word_goes_on(name[-1], folded[len(name) : len(name) + 1]):
+            return {"deal": deal_id, "company": company}, typed[len(company) :].strip(" ,，:：-—")
+    return {}, typed
+
+
+def _word_goes_on(last: str, following: str) -> bool:
+    """"Acme" is not the start of "Acmeware ..." (a Latin word goes on); 华东科技 is the start of
+    "华东科技系统登录不了" (Chinese has no spaces between words)."""
+    latin = [ch.isascii() and ch.isalnum() for ch in (last, following) if ch]
+    return len(latin) == 2 and all(latin)
+
+
 @routes.message(Command("ticket"), F.chat.type == "private")
 async def cmd_ticket(
-    message: Message, state: FSMContext, bot: Bot, t: Translate, lang: Language, uow: UnitOfWork, user: User,
-    clock: Clock,
+    message: Message, command: CommandObject, state: FSMContext, bot: Bot, t: Translate, lang: Language,
+    uow: UnitOfWork, user: User, clock: Clock,
 ) -> None:
-    await tickets.customers_for(uow, user)  # refuses whoever may not open tickets, before any question
-    await NEW_TICKET.start(NEW_TICKET.context(message, state, bot, t, lang, uow, user, clock), {})
+    """`/ticket` asks customer, category, priority and the problem; `/ticket 华东科技 系统登录不了` answers
+    the customer (one of the flow's buttons) and keeps the problem, which the last step offers to keep."""
+    customers = await tickets.customers_for(uow, user)  # refuses whoever may not open tickets, before any question
+    ctx = NEW_TICKET.context(message, state, bot, t, lang, uow, user, clock)
+    typed = " ".join((command.args or "").split())
+    if not typed:
+        await NEW_TICKET.start(ctx, {})
+        return
+    values, problem = _customer_and_problem(typed, customers)
+    if problem:
+        try:
+            values["description"] = tickets.read_description(problem)
+        except InvalidInput:
+            pass  # too long to keep: the last step asks for it, and says how long it may be
+    plan = ("category", "priority", "description") if values.get("deal") else None
+    await NEW_TICKET.start(ctx, values, plan=plan)
 
 
 async def start_for_deal(

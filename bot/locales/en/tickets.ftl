@@ -31,6 +31,8 @@ ticket-late-200 = is overdue twice over, still not handled
 ## /ticket
 ticket-new-head = 🛠 <b>New service ticket</b> · { $company }
 ticket-new-head-empty = 🛠 <b>New service ticket</b>
+ticket-said-description = Problem: { $description }
+ticket-btn-keep = Keep it ➡️
 ticket-ask-customer = Which customer is it? Tap one below or send the customer's name.
 ticket-expect-customer = Tap a customer, or send the customer's name as text.
 ticket-ask-category = What kind of issue is it?

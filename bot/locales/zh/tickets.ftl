@@ -31,6 +31,8 @@ ticket-late-200 = 已超时一倍，仍未处理
 ## /ticket
 ticket-new-head = 🛠 <b>新建售后工单</b> · { $company }
 ticket-new-head-empty = 🛠 <b>新建售后工单</b>
+ticket-said-description = 问题：{ $description }
+ticket-btn-keep = 不改，继续 ➡️
 ticket-ask-customer = 是哪个客户的问题？点下面的客户，或者直接发客户名称。
 ticket-expect-customer = 请点一个客户，或者发客户名称（文字）。
 ticket-ask-category = 问题属于哪一类？
