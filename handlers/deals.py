@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from aiogram import F
-from aiogram.filters import Command, StateFilter
+from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
@@ -37,6 +37,7 @@ from domain.team.people import name_of
 from handlers.assist_cb import ask_button, question_button
 from handlers.common import refuse, show
 from handlers.contracts.common import SIGNED_CONTRACT, CAct, ContractCb, contract_lines
+from handlers.deal_search import deals_found, found_text
 from handlers.handoff import HandoffAct, HandoffCb
 from handlers.pipeline_ui import (
     STAGES,
@@ -273,10 +274,24 @@ async def show_list(
 
 @routes.message(Command("deals"), F.chat.type == "private")
 async def cmd_deals(
-    message: Message, user: User, uow: UnitOfWork, state: FSMContext, t: Translate, lang: Language, clock: Clock
+    message: Message, command: CommandObject, user: User, uow: UnitOfWork, state: FSMContext, t: Translate,
+    lang: Language, clock: Clock,
 ) -> None:
+    """`/deals` lists them; `/deals 西湖` opens the one deal the words find, or lists those found."""
     await state.clear()
-    await show_list(message, user, uow, t, lang, clock, View(team=deal_queries.offers_team_list(user)))
+    view = View(team=deal_queries.offers_team_list(user))
+    words = " ".join((command.args or "").split())
+    found = await deals_found(uow, user, words) if words else None
+    if found is not None and len(found) == 1:
+        await show_card(message, user, uow, t, lang, found[0].id, view)
+        return
+    if found:
+        buttons = [button(deal.label(t, n), view.cb(DealAct.OPEN, id=deal.id)) for n, deal in enumerate(found, start=1)]
+        await message.answer(found_text(t, words, found), reply_markup=grid(buttons, per_row=1))
+        return
+    if found is not None:
+        await message.answer(found_text(t, words, found))  # none: said, then the whole list
+    await show_list(message, user, uow, t, lang, clock, view)
 
 
 @routes.callback_query(DealCb.filter(F.act == DealAct.LIST))
@@ -853,13 +868,27 @@ async def assign_list(
 
 @routes.message(Command("assign"), F.chat.type == "private")
 async def cmd_assign(
-    message: Message, user: User, uow: UnitOfWork, state: FSMContext, t: Translate, clock: Clock
+    message: Message, command: CommandObject, user: User, uow: UnitOfWork, state: FSMContext, t: Translate,
+    clock: Clock,
 ) -> None:
+    """`/assign` lists the team's deals; `/assign 西湖` only those the words find."""
     await state.clear()
     if not can(user, Ability.REASSIGN_DEALS):
         await message.answer(t("error-reassign-role"))
         return
-    await assign_list(message, user, uow, t, clock, View(team=True))
+    view = View(team=True)
+    words = " ".join((command.args or "").split())
+    found = await deals_found(uow, user, words) if words else None
+    if found:
+        buttons = [
+            button(deal.label(t, n), view.cb(DealAct.REASSIGN, id=deal.id, arg=FROM_ASSIGN))
+            for n, deal in enumerate(found, start=1)
+        ]
+        await message.answer(found_text(t, words, found), reply_markup=grid(buttons, per_row=1))
+        return
+    if found is not None:
+        await message.answer(found_text(t, words, found))  # none: said, then the whole list
+    await assign_list(message, user, uow, t, clock, view)
 
 
 @routes.callback_query(DealCb.filter(F.act == DealAct.ASSIGN_LIST))

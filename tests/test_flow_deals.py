@@ -267,6 +267,47 @@ async def test_assign_walks_a_manager_from_the_team_list_to_a_typed_reason(app: 
     assert len([t for t in await inbox(app, li) if "改派给你" in t]) == 1
 
 
+async def test_words_after_deals_quote_and_assign_find_the_deal(app: App, sandbox: Sandbox) -> None:
+    manager_p = await join(app, sandbox, "李经理", Role.MANAGER)
+    wang_p = await join(app, sandbox, "小王", Role.REP)
+    li_p = await join(app, sandbox, "小李", Role.REP)
+    wang, li = await member(app, wang_p), await member(app, li_p)
+    for company in COMPANIES:  # more deals than /quote's list shows
+        await seed_deal(app, wang, company)
+    await seed_deal(app, li, "华东电子")
+
+    # One deal found: opened at once, whichever page of the list it is on.
+    await wang_p.send("/deals 嘉兴")
+    assert "嘉兴食品" in wang_p.last.text and has_button(wang_p, "记录跟进")
+    await wang_p.send("/quote 嘉兴")
+    assert "嘉兴食品</b> 的报价单" in screen(wang_p) and has_button(wang_p, "新报价")
+
+    # Only the rep's own are searched: 小李's 华东电子 is not 小王's to see, so 华东 finds one.
+    await wang_p.send("/quote 华东")
+    assert "华东科技</b> 的报价单" in screen(wang_p)
+    # Several: those found, to pick.
+    await wang_p.send("/quote 州")
+    assert "「州」找到 3 个商机" in screen(wang_p)
+    assert sorted(label.split(". ", 1)[1] for label in labels(wang_p)) == ["常州机械 · 商机认定", "杭州医药 · 商机认定", "苏州电子 · 商机认定"]
+    await wang_p.press("杭州医药")
+    assert "杭州医药</b> 的报价单" in screen(wang_p)
+    await wang_p.send("/deals 州")
+    await wang_p.press("苏州电子")
+    assert "苏州电子" in wang_p.last.text and has_button(wang_p, "记录跟进")
+    await wang_p.send("/deals 不存在的公司")
+    assert "没找到和「不存在的公司」相关的商机" in "\n".join(m.text for m in wang_p.chat()[-2:])
+    assert "我的商机" in wang_p.last.text  # and the whole list after it
+
+    # A manager's /assign with words lists the team's deals they find.
+    await manager_p.send("/assign 华东")
+    assert "「华东」找到 2 个商机" in screen(manager_p)
+    assert sorted(label.split(". ", 1)[1] for label in labels(manager_p)) == ["华东电子 · 商机认定", "华东科技 · 商机认定"]
+    await manager_p.press("华东科技")
+    await manager_p.press("小李")
+    await manager_p.press("平衡工作量")
+    assert "已转给 小李" in manager_p.last.text
+
+
 async def test_a_rep_cannot_open_or_act_on_someone_elses_deal_by_forging_buttons(app: App, sandbox: Sandbox) -> None:
     await join(app, sandbox, "李经理", Role.MANAGER)
     wang_p = await join(app, sandbox, "小王", Role.REP)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from aiogram import Bot, F
-from aiogram.filters import Command
+from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import (
@@ -41,6 +41,7 @@ from domain.quotes.text import money_text, percent_text
 from domain.team.model import Language, User
 from handlers.common import render_flow, show
 from handlers.contracts.common import CAct, ContractCb
+from handlers.deal_search import deals_found, found_text
 from handlers.deals import View, fetch_page
 from handlers.pipeline_ui import DealAct, DealCb, deal_name
 from handlers.quotes.common import QAct, QuoteCb, quote_text, status_text
@@ -144,12 +145,26 @@ async def on_open(
 
 @routes.message(Command("quote"), F.chat.type == "private")
 async def cmd_quote(
-    message: Message, user: User, uow: UnitOfWork, t: Translate, clock: Clock, state: FSMContext
+    message: Message, command: CommandObject, user: User, uow: UnitOfWork, t: Translate, lang: Language,
+    clock: Clock, state: FSMContext,
 ) -> None:
+    """`/quote` asks which deal; `/quote 西湖` opens the quotes of the one deal the words find, or lists
+    those found (any deal of the person's, not only the first page of the list)."""
     await state.clear()
     if not can(user, Ability.WORK_QUOTES):
         await message.answer(t("error-quote-role"))
         return
+    words = " ".join((command.args or "").split())
+    found = await deals_found(uow, user, words) if words else None
+    if found is not None and len(found) == 1:
+        await deal_quotes_screen(message, user, uow, t, lang, found[0].id)
+        return
+    if found:
+        buttons = [button(deal.label(t, n), QuoteCb(act=QAct.DEAL, id=deal.id)) for n, deal in enumerate(found, start=1)]
+        await message.answer(found_text(t, words, found), reply_markup=grid(buttons, per_row=1))
+        return
+    if found is not None:
+        await message.answer(found_text(t, words, found))  # none: said, then the deals to choose from
     _view, page = await fetch_page(uow, user, View(team=False), clock)
     if not page.items:
         await message.answer(t("quote-no-deals"))
@@ -166,7 +181,13 @@ async def on_deal(
     state: FSMContext,
 ) -> None:
     await state.clear()
-    deal_id = callback_data.id
+    await deal_quotes_screen(query, user, uow, t, lang, callback_data.id)
+
+
+async def deal_quotes_screen(
+    event: Message | CallbackQuery, user: User, uow: UnitOfWork, t: Translate, lang: Language, deal_id: int
+) -> None:
+    """A deal's quotes, with New quote / From a template (when the person may quote it) and Back to the deal."""
     quotes = await service.deal_quotes(uow, viewer=user, opportunity_id=deal_id)
     opportunity, lead, may_quote = await service.deal_for_quotes(uow, viewer=user, opportunity_id=deal_id)
     lines = [t("quote-deal-title", deal=deal_name(lead.company, opportunity.title)), ""]
@@ -181,7 +202,7 @@ async def on_deal(
         if may_quote else [],
         [button(t("quote-btn-deal"), DealCb(act=DealAct.OPEN, id=deal_id))],
     ]
-    await show(query, "\n".join(lines), grid(buttons, per_row=1, extra_rows=extra))
+    await show(event, "\n".join(lines), grid(buttons, per_row=1, extra_rows=extra))
 
 
 @routes.callback_query(QuoteCb.filter(F.act == QAct.FROM))

@@ -214,3 +214,7 @@ policy-weight-industry = Industry fit
 policy-weight-engagement = Came in warm
 pool-line-score = {" · "}score { $score }/10
 pool-line-recycled = {" · "}♻️ recycled
+
+## A command's words as a search of the person's deals (handlers/deal_search.py)
+deal-search-found = 🔎 "{ $query }": { $count } deals found, tap one:
+deal-search-none = No deal matches "{ $query }". Try part of a company name, a contact, or the last 4 digits of a phone.

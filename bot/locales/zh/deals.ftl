@@ -214,3 +214,7 @@ policy-weight-industry = 行业匹配
 policy-weight-engagement = 主动来询
 pool-line-score = {" · "}{ $score }/10 分
 pool-line-recycled = {" · "}♻️ 回收
+
+## A command's words as a search of the person's deals (handlers/deal_search.py)
+deal-search-found = 🔎 「{ $query }」找到 { $count } 个商机，点一个：
+deal-search-none = 没找到和「{ $query }」相关的商机，换个词试试（公司名的一部分、联系人或手机号后 4 位）。
