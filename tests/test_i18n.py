@@ -64,3 +64,18 @@ def test_chinese_texts_are_chinese_and_english_texts_are_not() -> None:
         zh_text, en_text = cat.get(Language.ZH, key), cat.get(Language.EN, key)
         assert re.search(r"[\u4e00-\u9fff]", zh_text), key
         assert not re.search(r"[\u4e00-\u9fff]", en_text), key
+
+
+def test_english_counts_of_one_read_in_the_singular() -> None:
+    """A payment due tomorrow is "due in 1 day", not "1 days"; the plural stays for every other count."""
+    en = catalogue().translator(Language.EN)
+    assert en("payment-when-before", days=1) == "due in 1 day" and en("payment-when-before", days=3) == "due in 3 days"
+    assert en("payment-when-overdue", days=1) == "1 day overdue"
+    assert "(1 instalment open)" in en("receivables-title", total="¥1", count=1)
+    assert "1 deal to claim" in en("pool-title", total=1) and "0 deals to claim" in en("pool-title", total=0)
+    assert "valid for 1 day and works once" in en("ticket-survey-link", link="x", days=1)
+    # No English text says "1 <plural>" for a count it is given: every "{ $n } days" has its singular.
+    plural = re.compile(r"\{ \$\w+ \} (days|deals|months|rows|quotes|contracts|lines)\b")
+    for path in sorted((LOCALES / "en").glob("*.ftl")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            assert not plural.search(line) or line.lstrip().startswith("*[other]"), f"{path.name}:{number}: {line.strip()}"

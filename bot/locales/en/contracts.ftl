@@ -129,9 +129,15 @@ payment-rejected =
 payment-overpaid =
     ⚠️ { $number } ({ $company }) is overpaid by { $over }.
     Please check for a double payment or a refund.
-payment-when-before = due in { $days } days
+payment-when-before = due in { $days ->
+    [one] { $days } day
+   *[other] { $days } days
+    }
 payment-when-today = due today
-payment-when-overdue = { $days } days overdue
+payment-when-overdue = { $days ->
+    [one] { $days } day
+   *[other] { $days } days
+    } overdue
 payment-due =
     ⏰ Payment reminder: { $number } ({ $company }) { $milestone }
     { $outstanding } open · due { $due } · { $when }
@@ -159,8 +165,14 @@ payment-agenda-waiting =
 
 ## /receivables
 
-receivables-title = 📊 <b>Receivables</b>: { $total } ({ $count } instalments open)
-receivables-title-mine = 📊 <b>My receivables</b>: { $total } ({ $count } instalments open)
+receivables-title = 📊 <b>Receivables</b>: { $total } ({ $count ->
+    [one] { $count } instalment open
+   *[other] { $count } instalments open
+    })
+receivables-title-mine = 📊 <b>My receivables</b>: { $total } ({ $count ->
+    [one] { $count } instalment open
+   *[other] { $count } instalments open
+    })
 receivables-none = Nothing is owed.
 receivables-by-age = By age:
 receivables-age-line = • { $age }: { $amount }
@@ -173,7 +185,10 @@ receivables-by-customer = By customer:
 receivables-name-line = • { $name }: { $amount }
 receivables-by-rep = By rep:
 receivables-overdue = 🔴 { $count } overdue:
-receivables-line = • { $number } { $company } { $amount } (due { $due }, { $days } days overdue)
+receivables-line = • { $number } { $company } { $amount } (due { $due }, { $days ->
+    [one] { $days } day
+   *[other] { $days } days
+    } overdue)
 receivables-other-currencies = Amounts in other currencies ({ $codes }) are left out of the totals; see the export.
 receivables-btn-xlsx = 📊 Export to Excel
 receivables-xlsx-caption = 📊 Receivables and payments · open { $total }
@@ -251,8 +266,14 @@ plan-template-trigger-signing = signing
 plan-template-trigger-delivery = delivery
 plan-template-trigger-acceptance = acceptance
 plan-template-trigger-date = date
-plan-template-days = { " " }+{ $n } days
-plan-template-months = { " " }+{ $n } months
+plan-template-days = { " " }+{ $n ->
+    [one] { $n } day
+   *[other] { $n } days
+    }
+plan-template-months = { " " }+{ $n ->
+    [one] { $n } month
+   *[other] { $n } months
+    }
 plan-templates-hint = Days count from the signing deadline. Tap "➕ New template" to add one, "🗑" to remove one you don't use.
 plan-templates-btn-add = ➕ New template
 plan-templates-btn-remove = 🗑 { $name }
@@ -269,7 +290,13 @@ plan-template-expect-parts = I need the instalments here, e.g. <code>40% signing
 error-plan-template-name = A template's name is 1–{ $max } characters.
 error-plan-template-name-taken = There is a template called "{ $name }" already; pick another name.
 error-plan-template-part = Each share must be above 0 and at most 100%, on signing, delivery, acceptance or a date.
-error-plan-template-offset = At most { $days } days or { $months } months after the start.
+error-plan-template-offset = At most { $days ->
+    [one] { $days } day
+   *[other] { $days } days
+    } or { $months ->
+        [one] { $months } month
+       *[other] { $months } months
+    } after the start.
 error-plan-template-sum = The shares add up to { $total }%; they must make exactly 100% to be saved. Fix them and send again.
 error-plan-template-parts = I couldn't read "{ $item }". Write each instalment like <code>30% signing</code>, <code>60% delivery +30 days</code>, <code>50% date +1 month</code>.
 error-plan-template-many = At most { $max } templates; remove one you don't use first.
@@ -281,12 +308,21 @@ policy-btn-cadence = ⏰ Payment reminders
 cadence-screen =
     ⏰ <b>Payment reminder cadence</b> (counted from each instalment's due date; the owner hears at the start of the team's working day):
     { $cadence }
-    From { $escalate } days overdue the managers and finance hear too.
+    From { $escalate ->
+        [one] { $escalate } day
+       *[other] { $escalate } days
+    } overdue the managers and finance hear too.
     Tap a preset, or send the days (negative is before the due date, 0 the day itself), e.g.:
     <code>{ $typed }</code>
-cadence-before = { $days } days before
+cadence-before = { $days ->
+    [one] { $days } day
+   *[other] { $days } days
+    } before
 cadence-on-day = on the due date
-cadence-after = { $days } days overdue
+cadence-after = { $days ->
+    [one] { $days } day
+   *[other] { $days } days
+    } overdue
 cadence-preset-default = Standard: 7/1 days before, on the day, 1/7/14/21/28 days late
 cadence-preset-gentle = Gentle: 3 days before, on the day, 3/14/30 days late
 cadence-preset-tight = Close: 7/3/1 days before, on the day, 1/3/7/14/21/28 days late

@@ -125,7 +125,10 @@ assign-empty = Your team has no deals yet.
 
 ## /pool
 
-pool-title = 🌊 <b>Public pool</b>: { $total } deals to claim
+pool-title = 🌊 <b>Public pool</b>: { $total ->
+    [one] { $total } deal
+   *[other] { $total } deals
+    } to claim
 pool-page = Page { $page }/{ $pages }
 pool-hint = Tap a button below to claim a deal; it becomes yours to follow up.
 pool-empty = The pool is empty right now 👍
@@ -144,7 +147,10 @@ policy-card =
     Time to accept a hand-off: { $handoff } working minutes
     Back to the pool: { $recycle }
     Pool claims per rep: { $limit }
-    Cool-off: { $cooloff } days before re-claiming a recycled deal
+    Cool-off: { $cooloff ->
+        [one] { $cooloff } day
+       *[other] { $cooloff } days
+    } before re-claiming a recycled deal
 policy-yes = yes
 policy-no = no
 policy-assignment-round_robin = Round robin
@@ -172,9 +178,15 @@ policy-name-pool_claim_limit = Pool claims per rep
 policy-name-cooloff_days = Cool-off
 policy-value-threshold = { $value } points
 policy-value-handoff_minutes = { $value } working minutes
-policy-value-recycle_days = { $value } days
+policy-value-recycle_days = { $value ->
+    [one] { $value } day
+   *[other] { $value } days
+    }
 policy-value-pool_claim_limit = { $value } per rep
-policy-value-cooloff_days = { $value } days
+policy-value-cooloff_days = { $value ->
+    [one] { $value } day
+   *[other] { $value } days
+    }
 policy-error-not-a-number = { $name } needs a whole number, like 30. Please send it again:
 policy-expect-number = Please send a number, or tap Back.
 policy-skill-region = Regions
@@ -196,9 +208,15 @@ policy-expect-skills = Please type them as text, separated by commas, or tap Bac
 policy-btn-idle = ⏳ Idle limits
 policy-btn-weights = ⚖️ Score weights
 policy-idle-title = ⏳ <b>Idle limits</b>: how many days a deal may go without a logged follow-up in each stage before it counts as idle and you and the rep are told
-policy-idle-line = • { $stage }: { $days } days
+policy-idle-line = • { $stage }: { $days ->
+    [one] { $days } day
+   *[other] { $days } days
+    }
 policy-idle-stage =
-    Idle limit of { $stage }: now { $days } days
+    Idle limit of { $stage }: now { $days ->
+        [one] { $days } day
+       *[other] { $days } days
+    }
     Use the buttons, or just send a number of days (1–365).
 policy-idle-not-a-number = The idle limit of { $stage } needs a whole number of days, like 7. Please send it again:
 policy-weights-title = ⚖️ <b>Score weights</b>: points a lead earns for each factor (the total is capped at 10; at the threshold it becomes a deal)
@@ -216,5 +234,8 @@ pool-line-score = {" · "}score { $score }/10
 pool-line-recycled = {" · "}♻️ recycled
 
 ## A command's words as a search of the person's deals (handlers/deal_search.py)
-deal-search-found = 🔎 "{ $query }": { $count } deals found, tap one:
+deal-search-found = 🔎 "{ $query }": { $count ->
+    [one] { $count } deal
+   *[other] { $count } deals
+    } found, tap one:
 deal-search-none = No deal matches "{ $query }". Try part of a company name, a contact, or the last 4 digits of a phone.

@@ -53,18 +53,36 @@ followup-logged-by-other =
 ## Silence alerts
 
 followup-stale-owner =
-    🔕 <b>{ $company } has had no follow-up for { $days } days</b>
-    Your team allows at most { $limit } days between contacts in { $stage }; the customer may be cooling off.
+    🔕 <b>{ $company } has had no follow-up for { $days ->
+        [one] { $days } day
+       *[other] { $days } days
+    }</b>
+    Your team allows at most { $limit ->
+        [one] { $limit } day
+       *[other] { $limit } days
+    } between contacts in { $stage }; the customer may be cooling off.
     Something to try: { $try }
     When you've been in touch, tap "Log now" with the outcome and the next step, and the clock starts again.
 followup-no-step-owner =
     🗓 <b>{ $company } has no next step planned</b>
-    Nothing has been planned for { $days } days ({ $stage } allows at most { $limit } days without contact).
+    Nothing has been planned for { $days ->
+        [one] { $days } day
+       *[other] { $days } days
+    } ({ $stage } allows at most { $limit ->
+        [one] { $limit } day
+       *[other] { $limit } days
+    } without contact).
     Something to try: { $try }
     Tap "Log now" and pick when to follow up next as the last step; I'll remind you then.
 followup-stale-manager =
-    🚨 <b>{ $rep }'s deal { $company } has had no follow-up for { $days } days</b>
-    { $stage } allows { $limit } days; this is more than twice that, and { $rep } was reminded already.
+    🚨 <b>{ $rep }'s deal { $company } has had no follow-up for { $days ->
+        [one] { $days } day
+       *[other] { $days } days
+    }</b>
+    { $stage } allows { $limit ->
+        [one] { $limit } day
+       *[other] { $limit } days
+    }; this is more than twice that, and { $rep } was reminded already.
     Next: ask { $rep } what's happening, or open the deal and reassign it. /stale lists the team's silent deals.
 
 followup-try-restate_need = check the customer's needs and pain points again, in case they've changed
@@ -109,7 +127,10 @@ error-followup-due-past = That time for the next step has passed. Pick a later o
 error-followup-due-far = That's too far ahead for a next step: within a year, please.
 error-followup-step-date = A next step needs a time, e.g. tomorrow, in 3 days, next Monday 10:00.
 error-idle-stage = Idle limits can only be set for open stages (qualified to after-sales).
-error-idle-days = An idle limit must be between { $min } and { $max } days.
+error-idle-days = An idle limit must be between { $min } and { $max ->
+    [one] { $max } day
+   *[other] { $max } days
+    }.
 error-stale-role = Only a manager or an admin can see the team's silent deals.
 error-search-query = Tell me what to look for, e.g. /find Acme or /find 8001
 
@@ -117,7 +138,10 @@ error-search-query = Tell me what to look for, e.g. /find Acme or /find 8001
 
 followup-ping-owner =
     👋 <b>{ $manager } asks you to follow up on { $company }</b>
-    The deal is in { $stage } and has had no follow-up logged for { $days } days.
+    The deal is in { $stage } and has had no follow-up logged for { $days ->
+        [one] { $days } day
+       *[other] { $days } days
+    }.
     Get in touch with the customer, then tap "Log now" with the outcome and the next step.
 error-ping-no-owner = This deal has no owner right now (or it's closed), so there's nobody to remind.
 error-ping-already = You've already reminded them today; check back tomorrow.

@@ -47,7 +47,10 @@ log-said-step = Next step: { $step }
 log-choose-deal = 📞 <b>Which deal is this about?</b> ({ $total } in all)
 log-choose-hint = Tap a deal, or type a few letters to search, e.g. a company name or the last 4 digits of a phone.
 log-no-deals = You have no open deals yet. Send /lead to capture a lead, or /pool to claim one from the pool.
-log-search-found = 🔎 "{ $query }": { $count } deals found, tap one to log:
+log-search-found = 🔎 "{ $query }": { $count ->
+    [one] { $count } deal
+   *[other] { $count } deals
+    } found, tap one to log:
 log-search-none = No deal matches "{ $query }". Try part of a company name, a contact, or the last 4 digits of a phone.
 log-search-note = 📝 The rest is kept as the note: { $note }
 
@@ -92,7 +95,10 @@ timeline-next = {"   "}Next step: { $step } ({ $when })
 
 find-ask = What are you looking for? Send part of a company name, a contact or a phone number, e.g. acme, Smith, 8001.
 find-expect-words = Please type what to look for, e.g. acme or 8001.
-find-found = 🔎 "{ $query }": { $count } deals found:
+find-found = 🔎 "{ $query }": { $count ->
+    [one] { $count } deal
+   *[other] { $count } deals
+    } found:
 find-line = { $n }. { $deal } · { $stage }
 find-matched = {"   "}{ $where }: { $text }
 find-kind-customer = Company
@@ -109,8 +115,14 @@ find-none =
 stale-report-title = 🔕 <b>Silent and overdue deals</b> ({ $total } in all, { $reps } reps)
 stale-report-rep = 👤 <b>{ $rep }</b> ({ $count })
 stale-report-line = { $n }. { $deal } · { $stage } — { $silence }
-stale-report-silent = no follow-up for { $days } days (limit { $limit })
-stale-report-quiet = no follow-up for { $days } days
+stale-report-silent = no follow-up for { $days ->
+    [one] { $days } day
+   *[other] { $days } days
+    } (limit { $limit })
+stale-report-quiet = no follow-up for { $days ->
+    [one] { $days } day
+   *[other] { $days } days
+    }
 stale-report-overdue = ⏰ follow-up due { $since } not acted on
 stale-report-no-step = 🗓 no next step
 stale-report-hint = Tap a deal to open it, "Remind" to nudge its owner, or "Reassign" to hand it to someone else.

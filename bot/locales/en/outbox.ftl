@@ -51,16 +51,25 @@ outbox-digest-stale =
     🚨 <b>{ $count } stale-deal alerts</b>: these deals have gone quiet, or their follow-up nudges were not acted on.
     Tap below to open /stale and nudge the owners or reassign:
 outbox-digest-pool =
-    🌊 <b>{ $count } deals went to the pool</b> and have no owner.
+    🌊 <b>{ $count ->
+        [one] { $count } deal
+       *[other] { $count } deals
+    } went to the pool</b> and have no owner.
     Tap below to open /pool, or reassign them to a rep from /deals:
 outbox-digest-handoffs =
     🙅 <b>{ $count } hand-offs were not accepted</b> (declined or not in time) and moved on by the team's rules.
     Tap below to see the team's deals still waiting for someone to accept:
 outbox-digest-more = …and { $count } more: tap below to see them all.
-outbox-line-silent = { $company } · { $rep } · no follow-up for { $days } days ({ $stage } allows { $limit })
+outbox-line-silent = { $company } · { $rep } · no follow-up for { $days ->
+    [one] { $days } day
+   *[other] { $days } days
+    } ({ $stage } allows { $limit })
 outbox-line-escalated = { $company } · { $rep } · the nudge "{ $step }" (due { $due }) not acted on
 outbox-line-pooled = { $company } ({ $score }/10) · { $why }
-outbox-line-recycled = { $company } · { $owner }, no follow-up for { $days } days, recycled
+outbox-line-recycled = { $company } · { $owner }, no follow-up for { $days ->
+    [one] { $days } day
+   *[other] { $days } days
+    }, recycled
 outbox-line-declined = { $company } · { $assignee } declined: { $reason }
 outbox-line-expired = { $company } · { $assignee } did not accept by { $deadline }
 outbox-digest-btn-stale = 📋 Stale deals
@@ -70,7 +79,10 @@ outbox-digest-btn-handoffs = ⏳ Deals waiting
 ## A person's daily message budget: what could wait, in one message (domain/outbox/kinds.py Budget)
 
 outbox-digest-held-over =
-    📬 <b>{ $count } reminders saved up for you</b>
+    📬 <b>{ $count ->
+        [one] { $count } reminder saved up
+       *[other] { $count } reminders saved up
+    } for you</b>
     You'd already had plenty of messages from me on your last working day, so these less urgent ones waited until now (anything already dealt with is left out).
     Tap a number to open that one and act on it:
 outbox-open-held-btn = { $arg }

@@ -122,10 +122,19 @@ handoff-expired-assignee =
 ## Recycling, notes, stage changes
 
 recycle-old-owner =
-    ♻️ { $company } had no follow-up for { $days } days, so by the team's rules it went back to the pool.
-    You can't claim it again for { $cooloff } days. Remember to log your follow-ups.
+    ♻️ { $company } had no follow-up for { $days ->
+        [one] { $days } day
+       *[other] { $days } days
+    }, so by the team's rules it went back to the pool.
+    You can't claim it again for { $cooloff ->
+        [one] { $cooloff } day
+       *[other] { $cooloff } days
+    }. Remember to log your follow-ups.
 recycle-manager =
-    ♻️ { $owner }'s opportunity { $company } had no follow-up for { $days } days and went back to the pool.
+    ♻️ { $owner }'s opportunity { $company } had no follow-up for { $days ->
+        [one] { $days } day
+       *[other] { $days } days
+    } and went back to the pool.
     Next: send /pool to see it, or reassign it from /deals.
 pipeline-note-added =
     📝 { $actor } added a note to { $company }:
@@ -179,7 +188,10 @@ error-reassign-same = This opportunity is already with (or waiting for) that rep
 error-pool-reps-only = Only reps claim from the pool; managers reassign instead.
 error-pool-taken = Someone was a moment faster: this one is taken (or no longer in the pool). Have a look at the others.
 error-pool-limit = You already have { $limit } open opportunities claimed from the pool; move those forward before claiming more.
-error-pool-cooloff = This one was just recycled from you for lack of follow-up; you can't claim it for { $days } days.
+error-pool-cooloff = This one was just recycled from you for lack of follow-up; you can't claim it for { $days ->
+    [one] { $days } day
+   *[other] { $days } days
+    }.
 error-policy-role = Only a manager of this team or an admin can change the team's rules.
 error-policy-field = Unknown setting: { $field }.
 error-policy-value = The value for { $field ->

@@ -15,7 +15,10 @@ quote-policy-rules =
     From { $admin }, or a margin under { $margin }: the manager, then an admin
     A line under its floor price: at least the manager
     Each level decides within { $hours } working hours (then a reminder, then the admins)
-    A quote is valid { $days } days
+    A quote is valid { $days ->
+        [one] { $days } day
+       *[other] { $days } days
+    }
 quote-policy =
     { quote-policy-rules }
     Change: /quotepolicy manager admin margin hours days, e.g. /quotepolicy 10 20 15 4 15
@@ -48,9 +51,15 @@ quote-policy-hint-sla_minutes = send hours (half hours too), e.g. 4 or 2.5
 error-quote-policy-range-sla_minutes = The approval time limit must be between { $low } and { $high } working hours.
 quote-policy-btn-validity_days = 📅 Validity
 quote-policy-name-validity_days = The validity
-quote-policy-value-validity_days = { $value } days
+quote-policy-value-validity_days = { $value ->
+    [one] { $value } day
+   *[other] { $value } days
+    }
 quote-policy-hint-validity_days = send a number of days, e.g. 30
-error-quote-policy-range-validity_days = The validity must be between { $low } and { $high } days.
+error-quote-policy-range-validity_days = The validity must be between { $low } and { $high ->
+    [one] { $high } day
+   *[other] { $high } days
+    }.
 quote-policy-number =
     🧾 { $name }: now { $value }
     Tap -/+, or { $hint }.
@@ -77,7 +86,10 @@ error-product-missing = Missing field: { $field }
 error-product-code-taken = Another product already has the code { $product }.
 error-product-not-found = That product is not there (it may be inactive).
 error-product-search-short = Type at least { $min } characters to search.
-error-import-too-many = At most { $max } rows are imported at once; the rest were not read.
+error-import-too-many = At most { $max ->
+    [one] { $max } row
+   *[other] { $max } rows
+    } are imported at once; the rest were not read.
 error-import-duplicate = The code { $code } already appeared on row { $first }.
 error-import-file = Only .csv or .xlsx files are imported (the first row names the columns).
 error-import-unreadable = This file cannot be read: send a UTF-8 CSV or an Excel .xlsx.
@@ -94,7 +106,10 @@ error-quote-need-gone = That need is no longer there: open the quote again.
 error-quote-quantity = A quantity is a whole number from 1 to { $max }.
 error-quote-discount = A discount is between 0% and 100%, e.g. 12.5.
 error-quote-currency = This product is priced in { $currency }, not the quote's currency.
-error-quote-lines-full = A quote has at most { $max } lines.
+error-quote-lines-full = A quote has at most { $max ->
+    [one] { $max } line
+   *[other] { $max } lines
+    }.
 error-quote-free-line = Type "name price", e.g. Implementation 5000, or Training 2000 x3.
 error-quote-reason = Write 1–{ $max } characters.
 error-quote-reject-reason = Please say why the customer rejected it.
@@ -203,7 +218,10 @@ quote-line-discount = {" "}({ $percent } off)
 quote-line-free = {" "}🛠
 quote-line-floor = {" "}⚠️ under the floor price { $floor }
 quote-history-last = ↩ this customer last { $prices }
-quote-history-median = ≈ team 90-day median { $price } ({ $count } lines)
+quote-history-median = ≈ team 90-day median { $price } ({ $count ->
+    [one] { $count } line
+   *[other] { $count } lines
+    })
 quote-subtotal = Subtotal (list prices): { $amount }
 quote-discount = Discount: -{ $amount } ({ $percent })
 quote-discount-whole = {"  "}of which { $percent } on the whole quote

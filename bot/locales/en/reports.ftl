@@ -110,9 +110,18 @@ error-report-digest = That digest isn't one of yours.
 ## The XLSX export
 
 report-btn-export = 📥 Export Excel
-report-export-start = 📥 Exporting { $period }: { $total } rows…
-report-export-progress = 📥 Exporting { $period }: { $done } / { $total } rows…
-report-export-done = ✅ Exported { $period }: { $total } rows (deals { $deals }, follow-ups { $activities }, quotes { $quotes }). The file is below, ready to forward.
+report-export-start = 📥 Exporting { $period }: { $total ->
+    [one] { $total } row
+   *[other] { $total } rows
+    }…
+report-export-progress = 📥 Exporting { $period }: { $done } / { $total ->
+    [one] { $total } row
+   *[other] { $total } rows
+    }…
+report-export-done = ✅ Exported { $period }: { $total ->
+    [one] { $total } row
+   *[other] { $total } rows
+    } (deals { $deals }, follow-ups { $activities }, quotes { $quotes }). The file is below, ready to forward.
 report-export-empty = No deals, follow-ups or quotes to export in this period.
 report-sheet-deals = Deals
 report-sheet-activities = Follow-ups

@@ -102,7 +102,10 @@ ticket-follow-up-opened = 🛠 Follow-up ticket opened; its owner has been told.
 ticket-survey-link =
     🔗 Forward this link to the customer and ask them to rate the service:
     { $link }
-    It is valid for { $days } days and works once. If the customer tells you a score on the phone, tap ☎️ Phone score.
+    It is valid for { $days ->
+        [one] { $days } day
+       *[other] { $days } days
+    } and works once. If the customer tells you a score on the phone, tap ☎️ Phone score.
 
 ## notices
 ticket-assigned =
@@ -164,7 +167,10 @@ error-ticket-role = You may not work on service tickets.
 error-ticket-team-role = Only managers and admins see the whole team's tickets.
 error-ticket-moved = This ticket has moved on meanwhile; refresh to see where it stands.
 error-ticket-in_progress-not-now = This ticket cannot go back to in progress now; refresh to see where it stands.
-error-ticket-reopen-late = A ticket resolved more than { $days } days ago cannot be reopened; please open a new one.
+error-ticket-reopen-late = A ticket resolved more than { $days ->
+    [one] { $days } day
+   *[other] { $days } days
+    } ago cannot be reopened; please open a new one.
 error-survey-score = A score is from 1 to 5.
 error-survey-comment-long = The comment is too long: { $max } characters at most.
 error-survey-not-resolved = Ask the customer for a rating once the ticket is resolved.
@@ -189,8 +195,14 @@ policy-service-card =
     P1 urgent: { $p1 }
     P2 normal: { $p2 }
     P3 low: { $p3 }
-    Survey links stay valid for { $days } days
-    Renewal nudge: { $renewal } days before
+    Survey links stay valid for { $days ->
+        [one] { $days } day
+       *[other] { $days } days
+    }
+    Renewal nudge: { $renewal ->
+        [one] { $renewal } day
+       *[other] { $renewal } days
+    } before
 policy-service-sla = { $response } h / { $resolve } h
 policy-service-nobody = not set
 policy-service-rule-deal_owner = the deal's owner (the service person when there is no deal)
@@ -215,12 +227,18 @@ policy-service-name-p2_resolve = P2 resolution limit
 policy-service-name-p3_resolve = P3 resolution limit
 policy-service-name-survey_days = Survey link validity
 policy-service-unit-hours = { $value } working hours
-policy-service-unit-days = { $value } days
+policy-service-unit-days = { $value ->
+    [one] { $value } day
+   *[other] { $value } days
+    }
 error-service-person = That person is not an active member of your team; pick someone else.
 error-service-person-needed = To send every ticket to the service person, pick a service person first.
 error-service-sla = A limit must be between { $min } and { $max } working hours.
 error-service-sla-order = The { $priority } first-response limit cannot be longer than its resolution limit.
-error-service-survey-days = A link must stay valid between { $min } and { $max } days.
+error-service-survey-days = A link must stay valid between { $min } and { $max ->
+    [one] { $max } day
+   *[other] { $max } days
+    }.
 
 # --- delivery checklists
 delivery-item-kickoff = Kick-off call
@@ -257,11 +275,17 @@ delivery-done-signed = ✍️ { $company } signed the acceptance: delivery is do
 delivery-survey-link =
     🔗 Delivery is done. Forward this link to the customer and ask them to rate it:
     { $link }
-    It is valid for { $days } days and works once.
+    It is valid for { $days ->
+        [one] { $days } day
+       *[other] { $days } days
+    } and works once.
 delivery-agenda =
     {""}
 
-    📦 { $count } delivery items: { $items }
+    📦 { $count ->
+        [one] { $count } delivery item
+       *[other] { $count } delivery items
+    }: { $items }
 delivery-agenda-line = { $company } · { $item } (due { $due }{ $late })
 delivery-agenda-late = , overdue
 delivery-item-assigned =
@@ -292,7 +316,10 @@ error-delivery-item-name = An item needs a name of at most { $max } characters.
 error-delivery-days = An item is due within 0 to { $max } working days.
 policy-btn-service-renewal_days = 🔁 Renewal nudge
 policy-service-name-renewal_days = Days before a renewal to nudge
-error-service-renewal-days = The renewal nudge comes { $min } to { $max } days before.
+error-service-renewal-days = The renewal nudge comes { $min } to { $max ->
+    [one] { $max } day
+   *[other] { $max } days
+    } before.
 
 # --- the second sale
 renewal-btn-card = 🔁 Renewal
@@ -303,12 +330,21 @@ renewal-now = Renewal date now: { $on }.
 renewal-ask =
     🔁 Renewal or repurchase date for <b>{ $company }</b>
     { $now }
-    Tap “In a year”, or send a date such as 2027-11-26. The owner is nudged { $days } days before.
+    Tap “In a year”, or send a date such as 2027-11-26. The owner is nudged { $days ->
+        [one] { $days } day
+       *[other] { $days } days
+    } before.
 renewal-expect = Please send a date such as 2027-11-26, or tap “In a year”.
-renewal-done = 🔁 Renewal date set to { $on }; you will be nudged { $days } days before.
+renewal-done = 🔁 Renewal date set to { $on }; you will be nudged { $days ->
+    [one] { $days } day
+   *[other] { $days } days
+    } before.
 renewal-opened = ➕ A renewal deal is open for this existing customer (source: existing customer), linked to the old deal.
 renewal-due =
-    🔁 { $company } is up for renewal or repurchase on { $on }, in { $days } days.
+    🔁 { $company } is up for renewal or repurchase on { $on }, in { $days ->
+        [one] { $days } day
+       *[other] { $days } days
+    }.
     A good time to call them: tap below to open the renewal deal in one tap.
 error-renewal-date = That is not a date; please send one like 2027-11-26.
 error-renewal-date-range = A renewal date lies after today and within { $years } years.
@@ -322,17 +358,29 @@ error-renewal-none = That renewal was not found.
 customer-ask = Send /customer with a company, contact or phone, e.g. /customer Acme
 customer-head = 👥 <b>{ $company }</b> customer card
 customer-deals = {""}
-    💼 { $count } deals:
+    💼 { $count ->
+        [one] { $count } deal
+       *[other] { $count } deals
+    }:
 customer-quotes = {""}
-    📄 { $count } quotes:
+    📄 { $count ->
+        [one] { $count } quote
+       *[other] { $count } quotes
+    }:
 customer-tickets = {""}
-    🛠 { $count } service tickets:
+    🛠 { $count ->
+        [one] { $count } service ticket
+       *[other] { $count } service tickets
+    }:
 customer-no-scores = {""}
     ⭐ No satisfaction scores yet.
 customer-scores = {""}
     ⭐ Satisfaction { $average } on average ({ $scores })
 customer-contracts = {""}
-    💰 { $count } contracts, { $outstanding } outstanding in all:
+    💰 { $count ->
+        [one] { $count } contract
+       *[other] { $count } contracts
+    }, { $outstanding } outstanding in all:
 customer-no-contracts = {""}
     💰 No contracts yet.
 customer-contract-line = { $number } · { $status } · contract { $amount } · paid { $paid } · outstanding { $outstanding }
@@ -409,7 +457,10 @@ assist-overdue =
 assist-agenda =
     {""}
 
-    🤝 { $count } questions from colleagues: { $items }
+    🤝 { $count ->
+        [one] { $count } question from colleagues
+       *[other] { $count } questions from colleagues
+    }: { $items }
 assist-agenda-line = { $company } · from { $asker } (due { $due }{ $late })
 ticket-history-assist-asked = 🤝 asked a colleague
 ticket-history-assist-answered = 💬 answered a colleague's question
