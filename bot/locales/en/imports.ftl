@@ -104,7 +104,10 @@ handoff-card-imported =
     Please answer by <b>{ $deadline }</b> ({ $minutes } working minutes).
     Tap Accept and it is yours to follow up; if you can't take it, tap Decline and say why, and I'll pass it to the next colleague at once.
 outbox-digest-imported =
-    📥 <b>{ $count } imported leads were offered to you</b> and wait for your answer.
+    📥 <b>{ $count ->
+        [one] { $count } imported lead was offered to you</b> and waits for your answer.
+       *[other] { $count } imported leads were offered to you</b> and wait for your answer.
+    }
     Tap the button below to open the deals waiting for you and accept or decline each; one left unanswered moves on to the next colleague.
 outbox-line-imported = { $company } · { $contact } · { $score }/10 · answer by { $deadline }
 outbox-digest-btn-imported = ⏳ Deals waiting for me

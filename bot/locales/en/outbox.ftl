@@ -35,7 +35,10 @@ deadletters-btn-retry-all = 🔁 Retry all
 deadletters-confirm-all = Send all { $total } undelivered messages again?
 deadletters-btn-confirm-all = Yes, retry all
 deadletters-retried = ✅ #{ $id } is queued again and goes out right away.
-deadletters-retried-all = ✅ { $count } messages are queued again and go out right away.
+deadletters-retried-all = ✅ { $count ->
+    [one] { $count } message is queued again and goes out right away.
+   *[other] { $count } messages are queued again and go out right away.
+    }
 deadletters-already-retried = That message is already queued again (or was dealt with), no need to tap again.
 deadletters-none-left = There's nothing left to retry.
 error-deadletters-admin = Only admins can see and retry undelivered messages.

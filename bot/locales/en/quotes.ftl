@@ -428,7 +428,10 @@ products-import-preview = 📥 <b>Import preview</b>: new { $new } · changed { 
 products-import-new = ➕ row { $row } { $code } { $name } · { $price }
 products-import-changed = ✏️ row { $row } { $code }: { $fields }
 products-import-error = ❌ row { $row }: { $problem }
-products-import-more-errors = … { $count } more rows have errors
+products-import-more-errors = … { $count ->
+    [one] { $count } more row has errors
+   *[other] { $count } more rows have errors
+    }
 products-import-confirm-hint = Rows with errors are not imported. Nothing is written until you confirm.
 products-import-nothing = Nothing to write.
 products-import-done = ✅ Imported: { $added } added, { $changed } changed.
