@@ -132,10 +132,9 @@ NEW_TICKET.install(routes)
 def _customer_and_problem(typed: str, customers: Sequence[tuple[int, str]]) -> tuple[dict[str, Any], str]:
     """`/ticket 华东科技 系统登录不了`: a customer of the flow's buttons that the line starts with (the
     longest such name), and the rest, the problem; no such customer: the whole line is the problem."""
-    folded = typed.casefold()
     for deal_id, company in sorted(customers, key=lambda c: -len(c[1])):
-        name = company.casefold()
-        if name and folded.startswith(name) and not _word_goes_on(name[-1], folded[len(name) : len(name) + 1]):
+        head, following = typed[: len(company)], typed[len(company) : len(company) + 1]
+        if company and head.casefold() == company.casefold() and not _word_goes_on(company[-1], following):
             return {"deal": deal_id, "company": company}, typed[len(company) :].strip(" ,，:：-—")
     return {}, typed
 
