@@ -703,7 +703,7 @@ async def on_lose_confirmed(
 # --- reassign (a manager, from the card or /assign): a rep, then a reason -----------------------------
 
 async def reps_screen(
-    query: CallbackQuery, user: User, uow: UnitOfWork, t: Translate, card: DealCard, view: View, src: str
+    query: Message | CallbackQuery, user: User, uow: UnitOfWork, t: Translate, card: DealCard, view: View, src: str
 ) -> None:
     deal = card.opportunity
     assert deal.id is not None
@@ -726,13 +726,13 @@ async def reps_screen(
 
 
 async def reassignable(
-    query: CallbackQuery, user: User, uow: UnitOfWork, t: Translate, deal_id: int
+    query: Message | CallbackQuery, user: User, uow: UnitOfWork, t: Translate, deal_id: int
 ) -> DealCard | None:
     card = await load_card(query, user, uow, t, deal_id)
     if card is not None and not card.actions.allows(DealAction.REASSIGN):
         # not a manager; else the deal is closed
         key = card.actions.refusal(DealAction.REASSIGN) or "error-stage-closed"
-        await query.answer(t(key), show_alert=True)
+        await refuse(query, t, DomainError(key))
         return None
     return card
 
@@ -871,7 +871,8 @@ async def cmd_assign(
     message: Message, command: CommandObject, user: User, uow: UnitOfWork, state: FSMContext, t: Translate,
     clock: Clock,
 ) -> None:
-    """`/assign` lists the team's deals; `/assign 西湖` only those the words find."""
+    """`/assign` lists the team's deals; `/assign 西湖` asks whom the one deal the words find goes to, or
+    lists those found."""
     await state.clear()
     if not can(user, Ability.REASSIGN_DEALS):
         await message.answer(t("error-reassign-role"))
@@ -879,6 +880,11 @@ async def cmd_assign(
     view = View(team=True)
     words = " ".join((command.args or "").split())
     found = await deals_found(uow, user, words) if words else None
+    if found is not None and len(found) == 1:  # straight to whom it goes
+        card = await reassignable(message, user, uow, t, found[0].id)
+        if card is not None:
+            await reps_screen(message, user, uow, t, card, view, FROM_ASSIGN)
+        return
     if found:
         buttons = [
             button(deal.label(t, n), view.cb(DealAct.REASSIGN, id=deal.id, arg=FROM_ASSIGN))

@@ -306,6 +306,12 @@ async def test_words_after_deals_quote_and_assign_find_the_deal(app: App, sandbo
     await manager_p.press("小李")
     await manager_p.press("平衡工作量")
     assert "已转给 小李" in manager_p.last.text
+    # One found: straight to whom it goes.
+    await manager_p.send("/assign 嘉兴")
+    assert "转给谁" in manager_p.last.text and "嘉兴食品" in manager_p.last.text
+    await manager_p.press("小李")
+    await manager_p.press("平衡工作量")
+    assert "已转给 小李" in manager_p.last.text
 
 
 async def test_a_rep_cannot_open_or_act_on_someone_elses_deal_by_forging_buttons(app: App, sandbox: Sandbox) -> None:
