@@ -681,3 +681,5 @@ async def test_log_does_not_open_a_deal_still_waiting_for_acceptance(app: App, s
     await seed_deal(app, await member(app, li_p), "华东科技", keep=False)  # routed to 小王, not accepted yet
     await wang_p.send("/log")
     assert "记录哪个商机的跟进" in wang_p.last.text and has_button(wang_p, "1. 华东科技")
+    calls = await wang_p.press("1. 华东科技")  # he is told what to do first, not that it is someone else's
+    assert any("先在交接卡上点「✅ 接手」" in (getattr(c.method, "text", "") or "") for c in calls)

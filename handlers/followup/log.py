@@ -307,7 +307,8 @@ async def start_flow(
     if not deal.is_open:
         problem = "error-followup-closed"
     elif deal.owner_id != user.id and not card.can_reassign:
-        problem = "error-followup-not-owner"
+        waiting = card.pending_handoff is not None and card.pending_handoff.to_user_id == user.id
+        problem = "error-followup-accept-first" if waiting else "error-followup-not-owner"
     if problem is not None:
         await refuse(ctx.event, t, DomainError(problem))
         return

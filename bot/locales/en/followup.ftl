@@ -116,6 +116,7 @@ followup-agenda-next =
 ## Errors
 
 error-followup-not-owner = Only the deal's owner or a manager of the team can log follow-ups on it.
+error-followup-accept-first = This deal is still waiting for you to accept it: tap ✅ Accept on its hand-off card first, then log the follow-up.
 error-followup-closed = This deal is closed (won or lost), so nothing more can be logged on it.
 error-followup-kind = Pick how you were in touch: call, visit, message, e-mail, meeting or note.
 error-followup-outcome = Pick an outcome, such as "reached" or "no answer".

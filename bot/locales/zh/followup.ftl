@@ -98,6 +98,7 @@ followup-agenda-next =
 ## Errors
 
 error-followup-not-owner = 只有商机负责人或本团队经理可以记录跟进。
+error-followup-accept-first = 这个商机还在等你接手：先在交接卡上点「✅ 接手」，再来记录跟进。
 error-followup-closed = 这个商机已经关闭（赢单或丢单），不能再记录跟进了。
 error-followup-kind = 请选一种跟进方式：电话、拜访、微信/消息、邮件、会议或备注。
 error-followup-outcome = 请选一个跟进结果，比如「已联系上」或「没接通」。
