@@ -6,6 +6,7 @@ import contextlib
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import CommandObject
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
@@ -38,8 +39,18 @@ async def show(event: Message | CallbackQuery, text: str, markup: InlineKeyboard
     await event.answer(text, reply_markup=markup)
 
 
+def command_words(command: CommandObject) -> str:
+    """What was typed after a command, its spaces evened out ("" for none)."""
+    return " ".join((command.args or "").split())
+
+
+def error_text(t: Translate, error: DomainError) -> str:
+    """A domain error in the reader's words."""
+    return t(error.code, **{k: str(v) for k, v in error.params.items()})
+
+
 async def refuse(event: Message | CallbackQuery, t: Translate, error: DomainError) -> None:
-    text = t(error.code, **{k: str(v) for k, v in error.params.items()})
+    text = error_text(t, error)
     if isinstance(event, CallbackQuery):
         await event.answer(text, show_alert=True)
     else:

@@ -35,9 +35,9 @@ from domain.ports import UnitOfWork
 from domain.team.model import Language, Team, User
 from domain.team.people import name_of
 from handlers.assist_cb import ask_button, question_button
-from handlers.common import refuse, show
+from handlers.common import command_words, refuse, show
 from handlers.contracts.common import SIGNED_CONTRACT, CAct, ContractCb, contract_lines
-from handlers.deal_search import deals_found, found_text
+from handlers.deal_search import FoundDeal, deals_found, say_found
 from handlers.handoff import HandoffAct, HandoffCb
 from handlers.pipeline_ui import (
     STAGES,
@@ -280,17 +280,13 @@ async def cmd_deals(
     """`/deals` lists them; `/deals 西湖` opens the one deal the words find, or lists those found."""
     await state.clear()
     view = View(team=deal_queries.offers_team_list(user))
-    words = " ".join((command.args or "").split())
+    words = command_words(command)
     found = await deals_found(uow, user, words) if words else None
     if found is not None and len(found) == 1:
         await show_card(message, user, uow, t, lang, found[0].id, view)
         return
-    if found:
-        buttons = [button(deal.label(t, n), view.cb(DealAct.OPEN, id=deal.id)) for n, deal in enumerate(found, start=1)]
-        await message.answer(found_text(t, words, found), reply_markup=grid(buttons, per_row=1))
+    if found is not None and await say_found(message, t, words, found, lambda deal: view.cb(DealAct.OPEN, id=deal.id)):
         return
-    if found is not None:
-        await message.answer(found_text(t, words, found))  # none: said, then the whole list
     await show_list(message, user, uow, t, lang, clock, view)
 
 
@@ -878,22 +874,19 @@ async def cmd_assign(
         await message.answer(t("error-reassign-role"))
         return
     view = View(team=True)
-    words = " ".join((command.args or "").split())
+    words = command_words(command)
     found = await deals_found(uow, user, words) if words else None
     if found is not None and len(found) == 1:  # straight to whom it goes
         card = await reassignable(message, user, uow, t, found[0].id)
         if card is not None:
             await reps_screen(message, user, uow, t, card, view, FROM_ASSIGN)
         return
-    if found:
-        buttons = [
-            button(deal.label(t, n), view.cb(DealAct.REASSIGN, id=deal.id, arg=FROM_ASSIGN))
-            for n, deal in enumerate(found, start=1)
-        ]
-        await message.answer(found_text(t, words, found), reply_markup=grid(buttons, per_row=1))
+
+    def reassign(deal: FoundDeal) -> DealCb:
+        return view.cb(DealAct.REASSIGN, id=deal.id, arg=FROM_ASSIGN)
+
+    if found is not None and await say_found(message, t, words, found, reassign):
         return
-    if found is not None:
-        await message.answer(found_text(t, words, found))  # none: said, then the whole list
     await assign_list(message, user, uow, t, clock, view)
 
 

@@ -37,7 +37,7 @@ from domain.quotes.catalog import Change, ImportPlan
 from domain.quotes.model import Product
 from domain.quotes.text import percent_text
 from domain.team.model import Language, User
-from handlers.common import show
+from handlers.common import command_words, show
 from handlers.flow import Choice, Ctx, Done, Flow, Rows, Step, Transition, typed
 
 routes = Routes(__name__)
@@ -124,7 +124,7 @@ async def cmd_products(
     if not can(user, Ability.MANAGE_CATALOG):
         await message.answer(t("error-catalog-role"))
         return
-    query = " ".join((command.args or "").split())
+    query = command_words(command)
     if query:
         await state.set_data({"products_q": query})
     await show_list(message, user, uow, t, state, 0)

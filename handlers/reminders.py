@@ -26,7 +26,7 @@ from domain.reminders.model import ACTION_DONE, ACTION_SNOOZE, QuickTime, Remind
 from domain.team.model import Language, Team, User
 from domain.team.queries import own_team
 from domain.timeparse import ParsedWhen, Problem, parse_when, split_when
-from handlers.common import refuse, show
+from handlers.common import command_words, error_text, refuse, show
 from handlers.flow import Answers, Choice, Ctx, Done, Flow, Go, Input, Stay, Step, Transition, Typed, typed
 
 routes = Routes(__name__)
@@ -155,7 +155,7 @@ async def cmd_remind(
     once; what the line leaves out is asked, and nothing typed is lost."""
     await service.check_room(uow, owner=user)  # a full list is said at once, not after the time and text
     ctx = REMIND.context(message, state, bot, t, lang, uow, user, clock)
-    typed = " ".join((command.args or "").split())
+    typed = command_words(command)
     if not typed:
         await REMIND.start(ctx, {}, first="when")
         return
@@ -176,7 +176,7 @@ async def cmd_remind(
     except DomainError as error:
         if error.code != "error-reminder-text":
             raise
-        problem = t(error.code, **{k: str(v) for k, v in error.params.items()})  # too long: typed again
+        problem = error_text(t, error)  # too long: typed again
         await REMIND.start(ctx, {"due": sentence.when.at.isoformat()}, first="what", intro=problem)
         return
     await message.answer(t("remind-saved", when=when(reminder.due_at, team.timezone, lang), text=h(reminder.text)))

@@ -31,7 +31,6 @@ from bot.routing import Routes
 from domain.clock import Clock
 from domain.errors import DomainError, InvalidInput
 from domain.followup import activities
-from domain.followup import search as search_service
 from domain.followup.model import ActivityKind, ActivityOutcome
 from domain.followup.rules import (
     MAX_NEEDS,
@@ -47,7 +46,8 @@ from domain.ports import UnitOfWork
 from domain.team.model import Language, Team, User
 from domain.team.queries import own_team, team_in_reach
 from domain.timeparse import Problem, parse_when
-from handlers.common import refuse, render_flow, show
+from handlers.common import command_words, refuse, render_flow, show
+from handlers.deal_search import FoundDeal, search_deals
 from handlers.deals import PER_PAGE, View, fetch_page, load_card, pages_of
 from handlers.flow import (
     Alert,
@@ -387,22 +387,22 @@ async def show_deal_list(
     await render_flow(event, state, bot, "\n".join(lines), grid(buttons, t, per_row=1, extra_rows=[paging] if paging else ()))
 
 
-async def _search_with_note(uow: UnitOfWork, user: User, words: str) -> tuple[str, str | None, list[Any]]:
+async def _search_with_note(uow: UnitOfWork, user: User, words: str) -> tuple[str, str | None, list[FoundDeal]]:
     """The deals that `words` finds. When the whole line finds none, `/log 华东科技 客户想先看案例`: its first
     words that find a deal are the search and the rest is the follow-up's note (shorter and shorter
     beginnings are tried, so the longest one that finds something wins)."""
-    hits = list(await search_service.search(uow, viewer=user, query=words, limit=SEARCH_LIMIT))
+    found = await search_deals(uow, user, words, SEARCH_LIMIT)
     parts = words.split()
-    if hits or len(parts) < 2:
-        return words, None, hits
+    if found or len(parts) < 2:
+        return words, None, found
     for count in range(len(parts) - 1, 0, -1):
         query, note = " ".join(parts[:count]), " ".join(parts[count:])
         if len(note) > MAX_NOTE:
             break
-        found = list(await search_service.search(uow, viewer=user, query=query, limit=SEARCH_LIMIT))
-        if found:
-            return query, note, found
-    return words, None, hits
+        beginning = await search_deals(uow, user, query, SEARCH_LIMIT)
+        if beginning:
+            return query, note, beginning
+    return words, None, found
 
 
 async def show_search(
@@ -413,26 +413,21 @@ async def show_search(
     beginning finds the deal and whose rest is the note, kept for the deal picked (one found: opened)."""
     try:
         if with_note:
-            words, note, hits = await _search_with_note(uow, user, words)
+            words, note, found = await _search_with_note(uow, user, words)
         else:
-            note, hits = None, list(await search_service.search(uow, viewer=user, query=words, limit=SEARCH_LIMIT))
+            note, found = None, await search_deals(uow, user, words, SEARCH_LIMIT)
     except DomainError as error:
         await refuse(message, t, error)
         return
-    seen: list[int] = []
-    buttons = []
-    for hit in hits:
-        if hit.opportunity_id in seen:
-            continue
-        seen.append(hit.opportunity_id)
-        label = f"{len(seen)}. {hit.company}" + (f" · {stage_name(t, hit.stage)}" if hit.stage else "")
-        buttons.append(button(label, LogListCb(action=ListAction.DEAL, deal=hit.opportunity_id)))
-    if note is not None and len(seen) == 1:
-        await start_flow(LOG.context(message, state, bot, t, lang, uow, user, clock), seen[0], FROM_LIST, note=note)
+    if note is not None and len(found) == 1:
+        await start_flow(LOG.context(message, state, bot, t, lang, uow, user, clock), found[0].id, FROM_LIST, note=note)
         return
+    buttons = [
+        button(deal.label(t, n), LogListCb(action=ListAction.DEAL, deal=deal.id)) for n, deal in enumerate(found, start=1)
+    ]
     await state.set_state(PickDeal.choosing_deal)
     await state.update_data(page=0, note=note)
-    text = t("log-search-found", query=h(words), count=len(seen)) if seen else t("log-search-none", query=h(words))
+    text = t("log-search-found", query=h(words), count=len(found)) if found else t("log-search-none", query=h(words))
     if note is not None:
         text += "\n" + t("log-search-note", note=h(clip(note, 200)))
     everything = [[button(t("log-btn-all-deals"), LogListCb(action=ListAction.PAGE, page=0))]]
@@ -447,7 +442,7 @@ async def cmd_log(
     """`/log` lists the rep's deals; `/log 华东` searches them; `/log 华东科技 客户想先看案例` also keeps the
     rest of the line as the note."""
     await state.clear()
-    words = " ".join((command.args or "").split())
+    words = command_words(command)
     if words:
         await show_search(message, user, uow, state, bot, t, lang, clock, words, with_note=True)
         return

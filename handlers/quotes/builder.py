@@ -39,9 +39,9 @@ from domain.quotes import services as service
 from domain.quotes.model import QuoteStatus
 from domain.quotes.text import money_text, percent_text
 from domain.team.model import Language, User
-from handlers.common import render_flow, show
+from handlers.common import command_words, render_flow, show
 from handlers.contracts.common import CAct, ContractCb
-from handlers.deal_search import deals_found, found_text
+from handlers.deal_search import deals_found, say_found
 from handlers.deals import View, fetch_page
 from handlers.pipeline_ui import DealAct, DealCb, deal_name
 from handlers.quotes.common import QAct, QuoteCb, quote_text, status_text
@@ -154,17 +154,13 @@ async def cmd_quote(
     if not can(user, Ability.WORK_QUOTES):
         await message.answer(t("error-quote-role"))
         return
-    words = " ".join((command.args or "").split())
+    words = command_words(command)
     found = await deals_found(uow, user, words) if words else None
     if found is not None and len(found) == 1:
         await deal_quotes_screen(message, user, uow, t, lang, found[0].id)
         return
-    if found:
-        buttons = [button(deal.label(t, n), QuoteCb(act=QAct.DEAL, id=deal.id)) for n, deal in enumerate(found, start=1)]
-        await message.answer(found_text(t, words, found), reply_markup=grid(buttons, per_row=1))
+    if found is not None and await say_found(message, t, words, found, lambda deal: QuoteCb(act=QAct.DEAL, id=deal.id)):
         return
-    if found is not None:
-        await message.answer(found_text(t, words, found))  # none: said, then the deals to choose from
     _view, page = await fetch_page(uow, user, View(team=False), clock)
     if not page.items:
         await message.answer(t("quote-no-deals"))

@@ -27,7 +27,7 @@ from domain.team.model import Language, User
 from domain.tickets import services as tickets
 from domain.tickets import surveys
 from domain.tickets.model import SCORES, Category, Filter, Priority, Scope, TicketDraft
-from handlers.common import show
+from handlers.common import command_words, show
 from handlers.flow import (
     Answers,
     Choice,
@@ -155,7 +155,7 @@ async def cmd_ticket(
     the customer (one of the flow's buttons) and keeps the problem, which the last step offers to keep."""
     customers = await tickets.customers_for(uow, user)  # refuses whoever may not open tickets, before any question
     ctx = NEW_TICKET.context(message, state, bot, t, lang, uow, user, clock)
-    typed = " ".join((command.args or "").split())
+    typed = command_words(command)
     if not typed:
         await NEW_TICKET.start(ctx, {})
         return
