@@ -19,10 +19,11 @@ lead that layer takes): a statement's cost in a tight loop, with its code and SQ
 from __future__ import annotations
 
 import asyncio
+import itertools
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -40,16 +41,7 @@ ROUNDS = 3
 INSERT_TEXT = "INSERT INTO processed_updates (bot_id, update_id, at) VALUES (?, ?, ?)"
 
 
-class Ids:
-    def __init__(self) -> None:
-        self.next = 0
-
-    def take(self) -> int:
-        self.next += 1
-        return self.next
-
-
-async def per_statement(engine: AsyncEngine, ids: Ids) -> dict[str, float]:
+async def per_statement(engine: AsyncEngine, ids: Iterator[int]) -> dict[str, float]:
     sessions = session_factory(engine)
     stmt = insert(processed_updates)
     now = datetime.now(UTC)
@@ -63,16 +55,16 @@ async def per_statement(engine: AsyncEngine, ids: Ids) -> dict[str, float]:
     async with sessions() as session, session.begin():
         async def orm() -> None:
             for _ in range(N):
-                await session.execute(stmt, {"bot_id": 1, "update_id": ids.take(), "at": now})
+                await session.execute(stmt, {"bot_id": 1, "update_id": next(ids), "at": now})
         await timed("ORM Session", orm)
     async with engine.connect() as conn, conn.begin():
         async def core() -> None:
             for _ in range(N):
-                await conn.execute(stmt, {"bot_id": 1, "update_id": ids.take(), "at": now})
+                await conn.execute(stmt, {"bot_id": 1, "update_id": next(ids), "at": now})
 
         async def text() -> None:
             for _ in range(N):
-                await conn.exec_driver_sql(INSERT_TEXT, (1, ids.take(), now.isoformat()))
+                await conn.exec_driver_sql(INSERT_TEXT, (1, next(ids), now.isoformat()))
         await timed("Core", core)
         await timed("Core, exec_driver_sql", text)
         raw = (await conn.get_raw_connection()).dbapi_connection
@@ -80,12 +72,12 @@ async def per_statement(engine: AsyncEngine, ids: Ids) -> dict[str, float]:
 
         async def driver() -> None:
             for _ in range(N):
-                sqlite.execute(INSERT_TEXT, (1, ids.take(), now.isoformat())).close()
+                sqlite.execute(INSERT_TEXT, (1, next(ids), now.isoformat())).close()
         await timed("sqlite3 itself", driver)
     return figures
 
 
-async def per_transaction(engine: AsyncEngine, ids: Ids) -> dict[str, float]:
+async def per_transaction(engine: AsyncEngine, ids: Iterator[int]) -> dict[str, float]:
     """After per_statement: the first row it wrote is read back by its primary key."""
     sessions = session_factory(engine)
     read = select(processed_updates.c.at).where(processed_updates.c.bot_id == 1, processed_updates.c.update_id == 1)
@@ -99,7 +91,7 @@ async def per_transaction(engine: AsyncEngine, ids: Ids) -> dict[str, float]:
     started = time.process_time()
     for _ in range(N):
         async with sessions() as session, session.begin():
-            await session.execute(insert(processed_updates), {"bot_id": 2, "update_id": ids.take(), "at": now})
+            await session.execute(insert(processed_updates), {"bot_id": 2, "update_id": next(ids), "at": now})
     figures["a write (its commit syncs)"] = (time.process_time() - started) / N * 1e6
     return figures
 
@@ -109,7 +101,7 @@ async def main() -> int:
     engine = create_engine(f"sqlite:///{folder}/bench.db")
     try:
         await migrate.upgrade(engine)
-        ids = Ids()
+        ids = itertools.count(1)
         print(f"statement bench: SQLite, one connection, {N:,} of each, {ROUNDS} rounds (µs of CPU each)")
         for round_ in range(1, ROUNDS + 1):
             statements = await per_statement(engine, ids)
