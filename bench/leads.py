@@ -371,7 +371,7 @@ async def bench_app(url: str, args: argparse.Namespace) -> tuple[Figures, list[s
             profiler.enable()
         counting[0] = True
         cpu = time.process_time()
-        with sampling(args.layers, APP_LAYERS), timing_sqlite(args.layers and not args.postgres, ENGINE):
+        with only_if(args.layers, APP_LAYERS), only_if(args.layers and not args.postgres, ENGINE):
             start = await drive(run, reps, app_capture, args.warmup, args.leads, args.timeout)
         cpu = time.process_time() - cpu
         counting[0] = False
@@ -428,7 +428,7 @@ async def bench_bare(args: argparse.Namespace, rounds: int = 5) -> Figures:
     for _ in range(rounds):
         run = Run(pace=args.pace)
         cpu = time.process_time()
-        with sampling(args.layers, BARE_LAYERS):
+        with only_if(args.layers, BARE_LAYERS):
             start = await drive(run, reps, bare_capture, args.warmup, args.leads, args.timeout)
         results.append(figures("bare aiogram", run, start, time.process_time() - cpu))
     await bot.session.close()
@@ -439,14 +439,9 @@ APP_LAYERS, BARE_LAYERS = LayerSampler(), LayerSampler()
 ENGINE = EngineClock()
 
 
-def sampling(on: bool, sampler: LayerSampler) -> contextlib.AbstractContextManager[object]:
-    """--layers: the measured runs sampled by layer (bench/cpu_layers.py)."""
-    return sampler if on else contextlib.nullcontext()
-
-
-def timing_sqlite(on: bool, clock: EngineClock) -> contextlib.AbstractContextManager[object]:
-    """--layers on SQLite: SQLite's own CPU on the measured run's statements (bench/cpu_layers.py)."""
-    return clock if on else contextlib.nullcontext()
+def only_if(on: bool, context: contextlib.AbstractContextManager[object]) -> contextlib.AbstractContextManager[object]:
+    """--layers: the measured runs sampled by layer, and on SQLite SQLite's own CPU timed (bench/cpu_layers.py)."""
+    return context if on else contextlib.nullcontext()
 
 
 # --- databases -----------------------------------------------------------------------------------------
